@@ -1,0 +1,250 @@
+//! `delayed` for Rust closures: calls become graph nodes, computed later on a scheduler.
+//!
+//! ```
+//! use daskling::expr::delayed::{compute_all, delayed, value, Call};
+//! use daskling::scheduler::Scheduler;
+//!
+//! let inc = delayed(|x: &i64| x + 1).named("inc");
+//! let add = delayed(|a: &i64, b: &i64| a + b).named("add");
+//! let one = value(1i64);
+//! let two = value(2i64);
+//! let total = add.call((inc.call((one,)), inc.call((two,))));
+//! assert_eq!(total.compute(Scheduler::Threads).unwrap(), 5);
+//! // Many outputs in one graph; equal calls (same function, same arguments) run once.
+//! let x = inc.call((value(10i64),));
+//! let outs = compute_all(&[add.call((x.clone(), x.clone())), x], Scheduler::Sync).unwrap();
+//! assert_eq!(outs, vec![22, 11]);
+//! ```
+
+use std::any::type_name;
+use std::fmt::Display;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::Lazy;
+use crate::error::{Error, Result};
+use crate::graph::{tokenize, Graph, Key, Task};
+use crate::kernels::{Func, FuncBody, Kernel, Value};
+use crate::scheduler::Scheduler;
+
+struct Node {
+    key: Key,
+    kernel: Kernel,
+    deps: Vec<Arc<Node>>,
+}
+
+/// A lazy value of type `T`: a literal or a call of a delayed function.
+pub struct Delayed<T> {
+    node: Arc<Node>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Delayed<T> {
+    fn clone(&self) -> Self {
+        Delayed {
+            node: self.node.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T> Delayed<T> {
+    /// The key of this value's task.
+    pub fn key(&self) -> &Key {
+        &self.node.key
+    }
+}
+
+static LITERALS: AtomicU64 = AtomicU64::new(0);
+
+/// A literal as a lazy value (each call makes a distinct task).
+pub fn value<T: Send + Sync + 'static>(v: T) -> Delayed<T> {
+    let id = LITERALS.fetch_add(1, Ordering::Relaxed);
+    Delayed {
+        node: Arc::new(Node {
+            key: Key::named(format!("value-{}", tokenize(&id))),
+            kernel: Kernel::Literal(Value::any(v)),
+            deps: Vec::new(),
+        }),
+        _t: PhantomData,
+    }
+}
+
+/// A function whose calls are lazy.
+pub struct DelayedFn<F> {
+    f: Arc<F>,
+    name: Arc<str>,
+}
+
+/// Wraps `f` so that [`Call::call`] builds a graph node instead of calling it.
+pub fn delayed<F>(f: F) -> DelayedFn<F> {
+    DelayedFn {
+        f: Arc::new(f),
+        name: "delayed".into(),
+    }
+}
+
+/// As [`delayed`], for a function returning `Result<R, E>`: an `Err` fails the compute
+/// with its message.
+/// Use [`TryCall::try_call`] on it.
+pub fn try_delayed<F>(f: F) -> DelayedFn<F> {
+    delayed(f)
+}
+
+impl<F> DelayedFn<F> {
+    /// Names the function in keys and graph labels (letters, digits and `_`).
+    pub fn named(mut self, name: &str) -> Self {
+        let clean: String = name
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+            .collect();
+        self.name = clean.into();
+        self
+    }
+
+    fn node(&self, body: Arc<FuncBody>, deps: Vec<Arc<Node>>) -> Arc<Node> {
+        let fid = Arc::as_ptr(&self.f) as *const () as usize;
+        let dep_keys: Vec<String> = deps.iter().map(|d| d.key.to_string()).collect();
+        let key = Key::named(format!("{}-{}", self.name, tokenize(&(fid, dep_keys))));
+        Arc::new(Node {
+            key,
+            kernel: Kernel::Func(Func {
+                name: self.name.clone(),
+                body,
+            }),
+            deps,
+        })
+    }
+}
+
+/// Calling a delayed function on a tuple of lazy arguments.
+pub trait Call<Args> {
+    /// The function's result type.
+    type Output;
+    /// A lazy call: a new graph node depending on the arguments' nodes.
+    fn call(&self, args: Args) -> Delayed<Self::Output>;
+}
+
+fn arg<'a, A: 'static>(inputs: &'a [Value], i: usize) -> std::result::Result<&'a A, String> {
+    inputs
+        .get(i)
+        .and_then(|v| match v {
+            Value::Any(x) => x.downcast_ref::<A>(),
+            _ => None,
+        })
+        .ok_or_else(|| format!("argument {i} is not a {}", type_name::<A>()))
+}
+
+/// Turns what a delayed function returned into a task result.
+pub trait IntoTaskResult {
+    /// The value type a successful call produces.
+    type Ok: Send + Sync + 'static;
+    /// `Ok` as a [`Value`], or the error's message.
+    fn into_task_result(self) -> std::result::Result<Self::Ok, String>;
+}
+
+impl<R: Send + Sync + 'static, E: Display> IntoTaskResult for std::result::Result<R, E> {
+    type Ok = R;
+    fn into_task_result(self) -> std::result::Result<R, String> {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+macro_rules! impl_call {
+    ($($A:ident $a:ident $i:tt),*) => {
+        impl<F, R, $($A),*> Call<($(Delayed<$A>,)*)> for DelayedFn<F>
+        where
+            F: Fn($(&$A),*) -> R + Send + Sync + 'static,
+            R: Send + Sync + 'static,
+            $($A: Send + Sync + 'static,)*
+        {
+            type Output = R;
+            fn call(&self, args: ($(Delayed<$A>,)*)) -> Delayed<R> {
+                let f = self.f.clone();
+                let body: Arc<FuncBody> = Arc::new(move |inputs: &[Value]| {
+                    $(let $a = arg::<$A>(inputs, $i)?;)*
+                    Ok(Value::any(f($($a),*)))
+                });
+                Delayed { node: self.node(body, vec![$(args.$i.node.clone()),*]), _t: PhantomData }
+            }
+        }
+    };
+}
+
+impl_call!(A a 0);
+impl_call!(A a 0, B b 1);
+impl_call!(A a 0, B b 1, C c 2);
+impl_call!(A a 0, B b 1, C c 2, D d 3);
+
+/// Calls of a fallible function (from [`try_delayed`]).
+pub trait TryCall<Args> {
+    /// The value of a successful call.
+    type Output;
+    /// A lazy call whose `Err` fails the compute.
+    fn try_call(&self, args: Args) -> Delayed<Self::Output>;
+}
+
+macro_rules! impl_try_call {
+    ($($A:ident $a:ident $i:tt),*) => {
+        impl<F, R, $($A),*> TryCall<($(Delayed<$A>,)*)> for DelayedFn<F>
+        where
+            F: Fn($(&$A),*) -> R + Send + Sync + 'static,
+            R: IntoTaskResult,
+            $($A: Send + Sync + 'static,)*
+        {
+            type Output = R::Ok;
+            fn try_call(&self, args: ($(Delayed<$A>,)*)) -> Delayed<R::Ok> {
+                let f = self.f.clone();
+                let body: Arc<FuncBody> = Arc::new(move |inputs: &[Value]| {
+                    $(let $a = arg::<$A>(inputs, $i)?;)*
+                    f($($a),*).into_task_result().map(Value::any)
+                });
+                Delayed { node: self.node(body, vec![$(args.$i.node.clone()),*]), _t: PhantomData }
+            }
+        }
+    };
+}
+
+impl_try_call!(A a 0);
+impl_try_call!(A a 0, B b 1);
+impl_try_call!(A a 0, B b 1, C c 2);
+impl_try_call!(A a 0, B b 1, C c 2, D d 3);
+
+impl<T> Lazy for Delayed<T> {
+    fn lower(&self, g: &mut Graph) -> Result<Key> {
+        let mut stack = vec![self.node.clone()];
+        while let Some(n) = stack.pop() {
+            if g.contains(&n.key) {
+                continue;
+            }
+            let deps = n.deps.iter().map(|d| d.key.clone()).collect();
+            g.insert(n.key.clone(), Task::new(n.kernel.clone(), deps));
+            stack.extend(n.deps.iter().filter(|d| !g.contains(&d.key)).cloned());
+        }
+        Ok(self.node.key.clone())
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Delayed<T> {
+    /// Computes this value.
+    pub fn compute(&self, scheduler: Scheduler) -> Result<T> {
+        let mut out = compute_all(std::slice::from_ref(self), scheduler)?;
+        out.pop()
+            .ok_or_else(|| Error::invalid("the compute returned no value"))
+    }
+}
+
+/// Computes many delayed values in one graph, sharing common work.
+pub fn compute_all<T: Clone + Send + Sync + 'static>(
+    items: &[Delayed<T>],
+    scheduler: Scheduler,
+) -> Result<Vec<T>> {
+    let lazies: Vec<&dyn Lazy> = items.iter().map(|d| d as &dyn Lazy).collect();
+    let (values, _) = super::compute_values(&lazies, scheduler, &mut |_| {})?;
+    items
+        .iter()
+        .zip(values)
+        .map(|(d, v)| v.downcast::<T>(&d.key().to_string()).cloned())
+        .collect()
+}

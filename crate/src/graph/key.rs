@@ -1,0 +1,79 @@
+//! Keys name task outputs, like dask's `('sum-8a3f0c', 0, 1)`.
+
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+/// A task's name: a layer name (`"ones-1f2e…"`) and a block index within the layer.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    name: Arc<str>,
+    index: Arc<[u32]>,
+}
+
+impl Key {
+    /// A key for block `index` of layer `name`.
+    ///
+    /// ```
+    /// use daskling::graph::Key;
+    /// let k = Key::new("sum-ab12", &[0, 1]);
+    /// assert_eq!(k.to_string(), "('sum-ab12', 0, 1)");
+    /// assert_eq!(k.prefix(), "sum");
+    /// ```
+    pub fn new(name: impl Into<Arc<str>>, index: &[u32]) -> Self {
+        Key {
+            name: name.into(),
+            index: index.into(),
+        }
+    }
+
+    /// A key without block index, printed as its bare name.
+    pub fn named(name: impl Into<Arc<str>>) -> Self {
+        Key::new(name, &[])
+    }
+
+    /// The layer name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The block index.
+    pub fn index(&self) -> &[u32] {
+        &self.index
+    }
+
+    /// The layer name without its token: `"sum-chunk"` for `"sum-chunk-8a3f"`.
+    pub fn prefix(&self) -> &str {
+        match self.name.rsplit_once('-') {
+            Some((p, tok)) if !p.is_empty() && tok.chars().all(|c| c.is_ascii_hexdigit()) => p,
+            _ => &self.name,
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.index.is_empty() {
+            return write!(f, "{}", self.name);
+        }
+        write!(f, "('{}'", self.name)?;
+        for i in self.index.iter() {
+            write!(f, ", {i}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+/// A deterministic token of anything hashable, like dask's `tokenize`: equal inputs
+/// give equal tokens, so identical sub-expressions become one task.
+pub fn tokenize<T: Hash + ?Sized>(value: &T) -> String {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
+}

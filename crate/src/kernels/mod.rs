@@ -1,0 +1,143 @@
+//! Kernels: plain functions on blocks and values. They know nothing of graphs or JS.
+//!
+//! A [`Kernel`] is data — which computation, with which parameters — so a task can be
+//! inspected, drawn and run on any thread. The one exception is [`Kernel::Func`], a Rust
+//! closure from [`crate::delayed`].
+
+pub mod array;
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use ndarray::ArrayD;
+
+use crate::error::{Error, Result};
+pub use array::ArrayKernel;
+
+/// A task's output: a float, an n-d block, or any Rust value (from `delayed`).
+#[derive(Clone)]
+pub enum Value {
+    /// A plain number.
+    F64(f64),
+    /// A block of a chunked array (0-d for a full reduction).
+    Block(Arc<ArrayD<f64>>),
+    /// Any value produced by a Rust closure.
+    Any(Arc<dyn Any + Send + Sync>),
+}
+
+impl Value {
+    /// Wraps any `Send + Sync` value.
+    pub fn any<T: Any + Send + Sync>(v: T) -> Self {
+        Value::Any(Arc::new(v))
+    }
+
+    /// The block inside, or a type error naming `key`.
+    pub fn as_block(&self, key: &str) -> Result<&ArrayD<f64>> {
+        match self {
+            Value::Block(b) => Ok(b),
+            _ => Err(Error::Type {
+                key: key.to_string(),
+                expected: "an array block",
+            }),
+        }
+    }
+
+    /// The `T` inside a [`Value::Any`], or a type error naming `key`.
+    pub fn downcast<T: Any>(&self, key: &str) -> Result<&T> {
+        match self {
+            Value::Any(a) => a.downcast_ref::<T>(),
+            _ => None,
+        }
+        .ok_or_else(|| Error::Type {
+            key: key.to_string(),
+            expected: std::any::type_name::<T>(),
+        })
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::F64(x) => write!(f, "F64({x})"),
+            Value::Block(b) => write!(f, "Block(shape={:?})", b.shape()),
+            Value::Any(_) => write!(f, "Any(..)"),
+        }
+    }
+}
+
+/// The signature of a Rust closure task: its inputs in dependency order.
+pub type FuncBody = dyn Fn(&[Value]) -> std::result::Result<Value, String> + Send + Sync;
+
+/// A named Rust closure; tasks calling the same closure share its `Arc`.
+#[derive(Clone)]
+pub struct Func {
+    /// Shown in graph labels.
+    pub name: Arc<str>,
+    /// The closure.
+    pub body: Arc<FuncBody>,
+}
+
+/// What a task computes.
+#[derive(Clone)]
+pub enum Kernel {
+    /// A constant value, with no inputs.
+    Literal(Value),
+    /// A block computation of chunked arrays.
+    Array(ArrayKernel),
+    /// A Rust closure (`delayed`).
+    Func(Func),
+    /// A fused linear chain: the first kernel takes the task's inputs, every later one
+    /// the previous output.
+    Chain(Arc<[Kernel]>),
+}
+
+impl Kernel {
+    /// A short name for the kind of work, used to color and label graphs.
+    pub fn kind(&self) -> &str {
+        match self {
+            Kernel::Literal(_) => "literal",
+            Kernel::Array(k) => k.kind(),
+            Kernel::Func(f) => &f.name,
+            Kernel::Chain(ks) => ks.last().map_or("chain", |k| k.kind()),
+        }
+    }
+
+    /// Runs the kernel on its inputs; `key` names the task in errors.
+    pub fn run(&self, key: &str, inputs: &[Value]) -> Result<Value> {
+        match self {
+            Kernel::Literal(v) => Ok(v.clone()),
+            Kernel::Array(k) => k.run(key, inputs),
+            Kernel::Func(f) => run_func(f, key, inputs),
+            Kernel::Chain(ks) => {
+                let mut iter = ks.iter();
+                let first = iter
+                    .next()
+                    .ok_or_else(|| Error::invalid(format!("empty chain in {key}")))?;
+                let mut v = first.run(key, inputs)?;
+                for k in iter {
+                    v = k.run(key, std::slice::from_ref(&v))?;
+                }
+                Ok(v)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Kernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kernel::Literal(v) => write!(f, "Literal({v:?})"),
+            Kernel::Array(k) => write!(f, "{k:?}"),
+            Kernel::Func(func) => write!(f, "Func({})", func.name),
+            Kernel::Chain(ks) => f.debug_list().entries(ks.iter()).finish(),
+        }
+    }
+}
+
+fn run_func(f: &Func, key: &str, inputs: &[Value]) -> Result<Value> {
+    (f.body)(inputs).map_err(|message| Error::TaskFailed {
+        key: key.to_string(),
+        message,
+    })
+}
