@@ -343,8 +343,7 @@ impl Array {
 
     /// Computes the array (lower, optimize, run) and returns it whole.
     pub fn compute(&self, scheduler: Scheduler) -> Result<ArrayD<f64>> {
-        let (values, _) =
-            super::compute_values(&[self as &dyn Lazy], scheduler, &mut |_| {})?;
+        let (values, _) = super::compute_values(&[self as &dyn Lazy], scheduler, &mut |_| {})?;
         let v = values
             .into_iter()
             .next()
@@ -504,4 +503,3 @@ fn group_members(idx: &[u32], grid: &[usize], axes: &[usize], n: usize) -> Vec<V
     }
     out
 }
-

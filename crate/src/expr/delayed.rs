@@ -34,6 +34,19 @@ struct Node {
     deps: Vec<Arc<Node>>,
 }
 
+impl Drop for Node {
+    /// Drops a long chain of calls iteratively: the default recursive drop would
+    /// overflow the stack on deep chains (a loop of 100,000 calls).
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.deps);
+        while let Some(n) = stack.pop() {
+            if let Ok(mut inner) = Arc::try_unwrap(n) {
+                stack.append(&mut inner.deps);
+            }
+        }
+    }
+}
+
 /// A lazy value of type `T`: a literal or a call of a delayed function.
 pub struct Delayed<T> {
     node: Arc<Node>,
@@ -97,7 +110,13 @@ impl<F> DelayedFn<F> {
     pub fn named(mut self, name: &str) -> Self {
         let clean: String = name
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         self.name = clean.into();
         self
@@ -126,7 +145,7 @@ pub trait Call<Args> {
     fn call(&self, args: Args) -> Delayed<Self::Output>;
 }
 
-fn arg<'a, A: 'static>(inputs: &'a [Value], i: usize) -> std::result::Result<&'a A, String> {
+fn arg<A: 'static>(inputs: &[Value], i: usize) -> std::result::Result<&A, String> {
     inputs
         .get(i)
         .and_then(|v| match v {

@@ -81,7 +81,9 @@ impl Graph {
     /// ```
     pub fn to_dot(&self) -> String {
         let ex = self.export();
-        let mut s = String::from("digraph daskling {\n  graph [rankdir=BT];\n  node [shape=box, style=rounded];\n");
+        let mut s = String::from(
+            "digraph daskling {\n  graph [rankdir=BT];\n  node [shape=box, style=rounded];\n",
+        );
         for n in &ex.nodes {
             s.push_str(&format!(
                 "  {} [label={}, tooltip={}, class={}];\n",

@@ -67,7 +67,7 @@ impl Graph {
             let mut cur = k;
             while let Some(p) = parent_of.get(cur) {
                 // A cycle of single edges is invalid anyway; stop rather than loop.
-                if chain.contains(p) {
+                if chain.len() > self.tasks.len() {
                     break;
                 }
                 chain.push(p);

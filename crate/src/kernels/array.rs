@@ -133,7 +133,9 @@ fn concat(key: &str, grid: &[usize], blocks: &[&ArrayD<f64>]) -> Result<ArrayD<f
     let shape: Vec<usize> = offsets.iter().map(|o| o[o.len() - 1]).collect();
     let mut out = ArrayD::<f64>::zeros(IxDyn(&shape));
     for (flat, b) in blocks.iter().enumerate() {
-        let idx: Vec<usize> = (0..ndim).map(|ax| (flat / strides[ax]) % grid[ax]).collect();
+        let idx: Vec<usize> = (0..ndim)
+            .map(|ax| (flat / strides[ax]) % grid[ax])
+            .collect();
         let mut view = out.slice_each_axis_mut(|d| {
             let ax = d.axis.index();
             Slice::from(offsets[ax][idx[ax]]..offsets[ax][idx[ax] + 1])

@@ -24,7 +24,9 @@ pub use sync::State;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::error::Error;
+use crate::error::Result;
 use crate::graph::{Graph, Key};
 use crate::kernels::Value;
 

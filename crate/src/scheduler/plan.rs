@@ -40,7 +40,11 @@ impl Plan {
         for (i, k) in order.iter().enumerate() {
             // `order` succeeded, so every task and dependency exists.
             let Some(t) = graph.get(k) else { continue };
-            let d: Vec<u32> = t.deps.iter().filter_map(|d| index.get(d).copied()).collect();
+            let d: Vec<u32> = t
+                .deps
+                .iter()
+                .filter_map(|d| index.get(d).copied())
+                .collect();
             for &j in &d {
                 dependents[j as usize].push(i as u32);
             }

@@ -109,7 +109,7 @@ pub fn run(plan: &Plan, on_progress: &mut dyn FnMut(Progress)) -> Result<(Vec<Va
         let value = execute(plan, i, &inputs)?;
         drop(inputs);
         st.finish_task(plan, i, value);
-        if st.finished % every == 0 && st.finished < total {
+        if st.finished.is_multiple_of(every) && st.finished < total {
             on_progress(Progress {
                 done: st.finished,
                 total,

@@ -1,0 +1,80 @@
+// Builds both wasm modules and lays out the package in dist/:
+//   dist/index.js, dist/worker.js        the Client and the compute worker
+//   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
+//   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
+// Usage: node crate/js/build.mjs [--debug] [--only single|threads]
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const debug = args.includes('--debug');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
+const profile = debug ? 'debug' : 'release';
+export const WASM_BINDGEN_VERSION = '0.2.130';
+
+// Linker flags for shared memory: without them memory is not shared and the pool
+// fails with DataCloneError (see shared TOOLCHAIN notes).
+const THREAD_FLAGS = [
+  '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
+  '-C link-arg=--shared-memory',
+  '-C link-arg=--max-memory=4294967296',
+  '-C link-arg=--import-memory',
+  '-C link-arg=--export=__wasm_init_tls',
+  '-C link-arg=--export=__tls_size',
+  '-C link-arg=--export=__tls_align',
+  '-C link-arg=--export=__tls_base',
+].join(' ');
+
+function run(cmd, cmdArgs, env = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
+  }
+}
+
+function checkWasmBindgen() {
+  const r = spawnSync('wasm-bindgen', ['--version'], { encoding: 'utf8' });
+  const version = (r.stdout || '').trim().split(' ')[1];
+  if (version !== WASM_BINDGEN_VERSION) {
+    throw new Error(
+      `wasm-bindgen ${WASM_BINDGEN_VERSION} is needed (found ${version ?? 'none'}); ` +
+        'run `bash .ci/setup` to install it',
+    );
+  }
+}
+
+const builds = {
+  single: {
+    targetDir: 'target',
+    env: { RUSTFLAGS: '-C target-feature=+simd128' },
+    extra: [],
+  },
+  threads: {
+    targetDir: 'target/threads',
+    // build-std needs nightly features; stable allows them with RUSTC_BOOTSTRAP in
+    // cargo's own environment.
+    env: { RUSTFLAGS: THREAD_FLAGS, RUSTC_BOOTSTRAP: '1' },
+    extra: ['-Z', 'build-std=panic_abort,std'],
+  },
+};
+
+checkWasmBindgen();
+for (const [name, b] of Object.entries(builds)) {
+  if (only && only !== name) continue;
+  const cargoArgs = ['build', '-p', 'daskling', '--lib', '--target', 'wasm32-unknown-unknown', ...b.extra];
+  if (!debug) cargoArgs.push('--release');
+  run('cargo', cargoArgs, { ...b.env, CARGO_TARGET_DIR: join(root, b.targetDir) });
+  const wasm = join(root, b.targetDir, 'wasm32-unknown-unknown', profile, 'daskling.wasm');
+  const out = join(root, 'dist', name);
+  rmSync(out, { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);
+}
+mkdirSync(join(root, 'dist'), { recursive: true });
+for (const f of ['index.js', 'worker.js']) {
+  cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
+}
+console.log(`built dist/ (${profile})`);

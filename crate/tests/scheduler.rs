@@ -1,0 +1,259 @@
+//! Both schedulers: results, random DAGs, errors, early freeing, progress, parallelism.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{add_direct, add_task, chain, u64_of};
+use daskling::graph::{Graph, Key, Task};
+use daskling::kernels::{Func, Kernel, Value};
+use daskling::scheduler::{compute, compute_with, Progress, Scheduler};
+use daskling::Error;
+use proptest::prelude::*;
+
+const BOTH: [Scheduler; 2] = [Scheduler::Sync, Scheduler::Threads];
+
+/// A random DAG: task `i` depends on some of the tasks before it.
+fn random_dag() -> impl Strategy<Value = Vec<(u64, Vec<usize>)>> {
+    (1usize..120).prop_flat_map(|n| {
+        (0..n)
+            .map(|i| {
+                let deps = if i == 0 {
+                    Just(vec![]).boxed()
+                } else {
+                    proptest::collection::vec(0..i, 0..4).boxed()
+                };
+                (any::<u64>(), deps)
+            })
+            .collect::<Vec<_>>()
+    })
+}
+
+fn build(spec: &[(u64, Vec<usize>)]) -> Graph {
+    let mut g = Graph::new();
+    for (i, (seed, deps)) in spec.iter().enumerate() {
+        let deps = deps.iter().map(|&d| Key::new("t", &[d as u32])).collect();
+        g.insert(Key::new("t", &[i as u32]), add_task("t", *seed, deps));
+    }
+    g
+}
+
+/// Each task's value computed directly, in index order (deps always come earlier).
+fn direct(spec: &[(u64, Vec<usize>)]) -> Vec<u64> {
+    let mut vals: Vec<u64> = Vec::with_capacity(spec.len());
+    for (seed, deps) in spec {
+        let inputs: Vec<u64> = deps.iter().map(|&d| vals[d]).collect();
+        vals.push(add_direct(*seed, &inputs));
+    }
+    vals
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn random_dags_give_the_same_results_on_both_schedulers(
+        spec in random_dag(),
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..6),
+        optimize in any::<bool>(),
+    ) {
+        let g = build(&spec);
+        let expect = direct(&spec);
+        let outputs: Vec<usize> = picks.iter().map(|p| p.index(spec.len())).collect();
+        let keys: Vec<Key> = outputs.iter().map(|&o| Key::new("t", &[o as u32])).collect();
+        let g = if optimize { g.optimize(&keys).unwrap() } else { g };
+        for s in BOTH {
+            let vals = compute(&g, &keys, s).unwrap();
+            let got: Vec<u64> = vals.iter().map(u64_of).collect();
+            let want: Vec<u64> = outputs.iter().map(|&o| expect[o]).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}
+
+#[test]
+fn diamond_on_both_schedulers() {
+    let mut g = Graph::new();
+    g.insert(Key::named("a"), add_task("a", 2, vec![]));
+    g.insert(Key::named("b"), add_task("b", 3, vec![Key::named("a")]));
+    g.insert(Key::named("c"), add_task("c", 5, vec![Key::named("a")]));
+    g.insert(
+        Key::named("d"),
+        add_task(
+            "d",
+            7,
+            vec![Key::named("b"), Key::named("c"), Key::named("a")],
+        ),
+    );
+    let a = 2;
+    let b = add_direct(3, &[a]);
+    let c = add_direct(5, &[a]);
+    let d = add_direct(7, &[b, c, a]);
+    for s in BOTH {
+        let v = compute(&g, &[Key::named("d"), Key::named("b")], s).unwrap();
+        assert_eq!((u64_of(&v[0]), u64_of(&v[1])), (d, b), "{s:?}");
+    }
+}
+
+fn failing_graph() -> (Graph, Key) {
+    let mut g = Graph::new();
+    for i in 0..20u32 {
+        g.insert(Key::new("ok", &[i]), add_task("ok", i as u64, vec![]));
+    }
+    let fail = Func {
+        name: "boom".into(),
+        body: Arc::new(|_: &[Value]| Err("bad input on line 3".to_string())),
+    };
+    let deps = (0..20u32).map(|i| Key::new("ok", &[i])).collect();
+    g.insert(Key::named("boom"), Task::new(Kernel::Func(fail), deps));
+    g.insert(
+        Key::named("after"),
+        add_task("after", 1, vec![Key::named("boom")]),
+    );
+    (g, Key::named("after"))
+}
+
+#[test]
+fn a_failing_task_fails_the_compute_and_the_next_compute_works() {
+    let (g, out) = failing_graph();
+    for s in BOTH {
+        for _ in 0..3 {
+            match compute(&g, std::slice::from_ref(&out), s) {
+                Err(Error::TaskFailed { key, message }) => {
+                    assert_eq!(key, "boom");
+                    assert_eq!(message, "bad input on line 3");
+                }
+                other => panic!("{s:?}: expected a task failure, got {other:?}"),
+            }
+            let (g2, k2) = chain(100);
+            let v = compute(&g2, &[k2], s).unwrap();
+            assert_eq!(v.len(), 1);
+        }
+    }
+}
+
+#[test]
+fn a_panicking_closure_is_an_error_not_a_crash() {
+    let mut g = Graph::new();
+    let body = |_: &[Value]| -> Result<Value, String> { panic!("kaboom") };
+    g.insert(
+        Key::named("p"),
+        Task::new(
+            Kernel::Func(Func {
+                name: "p".into(),
+                body: Arc::new(body),
+            }),
+            vec![],
+        ),
+    );
+    for s in BOTH {
+        match compute(&g, &[Key::named("p")], s) {
+            Err(Error::TaskFailed { message, .. }) => assert!(message.contains("kaboom")),
+            other => panic!("expected a task failure, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn early_freeing_keeps_few_results_alive_on_a_long_chain() {
+    let (g, out) = chain(5_000);
+    for s in BOTH {
+        let (v, stats) = compute_with(&g, std::slice::from_ref(&out), s, &mut |_| {}).unwrap();
+        assert_eq!(v.len(), 1);
+        assert_eq!(stats.tasks, 5_000);
+        assert!(stats.peak_live <= 2, "{s:?}: peak {}", stats.peak_live);
+    }
+}
+
+#[test]
+fn early_freeing_on_a_wide_tree_reduction() {
+    // 1024 leaves, binary tree: depth-first order holds O(depth) results in sync.
+    let mut g = Graph::new();
+    let mut level: Vec<Key> = (0..1024u32)
+        .map(|i| {
+            let k = Key::new("leaf", &[i]);
+            g.insert(k.clone(), add_task("leaf", i as u64, vec![]));
+            k
+        })
+        .collect();
+    let mut depth = 0u32;
+    while level.len() > 1 {
+        depth += 1;
+        level = level
+            .chunks(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                let k = Key::new(format!("node{depth}"), &[i as u32]);
+                g.insert(k.clone(), add_task("node", 1, pair.to_vec()));
+                k
+            })
+            .collect();
+    }
+    let (_, stats) = compute_with(&g, &level, Scheduler::Sync, &mut |_| {}).unwrap();
+    assert!(
+        stats.peak_live <= 2 * depth as usize,
+        "peak {}",
+        stats.peak_live
+    );
+    let (_, stats) = compute_with(&g, &level, Scheduler::Threads, &mut |_| {}).unwrap();
+    assert!(stats.peak_live < 1024, "threads peak {}", stats.peak_live);
+}
+
+#[test]
+fn progress_is_monotone_and_reaches_the_total() {
+    let (g, out) = chain(1_000);
+    for s in BOTH {
+        let mut seen: Vec<Progress> = Vec::new();
+        compute_with(&g, std::slice::from_ref(&out), s, &mut |p| seen.push(p)).unwrap();
+        assert!(seen.len() >= 2, "{s:?}: {seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].done <= w[1].done));
+        let last = seen.last().unwrap();
+        assert_eq!((last.done, last.total, last.running), (1_000, 1_000, 0));
+        assert_eq!(seen[0].done, 0);
+    }
+}
+
+#[test]
+fn thread_pool_runs_tasks_on_several_threads() {
+    if rayon::current_num_threads() < 2 {
+        eprintln!("skipped: one thread");
+        return;
+    }
+    let mut g = Graph::new();
+    let sleepy = Func {
+        name: "sleepy".into(),
+        body: Arc::new(|_: &[Value]| {
+            std::thread::sleep(std::time::Duration::from_millis(3));
+            Ok(Value::F64(1.0))
+        }),
+    };
+    let keys: Vec<Key> = (0..64u32).map(|i| Key::new("s", &[i])).collect();
+    for k in &keys {
+        g.insert(k.clone(), Task::new(Kernel::Func(sleepy.clone()), vec![]));
+    }
+    let (v, stats) = compute_with(&g, &keys, Scheduler::Threads, &mut |_| {}).unwrap();
+    assert_eq!(v.len(), 64);
+    assert!(stats.threads_used >= 2, "{stats:?}");
+}
+
+#[test]
+fn the_same_key_requested_twice_gives_two_values() {
+    let (g, out) = chain(3);
+    for s in BOTH {
+        let v = compute(&g, &[out.clone(), out.clone()], s).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(u64_of(&v[0]), u64_of(&v[1]));
+    }
+}
+
+#[test]
+fn a_cycle_is_an_error_for_compute() {
+    let mut g = Graph::new();
+    g.insert(Key::named("a"), add_task("a", 1, vec![Key::named("b")]));
+    g.insert(Key::named("b"), add_task("b", 1, vec![Key::named("a")]));
+    for s in BOTH {
+        assert!(matches!(
+            compute(&g, &[Key::named("a")], s),
+            Err(Error::Cycle { .. })
+        ));
+    }
+}

@@ -1,0 +1,92 @@
+// Serves the workshop page (www/) and the built package (dist/) on 127.0.0.1.
+// With isolation (the default) every response carries COOP/COEP, so the page is
+// crossOriginIsolated and the threaded build runs; `--no-isolation` serves without
+// them (single-threaded fallback).
+//   node www/serve.mjs [--port 8080] [--no-isolation]
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.csv': 'text/csv; charset=utf-8',
+  '.map': 'application/json',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+/** Maps a URL path to a file under www/ or dist/ (or another folder in `mounts`). */
+function resolve(urlPath, mounts) {
+  let path = decodeURIComponent(urlPath.split('?')[0]);
+  if (path.endsWith('/')) path += 'index.html';
+  for (const [prefix, dir] of mounts) {
+    if (path.startsWith(prefix)) {
+      const file = normalize(join(dir, path.slice(prefix.length)));
+      if (file === dir || file.startsWith(dir + sep)) return file;
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Starts the server; resolves to `{url, close()}`.
+ * `mounts`: extra `[urlPrefix, folder]` pairs tried before the defaults.
+ */
+export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mounts = [] } = {}) {
+  const all = [...mounts, ['/dist/', join(root, 'dist')], ['/', here]];
+  const server = createServer((req, res) => {
+    const headers = {};
+    if (isolation) {
+      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    }
+    const file = resolve(req.url ?? '/', all);
+    let stat = null;
+    try {
+      stat = file && statSync(file);
+    } catch {
+      stat = null;
+    }
+    if (!stat || !stat.isFile()) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
+      res.end(`not found: ${req.url}`);
+      return;
+    }
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': stat.size,
+      'Cache-Control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: actual } = server.address();
+      resolvePromise({
+        url: `http://${host}:${actual}/`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const portAt = args.indexOf('--port');
+  const port = portAt >= 0 ? Number(args[portAt + 1]) : Number(process.env.PORT ?? 8080);
+  const isolation = !args.includes('--no-isolation');
+  const { url } = await serve({ port, isolation });
+  console.log(`daskling workshop: ${url}  (${isolation ? 'cross-origin isolated: threads' : 'not isolated: single thread'})`);
+}
