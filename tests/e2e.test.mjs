@@ -24,7 +24,7 @@ async function pageResult(isolation) {
         { timeout: 60_000 },
       );
     } catch (e) {
-      throw new Error(`page did not finish: ${e.message}\n${logs.join('\n')}`);
+      throw new Error(`page did not finish: ${e.message}\n${logs.join("\n")}`, { cause: e });
     }
     const out = await page.evaluate(async () => {
       const c = window.client;

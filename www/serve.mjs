@@ -51,9 +51,9 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
     }
     const file = resolve(req.url ?? '/', all);
-    let stat = null;
+    let stat;
     try {
-      stat = file && statSync(file);
+      stat = file ? statSync(file) : null;
     } catch {
       stat = null;
     }

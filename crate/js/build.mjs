@@ -50,7 +50,7 @@ function checkWasmBindgen() {
 const builds = {
   single: {
     targetDir: 'target',
-    env: { RUSTFLAGS: '-C target-feature=+simd128' },
+    env: {},
     extra: [],
   },
   threads: {

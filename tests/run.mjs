@@ -1,0 +1,64 @@
+// Every test, in order: lint, native Rust, wasm in Chromium (single and threaded builds),
+// the package build, and the end-to-end page tests. Stops at the first failing step.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PATH = `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}`;
+
+// Threaded wasm: atomics and shared memory need these linker flags (shared TOOLCHAIN notes).
+const THREAD_RUSTFLAGS = [
+  '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
+  '-C link-arg=--shared-memory',
+  '-C link-arg=--max-memory=4294967296',
+  '-C link-arg=--import-memory',
+  '-C link-arg=--export=__wasm_init_tls',
+  '-C link-arg=--export=__tls_size',
+  '-C link-arg=--export=__tls_align',
+  '-C link-arg=--export=__tls_base',
+].join(' ');
+const e2eFiles = readdirSync(join(root, 'tests'))
+  .filter((f) => f.endsWith('.test.mjs'))
+  .map((f) => join('tests', f));
+const WASM_RUNNER = { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' };
+
+const steps = [
+  ['eslint', 'npx', ['eslint', '.']],
+  ['cargo fmt', 'cargo', ['fmt', '--check']],
+  ['clippy (native)', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
+  ['clippy (wasm)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
+  ['native tests', 'cargo', ['test', '-p', 'daskling']],
+  [
+    'wasm tests, single build, in Chromium',
+    'cargo',
+    ['test', '-p', 'daskling', '--target', 'wasm32-unknown-unknown', '--test', 'web'],
+    WASM_RUNNER,
+  ],
+  [
+    'wasm tests, threaded build (rayon on Web Workers), in Chromium',
+    'cargo',
+    ['test', '-p', 'daskling', '--target', 'wasm32-unknown-unknown', '-Z', 'build-std=panic_abort,std', '--test', 'web_threads'],
+    { ...WASM_RUNNER, RUSTFLAGS: THREAD_RUSTFLAGS, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(root, 'target', 'threads') },
+  ],
+  ['build the package (both wasm builds)', 'node', ['crate/js/build.mjs']],
+  ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],
+];
+
+const results = [];
+for (const [name, cmd, args, env = {}] of steps) {
+  console.log(`\n\x1b[1m=== ${name}\x1b[0m`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, ...env } });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  results.push({ name, ok: r.status === 0, secs });
+  if (r.status !== 0) break;
+}
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.secs} s)`);
+const failed = results.filter((r) => !r.ok).length;
+const skipped = steps.length - results.length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed ? 1 : 0);
