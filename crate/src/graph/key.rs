@@ -1,14 +1,50 @@
 //! Keys name task outputs, like dask's `('sum-8a3f0c', 0, 1)`.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
+use rustc_hash::FxHasher;
+
 /// A task's name: a layer name (`"ones-1f2e…"`) and a block index within the layer.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The key's hash is computed once, when it is made: graphs of 100,000 tasks look keys
+/// up many times, and hashing the name each time would dominate scheduling.
+#[derive(Clone)]
 pub struct Key {
+    hash: u64,
     name: Arc<str>,
     index: Arc<[u32]>,
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+            && (Arc::ptr_eq(&self.name, &other.name) || self.name == other.name)
+            && self.index == other.index
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    /// By name, then block index.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (&*self.name, &*self.index).cmp(&(&*other.name, &*other.index))
+    }
 }
 
 impl Key {
@@ -21,8 +57,13 @@ impl Key {
     /// assert_eq!(k.prefix(), "sum");
     /// ```
     pub fn new(name: impl Into<Arc<str>>, index: &[u32]) -> Self {
+        let name: Arc<str> = name.into();
+        let mut h = FxHasher::default();
+        name.hash(&mut h);
+        index.hash(&mut h);
         Key {
-            name: name.into(),
+            hash: h.finish(),
+            name,
             index: index.into(),
         }
     }

@@ -16,13 +16,83 @@ mod export;
 mod key;
 mod optimize;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use export::{GraphExport, NodeExport};
 pub use key::{tokenize, Key};
 
 use crate::error::{Error, Result};
 use crate::kernels::Kernel;
+
+/// A graph with numbered tasks: `deps[i]` are the numbers of task `i`'s dependencies.
+pub struct Indexed<'g> {
+    /// Key of each task.
+    pub keys: Vec<&'g Key>,
+    /// Each task.
+    pub tasks: Vec<&'g Task>,
+    /// Dependencies of each task, as numbers, in kernel input order.
+    pub deps: Vec<Vec<u32>>,
+    lookup: HashMap<&'g Key, u32>,
+}
+
+impl Indexed<'_> {
+    /// The numbers of `keys`, or an error naming the first one not in the graph.
+    pub fn lookup_all(&self, keys: &[Key]) -> Result<Vec<u32>> {
+        keys.iter()
+            .map(|k| {
+                self.lookup
+                    .get(k)
+                    .copied()
+                    .ok_or_else(|| Error::UnknownKey(k.to_string()))
+            })
+            .collect()
+    }
+
+    /// A depth-first post-order of the tasks reachable from `roots` (see [`Graph::order`]).
+    pub fn postorder(&self, roots: &[u32]) -> Result<Vec<u32>> {
+        const NEW: u8 = 0;
+        const OPEN: u8 = 1;
+        const DONE: u8 = 2;
+        let mut mark = vec![NEW; self.keys.len()];
+        let mut out = Vec::with_capacity(self.keys.len());
+        // Stack of (task, index of the next dependency to visit).
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        for &root in roots {
+            if mark[root as usize] != NEW {
+                continue;
+            }
+            mark[root as usize] = OPEN;
+            stack.push((root, 0));
+            while let Some((task, next)) = stack.last_mut() {
+                let t = *task as usize;
+                if let Some(&dep) = self.deps[t].get(*next) {
+                    *next += 1;
+                    match mark[dep as usize] {
+                        NEW => {
+                            mark[dep as usize] = OPEN;
+                            stack.push((dep, 0));
+                        }
+                        OPEN => {
+                            let start = stack.iter().position(|(k, _)| *k == dep).unwrap_or(0);
+                            let mut path: Vec<String> = stack[start..]
+                                .iter()
+                                .map(|(k, _)| self.keys[*k as usize].to_string())
+                                .collect();
+                            path.push(self.keys[dep as usize].to_string());
+                            return Err(Error::Cycle { path });
+                        }
+                        _ => {}
+                    }
+                } else {
+                    mark[t] = DONE;
+                    out.push(t as u32);
+                    stack.pop();
+                }
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// One unit of work: a kernel and the keys whose values it takes, in order.
 #[derive(Clone, Debug)]
@@ -130,64 +200,56 @@ impl Graph {
     /// outputs, so one branch finishes before the next starts and intermediates can be
     /// freed early. Fails on a missing key or a cycle.
     pub fn order(&self, outputs: &[Key]) -> Result<Vec<Key>> {
-        #[derive(Clone, Copy, PartialEq)]
-        enum Mark {
-            Open,
-            Done,
+        let ix = self.indexed()?;
+        let roots = ix.lookup_all(outputs)?;
+        Ok(ix
+            .postorder(&roots)?
+            .into_iter()
+            .map(|i| ix.keys[i as usize].clone())
+            .collect())
+    }
+
+    /// The graph with tasks numbered and dependencies as numbers. Fails on a missing
+    /// dependency.
+    pub fn indexed(&self) -> Result<Indexed<'_>> {
+        let n = self.tasks.len();
+        let mut lookup: HashMap<&Key, u32> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut keys = Vec::with_capacity(n);
+        let mut tasks = Vec::with_capacity(n);
+        for (i, (k, t)) in self.tasks.iter().enumerate() {
+            lookup.insert(k, i as u32);
+            keys.push(k);
+            tasks.push(t);
         }
-        let mut mark: HashMap<&Key, Mark> = HashMap::with_capacity(self.tasks.len());
-        let mut out = Vec::with_capacity(self.tasks.len());
-        // Stack of (key, index of the next dependency to visit).
-        let mut stack: Vec<(&Key, usize)> = Vec::new();
-        for root in outputs {
-            let (root, _) = self
-                .tasks
-                .get_key_value(root)
-                .ok_or_else(|| Error::UnknownKey(root.to_string()))?;
-            if mark.contains_key(root) {
-                continue;
-            }
-            mark.insert(root, Mark::Open);
-            stack.push((root, 0));
-            while let Some((key, next)) = stack.last_mut() {
-                let task = &self.tasks[*key];
-                if let Some(dep) = task.deps.get(*next) {
-                    *next += 1;
-                    let (dep, _) =
-                        self.tasks
-                            .get_key_value(dep)
-                            .ok_or_else(|| Error::MissingDependency {
-                                task: key.to_string(),
-                                missing: dep.to_string(),
-                            })?;
-                    match mark.get(dep) {
-                        Some(Mark::Done) => {}
-                        Some(Mark::Open) => {
-                            let start = stack.iter().position(|(k, _)| *k == dep).unwrap_or(0);
-                            let mut path: Vec<String> =
-                                stack[start..].iter().map(|(k, _)| k.to_string()).collect();
-                            path.push(dep.to_string());
-                            return Err(Error::Cycle { path });
-                        }
-                        None => {
-                            mark.insert(dep, Mark::Open);
-                            stack.push((dep, 0));
-                        }
-                    }
-                } else {
-                    let key = *key;
-                    mark.insert(key, Mark::Done);
-                    out.push(key.clone());
-                    stack.pop();
-                }
-            }
+        let mut deps = Vec::with_capacity(n);
+        for (k, t) in keys.iter().zip(&tasks) {
+            let d = t
+                .deps
+                .iter()
+                .map(|d| {
+                    lookup
+                        .get(d)
+                        .copied()
+                        .ok_or_else(|| Error::MissingDependency {
+                            task: k.to_string(),
+                            missing: d.to_string(),
+                        })
+                })
+                .collect::<Result<Vec<u32>>>()?;
+            deps.push(d);
         }
-        Ok(out)
+        Ok(Indexed {
+            keys,
+            tasks,
+            deps,
+            lookup,
+        })
     }
 
     /// The keys reachable from `outputs` (themselves included).
     fn reachable(&self, outputs: &[Key]) -> Result<HashSet<Key>> {
-        let mut seen: HashSet<Key> = HashSet::new();
+        let mut seen: HashSet<Key> = HashSet::default();
         let mut stack: Vec<Key> = Vec::new();
         for o in outputs {
             if !self.tasks.contains_key(o) {

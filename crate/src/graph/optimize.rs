@@ -1,6 +1,6 @@
 //! Graph optimizations: culling to the requested outputs and fusing linear chains.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use super::{Graph, Key, Task};
@@ -38,8 +38,8 @@ impl Graph {
         let keep: HashSet<&Key> = keep.iter().collect();
         let dependents = self.dependents();
         // parent -> child edges that can be fused.
-        let mut child_of: HashMap<&Key, &Key> = HashMap::new();
-        let mut parent_of: HashMap<&Key, &Key> = HashMap::new();
+        let mut child_of: HashMap<&Key, &Key> = HashMap::default();
+        let mut parent_of: HashMap<&Key, &Key> = HashMap::default();
         for (k, t) in &self.tasks {
             if let [dep] = t.deps.as_slice() {
                 let (dep, _) = match self.tasks.get_key_value(dep) {
@@ -53,7 +53,7 @@ impl Graph {
                 }
             }
         }
-        let mut tasks = HashMap::with_capacity(self.tasks.len());
+        let mut tasks = HashMap::with_capacity_and_hasher(self.tasks.len(), Default::default());
         for (k, t) in &self.tasks {
             if child_of.contains_key(k) {
                 continue; // absorbed into its child's chain

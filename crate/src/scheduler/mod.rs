@@ -15,6 +15,7 @@
 //! assert!(matches!(out[0], Value::F64(x) if x == 1.0));
 //! ```
 
+pub mod bench;
 mod plan;
 mod sync;
 mod threads;

@@ -1,8 +1,6 @@
 //! A graph compiled for execution: tasks numbered in priority order, with dependency
 //! and dependent lists as indices.
 
-use std::collections::HashMap;
-
 use crate::error::Result;
 use crate::graph::{Graph, Key};
 use crate::kernels::Kernel;
@@ -27,40 +25,38 @@ pub struct Plan {
 impl Plan {
     /// Compiles the part of `graph` that `outputs` need. Fails on a missing key or a cycle.
     pub fn new(graph: &Graph, outputs: &[Key]) -> Result<Plan> {
-        let order = graph.order(outputs)?;
-        let index: HashMap<&Key, u32> = order
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k, i as u32))
-            .collect();
+        let ix = graph.indexed()?;
+        let roots = ix.lookup_all(outputs)?;
+        let order = ix.postorder(&roots)?;
+        // Renumber: a task's number in the plan is its place in `order`.
+        let mut number = vec![u32::MAX; ix.keys.len()];
+        for (i, &t) in order.iter().enumerate() {
+            number[t as usize] = i as u32;
+        }
         let n = order.len();
+        let mut keys = Vec::with_capacity(n);
         let mut kernels = Vec::with_capacity(n);
         let mut deps = Vec::with_capacity(n);
         let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for (i, k) in order.iter().enumerate() {
-            // `order` succeeded, so every task and dependency exists.
-            let Some(t) = graph.get(k) else { continue };
-            let d: Vec<u32> = t
-                .deps
+        for (i, &t) in order.iter().enumerate() {
+            let d: Vec<u32> = ix.deps[t as usize]
                 .iter()
-                .filter_map(|d| index.get(d).copied())
+                .map(|&d| number[d as usize])
                 .collect();
             for &j in &d {
                 dependents[j as usize].push(i as u32);
             }
-            kernels.push(t.kernel.clone());
+            keys.push(ix.keys[t as usize].clone());
+            kernels.push(ix.tasks[t as usize].kernel.clone());
             deps.push(d);
         }
-        let outputs: Vec<u32> = outputs
-            .iter()
-            .filter_map(|k| index.get(k).copied())
-            .collect();
+        let outputs: Vec<u32> = roots.iter().map(|&r| number[r as usize]).collect();
         let mut is_output = vec![false; n];
         for &o in &outputs {
             is_output[o as usize] = true;
         }
         Ok(Plan {
-            keys: order,
+            keys,
             kernels,
             deps,
             dependents,
