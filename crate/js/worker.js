@@ -33,6 +33,11 @@ const handlers = {
   toDot({ exprs }) {
     return kernel.toDot(exprs);
   },
+  // For `npm run bench`: scheduler overhead measured inside this worker.
+  benchScheduler({ name, scheduler, reps }) {
+    const [tasks, usPerTask] = kernel.benchScheduler(name, scheduler, reps, () => performance.now());
+    return { tasks, usPerTask };
+  },
 };
 
 function transferables(value) {

@@ -209,3 +209,39 @@ pub fn build_mode() -> String {
     }
     .to_string()
 }
+
+/// Scheduler overhead for `npm run bench`: best µs per task over `reps` computes of a
+/// benchmark graph (`"wide"`: 100,000 trivial tasks; `"tree"`: a 1,000-leaf tree
+/// reduction), timed with `now()` (e.g. `performance.now`). `scheduler`: `"sync"` or
+/// `"threads"`. Returns `[tasks, µs per task]`.
+#[wasm_bindgen(js_name = benchScheduler)]
+pub fn bench_scheduler(
+    case: &str,
+    scheduler: &str,
+    reps: u32,
+    now: &js_sys::Function,
+) -> Result<Vec<f64>, JsError> {
+    use crate::scheduler::{bench, compute};
+    let (g, out) = match case {
+        "wide" => bench::wide(100_000),
+        "tree" => bench::tree(1_000, 2, "tree"),
+        other => return Err(JsError::new(&format!("unknown benchmark {other}"))),
+    };
+    let s = match scheduler {
+        "sync" => Scheduler::Sync,
+        _ => Scheduler::Threads,
+    };
+    let clock = || {
+        now.call0(&JsValue::NULL)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
+    };
+    let mut best = f64::INFINITY;
+    for _ in 0..reps.max(1) {
+        let t = clock();
+        compute(&g, std::slice::from_ref(&out), s).map_err(js_err)?;
+        best = best.min(clock() - t);
+    }
+    Ok(vec![g.len() as f64, best * 1000.0 / g.len() as f64])
+}

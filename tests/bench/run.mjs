@@ -1,0 +1,79 @@
+// `npm run bench`: one table, measured in one run — native (cargo bench) beside wasm in
+// headless Chromium (threaded build on a 2-worker pool, and the single build).
+import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { serve } from '../../www/serve.mjs';
+import { launch } from '../browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const env = { ...process.env, PATH: `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}` };
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+console.log('building (release)…');
+sh('node', ['crate/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+console.log('native: cargo bench…');
+const native = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'scheduler', '--', '--json']).trim().split('\n').pop());
+
+const chrome = await launch();
+async function inBrowser(isolation, threads, fn) {
+  const server = await serve({ port: 0, isolation, mounts: [['/bench/', join(root, 'tests', 'bench')]] });
+  const page = await chrome.browser.newPage();
+  try {
+    await page.goto(`${server.url}bench/`);
+    await page.waitForFunction(() => window.ready);
+    const info = await page.evaluate((t) => window.startClient(t), threads);
+    return await fn(page, info);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+const CASES = [
+  ['wide', '100k tasks (wide map-reduce)', 5],
+  ['tree', '1,000-wide tree reduction', 50],
+];
+async function wasmRuns(page) {
+  const out = {};
+  for (const [name, , reps] of CASES) {
+    out[name] = await page.evaluate(([n, r]) => window.benchScheduler(n, 'threads', r), [name, reps]);
+  }
+  return out;
+}
+console.log('wasm threads (2 workers)…');
+const wasmThreads = await inBrowser(true, 2, async (page, info) => {
+  if (info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
+  return wasmRuns(page);
+});
+console.log('wasm single…');
+const wasmSingle = await inBrowser(false, 1, (page) => wasmRuns(page));
+await chrome.close();
+
+const rows = CASES.map(([name, label]) => {
+  const n = native.find((r) => r.case === label);
+  return {
+    case: label,
+    tasks: n.tasks,
+    'native sync': n.native_sync,
+    'native threads': n.native_threads,
+    'wasm single': wasmSingle[name].usPerTask,
+    'wasm threads': wasmThreads[name].usPerTask,
+  };
+});
+const cols = ['native sync', 'native threads', 'wasm single', 'wasm threads'];
+console.log(`\nScheduler overhead, µs per task (best of runs; ${native[0].threads} native threads, 2 wasm workers)\n`);
+console.log(`| case | tasks | ${cols.join(' | ')} | wasm threads / native threads |`);
+console.log(`|---|---:|${cols.map(() => '---:').join('|')}|---:|`);
+for (const r of rows) {
+  const ratio = r['wasm threads'] / r['native threads'];
+  console.log(`| ${r.case} | ${r.tasks} | ${cols.map((c) => r[c].toFixed(3)).join(' | ')} | ${ratio.toFixed(2)}x |`);
+}
+console.log('\nFor reference (same machines): dask spends 43–55 µs per task; target ≤ 2 µs on wasm threads.');
