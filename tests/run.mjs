@@ -2,24 +2,12 @@
 // the package build, and the end-to-end page tests. Stops at the first failing step.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PATH = `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}`;
+import { BUILD_STD, PATH, threadsEnv } from '../crate/js/toolchain.mjs';
 
-// Threaded wasm: atomics and shared memory need these linker flags (shared TOOLCHAIN notes).
-const THREAD_RUSTFLAGS = [
-  '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
-  '-C link-arg=--shared-memory',
-  '-C link-arg=--max-memory=4294967296',
-  '-C link-arg=--import-memory',
-  '-C link-arg=--export=__wasm_init_tls',
-  '-C link-arg=--export=__tls_size',
-  '-C link-arg=--export=__tls_align',
-  '-C link-arg=--export=__tls_base',
-].join(' ');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const e2eFiles = readdirSync(join(root, 'tests'))
   .filter((f) => f.endsWith('.test.mjs'))
   .map((f) => join('tests', f));
@@ -40,8 +28,8 @@ const steps = [
   [
     'wasm tests, threaded build (rayon on Web Workers), in Chromium',
     'cargo',
-    ['test', '-p', 'daskling', '--target', 'wasm32-unknown-unknown', '-Z', 'build-std=panic_abort,std', '--test', 'web_threads'],
-    { ...WASM_RUNNER, RUSTFLAGS: THREAD_RUSTFLAGS, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(root, 'target', 'threads') },
+    ['test', '-p', 'daskling', '--target', 'wasm32-unknown-unknown', ...BUILD_STD, '--test', 'web_threads'],
+    { ...WASM_RUNNER, ...threadsEnv(root) },
   ],
   ['build the package (both wasm builds)', 'node', ['crate/js/build.mjs']],
   ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],

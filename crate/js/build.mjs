@@ -8,36 +8,24 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { BUILD_STD, PATH, threadsEnv, WASM_BINDGEN_VERSION } from './toolchain.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
 const debug = args.includes('--debug');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
 const profile = debug ? 'debug' : 'release';
-export const WASM_BINDGEN_VERSION = '0.2.130';
-
-// Linker flags for shared memory: without them memory is not shared and the pool
-// fails with DataCloneError (see shared TOOLCHAIN notes).
-const THREAD_FLAGS = [
-  '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
-  '-C link-arg=--shared-memory',
-  '-C link-arg=--max-memory=4294967296',
-  '-C link-arg=--import-memory',
-  '-C link-arg=--export=__wasm_init_tls',
-  '-C link-arg=--export=__tls_size',
-  '-C link-arg=--export=__tls_align',
-  '-C link-arg=--export=__tls_base',
-].join(' ');
 
 function run(cmd, cmdArgs, env = {}) {
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, ...env } });
   if (r.status !== 0) {
     throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status ?? r.signal})`);
   }
 }
 
 function checkWasmBindgen() {
-  const r = spawnSync('wasm-bindgen', ['--version'], { encoding: 'utf8' });
+  const r = spawnSync('wasm-bindgen', ['--version'], { encoding: 'utf8', env: { ...process.env, PATH } });
   const version = (r.stdout || '').trim().split(' ')[1];
   if (version !== WASM_BINDGEN_VERSION) {
     throw new Error(
@@ -48,18 +36,8 @@ function checkWasmBindgen() {
 }
 
 const builds = {
-  single: {
-    targetDir: 'target',
-    env: {},
-    extra: [],
-  },
-  threads: {
-    targetDir: 'target/threads',
-    // build-std needs nightly features; stable allows them with RUSTC_BOOTSTRAP in
-    // cargo's own environment.
-    env: { RUSTFLAGS: THREAD_FLAGS, RUSTC_BOOTSTRAP: '1' },
-    extra: ['-Z', 'build-std=panic_abort,std'],
-  },
+  single: { env: { CARGO_TARGET_DIR: join(root, 'target') }, extra: [] },
+  threads: { env: threadsEnv(root), extra: BUILD_STD },
 };
 
 checkWasmBindgen();
@@ -67,8 +45,8 @@ for (const [name, b] of Object.entries(builds)) {
   if (only && only !== name) continue;
   const cargoArgs = ['build', '-p', 'daskling', '--lib', '--target', 'wasm32-unknown-unknown', ...b.extra];
   if (!debug) cargoArgs.push('--release');
-  run('cargo', cargoArgs, { ...b.env, CARGO_TARGET_DIR: join(root, b.targetDir) });
-  const wasm = join(root, b.targetDir, 'wasm32-unknown-unknown', profile, 'daskling.wasm');
+  run('cargo', cargoArgs, b.env);
+  const wasm = join(b.env.CARGO_TARGET_DIR, 'wasm32-unknown-unknown', profile, 'daskling.wasm');
   const out = join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);

@@ -1,15 +1,15 @@
 // `npm run bench`: one table, measured in one run — native (cargo bench) beside wasm in
 // headless Chromium (threaded build on a 2-worker pool, and the single build).
 import { spawnSync } from 'node:child_process';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { PATH } from '../../crate/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
 import { launch } from '../browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const env = { ...process.env, PATH: `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}` };
+const env = { ...process.env, PATH };
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', ...opts });

@@ -1,0 +1,36 @@
+// Build settings shared by the package build (build.mjs) and the test runner.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** wasm-bindgen-cli must equal the wasm-bindgen crate pinned in crate/Cargo.toml. */
+export const WASM_BINDGEN_VERSION = '0.2.130';
+
+/**
+ * RUSTFLAGS of the threaded wasm build. Beyond atomics, the linker must be told to share
+ * and import memory and export the TLS symbols; without these the build succeeds but
+ * `initThreadPool` fails with `DataCloneError: #<Memory> could not be cloned`.
+ */
+export const THREAD_RUSTFLAGS = [
+  '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
+  '-C link-arg=--shared-memory',
+  '-C link-arg=--max-memory=4294967296',
+  '-C link-arg=--import-memory',
+  '-C link-arg=--export=__wasm_init_tls',
+  '-C link-arg=--export=__tls_size',
+  '-C link-arg=--export=__tls_align',
+  '-C link-arg=--export=__tls_base',
+].join(' ');
+
+/**
+ * Environment of a threaded build: build-std needs unstable cargo features, which the
+ * stable toolchain allows with RUSTC_BOOTSTRAP in cargo's own environment.
+ */
+export function threadsEnv(root) {
+  return { RUSTFLAGS: THREAD_RUSTFLAGS, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(root, 'target', 'threads') };
+}
+
+/** Cargo's arguments that rebuild std with atomics for the threaded build. */
+export const BUILD_STD = ['-Z', 'build-std=panic_abort,std'];
+
+/** PATH with cargo-installed tools (wasm-bindgen, its test runner) first. */
+export const PATH = `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}`;
