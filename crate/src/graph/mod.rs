@@ -182,18 +182,9 @@ impl Graph {
 
     /// Checks that every dependency exists and that there is no cycle.
     pub fn validate(&self) -> Result<()> {
-        for (k, t) in &self.tasks {
-            if let Some(m) = t.deps.iter().find(|d| !self.tasks.contains_key(*d)) {
-                return Err(Error::MissingDependency {
-                    task: k.to_string(),
-                    missing: m.to_string(),
-                });
-            }
-        }
-        let mut roots: Vec<&Key> = self.tasks.keys().collect();
-        roots.sort();
-        self.order(roots.into_iter().cloned().collect::<Vec<_>>().as_slice())
-            .map(|_| ())
+        let ix = self.indexed()?;
+        let all: Vec<u32> = (0..ix.keys.len() as u32).collect();
+        ix.postorder(&all).map(|_| ())
     }
 
     /// A topological order of the tasks `outputs` need: a depth-first post-order from the
