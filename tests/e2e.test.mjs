@@ -39,6 +39,13 @@ async function pageResult(isolation) {
       } catch (e) {
         error = e.message;
       }
+      // An error raised inside the compute worker rejects that call only.
+      let workerError = null;
+      try {
+        await c._rpc.call('compute', { exprs: '[{"array": {"op": "full", "shape": [4], "chunks": [[3]], "value": 1}}]' });
+      } catch (e) {
+        workerError = e.message;
+      }
       const again = await c.array.ones([15], { chunks: [5] }).sum().compute();
       return {
         threads: c.threads,
@@ -52,6 +59,7 @@ async function pageResult(isolation) {
         nodes: g.nodes.length,
         edges: g.edges.length,
         error,
+        workerError,
         again,
       };
     });
@@ -72,6 +80,7 @@ function checkSlice(out) {
   // 9 fused ones+sum-chunk leaves, 3 combines (one fused), one aggregate.
   assert.equal(out.nodes, 13);
   assert.match(out.error, /axis 3 is out of bounds/);
+  assert.match(out.workerError, /invalid expression: chunks \[3\] along axis 0 do not add up to its length 4/);
   assert.equal(out.again, 15);
 }
 
