@@ -87,6 +87,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const portAt = args.indexOf('--port');
   const port = portAt >= 0 ? Number(args[portAt + 1]) : Number(process.env.PORT ?? 8080);
   const isolation = !args.includes('--no-isolation');
-  const { url } = await serve({ port, isolation });
+  let url;
+  try {
+    ({ url } = await serve({ port, isolation }));
+  } catch (e) {
+    if (e.code !== 'EADDRINUSE') throw e;
+    console.error(`port ${port} is in use: stop the other server or pick another port (PORT=8081 npm start)`);
+    process.exit(1);
+  }
   console.log(`daskling workshop: ${url}  (${isolation ? 'cross-origin isolated: threads' : 'not isolated: single thread'})`);
 }
