@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::expr::array::{Array, ChunkSpec};
-use crate::expr::{compute_values, Lazy};
+use crate::expr::{self, compute_values, Lazy};
 use crate::graph::{Graph, Key};
 use crate::kernels::Value;
 use crate::scheduler::{Progress, Scheduler};
@@ -168,13 +168,10 @@ pub fn compute(exprs: &str, on_progress: &js_sys::Function) -> Result<js_sys::Ar
 
 fn optimized_graph(exprs: &str) -> Result<Graph, JsError> {
     let exprs = parse_exprs(exprs)?;
-    let mut g = Graph::new();
-    let keys = exprs
-        .iter()
-        .map(|e| e.lower(&mut g))
-        .collect::<crate::Result<Vec<_>>>()
-        .map_err(js_err)?;
-    g.optimize(&keys).map_err(js_err)
+    let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+    expr::optimized_graph(&lazies)
+        .map(|(g, _)| g)
+        .map_err(js_err)
 }
 
 /// The optimized task graph of the expressions, as `{nodes: [{id, label, kind}], edges}`.

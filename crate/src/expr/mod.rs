@@ -16,12 +16,28 @@ pub trait Lazy {
     fn lower(&self, graph: &mut Graph) -> Result<Key>;
 
     /// This value's task graph, optimized, and the key of its result.
-    fn graph(&self) -> Result<(Graph, Key)> {
-        let mut g = Graph::new();
-        let key = self.lower(&mut g)?;
-        let g = g.optimize(std::slice::from_ref(&key))?;
+    fn graph(&self) -> Result<(Graph, Key)>
+    where
+        Self: Sized,
+    {
+        let (g, mut keys) = optimized_graph(&[self as &dyn Lazy])?;
+        let key = keys
+            .pop()
+            .ok_or_else(|| crate::Error::invalid("no output key"))?;
         Ok((g, key))
     }
+}
+
+/// Lowers several lazy values into one graph (shared tasks once) and optimizes it for
+/// their output keys, which are returned in order.
+pub fn optimized_graph(items: &[&dyn Lazy]) -> Result<(Graph, Vec<Key>)> {
+    let mut g = Graph::new();
+    let keys = items
+        .iter()
+        .map(|x| x.lower(&mut g))
+        .collect::<Result<Vec<_>>>()?;
+    let g = g.optimize(&keys)?;
+    Ok((g, keys))
 }
 
 /// Lowers several lazy values into one graph, optimizes it and runs it: work common to
@@ -31,11 +47,6 @@ pub fn compute_values(
     scheduler: Scheduler,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
-    let mut g = Graph::new();
-    let keys = items
-        .iter()
-        .map(|x| x.lower(&mut g))
-        .collect::<Result<Vec<_>>>()?;
-    let g = g.optimize(&keys)?;
+    let (g, keys) = optimized_graph(items)?;
     scheduler::compute_with(&g, &keys, scheduler, on_progress)
 }
