@@ -42,7 +42,10 @@ async function pageResult(isolation) {
       // An error raised inside the compute worker rejects that call only.
       let workerError = null;
       try {
-        await c._rpc.call('compute', { exprs: '[{"array": {"op": "full", "shape": [4], "chunks": [[3]], "value": 1}}]' });
+        await c._rpc.call('compute', {
+          json: '{"nodes":[{"kind":"array","type":"full","shape":[4],"chunks":[[3]],"value":1}],"outputs":[0]}',
+          data: [],
+        });
       } catch (e) {
         workerError = e.message;
       }
@@ -80,7 +83,7 @@ function checkSlice(out) {
   // 9 fused ones+sum-chunk leaves, 3 combines (one fused), one aggregate.
   assert.equal(out.nodes, 13);
   assert.match(out.error, /axis 3 is out of bounds/);
-  assert.match(out.workerError, /invalid expression: chunks \[3\] along axis 0 do not add up to its length 4/);
+  assert.match(out.workerError, /chunks \[3\] along axis 0 do not add up to its length 4/);
   assert.equal(out.again, 15);
 }
 

@@ -47,12 +47,19 @@ class Rpc {
     };
   }
 
-  call(method, args, onProgress) {
+  call(method, args, onProgress, transfer = []) {
     return new Promise((resolve, reject) => {
       const id = this.#next++;
       this.#pending.set(id, { resolve, reject, onProgress });
-      this.#worker.postMessage({ id, method, args });
+      this.#worker.postMessage({ id, method, args }, transfer);
     });
+  }
+
+  /** A call carrying lazy values: their expression, with its data transferred. */
+  callWith(method, values, onProgress) {
+    const { json, data } = encode(values);
+    const transfer = data.map(([, values]) => values.buffer);
+    return this.call(method, { json, data }, onProgress, transfer);
   }
 
   #failAll(error) {
@@ -66,11 +73,18 @@ class Rpc {
   }
 }
 
-function exprsOf(values) {
-  for (const v of values) {
-    if (!(v instanceof Lazy)) throw new TypeError(`not a lazy daskling value: ${v}`);
+/** One serialized expression for several lazy values (shared parts once). */
+function encode(values) {
+  const b = new builder.ExprBuilder();
+  try {
+    for (const v of values) {
+      if (!(v instanceof Lazy)) throw new TypeError(`not a lazy daskling value: ${v}`);
+      v._addTo(b);
+    }
+    return b.finish();
+  } finally {
+    b.free();
   }
-  return `[${values.map((v) => v._expr()).join(',')}]`;
 }
 
 /** What every lazy value can do: compute, and show its task graph. */
@@ -88,16 +102,23 @@ class Lazy {
     return result;
   }
   /** The optimized task graph: `{nodes: [{id, label, kind}], edges: [[from, to]]}`. */
-  graph() {
-    return this.#client._rpc.call('graph', { exprs: exprsOf([this]) });
+  async graph() {
+    return this.#client._rpc.callWith('graph', [this]);
   }
   /** The optimized task graph in Graphviz DOT. */
-  toDot() {
-    return this.#client._rpc.call('toDot', { exprs: exprsOf([this]) });
+  async toDot() {
+    return this.#client._rpc.callWith('toDot', [this]);
   }
 }
 
-/** A lazy chunked float64 array, as `dask.array.Array`. */
+const UNARY = ['neg', 'abs', 'sqrt', 'exp', 'log', 'sin', 'cos'];
+const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'gt', 'ge', 'lt', 'le', 'eq', 'ne'];
+const REDUCTIONS = ['sum', 'mean', 'std', 'var', 'min', 'max', 'prod'];
+
+/**
+ * A lazy chunked float64 array, as `dask.array.Array`. Methods return new lazy arrays;
+ * `compute()` resolves to a number (0-d) or `{shape, data: Float64Array}` (row-major).
+ */
 export class DArray extends Lazy {
   #h;
   constructor(client, handle) {
@@ -113,6 +134,9 @@ export class DArray extends Lazy {
   get ndim() {
     return this.#h.ndim;
   }
+  get size() {
+    return this.#h.size;
+  }
   get dtype() {
     return 'float64';
   }
@@ -122,20 +146,126 @@ export class DArray extends Lazy {
   get name() {
     return this.#h.name;
   }
-  /** Sum over `axis` (a number or an array of numbers; all axes when omitted). */
-  sum({ axis } = {}) {
-    return new DArray(this.client, this.#h.sum(axis));
+  #wrap(handle) {
+    return new DArray(this.client, handle);
   }
-  _expr() {
-    return this.#h.toExpr();
+  #other(x, op) {
+    if (x instanceof DArray) return x.#h;
+    throw new TypeError(`${op}: expected a number or a daskling array, got ${typeof x}`);
+  }
+  /** The transpose (axes reversed). */
+  get T() {
+    return this.transpose();
+  }
+  /** Axes permuted: `axes` lists the input axis of each output axis (reversed when omitted). */
+  transpose(axes) {
+    return this.#wrap(this.#h.transpose(axes));
+  }
+  /** Matrix product (numpy's `dot`: a 0-d operand multiplies). */
+  dot(other) {
+    return this.#wrap(this.#h.dot(this.#other(other, 'dot')));
+  }
+  /** Matrix product (numpy's `matmul`). */
+  matmul(other) {
+    return this.#wrap(this.#h.matmul(this.#other(other, 'matmul')));
+  }
+  /** A selection: per axis an index, `[start, stop, step]` (nulls for defaults) or `null`. */
+  slice(spec) {
+    return this.#wrap(this.#h.slice(spec));
+  }
+  /** The same values in other blocks: a block shape or sizes per axis. */
+  rechunk(chunks) {
+    return this.#wrap(this.#h.rechunk(chunks));
+  }
+  _binary(op, other) {
+    if (typeof other === 'number') return this.#wrap(this.#h.scalarOp(op, other, false));
+    return this.#wrap(this.#h.binary(op, this.#other(other, op)));
+  }
+  _reflected(op, value) {
+    return this.#wrap(this.#h.scalarOp(op, value, true));
+  }
+  _unary(name) {
+    return this.#wrap(this.#h.map(name));
+  }
+  _reduce(op, { axis, ddof, splitEvery } = {}) {
+    return this.#wrap(this.#h.reduce(op, axis, ddof, splitEvery));
+  }
+  _handle() {
+    return this.#h;
+  }
+  _addTo(b) {
+    b.addArray(this.#h);
   }
 }
+for (const op of BINARY) {
+  DArray.prototype[op] = function (other) {
+    return this._binary(op, other);
+  };
+}
+for (const op of UNARY) {
+  DArray.prototype[op] = function () {
+    return this._unary(op);
+  };
+}
+for (const op of REDUCTIONS) {
+  DArray.prototype[op] = function (opts) {
+    return this._reduce(op, opts);
+  };
+}
 
-/** `client.array`: creation functions, as `dask.array`. */
+function wrapAll(client, handles) {
+  return Array.from(handles, (h) => new DArray(client, h));
+}
+
+/** Flattens nested arrays of numbers, checking that they are rectangular. */
+function flatten(data) {
+  const shape = [];
+  for (let d = data; Array.isArray(d); d = d[0]) shape.push(d.length);
+  const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  let i = 0;
+  const walk = (d, depth) => {
+    if (depth === shape.length) {
+      if (typeof d !== 'number') throw new TypeError(`fromArray: expected a number, got ${typeof d}`);
+      out[i++] = d;
+      return;
+    }
+    if (!Array.isArray(d) || d.length !== shape[depth]) {
+      throw new TypeError(`fromArray: nested arrays are not rectangular (axis ${depth} should have length ${shape[depth]})`);
+    }
+    for (const x of d) walk(x, depth + 1);
+  };
+  walk(data, 0);
+  return { values: out, shape };
+}
+
+/** `client.array`: creation functions and linear algebra, as `dask.array`. */
 class ArrayModule {
   #client;
   constructor(client) {
     this.#client = client;
+    const wrap = (h) => new DArray(client, h);
+    this.random = {
+      /** Uniform `[0, 1)` values, reproducible for `seed` and the chunking. */
+      random(shape, { chunks, seed } = {}) {
+        const s = seed ?? Math.floor(Math.random() * 2 ** 52);
+        return wrap(builder.random(shape, chunks, s));
+      },
+    };
+    this.linalg = {
+      /** TSQR of a tall-and-skinny array: `[q, r]`. */
+      qr(x) {
+        return wrapAll(client, x._handle().qr());
+      },
+      /** SVD of a tall-and-skinny or short-and-fat array: `[u, s, v]`. */
+      svd(x) {
+        return wrapAll(client, x._handle().svd());
+      },
+      /** Randomized SVD with `k` components, for any chunking: `[u, s, v]`. */
+      svdCompressed(x, k, { seed, nPowerIter = 2 } = {}) {
+        const s = seed ?? Math.floor(Math.random() * 2 ** 52);
+        return wrapAll(client, x._handle().svdCompressed(k, nPowerIter, s));
+      },
+    };
   }
   /** An array of `shape` filled with `value`; `chunks` a block shape or sizes per axis. */
   full(shape, value, { chunks } = {}) {
@@ -146,6 +276,33 @@ class ArrayModule {
   }
   zeros(shape, { chunks } = {}) {
     return this.full(shape, 0, { chunks });
+  }
+  /** `start, start + step, …` below `stop` (1-d); `arange(stop)` counts from 0. */
+  arange(start, stop, step = 1, { chunks } = {}) {
+    if (stop === undefined || (typeof stop === 'object' && stop !== null)) {
+      if (typeof stop === 'object') chunks = stop.chunks;
+      [start, stop] = [0, start];
+    }
+    if (typeof step === 'object') {
+      chunks = step.chunks;
+      step = 1;
+    }
+    return new DArray(this.#client, builder.arange(start, stop, step, chunks));
+  }
+  /** An array of `data`: a Float64Array (with `shape`; 1-d without) or nested arrays. */
+  fromArray(data, { shape, chunks } = {}) {
+    let values;
+    if (ArrayBuffer.isView(data)) {
+      values = data instanceof Float64Array ? data : Float64Array.from(data);
+      shape ??= [values.length];
+    } else if (Array.isArray(data)) {
+      const flat = flatten(data);
+      values = flat.values;
+      shape ??= flat.shape;
+    } else {
+      throw new TypeError('fromArray: data must be a Float64Array or nested arrays of numbers');
+    }
+    return new DArray(this.#client, builder.fromArray(values, shape, chunks));
   }
 }
 
@@ -197,13 +354,11 @@ export class Client {
   compute(...args) {
     let opts = {};
     if (args.length && !(args[args.length - 1] instanceof Lazy)) opts = args.pop() ?? {};
-    let exprs;
     try {
-      exprs = exprsOf(args);
+      return this._rpc.callWith('compute', args, opts.onProgress);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this._rpc.call('compute', { exprs }, opts.onProgress);
   }
 
   /** Stops the worker and its pool. */

@@ -23,15 +23,15 @@ const handlers = {
     kernel = k;
     return { mode: 'single', threads: 1 };
   },
-  compute({ exprs }, id) {
-    const results = kernel.compute(exprs, (progress) => self.postMessage({ id, progress }));
+  compute({ json, data }, id) {
+    const results = kernel.compute(json, data, (progress) => self.postMessage({ id, progress }));
     return Array.from(results);
   },
-  graph({ exprs }) {
-    return kernel.graph(exprs);
+  graph({ json, data }) {
+    return kernel.graph(json, data);
   },
-  toDot({ exprs }) {
-    return kernel.toDot(exprs);
+  toDot({ json, data }) {
+    return kernel.toDot(json, data);
   },
   // For `npm run bench`: scheduler overhead measured inside this worker.
   benchScheduler({ name, scheduler, reps }) {

@@ -1,6 +1,7 @@
 //! Chunked arrays: the foundation slice (ones/zeros/full, sum by any axes).
 
 use daskling::expr::array::{normalize_chunks, Array, ChunkSpec};
+use daskling::expr::{Expr, Wire};
 use daskling::{Lazy, Scheduler};
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
@@ -88,13 +89,32 @@ fn equal_expressions_share_tasks() {
 fn serialized_expressions_round_trip() {
     let x = Array::full(&[6, 4], 2.5, ChunkSpec::Block(vec![4, 3])).unwrap();
     let s = x.sum(Some(&[1])).unwrap();
-    let json = serde_json::to_string(&s).unwrap();
-    let back: Array = serde_json::from_str(&json).unwrap();
+    let json = serde_json::to_string(&Wire::encode(&[Expr::Array(s.clone())])).unwrap();
+    let wire: Wire = serde_json::from_str(&json).unwrap();
+    let back = wire.decode().unwrap();
+    let Expr::Array(back) = &back[0];
     assert_eq!(back.name(), s.name());
     assert_eq!(back.shape(), &[6]);
     // Inconsistent chunks in a serialized expression are rejected, not trusted.
-    let bad = r#"{"op":"full","shape":[4],"chunks":[[3]],"value":1.0}"#;
-    assert!(serde_json::from_str::<Array>(bad).is_err());
+    let bad = r#"{"nodes":[{"kind":"array","type":"full","shape":[4],"chunks":[[3]],"value":1.0}],"outputs":[0]}"#;
+    assert!(serde_json::from_str::<Wire>(bad).unwrap().decode().is_err());
+    // So are references to later rows.
+    let fwd =
+        r#"{"nodes":[{"kind":"array","type":"transpose","input":0,"axes":[0]}],"outputs":[0]}"#;
+    assert!(serde_json::from_str::<Wire>(fwd).unwrap().decode().is_err());
+}
+
+#[test]
+fn shared_nodes_are_serialized_once() {
+    // y = y + y.T, 30 times: 2^30 paths through the tree, but ~90 distinct nodes.
+    let mut y = Array::ones(&[4, 4], ChunkSpec::Block(vec![2, 2])).unwrap();
+    for _ in 0..30 {
+        y = y.add(&y.t()).unwrap();
+    }
+    let wire = Wire::encode(&[Expr::Array(y.clone())]);
+    assert!(wire.nodes.len() <= 61, "{} nodes", wire.nodes.len());
+    let Expr::Array(back) = &wire.decode().unwrap()[0];
+    assert_eq!(back.name(), y.name());
 }
 
 proptest! {

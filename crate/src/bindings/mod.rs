@@ -8,9 +8,10 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::expr::array::{Array, ChunkSpec};
-use crate::expr::{self, compute_values, Lazy};
-use crate::graph::{Graph, Key};
+use crate::expr::array::{register_data, Array, ChunkSpec, SliceArg, DEFAULT_SPLIT_EVERY};
+use crate::expr::{self, compute_values, Expr, Lazy, Wire};
+use crate::graph::Graph;
+use crate::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
 use crate::kernels::Value;
 use crate::scheduler::{Progress, Scheduler};
 use crate::Error;
@@ -42,9 +43,79 @@ fn axes_arg(axis: JsValue) -> Result<Option<Vec<isize>>, JsError> {
         return Ok(None);
     }
     if let Some(n) = axis.as_f64() {
-        return Ok(Some(vec![n as isize]));
+        return Ok(Some(vec![int_arg(n, "axis")? as isize]));
     }
     from_js::<Vec<isize>>(axis, "axis (a number or an array of numbers)").map(Some)
+}
+
+/// A JS number that must be an integer.
+fn int_arg(n: f64, what: &str) -> Result<i64, JsError> {
+    if n.fract() != 0.0 || !n.is_finite() || n.abs() > 9.0e15 {
+        return Err(JsError::new(&format!("{what} must be an integer, got {n}")));
+    }
+    Ok(n as i64)
+}
+
+/// `chunks`: a block shape or sizes per axis; `undefined` means one block per axis.
+fn chunks_arg(chunks: JsValue, shape: &[usize]) -> Result<ChunkSpec, JsError> {
+    if chunks.is_undefined() || chunks.is_null() {
+        return Ok(ChunkSpec::Block(shape.iter().map(|&n| n.max(1)).collect()));
+    }
+    from_js(
+        chunks,
+        "chunks (a block shape such as [1000, 1000] or sizes per axis such as [[5, 5], [3]])",
+    )
+}
+
+fn shape_arg(shape: JsValue) -> Result<Vec<usize>, JsError> {
+    from_js(shape, "shape (an array of non-negative integers)")
+}
+
+/// One slice entry: a number (index), `null` (all), or `[start, stop, step]` with
+/// `null`s for defaults.
+fn slice_arg(v: JsValue, axis: usize) -> Result<SliceArg, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(SliceArg::All);
+    }
+    if let Some(n) = v.as_f64() {
+        return Ok(SliceArg::Index(int_arg(n, "an index")?));
+    }
+    if js_sys::Array::is_array(&v) {
+        let a = js_sys::Array::from(&v);
+        if a.length() > 3 {
+            return Err(JsError::new(&format!(
+                "slice for axis {axis}: expected [start, stop, step], got {} entries",
+                a.length()
+            )));
+        }
+        let get = |i: u32| -> Result<Option<i64>, JsError> {
+            let x = a.get(i);
+            if x.is_undefined() || x.is_null() {
+                return Ok(None);
+            }
+            let n = x.as_f64().ok_or_else(|| {
+                JsError::new(&format!(
+                    "slice for axis {axis}: bounds must be numbers or null"
+                ))
+            })?;
+            int_arg(n, "a slice bound").map(Some)
+        };
+        return Ok(SliceArg::Range(get(0)?, get(1)?, get(2)?));
+    }
+    Err(JsError::new(&format!(
+        "slice for axis {axis}: expected an index, [start, stop, step] or null"
+    )))
+}
+
+fn wrap(r: crate::Result<Array>) -> Result<LazyArray, JsError> {
+    r.map(LazyArray).map_err(js_err)
+}
+
+fn js_list(items: Vec<Array>) -> js_sys::Array {
+    items
+        .into_iter()
+        .map(|a| JsValue::from(LazyArray(a)))
+        .collect()
 }
 
 #[wasm_bindgen]
@@ -67,6 +138,12 @@ impl LazyArray {
         self.0.ndim()
     }
 
+    /// Number of elements.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> f64 {
+        self.0.size() as f64
+    }
+
     /// Number of blocks.
     #[wasm_bindgen(getter)]
     pub fn npartitions(&self) -> usize {
@@ -79,54 +156,235 @@ impl LazyArray {
         self.0.name().to_string()
     }
 
-    /// Sum over `axis` (all axes when undefined).
-    pub fn sum(&self, axis: JsValue) -> Result<LazyArray, JsError> {
-        let axes = axes_arg(axis)?;
-        self.0.sum(axes.as_deref()).map(LazyArray).map_err(js_err)
+    /// An elementwise function by name (`"sqrt"`, `"neg"`, …).
+    pub fn map(&self, name: &str) -> Result<LazyArray, JsError> {
+        let f = UnaryFn::parse(name)
+            .ok_or_else(|| JsError::new(&format!("unknown elementwise function {name}")))?;
+        wrap(self.0.map(f))
     }
 
-    /// The expression as JSON, to ship to the compute worker.
-    #[wasm_bindgen(js_name = toExpr)]
-    pub fn to_expr(&self) -> Result<String, JsError> {
-        serde_json::to_string(&LazyExpr::Array(self.0.clone()))
-            .map_err(|e| JsError::new(&e.to_string()))
+    /// `this op value` (or `value op this` when `reflected`).
+    #[wasm_bindgen(js_name = scalarOp)]
+    pub fn scalar_op(&self, op: &str, value: f64, reflected: bool) -> Result<LazyArray, JsError> {
+        wrap(self.0.scalar_op(binary_op(op)?, value, reflected))
     }
+
+    /// `this op other` with broadcasting.
+    pub fn binary(&self, op: &str, other: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.binary(binary_op(op)?, &other.0))
+    }
+
+    /// A reduction by name over `axis` (all when undefined).
+    pub fn reduce(
+        &self,
+        op: &str,
+        axis: JsValue,
+        ddof: Option<f64>,
+        split_every: Option<f64>,
+    ) -> Result<LazyArray, JsError> {
+        let r =
+            ReduceOp::parse(op).ok_or_else(|| JsError::new(&format!("unknown reduction {op}")))?;
+        let axes = axes_arg(axis)?;
+        let split_every = match split_every {
+            Some(n) => int_arg(n, "splitEvery")?.max(0) as usize,
+            None => DEFAULT_SPLIT_EVERY,
+        };
+        wrap(
+            self.0
+                .reduce(r, axes.as_deref(), ddof.unwrap_or(0.0), split_every),
+        )
+    }
+
+    /// Axes permuted (reversed when undefined).
+    pub fn transpose(&self, axes: JsValue) -> Result<LazyArray, JsError> {
+        let axes = axes_arg(axes)?;
+        wrap(self.0.transpose(axes.as_deref()))
+    }
+
+    /// numpy's `dot`.
+    pub fn dot(&self, other: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.dot(&other.0))
+    }
+
+    /// numpy's `matmul`.
+    pub fn matmul(&self, other: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.matmul(&other.0))
+    }
+
+    /// A selection: per axis an index, `[start, stop, step]` or `null`.
+    pub fn slice(&self, spec: JsValue) -> Result<LazyArray, JsError> {
+        let items: Vec<SliceArg> = if js_sys::Array::is_array(&spec) {
+            js_sys::Array::from(&spec)
+                .iter()
+                .enumerate()
+                .map(|(ax, v)| slice_arg(v, ax))
+                .collect::<Result<_, _>>()?
+        } else {
+            vec![slice_arg(spec, 0)?]
+        };
+        wrap(self.0.slice(&items))
+    }
+
+    /// The same values in other blocks.
+    pub fn rechunk(&self, chunks: JsValue) -> Result<LazyArray, JsError> {
+        let spec = chunks_arg(chunks, self.0.shape())?;
+        wrap(self.0.rechunk(spec))
+    }
+
+    /// TSQR: `[q, r]`.
+    pub fn qr(&self) -> Result<js_sys::Array, JsError> {
+        let (q, r) = self.0.qr().map_err(js_err)?;
+        Ok(js_list(vec![q, r]))
+    }
+
+    /// SVD: `[u, s, v]`.
+    pub fn svd(&self) -> Result<js_sys::Array, JsError> {
+        let (u, s, v) = self.0.svd().map_err(js_err)?;
+        Ok(js_list(vec![u, s, v]))
+    }
+
+    /// Randomized SVD with `k` components: `[u, s, v]`.
+    #[wasm_bindgen(js_name = svdCompressed)]
+    pub fn svd_compressed(
+        &self,
+        k: f64,
+        power_iters: f64,
+        seed: f64,
+    ) -> Result<js_sys::Array, JsError> {
+        let k = int_arg(k, "k")?.max(0) as usize;
+        let p = int_arg(power_iters, "nPowerIter")?.max(0) as usize;
+        let seed = int_arg(seed, "seed")? as u64;
+        let (u, s, v) = self.0.svd_compressed(k, p, Some(seed)).map_err(js_err)?;
+        Ok(js_list(vec![u, s, v]))
+    }
+}
+
+fn binary_op(op: &str) -> Result<BinaryOp, JsError> {
+    BinaryOp::parse(op).ok_or_else(|| JsError::new(&format!("unknown operation {op}")))
 }
 
 /// An array of `shape` filled with `value`, with `chunks` as a block shape or explicit sizes.
 #[wasm_bindgen]
 pub fn full(shape: JsValue, value: f64, chunks: JsValue) -> Result<LazyArray, JsError> {
-    let shape: Vec<usize> = from_js(shape, "shape (an array of non-negative integers)")?;
-    let chunks: ChunkSpec = if chunks.is_undefined() || chunks.is_null() {
-        ChunkSpec::Block(shape.iter().map(|&n| n.max(1)).collect())
+    let shape = shape_arg(shape)?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    wrap(Array::full(&shape, value, chunks))
+}
+
+/// `start, start + step, …` below `stop`, in blocks of `chunk` (one block when undefined).
+#[wasm_bindgen]
+pub fn arange(start: f64, stop: f64, step: f64, chunk: JsValue) -> Result<LazyArray, JsError> {
+    let chunk = if chunk.is_undefined() || chunk.is_null() {
+        usize::MAX
+    } else if let Some(n) = chunk.as_f64() {
+        int_arg(n, "chunks")?.max(0) as usize
     } else {
-        from_js(
-            chunks,
-            "chunks (a block shape such as [1000, 1000] or sizes per axis)",
-        )?
+        let v: Vec<usize> = from_js(chunk, "chunks (a number or [number])")?;
+        v.first().copied().unwrap_or(0)
     };
-    Array::full(&shape, value, chunks)
-        .map(LazyArray)
-        .map_err(js_err)
+    wrap(Array::arange(start, stop, step, chunk))
 }
 
-/// Any lazy value shipped between the page and the compute worker.
-#[derive(Serialize, Deserialize)]
-enum LazyExpr {
-    #[serde(rename = "array")]
-    Array(Array),
+/// Uniform `[0, 1)` values, reproducible for `seed` and the chunking.
+#[wasm_bindgen]
+pub fn random(shape: JsValue, chunks: JsValue, seed: f64) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    let seed = int_arg(seed, "seed")?;
+    if seed < 0 {
+        return Err(JsError::new("seed must be a non-negative integer"));
+    }
+    wrap(Array::random(&shape, chunks, Some(seed as u64)))
 }
 
-impl Lazy for LazyExpr {
-    fn lower(&self, g: &mut Graph) -> crate::Result<Key> {
-        match self {
-            LazyExpr::Array(a) => a.lower(g),
-        }
+/// An array of the values in `data` (row-major) with `shape`.
+#[wasm_bindgen(js_name = fromArray)]
+pub fn from_array(
+    data: &js_sys::Float64Array,
+    shape: JsValue,
+    chunks: JsValue,
+) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let values = data.to_vec();
+    let n: usize = shape.iter().product();
+    if n != values.len() {
+        return Err(JsError::new(&format!(
+            "fromArray: {} values do not fill the shape {shape:?} ({n} elements)",
+            values.len()
+        )));
+    }
+    let array = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), values)
+        .map_err(|e| JsError::new(&format!("fromArray: {e}")))?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    wrap(Array::from_array(array, chunks))
+}
+
+/// Collects lazy values into one serialized expression (shared nodes once) with the
+/// data they carry: `{json, data: [[id, Float64Array, shape], …]}`.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ExprBuilder(Vec<Expr>);
+
+#[wasm_bindgen]
+impl ExprBuilder {
+    /// An empty builder.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ExprBuilder {
+        ExprBuilder::default()
+    }
+
+    /// Adds an array.
+    #[wasm_bindgen(js_name = addArray)]
+    pub fn add_array(&mut self, a: &LazyArray) {
+        self.0.push(Expr::Array(a.0.clone()));
+    }
+
+    /// The expression as JSON and its data.
+    pub fn finish(&self) -> Result<JsValue, JsError> {
+        let wire = Wire::encode(&self.0);
+        let json = serde_json::to_string(&wire).map_err(|e| JsError::new(&e.to_string()))?;
+        let data: js_sys::Array = wire
+            .data(&self.0)
+            .iter()
+            .map(|d| {
+                let a = d.array();
+                let flat = js_sys::Float64Array::from(a.as_slice().unwrap_or(&[]));
+                let entry = js_sys::Array::new();
+                entry.push(&JsValue::from_str(d.id()));
+                entry.push(&flat);
+                entry.push(&to_js(a.shape()));
+                JsValue::from(entry)
+            })
+            .collect();
+        let out = js_sys::Object::new();
+        // Setting properties on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&out, &"json".into(), &json.into());
+        let _ = js_sys::Reflect::set(&out, &"data".into(), &data);
+        Ok(out.into())
     }
 }
 
-fn parse_exprs(json: &str) -> Result<Vec<LazyExpr>, JsError> {
-    serde_json::from_str(json).map_err(|e| JsError::new(&format!("invalid expression: {e}")))
+/// Decodes an expression, with its data registered (and held) while `f` runs.
+fn with_exprs<T>(
+    json: &str,
+    data: &js_sys::Array,
+    f: impl FnOnce(Vec<Expr>) -> Result<T, JsError>,
+) -> Result<T, JsError> {
+    let mut held = Vec::new();
+    for entry in data.iter() {
+        let entry = js_sys::Array::from(&entry);
+        let values = js_sys::Float64Array::from(entry.get(1)).to_vec();
+        let shape: Vec<usize> = from_js(entry.get(2), "data shape")?;
+        let array = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), values)
+            .map_err(|e| JsError::new(&format!("array data: {e}")))?;
+        held.push(register_data(std::sync::Arc::new(array)));
+    }
+    let wire: Wire = serde_json::from_str(json)
+        .map_err(|e| JsError::new(&format!("invalid expression: {e}")))?;
+    let exprs = wire.decode().map_err(js_err)?;
+    let out = f(exprs);
+    drop(held);
+    out
 }
 
 /// A computed value for JS: a number for a 0-d array, else `{shape, data: Float64Array}`.
@@ -148,42 +406,50 @@ fn value_to_js(v: &Value) -> JsValue {
             let _ = js_sys::Reflect::set(&obj, &"data".into(), &data);
             obj.into()
         }
-        Value::Any(_) => JsValue::UNDEFINED,
+        Value::Tuple(_) | Value::Any(_) => JsValue::UNDEFINED,
     }
 }
 
-/// Computes the JSON list of expressions in one graph, calling `on_progress({done,
-/// total, running})` while it runs. Resolves to an array of results.
+/// Computes the expressions (`json` and `data` from [`ExprBuilder::finish`]) in one
+/// graph, calling `on_progress({done, total, running})` while it runs. Returns an array
+/// of results.
 #[wasm_bindgen]
-pub fn compute(exprs: &str, on_progress: &js_sys::Function) -> Result<js_sys::Array, JsError> {
-    let exprs = parse_exprs(exprs)?;
-    let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
-    let mut report = |p: Progress| {
-        // A throwing progress callback must not stop the compute.
-        let _ = on_progress.call1(&JsValue::NULL, &to_js(&p));
-    };
-    let (values, _) = compute_values(&lazies, Scheduler::Threads, &mut report).map_err(js_err)?;
-    Ok(values.iter().map(value_to_js).collect())
+pub fn compute(
+    json: &str,
+    data: &js_sys::Array,
+    on_progress: &js_sys::Function,
+) -> Result<js_sys::Array, JsError> {
+    with_exprs(json, data, |exprs| {
+        let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+        let mut report = |p: Progress| {
+            // A throwing progress callback must not stop the compute.
+            let _ = on_progress.call1(&JsValue::NULL, &to_js(&p));
+        };
+        let (values, _) =
+            compute_values(&lazies, Scheduler::Threads, &mut report).map_err(js_err)?;
+        Ok(values.iter().map(value_to_js).collect())
+    })
 }
 
-fn optimized_graph(exprs: &str) -> Result<Graph, JsError> {
-    let exprs = parse_exprs(exprs)?;
-    let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
-    expr::optimized_graph(&lazies)
-        .map(|(g, _)| g)
-        .map_err(js_err)
+fn optimized_graph(json: &str, data: &js_sys::Array) -> Result<Graph, JsError> {
+    with_exprs(json, data, |exprs| {
+        let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+        expr::optimized_graph(&lazies)
+            .map(|(g, _)| g)
+            .map_err(js_err)
+    })
 }
 
 /// The optimized task graph of the expressions, as `{nodes: [{id, label, kind}], edges}`.
 #[wasm_bindgen]
-pub fn graph(exprs: &str) -> Result<JsValue, JsError> {
-    Ok(to_js(&optimized_graph(exprs)?.export()))
+pub fn graph(json: &str, data: &js_sys::Array) -> Result<JsValue, JsError> {
+    Ok(to_js(&optimized_graph(json, data)?.export()))
 }
 
 /// The optimized task graph of the expressions in Graphviz DOT.
 #[wasm_bindgen(js_name = toDot)]
-pub fn to_dot(exprs: &str) -> Result<String, JsError> {
-    Ok(optimized_graph(exprs)?.to_dot())
+pub fn to_dot(json: &str, data: &js_sys::Array) -> Result<String, JsError> {
+    Ok(optimized_graph(json, data)?.to_dot())
 }
 
 /// Threads of the pool (1 in the single-threaded build).

@@ -3,6 +3,9 @@
 
 pub mod array;
 pub mod delayed;
+mod wire;
+
+pub use wire::{Expr, Wire, WireNode};
 
 use crate::error::Result;
 use crate::graph::{Graph, Key};

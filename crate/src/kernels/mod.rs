@@ -5,6 +5,7 @@
 //! closure from [`crate::delayed`].
 
 pub mod array;
+pub mod float;
 
 use std::any::Any;
 use std::fmt;
@@ -22,6 +23,8 @@ pub enum Value {
     F64(f64),
     /// A block of a chunked array (0-d for a full reduction).
     Block(Arc<ArrayD<f64>>),
+    /// Several values made by one task (a QR's `q` and `r`).
+    Tuple(Arc<[Value]>),
     /// Any value produced by a Rust closure.
     Any(Arc<dyn Any + Send + Sync>),
 }
@@ -30,6 +33,28 @@ impl Value {
     /// Wraps any `Send + Sync` value.
     pub fn any<T: Any + Send + Sync>(v: T) -> Self {
         Value::Any(Arc::new(v))
+    }
+
+    /// A tuple of blocks.
+    pub fn tuple(blocks: Vec<ndarray::ArrayD<f64>>) -> Self {
+        Value::Tuple(
+            blocks
+                .into_iter()
+                .map(|b| Value::Block(Arc::new(b)))
+                .collect(),
+        )
+    }
+
+    /// Element `i` of a tuple, or a type error naming `key`.
+    pub fn item(&self, key: &str, i: usize) -> Result<&Value> {
+        match self {
+            Value::Tuple(items) => items.get(i),
+            _ => None,
+        }
+        .ok_or_else(|| Error::Type {
+            key: key.to_string(),
+            expected: "a tuple of results",
+        })
     }
 
     /// The block inside, or a type error naming `key`.
@@ -61,6 +86,7 @@ impl fmt::Debug for Value {
         match self {
             Value::F64(x) => write!(f, "F64({x})"),
             Value::Block(b) => write!(f, "Block(shape={:?})", b.shape()),
+            Value::Tuple(items) => f.debug_list().entries(items.iter()).finish(),
             Value::Any(_) => write!(f, "Any(..)"),
         }
     }
@@ -116,7 +142,10 @@ impl Kernel {
                     .ok_or_else(|| Error::invalid(format!("empty chain in {key}")))?;
                 let mut v = first.run(key, inputs)?;
                 for k in iter {
-                    v = k.run(key, std::slice::from_ref(&v))?;
+                    v = match k {
+                        Kernel::Array(a) => a.run_owned(key, v)?,
+                        other => other.run(key, std::slice::from_ref(&v))?,
+                    };
                 }
                 Ok(v)
             }

@@ -1,0 +1,199 @@
+//! Chunk arithmetic: normalizing chunk specs, block grids, aligning chunkings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// How chunks are given: a block shape (`[1000, 1000]`, last blocks may be smaller) or
+/// explicit block sizes per axis (`[[5, 5, 5], [7, 8]]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ChunkSpec {
+    /// One block shape for all blocks.
+    Block(Vec<usize>),
+    /// Block sizes along each axis.
+    Explicit(Vec<Vec<usize>>),
+}
+
+/// Normalizes `spec` to explicit per-axis block sizes for an array of `shape`.
+///
+/// ```
+/// use daskling::expr::array::{normalize_chunks, ChunkSpec};
+/// let c = normalize_chunks(&[10, 4], &ChunkSpec::Block(vec![4, 4])).unwrap();
+/// assert_eq!(c, vec![vec![4, 4, 2], vec![4]]);
+/// assert!(normalize_chunks(&[10], &ChunkSpec::Explicit(vec![vec![5, 4]])).is_err());
+/// ```
+pub fn normalize_chunks(shape: &[usize], spec: &ChunkSpec) -> Result<Vec<Vec<usize>>> {
+    let ndim = shape.len();
+    let chunks = match spec {
+        ChunkSpec::Block(b) => {
+            if b.len() != ndim {
+                return Err(Error::invalid(format!(
+                    "chunks {b:?} have {} dimensions but the shape {shape:?} has {ndim}",
+                    b.len()
+                )));
+            }
+            shape
+                .iter()
+                .zip(b)
+                .map(|(&n, &c)| {
+                    if c == 0 {
+                        return Err(Error::invalid(format!(
+                            "chunk sizes must be positive, got {b:?}"
+                        )));
+                    }
+                    Ok(regular(n, c))
+                })
+                .collect::<Result<Vec<_>>>()?
+        }
+        ChunkSpec::Explicit(e) => {
+            if e.len() != ndim {
+                return Err(Error::invalid(format!(
+                    "chunks {e:?} have {} dimensions but the shape {shape:?} has {ndim}",
+                    e.len()
+                )));
+            }
+            for (ax, (sizes, &n)) in e.iter().zip(shape).enumerate() {
+                if sizes.iter().sum::<usize>() != n || sizes.is_empty() {
+                    return Err(Error::invalid(format!(
+                        "chunks {sizes:?} along axis {ax} do not add up to its length {n}"
+                    )));
+                }
+                if n > 0 && sizes.contains(&0) {
+                    return Err(Error::invalid(format!(
+                        "chunks {sizes:?} along axis {ax} contain an empty block"
+                    )));
+                }
+                if n == 0 && sizes.len() != 1 {
+                    return Err(Error::invalid(format!(
+                        "an empty axis ({ax}) has exactly one empty block, got {sizes:?}"
+                    )));
+                }
+            }
+            e.clone()
+        }
+    };
+    Ok(chunks)
+}
+
+/// Blocks of `c` along an axis of length `n` (the last one smaller); `[0]` when empty.
+pub(crate) fn regular(n: usize, c: usize) -> Vec<usize> {
+    if n == 0 {
+        return vec![0];
+    }
+    let c = c.max(1);
+    let mut v = vec![c; n / c];
+    if !n.is_multiple_of(c) {
+        v.push(n % c);
+    }
+    v
+}
+
+/// Block start offsets along an axis, with the total length last.
+pub(crate) fn offsets(sizes: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(sizes.len() + 1);
+    let mut acc = 0;
+    out.push(0);
+    for &s in sizes {
+        acc += s;
+        out.push(acc);
+    }
+    out
+}
+
+/// Every block index of a grid, row-major.
+pub(crate) fn block_indices(grid: &[usize]) -> Vec<Vec<u32>> {
+    let mut out = vec![vec![]];
+    for &n in grid {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                (0..n as u32).map(move |i| {
+                    let mut p = prefix.clone();
+                    p.push(i);
+                    p
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// The coarsest chunking finer than both `a` and `b` (same total length): every block
+/// boundary of either, as dask's `unify_chunks` aligns operands.
+pub(crate) fn common_chunks(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let (oa, ob) = (offsets(a), offsets(b));
+    let mut bounds: Vec<usize> = oa.iter().chain(&ob).copied().collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let out: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
+    if out.is_empty() {
+        vec![0]
+    } else {
+        out
+    }
+}
+
+/// numpy's broadcast of two shapes (aligned on the right; length 1 stretches).
+pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    crate::kernels::array::broadcast_shape(a, b).ok_or_else(|| {
+        Error::invalid(format!(
+            "operands could not be broadcast together with shapes {a:?} {b:?}"
+        ))
+    })
+}
+
+/// For each block of `new` along an axis: the pieces of `old` blocks it is made of, as
+/// `(old block, start, stop)` within that block.
+pub(crate) fn rechunk_pieces(old: &[usize], new: &[usize]) -> Vec<Vec<(u32, usize, usize)>> {
+    let old_off = offsets(old);
+    let mut out = Vec::with_capacity(new.len());
+    let mut start = 0usize;
+    let mut blk = 0usize;
+    for &len in new {
+        let stop = start + len;
+        let mut pieces = Vec::new();
+        if len == 0 {
+            pieces.push((0, 0, 0));
+        }
+        let mut pos = start;
+        while pos < stop {
+            // Advance to the old block holding `pos`.
+            while blk + 1 < old_off.len() - 1 && old_off[blk + 1] <= pos {
+                blk += 1;
+            }
+            let b_start = old_off[blk];
+            let b_stop = old_off[blk + 1].min(stop);
+            pieces.push((blk as u32, pos - b_start, b_stop - b_start));
+            pos = b_stop;
+        }
+        out.push(pieces);
+        start = stop;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_chunks_merge_boundaries() {
+        assert_eq!(common_chunks(&[5, 5, 5], &[7, 8]), vec![5, 2, 3, 5]);
+        assert_eq!(common_chunks(&[0], &[0]), vec![0]);
+    }
+
+    #[test]
+    fn pieces_cover_new_blocks() {
+        let p = rechunk_pieces(&[5, 5, 5], &[7, 8]);
+        assert_eq!(p[0], vec![(0, 0, 5), (1, 0, 2)]);
+        assert_eq!(p[1], vec![(1, 2, 5), (2, 0, 5)]);
+    }
+
+    #[test]
+    fn broadcast() {
+        assert_eq!(broadcast_shapes(&[3, 1], &[4]).ok(), Some(vec![3, 4]));
+        assert_eq!(broadcast_shapes(&[], &[2, 2]).ok(), Some(vec![2, 2]));
+        assert!(broadcast_shapes(&[3], &[4]).is_err());
+    }
+}

@@ -1,0 +1,282 @@
+//! Chunked linear algebra, as `dask.array.linalg`: TSQR (`qr`), the SVD of
+//! tall-and-skinny and short-and-fat arrays built on it, and a randomized
+//! `svd_compressed` for any chunking.
+//!
+//! TSQR (Benson, Gleich & Demmel): every row block `xᵢ = qᵢ rᵢ`; the stacked `rᵢ` are
+//! factored once more, `[r₀; r₁; …] = q₂ r`; then `q = [q₀ q₂⁽⁰⁾; q₁ q₂⁽¹⁾; …]`. The SVD
+//! factors the small `r = uᵣ s v` and returns `u = q uᵣ`. Outputs of one factorization
+//! share their tasks through fixed layer names derived from the input's name.
+
+use super::chunks::block_indices;
+use super::lower::lower_blocks;
+use super::{Array, ArrayOp, ChunkSpec, Meta, QrPart, SliceArg, SvdPart};
+use crate::error::{Error, Result};
+use crate::graph::{tokenize, Graph, Key, Task};
+use crate::kernels::array::BinaryOp;
+use crate::kernels::{ArrayKernel, Kernel};
+
+/// Row blocks, columns, the rows each block keeps in its `r`, and `k` (columns of q).
+struct Tsqr {
+    rows: Vec<usize>,
+    n: usize,
+    kept: Vec<usize>,
+    k: usize,
+}
+
+fn tsqr_shape(x: &Array, what: &str) -> Result<Tsqr> {
+    if x.ndim() != 2 {
+        return Err(Error::invalid(format!(
+            "{what} needs a 2-d array, got {} dimensions",
+            x.ndim()
+        )));
+    }
+    let (m, n) = (x.shape()[0], x.shape()[1]);
+    if m == 0 || n == 0 {
+        return Err(Error::invalid(format!("{what} of an empty {m}x{n} array")));
+    }
+    if x.chunks()[1].len() != 1 {
+        return Err(Error::invalid(format!(
+            "{what} needs a tall-and-skinny array with one block along axis 1, got chunks {:?}; \
+             rechunk it (x.rechunk) or use svdCompressed for a low-rank approximation",
+            x.chunks()
+        )));
+    }
+    let rows = x.chunks()[0].clone();
+    let kept: Vec<usize> = rows.iter().map(|&r| r.min(n)).collect();
+    let k = kept.iter().sum::<usize>().min(n);
+    Ok(Tsqr { rows, n, kept, k })
+}
+
+fn tok(x: &Array) -> String {
+    tokenize(x.name())
+}
+
+pub(super) fn qr_meta(x: &Array, part: QrPart) -> Result<Meta> {
+    let t = tsqr_shape(x, "qr")?;
+    let (shape, chunks, name) = match part {
+        QrPart::Q => (
+            vec![x.shape()[0], t.k],
+            vec![t.rows, vec![t.k]],
+            format!("qr-q-{}", tok(x)),
+        ),
+        QrPart::R => (
+            vec![t.k, t.n],
+            vec![vec![t.k], vec![t.n]],
+            format!("qr-r-{}", tok(x)),
+        ),
+    };
+    Ok(Meta {
+        prefix: String::new(),
+        shape,
+        chunks,
+        name: Some(name),
+    })
+}
+
+pub(super) fn svd_meta(x: &Array, part: SvdPart) -> Result<Meta> {
+    let t = tsqr_shape(x, "svd")?;
+    let (shape, chunks, name) = match part {
+        SvdPart::U => (
+            vec![x.shape()[0], t.k],
+            vec![t.rows, vec![t.k]],
+            format!("svd-u-{}", tok(x)),
+        ),
+        SvdPart::S => (vec![t.k], vec![vec![t.k]], format!("svd-s-{}", tok(x))),
+        SvdPart::V => (
+            vec![t.k, t.n],
+            vec![vec![t.k], vec![t.n]],
+            format!("svd-v-{}", tok(x)),
+        ),
+    };
+    Ok(Meta {
+        prefix: String::new(),
+        shape,
+        chunks,
+        name: Some(name),
+    })
+}
+
+pub(super) fn qr(x: &Array) -> Result<(Array, Array)> {
+    let q = Array::build(ArrayOp::Qr {
+        input: x.clone(),
+        part: QrPart::Q,
+    })?;
+    let r = Array::build(ArrayOp::Qr {
+        input: x.clone(),
+        part: QrPart::R,
+    })?;
+    Ok((q, r))
+}
+
+fn svd_tall(x: &Array) -> Result<(Array, Array, Array)> {
+    let part = |part| {
+        Array::build(ArrayOp::Svd {
+            input: x.clone(),
+            part,
+        })
+    };
+    Ok((part(SvdPart::U)?, part(SvdPart::S)?, part(SvdPart::V)?))
+}
+
+pub(super) fn svd(x: &Array) -> Result<(Array, Array, Array)> {
+    if x.ndim() != 2 {
+        return Err(Error::invalid(format!(
+            "svd needs a 2-d array, got {} dimensions",
+            x.ndim()
+        )));
+    }
+    if x.chunks()[1].len() == 1 {
+        return svd_tall(x);
+    }
+    if x.chunks()[0].len() == 1 {
+        // Short and fat: x = (xᵀ)ᵀ = (u s v)ᵀ = vᵀ s uᵀ.
+        let (u, s, v) = svd_tall(&x.t())?;
+        return Ok((v.t(), s, u.t()));
+    }
+    Err(Error::invalid(format!(
+        "svd needs a tall-and-skinny or short-and-fat array (one block along one axis), \
+         got chunks {:?}; rechunk it, or use svdCompressed(x, k) for an approximate \
+         low-rank SVD of any chunking",
+        x.chunks()
+    )))
+}
+
+/// Oversampling of the randomized range finder, as dask's default.
+const OVERSAMPLES: usize = 10;
+
+pub(super) fn svd_compressed(
+    x: &Array,
+    k: usize,
+    power_iters: usize,
+    seed: Option<u64>,
+) -> Result<(Array, Array, Array)> {
+    if x.ndim() != 2 {
+        return Err(Error::invalid(format!(
+            "svdCompressed needs a 2-d array, got {} dimensions",
+            x.ndim()
+        )));
+    }
+    let (m, n) = (x.shape()[0], x.shape()[1]);
+    if k == 0 || k > m.min(n) {
+        return Err(Error::invalid(format!(
+            "svdCompressed: k must be between 1 and {} for a {m}x{n} array, got {k}",
+            m.min(n)
+        )));
+    }
+    let l = (k + OVERSAMPLES).min(m.min(n));
+    // A random test matrix, uniform in [-1, 1), blocked like x's columns.
+    let omega = Array::random(
+        &[n, l],
+        ChunkSpec::Explicit(vec![x.chunks()[1].clone(), vec![l]]),
+        seed,
+    )?
+    .scalar_op(BinaryOp::Mul, 2.0, false)?
+    .scalar_op(BinaryOp::Sub, 1.0, false)?;
+    let xt = x.t();
+    let mut q = x.dot(&omega)?.qr()?.0;
+    for _ in 0..power_iters {
+        let z = xt.dot(&q)?.qr()?.0;
+        q = x.dot(&z)?.qr()?.0;
+    }
+    let b = q.t().dot(x)?;
+    let (ub, s, v) = b.svd()?;
+    let u = q.dot(&ub)?;
+    let kk = Some(k as i64);
+    Ok((
+        u.slice(&[SliceArg::All, SliceArg::Range(None, kk, None)])?,
+        s.slice(&[SliceArg::Range(None, kk, None)])?,
+        v.slice(&[SliceArg::Range(None, kk, None), SliceArg::All])?,
+    ))
+}
+
+fn atask(k: ArrayKernel, deps: Vec<Key>) -> Task {
+    Task::new(Kernel::Array(k), deps)
+}
+
+/// The per-block QRs and the stacked QR, shared by every output of one TSQR.
+fn lower_tsqr(x: &Array, g: &mut Graph) -> Result<(Vec<Key>, Key, Tsqr)> {
+    let t = tsqr_shape(x, "qr")?;
+    let tk = tok(x);
+    let blocks: Vec<Key> = (0..t.rows.len() as u32)
+        .map(|i| Key::new(format!("qr-block-{tk}"), &[i, 0]))
+        .collect();
+    for (i, key) in blocks.iter().enumerate() {
+        g.insert(
+            key.clone(),
+            atask(ArrayKernel::Qr, vec![x.block_key(&[i as u32, 0])]),
+        );
+    }
+    let stack = Key::named(format!("qr-stack-{tk}"));
+    g.insert(stack.clone(), atask(ArrayKernel::QrStack, blocks.clone()));
+    Ok((blocks, stack, t))
+}
+
+pub(super) fn lower_qr(out: &Array, x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
+    let (blocks, stack, t) = lower_tsqr(x, g)?;
+    match part {
+        QrPart::Q => {
+            let mut offset = 0;
+            for (i, block) in blocks.iter().enumerate() {
+                let rows = t.kept[i];
+                g.insert(
+                    out.block_key(&[i as u32, 0]),
+                    atask(
+                        ArrayKernel::QrApply { offset, rows },
+                        vec![block.clone(), stack.clone()],
+                    ),
+                );
+                offset += rows;
+            }
+        }
+        QrPart::R => {
+            g.insert(
+                out.block_key(&[0, 0]),
+                atask(ArrayKernel::Pick { index: 1 }, vec![stack]),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn lower_svd(out: &Array, x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
+    let (q, r) = qr(x)?;
+    lower_blocks(&r, g)?;
+    let tk = tok(x);
+    let factors = Key::named(format!("svd-factors-{tk}"));
+    g.insert(
+        factors.clone(),
+        atask(ArrayKernel::Svd, vec![r.block_key(&[0, 0])]),
+    );
+    match part {
+        SvdPart::U => {
+            lower_blocks(&q, g)?;
+            let ur = Key::named(format!("svd-ur-{tk}"));
+            g.insert(
+                ur.clone(),
+                atask(ArrayKernel::Pick { index: 0 }, vec![factors]),
+            );
+            for idx in block_indices(&q.numblocks()) {
+                g.insert(
+                    out.block_key(&idx),
+                    atask(
+                        ArrayKernel::Dot { nk: 1 },
+                        vec![q.block_key(&idx), ur.clone()],
+                    ),
+                );
+            }
+        }
+        SvdPart::S => {
+            g.insert(
+                out.block_key(&[0]),
+                atask(ArrayKernel::Pick { index: 1 }, vec![factors]),
+            );
+        }
+        SvdPart::V => {
+            g.insert(
+                out.block_key(&[0, 0]),
+                atask(ArrayKernel::Pick { index: 2 }, vec![factors]),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The serialized form of lazy values, shipped from the page's builder instance to the
+//! compute worker: a table of distinct expression nodes in dependency order (inputs
+//! refer to earlier rows), so an expression that reuses a value many times
+//! (`y = y.add(y.T)` in a loop) stays as small as its graph, and decoding re-checks
+//! every node through the same constructors as building it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::array::{Array, ArrayOp};
+use super::Lazy;
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Key};
+
+/// A lazy value of any kind.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// A chunked array.
+    Array(Array),
+}
+
+impl Lazy for Expr {
+    fn lower(&self, g: &mut Graph) -> Result<Key> {
+        match self {
+            Expr::Array(a) => a.lower(g),
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum WireNode {
+    /// An array operation; inputs are row numbers.
+    Array(ArrayOp<usize>),
+}
+
+/// Lazy values as a table of nodes and the rows of the outputs.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Wire {
+    /// Distinct nodes, every input before its users.
+    pub nodes: Vec<WireNode>,
+    /// The row of each output value.
+    pub outputs: Vec<usize>,
+}
+
+impl Wire {
+    /// Encodes `exprs` (shared nodes once).
+    pub fn encode(exprs: &[Expr]) -> Wire {
+        let mut w = Wire::default();
+        let mut rows: HashMap<String, usize> = HashMap::new();
+        for e in exprs {
+            let row = match e {
+                Expr::Array(a) => w.add_array(a, &mut rows),
+            };
+            w.outputs.push(row);
+        }
+        w
+    }
+
+    /// Adds `root` and its inputs (post-order, iteratively: expressions can be deep).
+    fn add_array(&mut self, root: &Array, rows: &mut HashMap<String, usize>) -> usize {
+        let mut stack: Vec<(Array, bool)> = vec![(root.clone(), false)];
+        while let Some((a, expanded)) = stack.pop() {
+            if rows.contains_key(a.name()) {
+                continue;
+            }
+            if !expanded {
+                stack.push((a.clone(), true));
+                for input in a.op().inputs().into_iter().rev() {
+                    if !rows.contains_key(input.name()) {
+                        stack.push((input.clone(), false));
+                    }
+                }
+                continue;
+            }
+            let op = a
+                .op()
+                .try_map(|i| rows.get(i.name()).copied().ok_or(()))
+                .unwrap_or_else(|_| unreachable_row());
+            rows.insert(a.name().to_string(), self.nodes.len());
+            self.nodes.push(WireNode::Array(op));
+        }
+        rows.get(root.name()).copied().unwrap_or(0)
+    }
+
+    /// Decodes into lazy values, checking every node.
+    pub fn decode(&self) -> Result<Vec<Expr>> {
+        let mut built: Vec<Expr> = Vec::with_capacity(self.nodes.len());
+        for (row, node) in self.nodes.iter().enumerate() {
+            let e = match node {
+                WireNode::Array(op) => {
+                    let op = op.try_map(|&i| match built.get(i) {
+                        Some(Expr::Array(a)) if i < row => Ok(a.clone()),
+                        _ => Err(Error::invalid(format!(
+                            "expression row {row} refers to row {i}, which is not an earlier array"
+                        ))),
+                    })?;
+                    Expr::Array(Array::build(op)?)
+                }
+            };
+            built.push(e);
+        }
+        self.outputs
+            .iter()
+            .map(|&i| {
+                built
+                    .get(i)
+                    .cloned()
+                    .ok_or_else(|| Error::invalid(format!("output row {i} does not exist")))
+            })
+            .collect()
+    }
+
+    /// Data of `fromArray` nodes, which the JSON names by token only.
+    pub fn data(&self, exprs: &[Expr]) -> Vec<super::array::Data> {
+        let mut out: Vec<super::array::Data> = vec![];
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<Array> = exprs
+            .iter()
+            .map(|e| match e {
+                Expr::Array(a) => a.clone(),
+            })
+            .collect();
+        while let Some(a) = stack.pop() {
+            if !seen.insert(a.name().to_string()) {
+                continue;
+            }
+            if let ArrayOp::FromData { data, .. } = a.op() {
+                out.push(data.clone());
+            }
+            stack.extend(a.op().inputs().into_iter().cloned());
+        }
+        out
+    }
+}
+
+/// Inputs are pushed before their users, so a row is always found; this is only a
+/// fallback that decoding would reject.
+fn unreachable_row() -> ArrayOp<usize> {
+    ArrayOp::Full {
+        shape: vec![],
+        chunks: vec![],
+        value: f64::NAN,
+    }
+}
