@@ -644,6 +644,21 @@ impl Array {
         self.reduce(ReduceOp::Sum, axes, 0.0, split_every)
     }
 
+    /// Product over `axes`.
+    pub fn prod(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Prod, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Minimum over `axes` (NaN propagates, as numpy's).
+    pub fn min(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Min, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Maximum over `axes` (NaN propagates, as numpy's).
+    pub fn max(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Max, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
     /// Mean over `axes`.
     pub fn mean(&self, axes: Option<&[isize]>) -> Result<Array> {
         self.reduce(ReduceOp::Mean, axes, 0.0, DEFAULT_SPLIT_EVERY)
