@@ -1,0 +1,189 @@
+// Arrays through the JS Client in Chromium on a >= 2-thread pool: the workshop's
+// expressions against their closed forms, and random 2000 x 2000 cases against the
+// native build (`daskling eval` on the same serialized expressions).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { serve } from '../www/serve.mjs';
+import { launch, openPage } from './browser.mjs';
+
+const root = join(import.meta.dirname, '..');
+const NATIVE = join(root, 'target', 'release', 'daskling');
+
+let chrome;
+let server;
+let page;
+before(async () => {
+  chrome = await launch();
+  server = await serve({ port: 0, isolation: true });
+  ({ page } = await openPage(chrome.browser, server.url));
+  await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+});
+after(async () => {
+  await page?.close();
+  await server?.close();
+  await chrome?.close();
+});
+
+/** Runs `fn` in the page with the client as `c`. */
+function inPage(fn, arg) {
+  return page.evaluate(`(${fn})(window.client, ${JSON.stringify(arg ?? null)})`);
+}
+
+function native(json) {
+  assert.ok(existsSync(NATIVE), `${NATIVE} is missing: cargo build --release --bin daskling`);
+  const r = spawnSync(NATIVE, ['eval'], { input: json, maxBuffer: 1 << 28, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function assertClose(got, want, rel, what) {
+  if (typeof want === 'number') {
+    assert.equal(typeof got, 'number', `${what}: ${got}`);
+    assert.ok(Math.abs(got - want) <= rel * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+    return;
+  }
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const scale = want.data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+  want.data.forEach((w, i) => {
+    assert.ok(Math.abs(got.data[i] - w) <= rel * scale, `${what}[${i}]: ${got.data[i]} vs ${w}`);
+  });
+}
+
+describe('arrays in the browser', () => {
+  test('the pool has at least two threads', async () => {
+    const { mode, threads } = await inPage((c) => ({ mode: c.mode, threads: c.threads }));
+    assert.equal(mode, 'threads');
+    assert.ok(threads >= 2, `threads = ${threads}`);
+  });
+
+  test("the workshop's array expressions give their closed forms", async () => {
+    const out = await inPage(async (c) => {
+      const a = c.array;
+      const x = a.ones([15, 15], { chunks: [5, 5] });
+      const y = x.dot(x.T.add(1));
+      const z = y.sub(x.mean());
+      const progress = [];
+      const [s1, cols, xxt, yv, zv, zstd] = await c.compute(
+        a.ones([15], { chunks: [5] }).sum(),
+        x.sum({ axis: 0 }),
+        x.add(x.T),
+        y,
+        z,
+        z.std(),
+        { onProgress: (p) => progress.push(p) },
+      );
+      const fused = await x.add(1).mul(2).sqrt().graph();
+      const m = a.fromArray([[1, 2], [3, 4]], { chunks: [1, 2] });
+      const mm = await m.matmul(m.T).compute();
+      const ar = await a.arange(0, 100, 1, { chunks: 7 }).var({ ddof: 1 }).compute();
+      const sl = await a.arange(10, { chunks: 3 }).slice([[null, null, -3]]).compute();
+      const uniq = (arr) => [...new Set(Array.from(arr))];
+      return {
+        s1,
+        chunks: x.chunks,
+        cols: uniq(cols.data),
+        xxt: uniq(xxt.data),
+        y: { shape: yv.shape, values: uniq(yv.data) },
+        z: uniq(zv.data),
+        zstd,
+        lastProgress: progress.at(-1),
+        fusedNodes: fused.nodes.length,
+        fusedLabels: fused.nodes.map((n) => n.label),
+        mm: Array.from(mm.data),
+        ar,
+        sl: Array.from(sl.data),
+      };
+    });
+    assert.equal(out.s1, 15);
+    assert.deepEqual(out.chunks, [[5, 5, 5], [5, 5, 5]]);
+    assert.deepEqual(out.cols, [15]);
+    assert.deepEqual(out.xxt, [2]);
+    assert.deepEqual(out.y, { shape: [15, 15], values: [30] });
+    assert.deepEqual(out.z, [29]);
+    assert.equal(out.zstd, 0);
+    assert.equal(out.lastProgress.done, out.lastProgress.total);
+    // x.add(1).mul(2).sqrt(): one fused task per block (9) and the assembly.
+    assert.equal(out.fusedNodes, 10, out.fusedLabels.join(', '));
+    assert.deepEqual(out.mm, [5, 11, 11, 25]);
+    assert.equal(out.ar, (100 * 101) / 12);
+    assert.deepEqual(out.sl, [9, 6, 3, 0]);
+  });
+
+  test('bad calls are clear errors and the client keeps working', async () => {
+    const out = await inPage(async (c) => {
+      const a = c.array;
+      const errs = [];
+      const x = a.ones([20, 20], { chunks: [10, 10] });
+      for (const f of [
+        () => x.add(a.ones([3])),
+        () => x.dot(a.ones([7])),
+        () => a.linalg.svd(x),
+        () => x.slice([25]),
+        () => x.sum({ axis: 2 }),
+        () => a.fromArray([[1, 2], [3]]),
+      ]) {
+        try {
+          f();
+          errs.push(null);
+        } catch (e) {
+          errs.push(e.message);
+        }
+      }
+      const after = await x.sum().compute();
+      return { errs, after };
+    });
+    assert.match(out.errs[0], /could not be broadcast/);
+    assert.match(out.errs[1], /not aligned/);
+    assert.match(out.errs[2], /svdCompressed/);
+    assert.match(out.errs[3], /out of bounds/);
+    assert.match(out.errs[4], /out of bounds/);
+    assert.match(out.errs[5], /not rectangular/);
+    assert.equal(out.after, 400);
+  });
+
+  test('random 2000 x 2000 expressions and an SVD equal the native results', async () => {
+    const out = await inPage(async (c) => {
+      const a = c.array;
+      const x = a.random.random([2000, 2000], { chunks: [500, 500], seed: 42 });
+      const tall = a.random.random([3000, 20], { chunks: [500, 20], seed: 7 });
+      const exprs = [
+        x.add(x.T).sum({ axis: 0 }),
+        x.dot(x.T).mean(),
+        x.std(),
+        x.slice([[10, 1990, 3], 7]).max(),
+        x.sub(x.mean({ axis: 0 })).var({ axis: 1, ddof: 1 }),
+        a.linalg.svd(tall)[1],
+        x.sum(),
+      ];
+      const results = await c.compute(...exprs);
+      // The whole array comes back as one Float64Array.
+      const whole = await x.compute();
+      let sum = 0;
+      for (const v of whole.data) sum += v;
+      const mod = await import('/dist/single/daskling.js');
+      const b = new mod.ExprBuilder();
+      for (const e of exprs) b.addArray(e._handle());
+      const { json } = b.finish();
+      b.free();
+      const plain = (r) => (typeof r === 'number' ? r : { shape: r.shape, data: Array.from(r.data) });
+      return {
+        results: results.map(plain),
+        json,
+        whole: { shape: whole.shape, length: whole.data.length, isF64: whole.data instanceof Float64Array, sum },
+      };
+    });
+    const want = native(out.json);
+    const names = ['x + x.T sum axis 0', 'x.dot(x.T).mean()', 'x.std()', 'slice max', 'centered var', 'svd s', 'x.sum()'];
+    want.forEach((w, i) => assertClose(out.results[i], w, 1e-10, names[i]));
+    assert.deepEqual(out.whole.shape, [2000, 2000]);
+    assert.equal(out.whole.length, 4_000_000);
+    assert.ok(out.whole.isF64);
+    assertClose(out.whole.sum, want[6], 1e-10, 'sum of the whole array');
+    // Sanity against closed forms of U(0, 1): mean 1/2, std 1/sqrt(12).
+    assert.ok(Math.abs(want[2] - 1 / Math.sqrt(12)) < 1e-3);
+  });
+});
