@@ -48,6 +48,9 @@ class Rpc {
   }
 
   call(method, args, onProgress, transfer = []) {
+    // Free the worker's copies of persisted arrays nothing here uses any more.
+    const released = builder.takeReleased();
+    if (released.length) this.#worker.postMessage({ id: 0, method: 'release', args: { names: released } });
     return new Promise((resolve, reject) => {
       const id = this.#next++;
       this.#pending.set(id, { resolve, reject, onProgress });
@@ -152,6 +155,15 @@ export class DArray extends Lazy {
   #other(x, op) {
     if (x instanceof DArray) return x.#h;
     throw new TypeError(`${op}: expected a number or a daskling array, got ${typeof x}`);
+  }
+  /**
+   * Computes the array and keeps its blocks in the worker: resolves to an array with the
+   * same name whose later expressions start from those blocks (dask's `persist`). They
+   * are freed once no expression uses them.
+   */
+  async persist() {
+    await this.client._rpc.callWith('persist', [this]);
+    return this.#wrap(this.#h.persisted());
   }
   /** The transpose (axes reversed). */
   get T() {

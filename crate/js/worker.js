@@ -27,6 +27,13 @@ const handlers = {
     const results = kernel.compute(json, data, (progress) => self.postMessage({ id, progress }));
     return Array.from(results);
   },
+  persist({ json, data }) {
+    return kernel.persist(json, data);
+  },
+  release({ names }) {
+    kernel.release(names);
+    return null;
+  },
   graph({ json, data }) {
     return kernel.graph(json, data);
   },

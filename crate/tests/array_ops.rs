@@ -519,3 +519,40 @@ fn bad_arguments_are_errors_not_panics() {
     assert!(msg(empty.reduce(ReduceOp::Min, None, 0.0, 4)).contains("no identity"));
     assert!(msg(x.rechunk(ChunkSpec::Explicit(vec![vec![3], vec![6]]))).contains("add up"));
 }
+
+#[test]
+fn persisted_arrays_keep_their_blocks() {
+    let x = Array::random(&[30, 20], ChunkSpec::Block(vec![10, 10]), Some(3)).unwrap();
+    let p = x.persist(Scheduler::Threads).unwrap();
+    assert_eq!(p.name(), x.name());
+    assert_eq!(p.chunks(), x.chunks());
+    let want = x.compute(Scheduler::Sync).unwrap();
+    assert_eq!(p.compute(Scheduler::Threads).unwrap(), want);
+    // Built on the stored blocks: no random_sample task is left to run.
+    let (g, _) = p.mean(None).unwrap().graph().unwrap();
+    assert!(g.iter().all(|(_, t)| t.kernel.kind() != "random_sample"));
+    let m = p.mean(None).unwrap().compute(Scheduler::Threads).unwrap();
+    assert!((m[IxDyn(&[])] - want.mean().unwrap()).abs() < 1e-15);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The packed GEMM used in wasm (blocking, packing, edge strips), on plain pairs
+    /// here: equal to the textbook product, for any sizes and transposed views.
+    #[test]
+    fn packed_gemm_equals_the_textbook_product(
+        m in 1usize..140, k in 1usize..300, n in 1usize..40,
+        transpose_a in any::<bool>(), seed in any::<u64>(),
+    ) {
+        use daskling::kernels::array::gemm::packed;
+        let a = data(&[m, k], seed).into_dimensionality::<Ix2>().unwrap();
+        let at = a.t().to_owned();
+        let b = data(&[k, n], !seed).into_dimensionality::<Ix2>().unwrap();
+        let mut c = ndarray::Array2::<f64>::ones((m, n));
+        let av = if transpose_a { at.t() } else { a.view() };
+        packed(av, b.view(), &mut c.view_mut());
+        let want = ref_dot(&a.clone().into_dyn(), &b.clone().into_dyn()) + 1.0;
+        assert_close(&c.into_dyn(), &want, 1e-13, "packed gemm");
+    }
+}

@@ -111,3 +111,28 @@ fn arrays_and_delayed_in_the_browser() {
         3
     );
 }
+
+#[wasm_bindgen_test]
+fn simd_gemm_equals_the_textbook_product() {
+    use daskling::kernels::array::gemm::packed;
+    // Sizes across the packing edges (4-wide strips, 128-row and 256-deep panels).
+    for &(m, k, n) in &[(1, 1, 1), (5, 3, 7), (130, 257, 9), (64, 300, 33)] {
+        let a =
+            ndarray::Array2::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+        let b = ndarray::Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j) % 13) as f64 * 0.5);
+        let mut c = ndarray::Array2::<f64>::zeros((m, n));
+        packed(a.view(), b.view(), &mut c.view_mut());
+        for i in 0..m {
+            for j in 0..n {
+                let want: f64 = (0..k).map(|l| a[[i, l]] * b[[l, j]]).sum();
+                // Small integers and halves: every partial sum is exact.
+                assert_eq!(c[[i, j]], want, "({m}x{k}x{n}) at [{i}, {j}]");
+            }
+        }
+    }
+    // And through the chunked array API.
+    let x = Array::ones(&[15, 15], ChunkSpec::Block(vec![5, 5])).unwrap();
+    let y = x.dot(&x.t().add_scalar(1.0).unwrap()).unwrap();
+    let v = y.compute(Scheduler::Threads).unwrap();
+    assert!(v.iter().all(|&e| e == 30.0));
+}

@@ -21,6 +21,8 @@ console.log('building (release)…');
 sh('node', ['crate/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 console.log('native: cargo bench…');
 const native = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'scheduler', '--', '--json']).trim().split('\n').pop());
+console.log('native: cargo bench (arrays)…');
+const nativeArrays = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'arrays', '--', '--json']).trim().split('\n').pop());
 
 const chrome = await launch();
 async function inBrowser(isolation, threads, fn) {
@@ -48,13 +50,22 @@ async function wasmRuns(page) {
   }
   return out;
 }
+const arrays = (page) => page.evaluate(() => window.benchArrays(5));
+function threadsMode(info) {
+  if (info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
+}
 console.log('wasm threads (2 workers)…');
 const wasmThreads = await inBrowser(true, 2, async (page, info) => {
-  if (info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
-  return wasmRuns(page);
+  threadsMode(info);
+  return { ...(await wasmRuns(page)), arrays: await arrays(page) };
+});
+console.log('wasm threads (1 worker), arrays…');
+const wasmThreads1 = await inBrowser(true, 1, async (page, info) => {
+  threadsMode(info);
+  return { arrays: await arrays(page) };
 });
 console.log('wasm single…');
-const wasmSingle = await inBrowser(false, 1, (page) => wasmRuns(page));
+const wasmSingle = await inBrowser(false, 1, async (page) => ({ ...(await wasmRuns(page)), arrays: await arrays(page) }));
 await chrome.close();
 
 const rows = CASES.map(([name, label]) => {
@@ -77,3 +88,23 @@ for (const r of rows) {
   console.log(`| ${r.case} | ${r.tasks} | ${cols.map((c) => r[c].toFixed(3)).join(' | ')} | ${ratio.toFixed(2)}x |`);
 }
 console.log('\nFor reference (same machines): dask spends 43–55 µs per task; target ≤ 2 µs on wasm threads.');
+
+// ---- arrays ----
+const FLOP = 2 * 4000 ** 3;
+const arrayCols = [
+  ['native threads', (c) => nativeArrays.find((r) => r.case === c).seconds],
+  ['wasm threads (2)', (c) => wasmThreads.arrays[c]],
+  ['wasm threads (1)', (c) => wasmThreads1.arrays[c]],
+  ['wasm single', (c) => wasmSingle.arrays[c]],
+];
+const DASK = { dot: 1.4, mean: 0.022, std: 0.047, 'transpose sum': 0.058 };
+console.log(`\nArrays: x = random((4000, 4000), chunks=(1000, 1000)), persisted; best seconds (${nativeArrays[0].threads} native threads)\n`);
+console.log(`| case | ${arrayCols.map(([n]) => n).join(' | ')} | wasm threads (2) / native | dask (2 threads) |`);
+console.log(`|---|${arrayCols.map(() => '---:').join('|')}|---:|---:|`);
+for (const c of ['random (persist)', 'dot', 'mean', 'std', 'transpose sum']) {
+  const v = arrayCols.map(([, f]) => f(c));
+  console.log(`| ${c} | ${v.map((x) => x.toFixed(4)).join(' | ')} | ${(v[1] / v[0]).toFixed(2)}x | ${DASK[c] ?? '–'} |`);
+}
+const gf = arrayCols.map(([n, f]) => [n, FLOP / f('dot') / 1e9]);
+console.log(`\nx.dot(x.T).sum(): ${gf.map(([n, g]) => `${n} ${g.toFixed(1)} GFLOP/s`).join(' · ')}`);
+console.log(`per wasm thread: ${(gf[1][1] / 2).toFixed(1)} GFLOP/s (2 threads), ${gf[2][1].toFixed(1)} (1 thread); target ≥ 8.`);

@@ -231,6 +231,11 @@ impl LazyArray {
         wrap(self.0.rechunk(spec))
     }
 
+    /// The persisted form of this array, once the worker holds its blocks.
+    pub fn persisted(&self) -> Result<LazyArray, JsError> {
+        wrap(self.0.persisted_remote())
+    }
+
     /// TSQR: `[q, r]`.
     pub fn qr(&self) -> Result<js_sys::Array, JsError> {
         let (q, r) = self.0.qr().map_err(js_err)?;
@@ -450,6 +455,44 @@ pub fn graph(json: &str, data: &js_sys::Array) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = toDot)]
 pub fn to_dot(json: &str, data: &js_sys::Array) -> Result<String, JsError> {
     Ok(optimized_graph(json, data)?.to_dot())
+}
+
+/// Persisted arrays held by this (worker) instance, by name.
+static PERSISTED: std::sync::Mutex<Option<rustc_hash::FxHashMap<String, Array>>> =
+    std::sync::Mutex::new(None);
+
+/// Computes the array expression and keeps its blocks here until [`release`]; returns
+/// its name.
+#[wasm_bindgen]
+pub fn persist(json: &str, data: &js_sys::Array) -> Result<String, JsError> {
+    with_exprs(json, data, |exprs| {
+        let Some(Expr::Array(a)) = exprs.first() else {
+            return Err(JsError::new("persist: expected one array"));
+        };
+        let p = a.persist(Scheduler::Threads).map_err(js_err)?;
+        let name = p.name().to_string();
+        let mut map = PERSISTED.lock().unwrap_or_else(|e| e.into_inner());
+        map.get_or_insert_with(Default::default)
+            .insert(name.clone(), p);
+        Ok(name)
+    })
+}
+
+/// Frees persisted arrays by name.
+#[wasm_bindgen]
+pub fn release(names: Vec<String>) {
+    let mut map = PERSISTED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = map.as_mut() {
+        for n in names {
+            m.remove(&n);
+        }
+    }
+}
+
+/// Names of persisted arrays no expression on this (builder) instance uses any more.
+#[wasm_bindgen(js_name = takeReleased)]
+pub fn take_released() -> Vec<String> {
+    crate::expr::array::stored::take_released()
 }
 
 /// Threads of the pool (1 in the single-threaded build).

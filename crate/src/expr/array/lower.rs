@@ -94,6 +94,22 @@ pub(super) fn lower_blocks(a: &Array, g: &mut Graph) -> Result<()> {
                 );
             }
         }
+        ArrayOp::Stored { id, held, .. } => {
+            let Some(super::stored::Held::Local(stored)) = held else {
+                return Err(Error::invalid(format!(
+                    "the persisted array {id} is not available here (it was released)"
+                )));
+            };
+            for (flat, idx) in block_indices(&grid).into_iter().enumerate() {
+                let b = stored.block(flat).ok_or_else(|| {
+                    Error::invalid(format!("the persisted array {id} lacks block {idx:?}"))
+                })?;
+                g.insert(
+                    a.block_key(&idx),
+                    Task::new(Kernel::Literal(Value::Block(b.clone())), vec![]),
+                );
+            }
+        }
         ArrayOp::Map { input, func } => {
             for idx in block_indices(&grid) {
                 g.insert(

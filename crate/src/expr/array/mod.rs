@@ -19,6 +19,7 @@ mod chunks;
 mod data;
 mod linalg;
 mod lower;
+pub mod stored;
 
 use std::sync::Arc;
 
@@ -133,6 +134,14 @@ pub enum ArrayOp<A = Array> {
     Slice { input: A, index: Vec<AxisIndex> },
     /// The same values in other blocks.
     Rechunk { input: A, chunks: Vec<Vec<usize>> },
+    /// Blocks computed earlier and kept in memory under the name `id` (`persist`).
+    Stored {
+        id: String,
+        shape: Vec<usize>,
+        chunks: Vec<Vec<usize>>,
+        #[serde(skip)]
+        held: Option<stored::Held>,
+    },
     /// TSQR of a tall-and-skinny array.
     Qr { input: A, part: QrPart },
     /// SVD of a tall-and-skinny array through TSQR.
@@ -146,7 +155,8 @@ impl<A> ArrayOp<A> {
             ArrayOp::Full { .. }
             | ArrayOp::Arange { .. }
             | ArrayOp::Random { .. }
-            | ArrayOp::FromData { .. } => vec![],
+            | ArrayOp::FromData { .. }
+            | ArrayOp::Stored { .. } => vec![],
             ArrayOp::Map { input, .. }
             | ArrayOp::Reduce { input, .. }
             | ArrayOp::Transpose { input, .. }
@@ -195,6 +205,17 @@ impl<A> ArrayOp<A> {
             ArrayOp::FromData { data, chunks } => ArrayOp::FromData {
                 data: data.clone(),
                 chunks: chunks.clone(),
+            },
+            ArrayOp::Stored {
+                id,
+                shape,
+                chunks,
+                held,
+            } => ArrayOp::Stored {
+                id: id.clone(),
+                shape: shape.clone(),
+                chunks: chunks.clone(),
+                held: held.clone(),
             },
             ArrayOp::Map { input, func } => ArrayOp::Map {
                 input: f(input)?,
@@ -298,7 +319,12 @@ fn normalize_axis(axis: isize, ndim: usize) -> Result<usize> {
 impl Array {
     /// Builds an array from an operation, checking that it fits its inputs. Every
     /// constructor ends here, and so does decoding a serialized expression.
-    pub fn build(op: ArrayOp) -> Result<Array> {
+    pub fn build(mut op: ArrayOp) -> Result<Array> {
+        if let ArrayOp::Stored { id, held, .. } = &mut op {
+            if held.is_none() {
+                *held = stored::lookup(id).map(stored::Held::Local);
+            }
+        }
         let meta = Array::meta(&op)?;
         let name = match meta.name {
             Some(n) => n,
@@ -420,6 +446,14 @@ impl Array {
             ArrayOp::Rechunk { input, chunks } => {
                 let chunks = normalize_chunks(input.shape(), &ChunkSpec::Explicit(chunks.clone()))?;
                 Meta::new("rechunk", input.shape().to_vec(), chunks)
+            }
+            ArrayOp::Stored {
+                id, shape, chunks, ..
+            } => {
+                let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
+                let mut m = Meta::new("", shape.clone(), chunks);
+                m.name = Some(id.clone());
+                m
             }
             ArrayOp::Qr { input, part } => linalg::qr_meta(input, *part)?,
             ArrayOp::Svd { input, part } => linalg::svd_meta(input, *part)?,
@@ -809,6 +843,46 @@ impl Array {
     }
 
     // ---- compute ----
+
+    /// Computes every block and keeps them in memory: the result has the same name,
+    /// shape and chunks, and expressions built on it start from the stored blocks.
+    pub fn persist(&self, scheduler: Scheduler) -> Result<Array> {
+        let mut g = Graph::new();
+        lower::lower_blocks(self, &mut g)?;
+        let keys: Vec<Key> = chunks::block_indices(&self.numblocks())
+            .iter()
+            .map(|i| self.block_key(i))
+            .collect();
+        let g = g.optimize(&keys)?;
+        let values = crate::scheduler::compute(&g, &keys, scheduler)?;
+        let blocks = values
+            .into_iter()
+            .map(|v| match v {
+                crate::kernels::Value::Block(b) => Ok(b),
+                _ => Err(Error::invalid("persist: a block task gave no array")),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let held = stored::store(self.name().to_string(), blocks);
+        Array::build(ArrayOp::Stored {
+            id: self.name().to_string(),
+            shape: self.shape().to_vec(),
+            chunks: self.chunks().to_vec(),
+            held: Some(stored::Held::Local(held)),
+        })
+    }
+
+    /// The persisted form of this array when its blocks are kept elsewhere (on the
+    /// compute worker): same name, shape and chunks; its guard tells when to free them.
+    pub fn persisted_remote(&self) -> Result<Array> {
+        Array::build(ArrayOp::Stored {
+            id: self.name().to_string(),
+            shape: self.shape().to_vec(),
+            chunks: self.chunks().to_vec(),
+            held: Some(stored::Held::Remote(Arc::new(stored::Remote::new(
+                self.name(),
+            )))),
+        })
+    }
 
     /// The key of block `index`.
     pub fn block_key(&self, index: &[u32]) -> Key {

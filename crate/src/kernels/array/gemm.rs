@@ -1,11 +1,193 @@
 //! GEMM: `c += a · b` on 2-d views.
 //!
 //! Natively this is `matrixmultiply` (through ndarray), which picks AVX/FMA kernels at
-//! run time.
+//! run time. In wasm, `matrixmultiply` has SIMD kernels for f32 only, so f64 products
+//! use [`packed`]: a BLIS-style blocked GEMM (A and B packed into cache-sized panels)
+//! around a 4×4 `f64x2` microkernel — `f64x2.relaxed_madd` (a fused multiply-add where
+//! the CPU has one) when the module is built with `relaxed-simd`, `mul` + `add`
+//! otherwise.
 
-use ndarray::{linalg::general_mat_mul, ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView2, ArrayViewMut2};
 
 /// `c += a · b`.
 pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
-    general_mat_mul(1.0, &a, &b, 1.0, c);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    packed(a, b, c);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    ndarray::linalg::general_mat_mul(1.0, &a, &b, 1.0, c);
+}
+
+const MR: usize = 4;
+const NR: usize = 4;
+/// Depth of a packed panel: MR·KC and NR·KC doubles stay in L1.
+const KC: usize = 256;
+/// Rows of A packed at once (a multiple of MR): MC·KC doubles fit in L2.
+const MC: usize = 128;
+/// Columns of B packed at once.
+const NC: usize = 2048;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod v {
+    use core::arch::wasm32::*;
+    pub type V = v128;
+
+    #[inline(always)]
+    pub fn load(s: &[f64]) -> V {
+        assert!(s.len() >= 2);
+        // SAFETY: `s` holds at least two f64 (16 bytes); wasm loads may be unaligned.
+        unsafe { v128_load(s.as_ptr() as *const v128) }
+    }
+
+    #[inline(always)]
+    pub fn splat(x: f64) -> V {
+        f64x2_splat(x)
+    }
+
+    /// `a · b + c`.
+    #[inline(always)]
+    pub fn madd(a: V, b: V, c: V) -> V {
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            f64x2_relaxed_madd(a, b, c)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            f64x2_add(f64x2_mul(a, b), c)
+        }
+    }
+
+    #[inline(always)]
+    pub fn zero() -> V {
+        f64x2_splat(0.0)
+    }
+
+    #[inline(always)]
+    pub fn lanes(x: V) -> [f64; 2] {
+        [f64x2_extract_lane::<0>(x), f64x2_extract_lane::<1>(x)]
+    }
+}
+
+/// The same operations on plain pairs, so the blocking is tested natively too.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod v {
+    pub type V = [f64; 2];
+
+    #[inline(always)]
+    pub fn load(s: &[f64]) -> V {
+        [s[0], s[1]]
+    }
+
+    #[inline(always)]
+    pub fn splat(x: f64) -> V {
+        [x, x]
+    }
+
+    #[inline(always)]
+    pub fn madd(a: V, b: V, c: V) -> V {
+        [a[0] * b[0] + c[0], a[1] * b[1] + c[1]]
+    }
+
+    #[inline(always)]
+    pub fn zero() -> V {
+        [0.0, 0.0]
+    }
+
+    #[inline(always)]
+    pub fn lanes(x: V) -> [f64; 2] {
+        x
+    }
+}
+
+/// Packs rows `i0..i0+mc` × columns `p0..p0+kc` of `a` into MR-row strips, each stored
+/// depth-major (MR values per step), zero-padded to a whole strip.
+fn pack_a(a: &ArrayView2<f64>, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut Vec<f64>) {
+    out.clear();
+    for s in (0..mc).step_by(MR) {
+        let rows = MR.min(mc - s);
+        for p in 0..kc {
+            for r in 0..MR {
+                out.push(if r < rows {
+                    a[[i0 + s + r, p0 + p]]
+                } else {
+                    0.0
+                });
+            }
+        }
+    }
+}
+
+/// Packs rows `p0..p0+kc` × columns `j0..j0+nc` of `b` into NR-column strips, each
+/// stored depth-major (NR values per step), zero-padded.
+fn pack_b(b: &ArrayView2<f64>, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut Vec<f64>) {
+    out.clear();
+    for s in (0..nc).step_by(NR) {
+        let cols = NR.min(nc - s);
+        for p in 0..kc {
+            let row = b.row(p0 + p);
+            for c in 0..NR {
+                out.push(if c < cols { row[j0 + s + c] } else { 0.0 });
+            }
+        }
+    }
+}
+
+/// The 4×4 microkernel: `Σₚ a[:, p] ⊗ b[p, :]` over `kc` packed steps.
+#[inline(always)]
+fn micro(kc: usize, a: &[f64], b: &[f64]) -> [[f64; NR]; MR] {
+    use v::*;
+    // acc[j][h]: column j, rows 2h..2h+2.
+    let mut acc = [[zero(); 2]; NR];
+    for (ap, bp) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(kc) {
+        let a0 = load(&ap[0..2]);
+        let a1 = load(&ap[2..4]);
+        for j in 0..NR {
+            let bj = splat(bp[j]);
+            acc[j][0] = madd(a0, bj, acc[j][0]);
+            acc[j][1] = madd(a1, bj, acc[j][1]);
+        }
+    }
+    let mut out = [[0.0; NR]; MR];
+    for (j, col) in acc.iter().enumerate() {
+        for (h, v) in col.iter().enumerate() {
+            let [x, y] = lanes(*v);
+            out[2 * h][j] = x;
+            out[2 * h + 1][j] = y;
+        }
+    }
+    out
+}
+
+/// `c += a · b` by packed panels and the 4×4 microkernel (any strides, any sizes).
+pub fn packed(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    if m == 0 || n == 0 || k == 0 || b.nrows() != k || c.dim() != (m, n) {
+        return;
+    }
+    let mut ap = Vec::with_capacity(MC * KC);
+    let mut bp = Vec::with_capacity(NC * KC);
+    for j0 in (0..n).step_by(NC) {
+        let nc = NC.min(n - j0);
+        for p0 in (0..k).step_by(KC) {
+            let kc = KC.min(k - p0);
+            pack_b(&b, p0, kc, j0, nc, &mut bp);
+            for i0 in (0..m).step_by(MC) {
+                let mc = MC.min(m - i0);
+                pack_a(&a, i0, mc, p0, kc, &mut ap);
+                for (si, astrip) in ap.chunks_exact(MR * kc).enumerate() {
+                    let rows = MR.min(mc - si * MR);
+                    for (sj, bstrip) in bp.chunks_exact(NR * kc).enumerate() {
+                        let cols = NR.min(nc - sj * NR);
+                        let t = micro(kc, astrip, bstrip);
+                        for (r, trow) in t.iter().enumerate().take(rows) {
+                            let mut crow = c.row_mut(i0 + si * MR + r);
+                            for (q, &tv) in trow.iter().enumerate().take(cols) {
+                                crow[j0 + sj * NR + q] += tv;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

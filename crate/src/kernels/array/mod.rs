@@ -10,7 +10,7 @@ use super::Value;
 use crate::error::{Error, Result};
 
 mod elementwise;
-mod gemm;
+pub mod gemm;
 pub mod linalg;
 pub mod random;
 mod reduce;
