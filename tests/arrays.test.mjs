@@ -113,6 +113,26 @@ describe('arrays in the browser', () => {
     assert.deepEqual(out.sl, [9, 6, 3, 0]);
   });
 
+  test('persist keeps blocks in the worker: same name, no recomputation', async () => {
+    const out = await inPage(async (c) => {
+      const x = c.array.random.random([300, 200], { chunks: [100, 100], seed: 5 });
+      const before = await x.mean().compute();
+      const p = await x.persist();
+      const g = await p.mean().graph();
+      return {
+        sameName: p.name === x.name,
+        chunks: p.chunks,
+        before,
+        after: await p.mean().compute(),
+        kinds: [...new Set(g.nodes.map((n) => n.kind))],
+      };
+    });
+    assert.ok(out.sameName);
+    assert.deepEqual(out.chunks, [[100, 100, 100], [100, 100]]);
+    assert.equal(out.after, out.before);
+    assert.ok(!out.kinds.includes('random_sample'), out.kinds.join(', '));
+  });
+
   test('bad calls are clear errors and the client keeps working', async () => {
     const out = await inPage(async (c) => {
       const a = c.array;

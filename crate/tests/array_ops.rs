@@ -518,6 +518,21 @@ fn bad_arguments_are_errors_not_panics() {
     let empty = Array::ones(&[0, 3], ChunkSpec::Block(vec![1, 3])).unwrap();
     assert!(msg(empty.reduce(ReduceOp::Min, None, 0.0, 4)).contains("no identity"));
     assert!(msg(x.rechunk(ChunkSpec::Explicit(vec![vec![3], vec![6]]))).contains("add up"));
+    // Too large to allocate: an error, not an abort.
+    let huge = Array::ones(
+        &[1 << 20, 1 << 20],
+        ChunkSpec::Block(vec![1 << 20, 1 << 20]),
+    )
+    .unwrap();
+    let e = huge
+        .sum(None)
+        .unwrap()
+        .compute(Scheduler::Sync)
+        .unwrap_err();
+    assert!(e.to_string().contains("too large"), "{e}");
+    let big = Array::ones(&[1 << 20, 1 << 20], ChunkSpec::Block(vec![1024, 1024])).unwrap();
+    let e = big.compute(Scheduler::Sync).unwrap_err();
+    assert!(e.to_string().contains("over 2 GiB"), "{e}");
 }
 
 #[test]

@@ -12,6 +12,29 @@ fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
     Task::new(Kernel::Array(k), deps)
 }
 
+/// The most elements one block (or a whole computed result) may have: 2 GiB of
+/// float64. A larger allocation would abort a wasm instance rather than fail.
+pub(super) const MAX_BLOCK_ELEMENTS: usize = 1 << 28;
+
+/// An error when a block of `a` would exceed [`MAX_BLOCK_ELEMENTS`].
+fn check_block_sizes(a: &Array) -> Result<()> {
+    let largest: Vec<usize> = a
+        .chunks()
+        .iter()
+        .map(|c| c.iter().copied().max().unwrap_or(0))
+        .collect();
+    let n = largest
+        .iter()
+        .try_fold(1usize, |acc, &x| acc.checked_mul(x));
+    match n {
+        Some(n) if n <= MAX_BLOCK_ELEMENTS => Ok(()),
+        _ => Err(Error::invalid(format!(
+            "{}: blocks of shape {largest:?} are too large (over 2 GiB); use smaller chunks",
+            a.name()
+        ))),
+    }
+}
+
 /// Adds the tasks of every block of `a` (and of its inputs) to `g`; nothing when they
 /// are there already.
 pub(super) fn lower_blocks(a: &Array, g: &mut Graph) -> Result<()> {
@@ -19,6 +42,7 @@ pub(super) fn lower_blocks(a: &Array, g: &mut Graph) -> Result<()> {
     if g.contains(&first) {
         return Ok(());
     }
+    check_block_sizes(a)?;
     for input in a.op().inputs() {
         lower_blocks(input, g)?;
     }

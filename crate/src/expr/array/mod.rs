@@ -1029,6 +1029,17 @@ fn fresh_seed() -> u64 {
 
 impl Lazy for Array {
     fn lower(&self, g: &mut Graph) -> Result<Key> {
+        let total = self
+            .shape()
+            .iter()
+            .try_fold(1usize, |acc, &x| acc.checked_mul(x));
+        if total.is_none_or(|n| n > lower::MAX_BLOCK_ELEMENTS) {
+            return Err(Error::invalid(format!(
+                "computing the whole {:?} array would need over 2 GiB; compute a reduction \
+                 or a slice of it instead",
+                self.shape()
+            )));
+        }
         lower::lower_blocks(self, g)?;
         let grid = self.numblocks();
         let indices = chunks::block_indices(&grid);
