@@ -75,16 +75,17 @@ impl ReduceOp {
     }
 }
 
-/// Sum of a slice with independent accumulators, so it vectorizes.
-fn sum_slice(s: &[f64]) -> f64 {
+/// `Σ f(x)` over a slice with eight independent accumulators, so it vectorizes.
+#[inline(always)]
+fn lane_sum(s: &[f64], f: impl Fn(f64) -> f64) -> f64 {
     let mut acc = [0.0f64; 8];
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
         for i in 0..8 {
-            acc[i] += c[i];
+            acc[i] += f(c[i]);
         }
     }
-    let tail: f64 = chunks.remainder().iter().sum();
+    let tail: f64 = chunks.remainder().iter().map(|&x| f(x)).sum();
     let pairs = [
         acc[0] + acc[4],
         acc[1] + acc[5],
@@ -94,24 +95,14 @@ fn sum_slice(s: &[f64]) -> f64 {
     (pairs[0] + pairs[2]) + (pairs[1] + pairs[3]) + tail
 }
 
-/// Sum of squared deviations from `m`, vectorizable like [`sum_slice`].
+/// Sum of a slice.
+fn sum_slice(s: &[f64]) -> f64 {
+    lane_sum(s, |x| x)
+}
+
+/// Sum of squared deviations from `m`.
 fn sum_sq_dev(s: &[f64], m: f64) -> f64 {
-    let mut acc = [0.0f64; 8];
-    let mut chunks = s.chunks_exact(8);
-    for c in &mut chunks {
-        for i in 0..8 {
-            let d = c[i] - m;
-            acc[i] += d * d;
-        }
-    }
-    let tail: f64 = chunks.remainder().iter().map(|&x| (x - m) * (x - m)).sum();
-    let pairs = [
-        acc[0] + acc[4],
-        acc[1] + acc[5],
-        acc[2] + acc[6],
-        acc[3] + acc[7],
-    ];
-    (pairs[0] + pairs[2]) + (pairs[1] + pairs[3]) + tail
+    lane_sum(s, |x| (x - m) * (x - m))
 }
 
 fn fmin(a: f64, b: f64) -> f64 {
