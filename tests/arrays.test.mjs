@@ -3,7 +3,7 @@
 // native build (`daskling eval` on the same serialized expressions).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -205,5 +205,26 @@ describe('arrays in the browser', () => {
     assertClose(out.whole.sum, want[6], 1e-10, 'sum of the whole array');
     // Sanity against closed forms of U(0, 1): mean 1/2, std 1/sqrt(12).
     assert.ok(Math.abs(want[2] - 1 / Math.sqrt(12)) < 1e-3);
+  });
+});
+
+describe('sample data in the browser', () => {
+  test('generateSample gives the workshop layout, equal to the native generator', async () => {
+    const files = await page.evaluate(async () => {
+      const { generateSample } = await import('/dist/index.js');
+      const fs = await generateSample({ tickers: ['hp'], days: 2, seed: 5 });
+      return fs.map((f) => ({ name: f.name, text: new TextDecoder().decode(f.data) }));
+    });
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ['minute/hp/2000-01-03.csv', 'minute/hp/2000-01-04.csv'],
+    );
+    const dir = join(root, 'target', `sample-${process.pid}`);
+    const r = spawnSync(NATIVE, ['generate', '--out', dir, '--tickers', 'hp', '--days', '2', '--seed', '5'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    for (const f of files) assert.equal(f.text, readFileSync(join(dir, f.name), 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -318,6 +318,16 @@ class ArrayModule {
   }
 }
 
+/**
+ * The workshop's sample data: minute bars, one CSV per weekday per ticker, as
+ * `[{name: 'minute/hp/2000-01-03.csv', data: Uint8Array}, …]` (seeded random walk;
+ * columns timestamp,open,high,low,close,volume; 09:30–16:00).
+ */
+export async function generateSample({ tickers = ['hp'], days = 20, seed = 0, start } = {}) {
+  await loadBuilder();
+  return Array.from(builder.generateSample(tickers, days, seed, start));
+}
+
 function defaultThreads() {
   return globalThis.navigator?.hardwareConcurrency ?? 1;
 }

@@ -495,6 +495,51 @@ pub fn take_released() -> Vec<String> {
     crate::expr::array::stored::take_released()
 }
 
+/// The workshop's sample data (see `kernels::dataframe::sample`): an array of
+/// `{name, data: Uint8Array}`, one per weekday per ticker.
+#[wasm_bindgen(js_name = generateSample)]
+pub fn generate_sample(
+    tickers: Vec<String>,
+    days: usize,
+    seed: f64,
+    start: Option<String>,
+) -> Result<js_sys::Array, JsError> {
+    use crate::kernels::dataframe::{datetime, sample};
+    let mut spec = sample::SampleSpec {
+        tickers,
+        days,
+        seed: int_arg(seed, "seed")?.max(0) as u64,
+        ..Default::default()
+    };
+    if let Some(s) = start {
+        let ms = datetime::parse_datetime(s.as_bytes())
+            .ok_or_else(|| JsError::new(&format!("start: not a date (YYYY-MM-DD): {s}")))?;
+        spec.start = datetime::civil_from_days(ms.div_euclid(datetime::DAY_MS));
+    }
+    if spec
+        .tickers
+        .iter()
+        .any(|t| t.is_empty() || t.contains(['/', '\\']))
+    {
+        return Err(JsError::new(
+            "tickers must be non-empty names without slashes",
+        ));
+    }
+    Ok(sample::minute_files(&spec)
+        .map(|f| {
+            let obj = js_sys::Object::new();
+            // Setting properties on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&obj, &"name".into(), &f.name.into());
+            let _ = js_sys::Reflect::set(
+                &obj,
+                &"data".into(),
+                &js_sys::Uint8Array::from(f.data.as_slice()),
+            );
+            JsValue::from(obj)
+        })
+        .collect())
+}
+
 /// Threads of the pool (1 in the single-threaded build).
 #[wasm_bindgen(js_name = threadCount)]
 pub fn thread_count() -> usize {

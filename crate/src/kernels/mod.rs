@@ -5,6 +5,7 @@
 //! closure from [`crate::delayed`].
 
 pub mod array;
+pub mod dataframe;
 pub mod float;
 
 use std::any::Any;

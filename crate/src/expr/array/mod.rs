@@ -86,7 +86,11 @@ pub enum SvdPart {
 /// The operations an array expression is built from. `A` is how inputs are held: an
 /// [`Array`] in memory, a node number in the serialized form (see [`crate::expr::Wire`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ArrayOp<A = Array> {
     /// A constant array.
     Full {
