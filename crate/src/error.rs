@@ -20,6 +20,14 @@ pub enum Error {
     /// The arguments of a call do not fit (a shape, an axis, chunks, ...).
     #[error("{0}")]
     Invalid(String),
+    /// Bad CSV input: the file, the line (1-based) and, when known, the column.
+    #[error("{file}, line {line}{}: {message}", .column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
+    Csv {
+        file: String,
+        line: u64,
+        column: Option<String>,
+        message: String,
+    },
     /// A value had another type than the task expected.
     #[error("type mismatch in {key}: expected {expected}")]
     Type { key: String, expected: &'static str },

@@ -1,4 +1,9 @@
-//! Dataframe kernels: dates and times, and the workshop's sample data.
+//! Dataframe kernels: columnar partitions, CSV parsing, dates and times, and the
+//! workshop's sample data.
 
+pub mod column;
+pub mod csv;
 pub mod datetime;
 pub mod sample;
+
+pub use column::{Column, Dtype, Frame};

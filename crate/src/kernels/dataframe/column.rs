@@ -1,0 +1,216 @@
+//! Columnar storage of a dataframe partition.
+//!
+//! Missing values, as pandas: NaN in float columns, `i64::MIN` ("NaT") in datetime
+//! columns, `None` in bool and string columns. An int64 column never has missing values:
+//! a partition that meets one (or a float) promotes that column to float64, as pandas.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// A column's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dtype {
+    Int64,
+    Float64,
+    Bool,
+    String,
+    Datetime,
+}
+
+impl Dtype {
+    /// The name used in the API (`"int64"`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::Int64 => "int64",
+            Dtype::Float64 => "float64",
+            Dtype::Bool => "bool",
+            Dtype::String => "string",
+            Dtype::Datetime => "datetime",
+        }
+    }
+
+    /// Parses a dtype name; pandas' spellings (`"float"`, `"str"`, `"object"`,
+    /// `"datetime64[ns]"`) are accepted too.
+    pub fn parse(s: &str) -> Option<Dtype> {
+        Some(match s {
+            "int64" | "int" | "Int64" => Dtype::Int64,
+            "float64" | "float" | "Float64" => Dtype::Float64,
+            "bool" | "boolean" => Dtype::Bool,
+            "string" | "str" | "object" => Dtype::String,
+            "datetime" | "datetime64" | "datetime64[ns]" | "datetime64[ms]" => Dtype::Datetime,
+            _ => return None,
+        })
+    }
+
+    /// Numeric for reductions (int64, float64, bool).
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Dtype::Int64 | Dtype::Float64 | Dtype::Bool)
+    }
+}
+
+impl fmt::Display for Dtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The missing datetime (pandas' NaT).
+pub const NAT: i64 = i64::MIN;
+
+/// One column of values.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    Int64(Vec<i64>),
+    Float64(Vec<f64>),
+    Bool(Vec<Option<bool>>),
+    String(Vec<Option<Arc<str>>>),
+    /// Milliseconds since the Unix epoch; [`NAT`] is missing.
+    Datetime(Vec<i64>),
+}
+
+impl Column {
+    /// The column's type.
+    pub fn dtype(&self) -> Dtype {
+        match self {
+            Column::Int64(_) => Dtype::Int64,
+            Column::Float64(_) => Dtype::Float64,
+            Column::Bool(_) => Dtype::Bool,
+            Column::String(_) => Dtype::String,
+            Column::Datetime(_) => Dtype::Datetime,
+        }
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Int64(v) => v.len(),
+            Column::Float64(v) => v.len(),
+            Column::Bool(v) => v.len(),
+            Column::String(v) => v.len(),
+            Column::Datetime(v) => v.len(),
+        }
+    }
+
+    /// No values.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// An empty column of `dtype`.
+    pub fn empty(dtype: Dtype) -> Column {
+        match dtype {
+            Dtype::Int64 => Column::Int64(vec![]),
+            Dtype::Float64 => Column::Float64(vec![]),
+            Dtype::Bool => Column::Bool(vec![]),
+            Dtype::String => Column::String(vec![]),
+            Dtype::Datetime => Column::Datetime(vec![]),
+        }
+    }
+
+    /// Value `i` as a float: numbers as themselves, bools as 0/1, datetimes as ms;
+    /// `None` for missing values and strings.
+    pub fn f64_at(&self, i: usize) -> Option<f64> {
+        match self {
+            Column::Int64(v) => Some(v[i] as f64),
+            Column::Float64(v) => (!v[i].is_nan()).then_some(v[i]),
+            Column::Bool(v) => v[i].map(|b| b as u8 as f64),
+            Column::Datetime(v) => (v[i] != NAT).then_some(v[i] as f64),
+            Column::String(_) => None,
+        }
+    }
+
+    /// The rows where `mask` is true.
+    pub fn filter(&self, mask: &[bool]) -> Column {
+        fn keep<T: Clone>(v: &[T], mask: &[bool]) -> Vec<T> {
+            v.iter()
+                .zip(mask)
+                .filter(|(_, &m)| m)
+                .map(|(x, _)| x.clone())
+                .collect()
+        }
+        match self {
+            Column::Int64(v) => Column::Int64(keep(v, mask)),
+            Column::Float64(v) => Column::Float64(keep(v, mask)),
+            Column::Bool(v) => Column::Bool(keep(v, mask)),
+            Column::String(v) => Column::String(keep(v, mask)),
+            Column::Datetime(v) => Column::Datetime(keep(v, mask)),
+        }
+    }
+
+    /// The first `n` rows.
+    pub fn head(&self, n: usize) -> Column {
+        let n = n.min(self.len());
+        match self {
+            Column::Int64(v) => Column::Int64(v[..n].to_vec()),
+            Column::Float64(v) => Column::Float64(v[..n].to_vec()),
+            Column::Bool(v) => Column::Bool(v[..n].to_vec()),
+            Column::String(v) => Column::String(v[..n].to_vec()),
+            Column::Datetime(v) => Column::Datetime(v[..n].to_vec()),
+        }
+    }
+
+    /// This column's values followed by `other`'s (same dtype, or int64 with float64,
+    /// which gives float64).
+    pub fn concat(parts: &[&Column]) -> Option<Column> {
+        let first = parts.first()?;
+        let promote = parts.iter().any(|p| p.dtype() == Dtype::Float64)
+            && parts
+                .iter()
+                .all(|p| matches!(p.dtype(), Dtype::Float64 | Dtype::Int64));
+        if promote {
+            let mut out = Vec::new();
+            for p in parts {
+                match p {
+                    Column::Float64(v) => out.extend_from_slice(v),
+                    Column::Int64(v) => out.extend(v.iter().map(|&x| x as f64)),
+                    _ => return None,
+                }
+            }
+            return Some(Column::Float64(out));
+        }
+        let mut out = Column::empty(first.dtype());
+        for p in parts {
+            match (&mut out, p) {
+                (Column::Int64(o), Column::Int64(v)) => o.extend_from_slice(v),
+                (Column::Float64(o), Column::Float64(v)) => o.extend_from_slice(v),
+                (Column::Bool(o), Column::Bool(v)) => o.extend_from_slice(v),
+                (Column::String(o), Column::String(v)) => o.extend_from_slice(v),
+                (Column::Datetime(o), Column::Datetime(v)) => o.extend_from_slice(v),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+/// A partition: named columns of equal length.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// Column names.
+    pub names: Arc<[String]>,
+    /// The columns, in `names` order.
+    pub columns: Vec<Column>,
+}
+
+impl Frame {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, Column::len)
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column called `name`.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| &self.columns[i])
+    }
+}
