@@ -257,3 +257,128 @@ fn a_cycle_is_an_error_for_compute() {
         ));
     }
 }
+
+mod reads {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use daskling::graph::{Graph, Key, Task};
+    use daskling::kernels::dataframe::source::ByteSource;
+    use daskling::kernels::{Func, Kernel, Read, Value};
+    use daskling::scheduler::{compute, Scheduler};
+
+    /// A source that records which thread reads it and how far reads run ahead.
+    struct Probe {
+        caller: std::thread::ThreadId,
+        reads: Arc<AtomicUsize>,
+        used: Arc<AtomicUsize>,
+        ahead: Arc<AtomicUsize>,
+        off_caller: Arc<AtomicUsize>,
+    }
+
+    impl ByteSource for Probe {
+        fn name(&self) -> &str {
+            "probe"
+        }
+        fn len(&self) -> u64 {
+            8
+        }
+        fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+            if std::thread::current().id() != self.caller {
+                self.off_caller.fetch_add(1, Ordering::SeqCst);
+            }
+            let r = self.reads.fetch_add(1, Ordering::SeqCst) + 1;
+            let ahead = r - self.used.load(Ordering::SeqCst);
+            self.ahead.fetch_max(ahead, Ordering::SeqCst);
+            Ok((start..end).map(|b| b as u8).collect())
+        }
+    }
+
+    #[test]
+    fn reads_run_on_the_caller_a_bounded_number_ahead() {
+        let reads = Arc::new(AtomicUsize::new(0));
+        let used = Arc::new(AtomicUsize::new(0));
+        let ahead = Arc::new(AtomicUsize::new(0));
+        let off_caller = Arc::new(AtomicUsize::new(0));
+        let source: Arc<dyn ByteSource> = Arc::new(Probe {
+            caller: std::thread::current().id(),
+            reads: reads.clone(),
+            used: used.clone(),
+            ahead: ahead.clone(),
+            off_caller: off_caller.clone(),
+        });
+        let mut g = Graph::new();
+        let n = 200u32;
+        let mut parts = vec![];
+        for i in 0..n {
+            let r = Key::new("read", &[i]);
+            g.insert(
+                r.clone(),
+                Task::new(
+                    Kernel::Read(Read {
+                        source: source.clone(),
+                        start: 0,
+                        end: 8,
+                    }),
+                    vec![],
+                ),
+            );
+            let used = used.clone();
+            let body = move |inputs: &[Value]| -> Result<Value, String> {
+                std::thread::sleep(std::time::Duration::from_micros(300));
+                let n = match &inputs[0] {
+                    Value::Bytes(b) => b.iter().map(|&x| x as f64).sum::<f64>(),
+                    _ => return Err("bytes expected".into()),
+                };
+                used.fetch_add(1, Ordering::SeqCst);
+                Ok(Value::F64(n))
+            };
+            let p = Key::new("use", &[i]);
+            g.insert(
+                p.clone(),
+                Task::new(
+                    Kernel::Func(Func {
+                        name: "use".into(),
+                        body: Arc::new(body),
+                    }),
+                    vec![r],
+                ),
+            );
+            parts.push(p);
+        }
+        let total = |inputs: &[Value]| -> Result<Value, String> {
+            Ok(Value::F64(
+                inputs
+                    .iter()
+                    .map(|v| if let Value::F64(x) = v { *x } else { 0.0 })
+                    .sum(),
+            ))
+        };
+        g.insert(
+            Key::named("total"),
+            Task::new(
+                Kernel::Func(Func {
+                    name: "total".into(),
+                    body: Arc::new(total),
+                }),
+                parts,
+            ),
+        );
+        let out = compute(&g, &[Key::named("total")], Scheduler::Threads).unwrap();
+        // Each read gives bytes 0..8, summing to 28.
+        assert!(matches!(out[0], Value::F64(x) if x == 28.0 * n as f64));
+        assert_eq!(reads.load(Ordering::SeqCst), n as usize);
+        assert_eq!(
+            off_caller.load(Ordering::SeqCst),
+            0,
+            "a read ran off the calling thread"
+        );
+        let threads = rayon::current_num_threads();
+        let bound = (2 * threads).max(4) + 1;
+        assert!(
+            ahead.load(Ordering::SeqCst) <= bound,
+            "reads ran {} ahead of their consumers (bound {bound})",
+            ahead.load(Ordering::SeqCst)
+        );
+    }
+}

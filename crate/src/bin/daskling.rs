@@ -59,7 +59,7 @@ fn result_json(v: &Value) -> Json {
             "shape": b.shape(),
             "data": b.as_standard_layout().iter().copied().collect::<Vec<f64>>(),
         }),
-        Value::Tuple(_) | Value::Any(_) => Json::Null,
+        Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) | Value::Frame(_) => Json::Null,
     }
 }
 

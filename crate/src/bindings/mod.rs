@@ -411,7 +411,7 @@ fn value_to_js(v: &Value) -> JsValue {
             let _ = js_sys::Reflect::set(&obj, &"data".into(), &data);
             obj.into()
         }
-        Value::Tuple(_) | Value::Any(_) => JsValue::UNDEFINED,
+        Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) | Value::Frame(_) => JsValue::UNDEFINED,
     }
 }
 

@@ -33,7 +33,9 @@ impl Graph {
 
     /// Fuses linear chains, as dask's `fuse_linear`: a task whose only dependency has no
     /// other dependent (and is not in `keep`) absorbs that dependency. The fused task keeps
-    /// the last key of the chain, so outputs and later dependents are unchanged.
+    /// the last key of the chain, so outputs and later dependents are unchanged. Input
+    /// tasks ([`Kernel::is_io`]) are never absorbed: they stay separate so the scheduler
+    /// can run them apart from the compute.
     pub fn fuse_linear(&self, keep: &[Key]) -> Graph {
         let keep: HashSet<&Key> = keep.iter().collect();
         let dependents = self.dependents();
@@ -42,10 +44,13 @@ impl Graph {
         let mut parent_of: HashMap<&Key, &Key> = HashMap::default();
         for (k, t) in &self.tasks {
             if let [dep] = t.deps.as_slice() {
-                let (dep, _) = match self.tasks.get_key_value(dep) {
+                let (dep, dep_task) = match self.tasks.get_key_value(dep) {
                     Some(kv) => kv,
                     None => continue,
                 };
+                if dep_task.kernel.is_io() {
+                    continue;
+                }
                 let single = dependents.get(dep).is_some_and(|d| d.len() == 1);
                 if single && !keep.contains(dep) && dep != k {
                     child_of.insert(dep, k);

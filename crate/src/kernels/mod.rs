@@ -24,6 +24,10 @@ pub enum Value {
     F64(f64),
     /// A block of a chunked array (0-d for a full reduction).
     Block(Arc<ArrayD<f64>>),
+    /// Raw bytes read from a source.
+    Bytes(Arc<[u8]>),
+    /// A dataframe partition (a Series is a one-column frame).
+    Frame(Arc<dataframe::Frame>),
     /// Several values made by one task (a QR's `q` and `r`).
     Tuple(Arc<[Value]>),
     /// Any value produced by a Rust closure.
@@ -88,6 +92,8 @@ impl fmt::Debug for Value {
             Value::F64(x) => write!(f, "F64({x})"),
             Value::Block(b) => write!(f, "Block(shape={:?})", b.shape()),
             Value::Tuple(items) => f.debug_list().entries(items.iter()).finish(),
+            Value::Bytes(b) => write!(f, "Bytes({})", b.len()),
+            Value::Frame(fr) => write!(f, "Frame({} rows, {:?})", fr.len(), fr.names),
             Value::Any(_) => write!(f, "Any(..)"),
         }
     }
@@ -114,18 +120,43 @@ pub enum Kernel {
     Array(ArrayKernel),
     /// A Rust closure (`delayed`).
     Func(Func),
+    /// Reads bytes `start..end` of a source: an input task (see [`Kernel::is_io`]).
+    Read(Read),
     /// A fused linear chain: the first kernel takes the task's inputs, every later one
     /// the previous output.
     Chain(Arc<[Kernel]>),
 }
 
+/// Bytes `start..end` of a source.
+#[derive(Clone)]
+pub struct Read {
+    /// Where from.
+    pub source: Arc<dyn dataframe::source::ByteSource>,
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+}
+
 impl Kernel {
+    /// Whether this task reads input. Schedulers may run such tasks on the calling
+    /// thread only (in the browser the `File`s live there) and keep few of their
+    /// results waiting at once.
+    pub fn is_io(&self) -> bool {
+        match self {
+            Kernel::Read(_) => true,
+            Kernel::Chain(ks) => ks.first().is_some_and(Kernel::is_io),
+            _ => false,
+        }
+    }
+
     /// A short name for the kind of work, used to color and label graphs.
     pub fn kind(&self) -> &str {
         match self {
             Kernel::Literal(_) => "literal",
             Kernel::Array(k) => k.kind(),
             Kernel::Func(f) => &f.name,
+            Kernel::Read(_) => "read",
             Kernel::Chain(ks) => ks.last().map_or("chain", |k| k.kind()),
         }
     }
@@ -136,6 +167,14 @@ impl Kernel {
             Kernel::Literal(v) => Ok(v.clone()),
             Kernel::Array(k) => k.run(key, inputs),
             Kernel::Func(f) => run_func(f, key, inputs),
+            Kernel::Read(r) => r
+                .source
+                .read(r.start, r.end)
+                .map(|b| Value::Bytes(b.into()))
+                .map_err(|message| Error::TaskFailed {
+                    key: key.to_string(),
+                    message,
+                }),
             Kernel::Chain(ks) => {
                 let mut iter = ks.iter();
                 let first = iter
@@ -160,6 +199,7 @@ impl fmt::Debug for Kernel {
             Kernel::Literal(v) => write!(f, "Literal({v:?})"),
             Kernel::Array(k) => write!(f, "{k:?}"),
             Kernel::Func(func) => write!(f, "Func({})", func.name),
+            Kernel::Read(r) => write!(f, "Read({}, {}..{})", r.source.name(), r.start, r.end),
             Kernel::Chain(ks) => f.debug_list().entries(ks.iter()).finish(),
         }
     }

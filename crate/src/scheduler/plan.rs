@@ -20,6 +20,9 @@ pub struct Plan {
     pub outputs: Vec<u32>,
     /// Whether a task is a requested output (its value is kept to the end).
     pub is_output: Vec<bool>,
+    /// Whether a task reads input (see [`Kernel::is_io`]): the threaded scheduler runs
+    /// these on the calling thread, a bounded number ahead of their consumers.
+    pub io: Vec<bool>,
 }
 
 impl Plan {
@@ -55,7 +58,9 @@ impl Plan {
         for &o in &outputs {
             is_output[o as usize] = true;
         }
+        let io = kernels.iter().map(Kernel::is_io).collect();
         Ok(Plan {
+            io,
             keys,
             kernels,
             deps,

@@ -5,5 +5,6 @@ pub mod column;
 pub mod csv;
 pub mod datetime;
 pub mod sample;
+pub mod source;
 
 pub use column::{Column, Dtype, Frame};
