@@ -4,6 +4,7 @@
 pub mod column;
 pub mod csv;
 pub mod datetime;
+pub mod ops;
 pub mod sample;
 pub mod source;
 
