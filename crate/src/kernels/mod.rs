@@ -122,6 +122,8 @@ pub enum Kernel {
     Func(Func),
     /// Reads bytes `start..end` of a source: an input task (see [`Kernel::is_io`]).
     Read(Read),
+    /// A dataframe task.
+    Frame(dataframe::kernel::FrameKernel),
     /// A fused linear chain: the first kernel takes the task's inputs, every later one
     /// the previous output.
     Chain(Arc<[Kernel]>),
@@ -157,6 +159,7 @@ impl Kernel {
             Kernel::Array(k) => k.kind(),
             Kernel::Func(f) => &f.name,
             Kernel::Read(_) => "read",
+            Kernel::Frame(k) => k.kind(),
             Kernel::Chain(ks) => ks.last().map_or("chain", |k| k.kind()),
         }
     }
@@ -167,6 +170,7 @@ impl Kernel {
             Kernel::Literal(v) => Ok(v.clone()),
             Kernel::Array(k) => k.run(key, inputs),
             Kernel::Func(f) => run_func(f, key, inputs),
+            Kernel::Frame(k) => k.run(key, inputs),
             Kernel::Read(r) => r
                 .source
                 .read(r.start, r.end)
@@ -200,6 +204,7 @@ impl fmt::Debug for Kernel {
             Kernel::Array(k) => write!(f, "{k:?}"),
             Kernel::Func(func) => write!(f, "Func({})", func.name),
             Kernel::Read(r) => write!(f, "Read({}, {}..{})", r.source.name(), r.start, r.end),
+            Kernel::Frame(k) => write!(f, "{k:?}"),
             Kernel::Chain(ks) => f.debug_list().entries(ks.iter()).finish(),
         }
     }

@@ -1,0 +1,481 @@
+//! Dataframe tasks: parsing CSV partitions (whole files, or blocks of large files cut
+//! at line boundaries), blockwise operations on partitions, and reduction steps.
+//!
+//! Splitting a file stays correct with quoted fields that contain newlines: every block
+//! is scanned once for its quote and newline counts (`Scan`), and a partition starts at
+//! the first newline of its block that lies *outside* quotes — known from the parity
+//! of all quotes before the block (RFC 4180 escapes a quote as `""`, which keeps the
+//! parity). The newline counts give each partition its first line number for errors.
+
+use std::sync::Arc;
+
+use super::column::{Column, Frame};
+use super::csv::{parse_partition, CsvOptions, Schema};
+use super::ops::{self, DtField, Partial, RoundMode, SeriesReduce};
+use crate::error::{Error, Result};
+use crate::kernels::array::BinaryOp;
+use crate::kernels::Value;
+
+/// A dataframe task.
+#[derive(Clone, Debug)]
+pub enum FrameKernel {
+    /// Parses a whole file (input: its bytes).
+    ParseFile {
+        file: Arc<str>,
+        schema: Arc<Schema>,
+        options: Arc<CsvOptions>,
+    },
+    /// Counts quotes and newlines of a raw block (input: its bytes) → `[quotes, lines]`.
+    Scan,
+    /// Parses the lines that start in block `index` of a split file. Inputs: this
+    /// block's bytes, the next block's bytes (unless last), then the scans of every
+    /// earlier block and of this one.
+    ParseBlock {
+        file: Arc<str>,
+        index: usize,
+        last: bool,
+        schema: Arc<Schema>,
+        options: Arc<CsvOptions>,
+    },
+    /// Keeps some columns.
+    Select(Vec<String>),
+    /// One column as a series.
+    Col(String),
+    /// Rows where the mask (second input) is true.
+    Filter,
+    /// Adds or replaces columns (inputs: the frame, then one series per name).
+    Assign(Vec<String>),
+    /// A binary operation of two series.
+    Binary(BinaryOp),
+    /// A series with a constant.
+    Scalar {
+        op: BinaryOp,
+        value: f64,
+        reflected: bool,
+    },
+    /// `and`, `or` (two inputs) or `not` (one).
+    Logical(&'static str),
+    /// A datetime field.
+    DtField(DtField),
+    /// Datetime rounding to `freq` ms.
+    DtRound { freq: i64, mode: RoundMode },
+    /// Renames a series.
+    Rename(String),
+    /// A reduction's partial of one partition.
+    Partial(SeriesReduce),
+    /// Rows of a partition, as a partial sum.
+    RowCount,
+    /// Merges partials.
+    Merge(SeriesReduce),
+    /// Merges the last partials and gives the number.
+    Finish { op: SeriesReduce, ddof: f64 },
+    /// Arithmetic of two scalars (numbers).
+    ScalarArith(BinaryOp),
+    /// A scalar with a constant.
+    ScalarConst {
+        op: BinaryOp,
+        value: f64,
+        reflected: bool,
+    },
+    /// Concatenates partitions (in input order) into one frame.
+    Concat,
+}
+
+fn frame<'a>(key: &str, v: &'a Value) -> Result<&'a Frame> {
+    match v {
+        Value::Frame(f) => Ok(f),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "a dataframe partition",
+        }),
+    }
+}
+
+fn bytes<'a>(key: &str, v: &'a Value) -> Result<&'a [u8]> {
+    match v {
+        Value::Bytes(b) => Ok(b),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "bytes",
+        }),
+    }
+}
+
+fn series<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column)> {
+    let f = frame(key, v)?;
+    match (f.names.first(), f.columns.first()) {
+        (Some(n), Some(c)) if f.columns.len() == 1 => Ok((n, c)),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "a series partition",
+        }),
+    }
+}
+
+fn number(key: &str, v: &Value) -> Result<f64> {
+    match v {
+        Value::F64(x) => Ok(*x),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "a number",
+        }),
+    }
+}
+
+fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
+    v.downcast::<Partial>(key)
+}
+
+/// A one-column frame.
+pub fn series_frame(name: &str, c: Column) -> Value {
+    Value::Frame(Arc::new(Frame {
+        names: vec![name.to_string()].into(),
+        columns: vec![c],
+    }))
+}
+
+fn input<'a>(key: &str, inputs: &'a [Value], i: usize) -> Result<&'a Value> {
+    inputs
+        .get(i)
+        .ok_or_else(|| Error::invalid(format!("{key}: missing input {i}")))
+}
+
+/// Where the lines of a block start: after the first newline outside quotes, given
+/// whether the block begins inside quotes. `None` when no line starts in the block.
+fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+impl FrameKernel {
+    /// The kind of work, for graph labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FrameKernel::ParseFile { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
+            FrameKernel::Scan => "scan",
+            FrameKernel::Select(_) => "select",
+            FrameKernel::Col(_) => "getitem",
+            FrameKernel::Filter => "filter",
+            FrameKernel::Assign(_) => "assign",
+            FrameKernel::Binary(op) | FrameKernel::Scalar { op, .. } => op.name(),
+            FrameKernel::Logical(op) => op,
+            FrameKernel::DtField(_) => "dt",
+            FrameKernel::DtRound { .. } => "dt-round",
+            FrameKernel::Rename(_) => "rename",
+            FrameKernel::Partial(op) => match op {
+                SeriesReduce::Sum => "sum-chunk",
+                SeriesReduce::Mean => "mean-chunk",
+                SeriesReduce::Min => "min-chunk",
+                SeriesReduce::Max => "max-chunk",
+                SeriesReduce::Count => "count-chunk",
+                SeriesReduce::Std => "std-chunk",
+                SeriesReduce::Var => "var-chunk",
+                SeriesReduce::Nunique => "nunique-chunk",
+            },
+            FrameKernel::RowCount => "len-chunk",
+            FrameKernel::Merge(_) => "combine",
+            FrameKernel::Finish { .. } => "aggregate",
+            FrameKernel::ScalarArith(op) | FrameKernel::ScalarConst { op, .. } => op.name(),
+            FrameKernel::Concat => "concat",
+        }
+    }
+
+    /// Runs on the inputs.
+    pub fn run(&self, key: &str, inputs: &[Value]) -> Result<Value> {
+        let inp = |i: usize| input(key, inputs, i);
+        Ok(match self {
+            FrameKernel::ParseFile {
+                file,
+                schema,
+                options,
+            } => {
+                let b = bytes(key, inp(0)?)?;
+                let f = parse_partition(file, b, 1, options.header, schema, options)?;
+                Value::Frame(Arc::new(f))
+            }
+            FrameKernel::Scan => {
+                let b = bytes(key, inp(0)?)?;
+                let quotes = b.iter().filter(|&&c| c == b'"').count();
+                let lines = b.iter().filter(|&&c| c == b'\n').count();
+                Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
+            }
+            FrameKernel::ParseBlock {
+                file,
+                index,
+                last,
+                schema,
+                options,
+            } => self.parse_block(key, inputs, file, *index, *last, schema, options)?,
+            FrameKernel::Select(names) => {
+                let f = frame(key, inp(0)?)?;
+                let mut columns = Vec::with_capacity(names.len());
+                for n in names {
+                    columns.push(
+                        f.column(n)
+                            .ok_or_else(|| Error::invalid(format!("no column {n}")))?
+                            .clone(),
+                    );
+                }
+                Value::Frame(Arc::new(Frame {
+                    names: names.clone().into(),
+                    columns,
+                }))
+            }
+            FrameKernel::Col(name) => {
+                let f = frame(key, inp(0)?)?;
+                let c = f
+                    .column(name)
+                    .ok_or_else(|| Error::invalid(format!("no column {name}")))?;
+                series_frame(name, c.clone())
+            }
+            FrameKernel::Filter => {
+                let f = frame(key, inp(0)?)?;
+                let (_, m) = series(key, inp(1)?)?;
+                let m = ops::mask(m)?;
+                if m.len() != f.len() {
+                    return Err(Error::invalid(format!(
+                        "{key}: the mask has {} rows, the frame {}",
+                        m.len(),
+                        f.len()
+                    )));
+                }
+                Value::Frame(Arc::new(Frame {
+                    names: f.names.clone(),
+                    columns: f.columns.iter().map(|c| c.filter(&m)).collect(),
+                }))
+            }
+            FrameKernel::Assign(names) => {
+                let f = frame(key, inp(0)?)?;
+                let mut out_names: Vec<String> = f.names.to_vec();
+                let mut columns = f.columns.clone();
+                for (i, n) in names.iter().enumerate() {
+                    let (_, c) = series(key, inp(i + 1)?)?;
+                    if c.len() != f.len() && !f.names.is_empty() {
+                        return Err(Error::invalid(format!(
+                            "{key}: column {n} has {} rows, the frame {}",
+                            c.len(),
+                            f.len()
+                        )));
+                    }
+                    match out_names.iter().position(|x| x == n) {
+                        Some(j) => columns[j] = c.clone(),
+                        None => {
+                            out_names.push(n.clone());
+                            columns.push(c.clone());
+                        }
+                    }
+                }
+                Value::Frame(Arc::new(Frame {
+                    names: out_names.into(),
+                    columns,
+                }))
+            }
+            FrameKernel::Binary(op) => {
+                let (name, a) = series(key, inp(0)?)?;
+                let (_, b) = series(key, inp(1)?)?;
+                series_frame(name, ops::binary(*op, a, b)?)
+            }
+            FrameKernel::Scalar {
+                op,
+                value,
+                reflected,
+            } => {
+                let (name, a) = series(key, inp(0)?)?;
+                series_frame(name, ops::scalar(*op, a, *value, *reflected)?)
+            }
+            FrameKernel::Logical(op) => {
+                let (name, a) = series(key, inp(0)?)?;
+                let b = match inputs.get(1) {
+                    Some(v) => Some(series(key, v)?.1),
+                    None => None,
+                };
+                series_frame(name, ops::logical(op, a, b)?)
+            }
+            FrameKernel::DtField(f) => {
+                let (name, a) = series(key, inp(0)?)?;
+                series_frame(name, ops::dt_field(a, *f)?)
+            }
+            FrameKernel::DtRound { freq, mode } => {
+                let (name, a) = series(key, inp(0)?)?;
+                series_frame(name, ops::dt_round(a, *freq, *mode)?)
+            }
+            FrameKernel::Rename(n) => {
+                let (_, a) = series(key, inp(0)?)?;
+                series_frame(n, a.clone())
+            }
+            FrameKernel::Partial(op) => {
+                let (_, a) = series(key, inp(0)?)?;
+                Value::any(ops::partial(*op, a)?)
+            }
+            FrameKernel::RowCount => {
+                let f = frame(key, inp(0)?)?;
+                Value::any(Partial::Sum {
+                    count: f.len() as f64,
+                    sum: 0.0,
+                })
+            }
+            FrameKernel::Merge(op) => {
+                let parts = inputs
+                    .iter()
+                    .map(|v| partial(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::any(ops::merge(*op, &parts)?)
+            }
+            FrameKernel::Finish { op, ddof } => {
+                let parts = inputs
+                    .iter()
+                    .map(|v| partial(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::F64(ops::finish(*op, &ops::merge(*op, &parts)?, *ddof))
+            }
+            FrameKernel::ScalarArith(op) => {
+                let (a, b) = (number(key, inp(0)?)?, number(key, inp(1)?)?);
+                Value::F64(scalar_arith(*op, a, b))
+            }
+            FrameKernel::ScalarConst {
+                op,
+                value,
+                reflected,
+            } => {
+                let a = number(key, inp(0)?)?;
+                Value::F64(if *reflected {
+                    scalar_arith(*op, *value, a)
+                } else {
+                    scalar_arith(*op, a, *value)
+                })
+            }
+            FrameKernel::Concat => {
+                let frames = inputs
+                    .iter()
+                    .map(|v| frame(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::Frame(Arc::new(concat(key, &frames)?))
+            }
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn parse_block(
+        &self,
+        key: &str,
+        inputs: &[Value],
+        file: &str,
+        index: usize,
+        last: bool,
+        schema: &Schema,
+        options: &CsvOptions,
+    ) -> Result<Value> {
+        let own = bytes(key, input(key, inputs, 0)?)?;
+        let (next, scans_from) = if last {
+            (None, 1)
+        } else {
+            (Some(bytes(key, input(key, inputs, 1)?)?), 2)
+        };
+        // Scans of blocks 0..=index.
+        let mut quotes_before = 0u64;
+        let mut lines_before = 0u64;
+        let mut own_quotes = 0u64;
+        for (b, v) in inputs[scans_from..].iter().enumerate() {
+            let q = number(key, v.item(key, 0)?)? as u64;
+            let l = number(key, v.item(key, 1)?)? as u64;
+            if b < index {
+                quotes_before += q;
+                lines_before += l;
+            } else {
+                own_quotes = q;
+            }
+        }
+        let too_long = || Error::Csv {
+            file: file.to_string(),
+            line: lines_before + 1,
+            column: None,
+            message: "a line is longer than the blocksize; read with a larger blocksize"
+                .to_string(),
+        };
+        let start = if index == 0 {
+            0
+        } else {
+            match first_line_start(own, quotes_before % 2 == 1) {
+                Some(s) => s,
+                None => return Err(too_long()),
+            }
+        };
+        let first_line =
+            1 + lines_before + own[..start].iter().filter(|&&c| c == b'\n').count() as u64;
+        let mut text: Vec<u8> = own[start..].to_vec();
+        if let Some(next) = next {
+            let in_quotes = (quotes_before + own_quotes) % 2 == 1;
+            let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
+            text.extend_from_slice(&next[..end]);
+        }
+        let f = parse_partition(
+            file,
+            &text,
+            first_line,
+            index == 0 && options.header,
+            schema,
+            options,
+        )?;
+        Ok(Value::Frame(Arc::new(f)))
+    }
+}
+
+fn scalar_arith(op: BinaryOp, a: f64, b: f64) -> f64 {
+    match op {
+        BinaryOp::Add => a + b,
+        BinaryOp::Sub => a - b,
+        BinaryOp::Mul => a * b,
+        BinaryOp::Div => a / b,
+        BinaryOp::Pow => a.powf(b),
+        BinaryOp::Gt => (a > b) as u8 as f64,
+        BinaryOp::Ge => (a >= b) as u8 as f64,
+        BinaryOp::Lt => (a < b) as u8 as f64,
+        BinaryOp::Le => (a <= b) as u8 as f64,
+        BinaryOp::Eq => (a == b) as u8 as f64,
+        BinaryOp::Ne => (a != b) as u8 as f64,
+    }
+}
+
+/// Partitions stacked (int64 and float64 parts of one column give float64).
+pub fn concat(key: &str, frames: &[&Frame]) -> Result<Frame> {
+    let Some(first) = frames.first() else {
+        return Err(Error::invalid(format!("{key}: nothing to concatenate")));
+    };
+    let mut columns = Vec::with_capacity(first.columns.len());
+    for (i, name) in first.names.iter().enumerate() {
+        let parts: Vec<&Column> = frames
+            .iter()
+            .map(|f| f.columns.get(i))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in columns")))?;
+        columns.push(Column::concat(&parts).ok_or_else(|| {
+            Error::invalid(format!(
+                "{key}: column {name} has different types in different partitions"
+            ))
+        })?);
+    }
+    Ok(Frame {
+        names: first.names.clone(),
+        columns,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_starts_skip_quoted_newlines() {
+        assert_eq!(first_line_start(b"ab\ncd", false), Some(3));
+        assert_eq!(first_line_start(b"a\"b\nc\"\nd", false), Some(7));
+        // Starting inside quotes: the first newline is quoted.
+        assert_eq!(first_line_start(b"x\n\"y\nz", true), Some(5));
+        assert_eq!(first_line_start(b"no newline", false), None);
+    }
+}
