@@ -424,6 +424,14 @@ pub fn parse_partition(
                 .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
         }
     }
+    if !header_seen {
+        return Err(csv_err(
+            file,
+            first_line,
+            None,
+            "the file is empty (no header line)",
+        ));
+    }
     Ok(Frame {
         names: schema.names.clone().into(),
         columns: cols.into_iter().map(Builder::finish).collect(),
