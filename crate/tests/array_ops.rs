@@ -210,7 +210,8 @@ fn assert_close(got: &ArrayD<f64>, want: &ArrayD<f64>, rel: f64, what: &str) {
     assert_eq!(got.shape(), want.shape(), "{what}: shapes");
     let scale = want.iter().fold(1.0f64, |m, v| m.max(v.abs()));
     for (g, w) in got.iter().zip(want.iter()) {
-        let ok = (g - w).abs() <= rel * scale || (g.is_nan() && w.is_nan());
+        // Equal (infinities included), both NaN, or close relative to the scale.
+        let ok = g == w || (g.is_nan() && w.is_nan()) || (g - w).abs() <= rel * scale;
         assert!(ok, "{what}: got {g}, want {w} (scale {scale})");
     }
 }
