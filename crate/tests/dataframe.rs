@@ -439,3 +439,78 @@ fn errors_in_split_files_report_the_line_in_the_whole_file() {
         )
     );
 }
+
+#[test]
+fn groupby_daily_high_and_spread_against_a_hand_loop() {
+    use daskling::kernels::dataframe::groupby::GroupAgg;
+    use std::collections::BTreeMap;
+    let dir = sample_dir(6, "gb");
+    let pattern = format!("{}/minute/hp/*.csv", dir.display());
+    let df = read_csv(&[&pattern], &opts()).unwrap();
+    let rows = rows_by_hand(&dir);
+    let s = Scheduler::Threads;
+    let day = df
+        .col("timestamp")
+        .unwrap()
+        .dt_round("1d", RoundMode::Round)
+        .unwrap();
+    let g = df.groupby(&day).unwrap();
+    let high = g.col("high").unwrap().agg(GroupAgg::Max).unwrap();
+    let low = g.col("low").unwrap().agg(GroupAgg::Min).unwrap();
+    let spread = high.binary(BinaryOp::Sub, &low).unwrap();
+    // By hand: the rounded day of every row (half to even), then max/min per day.
+    let mut want: BTreeMap<i64, (f64, f64)> = BTreeMap::new();
+    for r in &rows {
+        let d = r.ts.div_euclid(DAY_MS);
+        let rem = r.ts - d * DAY_MS;
+        let k = (d + (rem > DAY_MS / 2 || (rem == DAY_MS / 2 && d % 2 != 0)) as i64) * DAY_MS;
+        let e = want.entry(k).or_insert((f64::MIN, f64::MAX));
+        e.0 = e.0.max(r.high);
+        e.1 = e.1.min(r.low);
+    }
+    let f = high.compute_frame(s).unwrap();
+    let ix = f.index.as_ref().unwrap();
+    assert_eq!(ix.0, "timestamp");
+    assert_eq!(ix.1, Column::Datetime(want.keys().copied().collect()));
+    assert_eq!(
+        f.columns[0],
+        Column::Float64(want.values().map(|v| v.0).collect())
+    );
+    let sp = spread.compute_frame(s).unwrap();
+    let Column::Float64(got) = &sp.columns[0] else {
+        panic!("float spread")
+    };
+    for (g, (_, (h, l))) in got.iter().zip(&want) {
+        assert!(close(*g, h - l));
+    }
+    // agg with a dict: one pass, two columns.
+    let both = g
+        .agg(&[
+            ("high", vec![GroupAgg::Max]),
+            ("close", vec![GroupAgg::Mean, GroupAgg::Count]),
+        ])
+        .unwrap();
+    assert_eq!(both.columns(), ["high", "close_mean", "close_count"]);
+    let bf = both.compute(s).unwrap();
+    assert_eq!(bf.columns[0], f.columns[0]);
+    let Column::Int64(counts) = &bf.columns[2] else {
+        panic!("int counts")
+    };
+    assert_eq!(counts.iter().sum::<i64>(), rows.len() as i64);
+    // value_counts of the hour: 60 per hour per day, 09 has 30, 16 has 1.
+    let hours = df
+        .col("timestamp")
+        .unwrap()
+        .dt_field(DtField::Hour)
+        .unwrap();
+    let vc = hours.value_counts().unwrap().compute_frame(s).unwrap();
+    assert_eq!(
+        vc.index.as_ref().unwrap().1,
+        Column::Int64(vec![10, 11, 12, 13, 14, 15, 9, 16])
+    );
+    assert_eq!(
+        vc.columns[0],
+        Column::Int64(vec![360, 360, 360, 360, 360, 360, 180, 6])
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

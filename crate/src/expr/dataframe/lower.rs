@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{Df, DfOp, Kind, SPLIT_EVERY};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key, Task};
-use crate::kernels::dataframe::kernel::{concat, FrameKernel};
+use crate::kernels::dataframe::kernel::{concat, FrameKernel, GroupSpec};
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::Frame;
 use crate::kernels::{Kernel, Read, Value};
@@ -172,6 +172,66 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
             },
             &[input],
         ),
+        DfOp::GroupAgg {
+            by,
+            values,
+            names,
+            aggs,
+            ddof,
+            by_count_desc,
+            ..
+        } => {
+            let token = tokenize(d.name());
+            let layer = format!("groupby-chunk-{token}");
+            let mut parts: Vec<Key> = (0..by.npartitions())
+                .map(|p| {
+                    let k = Key::new(layer.as_str(), &[p as u32]);
+                    let mut deps = vec![by.part_key(p)];
+                    deps.extend(values.iter().map(|v| v.part_key(p)));
+                    g.insert(
+                        k.clone(),
+                        ftask(FrameKernel::GroupPartial(aggs.clone()), deps),
+                    );
+                    k
+                })
+                .collect();
+            let mut level = 0u32;
+            while parts.len() > SPLIT_EVERY {
+                level += 1;
+                let name = format!("groupby-combine-{}", tokenize(&(&token, level)));
+                parts = parts
+                    .chunks(SPLIT_EVERY)
+                    .enumerate()
+                    .map(|(j, group)| {
+                        let k = Key::new(name.as_str(), &[j as u32]);
+                        g.insert(
+                            k.clone(),
+                            ftask(FrameKernel::GroupMerge(aggs.clone()), group.to_vec()),
+                        );
+                        k
+                    })
+                    .collect();
+            }
+            let key = d
+                .index()
+                .cloned()
+                .ok_or_else(|| Error::invalid("groupby without a key"))?;
+            let spec = GroupSpec {
+                key,
+                values: names
+                    .iter()
+                    .zip(aggs)
+                    .zip(d.dtypes())
+                    .map(|((n, a), t)| (n.clone(), *a, *t))
+                    .collect(),
+                ddof: *ddof,
+                by_count_desc: *by_count_desc,
+            };
+            g.insert(
+                d.part_key(0),
+                ftask(FrameKernel::GroupFinish(Arc::new(spec)), parts),
+            );
+        }
         DfOp::Reduce { .. }
         | DfOp::Len { .. }
         | DfOp::ScalarBinary { .. }
@@ -308,5 +368,9 @@ pub(super) fn head(d: &Df, n: usize, s: Scheduler) -> Result<Frame> {
     Ok(Frame {
         names: all.names.clone(),
         columns: all.columns.iter().map(|c| c.head(n)).collect(),
+        index: all
+            .index
+            .as_ref()
+            .map(|i| Arc::new((i.0.clone(), i.1.head(n)))),
     })
 }

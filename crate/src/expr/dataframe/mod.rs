@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::array::BinaryOp;
 use crate::kernels::dataframe::csv::{infer_schema, CsvOptions, Schema};
+use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::ops::{self, DtField, RoundMode, SeriesReduce};
 use crate::kernels::dataframe::source::ByteSource;
 use crate::kernels::dataframe::{Column, Dtype, Frame};
@@ -123,6 +124,18 @@ pub enum DfOp<A = Df> {
     },
     /// Number of rows.
     Len { input: A },
+    /// Group-by aggregation: `by` keys, one value series per aggregation; a series
+    /// (one aggregation) or a frame, indexed by the sorted keys.
+    GroupAgg {
+        by: A,
+        values: Vec<A>,
+        names: Vec<String>,
+        aggs: Vec<GroupAgg>,
+        #[serde(with = "float")]
+        ddof: f64,
+        by_count_desc: bool,
+        frame: bool,
+    },
     /// Two scalars.
     ScalarBinary { op: BinaryOp, left: A, right: A },
     /// A scalar with a constant.
@@ -156,6 +169,11 @@ impl<A> DfOp<A> {
             }
             DfOp::Binary { left, right, .. } | DfOp::ScalarBinary { left, right, .. } => {
                 vec![left, right]
+            }
+            DfOp::GroupAgg { by, values, .. } => {
+                let mut v = vec![by];
+                v.extend(values.iter());
+                v
             }
             DfOp::Logical { left, right, .. } => {
                 let mut v = vec![left];
@@ -243,6 +261,23 @@ impl<A> DfOp<A> {
                 ddof: *ddof,
             },
             DfOp::Len { input } => DfOp::Len { input: f(input)? },
+            DfOp::GroupAgg {
+                by,
+                values,
+                names,
+                aggs,
+                ddof,
+                by_count_desc,
+                frame,
+            } => DfOp::GroupAgg {
+                by: f(by)?,
+                values: values.iter().map(&mut f).collect::<Result<_, E>>()?,
+                names: names.clone(),
+                aggs: aggs.clone(),
+                ddof: *ddof,
+                by_count_desc: *by_count_desc,
+                frame: *frame,
+            },
             DfOp::ScalarBinary { op, left, right } => DfOp::ScalarBinary {
                 op: *op,
                 left: f(left)?,
@@ -286,6 +321,8 @@ struct Node {
     /// The node whose rows these partitions have: series combine only with series of
     /// the same rows.
     rows: String,
+    /// The index (name and dtype) of grouped results.
+    index: Option<(String, Dtype)>,
 }
 
 /// A lazy dataframe expression of any kind; [`DataFrame`], [`Series`] and [`Scalar`]
@@ -546,6 +583,35 @@ impl Df {
                 }
                 ("len", Kind::Scalar, vec![], vec![], 1, None)
             }
+            DfOp::GroupAgg {
+                by,
+                values,
+                names,
+                aggs,
+                frame,
+                ..
+            } => {
+                need(by, Kind::Series, "groupby")?;
+                if values.is_empty() || values.len() != aggs.len() || names.len() != aggs.len() {
+                    return Err(Error::invalid(
+                        "groupby: one value series and name per aggregation",
+                    ));
+                }
+                if !frame && values.len() != 1 {
+                    return Err(Error::invalid(
+                        "groupby: a series result has one aggregation",
+                    ));
+                }
+                let mut dts = vec![];
+                for (v, a) in values.iter().zip(aggs) {
+                    need(v, Kind::Series, a.name())?;
+                    same_rows(by, v, "groupby")?;
+                    dts.push(a.dtype(v.0.dtypes[0])?);
+                }
+                let kind = if *frame { Kind::Frame } else { Kind::Series };
+                let rows = format!("group-{}", tokenize(&(&by.0.rows, &by.0.name)));
+                ("groupby", kind, names.clone(), dts, 1, Some(rows))
+            }
             DfOp::ScalarBinary { op, left, right } => {
                 need(left, Kind::Scalar, op.name())?;
                 need(right, Kind::Scalar, op.name())?;
@@ -560,6 +626,11 @@ impl Df {
         let json = serde_json::to_string(&named).map_err(Error::invalid)?;
         let name = format!("{prefix}-{}", tokenize(&json));
         let rows = rows.unwrap_or_else(|| name.clone());
+        let index = match &op {
+            DfOp::GroupAgg { by, .. } => Some((by.0.names[0].clone(), by.0.dtypes[0])),
+            _ if kind == Kind::Scalar => None,
+            _ => op.inputs().first().and_then(|i| i.0.index.clone()),
+        };
         Ok(Df(Arc::new(Node {
             op,
             name,
@@ -568,6 +639,7 @@ impl Df {
             dtypes,
             npartitions: nparts,
             rows,
+            index,
         })))
     }
 
@@ -601,6 +673,11 @@ impl Df {
         self.0.npartitions
     }
 
+    /// The index of a grouped result: its name and dtype.
+    pub fn index(&self) -> Option<&(String, Dtype)> {
+        self.0.index.as_ref()
+    }
+
     fn dtype_of(&self, column: &str) -> Result<Dtype> {
         self.0
             .names
@@ -613,6 +690,11 @@ impl Df {
                     self.0.names.join(", ")
                 ))
             })
+    }
+
+    /// The rows token: series combine with series of equal rows.
+    fn rows(&self) -> &str {
+        &self.0.rows
     }
 
     /// The key of partition `p`.
@@ -732,6 +814,79 @@ pub struct Series(pub Df);
 #[derive(Clone, Debug)]
 pub struct Scalar(pub Df);
 
+/// Rows grouped by a key series, as pandas' `DataFrameGroupBy`.
+#[derive(Clone, Debug)]
+pub struct GroupBy {
+    frame: DataFrame,
+    by: Series,
+}
+
+/// One column of a [`GroupBy`].
+#[derive(Clone, Debug)]
+pub struct SeriesGroupBy {
+    by: Series,
+    values: Series,
+}
+
+impl GroupBy {
+    /// One column's groups.
+    pub fn col(&self, name: &str) -> Result<SeriesGroupBy> {
+        Ok(SeriesGroupBy {
+            by: self.by.clone(),
+            values: self.frame.col(name)?,
+        })
+    }
+
+    /// Several aggregations at once: per column a list of aggregations. A column with
+    /// one aggregation keeps its name; with several, each is `column_aggregation`.
+    pub fn agg(&self, spec: &[(&str, Vec<GroupAgg>)]) -> Result<DataFrame> {
+        let mut values = vec![];
+        let mut names = vec![];
+        let mut aggs = vec![];
+        for (col, list) in spec {
+            let s = self.frame.col(col)?;
+            if list.is_empty() {
+                return Err(Error::invalid(format!("agg: no aggregation for {col}")));
+            }
+            for a in list {
+                values.push(s.0.clone());
+                names.push(if list.len() == 1 {
+                    col.to_string()
+                } else {
+                    format!("{col}_{}", a.name())
+                });
+                aggs.push(*a);
+            }
+        }
+        Df::build(DfOp::GroupAgg {
+            by: self.by.0.clone(),
+            values,
+            names,
+            aggs,
+            ddof: 1.0,
+            by_count_desc: false,
+            frame: true,
+        })
+        .map(DataFrame)
+    }
+}
+
+impl SeriesGroupBy {
+    /// An aggregation per group: a series indexed by the sorted keys.
+    pub fn agg(&self, agg: GroupAgg) -> Result<Series> {
+        Df::build(DfOp::GroupAgg {
+            by: self.by.0.clone(),
+            values: vec![self.values.0.clone()],
+            names: vec![self.values.name().to_string()],
+            aggs: vec![agg],
+            ddof: 1.0,
+            by_count_desc: false,
+            frame: false,
+        })
+        .map(Series)
+    }
+}
+
 impl DataFrame {
     /// Column names.
     pub fn columns(&self) -> &[String] {
@@ -791,6 +946,24 @@ impl DataFrame {
             input: self.0.clone(),
         })
         .map(Scalar)
+    }
+
+    /// Groups rows by the values of `by` (a series of this frame).
+    pub fn groupby(&self, by: &Series) -> Result<GroupBy> {
+        if by.0.rows() != self.0.rows() {
+            return Err(Error::invalid(
+                "groupby: the key series comes from another dataframe",
+            ));
+        }
+        Ok(GroupBy {
+            frame: self.clone(),
+            by: by.clone(),
+        })
+    }
+
+    /// Groups rows by a column.
+    pub fn groupby_column(&self, column: &str) -> Result<GroupBy> {
+        self.groupby(&self.col(column)?)
     }
 
     /// The whole frame.
@@ -900,6 +1073,26 @@ impl Series {
             input: self.0.clone(),
         })
         .map(Scalar)
+    }
+
+    /// How often each value occurs, most frequent first (ties by value), as pandas'
+    /// `value_counts`.
+    pub fn value_counts(&self) -> Result<Series> {
+        Df::build(DfOp::GroupAgg {
+            by: self.0.clone(),
+            values: vec![self.0.clone()],
+            names: vec!["count".to_string()],
+            aggs: vec![GroupAgg::Size],
+            ddof: 1.0,
+            by_count_desc: true,
+            frame: false,
+        })
+        .map(Series)
+    }
+
+    /// The whole series as a one-column frame (with its index, for grouped results).
+    pub fn compute_frame(&self, s: Scheduler) -> Result<Frame> {
+        compute_frame(&self.0, s)
     }
 
     /// The whole series: its name and values.

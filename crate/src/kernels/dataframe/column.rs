@@ -186,13 +186,16 @@ impl Column {
     }
 }
 
-/// A partition: named columns of equal length.
+/// A partition: named columns of equal length, and for grouped results the group keys
+/// as an index.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     /// Column names.
     pub names: Arc<[String]>,
     /// The columns, in `names` order.
     pub columns: Vec<Column>,
+    /// The index (its name and values), when there is one.
+    pub index: Option<Arc<(String, Column)>>,
 }
 
 impl Frame {

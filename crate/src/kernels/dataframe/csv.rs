@@ -435,6 +435,7 @@ pub fn parse_partition(
     Ok(Frame {
         names: schema.names.clone().into(),
         columns: cols.into_iter().map(Builder::finish).collect(),
+        index: None,
     })
 }
 

@@ -9,8 +9,9 @@
 
 use std::sync::Arc;
 
-use super::column::{Column, Frame};
+use super::column::{Column, Dtype, Frame};
 use super::csv::{parse_partition, CsvOptions, Schema};
+use super::groupby::{self, GroupAgg, GroupTable};
 use super::ops::{self, DtField, Partial, RoundMode, SeriesReduce};
 use crate::error::{Error, Result};
 use crate::kernels::array::BinaryOp;
@@ -79,6 +80,26 @@ pub enum FrameKernel {
     },
     /// Concatenates partitions (in input order) into one frame.
     Concat,
+    /// A group table of one partition: inputs are the key series, then one value series
+    /// per aggregation.
+    GroupPartial(Vec<GroupAgg>),
+    /// Merges group tables (in partition order).
+    GroupMerge(Vec<GroupAgg>),
+    /// Merges the last tables and gives the result frame, indexed by sorted keys.
+    GroupFinish(Arc<GroupSpec>),
+}
+
+/// The shape of a group-by result.
+#[derive(Clone, Debug)]
+pub struct GroupSpec {
+    /// Index name and key dtype.
+    pub key: (String, Dtype),
+    /// Per output column: its name, aggregation and dtype.
+    pub values: Vec<(String, GroupAgg, Dtype)>,
+    /// For std and var.
+    pub ddof: f64,
+    /// Order by the first column, largest first (valueCounts), instead of by key.
+    pub by_count_desc: bool,
 }
 
 fn frame<'a>(key: &str, v: &'a Value) -> Result<&'a Frame> {
@@ -101,10 +122,17 @@ fn bytes<'a>(key: &str, v: &'a Value) -> Result<&'a [u8]> {
     }
 }
 
+type Index = Option<Arc<(String, Column)>>;
+
 fn series<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column)> {
+    series_ix(key, v).map(|(n, c, _)| (n, c))
+}
+
+/// A series partition: its name, values and index.
+fn series_ix<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column, &'a Index)> {
     let f = frame(key, v)?;
     match (f.names.first(), f.columns.first()) {
-        (Some(n), Some(c)) if f.columns.len() == 1 => Ok((n, c)),
+        (Some(n), Some(c)) if f.columns.len() == 1 => Ok((n, c, &f.index)),
         _ => Err(Error::Type {
             key: key.to_string(),
             expected: "a series partition",
@@ -128,9 +156,15 @@ fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
 
 /// A one-column frame.
 pub fn series_frame(name: &str, c: Column) -> Value {
+    series_indexed(name, c, None)
+}
+
+/// A one-column frame with an index.
+fn series_indexed(name: &str, c: Column, index: Index) -> Value {
     Value::Frame(Arc::new(Frame {
         names: vec![name.to_string()].into(),
         columns: vec![c],
+        index,
     }))
 }
 
@@ -183,6 +217,9 @@ impl FrameKernel {
             FrameKernel::Finish { .. } => "aggregate",
             FrameKernel::ScalarArith(op) | FrameKernel::ScalarConst { op, .. } => op.name(),
             FrameKernel::Concat => "concat",
+            FrameKernel::GroupPartial(_) => "groupby-chunk",
+            FrameKernel::GroupMerge(_) => "groupby-combine",
+            FrameKernel::GroupFinish(_) => "groupby-aggregate",
         }
     }
 
@@ -225,6 +262,7 @@ impl FrameKernel {
                 Value::Frame(Arc::new(Frame {
                     names: names.clone().into(),
                     columns,
+                    index: f.index.clone(),
                 }))
             }
             FrameKernel::Col(name) => {
@@ -232,7 +270,7 @@ impl FrameKernel {
                 let c = f
                     .column(name)
                     .ok_or_else(|| Error::invalid(format!("no column {name}")))?;
-                series_frame(name, c.clone())
+                series_indexed(name, c.clone(), f.index.clone())
             }
             FrameKernel::Filter => {
                 let f = frame(key, inp(0)?)?;
@@ -248,6 +286,10 @@ impl FrameKernel {
                 Value::Frame(Arc::new(Frame {
                     names: f.names.clone(),
                     columns: f.columns.iter().map(|c| c.filter(&m)).collect(),
+                    index: f
+                        .index
+                        .as_ref()
+                        .map(|i| Arc::new((i.0.clone(), i.1.filter(&m)))),
                 }))
             }
             FrameKernel::Assign(names) => {
@@ -274,40 +316,83 @@ impl FrameKernel {
                 Value::Frame(Arc::new(Frame {
                     names: out_names.into(),
                     columns,
+                    index: f.index.clone(),
                 }))
             }
             FrameKernel::Binary(op) => {
-                let (name, a) = series(key, inp(0)?)?;
-                let (_, b) = series(key, inp(1)?)?;
-                series_frame(name, ops::binary(*op, a, b)?)
+                let (name, a, ia) = series_ix(key, inp(0)?)?;
+                let (_, b, ib) = series_ix(key, inp(1)?)?;
+                if ia != ib {
+                    return Err(Error::invalid(format!(
+                        "{key}: the series have different indexes (group keys)"
+                    )));
+                }
+                series_indexed(name, ops::binary(*op, a, b)?, ia.clone())
             }
             FrameKernel::Scalar {
                 op,
                 value,
                 reflected,
             } => {
-                let (name, a) = series(key, inp(0)?)?;
-                series_frame(name, ops::scalar(*op, a, *value, *reflected)?)
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::scalar(*op, a, *value, *reflected)?, ix.clone())
             }
             FrameKernel::Logical(op) => {
-                let (name, a) = series(key, inp(0)?)?;
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
                 let b = match inputs.get(1) {
                     Some(v) => Some(series(key, v)?.1),
                     None => None,
                 };
-                series_frame(name, ops::logical(op, a, b)?)
+                series_indexed(name, ops::logical(op, a, b)?, ix.clone())
             }
             FrameKernel::DtField(f) => {
-                let (name, a) = series(key, inp(0)?)?;
-                series_frame(name, ops::dt_field(a, *f)?)
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::dt_field(a, *f)?, ix.clone())
             }
             FrameKernel::DtRound { freq, mode } => {
-                let (name, a) = series(key, inp(0)?)?;
-                series_frame(name, ops::dt_round(a, *freq, *mode)?)
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::dt_round(a, *freq, *mode)?, ix.clone())
             }
             FrameKernel::Rename(n) => {
-                let (_, a) = series(key, inp(0)?)?;
-                series_frame(n, a.clone())
+                let (_, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(n, a.clone(), ix.clone())
+            }
+            FrameKernel::GroupPartial(aggs) => {
+                let (_, by) = series(key, inp(0)?)?;
+                let mut specs = Vec::with_capacity(aggs.len());
+                for (j, agg) in aggs.iter().enumerate() {
+                    specs.push((series(key, inp(j + 1)?)?.1, *agg));
+                }
+                Value::any(groupby::partial(by, &specs)?)
+            }
+            FrameKernel::GroupMerge(aggs) => {
+                let tables = inputs
+                    .iter()
+                    .map(|v| v.downcast::<GroupTable>(key))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::any(groupby::merge(&tables, aggs)?)
+            }
+            FrameKernel::GroupFinish(spec) => {
+                let tables = inputs
+                    .iter()
+                    .map(|v| v.downcast::<GroupTable>(key))
+                    .collect::<Result<Vec<_>>>()?;
+                let aggs: Vec<GroupAgg> = spec.values.iter().map(|(_, a, _)| *a).collect();
+                let t = groupby::merge(&tables, &aggs)?;
+                let dts: Vec<(GroupAgg, Dtype)> =
+                    spec.values.iter().map(|(_, a, d)| (*a, *d)).collect();
+                let (keys, values) =
+                    groupby::finish(&t, spec.key.1, &dts, spec.ddof, spec.by_count_desc)?;
+                Value::Frame(Arc::new(Frame {
+                    names: spec
+                        .values
+                        .iter()
+                        .map(|(n, _, _)| n.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    columns: values,
+                    index: Some(Arc::new((spec.key.0.clone(), keys))),
+                }))
             }
             FrameKernel::Partial(op) => {
                 let (_, a) = series(key, inp(0)?)?;
@@ -460,9 +545,23 @@ pub fn concat(key: &str, frames: &[&Frame]) -> Result<Frame> {
             ))
         })?);
     }
+    let index = match &first.index {
+        None => None,
+        Some(ix) => {
+            let parts: Vec<&Column> = frames
+                .iter()
+                .map(|f| f.index.as_ref().map(|i| &i.1))
+                .collect::<Option<_>>()
+                .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in index")))?;
+            let c = Column::concat(&parts)
+                .ok_or_else(|| Error::invalid(format!("{key}: index types differ")))?;
+            Some(Arc::new((ix.0.clone(), c)))
+        }
+    };
     Ok(Frame {
         names: first.names.clone(),
         columns,
+        index,
     })
 }
 
