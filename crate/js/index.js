@@ -58,11 +58,26 @@ class Rpc {
     });
   }
 
-  /** A call carrying lazy values: their expression, with its data transferred. */
-  callWith(method, values, onProgress) {
-    const { json, data } = encode(values);
+  /** Dataframe sources by id ({blob}, {url} or {bytes}); `#sent` are in the worker. */
+  sources = new Map();
+  #sent = new Set();
+
+  /**
+   * A call carrying lazy values: their expression, with its array data transferred and
+   * the sources it reads (those the worker does not have yet).
+   */
+  callWith(method, values, onProgress, extra = {}) {
+    const { json, data, sources: refs } = encode(values);
+    const add = [];
+    for (const [id] of refs) {
+      if (this.#sent.has(id)) continue;
+      const src = this.sources.get(id);
+      if (!src) throw new Error(`unknown source ${id}`);
+      add.push([id, src]);
+      this.#sent.add(id);
+    }
     const transfer = data.map(([, values]) => values.buffer);
-    return this.call(method, { json, data }, onProgress, transfer);
+    return this.call(method, { json, data, refs, add, ...extra }, onProgress, transfer);
   }
 
   #failAll(error) {
@@ -318,6 +333,322 @@ class ArrayModule {
   }
 }
 
+// ---------------------------------------------------------------- dataframes
+
+/** Applies `build` to a fresh GroupAggBuilder on `by` and frees it. */
+function groupAgg(byHandle, build, frame) {
+  const b = new builder.GroupAggBuilder(byHandle);
+  try {
+    build(b);
+    return b.finish(frame);
+  } finally {
+    b.free();
+  }
+}
+
+/** A lazy number (a reduction, a row count, or arithmetic of those). */
+export class Scalar extends Lazy {
+  #h;
+  constructor(client, handle) {
+    super(client);
+    this.#h = handle;
+  }
+  _arith(op, other) {
+    if (typeof other === 'number') return new Scalar(this.client, this.#h.scalarOp(op, other, false));
+    if (other instanceof Scalar) return new Scalar(this.client, this.#h.binary(op, other.#h));
+    throw new TypeError(`${op}: expected a number or a Scalar`);
+  }
+  add(other) {
+    return this._arith('add', other);
+  }
+  sub(other) {
+    return this._arith('sub', other);
+  }
+  mul(other) {
+    return this._arith('mul', other);
+  }
+  div(other) {
+    return this._arith('div', other);
+  }
+  _addTo(b) {
+    b.addDf(this.#h);
+  }
+}
+
+/** A lazy series: one column, partitioned like its dataframe. */
+export class Series extends Lazy {
+  #h;
+  constructor(client, handle) {
+    super(client);
+    this.#h = handle;
+  }
+  get name() {
+    return this.#h.columns[0];
+  }
+  get dtype() {
+    return this.#h.dtypeList[0];
+  }
+  get npartitions() {
+    return this.#h.npartitions;
+  }
+  _handle() {
+    return this.#h;
+  }
+  #wrap(h) {
+    return new Series(this.client, h);
+  }
+  _binary(op, other) {
+    if (typeof other === 'number') return this.#wrap(this.#h.scalarOp(op, other, false));
+    if (other instanceof Series) return this.#wrap(this.#h.binary(op, other.#h));
+    throw new TypeError(`${op}: expected a number or a Series`);
+  }
+  and(other) {
+    return this.#wrap(this.#h.logical('and', other._handle()));
+  }
+  or(other) {
+    return this.#wrap(this.#h.logical('or', other._handle()));
+  }
+  not() {
+    return this.#wrap(this.#h.logical('not', undefined));
+  }
+  _reduce(op, { ddof } = {}) {
+    return new Scalar(this.client, this.#h.reduce(op, ddof));
+  }
+  /** How often each value occurs, most frequent first: a Series indexed by value. */
+  valueCounts() {
+    return this.#wrap(this.#h.valueCounts());
+  }
+  /** The first `n` values (reads only the partitions they are in). */
+  head(n = 5) {
+    return this.client._rpc.callWith('head', [this], undefined, { n });
+  }
+  /** Datetime accessors: `dt.round/floor/ceil(freq)`, `dt.year`, `dt.hour`, …. */
+  get dt() {
+    const s = this;
+    const h = this.#h;
+    const field = (f) => s.#wrap(h.dtField(f));
+    return {
+      round: (freq) => s.#wrap(h.dtRound('round', freq)),
+      floor: (freq) => s.#wrap(h.dtRound('floor', freq)),
+      ceil: (freq) => s.#wrap(h.dtRound('ceil', freq)),
+      get year() {
+        return field('year');
+      },
+      get month() {
+        return field('month');
+      },
+      get day() {
+        return field('day');
+      },
+      get hour() {
+        return field('hour');
+      },
+      get minute() {
+        return field('minute');
+      },
+      get dayofweek() {
+        return field('dayofweek');
+      },
+    };
+  }
+  _addTo(b) {
+    b.addDf(this.#h);
+  }
+}
+for (const op of ['add', 'sub', 'mul', 'div', 'gt', 'ge', 'lt', 'le', 'eq', 'ne']) {
+  Series.prototype[op] = function (other) {
+    return this._binary(op, other);
+  };
+}
+for (const op of ['sum', 'mean', 'min', 'max', 'count', 'std', 'var', 'nunique']) {
+  Series.prototype[op] = function (opts) {
+    return this._reduce(op, opts);
+  };
+}
+
+/** One column's groups: each aggregation gives a Series indexed by the sorted keys. */
+export class SeriesGroupBy {
+  #client;
+  #by;
+  #values;
+  constructor(client, by, values) {
+    this.#client = client;
+    this.#by = by;
+    this.#values = values;
+  }
+  _agg(agg) {
+    const h = groupAgg(this.#by._handle(), (b) => b.add(this.#values._handle(), this.#values.name, agg), false);
+    return new Series(this.#client, h);
+  }
+}
+for (const agg of ['sum', 'mean', 'min', 'max', 'count', 'std', 'var', 'first', 'last', 'size']) {
+  SeriesGroupBy.prototype[agg] = function () {
+    return this._agg(agg);
+  };
+}
+
+/** Rows grouped by a key series, as `DataFrameGroupBy`. */
+export class GroupBy {
+  #frame;
+  #by;
+  constructor(frame, by) {
+    this.#frame = frame;
+    this.#by = by;
+  }
+  /** One column's groups. */
+  col(name) {
+    return new SeriesGroupBy(this.#frame.client, this.#by, this.#frame.col(name));
+  }
+  /**
+   * Several aggregations in one pass: `{high: 'max', close: ['min', 'mean']}`. A column
+   * with one aggregation keeps its name; with a list, columns are `close_min`, ….
+   */
+  agg(spec) {
+    const h = groupAgg(
+      this.#by._handle(),
+      (b) => {
+        for (const [col, aggs] of Object.entries(spec)) {
+          const list = Array.isArray(aggs) ? aggs : [aggs];
+          const values = this.#frame.col(col)._handle();
+          for (const a of list) b.add(values, list.length === 1 ? col : `${col}_${a}`, a);
+        }
+      },
+      true,
+    );
+    return new DataFrame(this.#frame.client, h);
+  }
+}
+
+/** A lazy dataframe read from CSV files, as `dask.dataframe.DataFrame`. */
+export class DataFrame extends Lazy {
+  #h;
+  constructor(client, handle) {
+    super(client);
+    this.#h = handle;
+  }
+  get columns() {
+    return this.#h.columns;
+  }
+  /** `{column: dtype}`. */
+  get dtypes() {
+    const d = this.#h.dtypeList;
+    return Object.fromEntries(this.#h.columns.map((c, i) => [c, d[i]]));
+  }
+  get npartitions() {
+    return this.#h.npartitions;
+  }
+  col(name) {
+    return new Series(this.client, this.#h.col(name));
+  }
+  select(names) {
+    return new DataFrame(this.client, this.#h.select(names));
+  }
+  /** Rows where the bool Series `mask` is true. */
+  filter(mask) {
+    if (!(mask instanceof Series)) throw new TypeError('filter: expected a bool Series');
+    return new DataFrame(this.client, this.#h.filter(mask._handle()));
+  }
+  /** Columns added or replaced: `{name: Series}`. */
+  assign(columns) {
+    let h = this.#h;
+    for (const [name, s] of Object.entries(columns)) {
+      if (!(s instanceof Series)) throw new TypeError(`assign: ${name} is not a Series`);
+      h = h.assign(name, s._handle());
+    }
+    return new DataFrame(this.client, h);
+  }
+  /** Groups rows by a Series of this frame or a column name. */
+  groupby(by) {
+    const key = typeof by === 'string' ? this.col(by) : by;
+    if (!(key instanceof Series)) throw new TypeError('groupby: expected a Series or a column name');
+    return new GroupBy(this, key);
+  }
+  /** Number of rows. */
+  len() {
+    return new Scalar(this.client, this.#h.len());
+  }
+  /** The first `n` rows as a Table (reads only the partitions they are in). */
+  head(n = 5) {
+    return this.client._rpc.callWith('head', [this], undefined, { n });
+  }
+  _addTo(b) {
+    b.addDf(this.#h);
+  }
+}
+
+let sourceCount = 0;
+const blobIds = new WeakMap();
+
+/** `[{id, name, size, src}]` of the sources `readCsv` accepts. */
+async function normalizeSources(source) {
+  const items =
+    Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList)
+      ? Array.from(source)
+      : [source];
+  if (!items.length) throw new Error('readCsv: no files given');
+  return Promise.all(
+    items.map(async (item) => {
+      if (typeof Blob !== 'undefined' && item instanceof Blob) {
+        if (!blobIds.has(item)) blobIds.set(item, `blob-${++sourceCount}`);
+        return { id: blobIds.get(item), name: item.name ?? blobIds.get(item), size: item.size, src: { blob: item } };
+      }
+      if (typeof item === 'string' || item instanceof URL) {
+        const url = new URL(item, globalThis.location?.href).href;
+        const head = await fetch(url, { method: 'HEAD' });
+        if (!head.ok) throw new Error(`readCsv: ${url}: HTTP ${head.status}`);
+        let size = Number(head.headers.get('content-length'));
+        if (!Number.isFinite(size) || head.headers.get('content-length') === null) {
+          size = (await (await fetch(url)).arrayBuffer()).byteLength;
+        }
+        return { id: `url:${url}`, name: url, size, src: { url } };
+      }
+      if (item && typeof item === 'object' && 'data' in item) {
+        const bytes = typeof item.data === 'string' ? new TextEncoder().encode(item.data) : item.data;
+        if (!(bytes instanceof Uint8Array)) throw new TypeError('readCsv: data must be a string or a Uint8Array');
+        const id = `mem-${++sourceCount}`;
+        return { id, name: item.name ?? id, size: bytes.length, src: { bytes } };
+      }
+      throw new TypeError(`readCsv: unsupported source ${item}`);
+    }),
+  );
+}
+
+async function sampleOf({ size, src }, n) {
+  const end = Math.min(size, n);
+  if (src.bytes) return src.bytes.subarray(0, end);
+  if (src.blob) return new Uint8Array(await src.blob.slice(0, end).arrayBuffer());
+  const r = await fetch(src.url, { headers: { Range: `bytes=0-${Math.max(0, end - 1)}` } });
+  return new Uint8Array(await r.arrayBuffer()).subarray(0, end);
+}
+
+const SAMPLE_BYTES = 256000;
+
+/** `client.dataframe`, as `dask.dataframe`. */
+class DataFrameModule {
+  #client;
+  constructor(client) {
+    this.#client = client;
+  }
+  /**
+   * A dataframe of CSV files: a File, Blob, File[], FileList, URL(s), or
+   * `[{name, data}]`. Options: `parseDates`, `dtype` ({col: dtype}), `sep`, `header`,
+   * `blocksize` (bytes: larger files are split). Reads only the first bytes of the first
+   * file now, to learn columns and dtypes.
+   */
+  async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize } = {}) {
+    const list = await normalizeSources(source);
+    for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
+    const sample = await sampleOf(list[0], SAMPLE_BYTES);
+    const h = builder.readCsv(
+      list.map((s) => [s.id, s.name, s.size]),
+      sample,
+      list[0].size <= SAMPLE_BYTES,
+      { parseDates, dtype, sep, header, blocksize },
+    );
+    return new DataFrame(this.#client, h);
+  }
+}
+
 /**
  * The workshop's sample data: minute bars, one CSV per weekday per ticker, as
  * `[{name: 'minute/hp/2000-01-03.csv', data: Uint8Array}, …]` (seeded random walk;
@@ -341,6 +672,7 @@ export class Client {
     this.#mode = mode;
     this.#threads = threads;
     this.array = new ArrayModule(this);
+    this.dataframe = new DataFrameModule(this);
   }
 
   /**

@@ -5,6 +5,34 @@
 
 let kernel = null;
 
+// Sources of dataframes, by id: {blob} (File or Blob), {url} or {bytes}. The kernel
+// reads them through `dasklingRead` on this thread only (its scheduler runs reads here),
+// synchronously: FileReaderSync for blobs, a synchronous range request for URLs.
+const sources = new Map();
+
+function readUrl(url, start, end) {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', url, false);
+  xhr.responseType = 'arraybuffer';
+  xhr.setRequestHeader('Range', `bytes=${start}-${end - 1}`);
+  xhr.send();
+  if (xhr.status === 206) return new Uint8Array(xhr.response);
+  if (xhr.status === 200) return new Uint8Array(xhr.response).subarray(start, end);
+  throw new Error(`HTTP ${xhr.status} for ${url}`);
+}
+
+globalThis.dasklingRead = (id, start, end) => {
+  const s = sources.get(id);
+  if (!s) throw new Error(`source ${id} was not sent to the worker`);
+  if (s.bytes) return s.bytes.subarray(start, end);
+  if (s.blob) return new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.blob.slice(start, end)));
+  return readUrl(s.url, start, end);
+};
+
+function addSources(list) {
+  for (const [id, src] of list ?? []) sources.set(id, src);
+}
+
 const handlers = {
   async init({ mode, threads }) {
     if (mode === 'threads') {
@@ -23,22 +51,30 @@ const handlers = {
     kernel = k;
     return { mode: 'single', threads: 1 };
   },
-  compute({ json, data }, id) {
-    const results = kernel.compute(json, data, (progress) => self.postMessage({ id, progress }));
+  compute({ json, data, refs, add }, id) {
+    addSources(add);
+    const results = kernel.compute(json, data, refs, (progress) => self.postMessage({ id, progress }));
     return Array.from(results);
   },
-  persist({ json, data }) {
-    return kernel.persist(json, data);
+  head({ json, data, refs, add, n }) {
+    addSources(add);
+    return kernel.head(json, data, refs, n);
+  },
+  persist({ json, data, refs, add }) {
+    addSources(add);
+    return kernel.persist(json, data, refs);
   },
   release({ names }) {
     kernel.release(names);
     return null;
   },
-  graph({ json, data }) {
-    return kernel.graph(json, data);
+  graph({ json, data, refs, add }) {
+    addSources(add);
+    return kernel.graph(json, data, refs);
   },
-  toDot({ json, data }) {
-    return kernel.toDot(json, data);
+  toDot({ json, data, refs, add }) {
+    addSources(add);
+    return kernel.toDot(json, data, refs);
   },
   // For `npm run bench`: scheduler overhead measured inside this worker.
   benchScheduler({ name, scheduler, reps }) {
@@ -47,12 +83,20 @@ const handlers = {
   },
 };
 
+/** The buffers of typed arrays inside results (arrays, Tables, Columns), to transfer. */
 function transferables(value) {
-  const out = [];
+  const out = new Set();
+  const add = (x) => {
+    if (ArrayBuffer.isView(x)) out.add(x.buffer);
+  };
   for (const v of Array.isArray(value) ? value : [value]) {
-    if (v && ArrayBuffer.isView(v.data)) out.push(v.data.buffer);
+    if (!v || typeof v !== 'object') continue;
+    add(v.data);
+    add(v.values);
+    add(v.index);
+    if (v.data && !ArrayBuffer.isView(v.data)) Object.values(v.data).forEach(add);
   }
-  return out;
+  return [...out];
 }
 
 self.onmessage = async (event) => {

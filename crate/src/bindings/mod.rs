@@ -16,6 +16,9 @@ use crate::kernels::Value;
 use crate::scheduler::{Progress, Scheduler};
 use crate::Error;
 
+mod dataframe;
+
+pub use dataframe::{GroupAggBuilder, LazyDf};
 #[cfg(target_feature = "atomics")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
@@ -344,6 +347,12 @@ impl ExprBuilder {
         self.0.push(Expr::Array(a.0.clone()));
     }
 
+    /// Adds a dataframe, series or scalar.
+    #[wasm_bindgen(js_name = addDf)]
+    pub fn add_df(&mut self, d: &LazyDf) {
+        self.0.push(Expr::Df(d.0.clone()));
+    }
+
     /// The expression as JSON and its data.
     pub fn finish(&self) -> Result<JsValue, JsError> {
         let wire = Wire::encode(&self.0);
@@ -361,20 +370,29 @@ impl ExprBuilder {
                 JsValue::from(entry)
             })
             .collect();
+        let sources: js_sys::Array = wire
+            .sources()
+            .iter()
+            .map(|s| to_js(&(s.id.as_str(), s.name.as_str(), s.size as f64)))
+            .collect();
         let out = js_sys::Object::new();
         // Setting properties on a fresh plain object cannot fail.
         let _ = js_sys::Reflect::set(&out, &"json".into(), &json.into());
         let _ = js_sys::Reflect::set(&out, &"data".into(), &data);
+        let _ = js_sys::Reflect::set(&out, &"sources".into(), &sources);
         Ok(out.into())
     }
 }
 
-/// Decodes an expression, with its data registered (and held) while `f` runs.
+/// Decodes an expression, with its data and sources registered (and held) while `f`
+/// runs.
 fn with_exprs<T>(
     json: &str,
     data: &js_sys::Array,
+    sources: &js_sys::Array,
     f: impl FnOnce(Vec<Expr>) -> Result<T, JsError>,
 ) -> Result<T, JsError> {
+    let held_sources = dataframe::register_sources(sources)?;
     let mut held = Vec::new();
     for entry in data.iter() {
         let entry = js_sys::Array::from(&entry);
@@ -389,12 +407,21 @@ fn with_exprs<T>(
     let exprs = wire.decode().map_err(js_err)?;
     let out = f(exprs);
     drop(held);
+    drop(held_sources);
     out
 }
 
-/// A computed value for JS: a number for a 0-d array, else `{shape, data: Float64Array}`.
-fn value_to_js(v: &Value) -> JsValue {
+/// A computed value for JS: a number for a 0-d array or a scalar, `{shape, data:
+/// Float64Array}` for arrays, a Table or Column for frames and series.
+fn value_to_js(v: &Value, e: &Expr) -> JsValue {
     match v {
+        Value::Frame(f) => {
+            let kind = match e {
+                Expr::Df(d) => d.kind(),
+                Expr::Array(_) => crate::expr::dataframe::Kind::Frame,
+            };
+            dataframe::frame_to_js(f, kind)
+        }
         Value::F64(x) => JsValue::from_f64(*x),
         Value::Block(b) if b.ndim() == 0 => {
             JsValue::from_f64(b.iter().copied().next().unwrap_or(f64::NAN))
@@ -411,7 +438,7 @@ fn value_to_js(v: &Value) -> JsValue {
             let _ = js_sys::Reflect::set(&obj, &"data".into(), &data);
             obj.into()
         }
-        Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) | Value::Frame(_) => JsValue::UNDEFINED,
+        Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) => JsValue::UNDEFINED,
     }
 }
 
@@ -422,9 +449,10 @@ fn value_to_js(v: &Value) -> JsValue {
 pub fn compute(
     json: &str,
     data: &js_sys::Array,
+    sources: &js_sys::Array,
     on_progress: &js_sys::Function,
 ) -> Result<js_sys::Array, JsError> {
-    with_exprs(json, data, |exprs| {
+    with_exprs(json, data, sources, |exprs| {
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         let mut report = |p: Progress| {
             // A throwing progress callback must not stop the compute.
@@ -432,12 +460,40 @@ pub fn compute(
         };
         let (values, _) =
             compute_values(&lazies, Scheduler::Threads, &mut report).map_err(js_err)?;
-        Ok(values.iter().map(value_to_js).collect())
+        Ok(values
+            .iter()
+            .zip(&exprs)
+            .map(|(v, e)| value_to_js(v, e))
+            .collect())
     })
 }
 
-fn optimized_graph(json: &str, data: &js_sys::Array) -> Result<Graph, JsError> {
-    with_exprs(json, data, |exprs| {
+/// The first `n` rows of a frame or series expression, reading only the partitions
+/// they are in: a Table or Column.
+#[wasm_bindgen]
+pub fn head(
+    json: &str,
+    data: &js_sys::Array,
+    sources: &js_sys::Array,
+    n: f64,
+) -> Result<JsValue, JsError> {
+    with_exprs(json, data, sources, |exprs| {
+        let Some(Expr::Df(d)) = exprs.first() else {
+            return Err(JsError::new("head: expected a dataframe or series"));
+        };
+        let f = crate::expr::dataframe::DataFrame(d.clone())
+            .head(n.max(0.0) as usize, Scheduler::Threads)
+            .map_err(js_err)?;
+        Ok(dataframe::frame_to_js(&f, d.kind()))
+    })
+}
+
+fn optimized_graph(
+    json: &str,
+    data: &js_sys::Array,
+    sources: &js_sys::Array,
+) -> Result<Graph, JsError> {
+    with_exprs(json, data, sources, |exprs| {
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         expr::optimized_graph(&lazies)
             .map(|(g, _)| g)
@@ -447,14 +503,22 @@ fn optimized_graph(json: &str, data: &js_sys::Array) -> Result<Graph, JsError> {
 
 /// The optimized task graph of the expressions, as `{nodes: [{id, label, kind}], edges}`.
 #[wasm_bindgen]
-pub fn graph(json: &str, data: &js_sys::Array) -> Result<JsValue, JsError> {
-    Ok(to_js(&optimized_graph(json, data)?.export()))
+pub fn graph(
+    json: &str,
+    data: &js_sys::Array,
+    sources: &js_sys::Array,
+) -> Result<JsValue, JsError> {
+    Ok(to_js(&optimized_graph(json, data, sources)?.export()))
 }
 
 /// The optimized task graph of the expressions in Graphviz DOT.
 #[wasm_bindgen(js_name = toDot)]
-pub fn to_dot(json: &str, data: &js_sys::Array) -> Result<String, JsError> {
-    Ok(optimized_graph(json, data)?.to_dot())
+pub fn to_dot(
+    json: &str,
+    data: &js_sys::Array,
+    sources: &js_sys::Array,
+) -> Result<String, JsError> {
+    Ok(optimized_graph(json, data, sources)?.to_dot())
 }
 
 /// Persisted arrays held by this (worker) instance, by name.
@@ -464,8 +528,12 @@ static PERSISTED: std::sync::Mutex<Option<rustc_hash::FxHashMap<String, Array>>>
 /// Computes the array expression and keeps its blocks here until [`release`]; returns
 /// its name.
 #[wasm_bindgen]
-pub fn persist(json: &str, data: &js_sys::Array) -> Result<String, JsError> {
-    with_exprs(json, data, |exprs| {
+pub fn persist(
+    json: &str,
+    data: &js_sys::Array,
+    sources: &js_sys::Array,
+) -> Result<String, JsError> {
+    with_exprs(json, data, sources, |exprs| {
         let Some(Expr::Array(a)) = exprs.first() else {
             return Err(JsError::new("persist: expected one array"));
         };

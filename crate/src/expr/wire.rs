@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::array::{Array, ArrayOp};
+use super::dataframe::{Df, DfOp, SourceRef};
 use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Key};
@@ -18,12 +19,15 @@ use crate::graph::{Graph, Key};
 pub enum Expr {
     /// A chunked array.
     Array(Array),
+    /// A dataframe, series or scalar.
+    Df(Df),
 }
 
 impl Lazy for Expr {
     fn lower(&self, g: &mut Graph) -> Result<Key> {
         match self {
             Expr::Array(a) => a.lower(g),
+            Expr::Df(d) => d.lower(g),
         }
     }
 }
@@ -34,6 +38,8 @@ impl Lazy for Expr {
 pub enum WireNode {
     /// An array operation; inputs are row numbers.
     Array(ArrayOp<usize>),
+    /// A dataframe operation; inputs are row numbers.
+    Dataframe(DfOp<usize>),
 }
 
 /// Lazy values as a table of nodes and the rows of the outputs.
@@ -53,10 +59,51 @@ impl Wire {
         for e in exprs {
             let row = match e {
                 Expr::Array(a) => w.add_array(a, &mut rows),
+                Expr::Df(d) => w.add_df(d, &mut rows),
             };
             w.outputs.push(row);
         }
         w
+    }
+
+    /// Adds `root` and its inputs, post-order and iteratively, as [`Wire::add_array`].
+    fn add_df(&mut self, root: &Df, rows: &mut HashMap<String, usize>) -> usize {
+        let mut stack: Vec<(Df, bool)> = vec![(root.clone(), false)];
+        while let Some((d, expanded)) = stack.pop() {
+            if rows.contains_key(d.name()) {
+                continue;
+            }
+            if !expanded {
+                stack.push((d.clone(), true));
+                for input in d.op().inputs().into_iter().rev() {
+                    if !rows.contains_key(input.name()) {
+                        stack.push((input.clone(), false));
+                    }
+                }
+                continue;
+            }
+            let Ok(op) = d.op().try_map(|i| rows.get(i.name()).copied().ok_or(())) else {
+                continue;
+            };
+            rows.insert(d.name().to_string(), self.nodes.len());
+            self.nodes.push(WireNode::Dataframe(op));
+        }
+        rows.get(root.name()).copied().unwrap_or(usize::MAX)
+    }
+
+    /// The sources the dataframe nodes read.
+    pub fn sources(&self) -> Vec<SourceRef> {
+        let mut out: Vec<SourceRef> = vec![];
+        for n in &self.nodes {
+            if let WireNode::Dataframe(DfOp::ReadCsv { sources, .. }) = n {
+                for s in sources {
+                    if !out.iter().any(|o| o.id == s.id) {
+                        out.push(s.clone());
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Adds `root` and its inputs (post-order, iteratively: expressions can be deep).
@@ -99,6 +146,15 @@ impl Wire {
                     })?;
                     Expr::Array(Array::build(op)?)
                 }
+                WireNode::Dataframe(op) => {
+                    let op = op.try_map(|&i| match built.get(i) {
+                        Some(Expr::Df(d)) if i < row => Ok(d.clone()),
+                        _ => Err(Error::invalid(format!(
+                            "expression row {row} refers to row {i}, which is not an earlier dataframe"
+                        ))),
+                    })?;
+                    Expr::Df(Df::build(op)?)
+                }
             };
             built.push(e);
         }
@@ -119,8 +175,9 @@ impl Wire {
         let mut seen = std::collections::HashSet::new();
         let mut stack: Vec<Array> = exprs
             .iter()
-            .map(|e| match e {
-                Expr::Array(a) => a.clone(),
+            .filter_map(|e| match e {
+                Expr::Array(a) => Some(a.clone()),
+                Expr::Df(_) => None,
             })
             .collect();
         while let Some(a) = stack.pop() {

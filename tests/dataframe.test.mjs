@@ -1,0 +1,152 @@
+// Dataframes through the JS Client in Chromium on a >= 2-thread pool: the workshop's
+// exercise on generated files passed as File objects, equal to the native build
+// (`daskling eval --root` on the same expressions and the same files written to disk);
+// bad input rejects with file, line and column, and the next compute works.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { serve } from '../www/serve.mjs';
+import { launch, openPage } from './browser.mjs';
+
+const root = join(import.meta.dirname, '..');
+const NATIVE = join(root, 'target', 'release', 'daskling');
+const DATA = join(root, 'target', `df-test-${process.pid}`);
+const DAYS = 12;
+const SEED = 3;
+
+let chrome;
+let server;
+let page;
+before(async () => {
+  assert.ok(existsSync(NATIVE), `${NATIVE} is missing: cargo build --release --bin daskling`);
+  const r = spawnSync(NATIVE, ['generate', '--out', DATA, '--days', String(DAYS), '--seed', String(SEED)]);
+  assert.equal(r.status, 0, String(r.stderr));
+  chrome = await launch();
+  server = await serve({ port: 0, isolation: true });
+  ({ page } = await openPage(chrome.browser, server.url));
+  await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+});
+after(async () => {
+  await page?.close();
+  await server?.close();
+  await chrome?.close();
+  rmSync(DATA, { recursive: true, force: true });
+});
+
+function inPage(fn, arg) {
+  return page.evaluate(`(${fn})(window.client, ${JSON.stringify(arg ?? null)})`);
+}
+
+function native(json) {
+  const r = spawnSync(NATIVE, ['eval', '--root', DATA], { input: json, maxBuffer: 1 << 28, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+describe('dataframes in the browser', () => {
+  test("the workshop's exercise on File objects equals the native answers", async () => {
+    const out = await inPage(
+      async (c, { days, seed }) => {
+        const { generateSample } = await import('/dist/index.js');
+        const files = (await generateSample({ tickers: ['hp'], days, seed })).map((f) => new File([f.data], f.name));
+        const df = await c.dataframe.readCsv(files, { parseDates: ['timestamp'] });
+        const rounded = df.col('timestamp').dt.round('1d');
+        const g = df.groupby(rounded);
+        const exprs = [
+          df.len(),
+          df.col('high').max(),
+          df.col('high').min(),
+          df.col('close').mean(),
+          rounded,
+          g.col('high').max(),
+          g.col('high').max().sub(g.col('low').min()),
+          g.agg({ high: 'max', close: ['mean', 'count'] }),
+        ];
+        const progress = [];
+        const results = await c.compute(...exprs, { onProgress: (p) => progress.push(p) });
+        const head = await df.col('timestamp').head(3);
+        const mod = await import('/dist/single/daskling.js');
+        const b = new mod.ExprBuilder();
+        for (const e of exprs) e._addTo(b);
+        const { json } = b.finish();
+        b.free();
+        const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+        const norm = (r) => {
+          if (typeof r === 'number') return r;
+          if ('values' in r) return { name: r.name, dtype: r.dtype, index: plain(r.index), values: plain(r.values) };
+          const data = Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, plain(v)]));
+          return { columns: r.columns, dtypes: r.dtypes, index: plain(r.index), data, length: r.length };
+        };
+        return {
+          meta: { columns: df.columns, dtypes: df.dtypes, npartitions: df.npartitions },
+          results: results.map(norm),
+          head: norm(head),
+          json,
+          lastProgress: progress.at(-1),
+        };
+      },
+      { days: DAYS, seed: SEED },
+    );
+    assert.deepEqual(out.meta.columns, ['timestamp', 'open', 'high', 'low', 'close', 'volume']);
+    assert.equal(out.meta.dtypes.timestamp, 'datetime');
+    assert.equal(out.meta.dtypes.volume, 'int64');
+    assert.equal(out.meta.npartitions, DAYS);
+    assert.equal(out.lastProgress.done, out.lastProgress.total);
+    const want = native(out.json);
+    // Rows: 391 minutes a day.
+    assert.equal(out.results[0], DAYS * 391);
+    assert.deepEqual(out.results.slice(0, 3), want.slice(0, 3));
+    assert.ok(Math.abs(out.results[3] - want[3]) <= 1e-9 * Math.abs(want[3]));
+    // Datetimes come as ms; NaT would be NaN (null in JSON).
+    assert.deepEqual(out.results[4].values, want[4].values);
+    for (const i of [5, 6]) {
+      assert.deepEqual(out.results[i].index, want[i].index);
+      out.results[i].values.forEach((v, j) => assert.ok(Math.abs(v - want[i].values[j]) <= 1e-9 * Math.abs(want[i].values[j])));
+    }
+    // Rounded to the day, afternoons go to the next day: more groups than weekdays.
+    assert.ok(out.results[5].index.length > DAYS);
+    assert.deepEqual(out.results[7].columns, ['high', 'close_mean', 'close_count']);
+    assert.deepEqual(out.results[7].data.close_count, want[7].data.close_count);
+    // head reads the first file only; 2000-01-03 09:30 onwards.
+    assert.deepEqual(out.head.values, [Date.UTC(2000, 0, 3, 9, 30), Date.UTC(2000, 0, 3, 9, 31), Date.UTC(2000, 0, 3, 9, 32)]);
+  });
+
+  test('bad input rejects with file, line and column; the next compute works', async () => {
+    const out = await inPage(async (c) => {
+      const good = { name: 'good.csv', data: 'timestamp,x\n2020-01-01,1\n' };
+      const cases = [
+        [good, { name: 'ragged.csv', data: 'timestamp,x\n2020-01-01,1\n2020-01-02\n' }],
+        [good, { name: 'number.csv', data: 'timestamp,x\n2020-01-01,1\n2020-01-02,1x\n' }],
+        [good, { name: 'date.csv', data: 'timestamp,x\n2020-01-01,1\n2020-13-02,1\n' }],
+        [good, { name: 'empty.csv', data: '' }],
+      ];
+      const errors = [];
+      for (const files of cases) {
+        try {
+          const df = await c.dataframe.readCsv(files, { parseDates: ['timestamp'] });
+          await df.col('x').sum().compute();
+          errors.push(null);
+        } catch (e) {
+          errors.push(e.message);
+        }
+      }
+      try {
+        await c.dataframe.readCsv([{ name: 'cols.csv', data: 'time,x\n2020-01-01,1\n' }], { parseDates: ['timestamp'] });
+        errors.push(null);
+      } catch (e) {
+        errors.push(e.message);
+      }
+      const df = await c.dataframe.readCsv([good, good], { parseDates: ['timestamp'] });
+      return { errors, after: await df.col('x').sum().compute() };
+    });
+    assert.equal(out.errors[0], 'ragged.csv, line 3: expected 2 fields, found 1');
+    assert.equal(out.errors[1], "number.csv, line 3, column x: cannot parse '1x' as int64");
+    assert.match(out.errors[2], /^date\.csv, line 3, column timestamp: cannot parse '2020-13-02' as a date/);
+    assert.equal(out.errors[3], 'empty.csv, line 1: the file is empty (no header line)');
+    assert.match(out.errors[4], /^cols\.csv, line 1, column timestamp: no such column/);
+    assert.equal(out.after, 2);
+  });
+});
