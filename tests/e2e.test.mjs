@@ -45,6 +45,7 @@ async function pageResult(isolation) {
         await c._rpc.call('compute', {
           json: '{"nodes":[{"kind":"array","type":"full","shape":[4],"chunks":[[3]],"value":1}],"outputs":[0]}',
           data: [],
+          refs: [],
         });
       } catch (e) {
         workerError = e.message;

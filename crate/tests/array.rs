@@ -92,7 +92,9 @@ fn serialized_expressions_round_trip() {
     let json = serde_json::to_string(&Wire::encode(&[Expr::Array(s.clone())])).unwrap();
     let wire: Wire = serde_json::from_str(&json).unwrap();
     let back = wire.decode().unwrap();
-    let Expr::Array(back) = &back[0];
+    let Expr::Array(back) = &back[0] else {
+        panic!("an array")
+    };
     assert_eq!(back.name(), s.name());
     assert_eq!(back.shape(), &[6]);
     // Inconsistent chunks in a serialized expression are rejected, not trusted.
@@ -113,7 +115,9 @@ fn shared_nodes_are_serialized_once() {
     }
     let wire = Wire::encode(&[Expr::Array(y.clone())]);
     assert!(wire.nodes.len() <= 61, "{} nodes", wire.nodes.len());
-    let Expr::Array(back) = &wire.decode().unwrap()[0];
+    let Expr::Array(back) = &wire.decode().unwrap()[0] else {
+        panic!("an array")
+    };
     assert_eq!(back.name(), y.name());
 }
 
