@@ -21,16 +21,35 @@ function readUrl(url, start, end) {
   throw new Error(`HTTP ${xhr.status} for ${url}`);
 }
 
+// Files that the page joined into one Blob ({group, gid, offset}) are read ahead in
+// chunks: one FileReaderSync call (a round trip to the browser's blob store, ~1 ms)
+// serves many small files, which the kernel reads in order.
+const READ_AHEAD = 4 << 20;
+let ahead = null; // {gid, start, bytes}
+
+function readGrouped(s, start, end) {
+  const a = s.offset + start;
+  const b = s.offset + end;
+  const hit = ahead && ahead.gid === s.gid && a >= ahead.start && b <= ahead.start + ahead.bytes.length;
+  if (!hit) {
+    const until = Math.min(s.group.size, Math.max(b, a + READ_AHEAD));
+    ahead = { gid: s.gid, start: a, bytes: new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.group.slice(a, until))) };
+  }
+  return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
+}
+
 globalThis.dasklingRead = (id, start, end) => {
   const s = sources.get(id);
   if (!s) throw new Error(`source ${id} was not sent to the worker`);
   if (s.bytes) return s.bytes.subarray(start, end);
+  if (s.group) return readGrouped(s, start, end);
   if (s.blob) return new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.blob.slice(start, end)));
   return readUrl(s.url, start, end);
 };
 
 function addSources(list) {
   for (const [id, src] of list ?? []) sources.set(id, src);
+  ahead = null;
 }
 
 const handlers = {

@@ -105,9 +105,43 @@ impl Graph {
         Graph { tasks }
     }
 
-    /// The standard optimization before scheduling: cull to `outputs`, then fuse linear
-    /// chains (outputs are never fused away).
+    /// Projection pushdown: a task that can produce fewer columns
+    /// ([`Kernel::narrow`], a CSV parse) and whose dependents all say which columns
+    /// they read ([`Kernel::columns_used`]) produces only those (outputs keep all).
+    pub fn prune_columns(&self, keep: &[Key]) -> Graph {
+        let dependents = self.dependents();
+        let mut tasks = self.tasks.clone();
+        for (k, t) in &self.tasks {
+            if keep.contains(k) || t.kernel.narrow(&[]).is_none() {
+                continue;
+            }
+            let Some(users) = dependents.get(k) else {
+                continue;
+            };
+            let mut used: Vec<String> = vec![];
+            let mut all_known = true;
+            for u in users {
+                match self.tasks.get(u).and_then(|ut| ut.kernel.columns_used()) {
+                    Some(cols) => used.extend(cols),
+                    None => all_known = false,
+                }
+            }
+            if !all_known {
+                continue;
+            }
+            if let (Some(narrow), Some(task)) = (t.kernel.narrow(&used), tasks.get_mut(k)) {
+                task.kernel = narrow;
+            }
+        }
+        Graph { tasks }
+    }
+
+    /// The standard optimization before scheduling: cull to `outputs`, read only the
+    /// columns used, then fuse linear chains (outputs are never fused away).
     pub fn optimize(&self, outputs: &[Key]) -> Result<Graph> {
-        Ok(self.cull(outputs)?.fuse_linear(outputs))
+        Ok(self
+            .cull(outputs)?
+            .prune_columns(outputs)
+            .fuse_linear(outputs))
     }
 }

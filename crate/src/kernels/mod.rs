@@ -141,6 +141,23 @@ pub struct Read {
 }
 
 impl Kernel {
+    /// The columns this task reads of its first input frame, when it reads only some.
+    pub fn columns_used(&self) -> Option<Vec<String>> {
+        match self {
+            Kernel::Frame(k) => k.columns_used(),
+            Kernel::Chain(ks) => ks.first().and_then(Kernel::columns_used),
+            _ => None,
+        }
+    }
+
+    /// This task producing only `columns` of its frame, when it can (a CSV parse).
+    pub fn narrow(&self, columns: &[String]) -> Option<Kernel> {
+        match self {
+            Kernel::Frame(k) => k.narrow(columns).map(Kernel::Frame),
+            _ => None,
+        }
+    }
+
     /// Whether this task reads input. Schedulers may run such tasks on the calling
     /// thread only (in the browser the `File`s live there) and keep few of their
     /// results waiting at once.

@@ -274,7 +274,8 @@ impl<A> ArrayOp<A> {
 #[derive(Debug)]
 struct Node {
     op: ArrayOp,
-    name: String,
+    /// Shared by every block key (keys compare names by pointer first).
+    name: Arc<str>,
     shape: Vec<usize>,
     chunks: Vec<Vec<usize>>,
 }
@@ -340,7 +341,7 @@ impl Array {
         };
         Ok(Array(Arc::new(Node {
             op,
-            name,
+            name: name.into(),
             shape: meta.shape,
             chunks: meta.chunks,
         })))
@@ -890,7 +891,7 @@ impl Array {
 
     /// The key of block `index`.
     pub fn block_key(&self, index: &[u32]) -> Key {
-        Key::new(self.name(), index)
+        Key::new(self.0.name.clone(), index)
     }
 
     fn block_shape(&self, idx: &[u32]) -> Vec<usize> {

@@ -39,8 +39,9 @@ pub use source::SourceRef;
 
 /// Bytes read from the first file to learn columns and dtypes (dask's default).
 pub const SAMPLE_BYTES: u64 = 256_000;
-/// Files larger than this are split into several partitions (dask's default).
-pub const DEFAULT_BLOCKSIZE: u64 = 64_000_000;
+/// Files larger than this are split into several partitions (16 MB: a few per thread
+/// in memory at once, and enough partitions to keep every thread busy).
+pub const DEFAULT_BLOCKSIZE: u64 = 16_000_000;
 /// Partials merged per task in tree reductions (dask's default for dataframes).
 pub const SPLIT_EVERY: usize = 8;
 
@@ -312,7 +313,8 @@ pub enum Kind {
 #[derive(Debug)]
 struct Node {
     op: DfOp,
-    name: String,
+    /// Shared by every partition key (keys compare names by pointer first).
+    name: Arc<str>,
     kind: Kind,
     /// Column names (one for a series, none for a scalar).
     names: Vec<String>,
@@ -626,6 +628,7 @@ impl Df {
         let json = serde_json::to_string(&named).map_err(Error::invalid)?;
         let name = format!("{prefix}-{}", tokenize(&json));
         let rows = rows.unwrap_or_else(|| name.clone());
+        let name: Arc<str> = name.into();
         let index = match &op {
             DfOp::GroupAgg { by, .. } => Some((by.0.names[0].clone(), by.0.dtypes[0])),
             _ if kind == Kind::Scalar => None,
@@ -699,7 +702,7 @@ impl Df {
 
     /// The key of partition `p`.
     pub fn part_key(&self, p: usize) -> Key {
-        Key::new(self.name(), &[p as u32])
+        Key::new(self.0.name.clone(), &[p as u32])
     }
 }
 

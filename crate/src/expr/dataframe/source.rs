@@ -43,7 +43,8 @@ impl PartialEq for SourceRef {
 pub fn register(id: &str, source: Arc<dyn ByteSource>) -> SourceRef {
     let mut reg = SOURCES.lock().unwrap_or_else(|e| e.into_inner());
     let map = reg.get_or_insert_with(Default::default);
-    if map.len() > 256 {
+    // Drop dead entries now and then (when the table doubles), not on every insert.
+    if map.len() >= 256 && map.len().is_power_of_two() {
         map.retain(|_, w| w.strong_count() > 0);
     }
     map.insert(id.to_string(), Arc::downgrade(&source));

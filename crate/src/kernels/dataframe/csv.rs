@@ -112,7 +112,7 @@ fn strip_bom(b: &[u8]) -> &[u8] {
     b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
 }
 
-fn reader(bytes: &[u8], sep: u8) -> csv::Reader<&[u8]> {
+fn reader<R: std::io::Read>(bytes: R, sep: u8) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -356,6 +356,116 @@ impl Builder {
     }
 }
 
+thread_local! {
+    /// One csv-core reader per thread and separator: building its state machine costs
+    /// more than parsing a small file.
+    static CORE: std::cell::RefCell<Vec<(u8, csv_core::Reader)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records of consecutive byte slices (a block and the start of the next, parsed in
+/// place), with the line each record starts on.
+struct Records<'a> {
+    rdr: csv_core::Reader,
+    sep: u8,
+    pieces: &'a [&'a [u8]],
+    pos: usize,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nfields: usize,
+    done: bool,
+}
+
+impl<'a> Records<'a> {
+    fn new(pieces: &'a [&'a [u8]], sep: u8) -> Records<'a> {
+        let rdr = CORE
+            .with(|c| {
+                let mut c = c.borrow_mut();
+                let i = c.iter().position(|(s, _)| *s == sep)?;
+                Some(c.swap_remove(i).1)
+            })
+            .unwrap_or_else(|| csv_core::ReaderBuilder::new().delimiter(sep).build());
+        let mut rdr = rdr;
+        rdr.reset();
+        Records {
+            rdr,
+            sep,
+            pieces,
+            pos: 0,
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            nfields: 0,
+            done: false,
+        }
+    }
+
+    /// Moves to the next record; returns the line it starts on.
+    fn next(&mut self) -> Option<u64> {
+        use csv_core::ReadRecordResult as R;
+        if self.done {
+            return None;
+        }
+        let line = self.rdr.line();
+        let (mut outlen, mut endlen) = (0, 0);
+        loop {
+            // An empty input means the end to csv-core: skip exhausted pieces first.
+            while let Some(p) = self.pieces.first() {
+                if self.pos < p.len() {
+                    break;
+                }
+                self.pieces = &self.pieces[1..];
+                self.pos = 0;
+            }
+            let input: &[u8] = match self.pieces.first() {
+                Some(p) => &p[self.pos..],
+                None => &[],
+            };
+            let (res, nin, nout, nend) =
+                self.rdr
+                    .read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
+            self.pos += nin;
+            outlen += nout;
+            endlen += nend;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                R::Record => {
+                    self.nfields = endlen;
+                    return Some(line);
+                }
+                R::End => {
+                    self.done = true;
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.nfields
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let s = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[s..self.ends[i]]
+    }
+}
+
+impl Drop for Records<'_> {
+    fn drop(&mut self) {
+        let rdr = std::mem::replace(&mut self.rdr, csv_core::Reader::new());
+        let sep = self.sep;
+        CORE.with(|c| c.borrow_mut().push((sep, rdr)));
+    }
+}
+
 /// Parses one partition: `bytes` are whole lines of `file` starting at line
 /// `first_line`; when `has_header` they start with the header, which must name the
 /// schema's columns.
@@ -372,27 +482,46 @@ pub fn parse_partition(
     } else {
         bytes
     };
+    parse_parts(file, &[bytes], first_line, has_header, schema, opts, None)
+}
+
+/// Parses whole lines given as consecutive pieces (a block and the start of the next,
+/// read without joining them), keeping only the columns in `keep` (all when `None`;
+/// the others are checked for their count but not parsed).
+pub fn parse_parts(
+    file: &str,
+    pieces: &[&[u8]],
+    first_line: u64,
+    has_header: bool,
+    schema: &Schema,
+    opts: &CsvOptions,
+    keep: Option<&[usize]>,
+) -> Result<Frame> {
     let n = schema.names.len();
+    let total: usize = pieces.iter().map(|p| p.len()).sum();
+    let kept: Vec<usize> = match keep {
+        Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
+        None => (0..n).collect(),
+    };
     // A row is rarely shorter than 16 bytes: a cheap capacity guess.
-    let cap = bytes.len() / 16 + 1;
-    let mut cols: Vec<Builder> = schema
-        .dtypes
+    let cap = (total / 16 + 1).min(1 << 22);
+    let mut cols: Vec<Builder> = kept
         .iter()
-        .map(|&d| Builder::new(d, cap.min(1 << 20)))
+        .map(|&i| Builder::new(schema.dtypes[i], cap))
         .collect();
-    let mut rd = reader(bytes, opts.sep);
-    let mut rec = csv::ByteRecord::new();
+    let mut rd = Records::new(pieces, opts.sep);
     let mut header_seen = !has_header;
-    loop {
-        match rd.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(read_err(file, first_line, e)),
-        }
-        let line = first_line + rec.position().map_or(1, |p| p.line()) - 1;
+    while let Some(at) = rd.next() {
+        let line = first_line + at - 1;
         if !header_seen {
             header_seen = true;
-            let names = names_of(&rec);
+            let names: Vec<String> = {
+                let mut rec = csv::ByteRecord::new();
+                for i in 0..rd.len() {
+                    rec.push_field(rd.field(i));
+                }
+                names_of(&rec)
+            };
             if names != schema.names {
                 return Err(csv_err(
                     file,
@@ -407,20 +536,20 @@ pub fn parse_partition(
             }
             continue;
         }
-        if rec.len() != n {
+        if rd.len() != n {
             // A blank line is no row (pandas skips them).
-            if rec.len() == 1 && rec[0].is_empty() {
+            if rd.len() == 1 && rd.field(0).is_empty() {
                 continue;
             }
             return Err(csv_err(
                 file,
                 line,
                 None,
-                format!("expected {n} fields, found {}", rec.len()),
+                format!("expected {n} fields, found {}", rd.len()),
             ));
         }
-        for (i, b) in cols.iter_mut().enumerate() {
-            b.push(&rec[i])
+        for (b, &i) in cols.iter_mut().zip(&kept) {
+            b.push(rd.field(i))
                 .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
         }
     }
@@ -433,7 +562,11 @@ pub fn parse_partition(
         ));
     }
     Ok(Frame {
-        names: schema.names.clone().into(),
+        names: kept
+            .iter()
+            .map(|&i| schema.names[i].clone())
+            .collect::<Vec<_>>()
+            .into(),
         columns: cols.into_iter().map(Builder::finish).collect(),
         index: None,
     })

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use super::column::{Column, Dtype, Frame};
-use super::csv::{parse_partition, CsvOptions, Schema};
+use super::csv::{parse_parts, CsvOptions, Schema};
 use super::groupby::{self, GroupAgg, GroupTable};
 use super::ops::{self, DtField, Partial, RoundMode, SeriesReduce};
 use crate::error::{Error, Result};
@@ -20,11 +20,12 @@ use crate::kernels::Value;
 /// A dataframe task.
 #[derive(Clone, Debug)]
 pub enum FrameKernel {
-    /// Parses a whole file (input: its bytes).
+    /// Parses a whole file (input: its bytes), only the columns in `keep` if given.
     ParseFile {
         file: Arc<str>,
         schema: Arc<Schema>,
         options: Arc<CsvOptions>,
+        keep: Option<Arc<[usize]>>,
     },
     /// Counts quotes and newlines of a raw block (input: its bytes) → `[quotes, lines]`.
     Scan,
@@ -37,6 +38,7 @@ pub enum FrameKernel {
         last: bool,
         schema: Arc<Schema>,
         options: Arc<CsvOptions>,
+        keep: Option<Arc<[usize]>>,
     },
     /// Keeps some columns.
     Select(Vec<String>),
@@ -231,9 +233,19 @@ impl FrameKernel {
                 file,
                 schema,
                 options,
+                keep,
             } => {
                 let b = bytes(key, inp(0)?)?;
-                let f = parse_partition(file, b, 1, options.header, schema, options)?;
+                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+                let f = parse_parts(
+                    file,
+                    &[b],
+                    1,
+                    options.header,
+                    schema,
+                    options,
+                    keep.as_deref(),
+                )?;
                 Value::Frame(Arc::new(f))
             }
             FrameKernel::Scan => {
@@ -248,7 +260,17 @@ impl FrameKernel {
                 last,
                 schema,
                 options,
-            } => self.parse_block(key, inputs, file, *index, *last, schema, options)?,
+                keep,
+            } => self.parse_block(
+                key,
+                inputs,
+                file,
+                *index,
+                *last,
+                schema,
+                options,
+                keep.as_deref(),
+            )?,
             FrameKernel::Select(names) => {
                 let f = frame(key, inp(0)?)?;
                 let mut columns = Vec::with_capacity(names.len());
@@ -455,6 +477,7 @@ impl FrameKernel {
         last: bool,
         schema: &Schema,
         options: &CsvOptions,
+        keep: Option<&[usize]>,
     ) -> Result<Value> {
         let own = bytes(key, input(key, inputs, 0)?)?;
         let (next, scans_from) = if last {
@@ -493,21 +516,80 @@ impl FrameKernel {
         };
         let first_line =
             1 + lines_before + own[..start].iter().filter(|&&c| c == b'\n').count() as u64;
-        let mut text: Vec<u8> = own[start..].to_vec();
-        if let Some(next) = next {
-            let in_quotes = (quotes_before + own_quotes) % 2 == 1;
-            let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
-            text.extend_from_slice(&next[..end]);
-        }
-        let f = parse_partition(
+        // The partition runs into the next block up to its first line start; both
+        // pieces are parsed in place, without joining them.
+        let tail: &[u8] = match next {
+            Some(next) => {
+                let in_quotes = (quotes_before + own_quotes) % 2 == 1;
+                let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
+                &next[..end]
+            }
+            None => &[],
+        };
+        let f = parse_parts(
             file,
-            &text,
+            &[&own[start..], tail],
             first_line,
             index == 0 && options.header,
             schema,
             options,
+            keep,
         )?;
         Ok(Value::Frame(Arc::new(f)))
+    }
+
+    /// The columns this task reads of its first input frame, when it reads only some
+    /// (`None`: it may use any).
+    pub fn columns_used(&self) -> Option<Vec<String>> {
+        match self {
+            FrameKernel::Col(n) => Some(vec![n.clone()]),
+            FrameKernel::Select(ns) => Some(ns.clone()),
+            FrameKernel::RowCount => Some(vec![]),
+            _ => None,
+        }
+    }
+
+    /// This parse reading only `columns` (at least one, to count rows); `None` when
+    /// this is not a parse task.
+    pub fn narrow(&self, columns: &[String]) -> Option<FrameKernel> {
+        let pick = |schema: &Schema| -> Arc<[usize]> {
+            let mut idx: Vec<usize> = (0..schema.names.len())
+                .filter(|&i| columns.contains(&schema.names[i]))
+                .collect();
+            if idx.is_empty() && !schema.names.is_empty() {
+                idx.push(0);
+            }
+            idx.into()
+        };
+        match self {
+            FrameKernel::ParseFile {
+                file,
+                schema,
+                options,
+                ..
+            } => Some(FrameKernel::ParseFile {
+                file: file.clone(),
+                keep: Some(pick(schema)),
+                schema: schema.clone(),
+                options: options.clone(),
+            }),
+            FrameKernel::ParseBlock {
+                file,
+                index,
+                last,
+                schema,
+                options,
+                ..
+            } => Some(FrameKernel::ParseBlock {
+                file: file.clone(),
+                index: *index,
+                last: *last,
+                keep: Some(pick(schema)),
+                schema: schema.clone(),
+                options: options.clone(),
+            }),
+            _ => None,
+        }
     }
 }
 
