@@ -611,18 +611,6 @@ async function normalizeSources(source) {
       throw new TypeError(`readCsv: unsupported source ${item}`);
     }),
   );
-  // Many files: join them into one Blob (it refers to them, nothing is copied) so the
-  // worker can read several small files at once.
-  const blobs = list.filter((s) => s.src.blob);
-  if (blobs.length > 1) {
-    const group = new Blob(blobs.map((s) => s.src.blob));
-    const gid = `group-${++sourceCount}`;
-    let offset = 0;
-    for (const s of blobs) {
-      s.src = { group, gid, offset };
-      offset += s.size;
-    }
-  }
   return list;
 }
 
@@ -630,7 +618,6 @@ async function sampleOf({ size, src }, n) {
   const end = Math.min(size, n);
   if (src.bytes) return src.bytes.subarray(0, end);
   if (src.blob) return new Uint8Array(await src.blob.slice(0, end).arrayBuffer());
-  if (src.group) return new Uint8Array(await src.group.slice(src.offset, src.offset + end).arrayBuffer());
   const r = await fetch(src.url, { headers: { Range: `bytes=0-${Math.max(0, end - 1)}` } });
   return new Uint8Array(await r.arrayBuffer()).subarray(0, end);
 }

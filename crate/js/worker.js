@@ -21,19 +21,38 @@ function readUrl(url, start, end) {
   throw new Error(`HTTP ${xhr.status} for ${url}`);
 }
 
-// Files that the page joined into one Blob ({group, gid, offset}) are read ahead in
-// chunks: one FileReaderSync call (a round trip to the browser's blob store, ~1 ms)
-// serves many small files, which the kernel reads in order.
+// Many small files are read in groups: the worker joins runs of CHUNK_FILES of them
+// into one Blob (references, nothing copied) when reads first reach them, and one
+// FileReaderSync call (a round trip to the browser's blob store, ~1 ms) then reads
+// READ_AHEAD bytes of it, serving the following files, which the kernel reads in order.
+const CHUNK_FILES = 256;
 const READ_AHEAD = 4 << 20;
-let ahead = null; // {gid, start, bytes}
+const chunks = new Map(); // `${gid}:${k}` -> {blob, offsets}
+let groups = 0;
+let ahead = null; // {key, start, bytes}
+
+function chunkOf(s) {
+  const k = Math.floor(s.index / CHUNK_FILES);
+  const key = `${s.gid}:${k}`;
+  let c = chunks.get(key);
+  if (!c) {
+    const part = s.files.slice(k * CHUNK_FILES, (k + 1) * CHUNK_FILES);
+    const offsets = [0];
+    for (const f of part) offsets.push(offsets.at(-1) + f.size);
+    c = { key, blob: new Blob(part), offsets };
+    chunks.set(key, c);
+  }
+  return { c, offset: c.offsets[s.index - k * CHUNK_FILES] };
+}
 
 function readGrouped(s, start, end) {
-  const a = s.offset + start;
-  const b = s.offset + end;
-  const hit = ahead && ahead.gid === s.gid && a >= ahead.start && b <= ahead.start + ahead.bytes.length;
+  const { c, offset } = chunkOf(s);
+  const a = offset + start;
+  const b = offset + end;
+  const hit = ahead && ahead.key === c.key && a >= ahead.start && b <= ahead.start + ahead.bytes.length;
   if (!hit) {
-    const until = Math.min(s.group.size, Math.max(b, a + READ_AHEAD));
-    ahead = { gid: s.gid, start: a, bytes: new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.group.slice(a, until))) };
+    const until = Math.min(c.blob.size, Math.max(b, a + READ_AHEAD));
+    ahead = { key: c.key, start: a, bytes: new Uint8Array(new FileReaderSync().readAsArrayBuffer(c.blob.slice(a, until))) };
   }
   return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
 }
@@ -42,14 +61,22 @@ globalThis.dasklingRead = (id, start, end) => {
   const s = sources.get(id);
   if (!s) throw new Error(`source ${id} was not sent to the worker`);
   if (s.bytes) return s.bytes.subarray(start, end);
-  if (s.group) return readGrouped(s, start, end);
+  if (s.files) return readGrouped(s, start, end);
   if (s.blob) return new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.blob.slice(start, end)));
   return readUrl(s.url, start, end);
 };
 
 function addSources(list) {
-  for (const [id, src] of list ?? []) sources.set(id, src);
-  ahead = null;
+  const blobs = [];
+  for (const [id, src] of list ?? []) {
+    sources.set(id, src);
+    if (src.blob) blobs.push(src);
+  }
+  if (blobs.length > 1) {
+    const gid = ++groups;
+    const files = blobs.map((s) => s.blob);
+    blobs.forEach((s, index) => Object.assign(s, { gid, files, index }));
+  }
 }
 
 const handlers = {

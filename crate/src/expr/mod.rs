@@ -40,7 +40,7 @@ pub fn optimized_graph(items: &[&dyn Lazy]) -> Result<(Graph, Vec<Key>)> {
         .iter()
         .map(|x| x.lower(&mut g))
         .collect::<Result<Vec<_>>>()?;
-    let g = g.optimize(&keys)?;
+    let g = g.into_optimized(&keys)?;
     Ok((g, keys))
 }
 

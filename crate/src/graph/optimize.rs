@@ -37,6 +37,11 @@ impl Graph {
     /// tasks ([`Kernel::is_io`]) are never absorbed: they stay separate so the scheduler
     /// can run them apart from the compute.
     pub fn fuse_linear(&self, keep: &[Key]) -> Graph {
+        self.clone().into_fused(keep)
+    }
+
+    /// The chains to fuse, each from head to tail (two tasks or more).
+    fn chains(&self, keep: &[Key]) -> Vec<Vec<Key>> {
         let keep: HashSet<&Key> = keep.iter().collect();
         let dependents = self.dependents();
         // parent -> child edges that can be fused.
@@ -58,90 +63,113 @@ impl Graph {
                 }
             }
         }
-        let mut tasks = HashMap::with_capacity_and_hasher(self.tasks.len(), Default::default());
-        for (k, t) in &self.tasks {
-            if child_of.contains_key(k) {
-                continue; // absorbed into its child's chain
-            }
-            if !parent_of.contains_key(k) {
-                tasks.insert(k.clone(), t.clone());
+        let mut chains = Vec::new();
+        for k in self.tasks.keys() {
+            // k ends a chain when it has a parent and is nobody's parent.
+            if child_of.contains_key(k) || !parent_of.contains_key(k) {
                 continue;
             }
-            // k ends a chain: walk up to its head.
-            let mut chain: Vec<&Key> = vec![k];
+            let mut chain: Vec<Key> = vec![k.clone()];
             let mut cur = k;
             while let Some(p) = parent_of.get(cur) {
                 // A cycle of single edges is invalid anyway; stop rather than loop.
                 if chain.len() > self.tasks.len() {
                     break;
                 }
-                chain.push(p);
+                chain.push((*p).clone());
                 cur = p;
             }
             chain.reverse();
-            let head = &self.tasks[chain[0]];
+            chains.push(chain);
+        }
+        chains
+    }
+
+    /// [`Graph::fuse_linear`], consuming the graph (tasks are moved, not copied).
+    pub fn into_fused(mut self, keep: &[Key]) -> Graph {
+        for chain in self.chains(keep) {
             let mut kernels: Vec<Kernel> = Vec::with_capacity(chain.len());
             let mut fused: Vec<Key> = Vec::new();
+            let mut head_deps = Vec::new();
+            let last = chain.len() - 1;
             for (i, ck) in chain.iter().enumerate() {
-                let ct = &self.tasks[*ck];
-                fused.extend(ct.fused.iter().cloned());
-                if i + 1 < chain.len() {
-                    fused.push((*ck).clone());
+                let Some(ct) = self.tasks.remove(ck) else {
+                    continue;
+                };
+                if i == 0 {
+                    head_deps = ct.deps;
                 }
-                match &ct.kernel {
+                fused.extend(ct.fused);
+                if i < last {
+                    fused.push(ck.clone());
+                }
+                match ct.kernel {
                     Kernel::Chain(inner) => kernels.extend(inner.iter().cloned()),
-                    other => kernels.push(other.clone()),
+                    other => kernels.push(other),
                 }
             }
-            tasks.insert(
-                k.clone(),
+            self.tasks.insert(
+                chain[last].clone(),
                 Task {
                     kernel: Kernel::Chain(Arc::from(kernels)),
-                    deps: head.deps.clone(),
+                    deps: head_deps,
                     fused,
                 },
             );
         }
-        Graph { tasks }
+        self
     }
 
     /// Projection pushdown: a task that can produce fewer columns
     /// ([`Kernel::narrow`], a CSV parse) and whose dependents all say which columns
     /// they read ([`Kernel::columns_used`]) produces only those (outputs keep all).
     pub fn prune_columns(&self, keep: &[Key]) -> Graph {
-        let dependents = self.dependents();
-        let mut tasks = self.tasks.clone();
-        for (k, t) in &self.tasks {
-            if keep.contains(k) || t.kernel.narrow(&[]).is_none() {
-                continue;
-            }
-            let Some(users) = dependents.get(k) else {
-                continue;
-            };
-            let mut used: Vec<String> = vec![];
-            let mut all_known = true;
-            for u in users {
-                match self.tasks.get(u).and_then(|ut| ut.kernel.columns_used()) {
-                    Some(cols) => used.extend(cols),
-                    None => all_known = false,
-                }
-            }
-            if !all_known {
-                continue;
-            }
-            if let (Some(narrow), Some(task)) = (t.kernel.narrow(&used), tasks.get_mut(k)) {
-                task.kernel = narrow;
+        self.clone().into_pruned(keep)
+    }
+
+    /// [`Graph::prune_columns`], consuming the graph.
+    pub fn into_pruned(mut self, keep: &[Key]) -> Graph {
+        let narrowed: Vec<(Key, Kernel)> = {
+            let dependents = self.dependents();
+            self.tasks
+                .iter()
+                .filter(|(k, t)| !keep.contains(k) && t.kernel.narrow(&[]).is_some())
+                .filter_map(|(k, t)| {
+                    let users = dependents.get(k)?;
+                    let mut used: Vec<String> = vec![];
+                    for u in users {
+                        used.extend(self.tasks.get(*u)?.kernel.columns_used()?);
+                    }
+                    Some((k.clone(), t.kernel.narrow(&used)?))
+                })
+                .collect()
+        };
+        for (k, kernel) in narrowed {
+            if let Some(t) = self.tasks.get_mut(&k) {
+                t.kernel = kernel;
             }
         }
-        Graph { tasks }
+        self
+    }
+
+    /// [`Graph::cull`], consuming the graph.
+    pub fn into_culled(mut self, outputs: &[Key]) -> Result<Graph> {
+        let keep = self.reachable(outputs)?;
+        self.tasks.retain(|k, _| keep.contains(k));
+        Ok(self)
     }
 
     /// The standard optimization before scheduling: cull to `outputs`, read only the
     /// columns used, then fuse linear chains (outputs are never fused away).
     pub fn optimize(&self, outputs: &[Key]) -> Result<Graph> {
+        self.clone().into_optimized(outputs)
+    }
+
+    /// [`Graph::optimize`], consuming the graph.
+    pub fn into_optimized(self, outputs: &[Key]) -> Result<Graph> {
         Ok(self
-            .cull(outputs)?
-            .prune_columns(outputs)
-            .fuse_linear(outputs))
+            .into_culled(outputs)?
+            .into_pruned(outputs)
+            .into_fused(outputs))
     }
 }

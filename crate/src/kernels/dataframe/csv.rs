@@ -366,7 +366,8 @@ thread_local! {
 /// Records of consecutive byte slices (a block and the start of the next, parsed in
 /// place), with the line each record starts on.
 struct Records<'a> {
-    rdr: csv_core::Reader,
+    /// Always `Some` until dropped (then back to the thread's cache).
+    rdr: Option<csv_core::Reader>,
     sep: u8,
     pieces: &'a [&'a [u8]],
     pos: usize,
@@ -388,7 +389,7 @@ impl<'a> Records<'a> {
         let mut rdr = rdr;
         rdr.reset();
         Records {
-            rdr,
+            rdr: Some(rdr),
             sep,
             pieces,
             pos: 0,
@@ -405,7 +406,8 @@ impl<'a> Records<'a> {
         if self.done {
             return None;
         }
-        let line = self.rdr.line();
+        let rdr = self.rdr.as_mut()?;
+        let line = rdr.line();
         let (mut outlen, mut endlen) = (0, 0);
         loop {
             // An empty input means the end to csv-core: skip exhausted pieces first.
@@ -421,8 +423,7 @@ impl<'a> Records<'a> {
                 None => &[],
             };
             let (res, nin, nout, nend) =
-                self.rdr
-                    .read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
+                rdr.read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
             self.pos += nin;
             outlen += nout;
             endlen += nend;
@@ -460,9 +461,10 @@ impl<'a> Records<'a> {
 
 impl Drop for Records<'_> {
     fn drop(&mut self) {
-        let rdr = std::mem::replace(&mut self.rdr, csv_core::Reader::new());
-        let sep = self.sep;
-        CORE.with(|c| c.borrow_mut().push((sep, rdr)));
+        if let Some(rdr) = self.rdr.take() {
+            let sep = self.sep;
+            CORE.with(|c| c.borrow_mut().push((sep, rdr)));
+        }
     }
 }
 
