@@ -122,6 +122,10 @@ const handlers = {
     addSources(add);
     return kernel.toDot(json, data, refs);
   },
+  // For `npm run bench`: the peak size of the kernel's wasm memory.
+  memoryBytes() {
+    return kernel.memoryBytes();
+  },
   // For `npm run bench`: scheduler overhead measured inside this worker.
   benchScheduler({ name, scheduler, reps }) {
     const [tasks, usPerTask] = kernel.benchScheduler(name, scheduler, reps, () => performance.now());

@@ -608,6 +608,17 @@ pub fn generate_sample(
         .collect())
 }
 
+/// Bytes of this instance's wasm memory (it only grows: this is its peak).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| js_sys::Reflect::get(&m.buffer(), &"byteLength".into()).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(f64::NAN)
+}
+
 /// Threads of the pool (1 in the single-threaded build).
 #[wasm_bindgen(js_name = threadCount)]
 pub fn thread_count() -> usize {
