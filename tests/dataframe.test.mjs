@@ -64,6 +64,8 @@ describe('dataframes in the browser', () => {
           g.col('high').max(),
           g.col('high').max().sub(g.col('low').min()),
           g.agg({ high: 'max', close: ['mean', 'count'] }),
+          df.describe(),
+          df.col('volume').gt(10000).sum(),
         ];
         const progress = [];
         const results = await c.compute(...exprs, { onProgress: (p) => progress.push(p) });
@@ -110,6 +112,14 @@ describe('dataframes in the browser', () => {
     assert.ok(out.results[5].index.length > DAYS);
     assert.deepEqual(out.results[7].columns, ['high', 'close_mean', 'close_count']);
     assert.deepEqual(out.results[7].data.close_count, want[7].data.close_count);
+    // describe: Table indexed by the statistics, numeric columns only; equal to native.
+    assert.deepEqual(out.results[8].index, ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max']);
+    assert.deepEqual(out.results[8].columns, ['open', 'high', 'low', 'close', 'volume']);
+    for (const col of out.results[8].columns) {
+      out.results[8].data[col].forEach((v, j) => assert.ok(Math.abs(v - want[8].data[col][j]) <= 1e-9 * Math.abs(want[8].data[col][j]), `${col}[${j}]`));
+    }
+    // A comparison summed: the number of rows with volume > 10000.
+    assert.equal(out.results[9], want[9]);
     // head reads the first file only; 2000-01-03 09:30 onwards.
     assert.deepEqual(out.head.values, [Date.UTC(2000, 0, 3, 9, 30), Date.UTC(2000, 0, 3, 9, 31), Date.UTC(2000, 0, 3, 9, 32)]);
   });

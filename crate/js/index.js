@@ -567,6 +567,13 @@ export class DataFrame extends Lazy {
   len() {
     return new Scalar(this.client, this.#h.len());
   }
+  /**
+   * count, mean, std, min, 25%, 50%, 75%, max of the numeric columns: a lazy frame
+   * indexed by those names (quartiles approximate over many partitions, as dask's).
+   */
+  describe() {
+    return new DataFrame(this.client, this.#h.describe());
+  }
   /** The first `n` rows as a Table (reads only the partitions they are in). */
   head(n = 5) {
     return this.client._rpc.callWith('head', [this], undefined, { n });

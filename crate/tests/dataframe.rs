@@ -514,3 +514,80 @@ fn groupby_daily_high_and_spread_against_a_hand_loop() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn describe_against_definitions() {
+    let plain = ReadOptions::default();
+    let s = Scheduler::Threads;
+    // pandas: DataFrame({"a": [1, 2, 3, 4], "b": [10.0, nan, 30.0, 20.0]}).describe()
+    let df = read(
+        &[
+            ("d.csv", "a,b,name\n1,10,x\n2,,y\n"),
+            ("e.csv", "a,b,name\n3,30,z\n4,20,w\n"),
+        ],
+        &plain,
+    )
+    .unwrap();
+    let d = df.describe().unwrap();
+    assert_eq!(d.columns(), ["a", "b"]);
+    let f = d.compute(s).unwrap();
+    let ix = f.index.as_ref().unwrap();
+    assert_eq!(
+        ix.1,
+        Column::String(
+            ["count", "mean", "std", "min", "25%", "50%", "75%", "max"]
+                .iter()
+                .map(|s| Some((*s).into()))
+                .collect()
+        )
+    );
+    assert_eq!(
+        f.columns[0],
+        Column::Float64(vec![
+            4.0,
+            2.5,
+            (5.0f64 / 3.0).sqrt(),
+            1.0,
+            1.75,
+            2.5,
+            3.25,
+            4.0
+        ])
+    );
+    assert_eq!(
+        f.columns[1],
+        Column::Float64(vec![3.0, 20.0, 10.0, 10.0, 15.0, 20.0, 25.0, 30.0])
+    );
+    // Many partitions: count/mean/std/min/max exact, quartiles close to the sorted data's.
+    let dir = sample_dir(8, "desc");
+    let pattern = format!("{}/minute/hp/*.csv", dir.display());
+    let df = read_csv(&[&pattern], &opts()).unwrap();
+    let f = df.describe().unwrap().compute(s).unwrap();
+    let rows = rows_by_hand(&dir);
+    let mut highs: Vec<f64> = rows.iter().map(|r| r.high).collect();
+    highs.sort_by(f64::total_cmp);
+    let Column::Float64(h) = &f.columns[df
+        .describe()
+        .unwrap()
+        .columns()
+        .iter()
+        .position(|c| c == "high")
+        .unwrap()]
+    else {
+        panic!()
+    };
+    assert_eq!(h[0], highs.len() as f64);
+    assert_eq!((h[3], h[7]), (highs[0], *highs.last().unwrap()));
+    let range = highs.last().unwrap() - highs[0];
+    for (j, q) in [(4, 0.25), (5, 0.5), (6, 0.75)] {
+        let pos = q * (highs.len() - 1) as f64;
+        let exact = highs[pos.floor() as usize]
+            + (highs[pos.ceil() as usize] - highs[pos.floor() as usize]) * pos.fract();
+        assert!(
+            (h[j] - exact).abs() <= 0.01 * range,
+            "q{q}: {} vs {exact}",
+            h[j]
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

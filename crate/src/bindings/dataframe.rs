@@ -244,6 +244,11 @@ impl LazyDf {
         }))
     }
 
+    /// count, mean, std, min, quartiles and max of the numeric columns.
+    pub fn describe(&self) -> Result<LazyDf, JsError> {
+        wrap(DataFrame(self.0.clone()).describe().map(|d| d.0))
+    }
+
     /// How often each value occurs.
     #[wasm_bindgen(js_name = valueCounts)]
     pub fn value_counts(&self) -> Result<LazyDf, JsError> {

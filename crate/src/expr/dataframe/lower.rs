@@ -234,6 +234,42 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                 ftask(FrameKernel::GroupFinish(Arc::new(spec)), parts),
             );
         }
+        DfOp::Describe { input } => {
+            let cols = d.names().to_vec();
+            let token = tokenize(d.name());
+            let layer = format!("describe-chunk-{token}");
+            let mut parts: Vec<Key> = (0..input.npartitions())
+                .map(|p| {
+                    let k = Key::new(layer.as_str(), &[p as u32]);
+                    g.insert(
+                        k.clone(),
+                        ftask(
+                            FrameKernel::DescribePartial(cols.clone()),
+                            vec![input.part_key(p)],
+                        ),
+                    );
+                    k
+                })
+                .collect();
+            let mut level = 0u32;
+            while parts.len() > SPLIT_EVERY {
+                level += 1;
+                let name = format!("describe-combine-{}", tokenize(&(&token, level)));
+                parts = parts
+                    .chunks(SPLIT_EVERY)
+                    .enumerate()
+                    .map(|(j, group)| {
+                        let k = Key::new(name.as_str(), &[j as u32]);
+                        g.insert(k.clone(), ftask(FrameKernel::DescribeMerge, group.to_vec()));
+                        k
+                    })
+                    .collect();
+            }
+            g.insert(
+                d.part_key(0),
+                ftask(FrameKernel::DescribeFinish(cols), parts),
+            );
+        }
         DfOp::Reduce { .. }
         | DfOp::Len { .. }
         | DfOp::ScalarBinary { .. }

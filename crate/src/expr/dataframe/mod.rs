@@ -137,6 +137,8 @@ pub enum DfOp<A = Df> {
         by_count_desc: bool,
         frame: bool,
     },
+    /// count, mean, std, min, quartiles and max of the numeric columns.
+    Describe { input: A },
     /// Two scalars.
     ScalarBinary { op: BinaryOp, left: A, right: A },
     /// A scalar with a constant.
@@ -161,6 +163,7 @@ impl<A> DfOp<A> {
             | DfOp::DtRound { input, .. }
             | DfOp::Reduce { input, .. }
             | DfOp::Len { input }
+            | DfOp::Describe { input }
             | DfOp::ScalarConst { input, .. } => vec![input],
             DfOp::Filter { input, mask } => vec![input, mask],
             DfOp::Assign { input, values, .. } => {
@@ -262,6 +265,7 @@ impl<A> DfOp<A> {
                 ddof: *ddof,
             },
             DfOp::Len { input } => DfOp::Len { input: f(input)? },
+            DfOp::Describe { input } => DfOp::Describe { input: f(input)? },
             DfOp::GroupAgg {
                 by,
                 values,
@@ -614,6 +618,24 @@ impl Df {
                 let rows = format!("group-{}", tokenize(&(&by.0.rows, &by.0.name)));
                 ("groupby", kind, names.clone(), dts, 1, Some(rows))
             }
+            DfOp::Describe { input } => {
+                need(input, Kind::Frame, "describe")?;
+                let cols: Vec<String> = input
+                    .0
+                    .names
+                    .iter()
+                    .zip(&input.0.dtypes)
+                    .filter(|(_, d)| matches!(d, Dtype::Int64 | Dtype::Float64))
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                if cols.is_empty() {
+                    return Err(Error::invalid(
+                        "describe: the dataframe has no numeric column",
+                    ));
+                }
+                let dts = vec![Dtype::Float64; cols.len()];
+                ("describe", Kind::Frame, cols, dts, 1, None)
+            }
             DfOp::ScalarBinary { op, left, right } => {
                 need(left, Kind::Scalar, op.name())?;
                 need(right, Kind::Scalar, op.name())?;
@@ -631,6 +653,7 @@ impl Df {
         let name: Arc<str> = name.into();
         let index = match &op {
             DfOp::GroupAgg { by, .. } => Some((by.0.names[0].clone(), by.0.dtypes[0])),
+            DfOp::Describe { .. } => Some((String::new(), Dtype::String)),
             _ if kind == Kind::Scalar => None,
             _ => op.inputs().first().and_then(|i| i.0.index.clone()),
         };
@@ -962,6 +985,15 @@ impl DataFrame {
             frame: self.clone(),
             by: by.clone(),
         })
+    }
+
+    /// count, mean, std, min, 25%, 50%, 75% and max of the numeric columns (quartiles
+    /// approximate over many partitions, see `kernels::dataframe::describe`).
+    pub fn describe(&self) -> Result<DataFrame> {
+        Df::build(DfOp::Describe {
+            input: self.0.clone(),
+        })
+        .map(DataFrame)
     }
 
     /// Groups rows by a column.

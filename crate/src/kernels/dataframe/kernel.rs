@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::column::{Column, Dtype, Frame};
 use super::csv::{parse_parts, CsvOptions, Schema};
+use super::describe;
 use super::groupby::{self, GroupAgg, GroupTable};
 use super::ops::{self, DtField, Partial, RoundMode, SeriesReduce};
 use crate::error::{Error, Result};
@@ -89,6 +90,12 @@ pub enum FrameKernel {
     GroupMerge(Vec<GroupAgg>),
     /// Merges the last tables and gives the result frame, indexed by sorted keys.
     GroupFinish(Arc<GroupSpec>),
+    /// Summaries of these columns of a partition (`describe`).
+    DescribePartial(Vec<String>),
+    /// Merges summaries.
+    DescribeMerge,
+    /// Merges the last summaries into the describe table of these columns.
+    DescribeFinish(Vec<String>),
 }
 
 /// The shape of a group-by result.
@@ -222,6 +229,9 @@ impl FrameKernel {
             FrameKernel::GroupPartial(_) => "groupby-chunk",
             FrameKernel::GroupMerge(_) => "groupby-combine",
             FrameKernel::GroupFinish(_) => "groupby-aggregate",
+            FrameKernel::DescribePartial(_) => "describe-chunk",
+            FrameKernel::DescribeMerge => "describe-combine",
+            FrameKernel::DescribeFinish(_) => "describe-aggregate",
         }
     }
 
@@ -378,6 +388,32 @@ impl FrameKernel {
             FrameKernel::Rename(n) => {
                 let (_, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(n, a.clone(), ix.clone())
+            }
+            FrameKernel::DescribePartial(cols) => {
+                Value::any(describe::partial(frame(key, inp(0)?)?, cols)?)
+            }
+            FrameKernel::DescribeMerge | FrameKernel::DescribeFinish(_) => {
+                let parts = inputs
+                    .iter()
+                    .map(|v| v.downcast::<Vec<describe::Summary>>(key))
+                    .collect::<Result<Vec<_>>>()?;
+                let merged = describe::merge(&parts)?;
+                match self {
+                    FrameKernel::DescribeFinish(cols) => Value::Frame(Arc::new(Frame {
+                        names: cols.clone().into(),
+                        columns: describe::finish(&merged),
+                        index: Some(Arc::new((
+                            String::new(),
+                            Column::String(
+                                describe::STATS
+                                    .iter()
+                                    .map(|s| Some(Arc::from(*s)))
+                                    .collect(),
+                            ),
+                        ))),
+                    })),
+                    _ => Value::any(merged),
+                }
             }
             FrameKernel::GroupPartial(aggs) => {
                 let (_, by) = series(key, inp(0)?)?;
@@ -545,6 +581,7 @@ impl FrameKernel {
             FrameKernel::Col(n) => Some(vec![n.clone()]),
             FrameKernel::Select(ns) => Some(ns.clone()),
             FrameKernel::RowCount => Some(vec![]),
+            FrameKernel::DescribePartial(cols) => Some(cols.clone()),
             _ => None,
         }
     }

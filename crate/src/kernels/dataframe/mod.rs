@@ -4,6 +4,7 @@
 pub mod column;
 pub mod csv;
 pub mod datetime;
+pub mod describe;
 pub mod groupby;
 pub mod kernel;
 pub mod ops;
