@@ -25,7 +25,7 @@ before(async () => {
   const r = spawnSync(NATIVE, ['generate', '--out', DATA, '--days', String(DAYS), '--seed', String(SEED)]);
   assert.equal(r.status, 0, String(r.stderr));
   chrome = await launch();
-  server = await serve({ port: 0, isolation: true });
+  server = await serve({ port: 0, isolation: true, mounts: [['/data/', DATA]] });
   ({ page } = await openPage(chrome.browser, server.url));
   await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
 });
@@ -122,6 +122,22 @@ describe('dataframes in the browser', () => {
     assert.equal(out.results[9], want[9]);
     // head reads the first file only; 2000-01-03 09:30 onwards.
     assert.deepEqual(out.head.values, [Date.UTC(2000, 0, 3, 9, 30), Date.UTC(2000, 0, 3, 9, 31), Date.UTC(2000, 0, 3, 9, 32)]);
+  });
+
+  test('URLs: sizes by HEAD, blocks by range requests, equal to the same files as Files', async () => {
+    const out = await inPage(async (c) => {
+      const urls = ['/data/minute/hp/2000-01-03.csv', '/data/minute/hp/2000-01-04.csv'];
+      // A small blocksize splits each file into several partitions read by range.
+      const byUrl = await c.dataframe.readCsv(urls, { parseDates: ['timestamp'], blocksize: 5000 });
+      const files = await Promise.all(urls.map(async (u) => new File([await (await fetch(u)).blob()], u)));
+      const byFile = await c.dataframe.readCsv(files, { parseDates: ['timestamp'] });
+      const [n1, m1, n2, m2] = await c.compute(byUrl.len(), byUrl.col('close').mean(), byFile.len(), byFile.col('close').mean());
+      return { parts: byUrl.npartitions, n1, m1, n2, m2 };
+    });
+    assert.ok(out.parts > 2, `partitions: ${out.parts}`);
+    assert.equal(out.n1, 2 * 391);
+    assert.equal(out.n1, out.n2);
+    assert.ok(Math.abs(out.m1 - out.m2) <= 1e-12 * out.m2);
   });
 
   test('bad input rejects with file, line and column; the next compute works', async () => {

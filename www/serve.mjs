@@ -62,13 +62,39 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
       res.end(`not found: ${req.url}`);
       return;
     }
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    // Range requests (`bytes=a-b`), as static servers give them: readCsv of a URL reads
+    // its blocks this way.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range && stat.size > 0) {
+      const start = Number(range[1]);
+      const end = Math.min(range[2] ? Number(range[2]) : stat.size - 1, stat.size - 1);
+      if (start > end) {
+        res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` });
+        res.end();
+        return;
+      }
+      res.writeHead(206, {
+        ...headers,
+        'Content-Type': type,
+        'Content-Length': end - start + 1,
+        'Content-Range': `bytes ${start}-${end}/${stat.size}`,
+        'Accept-Ranges': 'bytes',
+        'Cache-Control': 'no-cache',
+      });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
     res.writeHead(200, {
       ...headers,
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': type,
       'Content-Length': stat.size,
+      'Accept-Ranges': 'bytes',
       'Cache-Control': 'no-cache',
     });
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
