@@ -591,3 +591,135 @@ fn describe_against_definitions() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn logic_dt_fields_and_other_aggregations_against_hand_loops() {
+    use daskling::expr::dataframe::LogicalOp;
+    use daskling::kernels::dataframe::datetime::civil_from_days;
+    use daskling::kernels::dataframe::groupby::GroupAgg;
+    use std::collections::BTreeMap;
+    let dir = sample_dir(5, "more");
+    let pattern = format!("{}/minute/hp/*.csv", dir.display());
+    let df = read_csv(&[&pattern], &opts()).unwrap();
+    let rows = rows_by_hand(&dir);
+    let s = Scheduler::Threads;
+    let ts = df.col("timestamp").unwrap();
+    // dt fields of every row, by civil_from_days.
+    for (field, f) in [
+        (DtField::Year, 0),
+        (DtField::Month, 1),
+        (DtField::Day, 2),
+        (DtField::Minute, 3),
+        (DtField::Dayofweek, 4),
+    ] {
+        let (_, got) = ts.dt_field(field).unwrap().compute(s).unwrap();
+        let want: Vec<i64> = rows
+            .iter()
+            .map(|r| {
+                let days = r.ts.div_euclid(DAY_MS);
+                let (y, m, d) = civil_from_days(days);
+                [
+                    y,
+                    m as i64,
+                    d as i64,
+                    r.ts.rem_euclid(DAY_MS) / 60_000 % 60,
+                    (days + 3).rem_euclid(7),
+                ][f]
+            })
+            .collect();
+        assert_eq!(got, Column::Int64(want), "{field:?}");
+    }
+    // floor and ceil to the hour.
+    let (_, fl) = ts
+        .dt_round("h", RoundMode::Floor)
+        .unwrap()
+        .compute(s)
+        .unwrap();
+    let (_, ce) = ts
+        .dt_round("1h", RoundMode::Ceil)
+        .unwrap()
+        .compute(s)
+        .unwrap();
+    let h = 3_600_000;
+    assert_eq!(
+        fl,
+        Column::Datetime(rows.iter().map(|r| r.ts.div_euclid(h) * h).collect())
+    );
+    assert_eq!(
+        ce,
+        Column::Datetime(
+            rows.iter()
+                .map(|r| (r.ts + h - 1).div_euclid(h) * h)
+                .collect()
+        )
+    );
+    // and / or / not of comparisons, counted.
+    let high = df.col("high").unwrap();
+    let closes = df.col("close").unwrap();
+    let a = high.scalar_op(BinaryOp::Gt, rows[0].high, false).unwrap();
+    let b = closes
+        .scalar_op(BinaryOp::Le, rows[0].close, false)
+        .unwrap();
+    let count = |x: &daskling::expr::dataframe::Series| {
+        df.filter(x).unwrap().len().unwrap().compute(s).unwrap()
+    };
+    let wa: Vec<bool> = rows.iter().map(|r| r.high > rows[0].high).collect();
+    let wb: Vec<bool> = rows.iter().map(|r| r.close <= rows[0].close).collect();
+    let n = |f: &dyn Fn(usize) -> bool| (0..rows.len()).filter(|&i| f(i)).count() as f64;
+    assert_eq!(
+        count(&a.logical(LogicalOp::And, Some(&b)).unwrap()),
+        n(&|i| wa[i] && wb[i])
+    );
+    assert_eq!(
+        count(&a.logical(LogicalOp::Or, Some(&b)).unwrap()),
+        n(&|i| wa[i] || wb[i])
+    );
+    assert_eq!(
+        count(&a.logical(LogicalOp::Not, None).unwrap()),
+        n(&|i| !wa[i])
+    );
+    // groupby by the hour: sum, std, first, last, size.
+    let hour = ts.dt_field(DtField::Hour).unwrap();
+    let g = df.groupby(&hour).unwrap();
+    let mut by: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
+    for r in &rows {
+        by.entry(r.ts.rem_euclid(DAY_MS) / h)
+            .or_default()
+            .push(r.close);
+    }
+    let col = |agg| {
+        g.col("close")
+            .unwrap()
+            .agg(agg)
+            .unwrap()
+            .compute_frame(s)
+            .unwrap()
+            .columns[0]
+            .clone()
+    };
+    let Column::Float64(sum) = col(GroupAgg::Sum) else {
+        panic!()
+    };
+    let Column::Float64(std) = col(GroupAgg::Std) else {
+        panic!()
+    };
+    assert_eq!(
+        col(GroupAgg::First),
+        Column::Float64(by.values().map(|v| v[0]).collect())
+    );
+    assert_eq!(
+        col(GroupAgg::Last),
+        Column::Float64(by.values().map(|v| *v.last().unwrap()).collect())
+    );
+    assert_eq!(
+        col(GroupAgg::Size),
+        Column::Int64(by.values().map(|v| v.len() as i64).collect())
+    );
+    for (j, v) in by.values().enumerate() {
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
+        assert!(close(sum[j], v.iter().sum()));
+        assert!(close(std[j], sd), "{} vs {sd}", std[j]);
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
