@@ -185,7 +185,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         } => {
             let token = tokenize(d.name());
             let layer = format!("groupby-chunk-{token}");
-            let mut parts: Vec<Key> = (0..by.npartitions())
+            let parts: Vec<Key> = (0..by.npartitions())
                 .map(|p| {
                     let k = Key::new(layer.as_str(), &[p as u32]);
                     let mut deps = vec![by.part_key(p)];
@@ -197,23 +197,13 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                     k
                 })
                 .collect();
-            let mut level = 0u32;
-            while parts.len() > SPLIT_EVERY {
-                level += 1;
-                let name = format!("groupby-combine-{}", tokenize(&(&token, level)));
-                parts = parts
-                    .chunks(SPLIT_EVERY)
-                    .enumerate()
-                    .map(|(j, group)| {
-                        let k = Key::new(name.as_str(), &[j as u32]);
-                        g.insert(
-                            k.clone(),
-                            ftask(FrameKernel::GroupMerge(aggs.clone()), group.to_vec()),
-                        );
-                        k
-                    })
-                    .collect();
-            }
+            let parts = merge_levels(
+                g,
+                d,
+                "groupby-combine",
+                FrameKernel::GroupMerge(aggs.clone()),
+                parts,
+            );
             let key = d
                 .index()
                 .cloned()
@@ -238,7 +228,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
             let cols = d.names().to_vec();
             let token = tokenize(d.name());
             let layer = format!("describe-chunk-{token}");
-            let mut parts: Vec<Key> = (0..input.npartitions())
+            let parts: Vec<Key> = (0..input.npartitions())
                 .map(|p| {
                     let k = Key::new(layer.as_str(), &[p as u32]);
                     g.insert(
@@ -251,20 +241,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                     k
                 })
                 .collect();
-            let mut level = 0u32;
-            while parts.len() > SPLIT_EVERY {
-                level += 1;
-                let name = format!("describe-combine-{}", tokenize(&(&token, level)));
-                parts = parts
-                    .chunks(SPLIT_EVERY)
-                    .enumerate()
-                    .map(|(j, group)| {
-                        let k = Key::new(name.as_str(), &[j as u32]);
-                        g.insert(k.clone(), ftask(FrameKernel::DescribeMerge, group.to_vec()));
-                        k
-                    })
-                    .collect();
-            }
+            let parts = merge_levels(g, d, "describe-combine", FrameKernel::DescribeMerge, parts);
             g.insert(
                 d.part_key(0),
                 ftask(FrameKernel::DescribeFinish(cols), parts),
@@ -280,23 +257,36 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     Ok(())
 }
 
-/// A tree reduction of `partials` (one key per partition) into `out`.
-fn tree(g: &mut Graph, out: &Df, op: SeriesReduce, ddof: f64, mut layer: Vec<Key>) -> Key {
+/// Merge levels of a tree reduction over `layer` (partials, one key per partition):
+/// tasks of `merge` over groups of [`SPLIT_EVERY`] until at most that many are left.
+fn merge_levels(
+    g: &mut Graph,
+    out: &Df,
+    prefix: &str,
+    merge: FrameKernel,
+    mut layer: Vec<Key>,
+) -> Vec<Key> {
     let token = tokenize(out.name());
     let mut level = 0u32;
     while layer.len() > SPLIT_EVERY {
         level += 1;
-        let name = format!("combine-{}", tokenize(&(&token, level)));
+        let name = format!("{prefix}-{}", tokenize(&(&token, level)));
         layer = layer
             .chunks(SPLIT_EVERY)
             .enumerate()
             .map(|(j, group)| {
                 let k = Key::new(name.as_str(), &[j as u32]);
-                g.insert(k.clone(), ftask(FrameKernel::Merge(op), group.to_vec()));
+                g.insert(k.clone(), ftask(merge.clone(), group.to_vec()));
                 k
             })
             .collect();
     }
+    layer
+}
+
+/// A tree reduction of `partials` (one key per partition) into `out`.
+fn tree(g: &mut Graph, out: &Df, op: SeriesReduce, ddof: f64, layer: Vec<Key>) -> Key {
+    let layer = merge_levels(g, out, "combine", FrameKernel::Merge(op), layer);
     let key = Key::named(out.name());
     g.insert(key.clone(), ftask(FrameKernel::Finish { op, ddof }, layer));
     key

@@ -479,7 +479,7 @@ impl FrameKernel {
             }
             FrameKernel::ScalarArith(op) => {
                 let (a, b) = (number(key, inp(0)?)?, number(key, inp(1)?)?);
-                Value::F64(scalar_arith(*op, a, b))
+                Value::F64(ops::arith(*op, a, b))
             }
             FrameKernel::ScalarConst {
                 op,
@@ -488,9 +488,9 @@ impl FrameKernel {
             } => {
                 let a = number(key, inp(0)?)?;
                 Value::F64(if *reflected {
-                    scalar_arith(*op, *value, a)
+                    ops::arith(*op, *value, a)
                 } else {
-                    scalar_arith(*op, a, *value)
+                    ops::arith(*op, a, *value)
                 })
             }
             FrameKernel::Concat => {
@@ -627,22 +627,6 @@ impl FrameKernel {
             }),
             _ => None,
         }
-    }
-}
-
-fn scalar_arith(op: BinaryOp, a: f64, b: f64) -> f64 {
-    match op {
-        BinaryOp::Add => a + b,
-        BinaryOp::Sub => a - b,
-        BinaryOp::Mul => a * b,
-        BinaryOp::Div => a / b,
-        BinaryOp::Pow => a.powf(b),
-        BinaryOp::Gt => (a > b) as u8 as f64,
-        BinaryOp::Ge => (a >= b) as u8 as f64,
-        BinaryOp::Lt => (a < b) as u8 as f64,
-        BinaryOp::Le => (a <= b) as u8 as f64,
-        BinaryOp::Eq => (a == b) as u8 as f64,
-        BinaryOp::Ne => (a != b) as u8 as f64,
     }
 }
 

@@ -166,14 +166,15 @@ fn is_comparison(op: BinaryOp) -> bool {
     )
 }
 
-fn arith(op: BinaryOp, a: f64, b: f64) -> f64 {
+/// `a op b` on numbers; comparisons give 1.0 or 0.0.
+pub fn arith(op: BinaryOp, a: f64, b: f64) -> f64 {
     match op {
         BinaryOp::Add => a + b,
         BinaryOp::Sub => a - b,
         BinaryOp::Mul => a * b,
         BinaryOp::Div => a / b,
         BinaryOp::Pow => a.powf(b),
-        _ => f64::NAN,
+        _ => compare(op, &a, &b) as u8 as f64,
     }
 }
 
