@@ -723,3 +723,69 @@ fn logic_dt_fields_and_other_aggregations_against_hand_loops() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Counts reads of the bytes it holds.
+struct Counting {
+    inner: MemorySource,
+    reads: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ByteSource for Counting {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+    fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.read(start, end)
+    }
+}
+
+#[test]
+fn values_computed_together_read_each_file_once() {
+    use daskling::expr::{compute_values, Expr, Lazy};
+    let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let src = |name: &str, text: &str| -> Arc<dyn ByteSource> {
+        Arc::new(Counting {
+            inner: MemorySource::new(name, text.as_bytes().to_vec()),
+            reads: reads.clone(),
+        })
+    };
+    let df = read_csv_sources(
+        vec![src("a.csv", "x,y\n1,2\n3,4\n"), src("b.csv", "x,y\n5,6\n")],
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    // The sample of the first file was read once to learn the columns.
+    let after_sample = reads.load(std::sync::atomic::Ordering::SeqCst);
+    let x = df.col("x").unwrap();
+    let exprs = [
+        Expr::Df(df.len().unwrap().0),
+        Expr::Df(x.sum().unwrap().0),
+        Expr::Df(x.reduce(SeriesReduce::Max, 1.0).unwrap().0),
+        Expr::Df(
+            df.col("y")
+                .unwrap()
+                .reduce(SeriesReduce::Mean, 1.0)
+                .unwrap()
+                .0,
+        ),
+    ];
+    let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+    let (values, _) = compute_values(&lazies, Scheduler::Threads, &mut |_| {}).unwrap();
+    let nums: Vec<f64> = values
+        .iter()
+        .map(|v| match v {
+            daskling::kernels::Value::F64(x) => *x,
+            _ => f64::NAN,
+        })
+        .collect();
+    assert_eq!(nums, vec![3.0, 9.0, 5.0, 4.0]);
+    // Two files, one read each, for all four values.
+    assert_eq!(
+        reads.load(std::sync::atomic::Ordering::SeqCst) - after_sample,
+        2
+    );
+}
