@@ -16,6 +16,7 @@ const WASM_RUNNER = { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-
 const steps = [
   ['eslint', 'npx', ['eslint', '.']],
   ['cargo fmt', 'cargo', ['fmt', '--check']],
+  ['TypeScript declarations (tsc --strict on a consumer of every API call)', 'npx', ['tsc', '-p', 'tests/types']],
   ['clippy (native)', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
   ['clippy (wasm)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
   ['native tests', 'cargo', ['test', '-p', 'daskling']],

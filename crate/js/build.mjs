@@ -1,5 +1,6 @@
 // Builds both wasm modules and lays out the package in dist/:
 //   dist/index.js, dist/worker.js        the Client and the compute worker
+//   dist/index.d.ts                      TypeScript declarations of the API
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
 //   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
 // Usage: node crate/js/build.mjs [--debug] [--only single|threads]
@@ -52,7 +53,7 @@ for (const [name, b] of Object.entries(builds)) {
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'worker.js']) {
+for (const f of ['index.js', 'index.d.ts', 'worker.js']) {
   cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

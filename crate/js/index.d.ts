@@ -1,0 +1,256 @@
+// Type declarations of the daskling package: the API of ../shared/API.md.
+
+/** `{done, total, running}` tasks of a running compute. */
+export interface Progress {
+  done: number;
+  total: number;
+  running: number;
+}
+
+export interface ComputeOptions {
+  onProgress?: (progress: Progress) => void;
+}
+
+/** A task graph: nodes and `[from, to]` edges. */
+export interface GraphExport {
+  nodes: { id: string; label: string; kind: string }[];
+  edges: [string, string][];
+}
+
+export type Dtype = 'int64' | 'float64' | 'bool' | 'string' | 'datetime';
+
+/** Numbers and datetimes (ms since the epoch) as Float64Array, bools as Uint8Array, strings as arrays. */
+export type Values = Float64Array | Uint8Array | (string | null)[];
+
+/** A computed series. `index` holds the group keys of grouped results, else `null`. */
+export interface Column {
+  name: string;
+  dtype: Dtype;
+  index: Values | null;
+  values: Values;
+}
+
+/** A computed dataframe. */
+export interface Table {
+  columns: string[];
+  dtypes: Record<string, Dtype>;
+  index: Values | null;
+  data: Record<string, Values>;
+  length: number;
+}
+
+/** A computed array: a number when 0-d, else the shape and row-major data. */
+export type ArrayResult = number | { shape: number[]; data: Float64Array };
+
+/** What every lazy value can do. */
+declare abstract class Lazy<R> {
+  readonly client: Client;
+  compute(options?: ComputeOptions): Promise<R>;
+  graph(): Promise<GraphExport>;
+  toDot(): Promise<string>;
+}
+
+/** `chunks`: a block shape (`[1000, 1000]`) or sizes per axis (`[[5, 5, 5], [7, 8]]`). */
+export type Chunks = number[] | number[][];
+
+export interface ReduceOptions {
+  axis?: number | number[];
+  ddof?: number;
+  splitEvery?: number;
+}
+
+/** One axis of a slice: an index, `[start, stop, step]` (nulls for defaults), or `null` for all. */
+export type SliceSpec = number | null | [number | null, (number | null)?, (number | null)?];
+
+/** A lazy chunked float64 array, as `dask.array.Array`. */
+export declare class DArray extends Lazy<ArrayResult> {
+  readonly shape: number[];
+  readonly chunks: number[][];
+  readonly ndim: number;
+  readonly size: number;
+  readonly dtype: 'float64';
+  readonly npartitions: number;
+  readonly name: string;
+  readonly T: DArray;
+  add(other: number | DArray): DArray;
+  sub(other: number | DArray): DArray;
+  mul(other: number | DArray): DArray;
+  div(other: number | DArray): DArray;
+  pow(other: number | DArray): DArray;
+  gt(other: number | DArray): DArray;
+  ge(other: number | DArray): DArray;
+  lt(other: number | DArray): DArray;
+  le(other: number | DArray): DArray;
+  eq(other: number | DArray): DArray;
+  ne(other: number | DArray): DArray;
+  neg(): DArray;
+  abs(): DArray;
+  sqrt(): DArray;
+  exp(): DArray;
+  log(): DArray;
+  sin(): DArray;
+  cos(): DArray;
+  sum(options?: ReduceOptions): DArray;
+  mean(options?: ReduceOptions): DArray;
+  std(options?: ReduceOptions): DArray;
+  var(options?: ReduceOptions): DArray;
+  min(options?: ReduceOptions): DArray;
+  max(options?: ReduceOptions): DArray;
+  prod(options?: ReduceOptions): DArray;
+  transpose(axes?: number[]): DArray;
+  dot(other: DArray): DArray;
+  matmul(other: DArray): DArray;
+  slice(spec: SliceSpec[] | SliceSpec): DArray;
+  rechunk(chunks: Chunks): DArray;
+  /** Computes the blocks and keeps them in the worker (dask's `persist`). */
+  persist(): Promise<DArray>;
+}
+
+export interface ArrayModule {
+  ones(shape: number[], options?: { chunks?: Chunks }): DArray;
+  zeros(shape: number[], options?: { chunks?: Chunks }): DArray;
+  full(shape: number[], value: number, options?: { chunks?: Chunks }): DArray;
+  arange(start: number, stop?: number, step?: number, options?: { chunks?: number | number[] }): DArray;
+  fromArray(data: Float64Array | ArrayLike<number> | unknown[], options?: { shape?: number[]; chunks?: Chunks }): DArray;
+  random: {
+    random(shape: number[], options?: { chunks?: Chunks; seed?: number }): DArray;
+  };
+  linalg: {
+    qr(x: DArray): [DArray, DArray];
+    svd(x: DArray): [DArray, DArray, DArray];
+    svdCompressed(x: DArray, k: number, options?: { seed?: number; nPowerIter?: number }): [DArray, DArray, DArray];
+  };
+}
+
+/** A lazy number. */
+export declare class Scalar extends Lazy<number> {
+  add(other: number | Scalar): Scalar;
+  sub(other: number | Scalar): Scalar;
+  mul(other: number | Scalar): Scalar;
+  div(other: number | Scalar): Scalar;
+}
+
+export interface DatetimeAccessor {
+  round(freq: string): Series;
+  floor(freq: string): Series;
+  ceil(freq: string): Series;
+  readonly year: Series;
+  readonly month: Series;
+  readonly day: Series;
+  readonly hour: Series;
+  readonly minute: Series;
+  readonly dayofweek: Series;
+}
+
+/** A lazy series (one column). */
+export declare class Series extends Lazy<Column> {
+  readonly name: string;
+  readonly dtype: Dtype;
+  readonly npartitions: number;
+  readonly dt: DatetimeAccessor;
+  add(other: number | Series): Series;
+  sub(other: number | Series): Series;
+  mul(other: number | Series): Series;
+  div(other: number | Series): Series;
+  gt(other: number | Series): Series;
+  ge(other: number | Series): Series;
+  lt(other: number | Series): Series;
+  le(other: number | Series): Series;
+  eq(other: number | Series): Series;
+  ne(other: number | Series): Series;
+  and(other: Series): Series;
+  or(other: Series): Series;
+  not(): Series;
+  sum(): Scalar;
+  mean(): Scalar;
+  min(): Scalar;
+  max(): Scalar;
+  count(): Scalar;
+  std(options?: { ddof?: number }): Scalar;
+  var(options?: { ddof?: number }): Scalar;
+  nunique(): Scalar;
+  valueCounts(): Series;
+  head(n?: number): Promise<Column>;
+}
+
+/** One column's groups; each aggregation is a Series indexed by the sorted keys. */
+export declare class SeriesGroupBy {
+  sum(): Series;
+  mean(): Series;
+  min(): Series;
+  max(): Series;
+  count(): Series;
+  std(): Series;
+  var(): Series;
+  first(): Series;
+  last(): Series;
+  size(): Series;
+}
+
+export type GroupAggName = 'sum' | 'mean' | 'min' | 'max' | 'count' | 'std' | 'var' | 'first' | 'last' | 'size';
+
+export declare class GroupBy {
+  col(name: string): SeriesGroupBy;
+  agg(spec: Record<string, GroupAggName | GroupAggName[]>): DataFrame;
+}
+
+/** A lazy dataframe, as `dask.dataframe.DataFrame`. */
+export declare class DataFrame extends Lazy<Table> {
+  readonly columns: string[];
+  readonly dtypes: Record<string, Dtype>;
+  readonly npartitions: number;
+  col(name: string): Series;
+  select(names: string[]): DataFrame;
+  filter(mask: Series): DataFrame;
+  assign(columns: Record<string, Series>): DataFrame;
+  groupby(by: Series | string): GroupBy;
+  len(): Scalar;
+  describe(): DataFrame;
+  head(n?: number): Promise<Table>;
+}
+
+export type CsvSource =
+  | Blob
+  | Blob[]
+  | FileList
+  | string
+  | URL
+  | (string | URL)[]
+  | { name: string; data: string | Uint8Array }[];
+
+export interface ReadCsvOptions {
+  parseDates?: string[];
+  dtype?: Record<string, Dtype>;
+  sep?: string;
+  header?: boolean;
+  blocksize?: number;
+}
+
+export interface DataFrameModule {
+  readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
+}
+
+type LazyValue = DArray | DataFrame | Series | Scalar;
+type ResultOf<T> = T extends Lazy<infer R> ? R : never;
+
+/** Runs task graphs off the main thread. Create with `await Client.start()`. */
+export declare class Client {
+  static start(options?: { threads?: number }): Promise<Client>;
+  /** Threads in use (1 in single mode). */
+  readonly threads: number;
+  readonly mode: 'threads' | 'single';
+  readonly array: ArrayModule;
+  readonly dataframe: DataFrameModule;
+  /** Computes several lazy values in one graph, sharing common work. */
+  compute<T extends LazyValue[]>(...values: T): Promise<{ [K in keyof T]: ResultOf<T[K]> }>;
+  compute<T extends LazyValue[]>(...args: [...T, ComputeOptions]): Promise<{ [K in keyof T]: ResultOf<T[K]> }>;
+  close(): Promise<void>;
+}
+
+/** The workshop's sample data: one CSV of minute bars per weekday per ticker. */
+export declare function generateSample(options?: {
+  tickers?: string[];
+  days?: number;
+  seed?: number;
+  start?: string;
+}): Promise<{ name: string; data: Uint8Array<ArrayBuffer> }[]>;

@@ -1,0 +1,81 @@
+// Every call of ../shared/API.md, type-checked with `tsc --noEmit --strict` (npm test).
+import { Client, generateSample } from '../../crate/js/index.js';
+import type { ArrayResult, Column, DArray, Progress, Table } from '../../crate/js/index.js';
+
+export async function everything(): Promise<void> {
+  const client = await Client.start({ threads: 4 });
+  const threads: number = client.threads;
+  const mode: 'threads' | 'single' = client.mode;
+
+  // Arrays.
+  const a = client.array;
+  const x: DArray = a.ones([15, 15], { chunks: [5, 5] });
+  const z = a.zeros([4], { chunks: [[2, 2]] });
+  const f = a.full([3, 3], 2.5);
+  const r = a.arange(0, 10, 1, { chunks: 5 });
+  const rnd = a.random.random([100, 100], { chunks: [50, 50], seed: 1 });
+  const fa = a.fromArray(new Float64Array([1, 2, 3, 4]), { shape: [2, 2], chunks: [1, 2] });
+  const fn = a.fromArray([[1, 2], [3, 4]]);
+  const shape: number[] = x.shape;
+  const chunks: number[][] = x.chunks;
+  const meta: [number, 'float64', number] = [x.ndim, x.dtype, x.npartitions];
+  const y = x.add(1).sub(x.T).mul(2).div(x).pow(2).neg().abs().sqrt().exp().log().sin().cos();
+  const cmp = [x.gt(1), x.ge(x), x.lt(0), x.le(1), x.eq(1), x.ne(0)];
+  const red = [
+    x.sum(),
+    x.sum({ axis: 0 }),
+    x.mean({ axis: [0, 1] }),
+    x.std({ ddof: 1 }),
+    x.var(),
+    x.min(),
+    x.max(),
+    x.prod({ splitEvery: 4 }),
+  ];
+  const shaped = [x.transpose([1, 0]), x.dot(x.T.add(1)), x.matmul(x), x.slice([0, [null, null, -1]]), x.rechunk([3, 3])];
+  const [q, rr] = a.linalg.qr(rnd.rechunk([50, 100]));
+  const [u, s, v] = a.linalg.svd(rnd.rechunk([50, 100]));
+  const [uc, sc, vc] = a.linalg.svdCompressed(rnd, 5, { seed: 1, nPowerIter: 2 });
+  const total: ArrayResult = await x.sum().compute({ onProgress: (p: Progress) => p.done / p.total });
+  const persisted: DArray = await rnd.persist();
+  const g = await x.sum().graph();
+  const dot: string = await x.sum().toDot();
+
+  // Dataframes.
+  const files = (await generateSample({ tickers: ['hp'], days: 2, seed: 0 })).map((s) => new File([s.data], s.name));
+  const df = await client.dataframe.readCsv(files, { parseDates: ['timestamp'], dtype: { volume: 'float64' }, sep: ',', header: true, blocksize: 1 << 20 });
+  await client.dataframe.readCsv('/data/a.csv');
+  await client.dataframe.readCsv([{ name: 'a.csv', data: 'x\n1\n' }]);
+  const cols: string[] = df.columns;
+  const dtypes = df.dtypes;
+  const parts: number = df.npartitions;
+  const high = df.col('high');
+  const name: string = high.name;
+  const ser = [high.add(1).sub(df.col('low')).mul(2).div(3), high.gt(1).and(high.lt(2)).or(high.eq(0)).not(), high.ge(1), high.le(1), high.ne(1)];
+  const sel = df.select(['high', 'low']).filter(high.gt(10)).assign({ spread: high.sub(df.col('low')) });
+  const scalars = [high.sum(), high.mean(), high.min(), high.max(), high.count(), high.std(), high.var({ ddof: 0 }), high.nunique(), df.len()];
+  const arith = high.max().sub(high.min()).add(1).mul(high.count()).div(2);
+  const counts = high.valueCounts();
+  const day = df.col('timestamp').dt.round('1d');
+  const dts = [df.col('timestamp').dt.floor('h'), df.col('timestamp').dt.ceil('5min'), day.dt.year, day.dt.month, day.dt.day, day.dt.hour, day.dt.minute, day.dt.dayofweek];
+  const gb = df.groupby(day);
+  const gcol = gb.col('high');
+  const aggs = [gcol.sum(), gcol.mean(), gcol.min(), gcol.max(), gcol.count(), gcol.std(), gcol.var(), gcol.first(), gcol.last(), gcol.size()];
+  const byName = df.groupby('volume').agg({ high: 'max', close: ['min', 'mean'] });
+  const table: Table = await df.compute();
+  const head: Table = await df.head(5);
+  const col: Column = await high.compute();
+  const chead: Column = await high.head(3);
+  const n: number = await df.len().compute();
+  const described: Table = await df.describe().compute();
+  const [rows, hi, spread] = await client.compute(df.len(), high.max(), gb.col('high').max().sub(gb.col('low').min()), {
+    onProgress: (p) => p.running,
+  });
+  const rowsN: number = rows;
+  const hiN: number = hi;
+  const spreadC: Column = spread;
+  const [arr] = await client.compute(x.sum());
+  const arrR: ArrayResult = arr;
+  void [threads, mode, z, f, r, fa, fn, shape, chunks, meta, y, cmp, red, shaped, q, rr, u, s, v, uc, sc, vc, total, persisted, g, dot];
+  void [cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
+  await client.close();
+}
