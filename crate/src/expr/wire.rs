@@ -58,37 +58,12 @@ impl Wire {
         let mut rows: HashMap<String, usize> = HashMap::new();
         for e in exprs {
             let row = match e {
-                Expr::Array(a) => w.add_array(a, &mut rows),
-                Expr::Df(d) => w.add_df(d, &mut rows),
+                Expr::Array(a) => w.add(a, &mut rows),
+                Expr::Df(d) => w.add(d, &mut rows),
             };
             w.outputs.push(row);
         }
         w
-    }
-
-    /// Adds `root` and its inputs, post-order and iteratively, as [`Wire::add_array`].
-    fn add_df(&mut self, root: &Df, rows: &mut HashMap<String, usize>) -> usize {
-        let mut stack: Vec<(Df, bool)> = vec![(root.clone(), false)];
-        while let Some((d, expanded)) = stack.pop() {
-            if rows.contains_key(d.name()) {
-                continue;
-            }
-            if !expanded {
-                stack.push((d.clone(), true));
-                for input in d.op().inputs().into_iter().rev() {
-                    if !rows.contains_key(input.name()) {
-                        stack.push((input.clone(), false));
-                    }
-                }
-                continue;
-            }
-            let Ok(op) = d.op().try_map(|i| rows.get(i.name()).copied().ok_or(())) else {
-                continue;
-            };
-            rows.insert(d.name().to_string(), self.nodes.len());
-            self.nodes.push(WireNode::Dataframe(op));
-        }
-        rows.get(root.name()).copied().unwrap_or(usize::MAX)
     }
 
     /// The sources the dataframe nodes read.
@@ -106,30 +81,31 @@ impl Wire {
         out
     }
 
-    /// Adds `root` and its inputs (post-order, iteratively: expressions can be deep).
-    fn add_array(&mut self, root: &Array, rows: &mut HashMap<String, usize>) -> usize {
-        let mut stack: Vec<(Array, bool)> = vec![(root.clone(), false)];
-        while let Some((a, expanded)) = stack.pop() {
-            if rows.contains_key(a.name()) {
+    /// Adds `root` and its inputs in post-order, iteratively (expressions can be deep);
+    /// returns its row.
+    fn add<T: Node>(&mut self, root: &T, rows: &mut HashMap<String, usize>) -> usize {
+        let mut stack: Vec<(T, bool)> = vec![(root.clone(), false)];
+        while let Some((n, expanded)) = stack.pop() {
+            if rows.contains_key(n.node_name()) {
                 continue;
             }
             if !expanded {
-                stack.push((a.clone(), true));
-                for input in a.op().inputs().into_iter().rev() {
-                    if !rows.contains_key(input.name()) {
-                        stack.push((input.clone(), false));
+                stack.push((n.clone(), true));
+                for input in n.node_inputs().into_iter().rev() {
+                    if !rows.contains_key(input.node_name()) {
+                        stack.push((input, false));
                     }
                 }
                 continue;
             }
-            let op = a
-                .op()
-                .try_map(|i| rows.get(i.name()).copied().ok_or(()))
-                .unwrap_or_else(|_| unreachable_row());
-            rows.insert(a.name().to_string(), self.nodes.len());
-            self.nodes.push(WireNode::Array(op));
+            // Inputs are always rows by now; a node that is not is skipped (and decoding
+            // then rejects the table).
+            if let Some(node) = n.encode(rows) {
+                rows.insert(n.node_name().to_string(), self.nodes.len());
+                self.nodes.push(node);
+            }
         }
-        rows.get(root.name()).copied().unwrap_or(0)
+        rows.get(root.node_name()).copied().unwrap_or(usize::MAX)
     }
 
     /// Decodes into lazy values, checking every node.
@@ -193,12 +169,36 @@ impl Wire {
     }
 }
 
-/// Inputs are pushed before their users, so a row is always found; this is only a
-/// fallback that decoding would reject.
-fn unreachable_row() -> ArrayOp<usize> {
-    ArrayOp::Full {
-        shape: vec![],
-        chunks: vec![],
-        value: f64::NAN,
+/// An expression node of either kind, as the table sees it.
+trait Node: Clone {
+    fn node_name(&self) -> &str;
+    fn node_inputs(&self) -> Vec<Self>;
+    /// Its row, inputs given as row numbers (`None` when one is missing).
+    fn encode(&self, rows: &HashMap<String, usize>) -> Option<WireNode>;
+}
+
+impl Node for Array {
+    fn node_name(&self) -> &str {
+        self.name()
+    }
+    fn node_inputs(&self) -> Vec<Array> {
+        self.op().inputs().into_iter().cloned().collect()
+    }
+    fn encode(&self, rows: &HashMap<String, usize>) -> Option<WireNode> {
+        let op = self.op().try_map(|i| rows.get(i.name()).copied().ok_or(()));
+        op.ok().map(WireNode::Array)
+    }
+}
+
+impl Node for Df {
+    fn node_name(&self) -> &str {
+        self.name()
+    }
+    fn node_inputs(&self) -> Vec<Df> {
+        self.op().inputs().into_iter().cloned().collect()
+    }
+    fn encode(&self, rows: &HashMap<String, usize>) -> Option<WireNode> {
+        let op = self.op().try_map(|i| rows.get(i.name()).copied().ok_or(()));
+        op.ok().map(WireNode::Dataframe)
     }
 }
