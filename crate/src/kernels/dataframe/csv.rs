@@ -137,9 +137,9 @@ fn read_err(file: &str, first_line: u64, e: csv::Error) -> Error {
 }
 
 /// Column names from a header record: pandas' de-duplication (`a`, `a.1`, …).
-fn names_of(rec: &csv::ByteRecord) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(rec.len());
-    for f in rec {
+fn names_of<'f>(fields: impl Iterator<Item = &'f [u8]>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields {
         let base = String::from_utf8_lossy(f).trim().to_string();
         let mut name = base.clone();
         let mut k = 1;
@@ -177,7 +177,7 @@ pub fn infer_schema(
             Ok(false) => break,
             Ok(true) => {
                 if names.is_none() && opts.header {
-                    names = Some(names_of(&rec));
+                    names = Some(names_of(rec.iter()));
                     first_line = rec.position().map_or(1, |p| p.line()) + 1;
                     continue;
                 }
@@ -517,13 +517,7 @@ pub fn parse_parts(
         let line = first_line + at - 1;
         if !header_seen {
             header_seen = true;
-            let names: Vec<String> = {
-                let mut rec = csv::ByteRecord::new();
-                for i in 0..rd.len() {
-                    rec.push_field(rd.field(i));
-                }
-                names_of(&rec)
-            };
+            let names = names_of((0..rd.len()).map(|i| rd.field(i)));
             if names != schema.names {
                 return Err(csv_err(
                     file,

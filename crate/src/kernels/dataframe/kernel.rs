@@ -63,8 +63,6 @@ pub enum FrameKernel {
     DtField(DtField),
     /// Datetime rounding to `freq` ms.
     DtRound { freq: i64, mode: RoundMode },
-    /// Renames a series.
-    Rename(String),
     /// A reduction's partial of one partition.
     Partial(SeriesReduce),
     /// Rows of a partition, as a partial sum.
@@ -163,11 +161,6 @@ fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
     v.downcast::<Partial>(key)
 }
 
-/// A one-column frame.
-pub fn series_frame(name: &str, c: Column) -> Value {
-    series_indexed(name, c, None)
-}
-
 /// A one-column frame with an index.
 fn series_indexed(name: &str, c: Column, index: Index) -> Value {
     Value::Frame(Arc::new(Frame {
@@ -210,7 +203,6 @@ impl FrameKernel {
             FrameKernel::Logical(op) => op,
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
-            FrameKernel::Rename(_) => "rename",
             FrameKernel::Partial(op) => match op {
                 SeriesReduce::Sum => "sum-chunk",
                 SeriesReduce::Mean => "mean-chunk",
@@ -384,10 +376,6 @@ impl FrameKernel {
             FrameKernel::DtRound { freq, mode } => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, ops::dt_round(a, *freq, *mode)?, ix.clone())
-            }
-            FrameKernel::Rename(n) => {
-                let (_, a, ix) = series_ix(key, inp(0)?)?;
-                series_indexed(n, a.clone(), ix.clone())
             }
             FrameKernel::DescribePartial(cols) => {
                 Value::any(describe::partial(frame(key, inp(0)?)?, cols)?)
