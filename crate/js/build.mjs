@@ -3,9 +3,11 @@
 //   dist/index.d.ts                      TypeScript declarations of the API
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
 //   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
+// Release builds are then optimized with `wasm-opt -O3` (binaryen from npm; both at once).
 // Usage: node crate/js/build.mjs [--debug] [--only single|threads]
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,12 +38,36 @@ function checkWasmBindgen() {
   }
 }
 
+// The wasm features each build is compiled with (rustc's defaults for wasm32 plus
+// simd128, and atomics for threads), which wasm-opt must be told to keep.
+const FEATURES = [
+  '--enable-bulk-memory',
+  '--enable-multivalue',
+  '--enable-mutable-globals',
+  '--enable-nontrapping-float-to-int',
+  '--enable-reference-types',
+  '--enable-sign-ext',
+  '--enable-simd',
+];
 const builds = {
-  single: { env: { CARGO_TARGET_DIR: join(root, 'target') }, extra: [] },
-  threads: { env: threadsEnv(root), extra: BUILD_STD },
+  single: { env: { CARGO_TARGET_DIR: join(root, 'target') }, extra: [], features: FEATURES },
+  threads: { env: threadsEnv(root), extra: BUILD_STD, features: [...FEATURES, '--enable-threads'] },
 };
 
+/** `wasm-opt -O3` in place, in a child process; resolves when it is done. */
+function wasmOpt(file, features) {
+  const bin = join(root, 'node_modules', '.bin', 'wasm-opt');
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['-O3', ...features, file, '-o', file], { stdio: 'inherit' });
+    child.on('error', (e) => reject(new Error(`wasm-opt could not start (${e.message}); run \`npm ci\``)));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`wasm-opt failed on ${file} (exit ${code})`))));
+  });
+}
+
+const size = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+
 checkWasmBindgen();
+const optimized = [];
 for (const [name, b] of Object.entries(builds)) {
   if (only && only !== name) continue;
   const cargoArgs = ['build', '-p', 'daskling', '--lib', '--target', 'wasm32-unknown-unknown', ...b.extra];
@@ -51,6 +77,17 @@ for (const [name, b] of Object.entries(builds)) {
   const out = join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);
+  if (!debug) optimized.push({ name, file: join(out, 'daskling_bg.wasm'), features: b.features });
+}
+if (optimized.length) {
+  for (const o of optimized) o.before = statSync(o.file).size;
+  await Promise.all(optimized.map((o) => wasmOpt(o.file, o.features)));
+  for (const o of optimized) {
+    const bytes = readFileSync(o.file);
+    console.log(
+      `wasm-opt -O3 ${o.name}: ${size(o.before)} -> ${size(bytes.length)} (gzip ${size(gzipSync(bytes, { level: 9 }).length)})`,
+    );
+  }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
 for (const f of ['index.js', 'index.d.ts', 'worker.js']) {
