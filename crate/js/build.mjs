@@ -1,5 +1,7 @@
 // Builds both wasm modules and lays out the package in dist/:
-//   dist/index.js, dist/worker.js        the Client and the compute worker
+//   dist/index.js, dist/worker.js        the browser entry and its compute worker
+//   dist/node.js, dist/node-worker.js    the Node entry and its worker thread
+//   dist/core.js, dist/worker-core.js    what both share
 //   dist/index.d.ts                      TypeScript declarations of the API
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
 //   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
@@ -90,7 +92,7 @@ if (optimized.length) {
   }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'index.d.ts', 'worker.js']) {
+for (const f of ['index.js', 'node.js', 'core.js', 'index.d.ts', 'worker.js', 'node-worker.js', 'worker-core.js']) {
   cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

@@ -1,14 +1,7 @@
-// The compute worker: hosts the wasm module (threaded or single) and its rayon pool.
-// Messages in:  {id, method, args}; out: {id, result} | {id, error} | {id, progress}.
-// A compute blocks this worker (never the page) until it finishes; the next message
-// is handled after it.
-
-let kernel = null;
-
-// Sources of dataframes, by id: {blob} (File or Blob), {url} or {bytes}. The kernel
-// reads them through `dasklingRead` on this thread only (its scheduler runs reads here),
-// synchronously: FileReaderSync for blobs, a synchronous range request for URLs.
-const sources = new Map();
+// The browser's compute worker (a module Web Worker): loads the threaded build when the
+// page is cross-origin isolated, else the single one, and reads dataframe sources
+// synchronously — FileReaderSync for files and blobs, synchronous range requests for URLs.
+import { serveCompute } from './worker-core.js';
 
 function readUrl(url, start, end) {
   const xhr = new XMLHttpRequest();
@@ -57,107 +50,37 @@ function readGrouped(s, start, end) {
   return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
 }
 
-globalThis.dasklingRead = (id, start, end) => {
-  const s = sources.get(id);
-  if (!s) throw new Error(`source ${id} was not sent to the worker`);
-  if (s.bytes) return s.bytes.subarray(start, end);
-  if (s.files) return readGrouped(s, start, end);
-  if (s.blob) return new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.blob.slice(start, end)));
-  return readUrl(s.url, start, end);
-};
-
-function addSources(list) {
-  const blobs = [];
-  for (const [id, src] of list ?? []) {
-    sources.set(id, src);
-    if (src.blob) blobs.push(src);
-  }
-  if (blobs.length > 1) {
-    const gid = ++groups;
-    const files = blobs.map((s) => s.blob);
-    blobs.forEach((s, index) => Object.assign(s, { gid, files, index }));
-  }
-}
-
-const handlers = {
-  async init({ mode, threads }) {
+const handle = serveCompute({
+  async load(mode, threads) {
     if (mode === 'threads') {
       try {
         const k = await import('./threads/daskling.js');
         await k.default();
         await k.initThreadPool(Math.max(1, threads));
-        kernel = k;
-        return { mode: 'threads', threads: k.threadCount() };
+        return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
       }
     }
     const k = await import('./single/daskling.js');
     await k.default();
-    kernel = k;
-    return { mode: 'single', threads: 1 };
+    return { kernel: k, mode: 'single', threads: 1 };
   },
-  compute({ json, data, refs, add }, id) {
-    addSources(add);
-    const results = kernel.compute(json, data, refs, (progress) => self.postMessage({ id, progress }));
-    return Array.from(results);
+  read(s, start, end) {
+    if (s.files) return readGrouped(s, start, end);
+    if (s.blob) return new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.blob.slice(start, end)));
+    return readUrl(s.url, start, end);
   },
-  head({ json, data, refs, add, n }) {
-    addSources(add);
-    return kernel.head(json, data, refs, n);
+  // Files sent together are read as groups (above).
+  addSources(list) {
+    const blobs = list.map(([, src]) => src).filter((src) => src.blob);
+    if (blobs.length > 1) {
+      const gid = ++groups;
+      const files = blobs.map((s) => s.blob);
+      blobs.forEach((s, index) => Object.assign(s, { gid, files, index }));
+    }
   },
-  persist({ json, data, refs, add }) {
-    addSources(add);
-    return kernel.persist(json, data, refs);
-  },
-  release({ names }) {
-    kernel.release(names);
-    return null;
-  },
-  graph({ json, data, refs, add }) {
-    addSources(add);
-    return kernel.graph(json, data, refs);
-  },
-  toDot({ json, data, refs, add }) {
-    addSources(add);
-    return kernel.toDot(json, data, refs);
-  },
-  // For `npm run bench`: the peak size of the kernel's wasm memory.
-  memoryBytes() {
-    return kernel.memoryBytes();
-  },
-  // For `npm run bench`: scheduler overhead measured inside this worker.
-  benchScheduler({ name, scheduler, reps }) {
-    const [tasks, usPerTask] = kernel.benchScheduler(name, scheduler, reps, () => performance.now());
-    return { tasks, usPerTask };
-  },
-};
+  post: (message, transfer = []) => self.postMessage(message, transfer),
+});
 
-/** The buffers of typed arrays inside results (arrays, Tables, Columns), to transfer. */
-function transferables(value) {
-  const out = new Set();
-  const add = (x) => {
-    if (ArrayBuffer.isView(x)) out.add(x.buffer);
-  };
-  for (const v of Array.isArray(value) ? value : [value]) {
-    if (!v || typeof v !== 'object') continue;
-    add(v.data);
-    add(v.values);
-    add(v.index);
-    if (v.data && !ArrayBuffer.isView(v.data)) Object.values(v.data).forEach(add);
-  }
-  return [...out];
-}
-
-self.onmessage = async (event) => {
-  const { id, method, args } = event.data;
-  try {
-    const handler = handlers[method];
-    if (!handler) throw new Error(`unknown method ${method}`);
-    if (method !== 'init' && !kernel) throw new Error('the client is not started');
-    const result = await handler(args, id);
-    self.postMessage({ id, result }, transferables(result));
-  } catch (e) {
-    self.postMessage({ id, error: e?.message ?? String(e) });
-  }
-};
+self.onmessage = (event) => handle(event.data);

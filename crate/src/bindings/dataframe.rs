@@ -456,3 +456,17 @@ pub(super) fn frame_to_js(f: &Frame, kind: Kind) -> JsValue {
     set(&o, "length", &(f.len() as f64).into());
     o.into()
 }
+
+/// Whether `path` matches the glob `pattern` as `read_csv`'s globs do (`*`, `?`, `[…]`
+/// within one path component, `**` across them) — for readCsv of patterns in Node,
+/// whose file walk asks this of each candidate path.
+#[wasm_bindgen(js_name = globMatch)]
+pub fn glob_match(pattern: &str, path: &str) -> Result<bool, JsError> {
+    let p = glob::Pattern::new(pattern).map_err(|e| JsError::new(&format!("{pattern}: {e}")))?;
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    Ok(p.matches_with(path, options))
+}
