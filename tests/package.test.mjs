@@ -151,12 +151,38 @@ describe('the packed package', () => {
     npmApp(dir);
     cpSync(join(root, 'tests', 'package', 'app.js'), join(dir, 'app.js'));
     writeData(join(dir, 'data'));
+    mkdirSync(join(dir, 'bad'));
+    writeFileSync(join(dir, 'bad', 'number.csv'), 'a,x\n1,2\n2,1x\n');
+    // Bad paths and a bad file on disk: errors naming them, and the client keeps working.
     writeFileSync(
       join(dir, 'main.js'),
-      "import { Client } from 'daskling';\nimport { run } from './app.js';\n" +
-        "console.log(JSON.stringify(await run(Client, 'data/*.csv')));\n",
+      `import { Client } from 'daskling';
+import { run } from './app.js';
+const out = await run(Client, 'data/*.csv');
+const client = await Client.start();
+const errors = [];
+for (const source of ['data/nope-*.csv', 'data/missing.csv', 'bad/number.csv']) {
+  try {
+    const df = await client.dataframe.readCsv(source, { dtype: { x: 'int64' } });
+    await df.col('x').sum().compute();
+  } catch (e) {
+    errors.push(e.message);
+  }
+}
+const df = await client.dataframe.readCsv(['data/2000-01-03.csv', 'data/2000-01-04.csv']);
+out.errors = errors;
+out.after = await df.len().compute();
+console.log(JSON.stringify(out));
+`,
     );
-    check(JSON.parse(sh('node', ['main.js'], dir)), 'single');
+    const out = JSON.parse(sh('node', ['main.js'], dir));
+    check(out, 'single');
+    assert.deepEqual(out.errors, [
+      'readCsv: no files match data/nope-*.csv',
+      'readCsv: data/missing.csv: no such file',
+      "bad/number.csv, line 3, column x: cannot parse '1x' as int64",
+    ]);
+    assert.equal(out.after, 8);
   });
 
   test('tsc --noEmit --strict on a consumer of every API call, against the tarball', () => {

@@ -50,13 +50,37 @@ function readGrouped(s, start, end) {
   return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
 }
 
+/**
+ * Runs `start` (initThreadPool) while watching the Workers it creates: one that fails to
+ * load (a bundler's dev server can give the pool's script imports a worker started from
+ * a blob cannot resolve) rejects at once, where the pool would otherwise wait forever.
+ */
+async function watchingPoolWorkers(start) {
+  const Base = globalThis.Worker;
+  let fail;
+  const failed = new Promise((_, reject) => {
+    fail = reject;
+  });
+  globalThis.Worker = class extends Base {
+    constructor(url, options) {
+      super(url, options);
+      this.addEventListener('error', (e) => fail(new Error(`a pool worker failed to load: ${e.message || 'error'}`)));
+    }
+  };
+  try {
+    await Promise.race([start(), failed]);
+  } finally {
+    globalThis.Worker = Base;
+  }
+}
+
 const handle = serveCompute({
   async load(mode, threads) {
     if (mode === 'threads') {
       try {
         const k = await import('./threads/daskling.js');
         await k.default();
-        await k.initThreadPool(Math.max(1, threads));
+        await watchingPoolWorkers(() => k.initThreadPool(Math.max(1, threads)));
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
