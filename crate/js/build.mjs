@@ -2,6 +2,7 @@
 //   dist/index.js, dist/worker.js        the browser entry and its compute worker
 //   dist/node.js, dist/node-worker.js    the Node entry and its worker thread
 //   dist/core.js, dist/worker-core.js    what both share
+//   dist/clone.js                        values of delayed JS functions (also a wasm snippet)
 //   dist/index.d.ts                      TypeScript declarations of the API
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
 //   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
@@ -92,7 +93,7 @@ if (optimized.length) {
   }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'node.js', 'core.js', 'index.d.ts', 'worker.js', 'node-worker.js', 'worker-core.js']) {
+for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'node-worker.js', 'worker-core.js']) {
   cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

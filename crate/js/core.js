@@ -14,6 +14,7 @@
 //   source(string)     readCsv of a string: resolves to `[{id, name, size, src}]`
 //   sample(src, end)   the first `end` bytes of a source of `source()`
 
+import { encodeArgs } from './clone.js';
 import initBuilder, * as builder from './single/daskling.js';
 
 let builderReady = null;
@@ -74,7 +75,7 @@ class Rpc {
    * the sources it reads (those the worker does not have yet).
    */
   callWith(method, values, onProgress, extra = {}) {
-    const { json, data, sources: refs } = encode(values);
+    const { json, data, sources: refs, bytes } = encode(values);
     const add = [];
     for (const [id] of refs) {
       if (this.#sent.has(id)) continue;
@@ -83,8 +84,8 @@ class Rpc {
       add.push([id, src]);
       this.#sent.add(id);
     }
-    const transfer = data.map(([, values]) => values.buffer);
-    return this.call(method, { json, data, refs, add, ...extra }, onProgress, transfer);
+    const transfer = [...data.map(([, values]) => values.buffer), bytes.buffer];
+    return this.call(method, { json, data, refs, add, bytes, ...extra }, onProgress, transfer);
   }
 
   #failAll(error) {
@@ -229,6 +230,9 @@ export class DArray extends Lazy {
   }
   _addTo(b) {
     b.addArray(this.#h);
+  }
+  _depTo(c) {
+    c.depArray(this.#h);
   }
 }
 for (const op of BINARY) {
@@ -380,6 +384,9 @@ export class Scalar extends Lazy {
   _addTo(b) {
     b.addDf(this.#h);
   }
+  _depTo(c) {
+    c.depDf(this.#h);
+  }
 }
 
 /** A lazy series: one column, partitioned like its dataframe. */
@@ -460,6 +467,9 @@ export class Series extends Lazy {
   }
   _addTo(b) {
     b.addDf(this.#h);
+  }
+  _depTo(c) {
+    c.depDf(this.#h);
   }
 }
 for (const op of ['add', 'sub', 'mul', 'div', 'gt', 'ge', 'lt', 'le', 'eq', 'ne']) {
@@ -587,6 +597,99 @@ export class DataFrame extends Lazy {
   }
   _addTo(b) {
     b.addDf(this.#h);
+  }
+  _depTo(c) {
+    c.depDf(this.#h);
+  }
+}
+
+/**
+ * A call of a JavaScript function, lazy (as `dask.delayed`): compute it, or pass it to
+ * other delayed calls. Made by the functions `client.delayed(fn)` returns.
+ */
+export class Delayed extends Lazy {
+  #h;
+  constructor(client, handle) {
+    super(client);
+    this.#h = handle;
+  }
+  /** Its task's key (`<function name>-<token>`). */
+  get key() {
+    return this.#h.name;
+  }
+  _addTo(b) {
+    b.addCall(this.#h);
+  }
+  _depTo(c) {
+    c.depCall(this.#h);
+  }
+}
+
+/** The source text of `fn` to send to the workers, or a TypeError saying why it cannot travel. */
+function sourceOf(fn, name) {
+  if (typeof fn !== 'function') throw new TypeError(`delayed: expected a function, got ${typeof fn}`);
+  const source = fn.toString();
+  if (/\{\s*\[native code\]\s*\}$/.test(source)) {
+    throw new TypeError(`delayed: ${name} is a built-in or bound function; wrap it: (x) => ${name}(x)`);
+  }
+  if (/^class\b/.test(source)) throw new TypeError(`delayed: ${name} is a class, not a function`);
+  if (/^async\b/.test(source)) throw new TypeError(`delayed: ${name} is async; delayed functions must be synchronous`);
+  return source;
+}
+
+/**
+ * A task submitted with `client.submit` (as `concurrent.futures.Future`): it starts at
+ * once; `result()` resolves to its value.
+ */
+export class Future {
+  #promise;
+  #state = 'pending';
+  #settle;
+  constructor(value) {
+    this._value = value;
+    this.#promise = new Promise((resolve, reject) => {
+      this.#settle = { resolve, reject };
+    });
+    // A future nobody awaits must not report an unhandled rejection.
+    this.#promise.catch(() => {});
+  }
+  /** Its task's key. */
+  get key() {
+    return this._value.key;
+  }
+  /** Resolves to the function's result, or rejects with its error. */
+  result() {
+    return this.#promise;
+  }
+  /** Whether it finished (with a result or an error) or was cancelled. */
+  done() {
+    return this.#state !== 'pending' && this.#state !== 'running';
+  }
+  /** Whether it was cancelled. */
+  cancelled() {
+    return this.#state === 'cancelled';
+  }
+  /**
+   * Cancels it if it has not started (true); a running or finished future cannot be
+   * (false), as in concurrent.futures.
+   */
+  cancel() {
+    if (this.#state === 'cancelled') return true;
+    if (this.#state !== 'pending') return false;
+    this.#state = 'cancelled';
+    this.#settle.reject(new Error(`${this.key} was cancelled`));
+    return true;
+  }
+  _start() {
+    if (this.#state !== 'pending') return false;
+    this.#state = 'running';
+    return true;
+  }
+  _finish(ok, value) {
+    if (this.#state !== 'running') return;
+    this.#state = ok ? 'finished' : 'failed';
+    if (ok) this.#settle.resolve(value);
+    else this.#settle.reject(value);
   }
 }
 
@@ -733,6 +836,86 @@ export class Client {
       return this._rpc.callWith('compute', args, opts.onProgress);
     } catch (e) {
       return Promise.reject(e);
+    }
+  }
+
+  /**
+   * `fn` as a delayed function (as `dask.delayed`): calling it builds a lazy call, whose
+   * arguments may be lazy values (Delayed, DArray, Series, Scalar, DataFrame) or
+   * structured-cloneable ones, nested in arrays and plain objects too. The function runs
+   * on the pool's workers from its source text: it must not use variables of its
+   * surrounding scope. `pure`: equal calls are computed once (dask's `pure=True`).
+   */
+  delayed(fn, { name, pure = false } = {}) {
+    const fname = name ?? (fn?.name || 'lambda');
+    const source = sourceOf(fn, fname);
+    const client = this;
+    const call = (...args) => {
+      const deps = [];
+      const bytes = encodeArgs(args, fname, { isLazy: (v) => v instanceof Lazy, deps });
+      const c = new builder.CallBuilder(source, fname, bytes, pure);
+      try {
+        for (const d of deps) {
+          if (d.client !== client) throw new Error(`${fname}: an argument belongs to another client`);
+          d._depTo(c);
+        }
+      } catch (e) {
+        c.free();
+        throw e;
+      }
+      return new Delayed(client, c.finish());
+    };
+    Object.defineProperty(call, 'name', { value: fname });
+    return call;
+  }
+
+  /** Calls `fn(...args)` on the pool now (as `Executor.submit`); returns a Future. */
+  submit(fn, ...args) {
+    const future = new Future(this.delayed(fn)(...args));
+    this.#queue.push(future);
+    if (this.#queue.length === 1) queueMicrotask(() => this.#flush());
+    return future;
+  }
+
+  /** `fn` over the items of one or more iterables (zipped, as `Executor.map`): Future[]. */
+  map(fn, ...iterables) {
+    if (!iterables.length) throw new TypeError('map: give at least one iterable');
+    const lists = iterables.map((it) => Array.from(it));
+    const n = Math.min(...lists.map((l) => l.length));
+    const d = this.delayed(fn);
+    const futures = [];
+    for (let i = 0; i < n; i++) futures.push(new Future(d(...lists.map((l) => l[i]))));
+    this.#queue.push(...futures);
+    if (this.#queue.length === futures.length && n) queueMicrotask(() => this.#flush());
+    return futures;
+  }
+
+  /** Resolves to the results of the futures, in order (rejects with the first error). */
+  gather(futures) {
+    return Promise.all(Array.from(futures, (f) => f.result()));
+  }
+
+  // Futures submitted in one turn of the event loop run as one graph, so they run in
+  // parallel; a failed batch is retried one by one, so each gets its own result or error.
+  #queue = [];
+  async #flush() {
+    const batch = this.#queue.splice(0).filter((f) => f._start());
+    if (!batch.length) return;
+    try {
+      const values = await this.compute(...batch.map((f) => f._value));
+      batch.forEach((f, i) => f._finish(true, values[i]));
+    } catch (e) {
+      if (batch.length === 1) {
+        batch[0]._finish(false, e);
+        return;
+      }
+      for (const f of batch) {
+        try {
+          f._finish(true, await f._value.compute());
+        } catch (err) {
+          f._finish(false, err);
+        }
+      }
     }
   }
 

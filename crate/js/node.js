@@ -135,4 +135,4 @@ export function generateSample(options) {
   return generateSampleWith(host, options);
 }
 
-export { DArray, DataFrame, GroupBy, Scalar, Series, SeriesGroupBy } from './core.js';
+export { DArray, DataFrame, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy } from './core.js';

@@ -16,6 +16,8 @@
  *   post(message, transfer)
  * Returns the message handler.
  */
+const NO_BYTES = new Uint8Array(0);
+
 export function serveCompute(platform) {
   let kernel = null;
   const sources = new Map();
@@ -38,30 +40,30 @@ export function serveCompute(platform) {
       kernel = loaded.kernel;
       return { mode: loaded.mode, threads: loaded.threads };
     },
-    compute({ json, data, refs, add }, id) {
+    compute({ json, data, refs, add, bytes = NO_BYTES }, id) {
       addSources(add);
-      const results = kernel.compute(json, data, refs, (progress) => platform.post({ id, progress }));
+      const results = kernel.compute(json, data, refs, bytes, (progress) => platform.post({ id, progress }));
       return Array.from(results);
     },
-    head({ json, data, refs, add, n }) {
+    head({ json, data, refs, add, n, bytes = NO_BYTES }) {
       addSources(add);
-      return kernel.head(json, data, refs, n);
+      return kernel.head(json, data, refs, bytes, n);
     },
-    persist({ json, data, refs, add }) {
+    persist({ json, data, refs, add, bytes = NO_BYTES }) {
       addSources(add);
-      return kernel.persist(json, data, refs);
+      return kernel.persist(json, data, refs, bytes);
     },
     release({ names }) {
       kernel.release(names);
       return null;
     },
-    graph({ json, data, refs, add }) {
+    graph({ json, data, refs, add, bytes = NO_BYTES }) {
       addSources(add);
-      return kernel.graph(json, data, refs);
+      return kernel.graph(json, data, refs, bytes);
     },
-    toDot({ json, data, refs, add }) {
+    toDot({ json, data, refs, add, bytes = NO_BYTES }) {
       addSources(add);
-      return kernel.toDot(json, data, refs);
+      return kernel.toDot(json, data, refs, bytes);
     },
     // For `npm run bench`: the peak size of the kernel's wasm memory.
     memoryBytes() {

@@ -51,7 +51,8 @@ function readGrouped(s, start, end) {
 }
 
 /**
- * Runs `start` (initThreadPool) while watching the Workers it creates: one that fails to
+ * Runs `start` (initThreadPool) while watching the Workers it creates (and naming them
+ * daskling-pool-1, -2, …): one that fails to
  * load (a bundler's dev server can give the pool's script imports a worker started from
  * a blob cannot resolve) rejects at once, where the pool would otherwise wait forever.
  */
@@ -61,9 +62,11 @@ async function watchingPoolWorkers(start) {
   const failed = new Promise((_, reject) => {
     fail = reject;
   });
+  let count = 0;
   globalThis.Worker = class extends Base {
     constructor(url, options) {
-      super(url, options);
+      // Named, for devtools and for code that runs there (`self.name`).
+      super(url, { ...options, name: `daskling-pool-${++count}` });
       this.addEventListener('error', (e) => fail(new Error(`a pool worker failed to load: ${e.message || 'error'}`)));
     }
   };

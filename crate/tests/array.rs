@@ -91,7 +91,7 @@ fn serialized_expressions_round_trip() {
     let s = x.sum(Some(&[1])).unwrap();
     let json = serde_json::to_string(&Wire::encode(&[Expr::Array(s.clone())])).unwrap();
     let wire: Wire = serde_json::from_str(&json).unwrap();
-    let back = wire.decode().unwrap();
+    let back = wire.decode(&[]).unwrap();
     let Expr::Array(back) = &back[0] else {
         panic!("an array")
     };
@@ -99,11 +99,17 @@ fn serialized_expressions_round_trip() {
     assert_eq!(back.shape(), &[6]);
     // Inconsistent chunks in a serialized expression are rejected, not trusted.
     let bad = r#"{"nodes":[{"kind":"array","type":"full","shape":[4],"chunks":[[3]],"value":1.0}],"outputs":[0]}"#;
-    assert!(serde_json::from_str::<Wire>(bad).unwrap().decode().is_err());
+    assert!(serde_json::from_str::<Wire>(bad)
+        .unwrap()
+        .decode(&[])
+        .is_err());
     // So are references to later rows.
     let fwd =
         r#"{"nodes":[{"kind":"array","type":"transpose","input":0,"axes":[0]}],"outputs":[0]}"#;
-    assert!(serde_json::from_str::<Wire>(fwd).unwrap().decode().is_err());
+    assert!(serde_json::from_str::<Wire>(fwd)
+        .unwrap()
+        .decode(&[])
+        .is_err());
 }
 
 #[test]
@@ -115,7 +121,7 @@ fn shared_nodes_are_serialized_once() {
     }
     let wire = Wire::encode(&[Expr::Array(y.clone())]);
     assert!(wire.nodes.len() <= 61, "{} nodes", wire.nodes.len());
-    let Expr::Array(back) = &wire.decode().unwrap()[0] else {
+    let Expr::Array(back) = &wire.decode(&[]).unwrap()[0] else {
         panic!("an array")
     };
     assert_eq!(back.name(), y.name());

@@ -128,7 +128,7 @@ mod native {
                 "shape": b.shape(),
                 "data": b.as_standard_layout().iter().copied().collect::<Vec<f64>>(),
             }),
-            Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) => Json::Null,
+            Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) | Value::Js(_) => Json::Null,
         }
     }
 
@@ -162,7 +162,7 @@ mod native {
         };
         let wire: Wire =
             serde_json::from_str(&input).map_err(|e| format!("invalid expression: {e}"))?;
-        let exprs = wire.decode().map_err(|e| e.to_string())?;
+        let exprs = wire.decode(&[]).map_err(|e| e.to_string())?;
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         let (values, _) =
             compute_values(&lazies, Scheduler::Threads, &mut |_| {}).map_err(|e| e.to_string())?;

@@ -17,8 +17,10 @@ use crate::scheduler::{Progress, Scheduler};
 use crate::Error;
 
 mod dataframe;
+mod js;
 
 pub use dataframe::{GroupAggBuilder, LazyDf};
+pub use js::{CallBuilder, LazyCall};
 #[cfg(target_feature = "atomics")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
@@ -353,7 +355,13 @@ impl ExprBuilder {
         self.0.push(Expr::Df(d.0.clone()));
     }
 
-    /// The expression as JSON and its data.
+    /// Adds a call of a JavaScript function.
+    #[wasm_bindgen(js_name = addCall)]
+    pub fn add_call(&mut self, c: &LazyCall) {
+        self.0.push(Expr::Call(c.0.clone()));
+    }
+
+    /// The expression as JSON, its array data, sources and the calls' argument bytes.
     pub fn finish(&self) -> Result<JsValue, JsError> {
         let wire = Wire::encode(&self.0);
         let json = serde_json::to_string(&wire).map_err(|e| JsError::new(&e.to_string()))?;
@@ -380,6 +388,8 @@ impl ExprBuilder {
         let _ = js_sys::Reflect::set(&out, &"json".into(), &json.into());
         let _ = js_sys::Reflect::set(&out, &"data".into(), &data);
         let _ = js_sys::Reflect::set(&out, &"sources".into(), &sources);
+        let bytes = js_sys::Uint8Array::from(&wire.bytes[..]);
+        let _ = js_sys::Reflect::set(&out, &"bytes".into(), &bytes);
         Ok(out.into())
     }
 }
@@ -390,6 +400,7 @@ fn with_exprs<T>(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
     f: impl FnOnce(Vec<Expr>) -> Result<T, JsError>,
 ) -> Result<T, JsError> {
     let held_sources = dataframe::register_sources(sources)?;
@@ -404,7 +415,9 @@ fn with_exprs<T>(
     }
     let wire: Wire = serde_json::from_str(json)
         .map_err(|e| JsError::new(&format!("invalid expression: {e}")))?;
-    let exprs = wire.decode().map_err(js_err)?;
+    let exprs = wire.decode(bytes).map_err(js_err)?;
+    // Calls of JavaScript functions run through this module's realm in each worker.
+    crate::kernels::js::set_caller(js::call);
     let out = f(exprs);
     drop(held);
     drop(held_sources);
@@ -412,16 +425,20 @@ fn with_exprs<T>(
 }
 
 /// A computed value for JS: a number for a 0-d array or a scalar, `{shape, data:
-/// Float64Array}` for arrays, a Table or Column for frames and series.
+/// Float64Array}` for arrays, a Table or Column for frames and series, the value a
+/// JavaScript function returned.
 fn value_to_js(v: &Value, e: &Expr) -> JsValue {
+    let kind = match e {
+        Expr::Df(d) => d.kind(),
+        Expr::Array(_) | Expr::Call(_) => crate::expr::dataframe::Kind::Frame,
+    };
+    value_as_js(v, kind)
+}
+
+/// As [`value_to_js`], frames shown as `kind`.
+fn value_as_js(v: &Value, kind: crate::expr::dataframe::Kind) -> JsValue {
     match v {
-        Value::Frame(f) => {
-            let kind = match e {
-                Expr::Df(d) => d.kind(),
-                Expr::Array(_) => crate::expr::dataframe::Kind::Frame,
-            };
-            dataframe::frame_to_js(f, kind)
-        }
+        Value::Frame(f) => dataframe::frame_to_js(f, kind),
         Value::F64(x) => JsValue::from_f64(*x),
         Value::Block(b) if b.ndim() == 0 => {
             JsValue::from_f64(b.iter().copied().next().unwrap_or(f64::NAN))
@@ -438,6 +455,7 @@ fn value_to_js(v: &Value, e: &Expr) -> JsValue {
             let _ = js_sys::Reflect::set(&obj, &"data".into(), &data);
             obj.into()
         }
+        Value::Js(bytes) => js::decode_value(bytes),
         Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) => JsValue::UNDEFINED,
     }
 }
@@ -450,9 +468,10 @@ pub fn compute(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
     on_progress: &js_sys::Function,
 ) -> Result<js_sys::Array, JsError> {
-    with_exprs(json, data, sources, |exprs| {
+    with_exprs(json, data, sources, bytes, |exprs| {
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         let mut report = |p: Progress| {
             // A throwing progress callback must not stop the compute.
@@ -475,9 +494,10 @@ pub fn head(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
     n: f64,
 ) -> Result<JsValue, JsError> {
-    with_exprs(json, data, sources, |exprs| {
+    with_exprs(json, data, sources, bytes, |exprs| {
         let Some(Expr::Df(d)) = exprs.first() else {
             return Err(JsError::new("head: expected a dataframe or series"));
         };
@@ -492,8 +512,9 @@ fn optimized_graph(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
 ) -> Result<Graph, JsError> {
-    with_exprs(json, data, sources, |exprs| {
+    with_exprs(json, data, sources, bytes, |exprs| {
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         expr::optimized_graph(&lazies)
             .map(|(g, _)| g)
@@ -507,8 +528,11 @@ pub fn graph(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
 ) -> Result<JsValue, JsError> {
-    Ok(to_js(&optimized_graph(json, data, sources)?.export()))
+    Ok(to_js(
+        &optimized_graph(json, data, sources, bytes)?.export(),
+    ))
 }
 
 /// The optimized task graph of the expressions in Graphviz DOT.
@@ -517,8 +541,9 @@ pub fn to_dot(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
 ) -> Result<String, JsError> {
-    Ok(optimized_graph(json, data, sources)?.to_dot())
+    Ok(optimized_graph(json, data, sources, bytes)?.to_dot())
 }
 
 /// Persisted arrays held by this (worker) instance, by name.
@@ -532,8 +557,9 @@ pub fn persist(
     json: &str,
     data: &js_sys::Array,
     sources: &js_sys::Array,
+    bytes: &[u8],
 ) -> Result<String, JsError> {
-    with_exprs(json, data, sources, |exprs| {
+    with_exprs(json, data, sources, bytes, |exprs| {
         let Some(Expr::Array(a)) = exprs.first() else {
             return Err(JsError::new("persist: expected one array"));
         };

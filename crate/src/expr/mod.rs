@@ -4,6 +4,7 @@
 pub mod array;
 pub mod dataframe;
 pub mod delayed;
+pub mod js;
 mod wire;
 
 pub use wire::{Expr, Wire, WireNode};

@@ -2,17 +2,22 @@
 //! compute worker: a table of distinct expression nodes in dependency order (inputs
 //! refer to earlier rows), so an expression that reuses a value many times
 //! (`y = y.add(y.T)` in a loop) stays as small as its graph, and decoding re-checks
-//! every node through the same constructors as building it.
+//! every node through the same constructors as building it. Calls of JavaScript
+//! functions name their function in a table of distinct functions and their encoded
+//! arguments as a range of one byte buffer that travels beside the JSON.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::array::{Array, ArrayOp};
 use super::dataframe::{Df, DfOp, SourceRef};
+use super::js::Call;
 use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Key};
+use crate::kernels::js::JsFunction;
 
 /// A lazy value of any kind.
 #[derive(Clone, Debug)]
@@ -21,6 +26,34 @@ pub enum Expr {
     Array(Array),
     /// A dataframe, series or scalar.
     Df(Df),
+    /// A call of a JavaScript function.
+    Call(Call),
+}
+
+impl Expr {
+    /// Its unique name (a content token; a call's is unique unless pure).
+    pub fn name(&self) -> &str {
+        match self {
+            Expr::Array(a) => a.name(),
+            Expr::Df(d) => d.name(),
+            Expr::Call(c) => c.name(),
+        }
+    }
+
+    /// The lazy values it is computed from.
+    fn inputs(&self) -> Vec<Expr> {
+        match self {
+            Expr::Array(a) => a
+                .op()
+                .inputs()
+                .into_iter()
+                .cloned()
+                .map(Expr::Array)
+                .collect(),
+            Expr::Df(d) => d.op().inputs().into_iter().cloned().map(Expr::Df).collect(),
+            Expr::Call(c) => c.node().deps.clone(),
+        }
+    }
 }
 
 impl Lazy for Expr {
@@ -28,6 +61,7 @@ impl Lazy for Expr {
         match self {
             Expr::Array(a) => a.lower(g),
             Expr::Df(d) => d.lower(g),
+            Expr::Call(c) => c.lower(g),
         }
     }
 }
@@ -40,6 +74,18 @@ pub enum WireNode {
     Array(ArrayOp<usize>),
     /// A dataframe operation; inputs are row numbers.
     Dataframe(DfOp<usize>),
+    /// A call of a JavaScript function.
+    #[serde(rename_all = "camelCase")]
+    Call {
+        /// The key's layer name.
+        name: String,
+        /// Row of the function in [`Wire::funcs`].
+        func: usize,
+        /// Byte range of its encoded arguments in the buffer beside the table.
+        args: [usize; 2],
+        /// Rows of its lazy arguments.
+        deps: Vec<usize>,
+    },
 }
 
 /// Lazy values as a table of nodes and the rows of the outputs.
@@ -49,6 +95,12 @@ pub struct Wire {
     pub nodes: Vec<WireNode>,
     /// The row of each output value.
     pub outputs: Vec<usize>,
+    /// The JavaScript functions calls name, each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funcs: Vec<JsFunction>,
+    /// The calls' encoded arguments (sent beside the JSON, as bytes).
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
 }
 
 impl Wire {
@@ -56,11 +108,9 @@ impl Wire {
     pub fn encode(exprs: &[Expr]) -> Wire {
         let mut w = Wire::default();
         let mut rows: HashMap<String, usize> = HashMap::new();
+        let mut funcs: HashMap<Arc<JsFunction>, usize> = HashMap::new();
         for e in exprs {
-            let row = match e {
-                Expr::Array(a) => w.add(a, &mut rows),
-                Expr::Df(d) => w.add(d, &mut rows),
-            };
+            let row = w.add(e, &mut rows, &mut funcs);
             w.outputs.push(row);
         }
         w
@@ -83,16 +133,21 @@ impl Wire {
 
     /// Adds `root` and its inputs in post-order, iteratively (expressions can be deep);
     /// returns its row.
-    fn add<T: Node>(&mut self, root: &T, rows: &mut HashMap<String, usize>) -> usize {
-        let mut stack: Vec<(T, bool)> = vec![(root.clone(), false)];
+    fn add(
+        &mut self,
+        root: &Expr,
+        rows: &mut HashMap<String, usize>,
+        funcs: &mut HashMap<Arc<JsFunction>, usize>,
+    ) -> usize {
+        let mut stack: Vec<(Expr, bool)> = vec![(root.clone(), false)];
         while let Some((n, expanded)) = stack.pop() {
-            if rows.contains_key(n.node_name()) {
+            if rows.contains_key(n.name()) {
                 continue;
             }
             if !expanded {
                 stack.push((n.clone(), true));
-                for input in n.node_inputs().into_iter().rev() {
-                    if !rows.contains_key(input.node_name()) {
+                for input in n.inputs().into_iter().rev() {
+                    if !rows.contains_key(input.name()) {
                         stack.push((input, false));
                     }
                 }
@@ -100,16 +155,56 @@ impl Wire {
             }
             // Inputs are always rows by now; a node that is not is skipped (and decoding
             // then rejects the table).
-            if let Some(node) = n.encode(rows) {
-                rows.insert(n.node_name().to_string(), self.nodes.len());
+            if let Some(node) = self.encode_node(&n, rows, funcs) {
+                rows.insert(n.name().to_string(), self.nodes.len());
                 self.nodes.push(node);
             }
         }
-        rows.get(root.node_name()).copied().unwrap_or(usize::MAX)
+        rows.get(root.name()).copied().unwrap_or(usize::MAX)
     }
 
-    /// Decodes into lazy values, checking every node.
-    pub fn decode(&self) -> Result<Vec<Expr>> {
+    /// One node's row, its inputs given as row numbers (`None` when one is missing).
+    fn encode_node(
+        &mut self,
+        e: &Expr,
+        rows: &HashMap<String, usize>,
+        funcs: &mut HashMap<Arc<JsFunction>, usize>,
+    ) -> Option<WireNode> {
+        let row = |name: &str| rows.get(name).copied().ok_or(());
+        match e {
+            Expr::Array(a) => a.op().try_map(|i| row(i.name())).ok().map(WireNode::Array),
+            Expr::Df(d) => d
+                .op()
+                .try_map(|i| row(i.name()))
+                .ok()
+                .map(WireNode::Dataframe),
+            Expr::Call(c) => {
+                let node = c.node();
+                let deps = node
+                    .deps
+                    .iter()
+                    .map(|d| row(d.name()))
+                    .collect::<std::result::Result<Vec<_>, ()>>()
+                    .ok()?;
+                let func = *funcs.entry(node.func.clone()).or_insert_with(|| {
+                    self.funcs.push((*node.func).clone());
+                    self.funcs.len() - 1
+                });
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(&node.args);
+                Some(WireNode::Call {
+                    name: node.name.clone(),
+                    func,
+                    args: [start, self.bytes.len()],
+                    deps,
+                })
+            }
+        }
+    }
+
+    /// Decodes into lazy values, checking every node; `bytes` are the calls' arguments.
+    pub fn decode(&self, bytes: &[u8]) -> Result<Vec<Expr>> {
+        let funcs: Vec<Arc<JsFunction>> = self.funcs.iter().cloned().map(Arc::new).collect();
         let mut built: Vec<Expr> = Vec::with_capacity(self.nodes.len());
         for (row, node) in self.nodes.iter().enumerate() {
             let e = match node {
@@ -131,6 +226,33 @@ impl Wire {
                     })?;
                     Expr::Df(Df::build(op)?)
                 }
+                WireNode::Call {
+                    name,
+                    func,
+                    args,
+                    deps,
+                } => {
+                    let func = funcs.get(*func).cloned().ok_or_else(|| {
+                        Error::invalid(format!(
+                            "call row {row} names function {func}, which is not sent"
+                        ))
+                    })?;
+                    let args = bytes.get(args[0]..args[1]).ok_or_else(|| {
+                        Error::invalid(format!(
+                            "call row {row}: its arguments are not in the bytes sent"
+                        ))
+                    })?;
+                    let deps = deps
+                        .iter()
+                        .map(|&i| match built.get(i) {
+                            Some(e) if i < row => Ok(e.clone()),
+                            _ => Err(Error::invalid(format!(
+                                "expression row {row} refers to row {i}, which is not an earlier value"
+                            ))),
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    Expr::Call(Call::with_name(name.clone(), func, args.into(), deps)?)
+                }
             };
             built.push(e);
         }
@@ -149,56 +271,18 @@ impl Wire {
     pub fn data(&self, exprs: &[Expr]) -> Vec<super::array::Data> {
         let mut out: Vec<super::array::Data> = vec![];
         let mut seen = std::collections::HashSet::new();
-        let mut stack: Vec<Array> = exprs
-            .iter()
-            .filter_map(|e| match e {
-                Expr::Array(a) => Some(a.clone()),
-                Expr::Df(_) => None,
-            })
-            .collect();
-        while let Some(a) = stack.pop() {
-            if !seen.insert(a.name().to_string()) {
+        let mut stack: Vec<Expr> = exprs.to_vec();
+        while let Some(e) = stack.pop() {
+            if !seen.insert(e.name().to_string()) {
                 continue;
             }
-            if let ArrayOp::FromData { data, .. } = a.op() {
-                out.push(data.clone());
+            if let Expr::Array(a) = &e {
+                if let ArrayOp::FromData { data, .. } = a.op() {
+                    out.push(data.clone());
+                }
             }
-            stack.extend(a.op().inputs().into_iter().cloned());
+            stack.extend(e.inputs());
         }
         out
-    }
-}
-
-/// An expression node of either kind, as the table sees it.
-trait Node: Clone {
-    fn node_name(&self) -> &str;
-    fn node_inputs(&self) -> Vec<Self>;
-    /// Its row, inputs given as row numbers (`None` when one is missing).
-    fn encode(&self, rows: &HashMap<String, usize>) -> Option<WireNode>;
-}
-
-impl Node for Array {
-    fn node_name(&self) -> &str {
-        self.name()
-    }
-    fn node_inputs(&self) -> Vec<Array> {
-        self.op().inputs().into_iter().cloned().collect()
-    }
-    fn encode(&self, rows: &HashMap<String, usize>) -> Option<WireNode> {
-        let op = self.op().try_map(|i| rows.get(i.name()).copied().ok_or(()));
-        op.ok().map(WireNode::Array)
-    }
-}
-
-impl Node for Df {
-    fn node_name(&self) -> &str {
-        self.name()
-    }
-    fn node_inputs(&self) -> Vec<Df> {
-        self.op().inputs().into_iter().cloned().collect()
-    }
-    fn encode(&self, rows: &HashMap<String, usize>) -> Option<WireNode> {
-        let op = self.op().try_map(|i| rows.get(i.name()).copied().ok_or(()));
-        op.ok().map(WireNode::Dataframe)
     }
 }

@@ -7,6 +7,7 @@
 pub mod array;
 pub mod dataframe;
 pub mod float;
+pub mod js;
 
 use std::any::Any;
 use std::fmt;
@@ -32,6 +33,8 @@ pub enum Value {
     Tuple(Arc<[Value]>),
     /// Any value produced by a Rust closure.
     Any(Arc<dyn Any + Send + Sync>),
+    /// A JavaScript value, encoded (the result of a [`js::JsCall`]).
+    Js(Arc<[u8]>),
 }
 
 impl Value {
@@ -95,6 +98,7 @@ impl fmt::Debug for Value {
             Value::Bytes(b) => write!(f, "Bytes({})", b.len()),
             Value::Frame(fr) => write!(f, "Frame({} rows, {:?})", fr.len(), fr.names),
             Value::Any(_) => write!(f, "Any(..)"),
+            Value::Js(b) => write!(f, "Js({} bytes)", b.len()),
         }
     }
 }
@@ -124,6 +128,8 @@ pub enum Kernel {
     Read(Read),
     /// A dataframe task.
     Frame(dataframe::kernel::FrameKernel),
+    /// A call of a JavaScript function.
+    Js(js::JsCall),
     /// A fused linear chain: the first kernel takes the task's inputs, every later one
     /// the previous output.
     Chain(Arc<[Kernel]>),
@@ -175,6 +181,7 @@ impl Kernel {
             Kernel::Literal(_) => "literal",
             Kernel::Array(k) => k.kind(),
             Kernel::Func(f) => &f.name,
+            Kernel::Js(c) => &c.func.name,
             Kernel::Read(_) => "read",
             Kernel::Frame(k) => k.kind(),
             Kernel::Chain(ks) => ks.last().map_or("chain", |k| k.kind()),
@@ -187,6 +194,7 @@ impl Kernel {
             Kernel::Literal(v) => Ok(v.clone()),
             Kernel::Array(k) => k.run(key, inputs),
             Kernel::Func(f) => run_func(f, key, inputs),
+            Kernel::Js(c) => c.run(key, inputs),
             Kernel::Frame(k) => k.run(key, inputs),
             Kernel::Read(r) => r
                 .source
@@ -220,6 +228,7 @@ impl fmt::Debug for Kernel {
             Kernel::Literal(v) => write!(f, "Literal({v:?})"),
             Kernel::Array(k) => write!(f, "{k:?}"),
             Kernel::Func(func) => write!(f, "Func({})", func.name),
+            Kernel::Js(c) => write!(f, "Js({})", c.func.name),
             Kernel::Read(r) => write!(f, "Read({}, {}..{})", r.source.name(), r.start, r.end),
             Kernel::Frame(k) => write!(f, "{k:?}"),
             Kernel::Chain(ks) => f.debug_list().entries(ks.iter()).finish(),

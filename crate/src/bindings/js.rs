@@ -1,0 +1,117 @@
+//! Calls of JavaScript functions: building them on the page, and running them in the
+//! worker that executes their task (`crate/js/clone.js`, a snippet of this module that
+//! every worker of the pool loads with it).
+
+use wasm_bindgen::prelude::*;
+
+use super::dataframe::LazyDf;
+use super::{value_as_js, LazyArray};
+use crate::expr::dataframe::Kind;
+use crate::expr::js::Call;
+use crate::expr::Expr;
+use crate::kernels::js::{DepKind, JsCall, JsFunction};
+use crate::kernels::Value;
+
+#[wasm_bindgen(module = "/js/clone.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = callFunction)]
+    fn call_function(
+        source: &str,
+        name: &str,
+        args: &[u8],
+        deps: &js_sys::Array,
+    ) -> Result<Vec<u8>, JsValue>;
+
+    #[wasm_bindgen(js_name = decodeValue)]
+    fn decode_value_js(bytes: &[u8]) -> JsValue;
+}
+
+/// A call's encoded result as a JavaScript value.
+pub(super) fn decode_value(bytes: &[u8]) -> JsValue {
+    decode_value_js(bytes)
+}
+
+/// The [`crate::kernels::js::Caller`] of this module: converts the dependencies' values,
+/// calls, and returns the encoded result or the error's message.
+pub(super) fn call(c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
+    let deps = js_sys::Array::new();
+    for (v, kind) in inputs.iter().zip(c.deps.iter()) {
+        let js = match (kind, v) {
+            // Copied out of (possibly shared) memory: clone.js decodes it.
+            (DepKind::Call, Value::Js(bytes)) => js_sys::Uint8Array::from(&bytes[..]).into(),
+            (DepKind::Series, v) => value_as_js(v, Kind::Series),
+            (DepKind::Scalar, v) => value_as_js(v, Kind::Scalar),
+            (_, v) => value_as_js(v, Kind::Frame),
+        };
+        deps.push(&js);
+    }
+    match call_function(&c.func.source, &c.func.name, &c.args, &deps) {
+        Ok(bytes) => Ok(Value::Js(bytes.into())),
+        Err(e) => Err(match e.dyn_ref::<js_sys::Error>() {
+            Some(err) => String::from(err.message()),
+            None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+        }),
+    }
+}
+
+/// A call of a JavaScript function, lazy.
+#[wasm_bindgen]
+pub struct LazyCall(pub(super) Call);
+
+#[wasm_bindgen]
+impl LazyCall {
+    /// Its key's name (`<function>-<token>`).
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.0.name().to_string()
+    }
+}
+
+/// Collects a call's lazy arguments, in the order of their placeholders.
+#[wasm_bindgen]
+pub struct CallBuilder {
+    func: JsFunction,
+    args: Vec<u8>,
+    pure: bool,
+    deps: Vec<Expr>,
+}
+
+#[wasm_bindgen]
+impl CallBuilder {
+    /// A call of the function with this `source` and `name` on encoded `args`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(source: String, name: String, args: Vec<u8>, pure: bool) -> CallBuilder {
+        CallBuilder {
+            func: JsFunction {
+                source: source.into(),
+                name: name.into(),
+            },
+            args,
+            pure,
+            deps: vec![],
+        }
+    }
+
+    /// The next lazy argument: an array.
+    #[wasm_bindgen(js_name = depArray)]
+    pub fn dep_array(&mut self, a: &LazyArray) {
+        self.deps.push(Expr::Array(a.0.clone()));
+    }
+
+    /// The next lazy argument: a dataframe, series or scalar.
+    #[wasm_bindgen(js_name = depDf)]
+    pub fn dep_df(&mut self, d: &LazyDf) {
+        self.deps.push(Expr::Df(d.0.clone()));
+    }
+
+    /// The next lazy argument: another call.
+    #[wasm_bindgen(js_name = depCall)]
+    pub fn dep_call(&mut self, c: &LazyCall) {
+        self.deps.push(Expr::Call(c.0.clone()));
+    }
+
+    /// The call.
+    pub fn finish(self) -> LazyCall {
+        LazyCall(Call::new(self.func, self.args, self.deps, self.pure))
+    }
+}

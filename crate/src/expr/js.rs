@@ -1,0 +1,176 @@
+//! Calls of JavaScript functions as lazy values (`client.delayed`): a call is one task
+//! whose inputs are its lazy arguments — other calls, arrays, dataframes, series or
+//! scalars — so calls mix freely with the other collections in one graph.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::dataframe::Kind;
+use super::{Expr, Lazy};
+use crate::error::{Error, Result};
+use crate::graph::{tokenize, Graph, Key, Task};
+use crate::kernels::js::{DepKind, JsCall, JsFunction};
+use crate::kernels::Kernel;
+
+/// A call of a JavaScript function on encoded arguments and lazy dependencies.
+#[derive(Clone, Debug)]
+pub struct Call(Arc<CallNode>);
+
+/// What a [`Call`] holds.
+#[derive(Debug)]
+pub struct CallNode {
+    /// The key's layer name, `<function name>-<token>`.
+    pub name: String,
+    /// The function.
+    pub func: Arc<JsFunction>,
+    /// Encoded arguments; dependency `i` stands where its placeholder is.
+    pub args: Arc<[u8]>,
+    /// The lazy arguments, in placeholder order.
+    pub deps: Vec<Expr>,
+}
+
+impl Drop for CallNode {
+    /// Drops long chains of calls iteratively (a loop of 100,000 calls would overflow
+    /// the stack with the default recursive drop).
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.deps);
+        while let Some(e) = stack.pop() {
+            if let Expr::Call(c) = e {
+                if let Ok(mut inner) = Arc::try_unwrap(c.0) {
+                    stack.append(&mut inner.deps);
+                }
+            }
+        }
+    }
+}
+
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+/// Letters, digits and `_` of a function's name (`lambda` when it has none).
+fn clean_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "lambda".into()
+    } else {
+        clean
+    }
+}
+
+impl Call {
+    /// A call. `pure`: equal calls (same function, arguments and dependencies) are one
+    /// task, as dask's `delayed(pure=True)`; otherwise every call is its own task (dask's
+    /// default: a function may be random or read the clock).
+    pub fn new(func: JsFunction, args: Vec<u8>, deps: Vec<Expr>, pure: bool) -> Call {
+        let func = JsFunction {
+            name: clean_name(&func.name).into(),
+            source: func.source,
+        };
+        let dep_names: Vec<&str> = deps.iter().map(Expr::name).collect();
+        let token = if pure {
+            tokenize(&(&func, &args, &dep_names))
+        } else {
+            let n = CALLS.fetch_add(1, Ordering::Relaxed);
+            tokenize(&(&func, &args, &dep_names, n))
+        };
+        Call(Arc::new(CallNode {
+            name: format!("{}-{token}", func.name),
+            func: Arc::new(func),
+            args: args.into(),
+            deps,
+        }))
+    }
+
+    /// A call decoded from the wire: its name as it was built.
+    pub fn with_name(
+        name: String,
+        func: Arc<JsFunction>,
+        args: Arc<[u8]>,
+        deps: Vec<Expr>,
+    ) -> Result<Call> {
+        let prefix = name.rsplit_once('-').map(|(p, _)| p);
+        if prefix != Some(&*func.name) {
+            return Err(Error::invalid(format!(
+                "call {name:?} does not name its function {}",
+                func.name
+            )));
+        }
+        Ok(Call(Arc::new(CallNode {
+            name,
+            func,
+            args,
+            deps,
+        })))
+    }
+
+    /// What it holds.
+    pub fn node(&self) -> &CallNode {
+        &self.0
+    }
+
+    /// The key's layer name.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+fn dep_kind(e: &Expr) -> DepKind {
+    match e {
+        Expr::Call(_) => DepKind::Call,
+        Expr::Array(_) => DepKind::Array,
+        Expr::Df(d) => match d.kind() {
+            Kind::Frame => DepKind::Frame,
+            Kind::Series => DepKind::Series,
+            Kind::Scalar => DepKind::Scalar,
+        },
+    }
+}
+
+impl Lazy for Call {
+    /// Lowers the calls iteratively (a chain of calls can be long); other lazy arguments
+    /// lower through their own collections.
+    fn lower(&self, g: &mut Graph) -> Result<Key> {
+        let key_of = |c: &Call| Key::named(c.name());
+        let mut stack: Vec<(Call, bool)> = vec![(self.clone(), false)];
+        while let Some((c, expanded)) = stack.pop() {
+            let key = key_of(&c);
+            if g.contains(&key) {
+                continue;
+            }
+            if !expanded {
+                stack.push((c.clone(), true));
+                for d in c.0.deps.iter().rev() {
+                    if let Expr::Call(inner) = d {
+                        if !g.contains(&key_of(inner)) {
+                            stack.push((inner.clone(), false));
+                        }
+                    }
+                }
+                continue;
+            }
+            let deps =
+                c.0.deps
+                    .iter()
+                    .map(|d| match d {
+                        Expr::Call(inner) => Ok(key_of(inner)),
+                        other => other.lower(g),
+                    })
+                    .collect::<Result<Vec<Key>>>()?;
+            let kernel = Kernel::Js(JsCall {
+                func: c.0.func.clone(),
+                args: c.0.args.clone(),
+                deps: c.0.deps.iter().map(dep_kind).collect(),
+            });
+            g.insert(key, Task::new(kernel, deps));
+        }
+        Ok(key_of(self))
+    }
+}
