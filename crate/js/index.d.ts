@@ -230,7 +230,59 @@ export interface DataFrameModule {
   readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
 }
 
-type LazyValue = DArray | DataFrame | Series | Scalar;
+/**
+ * What may be passed to a delayed function and come back from one: structured-cloneable
+ * values (no functions, symbols, DOM nodes or class instances) — and, as arguments,
+ * lazy values anywhere inside arrays and plain objects.
+ */
+export type Cloneable =
+  | undefined
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Date
+  | ArrayBuffer
+  | ArrayBufferView
+  | Cloneable[]
+  | Map<Cloneable, Cloneable>
+  | Set<Cloneable>
+  | { [key: string]: Cloneable };
+
+/** The value a lazy argument stands for inside a delayed function. */
+type Resolved<A> = A extends Lazy<infer R> ? R : A extends readonly unknown[] ? { [K in keyof A]: Resolved<A[K]> } : A;
+
+/** An argument of a delayed function: its value, or a lazy value computing to it. */
+type Arg<A> = A | Lazy<A> | (A extends readonly unknown[] ? { [K in keyof A]: Arg<A[K]> } : never);
+
+/** A call of a JavaScript function, lazy (as `dask.delayed`). */
+export declare class Delayed<R = unknown> extends Lazy<R> {
+  /** Its task's key (`<function name>-<token>`). */
+  readonly key: string;
+}
+
+/** A delayed function: calling it builds a lazy call. */
+export type DelayedFunction<A extends unknown[], R> = (...args: { [K in keyof A]: Arg<A[K]> }) => Delayed<R>;
+
+/** A task started by `client.submit` or `client.map` (as `concurrent.futures.Future`). */
+export declare class Future<R = unknown> {
+  readonly key: string;
+  result(): Promise<R>;
+  done(): boolean;
+  cancelled(): boolean;
+  /** True when it was cancelled before it started; false once running or done. */
+  cancel(): boolean;
+}
+
+export interface DelayedOptions {
+  /** Shown in keys and graphs (default: the function's name, or `lambda`). */
+  name?: string;
+  /** Equal calls are computed once (dask's `pure=True`); default false. */
+  pure?: boolean;
+}
+
+type LazyValue = DArray | DataFrame | Series | Scalar | Delayed<unknown>;
 type ResultOf<T> = T extends Lazy<infer R> ? R : never;
 
 /** Runs task graphs off the main thread. Create with `await Client.start()`. */
@@ -244,6 +296,17 @@ export declare class Client {
   /** Computes several lazy values in one graph, sharing common work. */
   compute<T extends LazyValue[]>(...values: T): Promise<{ [K in keyof T]: ResultOf<T[K]> }>;
   compute<T extends LazyValue[]>(...args: [...T, ComputeOptions]): Promise<{ [K in keyof T]: ResultOf<T[K]> }>;
+  /**
+   * `fn` as a delayed function: it runs on the pool's workers from its source text, so
+   * it must not use variables of its surrounding scope.
+   */
+  delayed<A extends unknown[], R>(fn: (...args: A) => R, options?: DelayedOptions): DelayedFunction<A, R>;
+  /** Calls `fn(...args)` on the pool now; returns a Future. */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: { [K in keyof A]: Arg<A[K]> }): Future<R>;
+  /** `fn` over the items of the iterables (zipped); one Future per call. */
+  map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: { [K in keyof A]: Iterable<Arg<A[K]>> }): Future<R>[];
+  /** The futures' results, in order. */
+  gather<R>(futures: Iterable<Future<R>>): Promise<R[]>;
   close(): Promise<void>;
 }
 

@@ -52,7 +52,10 @@ async function wasmRuns(page) {
   }
   return out;
 }
+const DELAYED_CALLS = 10_000;
+const delayed = (page) => page.evaluate((n) => window.benchDelayed(n, 5), DELAYED_CALLS);
 const arrays = async (page) => ({
+  delayed: await delayed(page),
   ...(await page.evaluate(() => window.benchArrays(5))),
   df: await page.evaluate(() => window.benchDataframe(9500, 2)),
 });
@@ -95,6 +98,20 @@ for (const r of rows) {
   console.log(`| ${r.case} | ${r.tasks} | ${cols.map((c) => r[c].toFixed(3)).join(' | ')} | ${ratio.toFixed(2)}x |`);
 }
 console.log('\nFor reference (same machines): dask spends 43–55 µs per task; target ≤ 2 µs on wasm threads.');
+
+// ---- delayed ----
+console.log(`\nDelayed: ${DELAYED_CALLS.toLocaleString('en')} tiny calls (x => x + 1) built and computed at once; µs per call (best of 5)\n`);
+console.log('| mode | total | building the calls | compute (ship, schedule, call, return) |');
+console.log('|---|---:|---:|---:|');
+for (const [label, d] of [
+  ['wasm threads (2)', wasmThreads.arrays.delayed],
+  ['wasm threads (1)', wasmThreads1.arrays.delayed],
+  ['wasm single', wasmSingle.arrays.delayed],
+]) {
+  console.log(`| ${label} | ${d.usPerCall.toFixed(1)} | ${d.buildUs.toFixed(1)} | ${d.computeUs.toFixed(1)} |`);
+}
+const dd = wasmThreads.arrays.delayed.usPerCall / wasmSingle.arrays.delayed.usPerCall;
+console.log(`\nwasm threads (2) / single: ${dd.toFixed(2)}x. For reference: dask.delayed ~600–700 µs per call here; target ≤ 20 µs.`);
 
 // ---- arrays ----
 const FLOP = 2 * 4000 ** 3;

@@ -1,6 +1,6 @@
 // Every call of ../shared/API.md, type-checked with `tsc --noEmit --strict` (npm test).
 import { Client, generateSample } from '../../crate/js/index.js';
-import type { ArrayResult, Column, DArray, Progress, Table } from '../../crate/js/index.js';
+import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Table } from '../../crate/js/index.js';
 
 export async function everything(): Promise<void> {
   const client = await Client.start({ threads: 4 });
@@ -76,6 +76,22 @@ export async function everything(): Promise<void> {
   const [arr] = await client.compute(x.sum());
   const arrR: ArrayResult = arr;
   void [threads, mode, z, f, r, fa, fn, shape, chunks, meta, y, cmp, red, shaped, q, rr, u, s, v, uc, sc, vc, total, persisted, g, dot];
+  // Delayed functions and futures.
+  const inc = client.delayed((v: number) => v + 1);
+  const add = client.delayed((a: number, b: number) => a + b, { name: 'add', pure: true });
+  const sum3: Delayed<number> = add(inc(1), inc(2));
+  const withArray = client.delayed((t: ArrayResult, m: number) => ({ t, m }))(x.sum(), high.max());
+  const five: number = await sum3.compute();
+  const key: string = sum3.key;
+  const fut: Future<number> = client.submit((a: number, b: number) => a * b, 6, 7);
+  const product: number = await fut.result();
+  const states: boolean[] = [fut.done(), fut.cancelled(), fut.cancel()];
+  const squares: Future<number>[] = client.map((v: number) => v * v, [1, 2, 3]);
+  const gathered: number[] = await client.gather(squares);
+  const [mixed, d] = await client.compute(withArray, sum3, x.sum());
+  const mixedT: { t: ArrayResult; m: number } = mixed;
+  const dN: number = d;
+  void [five, key, product, states, gathered, mixedT, dN];
   void [cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }
