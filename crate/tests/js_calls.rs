@@ -17,7 +17,10 @@ fn func(name: &str, source: &str) -> JsFunction {
 
 #[test]
 fn calls_are_tasks_whose_inputs_are_their_lazy_arguments() {
-    let x = Array::ones(&[6, 6], ChunkSpec::Block(vec![3, 3])).unwrap().sum(None).unwrap();
+    let x = Array::ones(&[6, 6], ChunkSpec::Block(vec![3, 3]))
+        .unwrap()
+        .sum(None)
+        .unwrap();
     let inc = func("inc", "(x) => x + 1");
     let a = Call::new(inc.clone(), vec![1, 2, 3], vec![], false);
     let b = Call::new(
@@ -48,7 +51,10 @@ fn calls_are_tasks_whose_inputs_are_their_lazy_arguments() {
 
 #[test]
 fn the_wire_table_round_trips_calls_with_their_bytes_and_shares_functions() {
-    let x = Array::ones(&[4], ChunkSpec::Block(vec![2])).unwrap().sum(None).unwrap();
+    let x = Array::ones(&[4], ChunkSpec::Block(vec![2]))
+        .unwrap()
+        .sum(None)
+        .unwrap();
     let f = func("f", "(a, b) => a + b");
     let a = Call::new(f.clone(), vec![10, 11], vec![Expr::Array(x.clone())], false);
     let b = Call::new(f, vec![20, 21, 22], vec![Expr::Call(a.clone())], false);
@@ -71,7 +77,10 @@ fn the_wire_table_round_trips_calls_with_their_bytes_and_shares_functions() {
     let err = back.decode(&[1, 2]).unwrap_err().to_string();
     assert!(err.contains("arguments are not in the bytes sent"), "{err}");
     let bad = json.replace("\"func\":0", "\"func\":7");
-    let err = serde_json::from_str::<Wire>(&bad).unwrap().decode(&wire.bytes).unwrap_err();
+    let err = serde_json::from_str::<Wire>(&bad)
+        .unwrap()
+        .decode(&wire.bytes)
+        .unwrap_err();
     assert!(err.to_string().contains("names function 7"), "{err}");
 }
 
@@ -95,5 +104,8 @@ fn natively_a_call_is_a_clear_task_error() {
     let err = daskling::expr::compute_values(&[&c as &dyn Lazy], Scheduler::Sync, &mut |_| {})
         .unwrap_err()
         .to_string();
-    assert!(err.contains("inc is a JavaScript function: it runs only in the wasm build"), "{err}");
+    assert!(
+        err.contains("inc is a JavaScript function: it runs only in the wasm build"),
+        "{err}"
+    );
 }
