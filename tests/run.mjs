@@ -33,6 +33,7 @@ const steps = [
     { ...WASM_RUNNER, ...threadsEnv(root) },
   ],
   ['build the package (both wasm builds)', 'node', ['crate/js/build.mjs']],
+  ["build the workshop page's libraries", 'node', ['www/build.mjs']],
   ['native reference command (release)', 'cargo', ['build', '--release', '-p', 'daskling', '--bin', 'daskling']],
   ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],
 ];

@@ -1,29 +1,130 @@
+// The workshop page: starts the Client, builds the notebook, wires the data panel and
+// the progress bar. `window.client` and `window.notebook` are there for the console
+// (and the page's tests).
 import { Client } from '/dist/index.js';
+
+import { addFiles, clearFiles, droppedFiles, files, formatBytes, generate, listFiles, onFilesChanged } from './src/data.js';
+import { cells } from './src/notebook.js';
+import { buildNotebook } from './src/notebook-ui.js';
+import { plot } from './src/plot.js';
+import { progressBar } from './src/progress.js';
+import { Scope } from './src/runner.js';
 
 const $ = (id) => document.getElementById(id);
 
-function showProgress({ done, total }) {
-  $('bar').style.width = `${total ? (100 * done) / total : 100}%`;
+function showFiles() {
+  const list = listFiles();
+  const total = list.reduce((s, f) => s + f.size, 0);
+  $('file-summary').textContent = list.length
+    ? `${list.length} files, ${formatBytes(total)}`
+    : 'no files loaded yet';
+  const shown = list.slice(0, 200);
+  $('file-list').replaceChildren(
+    ...shown.map((f) => {
+      const li = document.createElement('li');
+      li.textContent = `${f.path} — ${formatBytes(f.size)}`;
+      return li;
+    }),
+  );
+  if (list.length > shown.length) {
+    const li = document.createElement('li');
+    li.textContent = `… and ${list.length - shown.length} more`;
+    $('file-list').append(li);
+  }
+}
+
+function wireData() {
+  onFilesChanged(showFiles);
+  showFiles();
+  $('pick').onchange = (e) => addFiles([...e.target.files]);
+  $('pick-folder').onchange = (e) => addFiles([...e.target.files]);
+  $('clear').onclick = clearFiles;
+  $('generate').onsubmit = async (e) => {
+    e.preventDefault();
+    const tickers = $('tickers').value.split(/[\s,]+/).filter(Boolean);
+    const days = Number($('days').value);
+    $('generate-status').textContent = 'generating…';
+    try {
+      const n = await generate({ tickers, days });
+      $('generate-status').textContent = `${n} files generated`;
+    } catch (err) {
+      $('generate-status').textContent = err.message;
+    }
+  };
+  const zone = document.body;
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    document.body.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', (e) => {
+    if (e.target === document.body || !e.relatedTarget) document.body.classList.remove('dragging');
+  });
+  zone.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    addFiles(await droppedFiles(e));
+  });
 }
 
 async function main() {
+  wireData();
   const client = await Client.start();
   window.client = client;
-  $('status').textContent =
-    `threads: ${client.threads} · mode: ${client.mode} · crossOriginIsolated: ${globalThis.crossOriginIsolated === true}`;
+  const status = `threads: ${client.threads} · mode: ${client.mode} · crossOriginIsolated: ${globalThis.crossOriginIsolated === true}`;
+  $('status').textContent = status;
   $('status').dataset.threads = client.threads;
   $('status').dataset.mode = client.mode;
 
-  const x = client.array.ones([15, 15], { chunks: [5, 5] });
-  const total = await x.sum().compute({ onProgress: showProgress });
-  const cols = await x.sum({ axis: 0 }).compute({ onProgress: showProgress });
-  $('result').textContent = `x.sum() = ${total}\nx.sum({axis: 0}) = [${Array.from(cols.data).join(', ')}]  shape ${JSON.stringify(cols.shape)}`;
-  $('result').dataset.total = total;
-  $('dot').textContent = await x.sum().toDot();
+  // Every compute drives the progress bar.
+  const progress = progressBar($('progress'));
+  const compute = client.compute.bind(client);
+  client.compute = async (...args) => {
+    let opts = {};
+    const last = args.at(-1);
+    if (last && typeof last === 'object' && !('client' in last)) opts = args.pop();
+    progress.start();
+    let ok = false;
+    try {
+      const out = await compute(...args, {
+        ...opts,
+        onProgress: (p) => {
+          progress.update(p);
+          opts.onProgress?.(p);
+        },
+      });
+      ok = true;
+      return out;
+    } finally {
+      progress.finish(ok);
+    }
+  };
+
+  let display = null;
+  const scope = new Scope({
+    client,
+    files,
+    plot,
+    visualize: async (lazy) => {
+      if (!lazy || typeof lazy.visualize !== 'function') throw new TypeError('visualize: expected a lazy value');
+      const svg = await lazy.visualize();
+      const div = document.createElement('div');
+      div.className = 'graph';
+      div.innerHTML = svg;
+      return div;
+    },
+    display: (...values) => {
+      for (const v of values) display?.(v);
+    },
+  });
+  const notebook = buildNotebook($('cells'), cells, scope, { onDisplay: (f) => (display = f) });
+  window.notebook = notebook;
+  window.scope = scope.vars;
+  $('run-all').onclick = () => notebook.runAll();
+  $('show-solutions').onclick = () => notebook.showSolutions();
+  document.body.dataset.ready = 'true';
 }
 
 main().catch((e) => {
-  $('result').textContent = String(e?.message ?? e);
-  $('result').classList.add('error');
+  $('status').textContent = `failed to start: ${e?.message ?? e}`;
   $('status').dataset.error = 'true';
 });

@@ -135,6 +135,24 @@ class Lazy {
   async toDot() {
     return this.#client._rpc.callWith('toDot', [this]);
   }
+  /**
+   * The optimized task graph drawn by Graphviz (the `@viz-js/viz` package, Graphviz
+   * compiled to wasm, loaded on first use) as an SVG string, as dask's `visualize()`.
+   */
+  async visualize() {
+    const dot = await this.toDot();
+    let viz;
+    try {
+      viz = await import('@viz-js/viz');
+    } catch (e) {
+      throw new Error(
+        `visualize() draws with the @viz-js/viz package, which could not be loaded (${e.message}); ` +
+          'without a bundler, map it in an import map',
+        { cause: e },
+      );
+    }
+    return (await viz.instance()).renderString(dot, { format: 'svg' });
+  }
 }
 
 const UNARY = ['neg', 'abs', 'sqrt', 'exp', 'log', 'sin', 'cos'];

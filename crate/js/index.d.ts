@@ -48,6 +48,8 @@ declare abstract class Lazy<R> {
   compute(options?: ComputeOptions): Promise<R>;
   graph(): Promise<GraphExport>;
   toDot(): Promise<string>;
+  /** The task graph drawn by Graphviz (@viz-js/viz), as an SVG string. */
+  visualize(): Promise<string>;
 }
 
 /** `chunks`: a block shape (`[1000, 1000]`) or sizes per axis (`[[5, 5, 5], [7, 8]]`). */

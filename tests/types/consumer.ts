@@ -82,6 +82,7 @@ export async function everything(): Promise<void> {
   const sum3: Delayed<number> = add(inc(1), inc(2));
   const withArray = client.delayed((t: ArrayResult, m: number) => ({ t, m }))(x.sum(), high.max());
   const five: number = await sum3.compute();
+  const svg: string = await sum3.visualize();
   const key: string = sum3.key;
   const fut: Future<number> = client.submit((a: number, b: number) => a * b, 6, 7);
   const product: number = await fut.result();
@@ -91,7 +92,7 @@ export async function everything(): Promise<void> {
   const [mixed, d] = await client.compute(withArray, sum3, x.sum());
   const mixedT: { t: ArrayResult; m: number } = mixed;
   const dN: number = d;
-  void [five, key, product, states, gathered, mixedT, dN];
+  void [svg, five, key, product, states, gathered, mixedT, dN];
   void [cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }

@@ -1,0 +1,188 @@
+// The workshop page end to end, as a participant uses it: generate the sample data, show
+// the solutions, press "Run all". Every cell finishes (the one failing on purpose shows
+// its error and the next cell still runs); array cells show their closed forms; dataframe
+// cells equal the native `daskling eval` over the same files generated natively; plots
+// and graphs are drawn; the progress bar reaches 100%. Screenshots: tests/artifacts/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { serve } from '../www/serve.mjs';
+import { launch, openPage } from './browser.mjs';
+
+const root = join(import.meta.dirname, '..');
+const NATIVE = join(root, 'target', 'release', 'daskling');
+const ARTIFACTS = join(root, 'tests', 'artifacts');
+const DAYS = 20;
+const data = mkdtempSync(join(tmpdir(), 'daskling-workshop-'));
+
+let chrome;
+let server;
+let page;
+let logs;
+before(async () => {
+  chrome = await launch();
+  server = await serve({ port: 0, isolation: true });
+  ({ page, logs } = await openPage(chrome.browser, server.url));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
+});
+after(async () => {
+  await page?.close();
+  await server?.close();
+  await chrome?.close();
+  rmSync(data, { recursive: true, force: true });
+});
+
+function native(args, input) {
+  assert.ok(existsSync(NATIVE), `${NATIVE} is missing: cargo build --release --bin daskling`);
+  const r = spawnSync(NATIVE, args, { input, maxBuffer: 1 << 28, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+function close(got, want, what) {
+  assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+}
+
+function sameColumn(got, want, what) {
+  assert.deepEqual(Array.from(got.index), want.index, `${what}: index`);
+  assert.equal(got.values.length, want.values.length, `${what}: length`);
+  want.values.forEach((w, i) => close(got.values[i], w, `${what}[${i}]`));
+}
+
+describe('the workshop page', () => {
+  test('generate data, show solutions, run all: every cell right', { timeout: 600_000 }, async () => {
+    await page.fill('#days', String(DAYS));
+    await page.fill('#tickers', 'hp');
+    await page.click('#generate button[type=submit]');
+    await page.waitForFunction(() => /files generated/.test(document.getElementById('generate-status').textContent));
+    await page.click('#show-solutions');
+    await page.click('#run-all');
+    try {
+      await page.waitForFunction(
+        () => window.notebook.cells.every((c) => c.status === 'ok' || c.status === 'error'),
+        null,
+        { timeout: 400_000, polling: 500 },
+      );
+    } catch (e) {
+      const states = await page.evaluate(() => window.notebook.cells.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`));
+      throw new Error(`cells did not finish: ${states.join('\n')}\n${logs.join('\n')}`, { cause: e });
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'workshop.png'), fullPage: true });
+
+    const out = await page.evaluate(async () => {
+      const nb = window.notebook;
+      const s = window.scope;
+      const byId = Object.fromEntries(nb.cells.map((c) => [c.id, c]));
+      const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+      const arr = (r) => ({ shape: r.shape, data: Array.from(r.data) });
+      // The dataframe cells' expressions, serialized for the native run.
+      const { df, byDay } = s;
+      const exprs = [
+        df.len(),
+        df.col('high').max(),
+        df.col('high').min(),
+        df.col('close').mean(),
+        byDay.col('high').max(),
+        byDay.col('high').max().sub(byDay.col('low').min()),
+        df.describe(),
+      ];
+      const mod = await import('/dist/single/daskling.js');
+      const b = new mod.ExprBuilder();
+      for (const e of exprs) e._addTo(b);
+      const { json } = b.finish();
+      b.free();
+      const col = (c) => ({ index: plain(c.index), values: plain(c.values) });
+      const describe = byId['ex-describe'].result;
+      // 500,000 points plot without trouble.
+      const { plot } = await import('/src/plot.js');
+      const big = plot(Float64Array.from({ length: 500_000 }, (_, i) => Math.sin(i / 1000)));
+      document.body.append(big);
+      return {
+        cells: nb.cells.map((c) => ({ id: c.id, status: c.status, error: c.error, expectError: c.expectError, ms: c.ms })),
+        times: [...document.querySelectorAll('.cell.code .time')].map((e) => e.textContent),
+        eager: byId['eager-sum'].result,
+        sum1d: byId['sum-1d'].result,
+        axis0: arr(byId['sum-axis0'].result),
+        axis1: arr(byId['sum-axis1'].result),
+        transpose: arr(byId['transpose'].result),
+        compound: arr(byId['compound'].result),
+        sv: Array.from(s.sv.data),
+        tallSquares: await s.tall.mul(s.tall).sum().compute(),
+        loop: byId['delayed-loop'].result,
+        loopSum: byId['delayed-sum'].result,
+        json,
+        rowsCell: byId['rows'].result,
+        exRows: byId['ex-rows'].result,
+        maxmin: byId['ex-maxmin'].result,
+        mean: byId['ex-mean'].result,
+        dailyHigh: col(s.dailyHigh),
+        spread: col(s.spread),
+        describe: { columns: describe.columns, index: plain(describe.index), data: Object.fromEntries(describe.columns.map((c) => [c, plain(describe.data[c])])) },
+        headRows: document.querySelectorAll('#cell-head tbody tr').length,
+        plots: document.querySelectorAll('.cell .plot canvas').length,
+        graphs: document.querySelectorAll('.cell .graph svg').length,
+        graphText: document.querySelector('#cell-graph-1d .graph svg')?.textContent ?? '',
+        errorText: document.querySelector('#cell-error .output')?.textContent ?? '',
+        bigPoints: big.dataset.points,
+        bigCanvas: !!big.querySelector('canvas'),
+        progress: { ...document.getElementById('progress').dataset },
+      };
+    });
+
+    // Every cell ran; only the deliberate error failed, and the next cell still ran.
+    for (const c of out.cells) {
+      if (c.expectError) assert.equal(c.status, 'error', c.id);
+      else assert.equal(c.status, 'ok', `${c.id}: ${c.error}`);
+    }
+    assert.match(out.errorText, /no_such_column/);
+    const after = out.cells.findIndex((c) => c.expectError) + 1;
+    assert.equal(out.cells[after].status, 'ok');
+    assert.ok(out.times.every((t) => /^Wall time: \d/.test(t)), out.times.join(', '));
+
+    // Arrays: closed forms.
+    assert.equal(out.eager, 15);
+    assert.equal(out.sum1d, 15);
+    assert.deepEqual(out.axis0, { shape: [15], data: new Array(15).fill(15) });
+    assert.deepEqual(out.axis1, { shape: [15], data: new Array(15).fill(15) });
+    assert.deepEqual(out.transpose, { shape: [15, 15], data: new Array(225).fill(2) });
+    assert.deepEqual(out.compound, { shape: [15, 15], data: new Array(225).fill(29) });
+    // SVD: 20 singular values, descending, whose squares add up to the sum of squares.
+    assert.equal(out.sv.length, 20);
+    out.sv.forEach((v, i) => assert.ok(v > 0 && (i === 0 || v <= out.sv[i - 1]), `s[${i}] = ${v}`));
+    close(out.sv.reduce((a, v) => a + v * v, 0), out.tallSquares, 'sum of squared singular values');
+    // delayed: 100 x 100 results; for a = 0: f(0, b) = 1 for the 99 b > 0, g(0, 0) = 0.
+    assert.equal(out.loop, 10_000);
+    assert.equal(out.loopSum, 99);
+
+    // Dataframes: equal to the native run over the same files.
+    native(['generate', '--out', data, '--tickers', 'hp', '--days', String(DAYS), '--seed', '0'], '');
+    const want = JSON.parse(native(['eval', '--root', data], out.json));
+    assert.equal(out.rowsCell, want[0]);
+    assert.equal(out.exRows, want[0]);
+    assert.equal(out.rowsCell, DAYS * 391);
+    assert.deepEqual(out.maxmin, [want[1], want[2]]);
+    close(out.mean, want[3], 'mean close');
+    sameColumn(out.dailyHigh, want[4], 'daily high');
+    sameColumn(out.spread, want[5], 'daily spread');
+    assert.deepEqual(out.describe.columns, want[6].columns);
+    assert.deepEqual(out.describe.index, want[6].index);
+    for (const c of want[6].columns) want[6].data[c].forEach((w, i) => close(out.describe.data[c][i], w, `describe ${c}[${i}]`));
+    assert.equal(out.headRows, 5);
+
+    // Drawn: plots, task graphs, the progress bar at 100%.
+    assert.ok(out.plots >= 4, `plots: ${out.plots}`);
+    assert.ok(out.graphs >= 3, `graphs: ${out.graphs}`);
+    assert.match(out.graphText, /sum/);
+    assert.equal(out.bigPoints, '500000');
+    assert.ok(out.bigCanvas);
+    assert.equal(out.progress.percent, '100');
+    assert.equal(out.progress.state, 'done');
+    assert.ok(!logs.some((l) => l.startsWith('pageerror')), logs.join('\n'));
+  });
+});
