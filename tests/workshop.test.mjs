@@ -2,7 +2,8 @@
 // the solutions, press "Run all". Every cell finishes (the one failing on purpose shows
 // its error and the next cell still runs); array cells show their closed forms; dataframe
 // cells equal the native `daskling eval` over the same files generated natively; plots
-// and graphs are drawn; the progress bar reaches 100%. Screenshots: tests/artifacts/.
+// and graphs are drawn; the progress bar reaches 100%; the task stream shows the delayed
+// loop's calls on the pool's threads. Screenshots: tests/artifacts/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -103,7 +104,20 @@ describe('the workshop page', () => {
       const { plot } = await import('/src/plot.js');
       const big = plot(Float64Array.from({ length: 500_000 }, (_, i) => Math.sin(i / 1000)));
       document.body.append(big);
+      // The task stream of the delayed loop, run again: its 10,000 calls on the pool.
+      await nb.run(byId['delayed-loop']);
+      await new Promise((r) => requestAnimationFrame(r));
+      const events = window.taskStream.events;
+      const streamBox = document.getElementById('task-stream');
       return {
+        stream: {
+          events: events.length,
+          workers: [...new Set(events.map((e) => e.worker))],
+          prefixes: [...new Set(events.map((e) => e.prefix))].sort(),
+          ordered: events.every((e) => e.end >= e.start),
+          drawn: Number(streamBox.dataset.tasks),
+          canvasHeight: streamBox.querySelector('canvas').height,
+        },
         cells: nb.cells.map((c) => ({ id: c.id, status: c.status, error: c.error, expectError: c.expectError, ms: c.ms })),
         times: [...document.querySelectorAll('.cell.code .time')].map((e) => e.textContent),
         eager: byId['eager-sum'].result,
@@ -182,6 +196,13 @@ describe('the workshop page', () => {
     assert.equal(out.bigPoints, '500000');
     assert.ok(out.bigCanvas);
     assert.equal(out.progress.percent, '100');
+    // The task stream: every call once, on at least two pool threads, drawn.
+    assert.equal(out.stream.events, 10_000);
+    assert.deepEqual(out.stream.prefixes, ['f', 'g']);
+    assert.ok(out.stream.ordered);
+    assert.ok(out.stream.workers.filter((w) => w >= 0).length >= 2, `workers ${out.stream.workers}`);
+    assert.equal(out.stream.drawn, 10_000);
+    assert.ok(out.stream.canvasHeight > 0);
     assert.equal(out.progress.state, 'done');
     assert.ok(!logs.some((l) => l.startsWith('pageerror')), logs.join('\n'));
   });

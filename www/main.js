@@ -8,6 +8,7 @@ import { cells } from './src/notebook.js';
 import { buildNotebook } from './src/notebook-ui.js';
 import { plot } from './src/plot.js';
 import { progressBar } from './src/progress.js';
+import { taskStream } from './src/taskstream.js';
 import { Scope } from './src/runner.js';
 
 const $ = (id) => document.getElementById(id);
@@ -77,18 +78,23 @@ async function main() {
 
   // Every compute drives the progress bar.
   const progress = progressBar($('progress'));
+  const stream = taskStream($('task-stream'));
+  window.taskStream = stream;
   const compute = client.compute.bind(client);
   client.compute = async (...args) => {
     let opts = {};
     const last = args.at(-1);
     if (last && typeof last === 'object' && !('client' in last)) opts = args.pop();
     progress.start();
+    stream.start();
     let ok = false;
     try {
       const out = await compute(...args, {
         ...opts,
+        taskStream: true,
         onProgress: (p) => {
           progress.update(p);
+          stream.add(p.tasks);
           opts.onProgress?.(p);
         },
       });

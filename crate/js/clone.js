@@ -344,4 +344,3 @@ export function callFunction(source, name, args, deps) {
 export function decodeValue(bytes) {
   return decode(bytes);
 }
-

@@ -123,8 +123,8 @@ class Lazy {
     return this.#client;
   }
   /** Computes this value. `onProgress({done, total, running})` is called while it runs. */
-  async compute({ onProgress } = {}) {
-    const [result] = await this.#client.compute(this, { onProgress });
+  async compute(options = {}) {
+    const [result] = await this.#client.compute(this, options);
     return result;
   }
   /** The optimized task graph: `{nodes: [{id, label, kind}], edges: [[from, to]]}`. */
@@ -845,13 +845,13 @@ export class Client {
 
   /**
    * Computes several lazy values in one graph, sharing common work.
-   * The last argument may be `{onProgress}`. Resolves to an array of results.
+   * The last argument may be `{onProgress, taskStream}`. Resolves to an array of results.
    */
   compute(...args) {
     let opts = {};
     if (args.length && !(args[args.length - 1] instanceof Lazy)) opts = args.pop() ?? {};
     try {
-      return this._rpc.callWith('compute', args, opts.onProgress);
+      return this._rpc.callWith('compute', args, opts.onProgress, opts.taskStream ? { trace: true } : {});
     } catch (e) {
       return Promise.reject(e);
     }

@@ -5,10 +5,25 @@ export interface Progress {
   done: number;
   total: number;
   running: number;
+  /** With `taskStream`: the tasks finished since the last report. */
+  tasks?: TaskEvent[];
+}
+
+/** One task run, for a task stream (dask's dashboard). */
+export interface TaskEvent {
+  /** The key's prefix (`sum-chunk`, `read-csv`, a function's name). */
+  prefix: string;
+  /** The pool thread that ran it; -1 for the compute worker's own thread (reads). */
+  worker: number;
+  /** Milliseconds since the epoch (performance.timeOrigin + now()), to the microsecond. */
+  start: number;
+  end: number;
 }
 
 export interface ComputeOptions {
   onProgress?: (progress: Progress) => void;
+  /** Report every task run (`progress.tasks`): which thread, when. */
+  taskStream?: boolean;
 }
 
 /** A task graph: nodes and `[from, to]` edges. */

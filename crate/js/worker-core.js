@@ -40,9 +40,9 @@ export function serveCompute(platform) {
       kernel = loaded.kernel;
       return { mode: loaded.mode, threads: loaded.threads };
     },
-    compute({ json, data, refs, add, bytes = NO_BYTES }, id) {
+    compute({ json, data, refs, add, bytes = NO_BYTES, trace = false }, id) {
       addSources(add);
-      const results = kernel.compute(json, data, refs, bytes, (progress) => platform.post({ id, progress }));
+      const results = kernel.compute(json, data, refs, bytes, (progress) => platform.post({ id, progress }), trace);
       return Array.from(results);
     },
     head({ json, data, refs, add, n, bytes = NO_BYTES }) {

@@ -382,3 +382,47 @@ mod reads {
         );
     }
 }
+
+#[test]
+fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
+    use daskling::scheduler::{run_plan, Plan, Trace};
+    let mut g = Graph::new();
+    let sleepy = Func {
+        name: "sleepy".into(),
+        body: Arc::new(|_: &[Value]| {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            Ok(Value::F64(1.0))
+        }),
+    };
+    let keys: Vec<Key> = (0..32u32).map(|i| Key::new("nap", &[i])).collect();
+    for k in &keys {
+        g.insert(k.clone(), Task::new(Kernel::Func(sleepy.clone()), vec![]));
+    }
+    let plan = Plan::new(&g, &keys).unwrap();
+    for s in BOTH {
+        let trace = Trace::new();
+        let mut drained = vec![];
+        run_plan(
+            &plan,
+            s,
+            &mut |_| drained.extend(trace.drain()),
+            Some(&trace),
+        )
+        .unwrap();
+        drained.extend(trace.drain());
+        assert_eq!(drained.len(), 32, "{s:?}");
+        for e in &drained {
+            assert_eq!(e.prefix, "nap");
+            // Each task slept 2 ms.
+            assert!(e.end - e.start >= 1.9, "{s:?}: {e:?}");
+        }
+        let workers: std::collections::HashSet<i32> = drained.iter().map(|e| e.worker).collect();
+        if s == Scheduler::Threads && rayon::current_num_threads() >= 2 {
+            assert!(workers.len() >= 2, "{workers:?}");
+            assert!(
+                workers.iter().all(|&w| w >= 0),
+                "compute tasks run on the pool: {workers:?}"
+            );
+        }
+    }
+}

@@ -81,7 +81,7 @@ export async function everything(): Promise<void> {
   const add = client.delayed((a: number, b: number) => a + b, { name: 'add', pure: true });
   const sum3: Delayed<number> = add(inc(1), inc(2));
   const withArray = client.delayed((t: ArrayResult, m: number) => ({ t, m }))(x.sum(), high.max());
-  const five: number = await sum3.compute();
+  const five: number = await sum3.compute({ taskStream: true, onProgress: (p) => p.tasks?.map((t) => t.end - t.start) });
   const svg: string = await sum3.visualize();
   const key: string = sum3.key;
   const fut: Future<number> = client.submit((a: number, b: number) => a * b, 6, 7);

@@ -26,6 +26,30 @@ extern "C" {
     fn decode_value_js(bytes: &[u8]) -> JsValue;
 }
 
+// The clock is the global `performance`, not a function of the snippet: an import that
+// needs no conversion is handed to wasm as the snippet's module namespace (`import * as`),
+// which bundlers turn into a shared runtime chunk that the pool's blob workers cannot load.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+thread_local! {
+    /// `performance.timeOrigin` of this worker.
+    static TIME_ORIGIN: f64 = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+}
+
+/// Milliseconds since the epoch, to the microsecond, the same in every worker
+/// (`performance.timeOrigin + performance.now()`): the task stream's clock.
+pub(super) fn clock() -> f64 {
+    TIME_ORIGIN.with(|o| *o) + performance_now()
+}
+
 /// A call's encoded result as a JavaScript value.
 pub(super) fn decode_value(bytes: &[u8]) -> JsValue {
     decode_value_js(bytes)

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::expr::array::{register_data, Array, ChunkSpec, SliceArg, DEFAULT_SPLIT_EVERY};
-use crate::expr::{self, compute_values, Expr, Lazy, Wire};
+use crate::expr::{self, compute_values_traced, Expr, Lazy, Wire};
 use crate::graph::Graph;
 use crate::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
 use crate::kernels::Value;
-use crate::scheduler::{Progress, Scheduler};
+use crate::scheduler::{Progress, Scheduler, Trace};
 use crate::Error;
 
 mod dataframe;
@@ -418,6 +418,7 @@ fn with_exprs<T>(
     let exprs = wire.decode(bytes).map_err(js_err)?;
     // Calls of JavaScript functions run through this module's realm in each worker.
     crate::kernels::js::set_caller(js::call);
+    crate::scheduler::trace::set_clock(js::clock);
     let out = f(exprs);
     drop(held);
     drop(held_sources);
@@ -461,8 +462,9 @@ fn value_as_js(v: &Value, kind: crate::expr::dataframe::Kind) -> JsValue {
 }
 
 /// Computes the expressions (`json` and `data` from [`ExprBuilder::finish`]) in one
-/// graph, calling `on_progress({done, total, running})` while it runs. Returns an array
-/// of results.
+/// graph, calling `on_progress({done, total, running})` while it runs — with `tasks`, the
+/// task stream since the last call (`[{prefix, worker, start, end}]`), when `trace`.
+/// Returns an array of results.
 #[wasm_bindgen]
 pub fn compute(
     json: &str,
@@ -470,15 +472,22 @@ pub fn compute(
     sources: &js_sys::Array,
     bytes: &[u8],
     on_progress: &js_sys::Function,
+    trace: bool,
 ) -> Result<js_sys::Array, JsError> {
     with_exprs(json, data, sources, bytes, |exprs| {
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+        let stream = trace.then(Trace::new);
         let mut report = |p: Progress| {
+            let obj = to_js(&p);
+            if let Some(t) = &stream {
+                let _ = js_sys::Reflect::set(&obj, &"tasks".into(), &to_js(&t.drain()));
+            }
             // A throwing progress callback must not stop the compute.
-            let _ = on_progress.call1(&JsValue::NULL, &to_js(&p));
+            let _ = on_progress.call1(&JsValue::NULL, &obj);
         };
         let (values, _) =
-            compute_values(&lazies, Scheduler::Threads, &mut report).map_err(js_err)?;
+            compute_values_traced(&lazies, Scheduler::Threads, &mut report, stream.as_ref())
+                .map_err(js_err)?;
         Ok(values
             .iter()
             .zip(&exprs)

@@ -12,7 +12,7 @@ pub use wire::{Expr, Wire, WireNode};
 use crate::error::Result;
 use crate::graph::{Graph, Key};
 use crate::kernels::Value;
-use crate::scheduler::{self, Progress, Scheduler, Stats};
+use crate::scheduler::{self, Plan, Progress, Scheduler, Stats, Trace};
 
 /// Anything that can be turned into tasks of a graph.
 pub trait Lazy {
@@ -52,6 +52,17 @@ pub fn compute_values(
     scheduler: Scheduler,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
+    compute_values_traced(items, scheduler, on_progress, None)
+}
+
+/// As [`compute_values`], every task recording its run in `trace` (the task stream).
+pub fn compute_values_traced(
+    items: &[&dyn Lazy],
+    scheduler: Scheduler,
+    on_progress: &mut dyn FnMut(Progress),
+    trace: Option<&Trace>,
+) -> Result<(Vec<Value>, Stats)> {
     let (g, keys) = optimized_graph(items)?;
-    scheduler::compute_with(&g, &keys, scheduler, on_progress)
+    let plan = Plan::new(&g, &keys)?;
+    scheduler::run_plan(&plan, scheduler, on_progress, trace)
 }

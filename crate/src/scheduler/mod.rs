@@ -19,9 +19,11 @@ pub mod bench;
 mod plan;
 mod sync;
 mod threads;
+pub mod trace;
 
 pub use plan::Plan;
 pub use sync::State;
+pub use trace::{TaskEvent, Trace};
 
 use serde::Serialize;
 
@@ -77,25 +79,42 @@ pub fn compute_with(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
     let plan = Plan::new(graph, outputs)?;
-    run_plan(&plan, scheduler, on_progress)
+    run_plan(&plan, scheduler, on_progress, None)
 }
 
-/// Runs a compiled plan.
+/// Runs a compiled plan; with a `trace`, every task records its [`TaskEvent`] there.
 pub fn run_plan(
     plan: &Plan,
     scheduler: Scheduler,
     on_progress: &mut dyn FnMut(Progress),
+    trace: Option<&Trace>,
 ) -> Result<(Vec<Value>, Stats)> {
     let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
     match scheduler {
-        Scheduler::Threads if !single => threads::run(plan, on_progress),
-        _ => sync::run(plan, on_progress),
+        Scheduler::Threads if !single => threads::run(plan, on_progress, trace),
+        _ => sync::run(plan, on_progress, trace),
     }
+}
+
+/// Runs task `i` of `plan` on `inputs`, recording it in `trace` when there is one.
+fn execute(plan: &Plan, i: usize, inputs: &[Value], trace: Option<&Trace>) -> Result<Value> {
+    let Some(trace) = trace else {
+        return execute_task(plan, i, inputs);
+    };
+    let start = trace::now();
+    let r = execute_task(plan, i, inputs);
+    trace.push(TaskEvent {
+        prefix: plan.keys[i].prefix().to_string(),
+        worker: rayon::current_thread_index().map_or(-1, |t| t as i32),
+        start,
+        end: trace::now(),
+    });
+    r
 }
 
 /// Runs task `i` of `plan` on `inputs`. Natively a panic in a kernel or closure becomes
 /// a task error (in wasm panics abort, so kernels return errors instead).
-fn execute(plan: &Plan, i: usize, inputs: &[Value]) -> Result<Value> {
+fn execute_task(plan: &Plan, i: usize, inputs: &[Value]) -> Result<Value> {
     let key = &plan.keys[i];
     let kernel = &plan.kernels[i];
     #[cfg(not(target_arch = "wasm32"))]

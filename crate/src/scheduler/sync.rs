@@ -12,7 +12,7 @@
 //! `ready` is a stack, so a task's newly ready dependents run before unrelated work:
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
-use super::{execute, progress_every, Plan, Progress, Stats};
+use super::{execute, progress_every, Plan, Progress, Stats, Trace};
 use crate::error::Result;
 use crate::kernels::Value;
 
@@ -91,7 +91,11 @@ impl State {
 }
 
 /// Runs `plan` on the calling thread.
-pub fn run(plan: &Plan, on_progress: &mut dyn FnMut(Progress)) -> Result<(Vec<Value>, Stats)> {
+pub fn run(
+    plan: &Plan,
+    on_progress: &mut dyn FnMut(Progress),
+    trace: Option<&Trace>,
+) -> Result<(Vec<Value>, Stats)> {
     let total = plan.len();
     let every = progress_every(total);
     let mut st = State::new(plan);
@@ -106,7 +110,7 @@ pub fn run(plan: &Plan, on_progress: &mut dyn FnMut(Progress)) -> Result<(Vec<Va
             .iter()
             .filter_map(|&d| st.cache[d as usize].clone())
             .collect();
-        let value = execute(plan, i, &inputs)?;
+        let value = execute(plan, i, &inputs, trace)?;
         drop(inputs);
         st.finish_task(plan, i, value);
         if st.finished.is_multiple_of(every) && st.finished < total {

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::{execute, Plan, Progress, Stats};
+use super::{execute, Plan, Progress, Stats, Trace};
 use crate::error::{Error, Result};
 use crate::kernels::Value;
 
@@ -39,6 +39,7 @@ struct Caller {
 
 struct Shared<'p> {
     plan: &'p Plan,
+    trace: Option<&'p Trace>,
     /// Input tasks go to the caller (false when the caller is itself a pool thread).
     caller_reads: bool,
     waiting: Vec<AtomicU32>,
@@ -95,7 +96,7 @@ impl<'p> Shared<'p> {
             .iter()
             .filter_map(|&d| lock(&self.cache[d as usize]).clone())
             .collect();
-        let result = execute(plan, i, &inputs);
+        let result = execute(plan, i, &inputs, self.trace);
         drop(inputs);
         for &d in &plan.deps[i] {
             let d = d as usize;
@@ -231,13 +232,18 @@ impl<'p> Shared<'p> {
 }
 
 /// Runs `plan` on the rayon pool; the caller reads inputs and calls `on_progress`.
-pub fn run(plan: &Plan, on_progress: &mut dyn FnMut(Progress)) -> Result<(Vec<Value>, Stats)> {
+pub fn run<'p>(
+    plan: &'p Plan,
+    on_progress: &mut dyn FnMut(Progress),
+    trace: Option<&'p Trace>,
+) -> Result<(Vec<Value>, Stats)> {
     let n = plan.len();
     // A caller inside the pool must not block a worker: the scope's end joins (and
     // helps) instead, every task runs on the pool, and progress is reported at the end.
     let caller_reads = rayon::current_thread_index().is_none();
     let shared = Shared {
         plan,
+        trace,
         caller_reads,
         waiting: plan
             .deps
