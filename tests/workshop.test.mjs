@@ -6,7 +6,7 @@
 // loop's calls on the pool's threads. Screenshots: tests/artifacts/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -24,10 +24,12 @@ let chrome;
 let server;
 let page;
 let logs;
+const requests = [];
 before(async () => {
   chrome = await launch();
   server = await serve({ port: 0, isolation: true });
   ({ page, logs } = await openPage(chrome.browser, server.url));
+  page.on('request', (r) => requests.push(r.url()));
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
 });
@@ -205,5 +207,46 @@ describe('the workshop page', () => {
     assert.ok(out.stream.canvasHeight > 0);
     assert.equal(out.progress.state, 'done');
     assert.ok(!logs.some((l) => l.startsWith('pageerror')), logs.join('\n'));
+  });
+
+  test('files from the picker and from a drop are what files() gives cells', async () => {
+    const picked = join(data, 'picked');
+    mkdirSync(picked, { recursive: true });
+    writeFileSync(join(picked, 'a.csv'), 'x,y\n1,2.5\n2,3.5\n');
+    writeFileSync(join(picked, 'b.csv'), 'x,y\n10,-1\n');
+    await page.click('#clear');
+    await page.setInputFiles('#pick', [join(picked, 'a.csv'), join(picked, 'b.csv')]);
+    await page.waitForFunction(() => document.getElementById('file-summary').textContent.startsWith('2 files'));
+    // A drop of one more file (a synthetic DataTransfer: no folder entries, its files).
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x,y\n100,0\n'], 'c.csv', { type: 'text/csv' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => document.getElementById('file-summary').textContent.startsWith('3 files'));
+    const out = await page.evaluate(async () => {
+      const { client, files } = window.scope;
+      const list = [...document.querySelectorAll('#file-list li')].map((li) => li.textContent);
+      const df = await client.dataframe.readCsv(files('.csv'));
+      const [x, y, n] = await client.compute(df.col('x').sum(), df.col('y').sum(), df.len());
+      let missing = null;
+      try {
+        files('minute/hp/*.csv');
+      } catch (e) {
+        missing = e.message;
+      }
+      return { list, names: files('*.csv').map((f) => f.name), x, y, n, npartitions: df.npartitions, missing };
+    });
+    assert.deepEqual(out.list, ['a.csv — 16 B', 'b.csv — 10 B', 'c.csv — 10 B']);
+    assert.deepEqual(out.names, ['a.csv', 'b.csv', 'c.csv']);
+    // By hand: x = 1 + 2 + 10 + 100, y = 2.5 + 3.5 - 1 + 0.
+    assert.deepEqual([out.x, out.y, out.n, out.npartitions], [113, 5, 4, 3]);
+    assert.match(out.missing, /no loaded file matches "minute\/hp\/\*\.csv"/);
+  });
+
+  test('the page loads nothing from outside its server (works offline)', () => {
+    const outside = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.ok(requests.length > 10);
+    assert.deepEqual(outside, []);
   });
 });

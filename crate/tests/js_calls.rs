@@ -50,6 +50,17 @@ fn calls_are_tasks_whose_inputs_are_their_lazy_arguments() {
 }
 
 #[test]
+fn calls_sharing_an_argument_share_its_task() {
+    let shared = Call::new(func("load", "() => 1"), vec![], vec![], false);
+    let f = Call::new(func("f", "(x) => x"), vec![], vec![Expr::Call(shared.clone())], false);
+    let g = Call::new(func("g", "(x) => x"), vec![], vec![Expr::Call(shared.clone())], false);
+    let mut graph = Graph::new();
+    f.lower(&mut graph).unwrap();
+    g.lower(&mut graph).unwrap();
+    assert_eq!(graph.len(), 3, "load once, f, g");
+}
+
+#[test]
 fn the_wire_table_round_trips_calls_with_their_bytes_and_shares_functions() {
     let x = Array::ones(&[4], ChunkSpec::Block(vec![2]))
         .unwrap()
