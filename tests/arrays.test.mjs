@@ -7,31 +7,21 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { serve } from '../www/serve.mjs';
-import { launch, openPage } from './browser.mjs';
+import { workshopPage } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
 
-let chrome;
-let server;
-let page;
+let session;
 before(async () => {
-  chrome = await launch();
-  server = await serve({ port: 0, isolation: true });
-  ({ page } = await openPage(chrome.browser, server.url));
-  await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+  session = await workshopPage();
 });
 after(async () => {
-  await page?.close();
-  await server?.close();
-  await chrome?.close();
+  await session?.close();
 });
 
 /** Runs `fn` in the page with the client as `c`. */
-function inPage(fn, arg) {
-  return page.evaluate(`(${fn})(window.client, ${JSON.stringify(arg ?? null)})`);
-}
+const inPage = (fn, arg) => session.inPage(fn, arg);
 
 function native(json) {
   assert.ok(existsSync(NATIVE), `${NATIVE} is missing: cargo build --release --bin daskling`);
@@ -210,7 +200,7 @@ describe('arrays in the browser', () => {
 
 describe('sample data in the browser', () => {
   test('generateSample gives the workshop layout, equal to the native generator', async () => {
-    const files = await page.evaluate(async () => {
+    const files = await session.page.evaluate(async () => {
       const { generateSample } = await import('/dist/index.js');
       const fs = await generateSample({ tickers: ['hp'], days: 2, seed: 5 });
       return fs.map((f) => ({ name: f.name, text: new TextDecoder().decode(f.data) }));

@@ -1,6 +1,8 @@
 // Launches Debian's Chromium headless through playwright-core (no browser download).
 import { chromium } from 'playwright-core';
 
+import { serve } from '../www/serve.mjs';
+
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** Starts a browser (Playwright gives it a fresh, temporary profile); resolves to `{browser, close()}`. */
@@ -34,4 +36,27 @@ export async function openPage(browser, url) {
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   await page.goto(url);
   return { page, logs };
+}
+
+/**
+ * The workshop page in a fresh browser, served (with isolation: the threaded build)
+ * once its client has started. `mounts` as serve() takes them. Resolves to
+ * `{page, logs, server, inPage(fn, arg), close()}`; `inPage` runs `fn(client, arg)` there.
+ */
+export async function workshopPage({ isolation = true, mounts = [] } = {}) {
+  const chrome = await launch();
+  const server = await serve({ port: 0, isolation, mounts });
+  const { page, logs } = await openPage(chrome.browser, server.url);
+  await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+  return {
+    page,
+    logs,
+    server,
+    inPage: (fn, arg) => page.evaluate(`(${fn})(window.client, ${JSON.stringify(arg ?? null)})`),
+    async close() {
+      await page.close();
+      await server.close();
+      await chrome.close();
+    },
+  };
 }

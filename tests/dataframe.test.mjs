@@ -8,8 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { serve } from '../www/serve.mjs';
-import { launch, openPage } from './browser.mjs';
+import { workshopPage } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
@@ -17,28 +16,19 @@ const DATA = join(root, 'target', `df-test-${process.pid}`);
 const DAYS = 12;
 const SEED = 3;
 
-let chrome;
-let server;
-let page;
+let session;
 before(async () => {
   assert.ok(existsSync(NATIVE), `${NATIVE} is missing: cargo build --release --bin daskling`);
   const r = spawnSync(NATIVE, ['generate', '--out', DATA, '--days', String(DAYS), '--seed', String(SEED)]);
   assert.equal(r.status, 0, String(r.stderr));
-  chrome = await launch();
-  server = await serve({ port: 0, isolation: true, mounts: [['/data/', DATA]] });
-  ({ page } = await openPage(chrome.browser, server.url));
-  await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+  session = await workshopPage({ mounts: [['/data/', DATA]] });
 });
 after(async () => {
-  await page?.close();
-  await server?.close();
-  await chrome?.close();
+  await session?.close();
   rmSync(DATA, { recursive: true, force: true });
 });
 
-function inPage(fn, arg) {
-  return page.evaluate(`(${fn})(window.client, ${JSON.stringify(arg ?? null)})`);
-}
+const inPage = (fn, arg) => session.inPage(fn, arg);
 
 function native(json) {
   const r = spawnSync(NATIVE, ['eval', '--root', DATA], { input: json, maxBuffer: 1 << 28, encoding: 'utf8' });

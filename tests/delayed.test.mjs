@@ -5,29 +5,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { serve } from '../www/serve.mjs';
-import { launch, openPage } from './browser.mjs';
+import { workshopPage } from './browser.mjs';
 
-let chrome;
-let server;
-let page;
-let logs;
+let session;
 before(async () => {
-  chrome = await launch();
-  server = await serve({ port: 0, isolation: true });
-  ({ page, logs } = await openPage(chrome.browser, server.url));
-  await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+  session = await workshopPage();
 });
 after(async () => {
-  await page?.close();
-  await server?.close();
-  await chrome?.close();
+  await session?.close();
 });
 
 /** Runs `fn` in the page with the client as `c`. */
-function inPage(fn, arg) {
-  return page.evaluate(`(${fn})(window.client, ${JSON.stringify(arg ?? null)})`);
-}
+const inPage = (fn, arg) => session.inPage(fn, arg);
 
 describe('delayed and futures in the browser', () => {
   test('the seed loop: 100 x 100 calls of f or g in one compute equal a plain loop', async () => {
@@ -201,6 +190,6 @@ describe('delayed and futures in the browser', () => {
     assert.equal(out.good, 2);
     assert.match(out.bad, /fails threw: no/);
     assert.match(out.cancelledError, /was cancelled/);
-    assert.ok(!logs.some((l) => l.startsWith('pageerror')), logs.join('\n'));
+    assert.ok(!session.logs.some((l) => l.startsWith('pageerror')), session.logs.join('\n'));
   });
 });

@@ -52,8 +52,18 @@ fn calls_are_tasks_whose_inputs_are_their_lazy_arguments() {
 #[test]
 fn calls_sharing_an_argument_share_its_task() {
     let shared = Call::new(func("load", "() => 1"), vec![], vec![], false);
-    let f = Call::new(func("f", "(x) => x"), vec![], vec![Expr::Call(shared.clone())], false);
-    let g = Call::new(func("g", "(x) => x"), vec![], vec![Expr::Call(shared.clone())], false);
+    let f = Call::new(
+        func("f", "(x) => x"),
+        vec![],
+        vec![Expr::Call(shared.clone())],
+        false,
+    );
+    let g = Call::new(
+        func("g", "(x) => x"),
+        vec![],
+        vec![Expr::Call(shared.clone())],
+        false,
+    );
     let mut graph = Graph::new();
     f.lower(&mut graph).unwrap();
     g.lower(&mut graph).unwrap();

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use super::Lazy;
 use crate::error::{Error, Result};
-use crate::graph::{tokenize, Graph, Key, Task};
+use crate::graph::{prefix_name, tokenize, Graph, Key, Task};
 use crate::kernels::{Func, FuncBody, Kernel, Value};
 use crate::scheduler::Scheduler;
 
@@ -108,17 +108,7 @@ pub fn try_delayed<F>(f: F) -> DelayedFn<F> {
 impl<F> DelayedFn<F> {
     /// Names the function in keys and graph labels (letters, digits and `_`).
     pub fn named(mut self, name: &str) -> Self {
-        let clean: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.name = clean.into();
+        self.name = prefix_name(name).into();
         self
     }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::dataframe::Kind;
 use super::{Expr, Lazy};
 use crate::error::{Error, Result};
-use crate::graph::{tokenize, Graph, Key, Task};
+use crate::graph::{prefix_name, tokenize, Graph, Key, Task};
 use crate::kernels::js::{DepKind, JsCall, JsFunction};
 use crate::kernels::Kernel;
 
@@ -46,32 +46,13 @@ impl Drop for CallNode {
 
 static CALLS: AtomicU64 = AtomicU64::new(0);
 
-/// Letters, digits and `_` of a function's name (`lambda` when it has none).
-fn clean_name(name: &str) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if clean.is_empty() {
-        "lambda".into()
-    } else {
-        clean
-    }
-}
-
 impl Call {
     /// A call. `pure`: equal calls (same function, arguments and dependencies) are one
     /// task, as dask's `delayed(pure=True)`; otherwise every call is its own task (dask's
     /// default: a function may be random or read the clock).
     pub fn new(func: JsFunction, args: Vec<u8>, deps: Vec<Expr>, pure: bool) -> Call {
         let func = JsFunction {
-            name: clean_name(&func.name).into(),
+            name: prefix_name(&func.name).into(),
             source: func.source,
         };
         let dep_names: Vec<&str> = deps.iter().map(Expr::name).collect();

@@ -111,6 +111,26 @@ impl fmt::Debug for Key {
     }
 }
 
+/// A function's name as a key prefix: letters, digits and `_` (others become `_`);
+/// `lambda` for an empty name, as dask names anonymous functions.
+pub fn prefix_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "lambda".into()
+    } else {
+        clean
+    }
+}
+
 /// A deterministic token of anything hashable, like dask's `tokenize`: equal inputs
 /// give equal tokens, so identical sub-expressions become one task.
 pub fn tokenize<T: Hash + ?Sized>(value: &T) -> String {

@@ -19,7 +19,7 @@ mod optimize;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use export::{GraphExport, NodeExport};
-pub use key::{tokenize, Key};
+pub use key::{prefix_name, tokenize, Key};
 
 use crate::error::{Error, Result};
 use crate::kernels::Kernel;
