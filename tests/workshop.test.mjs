@@ -224,6 +224,22 @@ describe('the workshop page', () => {
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     });
     await page.waitForFunction(() => document.getElementById('file-summary').textContent.startsWith('3 files'));
+    // A folder from the folder picker: its files under their relative paths.
+    const folder = join(data, 'folder', 'quotes');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'd.csv'), 'x,y\n1000,1\n');
+    await page.setInputFiles('#pick-folder', join(data, 'folder'));
+    await page.waitForFunction(() => document.getElementById('file-summary').textContent.startsWith('4 files'));
+    const folderFiles = await page.evaluate(() => window.scope.files('quotes/').map((f) => f.webkitRelativePath));
+    assert.deepEqual(folderFiles, ['folder/quotes/d.csv']);
+    await page.click('#clear');
+    await page.setInputFiles('#pick', [join(picked, 'a.csv'), join(picked, 'b.csv')]);
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x,y\n100,0\n'], 'c.csv', { type: 'text/csv' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => document.getElementById('file-summary').textContent.startsWith('3 files'));
     const out = await page.evaluate(async () => {
       const { client, files } = window.scope;
       const list = [...document.querySelectorAll('#file-list li')].map((li) => li.textContent);
@@ -242,6 +258,18 @@ describe('the workshop page', () => {
     // By hand: x = 1 + 2 + 10 + 100, y = 2.5 + 3.5 - 1 + 0.
     assert.deepEqual([out.x, out.y, out.n, out.npartitions], [113, 5, 4, 3]);
     assert.match(out.missing, /no loaded file matches "minute\/hp\/\*\.csv"/);
+  });
+
+  test('Shift+Enter in a cell runs it', async () => {
+    await page.evaluate(() => {
+      const c = window.notebook.cells.find((x) => x.id === 'sum-1d');
+      c.result = undefined;
+      c.status = 'idle';
+    });
+    await page.click('#cell-sum-1d .cm-content');
+    await page.keyboard.press('Shift+Enter');
+    await page.waitForFunction(() => window.notebook.cells.find((x) => x.id === 'sum-1d').status === 'ok');
+    assert.equal(await page.evaluate(() => window.notebook.cells.find((x) => x.id === 'sum-1d').result), 15);
   });
 
   test('the page loads nothing from outside its server (works offline)', () => {

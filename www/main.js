@@ -37,8 +37,13 @@ function showFiles() {
 function wireData() {
   onFilesChanged(showFiles);
   showFiles();
-  $('pick').onchange = (e) => addFiles([...e.target.files]);
-  $('pick-folder').onchange = (e) => addFiles([...e.target.files]);
+  // Emptied after each pick, so picking the same files again (after Clear) adds them.
+  for (const id of ['pick', 'pick-folder']) {
+    $(id).onchange = (e) => {
+      addFiles([...e.target.files]);
+      e.target.value = '';
+    };
+  }
   $('clear').onclick = clearFiles;
   $('generate').onsubmit = async (e) => {
     e.preventDefault();
