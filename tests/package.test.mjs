@@ -1,8 +1,10 @@
 // The package as users get it: `npm pack`, then in a temporary directory
-//   1. a fresh Vite app installing the tarball, built for production, served with the
-//      isolation headers (threads) and 2. without them (single);
+//   1. a fresh Vite app installing the tarball (no configuration), built for production,
+//      served with the isolation headers (threads) and 2. without them (single); the same
+//      app built by webpack 5 (no configuration beyond its entry);
 //   3. a static page importing the package's module file, no bundler;
-//   4. a Node script importing the tarball, reading CSV files from disk by a glob;
+//   4. a Node script importing the tarball, reading CSV files from disk by a glob (the
+//      threaded build on worker threads);
 //   5. `tsc --noEmit --strict` on the API consumer file against the tarball's types.
 // Each app runs tests/package/app.js; results are checked against values computed here
 // from the rows written (not by daskling).
@@ -19,7 +21,10 @@ import { launch } from './browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'daskling-package-'));
-const VITE = JSON.parse(readFileSync(join(root, 'node_modules', 'vite', 'package.json'), 'utf8')).version;
+const versionOf = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+const VITE = versionOf('vite');
+const WEBPACK = versionOf('webpack');
+const WEBPACK_CLI = versionOf('webpack-cli');
 
 function sh(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -128,12 +133,26 @@ describe('the packed package', () => {
     writeFileSync(join(dir, 'index.html'), INDEX_HTML);
     writeFileSync(join(dir, 'main.js'), PAGE_MAIN('daskling'));
     cpSync(join(root, 'tests', 'package', 'app.js'), join(dir, 'app.js'));
-    // The threaded build's pool re-imports its module from each worker: ES module workers.
-    writeFileSync(join(dir, 'vite.config.js'), "export default { worker: { format: 'es' } };\n");
     writeData(join(dir, 'public', 'data'));
     sh(join(dir, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], dir);
     check(await pageResult(join(dir, 'dist'), true), 'threads');
     check(await pageResult(join(dir, 'dist'), false), 'single');
+  });
+
+  test('a webpack 5 app: threads with isolation headers', async () => {
+    const dir = join(tmp, 'webpack-app');
+    npmApp(dir, { webpack: WEBPACK, 'webpack-cli': WEBPACK_CLI });
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'index.js'), PAGE_MAIN('daskling'));
+    cpSync(join(root, 'tests', 'package', 'app.js'), join(dir, 'src', 'app.js'));
+    writeFileSync(
+      join(dir, 'webpack.config.js'),
+      "export default { mode: 'production', entry: './src/index.js', experiments: { topLevelAwait: true } };\n",
+    );
+    sh(join(dir, 'node_modules', '.bin', 'webpack'), ['--no-stats'], dir);
+    writeFileSync(join(dir, 'dist', 'index.html'), INDEX_HTML);
+    writeData(join(dir, 'dist', 'data'));
+    check(await pageResult(join(dir, 'dist'), true), 'threads');
   });
 
   test('a page without a bundler importing dist/index.js', async () => {
@@ -146,7 +165,7 @@ describe('the packed package', () => {
     check(await pageResult(dir, true), 'threads');
   });
 
-  test('a Node script: CSV files from disk by a glob, single build on a worker thread', () => {
+  test('a Node script: CSV files from disk by a glob, threaded build on worker threads', () => {
     const dir = join(tmp, 'node-app');
     npmApp(dir);
     cpSync(join(root, 'tests', 'package', 'app.js'), join(dir, 'app.js'));
@@ -176,7 +195,7 @@ console.log(JSON.stringify(out));
 `,
     );
     const out = JSON.parse(sh('node', ['main.js'], dir));
-    check(out, 'single');
+    check(out, 'threads');
     assert.deepEqual(out.errors, [
       'readCsv: no files match data/nope-*.csv',
       'readCsv: data/missing.csv: no such file',

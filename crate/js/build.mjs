@@ -1,5 +1,6 @@
 // Builds both wasm modules and lays out the package in dist/:
 //   dist/index.js, dist/worker.js        the browser entry and its compute worker
+//   dist/pool-worker.js                  a worker of the threaded build's rayon pool
 //   dist/node.js, dist/node-worker.js    the Node entry and its worker thread
 //   dist/core.js, dist/worker-core.js    what both share
 //   dist/clone.js                        values of delayed JS functions (also a wasm snippet)
@@ -93,7 +94,7 @@ if (optimized.length) {
   }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'node-worker.js', 'worker-core.js']) {
+for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'pool-worker.js', 'node-worker.js', 'node-pool-worker.js', 'worker-core.js']) {
   cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

@@ -4,12 +4,12 @@
 //   const client = await Client.start();
 //   const df = await client.dataframe.readCsv('data/minute/hp/*.csv', { parseDates: ['timestamp'] });
 //
-// The compute worker is a `worker_threads` Worker running the single-threaded build (the
-// threaded build's pool is made of Web Workers, which Node does not have), so computing
-// never blocks the event loop. Dataframe sources given as strings are file paths or glob
+// The compute worker is a `worker_threads` Worker running the threaded build, whose rayon
+// pool is more worker threads (node-pool-worker.js), so computing never blocks the event
+// loop and uses every core. Dataframe sources given as strings are file paths or glob
 // patterns (`*`, `?`, `[…]`, `**`), read from disk in blocks while computing; http(s)
-// URLs are downloaded whole first. The worker does not keep the process alive while no
-// call is pending; `client.close()` ends it.
+// URLs are downloaded whole first. The workers do not keep the process alive while no
+// call is pending; `client.close()` ends them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -105,7 +105,8 @@ async function downloaded(url) {
 const host = {
   wasm: () => readFileSync(new URL('./single/daskling_bg.wasm', import.meta.url)),
   startWorker,
-  isolated: () => false,
+  // Node shares memory between worker threads: the threaded build runs.
+  isolated: () => typeof SharedArrayBuffer === 'function',
   defaultThreads: () => availableParallelism(),
   async source(item) {
     const text = String(item);

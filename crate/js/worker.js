@@ -50,31 +50,31 @@ function readGrouped(s, start, end) {
   return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
 }
 
-/**
- * Runs `start` (initThreadPool) while watching the Workers it creates (and naming them
- * daskling-pool-1, -2, …): one that fails to
- * load (a bundler's dev server can give the pool's script imports a worker started from
- * a blob cannot resolve) rejects at once, where the pool would otherwise wait forever.
- */
-async function watchingPoolWorkers(start) {
-  const Base = globalThis.Worker;
-  let fail;
-  const failed = new Promise((_, reject) => {
-    fail = reject;
+// The pool's workers, kept referenced for the life of the pool.
+const poolWorkers = [];
+
+/** Starts pool worker `i` on the module and memory; resolves when it is ready. */
+function startPoolWorker(i, module, memory) {
+  return new Promise((resolve, reject) => {
+    // Named, for devtools and for code that runs there (`self.name`).
+    const w = new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module', name: `daskling-pool-${i}` });
+    w.onmessage = (e) => {
+      if (e.data === 'ready') resolve(w);
+    };
+    // A worker that fails to load (its script or the module) rejects at once, where
+    // the pool would otherwise wait for it forever.
+    w.onerror = (e) => reject(new Error(`pool worker ${i} failed to load: ${e.message || 'error'}`));
+    w.postMessage({ module, memory });
   });
-  let count = 0;
-  globalThis.Worker = class extends Base {
-    constructor(url, options) {
-      // Named, for devtools and for code that runs there (`self.name`).
-      super(url, { ...options, name: `daskling-pool-${++count}` });
-      this.addEventListener('error', (e) => fail(new Error(`a pool worker failed to load: ${e.message || 'error'}`)));
-    }
-  };
-  try {
-    await Promise.race([start(), failed]);
-  } finally {
-    globalThis.Worker = Base;
-  }
+}
+
+/** rayon's global pool of `n` threads, one per pool worker. */
+async function startPool(k, n) {
+  k.preparePool(n);
+  const module = k.poolModule();
+  const memory = k.poolMemory();
+  poolWorkers.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startPoolWorker(i + 1, module, memory)))));
+  k.buildPool();
 }
 
 const handle = serveCompute({
@@ -83,7 +83,7 @@ const handle = serveCompute({
       try {
         const k = await import('./threads/daskling.js');
         await k.default();
-        await watchingPoolWorkers(() => k.initThreadPool(Math.max(1, threads)));
+        await startPool(k, Math.max(1, threads));
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);

@@ -27,7 +27,7 @@ fn spin(n: u64) -> f64 {
 
 #[wasm_bindgen_test]
 async fn a_pool_of_two_workers_runs_tasks_on_both() {
-    JsFuture::from(daskling::bindings::init_thread_pool(2))
+    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(2))
         .await
         .expect("the pool starts");
     assert_eq!(rayon::current_num_threads(), 2);

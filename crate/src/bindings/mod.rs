@@ -18,11 +18,13 @@ use crate::Error;
 
 mod dataframe;
 mod js;
+#[cfg(target_feature = "atomics")]
+mod pool;
 
 pub use dataframe::{GroupAggBuilder, LazyDf};
 pub use js::{CallBuilder, LazyCall};
 #[cfg(target_feature = "atomics")]
-pub use wasm_bindgen_rayon::init_thread_pool;
+pub use pool::{build_pool, prepare_pool, run_pool_worker};
 
 fn js_err(e: Error) -> JsError {
     JsError::new(&e.to_string())
