@@ -11,6 +11,16 @@ const el = (tag, props = {}, ...children) => {
 };
 
 const ROWS = 10;
+
+/**
+ * Whether an index looks like datetimes (milliseconds between 1973 and 2286): Column
+ * results carry their values' dtype but not their index's, and groupby keys rounded
+ * from timestamps are such milliseconds.
+ */
+export function looksLikeTime(values, dtype) {
+  if (dtype === 'datetime') return true;
+  return values instanceof Float64Array && values.length > 0 && values[0] > 1e11 && values[0] < 1e13;
+}
 const ITEMS = 12;
 
 /** A number as Python prints floats: integers with `.0` dropped, others with 6 digits. */
@@ -67,7 +77,7 @@ function renderTable(t) {
 
 function renderColumn(c) {
   const n = c.values.length;
-  const indexType = c.index && c.index instanceof Float64Array && c.index.length && c.index[0] > 1e11 ? 'datetime' : null;
+  const indexType = c.index && looksLikeTime(c.index) ? 'datetime' : null;
   const rows = shownRows(n).map((i) =>
     i < 0 ? ['…', '…'] : [c.index ? formatValue(c.index[i], indexType) : String(i), formatValue(c.values[i], c.dtype)],
   );

@@ -7,15 +7,12 @@
 //   {x: [...], y: [...]} as given
 // kind: 'line' (default), 'scatter', 'bar', 'hist' (of the y values; `bins`, default 30).
 import { uPlot } from '../build/vendor.js';
+import { looksLikeTime } from './output.js';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 
 function numeric(values) {
   return values instanceof Float64Array ? values : Float64Array.from(values, Number);
-}
-
-function looksLikeTime(x, dtype) {
-  return dtype === 'datetime' || (x.length > 0 && x[0] > 1e11 && x[0] < 1e13);
 }
 
 /** `{x, ys: [{label, values}], time}` of what plot() accepts. */
