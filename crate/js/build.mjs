@@ -8,7 +8,7 @@
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
 //   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
 // Release builds are then optimized with `wasm-opt -O3` (binaryen from npm; both at once).
-// Usage: node crate/js/build.mjs [--debug] [--only single|threads]
+// Usage: node crate/js/build.mjs [--debug] [--no-opt] [--only single|threads]
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +20,7 @@ import { BUILD_STD, PATH, threadsEnv, WASM_BINDGEN_VERSION } from './toolchain.m
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
 const debug = args.includes('--debug');
+const noOpt = args.includes('--no-opt');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
 const profile = debug ? 'debug' : 'release';
@@ -81,7 +82,7 @@ for (const [name, b] of Object.entries(builds)) {
   const out = join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);
-  if (!debug) optimized.push({ name, file: join(out, 'daskling_bg.wasm'), features: b.features });
+  if (!debug && !noOpt) optimized.push({ name, file: join(out, 'daskling_bg.wasm'), features: b.features });
 }
 if (optimized.length) {
   for (const o of optimized) o.before = statSync(o.file).size;
@@ -94,7 +95,7 @@ if (optimized.length) {
   }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'pool-worker.js', 'node-worker.js', 'node-pool-worker.js', 'worker-core.js']) {
+for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'pool-worker.js', 'node-worker.js', 'worker-core.js']) {
   cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

@@ -1,39 +1,14 @@
-// Node's compute worker (a worker_threads Worker): the threaded build with its rayon pool
-// on more worker threads (the single build if that fails), reading dataframe files from
-// disk synchronously, in the blocks the kernel asks for.
+// Node's compute worker (a worker_threads Worker): the single build, reading dataframe
+// files from disk synchronously, in the blocks the kernel asks for. (A rayon pool on
+// more worker threads, started as in worker.js, ran in debug builds but spun forever in
+// rayon's pool start in release builds under Node; see the README.)
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 
 import { serveCompute } from './worker-core.js';
 
-// The pool's threads, kept for the life of the pool.
-const poolThreads = [];
-
-function startPoolThread(i, module, memory) {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./node-pool-worker.js', import.meta.url), { name: `daskling-pool-${i}` });
-    w.once('message', (m) => (m === 'ready' ? resolve(w) : reject(new Error(`pool thread ${i}: ${m}`))));
-    w.once('error', (e) => reject(new Error(`pool thread ${i} failed to load: ${e.message}`)));
-    w.postMessage({ module, memory });
-  });
-}
-
 const handle = serveCompute({
-  async load(mode, threads) {
-    if (mode === 'threads') {
-      try {
-        const k = await import('./threads/daskling.js');
-        k.initSync({ module: readFileSync(new URL('./threads/daskling_bg.wasm', import.meta.url)) });
-        const n = Math.max(1, threads);
-        k.preparePool(n);
-        const [module, memory] = [k.poolModule(), k.poolMemory()];
-        poolThreads.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startPoolThread(i + 1, module, memory)))));
-        k.buildPool();
-        return { kernel: k, mode: 'threads', threads: k.threadCount() };
-      } catch (e) {
-        console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
-      }
-    }
+  async load() {
     const k = await import('./single/daskling.js');
     k.initSync({ module: readFileSync(new URL('./single/daskling_bg.wasm', import.meta.url)) });
     return { kernel: k, mode: 'single', threads: 1 };
