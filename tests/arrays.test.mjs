@@ -5,20 +5,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { workshopPage } from './browser.mjs';
+import { usingWorkshopPage } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
 
-let session;
-before(async () => {
-  session = await workshopPage();
-});
-after(async () => {
-  await session?.close();
-});
+const session = usingWorkshopPage();
 
 /** Runs `fn` in the page with the client as `c`. */
 const inPage = (fn, arg) => session.inPage(fn, arg);

@@ -1,4 +1,6 @@
 // Launches Debian's Chromium headless through playwright-core (no browser download).
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 
 import { serve } from '../www/serve.mjs';
@@ -59,4 +61,15 @@ export async function workshopPage({ isolation = true, mounts = [] } = {}) {
       await chrome.close();
     },
   };
+}
+
+/**
+ * For a test file: opens the workshop page before its tests and closes it after them.
+ * Returns the session object, filled in (see workshopPage) once the page is up.
+ */
+export function usingWorkshopPage(options) {
+  const session = {};
+  before(async () => Object.assign(session, await workshopPage(options)));
+  after(async () => session.close?.());
+  return session;
 }

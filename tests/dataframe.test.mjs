@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { workshopPage } from './browser.mjs';
+import { usingWorkshopPage } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
@@ -16,17 +16,13 @@ const DATA = join(root, 'target', `df-test-${process.pid}`);
 const DAYS = 12;
 const SEED = 3;
 
-let session;
-before(async () => {
+before(() => {
   assert.ok(existsSync(NATIVE), `${NATIVE} is missing: cargo build --release --bin daskling`);
   const r = spawnSync(NATIVE, ['generate', '--out', DATA, '--days', String(DAYS), '--seed', String(SEED)]);
   assert.equal(r.status, 0, String(r.stderr));
-  session = await workshopPage({ mounts: [['/data/', DATA]] });
 });
-after(async () => {
-  await session?.close();
-  rmSync(DATA, { recursive: true, force: true });
-});
+const session = usingWorkshopPage({ mounts: [['/data/', DATA]] });
+after(() => rmSync(DATA, { recursive: true, force: true }));
 
 const inPage = (fn, arg) => session.inPage(fn, arg);
 

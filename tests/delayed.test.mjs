@@ -3,17 +3,11 @@
 // user error each followed by a compute that works, and calls mixed with an array
 // reduction and a dataframe aggregate (checked against values computed here).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { workshopPage } from './browser.mjs';
+import { usingWorkshopPage } from './browser.mjs';
 
-let session;
-before(async () => {
-  session = await workshopPage();
-});
-after(async () => {
-  await session?.close();
-});
+const session = usingWorkshopPage();
 
 /** Runs `fn` in the page with the client as `c`. */
 const inPage = (fn, arg) => session.inPage(fn, arg);
