@@ -3,7 +3,8 @@
 // its error and the next cell still runs); array cells show their closed forms; dataframe
 // cells equal the native `daskling eval` over the same files generated natively; plots
 // and graphs are drawn; the progress bar reaches 100%; the task stream shows the delayed
-// loop's calls on the pool's threads. Screenshots: tests/artifacts/.
+// loop's calls on the pool's threads. Screenshots: tests/artifacts/workshop.png (the whole
+// page after Run all) and task-stream.png (its top, after the delayed loop).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,6 +107,7 @@ describe('the workshop page', () => {
       const { plot } = await import('/src/plot.js');
       const big = plot(Float64Array.from({ length: 500_000 }, (_, i) => Math.sin(i / 1000)));
       document.body.append(big);
+      const tallSquares = await s.tall.mul(s.tall).sum().compute();
       // The task stream of the delayed loop, run again: its 10,000 calls on the pool.
       await nb.run(byId['delayed-loop']);
       await new Promise((r) => requestAnimationFrame(r));
@@ -129,7 +131,7 @@ describe('the workshop page', () => {
         transpose: arr(byId['transpose'].result),
         compound: arr(byId['compound'].result),
         sv: Array.from(s.sv.data),
-        tallSquares: await s.tall.mul(s.tall).sum().compute(),
+        tallSquares,
         loop: byId['delayed-loop'].result,
         loopSum: byId['delayed-sum'].result,
         json,
@@ -150,6 +152,10 @@ describe('the workshop page', () => {
         progress: { ...document.getElementById('progress').dataset },
       };
     });
+
+    // The top of the page after the delayed loop: status, progress bar, task stream.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(ARTIFACTS, 'task-stream.png') });
 
     // Every cell ran; only the deliberate error failed, and the next cell still ran.
     for (const c of out.cells) {

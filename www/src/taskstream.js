@@ -6,10 +6,20 @@
 const LANE = 18;
 const LEFT = 90;
 
+// Distinct colors (matplotlib's tab10), given to prefixes as they first appear; a prefix
+// keeps its color across computes.
+const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const colors = new Map();
+
 function colorOf(prefix) {
-  let h = 0;
-  for (const ch of prefix) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return `hsl(${h % 360} 65% 52%)`;
+  let c = colors.get(prefix);
+  if (!c) {
+    const n = colors.size;
+    // Past ten prefixes, the palette again, lighter.
+    c = n < PALETTE.length ? PALETTE[n] : `${PALETTE[n % PALETTE.length]}99`;
+    colors.set(prefix, c);
+  }
+  return c;
 }
 
 export function taskStream(root) {
