@@ -28,7 +28,7 @@ extern "C" {
 
 // The clock is the global `performance`, not a function of the snippet: an import that
 // needs no conversion is handed to wasm as the snippet's module namespace (`import * as`),
-// which bundlers turn into a shared runtime chunk that the pool's blob workers cannot load.
+// for which bundlers add a runtime helper chunk to both builds.
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
