@@ -8,7 +8,7 @@ export const WASM_BINDGEN_VERSION = '0.2.130';
 /**
  * RUSTFLAGS of the threaded wasm build. Beyond atomics, the linker must be told to share
  * and import memory and export the TLS symbols; without these the build succeeds but
- * `initThreadPool` fails with `DataCloneError: #<Memory> could not be cloned`.
+ * starting the pool fails with `DataCloneError: #<Memory> could not be cloned`.
  */
 export const THREAD_RUSTFLAGS = [
   '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
