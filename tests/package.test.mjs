@@ -3,7 +3,8 @@
 //      served with the isolation headers (threads) and 2. without them (single); the same
 //      app built by webpack 5 (no configuration beyond its entry);
 //   3. a static page importing the package's module file, no bundler;
-//   4. a Node script importing the tarball, reading CSV files from disk by a glob;
+//   4. a Node script importing the tarball, reading CSV files from disk by a glob (the
+//      threaded build on worker threads);
 //   5. `tsc --noEmit --strict` on the API consumer file against the tarball's types.
 // Each app runs tests/package/app.js; results are checked against values computed here
 // from the rows written (not by daskling).
@@ -164,7 +165,7 @@ describe('the packed package', () => {
     check(await pageResult(dir, true), 'threads');
   });
 
-  test('a Node script: CSV files from disk by a glob, single build on a worker thread', () => {
+  test('a Node script: CSV files from disk by a glob, threaded build on worker threads', () => {
     const dir = join(tmp, 'node-app');
     npmApp(dir);
     cpSync(join(root, 'tests', 'package', 'app.js'), join(dir, 'app.js'));
@@ -194,7 +195,7 @@ console.log(JSON.stringify(out));
 `,
     );
     const out = JSON.parse(sh('node', ['main.js'], dir));
-    check(out, 'single');
+    check(out, 'threads');
     assert.deepEqual(out.errors, [
       'readCsv: no files match data/nope-*.csv',
       'readCsv: data/missing.csv: no such file',

@@ -95,7 +95,7 @@ if (optimized.length) {
   }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'pool-worker.js', 'node-worker.js', 'worker-core.js']) {
+for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'pool-worker.js', 'node-worker.js', 'node-pool-worker.js', 'worker-core.js']) {
   cpSync(join(root, 'crate', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

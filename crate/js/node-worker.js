@@ -1,14 +1,45 @@
-// Node's compute worker (a worker_threads Worker): the single build, reading dataframe
-// files from disk synchronously, in the blocks the kernel asks for. (A rayon pool on
-// more worker threads, started as in worker.js, ran in debug builds but spun forever in
-// rayon's pool start in release builds under Node; see the README.)
+// Node's compute worker (a worker_threads Worker): the threaded build with its rayon pool
+// on more worker threads (the single build if that fails), reading dataframe files from
+// disk synchronously, in the blocks the kernel asks for.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import v8 from 'node:v8';
+import { parentPort, Worker } from 'node:worker_threads';
 
 import { serveCompute } from './worker-core.js';
 
+// The pool's threads, kept for the life of the pool.
+const poolThreads = [];
+
+function startPoolThread(i, module, memory) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./node-pool-worker.js', import.meta.url), { name: `daskling-pool-${i}` });
+    w.once('message', (m) => (m === 'ready' ? resolve(w) : reject(new Error(`pool thread ${i}: ${m}`))));
+    w.once('error', (e) => reject(new Error(`pool thread ${i} failed to load: ${e.message}`)));
+    w.postMessage({ module, memory });
+  });
+}
+
 const handle = serveCompute({
-  async load() {
+  async load(mode, threads) {
+    if (mode === 'threads') {
+      try {
+        // Node 20's V8 (11.3) runs the pool start wrong in its baseline wasm compiler
+        // (Liftoff): rayon's first wait spins forever, while TurboFan code and Chromium's
+        // V8 run it. So the threaded module is compiled with TurboFan only. The flag is
+        // process-wide: wasm compiled after this skips the baseline tier.
+        v8.setFlagsFromString('--no-liftoff');
+        const k = await import('./threads/daskling.js');
+        k.initSync({ module: readFileSync(new URL('./threads/daskling_bg.wasm', import.meta.url)) });
+        const n = Math.max(1, threads);
+        k.preparePool(n);
+        const [module, memory] = [k.poolModule(), k.poolMemory()];
+        poolThreads.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startPoolThread(i + 1, module, memory)))));
+        k.buildPool();
+        return { kernel: k, mode: 'threads', threads: k.threadCount() };
+      } catch (e) {
+        console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
+      }
+    }
     const k = await import('./single/daskling.js');
     k.initSync({ module: readFileSync(new URL('./single/daskling_bg.wasm', import.meta.url)) });
     return { kernel: k, mode: 'single', threads: 1 };

@@ -4,8 +4,9 @@
 //   const client = await Client.start();
 //   const df = await client.dataframe.readCsv('data/minute/hp/*.csv', { parseDates: ['timestamp'] });
 //
-// The compute worker is a `worker_threads` Worker running the single-threaded build, so
-// computing never blocks the event loop. Dataframe sources given as strings are file paths or glob
+// The compute worker is a `worker_threads` Worker running the threaded build, whose rayon
+// pool is more worker threads (node-pool-worker.js), so computing never blocks the event
+// loop and uses every core. Dataframe sources given as strings are file paths or glob
 // patterns (`*`, `?`, `[…]`, `**`), read from disk in blocks while computing; http(s)
 // URLs are downloaded whole first. The workers do not keep the process alive while no
 // call is pending; `client.close()` ends them.
@@ -104,8 +105,8 @@ async function downloaded(url) {
 const host = {
   wasm: () => readFileSync(new URL('./single/daskling_bg.wasm', import.meta.url)),
   startWorker,
-  // The single build (see node-worker.js).
-  isolated: () => false,
+  // Node shares memory between worker threads: the threaded build runs.
+  isolated: () => typeof SharedArrayBuffer === 'function',
   defaultThreads: () => availableParallelism(),
   async source(item) {
     const text = String(item);

@@ -1,4 +1,4 @@
-//! rayon's global pool on Web Workers, for the threaded build.
+//! rayon's global pool on Web Workers (Node: worker threads), for the threaded build.
 //!
 //! The compute worker calls [`prepare_pool`], starts `n` pool workers that load this
 //! module on the same `WebAssembly.Module` and shared memory and call

@@ -1,0 +1,12 @@
+// A worker thread of the threaded build's rayon pool in Node (started by node-worker.js):
+// instantiates the module on the compute thread's WebAssembly.Module and shared memory,
+// says it is ready, then runs one of rayon's threads for as long as the pool lives.
+import { parentPort } from 'node:worker_threads';
+
+import { initSync, runPoolWorker } from './threads/daskling.js';
+
+parentPort.once('message', ({ module, memory }) => {
+  initSync({ module, memory });
+  parentPort.postMessage('ready');
+  runPoolWorker();
+});
