@@ -5,10 +5,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
 import { parentPort, Worker } from 'node:worker_threads';
 
-import { serveCompute } from './worker-core.js';
-
-// The pool's threads, kept for the life of the pool.
-const poolThreads = [];
+import { serveCompute, startPool } from './worker-core.js';
 
 function startPoolThread(i, module, memory) {
   return new Promise((resolve, reject) => {
@@ -30,11 +27,7 @@ const handle = serveCompute({
         v8.setFlagsFromString('--no-liftoff');
         const k = await import('./threads/daskling.js');
         k.initSync({ module: readFileSync(new URL('./threads/daskling_bg.wasm', import.meta.url)) });
-        const n = Math.max(1, threads);
-        k.preparePool(n);
-        const [module, memory] = [k.poolModule(), k.poolMemory()];
-        poolThreads.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startPoolThread(i + 1, module, memory)))));
-        k.buildPool();
+        await startPool(k, Math.max(1, threads), startPoolThread);
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);

@@ -18,6 +18,22 @@
  */
 const NO_BYTES = new Uint8Array(0);
 
+// The pool's workers, kept referenced for the life of the pool.
+const poolWorkers = [];
+
+/**
+ * rayon's global pool of `n` threads for the threaded kernel `k`: prepares the channel,
+ * starts `n` pool workers with `spawn(i, module, memory)` (resolves once worker `i` is
+ * ready), then builds the pool, which hands each worker a thread.
+ */
+export async function startPool(k, n, spawn) {
+  k.preparePool(n);
+  const module = k.poolModule();
+  const memory = k.poolMemory();
+  poolWorkers.push(...(await Promise.all(Array.from({ length: n }, (_, i) => spawn(i + 1, module, memory)))));
+  k.buildPool();
+}
+
 export function serveCompute(platform) {
   let kernel = null;
   const sources = new Map();

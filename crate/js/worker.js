@@ -1,7 +1,7 @@
 // The browser's compute worker (a module Web Worker): loads the threaded build when the
 // page is cross-origin isolated, else the single one, and reads dataframe sources
 // synchronously — FileReaderSync for files and blobs, synchronous range requests for URLs.
-import { serveCompute } from './worker-core.js';
+import { serveCompute, startPool } from './worker-core.js';
 
 function readUrl(url, start, end) {
   const xhr = new XMLHttpRequest();
@@ -50,9 +50,6 @@ function readGrouped(s, start, end) {
   return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
 }
 
-// The pool's workers, kept referenced for the life of the pool.
-const poolWorkers = [];
-
 /** Starts pool worker `i` on the module and memory; resolves when it is ready. */
 function startPoolWorker(i, module, memory) {
   return new Promise((resolve, reject) => {
@@ -68,22 +65,13 @@ function startPoolWorker(i, module, memory) {
   });
 }
 
-/** rayon's global pool of `n` threads, one per pool worker. */
-async function startPool(k, n) {
-  k.preparePool(n);
-  const module = k.poolModule();
-  const memory = k.poolMemory();
-  poolWorkers.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startPoolWorker(i + 1, module, memory)))));
-  k.buildPool();
-}
-
 const handle = serveCompute({
   async load(mode, threads) {
     if (mode === 'threads') {
       try {
         const k = await import('./threads/daskling.js');
         await k.default();
-        await startPool(k, Math.max(1, threads));
+        await startPool(k, Math.max(1, threads), startPoolWorker);
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
