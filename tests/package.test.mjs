@@ -208,7 +208,7 @@ console.log(JSON.stringify(out));
     const dir = join(tmp, 'ts-app');
     npmApp(dir);
     const consumer = readFileSync(join(root, 'tests', 'types', 'consumer.ts'), 'utf8').replaceAll(
-      '../../crate/js/index.js',
+      '../../crate/wasm/js/index.js',
       'daskling',
     );
     assert.match(consumer, /from 'daskling'/);

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { BUILD_STD, PATH, threadsEnv } from '../crate/js/toolchain.mjs';
+import { BUILD_STD, PATH, threadsEnv } from '../crate/wasm/js/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const e2eFiles = readdirSync(join(root, 'tests'))
@@ -17,22 +17,22 @@ const steps = [
   ['eslint', 'npx', ['eslint', '.']],
   ['cargo fmt', 'cargo', ['fmt', '--check']],
   ['TypeScript declarations (tsc --strict on a consumer of every API call)', 'npx', ['tsc', '-p', 'tests/types']],
-  ['clippy (native)', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
-  ['clippy (wasm)', 'cargo', ['clippy', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
-  ['native tests', 'cargo', ['test', '-p', 'daskling']],
+  ['clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']],
+  ['clippy (wasm)', 'cargo', ['clippy', '--workspace', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
+  ['native tests (every crate, doctests included)', 'cargo', ['test', '--workspace']],
   [
     'wasm tests, single build, in Chromium',
     'cargo',
-    ['test', '-p', 'daskling', '--target', 'wasm32-unknown-unknown', '--test', 'web'],
+    ['test', '-p', 'daskling-wasm', '--target', 'wasm32-unknown-unknown', '--test', 'web'],
     WASM_RUNNER,
   ],
   [
     'wasm tests, threaded build (rayon on Web Workers), in Chromium',
     'cargo',
-    ['test', '-p', 'daskling', '--target', 'wasm32-unknown-unknown', ...BUILD_STD, '--test', 'web_threads'],
+    ['test', '-p', 'daskling-wasm', '--target', 'wasm32-unknown-unknown', ...BUILD_STD, '--test', 'web_threads'],
     { ...WASM_RUNNER, ...threadsEnv(root) },
   ],
-  ['build the package (both wasm builds)', 'node', ['crate/js/build.mjs']],
+  ['build the package (both wasm builds)', 'node', ['crate/wasm/js/build.mjs']],
   ["build the workshop page's libraries", 'node', ['www/build.mjs']],
   ['native reference command (release)', 'cargo', ['build', '--release', '-p', 'daskling', '--bin', 'daskling']],
   ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],

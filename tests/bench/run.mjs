@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { PATH } from '../../crate/js/toolchain.mjs';
+import { PATH } from '../../crate/wasm/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
 import { launch } from '../browser.mjs';
 
@@ -18,7 +18,7 @@ function sh(cmd, args, opts = {}) {
 }
 
 console.log('building (release)…');
-sh('node', ['crate/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+sh('node', ['crate/wasm/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 console.log('native: cargo bench…');
 const native = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'scheduler', '--', '--json']).trim().split('\n').pop());
 console.log('native: cargo bench (dataframe; writes ~430 MB under target/bench-data once)…');

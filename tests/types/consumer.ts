@@ -1,6 +1,6 @@
 // Every call of ../shared/API.md, type-checked with `tsc --noEmit --strict` (npm test).
-import { Client, generateSample } from '../../crate/js/index.js';
-import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Table } from '../../crate/js/index.js';
+import { Client, generateSample } from '../../crate/wasm/js/index.js';
+import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Table } from '../../crate/wasm/js/index.js';
 
 export async function everything(): Promise<void> {
   const client = await Client.start({ threads: 4 });

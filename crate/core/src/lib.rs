@@ -1,0 +1,18 @@
+//! # daskling-core
+//!
+//! What every layer of daskling shares: the one [`Error`] type (every fallible call in
+//! every crate returns [`Result`]) and [`token`]s, the content hashes that name tasks.
+//!
+//! ```
+//! use daskling_core::{token::tokenize, Error};
+//!
+//! // Equal inputs give equal tokens: identical sub-expressions become one task.
+//! assert_eq!(tokenize(&("ones", [5u64, 5])), tokenize(&("ones", [5u64, 5])));
+//! assert_ne!(tokenize(&("ones", [5u64, 5])), tokenize(&("zeros", [5u64, 5])));
+//! assert_eq!(Error::invalid("bad axis").to_string(), "bad axis");
+//! ```
+
+pub mod error;
+pub mod token;
+
+pub use error::{Error, Result};

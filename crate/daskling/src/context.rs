@@ -1,0 +1,269 @@
+//! The [`Context`]: everything a kernel instance holds between computes, owned by one
+//! value instead of process-wide registries.
+//!
+//! - `fromArray` data the client sent, by content token (sent once, then named);
+//! - the dataframe sources it was given (the page's `File`s, Node's paths), by id;
+//! - persisted arrays' blocks, by name;
+//! - the runner of JavaScript calls (the wasm bindings give one);
+//! - on the page's side, the guards that tell which of the worker's data and persisted
+//!   arrays no expression uses any more.
+//!
+//! Decoding a wire expression is a function of the wire and the context only
+//! ([`Context::decode`]).
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use ndarray::ArrayD;
+use rustc_hash::FxHashMap;
+
+use crate::error::{Error, Result};
+use crate::expr::array::stored::{Guard, Held, Live, Stored};
+use crate::expr::array::{Array, ArrayOp, Data};
+use crate::expr::dataframe::{DfOp, SourceRef};
+use crate::expr::js::JsRunner;
+use crate::expr::{Expr, Wire};
+use crate::kernels::dataframe::source::ByteSource;
+use crate::scheduler::{Clock, Scheduler, Trace};
+
+/// What one kernel instance holds: data, sources, persisted arrays, the JS runner.
+///
+/// ```
+/// use std::sync::Arc;
+/// use daskling::expr::array::{Array, ChunkSpec};
+/// use daskling::expr::{Expr, Wire};
+/// use daskling::{Context, Scheduler};
+///
+/// // The page's side builds and encodes; the worker's side decodes in its context.
+/// let page = Context::new();
+/// let x = page.from_array(ndarray::arr1(&[1.0, 2.0, 3.0]).into_dyn(), ChunkSpec::Block(vec![2])).unwrap();
+/// let wire = Wire::encode(&[Expr::Array(x.sum(None).unwrap())]);
+/// let json = serde_json::to_string(&wire).unwrap();
+///
+/// let worker = Context::new();
+/// let wire: Wire = serde_json::from_str(&json).unwrap();
+/// // The data was not sent yet: decoding names what is missing.
+/// assert!(worker.decode(&wire, &[]).unwrap_err().to_string().contains("array data"));
+/// for d in wire.data(&[Expr::Array(x.clone())]) {
+///     worker.add_data(d.id(), d.array().unwrap().clone());
+/// }
+/// let Expr::Array(s) = worker.decode(&wire, &[]).unwrap().remove(0) else { panic!() };
+/// assert_eq!(s.compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![6.0]);
+/// ```
+#[derive(Default)]
+pub struct Context {
+    data: RwLock<FxHashMap<String, Arc<ArrayD<f64>>>>,
+    sources: RwLock<FxHashMap<String, Arc<dyn ByteSource>>>,
+    persisted: RwLock<FxHashMap<String, Arc<Stored>>>,
+    live: Arc<Mutex<Live>>,
+    runner: Option<Arc<dyn JsRunner>>,
+    clock: Option<Clock>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("data", &read(&self.data).len())
+            .field("sources", &read(&self.sources).len())
+            .field("persisted", &read(&self.persisted).len())
+            .field("js", &self.runner.is_some())
+            .finish()
+    }
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// This context, running JavaScript calls through `runner`.
+    pub fn with_js_runner(mut self, runner: Arc<dyn JsRunner>) -> Context {
+        self.runner = Some(runner);
+        self
+    }
+
+    /// This context, timing task streams by `clock` (milliseconds every thread agrees
+    /// on).
+    pub fn with_clock(mut self, clock: Clock) -> Context {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// An empty task stream timed by this context's clock.
+    ///
+    /// ```
+    /// let ctx = daskling::Context::new().with_clock(|| 7.0);
+    /// assert_eq!(ctx.trace().now(), 7.0);
+    /// ```
+    pub fn trace(&self) -> Trace {
+        match self.clock {
+            Some(c) => Trace::with_clock(c),
+            None => Trace::new(),
+        }
+    }
+
+    // ---- the page's side ----
+
+    /// An array of in-memory data (as [`Array::from_array`]) whose data is tracked: when
+    /// no expression holds it any more, its token is in [`Context::take_released`].
+    pub fn from_array(
+        &self,
+        data: ArrayD<f64>,
+        chunks: crate::expr::array::ChunkSpec,
+    ) -> Result<Array> {
+        let chunks = crate::expr::array::normalize_chunks(data.shape(), &chunks)?;
+        let data = Data::new(Arc::new(data.as_standard_layout().into_owned()));
+        let guard = Arc::new(Guard::new(data.id(), self.live.clone()));
+        Array::build(ArrayOp::FromData {
+            data: data.guarded(guard),
+            chunks,
+        })
+    }
+
+    /// The persisted form of `array` whose blocks are kept elsewhere (on the compute
+    /// worker): same name, shape and chunks; when no expression holds it any more, its
+    /// name is in [`Context::take_released`].
+    pub fn persisted_remote(&self, array: &Array) -> Result<Array> {
+        Array::build(ArrayOp::Stored {
+            id: array.name().to_string(),
+            shape: array.shape().to_vec(),
+            chunks: array.chunks().to_vec(),
+            held: Some(Held::Remote(Arc::new(Guard::new(
+                array.name(),
+                self.live.clone(),
+            )))),
+        })
+    }
+
+    /// Names of data and persisted arrays no expression of this context uses any more
+    /// (since the previous call): the worker may free them ([`Context::release`]).
+    ///
+    /// ```
+    /// use daskling::{Context, ChunkSpec};
+    /// let page = Context::new();
+    /// let x = page.from_array(ndarray::arr1(&[1.0]).into_dyn(), ChunkSpec::Block(vec![1])).unwrap();
+    /// let y = x.add_scalar(1.0).unwrap();
+    /// drop(x);
+    /// assert!(page.take_released().is_empty()); // y still holds the data
+    /// drop(y);
+    /// assert_eq!(page.take_released().len(), 1);
+    /// ```
+    pub fn take_released(&self) -> Vec<String> {
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take_released()
+    }
+
+    // ---- the worker's side ----
+
+    /// Keeps `array` under its content token `id` (sent once by the page).
+    pub fn add_data(&self, id: &str, array: Arc<ArrayD<f64>>) {
+        write(&self.data).insert(id.to_string(), array);
+    }
+
+    /// Whether data `id` is here.
+    pub fn has_data(&self, id: &str) -> bool {
+        read(&self.data).contains_key(id)
+    }
+
+    /// Adds `source` under `id`: expressions naming `id` read it.
+    pub fn add_source(&self, id: &str, source: Arc<dyn ByteSource>) -> SourceRef {
+        write(&self.sources).insert(id.to_string(), source.clone());
+        SourceRef::new(id, source)
+    }
+
+    /// Computes `array`'s blocks and keeps them under its name until [`Context::release`];
+    /// returns the persisted array.
+    pub fn persist(&self, array: &Array, scheduler: Scheduler) -> Result<Array> {
+        let p = array.persist(scheduler)?;
+        if let ArrayOp::Stored {
+            held: Some(Held::Local(s)),
+            ..
+        } = p.op()
+        {
+            write(&self.persisted).insert(p.name().to_string(), s.clone());
+        }
+        Ok(p)
+    }
+
+    /// Frees data and persisted arrays by name (unknown names are ignored).
+    pub fn release(&self, names: &[String]) {
+        let mut data = write(&self.data);
+        let mut persisted = write(&self.persisted);
+        for n in names {
+            data.remove(n);
+            persisted.remove(n);
+        }
+    }
+
+    /// How many data arrays, sources and persisted arrays this context holds.
+    pub fn held(&self) -> (usize, usize, usize) {
+        (
+            read(&self.data).len(),
+            read(&self.sources).len(),
+            read(&self.persisted).len(),
+        )
+    }
+
+    /// Decodes `wire` (and `bytes`, the calls' arguments) into lazy values, resolving
+    /// the data, sources and persisted arrays it names in this context, and giving its
+    /// calls this context's JavaScript runner. An error names anything missing.
+    pub fn decode(&self, wire: &Wire, bytes: &[u8]) -> Result<Vec<Expr>> {
+        wire.decode_with(bytes, self)
+    }
+
+    /// Fills in what an array operation decoded from the wire names.
+    pub(crate) fn resolve_array(&self, op: &mut ArrayOp) -> Result<()> {
+        match op {
+            ArrayOp::FromData { data, .. } if !data.is_resolved() => {
+                let array = read(&self.data).get(data.id()).cloned().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "array data {} is not available here (it was not sent to this kernel)",
+                        data.id()
+                    ))
+                })?;
+                *data = Data::with_id(data.id().to_string(), array);
+            }
+            ArrayOp::Stored { id, held, .. } if held.is_none() => {
+                let s = read(&self.persisted).get(id.as_str()).cloned().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "the persisted array {id} is not available here (it was released, or the kernel restarted)"
+                    ))
+                })?;
+                *held = Some(Held::Local(s));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Fills in the sources a dataframe operation decoded from the wire names.
+    pub(crate) fn resolve_df(&self, op: &mut DfOp<crate::expr::dataframe::Df>) -> Result<()> {
+        if let DfOp::ReadCsv { sources, .. } = op {
+            let table = read(&self.sources);
+            for s in sources.iter_mut().filter(|s| s.held.is_none()) {
+                s.held = Some(table.get(&s.id).cloned().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "the source {} ({}) was not given to this kernel",
+                        s.name, s.id
+                    ))
+                })?);
+            }
+        }
+        Ok(())
+    }
+
+    /// The runner calls decoded here get.
+    pub(crate) fn js_runner(&self) -> Option<Arc<dyn JsRunner>> {
+        self.runner.clone()
+    }
+}

@@ -1,0 +1,249 @@
+//! Calls of JavaScript functions as lazy values (`client.delayed`): a call is one task
+//! whose inputs are its lazy arguments — other calls, arrays, dataframes, series or
+//! scalars — so calls mix freely with the other collections in one graph.
+//!
+//! A call's arguments and result are JavaScript values encoded as bytes (the package's
+//! `clone.js` format), so they can live in any worker's view of the shared memory; the
+//! call itself needs a JavaScript realm, which only the wasm bindings have. They give a
+//! [`JsRunner`] to the [`Context`](crate::Context) that decodes expressions, and each
+//! decoded call lowers to an opaque [`Kernel::Func`] that runs through it. A call built
+//! without a runner (natively) is a task error when it runs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use super::dataframe::Kind;
+use super::{Expr, Lazy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::graph::{prefix_name, tokenize, Graph, Key, Task};
+use crate::kernels::{Func, Kernel, Value};
+
+/// A JavaScript function as its source text, compiled once per worker where it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct JsFunction {
+    /// `fn.toString()`.
+    pub source: Arc<str>,
+    /// Shown in keys, labels and errors.
+    pub name: Arc<str>,
+}
+
+/// How a dependency's value is handed to the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DepKind {
+    /// Another call's result (an [`Encoded`] value).
+    Call,
+    /// A whole array: `{shape, data}` (a number when 0-d).
+    Array,
+    /// A dataframe: a Table.
+    Frame,
+    /// A series: a Column.
+    Series,
+    /// A number.
+    Scalar,
+}
+
+/// A JavaScript value encoded as bytes: what a call returns, as a [`Value::Any`].
+#[derive(Debug, Clone)]
+pub struct Encoded(pub Arc<[u8]>);
+
+/// One call as its task runs it: the function, its encoded arguments (with placeholders
+/// for the dependencies, the task's inputs in order) and how each dependency is passed.
+#[derive(Debug, Clone)]
+pub struct JsCall {
+    /// What to call.
+    pub func: Arc<JsFunction>,
+    /// Encoded arguments.
+    pub args: Arc<[u8]>,
+    /// One per task input.
+    pub deps: Arc<[DepKind]>,
+}
+
+/// Runs calls in the current thread's JavaScript realm (the wasm bindings implement it).
+pub trait JsRunner: Send + Sync {
+    /// Calls `call` on `inputs` (its dependencies' values): the result (an [`Encoded`]
+    /// value), or the error's message (what the function threw).
+    fn call(&self, call: &JsCall, inputs: &[Value]) -> std::result::Result<Value, String>;
+}
+
+/// A call of a JavaScript function on encoded arguments and lazy dependencies.
+#[derive(Clone, Debug)]
+pub struct Call(Arc<CallNode>);
+
+/// What a [`Call`] holds.
+#[derive(Debug)]
+pub struct CallNode {
+    /// The key's layer name, `<function name>-<token>`.
+    pub name: String,
+    /// The function.
+    pub func: Arc<JsFunction>,
+    /// Encoded arguments; dependency `i` stands where its placeholder is.
+    pub args: Arc<[u8]>,
+    /// The lazy arguments, in placeholder order.
+    pub deps: Vec<Expr>,
+    /// Where the call runs (none: natively, where it is a task error).
+    pub runner: Option<Arc<dyn JsRunner>>,
+}
+
+impl std::fmt::Debug for dyn JsRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsRunner")
+    }
+}
+
+impl Drop for CallNode {
+    /// Drops long chains of calls iteratively (a loop of 100,000 calls would overflow
+    /// the stack with the default recursive drop).
+    fn drop(&mut self) {
+        let mut stack = std::mem::take(&mut self.deps);
+        while let Some(e) = stack.pop() {
+            if let Expr::Call(c) = e {
+                if let Ok(mut inner) = Arc::try_unwrap(c.0) {
+                    stack.append(&mut inner.deps);
+                }
+            }
+        }
+    }
+}
+
+static CALLS: AtomicU64 = AtomicU64::new(0);
+
+impl Call {
+    /// A call. `pure`: equal calls (same function, arguments and dependencies) are one
+    /// task, as dask's `delayed(pure=True)`; otherwise every call is its own task (dask's
+    /// default: a function may be random or read the clock).
+    pub fn new(func: JsFunction, args: Vec<u8>, deps: Vec<Expr>, pure: bool) -> Call {
+        let func = JsFunction {
+            name: prefix_name(&func.name).into(),
+            source: func.source,
+        };
+        let dep_names: Vec<&str> = deps.iter().map(Expr::name).collect();
+        let token = if pure {
+            tokenize(&(&func, &args, &dep_names))
+        } else {
+            let n = CALLS.fetch_add(1, Ordering::Relaxed);
+            tokenize(&(&func, &args, &dep_names, n))
+        };
+        Call(Arc::new(CallNode {
+            name: format!("{}-{token}", func.name),
+            func: Arc::new(func),
+            args: args.into(),
+            deps,
+            runner: None,
+        }))
+    }
+
+    /// A call decoded from the wire: its name as it was built, run by `runner`.
+    pub fn with_name(
+        name: String,
+        func: Arc<JsFunction>,
+        args: Arc<[u8]>,
+        deps: Vec<Expr>,
+        runner: Option<Arc<dyn JsRunner>>,
+    ) -> Result<Call> {
+        let prefix = name.rsplit_once('-').map(|(p, _)| p);
+        if prefix != Some(&*func.name) {
+            return Err(Error::invalid(format!(
+                "call {name:?} does not name its function {}",
+                func.name
+            )));
+        }
+        Ok(Call(Arc::new(CallNode {
+            name,
+            func,
+            args,
+            deps,
+            runner,
+        })))
+    }
+
+    /// What it holds.
+    pub fn node(&self) -> &CallNode {
+        &self.0
+    }
+
+    /// The key's layer name.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+fn dep_kind(e: &Expr) -> DepKind {
+    match e {
+        Expr::Call(_) => DepKind::Call,
+        Expr::Array(_) => DepKind::Array,
+        Expr::Df(d) => match d.kind() {
+            Kind::Frame => DepKind::Frame,
+            Kind::Series => DepKind::Series,
+            Kind::Scalar => DepKind::Scalar,
+        },
+    }
+}
+
+impl Lazy for Call {
+    /// Lowers the calls iteratively (a chain of calls can be long); other lazy arguments
+    /// lower through their own collections.
+    fn lower(&self, g: &mut Graph) -> Result<Key> {
+        let key_of = |c: &Call| Key::named(c.name());
+        let mut stack: Vec<(Call, bool)> = vec![(self.clone(), false)];
+        while let Some((c, expanded)) = stack.pop() {
+            let key = key_of(&c);
+            if g.contains(&key) {
+                continue;
+            }
+            if !expanded {
+                stack.push((c.clone(), true));
+                for d in c.0.deps.iter().rev() {
+                    if let Expr::Call(inner) = d {
+                        if !g.contains(&key_of(inner)) {
+                            stack.push((inner.clone(), false));
+                        }
+                    }
+                }
+                continue;
+            }
+            let deps =
+                c.0.deps
+                    .iter()
+                    .map(|d| match d {
+                        Expr::Call(inner) => Ok(key_of(inner)),
+                        other => other.lower(g),
+                    })
+                    .collect::<Result<Vec<Key>>>()?;
+            let call = JsCall {
+                func: c.0.func.clone(),
+                args: c.0.args.clone(),
+                deps: c.0.deps.iter().map(dep_kind).collect(),
+            };
+            g.insert(key, Task::new(call_kernel(call, c.0.runner.clone()), deps));
+        }
+        Ok(key_of(self))
+    }
+}
+
+/// The opaque kernel of a call: runs through `runner`, or fails saying where calls run.
+fn call_kernel(call: JsCall, runner: Option<Arc<dyn JsRunner>>) -> Kernel {
+    let name = call.func.name.clone();
+    let body = move |inputs: &[Value]| -> std::result::Result<Value, String> {
+        if inputs.len() != call.deps.len() {
+            return Err(format!(
+                "{} inputs for {} dependencies",
+                inputs.len(),
+                call.deps.len()
+            ));
+        }
+        match &runner {
+            Some(r) => r.call(&call, inputs),
+            None => Err(format!(
+                "{} is a JavaScript function: it runs only in the wasm build",
+                call.func.name
+            )),
+        }
+    };
+    Kernel::Func(Func {
+        name,
+        body: Arc::new(body),
+    })
+}

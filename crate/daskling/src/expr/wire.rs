@@ -1,0 +1,301 @@
+//! The serialized form of lazy values, shipped from the page's builder instance to the
+//! compute worker: a table of distinct expression nodes in dependency order (inputs
+//! refer to earlier rows), so an expression that reuses a value many times
+//! (`y = y.add(y.T)` in a loop) stays as small as its graph, and decoding re-checks
+//! every node through the same constructors as building it. Calls of JavaScript
+//! functions name their function in a table of distinct functions and their encoded
+//! arguments as a range of one byte buffer that travels beside the JSON.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::array::{Array, ArrayOp};
+use super::dataframe::{Df, DfOp, SourceRef};
+use super::js::Call;
+use super::js::JsFunction;
+use super::Lazy;
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Key};
+use crate::Context;
+
+/// A lazy value of any kind.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// A chunked array.
+    Array(Array),
+    /// A dataframe, series or scalar.
+    Df(Df),
+    /// A call of a JavaScript function.
+    Call(Call),
+}
+
+impl Expr {
+    /// Its unique name (a content token; a call's is unique unless pure).
+    pub fn name(&self) -> &str {
+        match self {
+            Expr::Array(a) => a.name(),
+            Expr::Df(d) => d.name(),
+            Expr::Call(c) => c.name(),
+        }
+    }
+
+    /// The lazy values it is computed from.
+    fn inputs(&self) -> Vec<Expr> {
+        match self {
+            Expr::Array(a) => a
+                .op()
+                .inputs()
+                .into_iter()
+                .cloned()
+                .map(Expr::Array)
+                .collect(),
+            Expr::Df(d) => d.op().inputs().into_iter().cloned().map(Expr::Df).collect(),
+            Expr::Call(c) => c.node().deps.clone(),
+        }
+    }
+}
+
+impl Lazy for Expr {
+    fn lower(&self, g: &mut Graph) -> Result<Key> {
+        match self {
+            Expr::Array(a) => a.lower(g),
+            Expr::Df(d) => d.lower(g),
+            Expr::Call(c) => c.lower(g),
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum WireNode {
+    /// An array operation; inputs are row numbers.
+    Array(ArrayOp<usize>),
+    /// A dataframe operation; inputs are row numbers.
+    Dataframe(DfOp<usize>),
+    /// A call of a JavaScript function.
+    #[serde(rename_all = "camelCase")]
+    Call {
+        /// The key's layer name.
+        name: String,
+        /// Row of the function in [`Wire::funcs`].
+        func: usize,
+        /// Byte range of its encoded arguments in the buffer beside the table.
+        args: [usize; 2],
+        /// Rows of its lazy arguments.
+        deps: Vec<usize>,
+    },
+}
+
+/// Lazy values as a table of nodes and the rows of the outputs.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Wire {
+    /// Distinct nodes, every input before its users.
+    pub nodes: Vec<WireNode>,
+    /// The row of each output value.
+    pub outputs: Vec<usize>,
+    /// The JavaScript functions calls name, each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funcs: Vec<JsFunction>,
+    /// The calls' encoded arguments (sent beside the JSON, as bytes).
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+impl Wire {
+    /// Encodes `exprs` (shared nodes once).
+    pub fn encode(exprs: &[Expr]) -> Wire {
+        let mut w = Wire::default();
+        let mut rows: HashMap<String, usize> = HashMap::new();
+        let mut funcs: HashMap<Arc<JsFunction>, usize> = HashMap::new();
+        for e in exprs {
+            let row = w.add(e, &mut rows, &mut funcs);
+            w.outputs.push(row);
+        }
+        w
+    }
+
+    /// The sources the dataframe nodes read.
+    pub fn sources(&self) -> Vec<SourceRef> {
+        let mut out: Vec<SourceRef> = vec![];
+        for n in &self.nodes {
+            if let WireNode::Dataframe(DfOp::ReadCsv { sources, .. }) = n {
+                for s in sources {
+                    if !out.iter().any(|o| o.id == s.id) {
+                        out.push(s.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Adds `root` and its inputs in post-order, iteratively (expressions can be deep);
+    /// returns its row.
+    fn add(
+        &mut self,
+        root: &Expr,
+        rows: &mut HashMap<String, usize>,
+        funcs: &mut HashMap<Arc<JsFunction>, usize>,
+    ) -> usize {
+        let mut stack: Vec<(Expr, bool)> = vec![(root.clone(), false)];
+        while let Some((n, expanded)) = stack.pop() {
+            if rows.contains_key(n.name()) {
+                continue;
+            }
+            if !expanded {
+                stack.push((n.clone(), true));
+                for input in n.inputs().into_iter().rev() {
+                    if !rows.contains_key(input.name()) {
+                        stack.push((input, false));
+                    }
+                }
+                continue;
+            }
+            // Inputs are always rows by now; a node that is not is skipped (and decoding
+            // then rejects the table).
+            if let Some(node) = self.encode_node(&n, rows, funcs) {
+                rows.insert(n.name().to_string(), self.nodes.len());
+                self.nodes.push(node);
+            }
+        }
+        rows.get(root.name()).copied().unwrap_or(usize::MAX)
+    }
+
+    /// One node's row, its inputs given as row numbers (`None` when one is missing).
+    fn encode_node(
+        &mut self,
+        e: &Expr,
+        rows: &HashMap<String, usize>,
+        funcs: &mut HashMap<Arc<JsFunction>, usize>,
+    ) -> Option<WireNode> {
+        let row = |name: &str| rows.get(name).copied().ok_or(());
+        match e {
+            Expr::Array(a) => a.op().try_map(|i| row(i.name())).ok().map(WireNode::Array),
+            Expr::Df(d) => d
+                .op()
+                .try_map(|i| row(i.name()))
+                .ok()
+                .map(WireNode::Dataframe),
+            Expr::Call(c) => {
+                let node = c.node();
+                let deps = node
+                    .deps
+                    .iter()
+                    .map(|d| row(d.name()))
+                    .collect::<std::result::Result<Vec<_>, ()>>()
+                    .ok()?;
+                let func = *funcs.entry(node.func.clone()).or_insert_with(|| {
+                    self.funcs.push((*node.func).clone());
+                    self.funcs.len() - 1
+                });
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(&node.args);
+                Some(WireNode::Call {
+                    name: node.name.clone(),
+                    func,
+                    args: [start, self.bytes.len()],
+                    deps,
+                })
+            }
+        }
+    }
+
+    /// Decodes into lazy values, checking every node and resolving what they name in
+    /// `ctx` (see [`Context::decode`]); `bytes` are the calls' arguments.
+    pub(crate) fn decode_with(&self, bytes: &[u8], ctx: &Context) -> Result<Vec<Expr>> {
+        let runner = ctx.js_runner();
+        let funcs: Vec<Arc<JsFunction>> = self.funcs.iter().cloned().map(Arc::new).collect();
+        let mut built: Vec<Expr> = Vec::with_capacity(self.nodes.len());
+        for (row, node) in self.nodes.iter().enumerate() {
+            let e = match node {
+                WireNode::Array(op) => {
+                    let op = op.try_map(|&i| match built.get(i) {
+                        Some(Expr::Array(a)) if i < row => Ok(a.clone()),
+                        _ => Err(Error::invalid(format!(
+                            "expression row {row} refers to row {i}, which is not an earlier array"
+                        ))),
+                    })?;
+                    let mut op = op;
+                    ctx.resolve_array(&mut op)?;
+                    Expr::Array(Array::build(op)?)
+                }
+                WireNode::Dataframe(op) => {
+                    let op = op.try_map(|&i| match built.get(i) {
+                        Some(Expr::Df(d)) if i < row => Ok(d.clone()),
+                        _ => Err(Error::invalid(format!(
+                            "expression row {row} refers to row {i}, which is not an earlier dataframe"
+                        ))),
+                    })?;
+                    let mut op = op;
+                    ctx.resolve_df(&mut op)?;
+                    Expr::Df(Df::build(op)?)
+                }
+                WireNode::Call {
+                    name,
+                    func,
+                    args,
+                    deps,
+                } => {
+                    let func = funcs.get(*func).cloned().ok_or_else(|| {
+                        Error::invalid(format!(
+                            "call row {row} names function {func}, which is not sent"
+                        ))
+                    })?;
+                    let args = bytes.get(args[0]..args[1]).ok_or_else(|| {
+                        Error::invalid(format!(
+                            "call row {row}: its arguments are not in the bytes sent"
+                        ))
+                    })?;
+                    let deps = deps
+                        .iter()
+                        .map(|&i| match built.get(i) {
+                            Some(e) if i < row => Ok(e.clone()),
+                            _ => Err(Error::invalid(format!(
+                                "expression row {row} refers to row {i}, which is not an earlier value"
+                            ))),
+                        })
+                        .collect::<Result<Vec<_>>>()?;
+                    Expr::Call(Call::with_name(
+                        name.clone(),
+                        func,
+                        args.into(),
+                        deps,
+                        runner.clone(),
+                    )?)
+                }
+            };
+            built.push(e);
+        }
+        self.outputs
+            .iter()
+            .map(|&i| {
+                built
+                    .get(i)
+                    .cloned()
+                    .ok_or_else(|| Error::invalid(format!("output row {i} does not exist")))
+            })
+            .collect()
+    }
+
+    /// Data of `fromArray` nodes, which the JSON names by token only.
+    pub fn data(&self, exprs: &[Expr]) -> Vec<super::array::Data> {
+        let mut out: Vec<super::array::Data> = vec![];
+        let mut seen = std::collections::HashSet::new();
+        let mut stack: Vec<Expr> = exprs.to_vec();
+        while let Some(e) = stack.pop() {
+            if !seen.insert(e.name().to_string()) {
+                continue;
+            }
+            if let Expr::Array(a) = &e {
+                if let ArrayOp::FromData { data, .. } = a.op() {
+                    out.push(data.clone());
+                }
+            }
+            stack.extend(e.inputs());
+        }
+        out
+    }
+}

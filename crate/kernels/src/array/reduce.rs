@@ -1,0 +1,325 @@
+//! Reductions of blocks, in three steps like dask's tree reductions: `chunk` reduces one
+//! block (reduced axes kept with length 1), `combine` merges same-shape partials, and
+//! `aggregate` merges the last ones and finishes (dropping the reduced axes).
+//!
+//! `mean`, `var` and `std` carry partial moments — (count, mean) or (count, mean, M2),
+//! stacked along a new leading axis — merged with Chan et al.'s pairwise formulas, never
+//! through a sum of squares.
+
+use ndarray::{ArrayD, Axis, IxDyn, Zip};
+use serde::{Deserialize, Serialize};
+
+use daskling_core::{Error, Result};
+
+/// A reduction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReduceOp {
+    Sum,
+    Prod,
+    Min,
+    Max,
+    Mean,
+    Var,
+    Std,
+}
+
+impl ReduceOp {
+    /// Parses a method name (`"mean"`).
+    pub fn parse(name: &str) -> Option<ReduceOp> {
+        Some(match name {
+            "sum" => ReduceOp::Sum,
+            "prod" => ReduceOp::Prod,
+            "min" => ReduceOp::Min,
+            "max" => ReduceOp::Max,
+            "mean" => ReduceOp::Mean,
+            "var" => ReduceOp::Var,
+            "std" => ReduceOp::Std,
+            _ => return None,
+        })
+    }
+
+    /// The method name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReduceOp::Sum => "sum",
+            ReduceOp::Prod => "prod",
+            ReduceOp::Min => "min",
+            ReduceOp::Max => "max",
+            ReduceOp::Mean => "mean",
+            ReduceOp::Var => "var",
+            ReduceOp::Std => "std",
+        }
+    }
+
+    /// Rows of partial moments (0 for plain reductions).
+    fn moments(self) -> usize {
+        match self {
+            ReduceOp::Mean => 2,
+            ReduceOp::Var | ReduceOp::Std => 3,
+            _ => 0,
+        }
+    }
+
+    /// The labels of the three steps, for graphs.
+    pub fn step_names(self) -> [&'static str; 3] {
+        match self {
+            ReduceOp::Sum => ["sum-chunk", "sum-combine", "sum-aggregate"],
+            ReduceOp::Prod => ["prod-chunk", "prod-combine", "prod-aggregate"],
+            ReduceOp::Min => ["min-chunk", "min-combine", "min-aggregate"],
+            ReduceOp::Max => ["max-chunk", "max-combine", "max-aggregate"],
+            ReduceOp::Mean => ["mean-chunk", "mean-combine", "mean-aggregate"],
+            ReduceOp::Var => ["var-chunk", "var-combine", "var-aggregate"],
+            ReduceOp::Std => ["std-chunk", "std-combine", "std-aggregate"],
+        }
+    }
+}
+
+/// `Σ f(x)` over a slice with eight independent accumulators, so it vectorizes.
+#[inline(always)]
+fn lane_sum(s: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let mut chunks = s.chunks_exact(8);
+    for c in &mut chunks {
+        for i in 0..8 {
+            acc[i] += f(c[i]);
+        }
+    }
+    let tail: f64 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    let pairs = [
+        acc[0] + acc[4],
+        acc[1] + acc[5],
+        acc[2] + acc[6],
+        acc[3] + acc[7],
+    ];
+    (pairs[0] + pairs[2]) + (pairs[1] + pairs[3]) + tail
+}
+
+/// Sum of a slice.
+fn sum_slice(s: &[f64]) -> f64 {
+    lane_sum(s, |x| x)
+}
+
+/// Sum of squared deviations from `m`.
+fn sum_sq_dev(s: &[f64], m: f64) -> f64 {
+    lane_sum(s, |x| (x - m) * (x - m))
+}
+
+fn fmin(a: f64, b: f64) -> f64 {
+    // NaN propagates, as numpy's min.
+    if b < a || b.is_nan() {
+        b
+    } else {
+        a
+    }
+}
+
+fn fmax(a: f64, b: f64) -> f64 {
+    if b > a || b.is_nan() {
+        b
+    } else {
+        a
+    }
+}
+
+fn keep_shape(shape: &[usize], axes: &[usize]) -> Vec<usize> {
+    shape
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| if axes.contains(&i) { 1 } else { n })
+        .collect()
+}
+
+/// Folds `b` over `axes` with `f` from `init`, keeping them with length 1.
+fn fold_keepdims(
+    b: &ArrayD<f64>,
+    axes: &[usize],
+    init: f64,
+    f: fn(f64, f64) -> f64,
+) -> ArrayD<f64> {
+    let all = axes.len() == b.ndim();
+    if all {
+        if let Some(s) = b.as_slice() {
+            let v = s.iter().fold(init, |a, &x| f(a, x));
+            return ArrayD::from_elem(IxDyn(&keep_shape(b.shape(), axes)), v);
+        }
+    }
+    let mut out = b.to_owned();
+    for &ax in axes {
+        out = out
+            .fold_axis(Axis(ax), init, |&a, &x| f(a, x))
+            .insert_axis(Axis(ax));
+    }
+    out
+}
+
+fn sum_keepdims(b: &ArrayD<f64>, axes: &[usize]) -> ArrayD<f64> {
+    if axes.len() == b.ndim() {
+        if let Some(s) = b.as_slice() {
+            return ArrayD::from_elem(IxDyn(&keep_shape(b.shape(), axes)), sum_slice(s));
+        }
+    }
+    if axes.is_empty() {
+        return b.to_owned();
+    }
+    let mut out: Option<ArrayD<f64>> = None;
+    for &ax in axes {
+        let cur = out.as_ref().unwrap_or(b);
+        out = Some(cur.sum_axis(Axis(ax)).insert_axis(Axis(ax)));
+    }
+    out.unwrap_or_else(|| b.to_owned())
+}
+
+/// Reduces one block over `axes` (kept with length 1); moments get a leading axis.
+pub fn chunk(op: ReduceOp, b: &ArrayD<f64>, axes: &[usize]) -> Result<ArrayD<f64>> {
+    Ok(match op {
+        ReduceOp::Sum => sum_keepdims(b, axes),
+        ReduceOp::Prod => fold_keepdims(b, axes, 1.0, |a, x| a * x),
+        ReduceOp::Min => fold_keepdims(b, axes, f64::INFINITY, fmin),
+        ReduceOp::Max => fold_keepdims(b, axes, f64::NEG_INFINITY, fmax),
+        ReduceOp::Mean | ReduceOp::Var | ReduceOp::Std => moments_chunk(op.moments(), b, axes)?,
+    })
+}
+
+fn moments_chunk(rows: usize, b: &ArrayD<f64>, axes: &[usize]) -> Result<ArrayD<f64>> {
+    let n: usize = axes.iter().map(|&a| b.shape()[a]).product();
+    let nf = n as f64;
+    let keep = keep_shape(b.shape(), axes);
+    let mut shape = vec![rows];
+    shape.extend(&keep);
+    let mut out = ArrayD::<f64>::zeros(IxDyn(&shape));
+    if axes.len() == b.ndim() {
+        if let Some(s) = b.as_slice() {
+            // 0/0: the mean of nothing is NaN, as numpy's.
+            let mean = sum_slice(s) / nf;
+            let flat = out
+                .as_slice_mut()
+                .ok_or_else(|| Error::invalid("moments: a fresh array is contiguous"))?;
+            flat[0] = nf;
+            flat[1] = mean;
+            if rows == 3 {
+                flat[2] = sum_sq_dev(s, mean);
+            }
+            return Ok(out);
+        }
+    }
+    let mut mean = sum_keepdims(b, axes);
+    mean.mapv_inplace(|s| s / nf);
+    out.index_axis_mut(Axis(0), 0).fill(nf);
+    out.index_axis_mut(Axis(0), 1).assign(&mean);
+    if rows == 3 {
+        let sq = Zip::from(b)
+            .and_broadcast(&mean)
+            .map_collect(|&x, &m| (x - m) * (x - m));
+        out.index_axis_mut(Axis(0), 2)
+            .assign(&sum_keepdims(&sq, axes));
+    }
+    Ok(out)
+}
+
+/// Merges partial moments `p` into `acc` (both `rows` stacked rows, standard layout).
+fn merge_moments(acc: &mut [f64], p: &[f64], rows: usize) {
+    let m = acc.len() / rows;
+    let (an, rest) = acc.split_at_mut(m);
+    let (amean, am2) = rest.split_at_mut(m);
+    let (pn, prest) = p.split_at(m);
+    let (pmean, pm2) = prest.split_at(m);
+    for j in 0..m {
+        let (na, nb) = (an[j], pn[j]);
+        if nb == 0.0 {
+            continue;
+        }
+        if na == 0.0 {
+            an[j] = nb;
+            amean[j] = pmean[j];
+            if rows == 3 {
+                am2[j] = pm2[j];
+            }
+            continue;
+        }
+        let n = na + nb;
+        let delta = pmean[j] - amean[j];
+        amean[j] += delta * (nb / n);
+        if rows == 3 {
+            am2[j] += pm2[j] + delta * delta * (na * nb / n);
+        }
+        an[j] = n;
+    }
+}
+
+/// Merges same-shape partials.
+pub fn combine(key: &str, op: ReduceOp, parts: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
+    let (first, rest) = parts
+        .split_first()
+        .ok_or_else(|| Error::invalid(format!("{key}: no partial results to combine")))?;
+    let mut acc = first.as_standard_layout().into_owned();
+    for p in rest {
+        if p.shape() != acc.shape() {
+            return Err(Error::invalid(format!(
+                "{key}: cannot combine partials of shapes {:?} and {:?}",
+                acc.shape(),
+                p.shape()
+            )));
+        }
+        match op {
+            ReduceOp::Sum => acc += *p,
+            ReduceOp::Prod => acc *= *p,
+            ReduceOp::Min => Zip::from(&mut acc)
+                .and(*p)
+                .for_each(|a, &x| *a = fmin(*a, x)),
+            ReduceOp::Max => Zip::from(&mut acc)
+                .and(*p)
+                .for_each(|a, &x| *a = fmax(*a, x)),
+            ReduceOp::Mean | ReduceOp::Var | ReduceOp::Std => {
+                let p = p.as_standard_layout();
+                let (Some(a), Some(ps)) = (acc.as_slice_mut(), p.as_slice()) else {
+                    return Err(Error::invalid(format!(
+                        "{key}: partials are not contiguous"
+                    )));
+                };
+                merge_moments(a, ps, op.moments());
+            }
+        }
+    }
+    Ok(acc)
+}
+
+/// Merges the last partials and finishes: the reduced `axes` are dropped; `var`/`std`
+/// divide by `n - ddof`.
+pub fn aggregate(
+    key: &str,
+    op: ReduceOp,
+    parts: &[&ArrayD<f64>],
+    axes: &[usize],
+    ddof: f64,
+) -> Result<ArrayD<f64>> {
+    let acc = combine(key, op, parts)?;
+    let acc = match op {
+        ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Min | ReduceOp::Max => acc,
+        ReduceOp::Mean => acc.index_axis_move(Axis(0), 1),
+        ReduceOp::Var | ReduceOp::Std => {
+            let n = acc.index_axis(Axis(0), 0);
+            let m2 = acc.index_axis(Axis(0), 2);
+            let sqrt = op == ReduceOp::Std;
+            Zip::from(&n).and(&m2).map_collect(|&n, &m2| {
+                let v = m2 / (n - ddof).max(0.0);
+                if sqrt {
+                    v.sqrt()
+                } else {
+                    v
+                }
+            })
+        }
+    };
+    let out_shape: Vec<usize> = acc
+        .shape()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !axes.contains(i))
+        .map(|(_, &n)| n)
+        .collect();
+    acc.as_standard_layout()
+        .into_owned()
+        .into_shape_with_order(IxDyn(&out_shape))
+        .map_err(|e| Error::invalid(format!("{key}: {e}")))
+}

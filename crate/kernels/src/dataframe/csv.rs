@@ -1,0 +1,660 @@
+//! CSV partitions to columns, with the `csv` crate underneath: schema inference from a
+//! sample, then typed parsing of each partition, with errors that name the file, the
+//! line and the column.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::column::{Column, Dtype, Frame, NAT};
+use super::datetime::parse_datetime;
+use daskling_core::{Error, Result};
+
+/// How to read CSV text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CsvOptions {
+    /// Field separator (default `,`).
+    pub sep: u8,
+    /// The first line names the columns (default true); else they are `"0"`, `"1"`, ….
+    pub header: bool,
+    /// Columns to read as datetimes.
+    pub parse_dates: Vec<String>,
+    /// Dtypes forced per column.
+    pub dtype: Vec<(String, Dtype)>,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            sep: b',',
+            header: true,
+            parse_dates: vec![],
+            dtype: vec![],
+        }
+    }
+}
+
+/// Column names and types.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Schema {
+    pub names: Vec<String>,
+    pub dtypes: Vec<Dtype>,
+}
+
+/// pandas' default strings for a missing value.
+fn is_na(f: &[u8]) -> bool {
+    matches!(
+        f,
+        b"" | b"#N/A"
+            | b"#N/A N/A"
+            | b"#NA"
+            | b"-1.#IND"
+            | b"-1.#QNAN"
+            | b"-NaN"
+            | b"-nan"
+            | b"1.#IND"
+            | b"1.#QNAN"
+            | b"<NA>"
+            | b"N/A"
+            | b"NA"
+            | b"NULL"
+            | b"NaN"
+            | b"None"
+            | b"n/a"
+            | b"nan"
+            | b"null"
+    )
+}
+
+fn trim(f: &[u8]) -> &[u8] {
+    let s = f
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(f.len());
+    let e = f
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |e| e + 1);
+    &f[s..e]
+}
+
+fn parse_i64(f: &[u8]) -> Option<i64> {
+    lexical_core::parse::<i64>(f).ok()
+}
+
+fn parse_f64(f: &[u8]) -> Option<f64> {
+    match f {
+        b"inf" | b"+inf" | b"Inf" | b"infinity" | b"Infinity" => Some(f64::INFINITY),
+        b"-inf" | b"-Inf" | b"-infinity" | b"-Infinity" => Some(f64::NEG_INFINITY),
+        _ => lexical_core::parse::<f64>(f).ok(),
+    }
+}
+
+fn parse_bool(f: &[u8]) -> Option<bool> {
+    match f {
+        b"True" | b"true" | b"TRUE" => Some(true),
+        b"False" | b"false" | b"FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+fn show(f: &[u8]) -> String {
+    let s = String::from_utf8_lossy(f);
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.into_owned()
+    }
+}
+
+fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+}
+
+fn reader<R: std::io::Read>(bytes: R, sep: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .from_reader(bytes)
+}
+
+fn csv_err(file: &str, line: u64, column: Option<&str>, message: impl Into<String>) -> Error {
+    Error::Csv {
+        file: file.to_string(),
+        line,
+        column: column.map(str::to_string),
+        message: message.into(),
+    }
+}
+
+fn read_err(file: &str, first_line: u64, e: csv::Error) -> Error {
+    let line = e
+        .position()
+        .map_or(first_line, |p| first_line + p.line() - 1);
+    csv_err(file, line, None, e.to_string())
+}
+
+/// Column names from a header record: pandas' de-duplication (`a`, `a.1`, …).
+fn names_of<'f>(fields: impl Iterator<Item = &'f [u8]>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields {
+        let base = String::from_utf8_lossy(f).trim().to_string();
+        let mut name = base.clone();
+        let mut k = 1;
+        while out.contains(&name) {
+            name = format!("{base}.{k}");
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// Infers names and dtypes from the start of a file (`sample`; a last line that was
+/// cut off is ignored when `complete` is false).
+pub fn infer_schema(
+    file: &str,
+    sample: &[u8],
+    complete: bool,
+    opts: &CsvOptions,
+) -> Result<Schema> {
+    let mut text = strip_bom(sample);
+    if !complete {
+        // Only whole lines: up to the last newline.
+        if let Some(end) = text.iter().rposition(|&c| c == b'\n') {
+            text = &text[..=end];
+        }
+    }
+    let mut rd = reader(text, opts.sep);
+    let mut rec = csv::ByteRecord::new();
+    let mut rows: Vec<csv::ByteRecord> = Vec::new();
+    let mut names: Option<Vec<String>> = None;
+    let mut first_line = 1;
+    loop {
+        match rd.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                if names.is_none() && opts.header {
+                    names = Some(names_of(rec.iter()));
+                    first_line = rec.position().map_or(1, |p| p.line()) + 1;
+                    continue;
+                }
+                rows.push(rec.clone());
+                if rows.len() >= 10_000 {
+                    break;
+                }
+            }
+            Err(e) => return Err(read_err(file, 1, e)),
+        }
+    }
+    let names = match names {
+        Some(n) => n,
+        None if opts.header => {
+            return Err(csv_err(file, 1, None, "the file is empty (no header line)"))
+        }
+        None => match rows.first() {
+            Some(r) => (0..r.len()).map(|i| i.to_string()).collect(),
+            None => return Err(csv_err(file, 1, None, "the file is empty")),
+        },
+    };
+    let n = names.len();
+    for r in &rows {
+        if r.len() != n {
+            let line = r.position().map_or(first_line, |p| p.line());
+            return Err(csv_err(
+                file,
+                line,
+                None,
+                format!("expected {n} fields, found {}", r.len()),
+            ));
+        }
+    }
+    for want in opts
+        .parse_dates
+        .iter()
+        .chain(opts.dtype.iter().map(|(c, _)| c))
+    {
+        if !names.contains(want) {
+            return Err(csv_err(
+                file,
+                1,
+                Some(want),
+                format!("no such column (the columns are {})", names.join(", ")),
+            ));
+        }
+    }
+    let dtypes = (0..n)
+        .map(|i| {
+            let name = &names[i];
+            if let Some((_, d)) = opts.dtype.iter().find(|(c, _)| c == name) {
+                return *d;
+            }
+            if opts.parse_dates.contains(name) {
+                return Dtype::Datetime;
+            }
+            infer_column(rows.iter().map(|r| trim(&r[i])))
+        })
+        .collect();
+    Ok(Schema { names, dtypes })
+}
+
+/// The narrowest dtype all non-missing values fit: int64 (float64 if a value is
+/// missing), float64, bool, else string. All missing: float64.
+fn infer_column<'a>(values: impl Iterator<Item = &'a [u8]> + Clone) -> Dtype {
+    let present = || values.clone().filter(|v| !is_na(v));
+    if present().next().is_none() {
+        return Dtype::Float64;
+    }
+    let any_na = values.clone().any(is_na);
+    if present().all(|v| parse_i64(v).is_some()) {
+        return if any_na { Dtype::Float64 } else { Dtype::Int64 };
+    }
+    if present().all(|v| parse_f64(v).is_some()) {
+        return Dtype::Float64;
+    }
+    if present().all(|v| parse_bool(v).is_some()) {
+        return Dtype::Bool;
+    }
+    Dtype::String
+}
+
+/// A column being filled.
+enum Builder {
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+    Bool(Vec<Option<bool>>),
+    Str(Vec<Option<Arc<str>>>),
+    Date(Vec<i64>),
+}
+
+impl Builder {
+    fn new(d: Dtype, cap: usize) -> Builder {
+        match d {
+            Dtype::Int64 => Builder::Int(Vec::with_capacity(cap)),
+            Dtype::Float64 => Builder::Float(Vec::with_capacity(cap)),
+            Dtype::Bool => Builder::Bool(Vec::with_capacity(cap)),
+            Dtype::String => Builder::Str(Vec::with_capacity(cap)),
+            Dtype::Datetime => Builder::Date(Vec::with_capacity(cap)),
+        }
+    }
+
+    /// Adds a field; an error message when it does not fit the column's type.
+    fn push(&mut self, raw: &[u8]) -> std::result::Result<(), String> {
+        match self {
+            Builder::Str(v) => {
+                if is_na(raw) {
+                    v.push(None);
+                } else {
+                    let s = std::str::from_utf8(raw)
+                        .map_err(|_| format!("'{}' is not valid UTF-8", show(raw)))?;
+                    v.push(Some(Arc::from(s)));
+                }
+                return Ok(());
+            }
+            Builder::Int(v) => {
+                let f = trim(raw);
+                if let Some(x) = parse_i64(f) {
+                    v.push(x);
+                    return Ok(());
+                }
+                if !(is_na(f) || parse_f64(f).is_some()) {
+                    return Err(format!("cannot parse '{}' as int64", show(raw)));
+                }
+                // A float or a missing value: the column becomes float64, as pandas.
+                let promoted: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                *self = Builder::Float(promoted);
+                return self.push(raw);
+            }
+            Builder::Float(v) => {
+                let f = trim(raw);
+                if is_na(f) {
+                    v.push(f64::NAN);
+                } else {
+                    v.push(
+                        parse_f64(f)
+                            .ok_or_else(|| format!("cannot parse '{}' as float64", show(raw)))?,
+                    );
+                }
+            }
+            Builder::Bool(v) => {
+                let f = trim(raw);
+                if is_na(f) {
+                    v.push(None);
+                } else {
+                    v.push(Some(parse_bool(f).ok_or_else(|| {
+                        format!("cannot parse '{}' as bool", show(raw))
+                    })?));
+                }
+            }
+            Builder::Date(v) => {
+                let f = trim(raw);
+                if is_na(f) {
+                    v.push(NAT);
+                } else {
+                    v.push(parse_datetime(f).ok_or_else(|| {
+                        format!(
+                            "cannot parse '{}' as a date (YYYY-MM-DD, optionally with HH:MM[:SS[.fff]])",
+                            show(raw)
+                        )
+                    })?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Column {
+        match self {
+            Builder::Int(v) => Column::Int64(v),
+            Builder::Float(v) => Column::Float64(v),
+            Builder::Bool(v) => Column::Bool(v),
+            Builder::Str(v) => Column::String(v),
+            Builder::Date(v) => Column::Datetime(v),
+        }
+    }
+}
+
+thread_local! {
+    /// One csv-core reader per thread and separator: building its state machine costs
+    /// more than parsing a small file.
+    static CORE: std::cell::RefCell<Vec<(u8, csv_core::Reader)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records of consecutive byte slices (a block and the start of the next, parsed in
+/// place), with the line each record starts on.
+struct Records<'a> {
+    /// Always `Some` until dropped (then back to the thread's cache).
+    rdr: Option<csv_core::Reader>,
+    sep: u8,
+    pieces: &'a [&'a [u8]],
+    pos: usize,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nfields: usize,
+    done: bool,
+}
+
+impl<'a> Records<'a> {
+    fn new(pieces: &'a [&'a [u8]], sep: u8) -> Records<'a> {
+        let rdr = CORE
+            .with(|c| {
+                let mut c = c.borrow_mut();
+                let i = c.iter().position(|(s, _)| *s == sep)?;
+                Some(c.swap_remove(i).1)
+            })
+            .unwrap_or_else(|| csv_core::ReaderBuilder::new().delimiter(sep).build());
+        let mut rdr = rdr;
+        rdr.reset();
+        Records {
+            rdr: Some(rdr),
+            sep,
+            pieces,
+            pos: 0,
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            nfields: 0,
+            done: false,
+        }
+    }
+
+    /// Moves to the next record; returns the line it starts on.
+    fn next(&mut self) -> Option<u64> {
+        use csv_core::ReadRecordResult as R;
+        if self.done {
+            return None;
+        }
+        let rdr = self.rdr.as_mut()?;
+        let line = rdr.line();
+        let (mut outlen, mut endlen) = (0, 0);
+        loop {
+            // An empty input means the end to csv-core: skip exhausted pieces first.
+            while let Some(p) = self.pieces.first() {
+                if self.pos < p.len() {
+                    break;
+                }
+                self.pieces = &self.pieces[1..];
+                self.pos = 0;
+            }
+            let input: &[u8] = match self.pieces.first() {
+                Some(p) => &p[self.pos..],
+                None => &[],
+            };
+            let (res, nin, nout, nend) =
+                rdr.read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
+            self.pos += nin;
+            outlen += nout;
+            endlen += nend;
+            match res {
+                R::InputEmpty => {}
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                R::Record => {
+                    self.nfields = endlen;
+                    return Some(line);
+                }
+                R::End => {
+                    self.done = true;
+                    return None;
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.nfields
+    }
+
+    fn field(&self, i: usize) -> &[u8] {
+        let s = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[s..self.ends[i]]
+    }
+}
+
+impl Drop for Records<'_> {
+    fn drop(&mut self) {
+        if let Some(rdr) = self.rdr.take() {
+            let sep = self.sep;
+            CORE.with(|c| c.borrow_mut().push((sep, rdr)));
+        }
+    }
+}
+
+/// Parses one partition: `bytes` are whole lines of `file` starting at line
+/// `first_line`; when `has_header` they start with the header, which must name the
+/// schema's columns.
+pub fn parse_partition(
+    file: &str,
+    bytes: &[u8],
+    first_line: u64,
+    has_header: bool,
+    schema: &Schema,
+    opts: &CsvOptions,
+) -> Result<Frame> {
+    let bytes = if first_line == 1 {
+        strip_bom(bytes)
+    } else {
+        bytes
+    };
+    parse_parts(file, &[bytes], first_line, has_header, schema, opts, None)
+}
+
+/// Parses whole lines given as consecutive pieces (a block and the start of the next,
+/// read without joining them), keeping only the columns in `keep` (all when `None`;
+/// the others are checked for their count but not parsed).
+pub fn parse_parts(
+    file: &str,
+    pieces: &[&[u8]],
+    first_line: u64,
+    has_header: bool,
+    schema: &Schema,
+    opts: &CsvOptions,
+    keep: Option<&[usize]>,
+) -> Result<Frame> {
+    let n = schema.names.len();
+    let total: usize = pieces.iter().map(|p| p.len()).sum();
+    let kept: Vec<usize> = match keep {
+        Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
+        None => (0..n).collect(),
+    };
+    // A row is rarely shorter than 16 bytes: a cheap capacity guess.
+    let cap = (total / 16 + 1).min(1 << 22);
+    let mut cols: Vec<Builder> = kept
+        .iter()
+        .map(|&i| Builder::new(schema.dtypes[i], cap))
+        .collect();
+    let mut rd = Records::new(pieces, opts.sep);
+    let mut header_seen = !has_header;
+    while let Some(at) = rd.next() {
+        let line = first_line + at - 1;
+        if !header_seen {
+            header_seen = true;
+            let names = names_of((0..rd.len()).map(|i| rd.field(i)));
+            if names != schema.names {
+                return Err(csv_err(
+                    file,
+                    line,
+                    None,
+                    format!(
+                        "the header names the columns {} but the first file has {}",
+                        names.join(", "),
+                        schema.names.join(", ")
+                    ),
+                ));
+            }
+            continue;
+        }
+        if rd.len() != n {
+            // A blank line is no row (pandas skips them).
+            if rd.len() == 1 && rd.field(0).is_empty() {
+                continue;
+            }
+            return Err(csv_err(
+                file,
+                line,
+                None,
+                format!("expected {n} fields, found {}", rd.len()),
+            ));
+        }
+        for (b, &i) in cols.iter_mut().zip(&kept) {
+            b.push(rd.field(i))
+                .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
+        }
+    }
+    if !header_seen {
+        return Err(csv_err(
+            file,
+            first_line,
+            None,
+            "the file is empty (no header line)",
+        ));
+    }
+    Ok(Frame {
+        names: kept
+            .iter()
+            .map(|&i| schema.names[i].clone())
+            .collect::<Vec<_>>()
+            .into(),
+        columns: cols.into_iter().map(Builder::finish).collect(),
+        index: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> CsvOptions {
+        CsvOptions {
+            parse_dates: vec!["t".into()],
+            ..CsvOptions::default()
+        }
+    }
+
+    #[test]
+    fn infers_and_parses_every_dtype() {
+        let text = b"\xEF\xBB\xBFt,i,f,b,s,m\r\n2020-01-02 10:00:00,1,1.5,True,x,\r\n2020-01-03,2,2,false,\"a,b\",3\r\n";
+        let s = infer_schema("a.csv", text, true, &opts()).unwrap();
+        assert_eq!(s.names, ["t", "i", "f", "b", "s", "m"]);
+        use Dtype::*;
+        assert_eq!(s.dtypes, [Datetime, Int64, Float64, Bool, String, Float64]);
+        let f = parse_partition("a.csv", text, 1, true, &s, &opts()).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f.columns[1], Column::Int64(vec![1, 2]));
+        assert_eq!(f.columns[3], Column::Bool(vec![Some(true), Some(false)]));
+        assert_eq!(
+            f.columns[4],
+            Column::String(vec![Some("x".into()), Some("a,b".into())])
+        );
+        match &f.columns[5] {
+            Column::Float64(v) => assert!(v[0].is_nan() && v[1] == 3.0),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let text = b"t,i\n2020-01-02,1\n2020-01-03,x\n";
+        let s = Schema {
+            names: vec!["t".into(), "i".into()],
+            dtypes: vec![Dtype::Datetime, Dtype::Int64],
+        };
+        let e = parse_partition("b.csv", text, 1, true, &s, &opts())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "b.csv, line 3, column i: cannot parse 'x' as int64");
+        let e = parse_partition("b.csv", b"t,i\n2020-13-01,1\n", 1, true, &s, &opts()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("b.csv, line 2, column t: cannot parse '2020-13-01'"),
+            "{e}"
+        );
+        let e = parse_partition("b.csv", b"t,i\n2020-01-01\n", 1, true, &s, &opts()).unwrap_err();
+        assert_eq!(e.to_string(), "b.csv, line 2: expected 2 fields, found 1");
+        // An int column meeting a float or a gap becomes float64.
+        let f = parse_partition(
+            "b.csv",
+            b"t,i\n2020-01-01,1\n2020-01-02,\n",
+            1,
+            true,
+            &s,
+            &opts(),
+        )
+        .unwrap();
+        assert!(matches!(&f.columns[1], Column::Float64(v) if v[0] == 1.0 && v[1].is_nan()));
+        let e = infer_schema("c.csv", b"", true, &opts()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.csv, line 1: the file is empty (no header line)"
+        );
+        let e = infer_schema("d.csv", b"a,b\n1,2\n", true, &opts()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("d.csv, line 1, column t: no such column"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn quoted_newlines_stay_in_their_field_and_lines_count_from_the_record_start() {
+        let text = b"s,i\n\"two\nlines\",1\nok,zz\n";
+        let o = CsvOptions::default();
+        let s = Schema {
+            names: vec!["s".into(), "i".into()],
+            dtypes: vec![Dtype::String, Dtype::Int64],
+        };
+        let e = parse_partition("q.csv", text, 1, true, &s, &o).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "q.csv, line 4, column i: cannot parse 'zz' as int64"
+        );
+    }
+}

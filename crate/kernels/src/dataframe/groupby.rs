@@ -1,0 +1,398 @@
+//! Group-by aggregation: a hash table of partial aggregates per partition (key →
+//! partials), tables merged up a tree, and a final table sorted by key. Missing keys
+//! form no group (pandas' `dropna=True`).
+
+use std::cmp::Ordering;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::column::{Column, Dtype, NAT};
+use super::ops::{self, KeyValue, Partial, SeriesReduce};
+use daskling_core::{Error, Result};
+
+/// An aggregation of a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GroupAgg {
+    Sum,
+    Mean,
+    Min,
+    Max,
+    Count,
+    Std,
+    Var,
+    First,
+    Last,
+    Size,
+}
+
+impl GroupAgg {
+    /// Parses a method name.
+    pub fn parse(s: &str) -> Option<GroupAgg> {
+        Some(match s {
+            "sum" => GroupAgg::Sum,
+            "mean" => GroupAgg::Mean,
+            "min" => GroupAgg::Min,
+            "max" => GroupAgg::Max,
+            "count" => GroupAgg::Count,
+            "std" => GroupAgg::Std,
+            "var" => GroupAgg::Var,
+            "first" => GroupAgg::First,
+            "last" => GroupAgg::Last,
+            "size" => GroupAgg::Size,
+            _ => return None,
+        })
+    }
+
+    /// The method name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupAgg::Sum => "sum",
+            GroupAgg::Mean => "mean",
+            GroupAgg::Min => "min",
+            GroupAgg::Max => "max",
+            GroupAgg::Count => "count",
+            GroupAgg::Std => "std",
+            GroupAgg::Var => "var",
+            GroupAgg::First => "first",
+            GroupAgg::Last => "last",
+            GroupAgg::Size => "size",
+        }
+    }
+
+    fn reduce(self) -> SeriesReduce {
+        match self {
+            GroupAgg::Sum => SeriesReduce::Sum,
+            GroupAgg::Mean => SeriesReduce::Mean,
+            GroupAgg::Min => SeriesReduce::Min,
+            GroupAgg::Max => SeriesReduce::Max,
+            GroupAgg::Std => SeriesReduce::Std,
+            GroupAgg::Var => SeriesReduce::Var,
+            _ => SeriesReduce::Count,
+        }
+    }
+
+    /// The dtype of the aggregate of a `d` column.
+    pub fn dtype(self, d: Dtype) -> Result<Dtype> {
+        let numeric = d.is_numeric();
+        Ok(match self {
+            GroupAgg::Count | GroupAgg::Size => Dtype::Int64,
+            GroupAgg::Sum if d == Dtype::Int64 || d == Dtype::Bool => Dtype::Int64,
+            GroupAgg::Sum | GroupAgg::Mean | GroupAgg::Std | GroupAgg::Var if numeric => {
+                Dtype::Float64
+            }
+            GroupAgg::Min | GroupAgg::Max | GroupAgg::First | GroupAgg::Last
+                if numeric || d == Dtype::Datetime =>
+            {
+                if d == Dtype::Bool {
+                    Dtype::Float64
+                } else {
+                    d
+                }
+            }
+            _ => {
+                return Err(Error::invalid(format!(
+                    "groupby {} of a {d} column is not supported",
+                    self.name()
+                )))
+            }
+        })
+    }
+}
+
+/// One group's partial: the reduction's partial, or the first/last value and size.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GroupPartial {
+    Reduce(Partial),
+    First(Option<f64>),
+    Last(Option<f64>),
+    Size(f64),
+}
+
+/// Partials per key, one table per aggregation spec.
+#[derive(Clone, Debug, Default)]
+pub struct GroupTable {
+    pub groups: FxHashMap<KeyValue, Vec<GroupPartial>>,
+}
+
+/// The partial table of one partition: `by` keys, and one value column per spec.
+pub fn partial(by: &Column, values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
+    let keys = ops::keys(by);
+    let mut t = GroupTable::default();
+    let n = keys.len();
+    for (col, _) in values {
+        if col.len() != n {
+            return Err(Error::invalid(
+                "groupby: key and value columns differ in length",
+            ));
+        }
+    }
+    for (i, k) in keys.into_iter().enumerate() {
+        let Some(k) = k else { continue };
+        let entry = t.groups.entry(k).or_insert_with(|| {
+            values
+                .iter()
+                .map(|(_, agg)| empty(*agg))
+                .collect::<Vec<_>>()
+        });
+        for (j, (col, agg)) in values.iter().enumerate() {
+            add(&mut entry[j], *agg, col.f64_at(i));
+        }
+    }
+    Ok(t)
+}
+
+fn empty(agg: GroupAgg) -> GroupPartial {
+    match agg {
+        GroupAgg::First => GroupPartial::First(None),
+        GroupAgg::Last => GroupPartial::Last(None),
+        GroupAgg::Size => GroupPartial::Size(0.0),
+        GroupAgg::Min | GroupAgg::Max => GroupPartial::Reduce(Partial::Extreme { value: None }),
+        GroupAgg::Mean | GroupAgg::Std | GroupAgg::Var => GroupPartial::Reduce(Partial::Moments {
+            count: 0.0,
+            mean: 0.0,
+            m2: 0.0,
+        }),
+        GroupAgg::Sum | GroupAgg::Count => GroupPartial::Reduce(Partial::Sum {
+            count: 0.0,
+            sum: 0.0,
+        }),
+    }
+}
+
+/// Adds one value (`None`: missing) to a group's partial.
+fn add(p: &mut GroupPartial, agg: GroupAgg, v: Option<f64>) {
+    match p {
+        GroupPartial::Size(n) => *n += 1.0,
+        GroupPartial::First(f) => {
+            if f.is_none() {
+                *f = v;
+            }
+        }
+        GroupPartial::Last(l) => {
+            if v.is_some() {
+                *l = v;
+            }
+        }
+        GroupPartial::Reduce(r) => {
+            let Some(x) = v else { return };
+            match r {
+                Partial::Sum { count, sum } => {
+                    *count += 1.0;
+                    *sum += x;
+                }
+                Partial::Extreme { value } => {
+                    *value = Some(match *value {
+                        None => x,
+                        Some(y) if agg == GroupAgg::Min => y.min(x),
+                        Some(y) => y.max(x),
+                    })
+                }
+                Partial::Moments { count, mean, m2 } => {
+                    // Welford's update.
+                    *count += 1.0;
+                    let d = x - *mean;
+                    *mean += d / *count;
+                    *m2 += d * (x - *mean);
+                }
+                Partial::Distinct(_) => {}
+            }
+        }
+    }
+}
+
+fn merge_one(a: &mut GroupPartial, b: &GroupPartial, agg: GroupAgg) -> Result<()> {
+    match (&mut *a, b) {
+        (GroupPartial::Size(x), GroupPartial::Size(y)) => *x += y,
+        (GroupPartial::First(x), GroupPartial::First(y)) => {
+            if x.is_none() {
+                *x = *y;
+            }
+        }
+        (GroupPartial::Last(x), GroupPartial::Last(y)) => {
+            if y.is_some() {
+                *x = *y;
+            }
+        }
+        (GroupPartial::Reduce(x), GroupPartial::Reduce(y)) => {
+            *x = ops::merge(agg.reduce(), &[x, y])?;
+        }
+        _ => return Err(Error::invalid("groupby: partials of different kinds")),
+    }
+    Ok(())
+}
+
+/// Merges tables in order (earlier partitions first, for `first`/`last`).
+pub fn merge(tables: &[&GroupTable], aggs: &[GroupAgg]) -> Result<GroupTable> {
+    let mut out = GroupTable::default();
+    for t in tables {
+        for (k, parts) in &t.groups {
+            match out.groups.get_mut(k) {
+                None => {
+                    out.groups.insert(k.clone(), parts.clone());
+                }
+                Some(acc) => {
+                    for (j, p) in parts.iter().enumerate() {
+                        merge_one(&mut acc[j], p, aggs[j])?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn cmp_keys(a: &KeyValue, b: &KeyValue) -> Ordering {
+    match (a, b) {
+        (KeyValue::Float(x), KeyValue::Float(y)) => {
+            f64::from_bits(*x).total_cmp(&f64::from_bits(*y))
+        }
+        _ => a.cmp(b),
+    }
+}
+
+/// The final columns: sorted keys (as `key_dtype`), then one column per spec of the
+/// given dtypes. `by_count_desc` orders by the first value column, largest first
+/// (`valueCounts`), ties by key.
+pub fn finish(
+    t: &GroupTable,
+    key_dtype: Dtype,
+    specs: &[(GroupAgg, Dtype)],
+    ddof: f64,
+    by_count_desc: bool,
+) -> Result<(Column, Vec<Column>)> {
+    let mut rows: Vec<(&KeyValue, Vec<f64>)> = t
+        .groups
+        .iter()
+        .map(|(k, parts)| {
+            let vals = parts
+                .iter()
+                .zip(specs)
+                .map(|(p, (agg, _))| match p {
+                    GroupPartial::Size(n) => *n,
+                    GroupPartial::First(v) | GroupPartial::Last(v) => v.unwrap_or(f64::NAN),
+                    GroupPartial::Reduce(r) => match agg {
+                        GroupAgg::Count => match r {
+                            Partial::Sum { count, .. } => *count,
+                            _ => f64::NAN,
+                        },
+                        _ => ops::finish(agg.reduce(), r, ddof),
+                    },
+                })
+                .collect();
+            (k, vals)
+        })
+        .collect();
+    if by_count_desc {
+        rows.sort_by(|a, b| b.1[0].total_cmp(&a.1[0]).then_with(|| cmp_keys(a.0, b.0)));
+    } else {
+        rows.sort_by(|a, b| cmp_keys(a.0, b.0));
+    }
+    let keys = match key_dtype {
+        Dtype::Int64 => Column::Int64(rows.iter().map(|(k, _)| key_int(k)).collect()),
+        Dtype::Datetime => Column::Datetime(rows.iter().map(|(k, _)| key_int(k)).collect()),
+        Dtype::Float64 => Column::Float64(
+            rows.iter()
+                .map(|(k, _)| match k {
+                    KeyValue::Float(b) => f64::from_bits(*b),
+                    _ => f64::NAN,
+                })
+                .collect(),
+        ),
+        Dtype::Bool => Column::Bool(
+            rows.iter()
+                .map(|(k, _)| match k {
+                    KeyValue::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Dtype::String => Column::String(
+            rows.iter()
+                .map(|(k, _)| match k {
+                    KeyValue::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+    };
+    let values = specs
+        .iter()
+        .enumerate()
+        .map(|(j, (_, d))| {
+            let v = rows.iter().map(|(_, vals)| vals[j]);
+            match d {
+                Dtype::Int64 => Column::Int64(v.map(|x| x as i64).collect()),
+                Dtype::Datetime => {
+                    Column::Datetime(v.map(|x| if x.is_nan() { NAT } else { x as i64 }).collect())
+                }
+                _ => Column::Float64(v.collect()),
+            }
+        })
+        .collect();
+    Ok((keys, values))
+}
+
+fn key_int(k: &KeyValue) -> i64 {
+    match k {
+        KeyValue::Int(i) => *i,
+        _ => NAT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_merge_finish() {
+        let by = Column::Int64(vec![2, 1, 2, 1, 3]);
+        let v = Column::Float64(vec![1.0, 10.0, 3.0, f64::NAN, 5.0]);
+        let aggs = [
+            GroupAgg::Sum,
+            GroupAgg::Count,
+            GroupAgg::Size,
+            GroupAgg::Last,
+        ];
+        let specs: Vec<(&Column, GroupAgg)> = aggs.iter().map(|&a| (&v, a)).collect();
+        // Two partitions of the same rows.
+        let a = partial(
+            &Column::Int64(vec![2, 1]),
+            &[
+                (&Column::Float64(vec![1.0, 10.0]), GroupAgg::Sum),
+                (&Column::Float64(vec![1.0, 10.0]), GroupAgg::Count),
+                (&Column::Float64(vec![1.0, 10.0]), GroupAgg::Size),
+                (&Column::Float64(vec![1.0, 10.0]), GroupAgg::Last),
+            ],
+        )
+        .unwrap();
+        let b = partial(
+            &Column::Int64(vec![2, 1, 3]),
+            &[
+                (&Column::Float64(vec![3.0, f64::NAN, 5.0]), GroupAgg::Sum),
+                (&Column::Float64(vec![3.0, f64::NAN, 5.0]), GroupAgg::Count),
+                (&Column::Float64(vec![3.0, f64::NAN, 5.0]), GroupAgg::Size),
+                (&Column::Float64(vec![3.0, f64::NAN, 5.0]), GroupAgg::Last),
+            ],
+        )
+        .unwrap();
+        let whole = partial(&by, &specs).unwrap();
+        let m = merge(&[&a, &b], &aggs).unwrap();
+        let dt = [
+            (GroupAgg::Sum, Dtype::Float64),
+            (GroupAgg::Count, Dtype::Int64),
+            (GroupAgg::Size, Dtype::Int64),
+            (GroupAgg::Last, Dtype::Float64),
+        ];
+        let (k1, v1) = finish(&whole, Dtype::Int64, &dt, 1.0, false).unwrap();
+        let (k2, v2) = finish(&m, Dtype::Int64, &dt, 1.0, false).unwrap();
+        assert_eq!(k1, Column::Int64(vec![1, 2, 3]));
+        assert_eq!((k1, &v1), (k2, &v2));
+        assert_eq!(v1[0], Column::Float64(vec![10.0, 4.0, 5.0]));
+        assert_eq!(v1[1], Column::Int64(vec![1, 2, 1]));
+        assert_eq!(v1[2], Column::Int64(vec![2, 2, 1]));
+        // last skips missing values, as pandas.
+        assert_eq!(v1[3], Column::Float64(vec![10.0, 3.0, 5.0]));
+    }
+}

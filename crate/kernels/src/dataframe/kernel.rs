@@ -1,0 +1,671 @@
+//! Dataframe tasks: parsing CSV partitions (whole files, or blocks of large files cut
+//! at line boundaries), blockwise operations on partitions, and reduction steps.
+//!
+//! Splitting a file stays correct with quoted fields that contain newlines: every block
+//! is scanned once for its quote and newline counts (`Scan`), and a partition starts at
+//! the first newline of its block that lies *outside* quotes — known from the parity
+//! of all quotes before the block (RFC 4180 escapes a quote as `""`, which keeps the
+//! parity). The newline counts give each partition its first line number for errors.
+
+use std::sync::Arc;
+
+use super::column::{Column, Dtype, Frame};
+use super::csv::{parse_parts, CsvOptions, Schema};
+use super::describe;
+use super::groupby::{self, GroupAgg, GroupTable};
+use super::ops::{self, DtField, Partial, RoundMode, SeriesReduce};
+use crate::array::BinaryOp;
+use crate::Value;
+use daskling_core::{Error, Result};
+
+/// A dataframe task.
+#[derive(Clone, Debug)]
+pub enum FrameKernel {
+    /// Parses a whole file (input: its bytes), only the columns in `keep` if given.
+    ParseFile {
+        file: Arc<str>,
+        schema: Arc<Schema>,
+        options: Arc<CsvOptions>,
+        keep: Option<Arc<[usize]>>,
+    },
+    /// Counts quotes and newlines of a raw block (input: its bytes) → `[quotes, lines]`.
+    Scan,
+    /// Parses the lines that start in block `index` of a split file. Inputs: this
+    /// block's bytes, the next block's bytes (unless last), then the scans of every
+    /// earlier block and of this one.
+    ParseBlock {
+        file: Arc<str>,
+        index: usize,
+        last: bool,
+        schema: Arc<Schema>,
+        options: Arc<CsvOptions>,
+        keep: Option<Arc<[usize]>>,
+    },
+    /// Keeps some columns.
+    Select(Vec<String>),
+    /// One column as a series.
+    Col(String),
+    /// Rows where the mask (second input) is true.
+    Filter,
+    /// Adds or replaces columns (inputs: the frame, then one series per name).
+    Assign(Vec<String>),
+    /// A binary operation of two series.
+    Binary(BinaryOp),
+    /// A series with a constant.
+    Scalar {
+        op: BinaryOp,
+        value: f64,
+        reflected: bool,
+    },
+    /// `and`, `or` (two inputs) or `not` (one).
+    Logical(&'static str),
+    /// A datetime field.
+    DtField(DtField),
+    /// Datetime rounding to `freq` ms.
+    DtRound { freq: i64, mode: RoundMode },
+    /// A reduction's partial of one partition.
+    Partial(SeriesReduce),
+    /// Rows of a partition, as a partial sum.
+    RowCount,
+    /// Merges partials.
+    Merge(SeriesReduce),
+    /// Merges the last partials and gives the number.
+    Finish { op: SeriesReduce, ddof: f64 },
+    /// Arithmetic of two scalars (numbers).
+    ScalarArith(BinaryOp),
+    /// A scalar with a constant.
+    ScalarConst {
+        op: BinaryOp,
+        value: f64,
+        reflected: bool,
+    },
+    /// Concatenates partitions (in input order) into one frame.
+    Concat,
+    /// A group table of one partition: inputs are the key series, then one value series
+    /// per aggregation.
+    GroupPartial(Vec<GroupAgg>),
+    /// Merges group tables (in partition order).
+    GroupMerge(Vec<GroupAgg>),
+    /// Merges the last tables and gives the result frame, indexed by sorted keys.
+    GroupFinish(Arc<GroupSpec>),
+    /// Summaries of these columns of a partition (`describe`).
+    DescribePartial(Vec<String>),
+    /// Merges summaries.
+    DescribeMerge,
+    /// Merges the last summaries into the describe table of these columns.
+    DescribeFinish(Vec<String>),
+}
+
+/// The shape of a group-by result.
+#[derive(Clone, Debug)]
+pub struct GroupSpec {
+    /// Index name and key dtype.
+    pub key: (String, Dtype),
+    /// Per output column: its name, aggregation and dtype.
+    pub values: Vec<(String, GroupAgg, Dtype)>,
+    /// For std and var.
+    pub ddof: f64,
+    /// Order by the first column, largest first (valueCounts), instead of by key.
+    pub by_count_desc: bool,
+}
+
+fn frame<'a>(key: &str, v: &'a Value) -> Result<&'a Frame> {
+    match v {
+        Value::Frame(f) => Ok(f),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "a dataframe partition",
+        }),
+    }
+}
+
+fn bytes<'a>(key: &str, v: &'a Value) -> Result<&'a [u8]> {
+    match v {
+        Value::Bytes(b) => Ok(b),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "bytes",
+        }),
+    }
+}
+
+type Index = Option<Arc<(String, Column)>>;
+
+fn series<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column)> {
+    series_ix(key, v).map(|(n, c, _)| (n, c))
+}
+
+/// A series partition: its name, values and index.
+fn series_ix<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column, &'a Index)> {
+    let f = frame(key, v)?;
+    match (f.names.first(), f.columns.first()) {
+        (Some(n), Some(c)) if f.columns.len() == 1 => Ok((n, c, &f.index)),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "a series partition",
+        }),
+    }
+}
+
+fn number(key: &str, v: &Value) -> Result<f64> {
+    match v {
+        Value::F64(x) => Ok(*x),
+        _ => Err(Error::Type {
+            key: key.to_string(),
+            expected: "a number",
+        }),
+    }
+}
+
+fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
+    v.downcast::<Partial>(key)
+}
+
+/// A one-column frame with an index.
+fn series_indexed(name: &str, c: Column, index: Index) -> Value {
+    Value::Frame(Arc::new(Frame {
+        names: vec![name.to_string()].into(),
+        columns: vec![c],
+        index,
+    }))
+}
+
+fn input<'a>(key: &str, inputs: &'a [Value], i: usize) -> Result<&'a Value> {
+    inputs
+        .get(i)
+        .ok_or_else(|| Error::invalid(format!("{key}: missing input {i}")))
+}
+
+/// Where the lines of a block start: after the first newline outside quotes, given
+/// whether the block begins inside quotes. `None` when no line starts in the block.
+fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+impl FrameKernel {
+    /// The kind of work, for graph labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FrameKernel::ParseFile { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
+            FrameKernel::Scan => "scan",
+            FrameKernel::Select(_) => "select",
+            FrameKernel::Col(_) => "getitem",
+            FrameKernel::Filter => "filter",
+            FrameKernel::Assign(_) => "assign",
+            FrameKernel::Binary(op) | FrameKernel::Scalar { op, .. } => op.name(),
+            FrameKernel::Logical(op) => op,
+            FrameKernel::DtField(_) => "dt",
+            FrameKernel::DtRound { .. } => "dt-round",
+            FrameKernel::Partial(op) => match op {
+                SeriesReduce::Sum => "sum-chunk",
+                SeriesReduce::Mean => "mean-chunk",
+                SeriesReduce::Min => "min-chunk",
+                SeriesReduce::Max => "max-chunk",
+                SeriesReduce::Count => "count-chunk",
+                SeriesReduce::Std => "std-chunk",
+                SeriesReduce::Var => "var-chunk",
+                SeriesReduce::Nunique => "nunique-chunk",
+            },
+            FrameKernel::RowCount => "len-chunk",
+            FrameKernel::Merge(_) => "combine",
+            FrameKernel::Finish { .. } => "aggregate",
+            FrameKernel::ScalarArith(op) | FrameKernel::ScalarConst { op, .. } => op.name(),
+            FrameKernel::Concat => "concat",
+            FrameKernel::GroupPartial(_) => "groupby-chunk",
+            FrameKernel::GroupMerge(_) => "groupby-combine",
+            FrameKernel::GroupFinish(_) => "groupby-aggregate",
+            FrameKernel::DescribePartial(_) => "describe-chunk",
+            FrameKernel::DescribeMerge => "describe-combine",
+            FrameKernel::DescribeFinish(_) => "describe-aggregate",
+        }
+    }
+
+    /// Runs on the inputs.
+    pub fn run(&self, key: &str, inputs: &[Value]) -> Result<Value> {
+        let inp = |i: usize| input(key, inputs, i);
+        Ok(match self {
+            FrameKernel::ParseFile {
+                file,
+                schema,
+                options,
+                keep,
+            } => {
+                let b = bytes(key, inp(0)?)?;
+                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+                let f = parse_parts(
+                    file,
+                    &[b],
+                    1,
+                    options.header,
+                    schema,
+                    options,
+                    keep.as_deref(),
+                )?;
+                Value::Frame(Arc::new(f))
+            }
+            FrameKernel::Scan => {
+                let b = bytes(key, inp(0)?)?;
+                let quotes = b.iter().filter(|&&c| c == b'"').count();
+                let lines = b.iter().filter(|&&c| c == b'\n').count();
+                Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
+            }
+            FrameKernel::ParseBlock {
+                file,
+                index,
+                last,
+                schema,
+                options,
+                keep,
+            } => self.parse_block(
+                key,
+                inputs,
+                file,
+                *index,
+                *last,
+                schema,
+                options,
+                keep.as_deref(),
+            )?,
+            FrameKernel::Select(names) => {
+                let f = frame(key, inp(0)?)?;
+                let mut columns = Vec::with_capacity(names.len());
+                for n in names {
+                    columns.push(
+                        f.column(n)
+                            .ok_or_else(|| Error::invalid(format!("no column {n}")))?
+                            .clone(),
+                    );
+                }
+                Value::Frame(Arc::new(Frame {
+                    names: names.clone().into(),
+                    columns,
+                    index: f.index.clone(),
+                }))
+            }
+            FrameKernel::Col(name) => {
+                let f = frame(key, inp(0)?)?;
+                let c = f
+                    .column(name)
+                    .ok_or_else(|| Error::invalid(format!("no column {name}")))?;
+                series_indexed(name, c.clone(), f.index.clone())
+            }
+            FrameKernel::Filter => {
+                let f = frame(key, inp(0)?)?;
+                let (_, m) = series(key, inp(1)?)?;
+                let m = ops::mask(m)?;
+                if m.len() != f.len() {
+                    return Err(Error::invalid(format!(
+                        "{key}: the mask has {} rows, the frame {}",
+                        m.len(),
+                        f.len()
+                    )));
+                }
+                Value::Frame(Arc::new(Frame {
+                    names: f.names.clone(),
+                    columns: f.columns.iter().map(|c| c.filter(&m)).collect(),
+                    index: f
+                        .index
+                        .as_ref()
+                        .map(|i| Arc::new((i.0.clone(), i.1.filter(&m)))),
+                }))
+            }
+            FrameKernel::Assign(names) => {
+                let f = frame(key, inp(0)?)?;
+                let mut out_names: Vec<String> = f.names.to_vec();
+                let mut columns = f.columns.clone();
+                for (i, n) in names.iter().enumerate() {
+                    let (_, c) = series(key, inp(i + 1)?)?;
+                    if c.len() != f.len() && !f.names.is_empty() {
+                        return Err(Error::invalid(format!(
+                            "{key}: column {n} has {} rows, the frame {}",
+                            c.len(),
+                            f.len()
+                        )));
+                    }
+                    match out_names.iter().position(|x| x == n) {
+                        Some(j) => columns[j] = c.clone(),
+                        None => {
+                            out_names.push(n.clone());
+                            columns.push(c.clone());
+                        }
+                    }
+                }
+                Value::Frame(Arc::new(Frame {
+                    names: out_names.into(),
+                    columns,
+                    index: f.index.clone(),
+                }))
+            }
+            FrameKernel::Binary(op) => {
+                let (name, a, ia) = series_ix(key, inp(0)?)?;
+                let (_, b, ib) = series_ix(key, inp(1)?)?;
+                if ia != ib {
+                    return Err(Error::invalid(format!(
+                        "{key}: the series have different indexes (group keys)"
+                    )));
+                }
+                series_indexed(name, ops::binary(*op, a, b)?, ia.clone())
+            }
+            FrameKernel::Scalar {
+                op,
+                value,
+                reflected,
+            } => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::scalar(*op, a, *value, *reflected)?, ix.clone())
+            }
+            FrameKernel::Logical(op) => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                let b = match inputs.get(1) {
+                    Some(v) => Some(series(key, v)?.1),
+                    None => None,
+                };
+                series_indexed(name, ops::logical(op, a, b)?, ix.clone())
+            }
+            FrameKernel::DtField(f) => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::dt_field(a, *f)?, ix.clone())
+            }
+            FrameKernel::DtRound { freq, mode } => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::dt_round(a, *freq, *mode)?, ix.clone())
+            }
+            FrameKernel::DescribePartial(cols) => {
+                Value::any(describe::partial(frame(key, inp(0)?)?, cols)?)
+            }
+            FrameKernel::DescribeMerge | FrameKernel::DescribeFinish(_) => {
+                let parts = inputs
+                    .iter()
+                    .map(|v| v.downcast::<Vec<describe::Summary>>(key))
+                    .collect::<Result<Vec<_>>>()?;
+                let merged = describe::merge(&parts)?;
+                match self {
+                    FrameKernel::DescribeFinish(cols) => Value::Frame(Arc::new(Frame {
+                        names: cols.clone().into(),
+                        columns: describe::finish(&merged),
+                        index: Some(Arc::new((
+                            String::new(),
+                            Column::String(
+                                describe::STATS
+                                    .iter()
+                                    .map(|s| Some(Arc::from(*s)))
+                                    .collect(),
+                            ),
+                        ))),
+                    })),
+                    _ => Value::any(merged),
+                }
+            }
+            FrameKernel::GroupPartial(aggs) => {
+                let (_, by) = series(key, inp(0)?)?;
+                let mut specs = Vec::with_capacity(aggs.len());
+                for (j, agg) in aggs.iter().enumerate() {
+                    specs.push((series(key, inp(j + 1)?)?.1, *agg));
+                }
+                Value::any(groupby::partial(by, &specs)?)
+            }
+            FrameKernel::GroupMerge(aggs) => {
+                let tables = inputs
+                    .iter()
+                    .map(|v| v.downcast::<GroupTable>(key))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::any(groupby::merge(&tables, aggs)?)
+            }
+            FrameKernel::GroupFinish(spec) => {
+                let tables = inputs
+                    .iter()
+                    .map(|v| v.downcast::<GroupTable>(key))
+                    .collect::<Result<Vec<_>>>()?;
+                let aggs: Vec<GroupAgg> = spec.values.iter().map(|(_, a, _)| *a).collect();
+                let t = groupby::merge(&tables, &aggs)?;
+                let dts: Vec<(GroupAgg, Dtype)> =
+                    spec.values.iter().map(|(_, a, d)| (*a, *d)).collect();
+                let (keys, values) =
+                    groupby::finish(&t, spec.key.1, &dts, spec.ddof, spec.by_count_desc)?;
+                Value::Frame(Arc::new(Frame {
+                    names: spec
+                        .values
+                        .iter()
+                        .map(|(n, _, _)| n.clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                    columns: values,
+                    index: Some(Arc::new((spec.key.0.clone(), keys))),
+                }))
+            }
+            FrameKernel::Partial(op) => {
+                let (_, a) = series(key, inp(0)?)?;
+                Value::any(ops::partial(*op, a)?)
+            }
+            FrameKernel::RowCount => {
+                let f = frame(key, inp(0)?)?;
+                Value::any(Partial::Sum {
+                    count: f.len() as f64,
+                    sum: 0.0,
+                })
+            }
+            FrameKernel::Merge(op) => {
+                let parts = inputs
+                    .iter()
+                    .map(|v| partial(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::any(ops::merge(*op, &parts)?)
+            }
+            FrameKernel::Finish { op, ddof } => {
+                let parts = inputs
+                    .iter()
+                    .map(|v| partial(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::F64(ops::finish(*op, &ops::merge(*op, &parts)?, *ddof))
+            }
+            FrameKernel::ScalarArith(op) => {
+                let (a, b) = (number(key, inp(0)?)?, number(key, inp(1)?)?);
+                Value::F64(ops::arith(*op, a, b))
+            }
+            FrameKernel::ScalarConst {
+                op,
+                value,
+                reflected,
+            } => {
+                let a = number(key, inp(0)?)?;
+                Value::F64(if *reflected {
+                    ops::arith(*op, *value, a)
+                } else {
+                    ops::arith(*op, a, *value)
+                })
+            }
+            FrameKernel::Concat => {
+                let frames = inputs
+                    .iter()
+                    .map(|v| frame(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::Frame(Arc::new(concat(key, &frames)?))
+            }
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn parse_block(
+        &self,
+        key: &str,
+        inputs: &[Value],
+        file: &str,
+        index: usize,
+        last: bool,
+        schema: &Schema,
+        options: &CsvOptions,
+        keep: Option<&[usize]>,
+    ) -> Result<Value> {
+        let own = bytes(key, input(key, inputs, 0)?)?;
+        let (next, scans_from) = if last {
+            (None, 1)
+        } else {
+            (Some(bytes(key, input(key, inputs, 1)?)?), 2)
+        };
+        // Scans of blocks 0..=index.
+        let mut quotes_before = 0u64;
+        let mut lines_before = 0u64;
+        let mut own_quotes = 0u64;
+        for (b, v) in inputs[scans_from..].iter().enumerate() {
+            let q = number(key, v.item(key, 0)?)? as u64;
+            let l = number(key, v.item(key, 1)?)? as u64;
+            if b < index {
+                quotes_before += q;
+                lines_before += l;
+            } else {
+                own_quotes = q;
+            }
+        }
+        let too_long = || Error::Csv {
+            file: file.to_string(),
+            line: lines_before + 1,
+            column: None,
+            message: "a line is longer than the blocksize; read with a larger blocksize"
+                .to_string(),
+        };
+        let start = if index == 0 {
+            0
+        } else {
+            match first_line_start(own, quotes_before % 2 == 1) {
+                Some(s) => s,
+                None => return Err(too_long()),
+            }
+        };
+        let first_line =
+            1 + lines_before + own[..start].iter().filter(|&&c| c == b'\n').count() as u64;
+        // The partition runs into the next block up to its first line start; both
+        // pieces are parsed in place, without joining them.
+        let tail: &[u8] = match next {
+            Some(next) => {
+                let in_quotes = (quotes_before + own_quotes) % 2 == 1;
+                let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
+                &next[..end]
+            }
+            None => &[],
+        };
+        let f = parse_parts(
+            file,
+            &[&own[start..], tail],
+            first_line,
+            index == 0 && options.header,
+            schema,
+            options,
+            keep,
+        )?;
+        Ok(Value::Frame(Arc::new(f)))
+    }
+
+    /// The columns this task reads of its first input frame, when it reads only some
+    /// (`None`: it may use any).
+    pub fn columns_used(&self) -> Option<Vec<String>> {
+        match self {
+            FrameKernel::Col(n) => Some(vec![n.clone()]),
+            FrameKernel::Select(ns) => Some(ns.clone()),
+            FrameKernel::RowCount => Some(vec![]),
+            FrameKernel::DescribePartial(cols) => Some(cols.clone()),
+            _ => None,
+        }
+    }
+
+    /// This parse reading only `columns` (at least one, to count rows); `None` when
+    /// this is not a parse task.
+    pub fn narrow(&self, columns: &[String]) -> Option<FrameKernel> {
+        let pick = |schema: &Schema| -> Arc<[usize]> {
+            let mut idx: Vec<usize> = (0..schema.names.len())
+                .filter(|&i| columns.contains(&schema.names[i]))
+                .collect();
+            if idx.is_empty() && !schema.names.is_empty() {
+                idx.push(0);
+            }
+            idx.into()
+        };
+        match self {
+            FrameKernel::ParseFile {
+                file,
+                schema,
+                options,
+                ..
+            } => Some(FrameKernel::ParseFile {
+                file: file.clone(),
+                keep: Some(pick(schema)),
+                schema: schema.clone(),
+                options: options.clone(),
+            }),
+            FrameKernel::ParseBlock {
+                file,
+                index,
+                last,
+                schema,
+                options,
+                ..
+            } => Some(FrameKernel::ParseBlock {
+                file: file.clone(),
+                index: *index,
+                last: *last,
+                keep: Some(pick(schema)),
+                schema: schema.clone(),
+                options: options.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Partitions stacked (int64 and float64 parts of one column give float64).
+pub fn concat(key: &str, frames: &[&Frame]) -> Result<Frame> {
+    let Some(first) = frames.first() else {
+        return Err(Error::invalid(format!("{key}: nothing to concatenate")));
+    };
+    let mut columns = Vec::with_capacity(first.columns.len());
+    for (i, name) in first.names.iter().enumerate() {
+        let parts: Vec<&Column> = frames
+            .iter()
+            .map(|f| f.columns.get(i))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in columns")))?;
+        columns.push(Column::concat(&parts).ok_or_else(|| {
+            Error::invalid(format!(
+                "{key}: column {name} has different types in different partitions"
+            ))
+        })?);
+    }
+    let index = match &first.index {
+        None => None,
+        Some(ix) => {
+            let parts: Vec<&Column> = frames
+                .iter()
+                .map(|f| f.index.as_ref().map(|i| &i.1))
+                .collect::<Option<_>>()
+                .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in index")))?;
+            let c = Column::concat(&parts)
+                .ok_or_else(|| Error::invalid(format!("{key}: index types differ")))?;
+            Some(Arc::new((ix.0.clone(), c)))
+        }
+    };
+    Ok(Frame {
+        names: first.names.clone(),
+        columns,
+        index,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_starts_skip_quoted_newlines() {
+        assert_eq!(first_line_start(b"ab\ncd", false), Some(3));
+        assert_eq!(first_line_start(b"a\"b\nc\"\nd", false), Some(7));
+        // Starting inside quotes: the first newline is quoted.
+        assert_eq!(first_line_start(b"x\n\"y\nz", true), Some(5));
+        assert_eq!(first_line_start(b"no newline", false), None);
+    }
+}

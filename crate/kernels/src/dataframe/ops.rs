@@ -1,0 +1,617 @@
+//! Operations on partitions: series arithmetic and comparisons (pandas' dtype rules),
+//! boolean logic, datetime fields and rounding, and reduction partials.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
+use serde::{Deserialize, Serialize};
+
+use super::column::{Column, Dtype, NAT};
+use super::datetime::{civil_from_days, weekday, DAY_MS};
+use crate::array::BinaryOp;
+use daskling_core::{Error, Result};
+
+/// A datetime field (`dt.year`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DtField {
+    Year,
+    Month,
+    Day,
+    Hour,
+    Minute,
+    Dayofweek,
+}
+
+impl DtField {
+    /// Parses an accessor name.
+    pub fn parse(s: &str) -> Option<DtField> {
+        Some(match s {
+            "year" => DtField::Year,
+            "month" => DtField::Month,
+            "day" => DtField::Day,
+            "hour" => DtField::Hour,
+            "minute" => DtField::Minute,
+            "dayofweek" | "weekday" => DtField::Dayofweek,
+            _ => return None,
+        })
+    }
+}
+
+/// `dt.round`, `dt.floor`, `dt.ceil`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RoundMode {
+    Round,
+    Floor,
+    Ceil,
+}
+
+/// Parses a frequency (`'min'`, `'5min'`, `'h'`, `'1d'`, pandas' `'T'`, `'H'`, `'D'`)
+/// into milliseconds.
+pub fn parse_freq(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = if num.is_empty() { 1 } else { num.parse().ok()? };
+    let unit_ms = match unit {
+        "min" | "T" | "m" => 60_000,
+        "h" | "H" => 3_600_000,
+        "d" | "D" => DAY_MS,
+        "s" | "S" => 1000,
+        "ms" | "L" => 1,
+        _ => return None,
+    };
+    (n > 0).then_some(n * unit_ms)
+}
+
+/// Rounds ms to a multiple of `freq` ms; `Round` halves go to the even multiple, as
+/// pandas.
+pub fn round_ms(v: i64, freq: i64, mode: RoundMode) -> i64 {
+    if v == NAT {
+        return NAT;
+    }
+    let q = v.div_euclid(freq);
+    let r = v.rem_euclid(freq);
+    let k = match mode {
+        RoundMode::Floor => q,
+        RoundMode::Ceil => q + (r > 0) as i64,
+        RoundMode::Round => {
+            let twice = 2 * r;
+            if twice > freq || (twice == freq && q % 2 != 0) {
+                q + 1
+            } else {
+                q
+            }
+        }
+    };
+    k * freq
+}
+
+/// A datetime field of every value (missing → NaN, so the result is float64 when
+/// values are missing and int64 otherwise).
+pub fn dt_field(c: &Column, f: DtField) -> Result<Column> {
+    let Column::Datetime(v) = c else {
+        return Err(Error::invalid(format!(
+            "the dt accessor needs a datetime series, got {}",
+            c.dtype()
+        )));
+    };
+    let field = |ms: i64| -> i64 {
+        let days = ms.div_euclid(DAY_MS);
+        let in_day = ms.rem_euclid(DAY_MS);
+        match f {
+            DtField::Year => civil_from_days(days).0,
+            DtField::Month => civil_from_days(days).1 as i64,
+            DtField::Day => civil_from_days(days).2 as i64,
+            DtField::Hour => in_day / 3_600_000,
+            DtField::Minute => in_day / 60_000 % 60,
+            DtField::Dayofweek => weekday(days) as i64,
+        }
+    };
+    if v.contains(&NAT) {
+        Ok(Column::Float64(
+            v.iter()
+                .map(|&x| if x == NAT { f64::NAN } else { field(x) as f64 })
+                .collect(),
+        ))
+    } else {
+        Ok(Column::Int64(v.iter().map(|&x| field(x)).collect()))
+    }
+}
+
+/// `dt.round/floor/ceil(freq)`.
+pub fn dt_round(c: &Column, freq: i64, mode: RoundMode) -> Result<Column> {
+    match c {
+        Column::Datetime(v) => Ok(Column::Datetime(
+            v.iter().map(|&x| round_ms(x, freq, mode)).collect(),
+        )),
+        other => Err(Error::invalid(format!(
+            "dt.round/floor/ceil need a datetime series, got {}",
+            other.dtype()
+        ))),
+    }
+}
+
+/// Floats of a numeric column (missing → NaN); `None` for strings and datetimes.
+fn as_f64(c: &Column) -> Option<Vec<f64>> {
+    match c {
+        Column::Int64(v) => Some(v.iter().map(|&x| x as f64).collect()),
+        Column::Float64(v) => Some(v.clone()),
+        Column::Bool(v) => Some(
+            v.iter()
+                .map(|x| x.map_or(f64::NAN, |b| b as u8 as f64))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn compare<T: PartialOrd>(op: BinaryOp, a: &T, b: &T) -> bool {
+    match op {
+        BinaryOp::Gt => a > b,
+        BinaryOp::Ge => a >= b,
+        BinaryOp::Lt => a < b,
+        BinaryOp::Le => a <= b,
+        BinaryOp::Eq => a == b,
+        BinaryOp::Ne => a != b,
+        _ => false,
+    }
+}
+
+fn is_comparison(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Eq | BinaryOp::Ne
+    )
+}
+
+/// `a op b` on numbers; comparisons give 1.0 or 0.0.
+pub fn arith(op: BinaryOp, a: f64, b: f64) -> f64 {
+    match op {
+        BinaryOp::Add => a + b,
+        BinaryOp::Sub => a - b,
+        BinaryOp::Mul => a * b,
+        BinaryOp::Div => a / b,
+        BinaryOp::Pow => a.powf(b),
+        _ => compare(op, &a, &b) as u8 as f64,
+    }
+}
+
+/// The dtype of `a op b`, or an error naming the operation and the dtypes.
+pub fn binary_dtype(op: BinaryOp, a: Dtype, b: Dtype) -> Result<Dtype> {
+    use Dtype::*;
+    let bad = || {
+        Err(Error::invalid(format!(
+            "cannot {} {a} and {b} series",
+            op.name()
+        )))
+    };
+    if is_comparison(op) {
+        return match (a, b) {
+            (x, y) if x.is_numeric() && y.is_numeric() => Ok(Bool),
+            (String, String) | (Datetime, Datetime) => Ok(Bool),
+            _ => bad(),
+        };
+    }
+    match (op, a, b) {
+        (_, x, y) if !(x.is_numeric() && y.is_numeric()) => match (op, a, b) {
+            (BinaryOp::Sub, Datetime, Datetime) => Ok(Float64),
+            _ => bad(),
+        },
+        (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul, Int64 | Bool, Int64 | Bool) => Ok(Int64),
+        _ => Ok(Float64),
+    }
+}
+
+/// `a op b` elementwise (equal lengths). Arithmetic of ints stays int64 where pandas
+/// keeps it (add, sub, mul), else float64; comparisons give bool (missing compares
+/// false, `ne` true, as pandas); datetime − datetime gives milliseconds.
+pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
+    if a.len() != b.len() {
+        return Err(Error::invalid(format!(
+            "series of different lengths ({} and {}) in one partition",
+            a.len(),
+            b.len()
+        )));
+    }
+    let dtype = binary_dtype(op, a.dtype(), b.dtype())?;
+    if is_comparison(op) {
+        let out: Vec<Option<bool>> = match (a, b) {
+            (Column::String(x), Column::String(y)) => x
+                .iter()
+                .zip(y)
+                .map(|(p, q)| match (p, q) {
+                    (Some(p), Some(q)) => Some(compare(op, p, q)),
+                    _ => Some(op == BinaryOp::Ne),
+                })
+                .collect(),
+            (Column::Datetime(x), Column::Datetime(y)) => x
+                .iter()
+                .zip(y)
+                .map(|(&p, &q)| {
+                    Some(if p == NAT || q == NAT {
+                        op == BinaryOp::Ne
+                    } else {
+                        compare(op, &p, &q)
+                    })
+                })
+                .collect(),
+            _ => {
+                let (x, y) = (as_f64(a).unwrap_or_default(), as_f64(b).unwrap_or_default());
+                x.iter()
+                    .zip(&y)
+                    .map(|(p, q)| {
+                        Some(if p.is_nan() || q.is_nan() {
+                            op == BinaryOp::Ne
+                        } else {
+                            compare(op, p, q)
+                        })
+                    })
+                    .collect()
+            }
+        };
+        return Ok(Column::Bool(out));
+    }
+    if let (Column::Datetime(x), Column::Datetime(y)) = (a, b) {
+        return Ok(Column::Float64(
+            x.iter()
+                .zip(y)
+                .map(|(&p, &q)| {
+                    if p == NAT || q == NAT {
+                        f64::NAN
+                    } else {
+                        (p - q) as f64
+                    }
+                })
+                .collect(),
+        ));
+    }
+    if dtype == Dtype::Int64 {
+        let ints = |c: &Column| -> Vec<i64> {
+            match c {
+                Column::Int64(v) => v.clone(),
+                Column::Bool(v) => v.iter().map(|x| x.unwrap_or(false) as i64).collect(),
+                _ => vec![],
+            }
+        };
+        let (x, y) = (ints(a), ints(b));
+        let f = |p: i64, q: i64| match op {
+            BinaryOp::Add => p.wrapping_add(q),
+            BinaryOp::Sub => p.wrapping_sub(q),
+            _ => p.wrapping_mul(q),
+        };
+        return Ok(Column::Int64(
+            x.iter().zip(&y).map(|(&p, &q)| f(p, q)).collect(),
+        ));
+    }
+    let (x, y) = (as_f64(a).unwrap_or_default(), as_f64(b).unwrap_or_default());
+    Ok(Column::Float64(
+        x.iter().zip(&y).map(|(&p, &q)| arith(op, p, q)).collect(),
+    ))
+}
+
+/// `c op value` (or `value op c` when `reflected`).
+pub fn scalar(op: BinaryOp, c: &Column, value: f64, reflected: bool) -> Result<Column> {
+    let k = if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        Column::Int64(vec![value as i64; c.len()])
+    } else {
+        Column::Float64(vec![value; c.len()])
+    };
+    if let Column::Datetime(_) = c {
+        // Comparing datetimes with a number compares milliseconds since the epoch.
+        let ms = Column::Datetime(vec![value as i64; c.len()]);
+        return if reflected {
+            binary(op, &ms, c)
+        } else {
+            binary(op, c, &ms)
+        };
+    }
+    if reflected {
+        binary(op, &k, c)
+    } else {
+        binary(op, c, &k)
+    }
+}
+
+/// Boolean `and`, `or` (missing is false, as pandas) and `not`.
+pub fn logical(op: &str, a: &Column, b: Option<&Column>) -> Result<Column> {
+    let bools = |c: &Column| -> Result<Vec<bool>> {
+        match c {
+            Column::Bool(v) => Ok(v.iter().map(|x| x.unwrap_or(false)).collect()),
+            other => Err(Error::invalid(format!(
+                "{op} needs bool series, got {}",
+                other.dtype()
+            ))),
+        }
+    };
+    let x = bools(a)?;
+    let out: Vec<bool> = match (op, b) {
+        ("not", _) => x.iter().map(|v| !v).collect(),
+        ("and", Some(b)) => x.iter().zip(bools(b)?).map(|(p, q)| *p && q).collect(),
+        ("or", Some(b)) => x.iter().zip(bools(b)?).map(|(p, q)| *p || q).collect(),
+        _ => return Err(Error::invalid(format!("unknown logical operation {op}"))),
+    };
+    Ok(Column::Bool(out.into_iter().map(Some).collect()))
+}
+
+/// A mask from a bool column (missing is false).
+pub fn mask(c: &Column) -> Result<Vec<bool>> {
+    match c {
+        Column::Bool(v) => Ok(v.iter().map(|x| x.unwrap_or(false)).collect()),
+        other => Err(Error::invalid(format!(
+            "filter needs a bool series, got {}",
+            other.dtype()
+        ))),
+    }
+}
+
+/// A series reduction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SeriesReduce {
+    Sum,
+    Mean,
+    Min,
+    Max,
+    Count,
+    Std,
+    Var,
+    Nunique,
+}
+
+impl SeriesReduce {
+    /// Parses a method name.
+    pub fn parse(s: &str) -> Option<SeriesReduce> {
+        Some(match s {
+            "sum" => SeriesReduce::Sum,
+            "mean" => SeriesReduce::Mean,
+            "min" => SeriesReduce::Min,
+            "max" => SeriesReduce::Max,
+            "count" => SeriesReduce::Count,
+            "std" => SeriesReduce::Std,
+            "var" => SeriesReduce::Var,
+            "nunique" => SeriesReduce::Nunique,
+            _ => return None,
+        })
+    }
+
+    /// The method name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SeriesReduce::Sum => "sum",
+            SeriesReduce::Mean => "mean",
+            SeriesReduce::Min => "min",
+            SeriesReduce::Max => "max",
+            SeriesReduce::Count => "count",
+            SeriesReduce::Std => "std",
+            SeriesReduce::Var => "var",
+            SeriesReduce::Nunique => "nunique",
+        }
+    }
+}
+
+/// A hashable value, for `nunique` and group keys.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyValue {
+    Int(i64),
+    /// A float's bits (NaN never becomes a key).
+    Float(u64),
+    Bool(bool),
+    Str(Arc<str>),
+}
+
+/// The non-missing values of `c` as keys.
+pub fn keys(c: &Column) -> Vec<Option<KeyValue>> {
+    match c {
+        Column::Int64(v) => v.iter().map(|&x| Some(KeyValue::Int(x))).collect(),
+        Column::Datetime(v) => v
+            .iter()
+            .map(|&x| (x != NAT).then_some(KeyValue::Int(x)))
+            .collect(),
+        Column::Float64(v) => v
+            .iter()
+            .map(|&x| (!x.is_nan()).then(|| KeyValue::Float((x + 0.0).to_bits())))
+            .collect(),
+        Column::Bool(v) => v.iter().map(|x| x.map(KeyValue::Bool)).collect(),
+        Column::String(v) => v.iter().map(|x| x.clone().map(KeyValue::Str)).collect(),
+    }
+}
+
+/// A partial reduction of one partition, merged up a tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Partial {
+    /// count, sum (of non-missing values).
+    Sum { count: f64, sum: f64 },
+    /// count, mean, M2 (Chan et al.).
+    Moments { count: f64, mean: f64, m2: f64 },
+    /// The smallest or largest value so far (`None`: no value yet).
+    Extreme { value: Option<f64> },
+    /// Distinct values so far.
+    Distinct(FxHashSet<KeyValue>),
+}
+
+/// The partial reduction of a column.
+pub fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
+    if op == SeriesReduce::Nunique {
+        return Ok(Partial::Distinct(keys(c).into_iter().flatten().collect()));
+    }
+    if op == SeriesReduce::Count {
+        let n = (0..c.len()).filter(|&i| match c {
+            Column::String(v) => v[i].is_some(),
+            _ => c.f64_at(i).is_some(),
+        });
+        return Ok(Partial::Sum {
+            count: n.count() as f64,
+            sum: 0.0,
+        });
+    }
+    let numeric = c.dtype().is_numeric()
+        || (c.dtype() == Dtype::Datetime && matches!(op, SeriesReduce::Min | SeriesReduce::Max));
+    if !numeric {
+        return Err(Error::invalid(format!(
+            "{} of a {} series is not supported",
+            op.name(),
+            c.dtype()
+        )));
+    }
+    let values = (0..c.len()).filter_map(|i| c.f64_at(i));
+    Ok(match op {
+        SeriesReduce::Sum => {
+            let (mut count, mut sum) = (0.0, 0.0);
+            for v in values {
+                count += 1.0;
+                sum += v;
+            }
+            Partial::Sum { count, sum }
+        }
+        SeriesReduce::Min => Partial::Extreme {
+            value: values.reduce(f64::min),
+        },
+        SeriesReduce::Max => Partial::Extreme {
+            value: values.reduce(f64::max),
+        },
+        _ => {
+            let v: Vec<f64> = values.collect();
+            let n = v.len() as f64;
+            let mean = if v.is_empty() {
+                0.0
+            } else {
+                v.iter().sum::<f64>() / n
+            };
+            let m2 = v.iter().map(|x| (x - mean) * (x - mean)).sum();
+            Partial::Moments { count: n, mean, m2 }
+        }
+    })
+}
+
+/// Merges partials of the same reduction.
+pub fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
+    let mut it = parts.iter();
+    let mut acc = (*it
+        .next()
+        .ok_or_else(|| Error::invalid("no partials to merge"))?)
+    .clone();
+    for p in it {
+        acc = match (acc, *p) {
+            (Partial::Sum { count, sum }, Partial::Sum { count: c2, sum: s2 }) => Partial::Sum {
+                count: count + c2,
+                sum: sum + s2,
+            },
+            (Partial::Extreme { value }, Partial::Extreme { value: v2 }) => Partial::Extreme {
+                value: match (value, v2) {
+                    (Some(a), Some(b)) => Some(if op == SeriesReduce::Min {
+                        a.min(*b)
+                    } else {
+                        a.max(*b)
+                    }),
+                    (a, b) => a.or(*b),
+                },
+            },
+            (
+                Partial::Moments {
+                    count: na,
+                    mean: ma,
+                    m2: qa,
+                },
+                Partial::Moments {
+                    count: nb,
+                    mean: mb,
+                    m2: qb,
+                },
+            ) => {
+                if *nb == 0.0 {
+                    Partial::Moments {
+                        count: na,
+                        mean: ma,
+                        m2: qa,
+                    }
+                } else if na == 0.0 {
+                    (*p).clone()
+                } else {
+                    let n = na + nb;
+                    let delta = mb - ma;
+                    Partial::Moments {
+                        count: n,
+                        mean: ma + delta * (nb / n),
+                        m2: qa + qb + delta * delta * (na * nb / n),
+                    }
+                }
+            }
+            (Partial::Distinct(mut a), Partial::Distinct(b)) => {
+                a.extend(b.iter().cloned());
+                Partial::Distinct(a)
+            }
+            _ => return Err(Error::invalid("partials of different kinds")),
+        };
+    }
+    Ok(acc)
+}
+
+/// The final value of a merged partial (`ddof` for std and var, pandas' default 1).
+pub fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
+    match (op, p) {
+        (SeriesReduce::Count, Partial::Sum { count, .. }) => *count,
+        (SeriesReduce::Sum, Partial::Sum { sum, .. }) => *sum,
+        (SeriesReduce::Mean, Partial::Moments { count, mean, .. }) => {
+            if *count == 0.0 {
+                f64::NAN
+            } else {
+                *mean
+            }
+        }
+        (SeriesReduce::Var | SeriesReduce::Std, Partial::Moments { count, m2, .. }) => {
+            let v = if *count - ddof <= 0.0 {
+                f64::NAN
+            } else {
+                m2 / (count - ddof)
+            };
+            if op == SeriesReduce::Std {
+                v.sqrt()
+            } else {
+                v
+            }
+        }
+        (_, Partial::Extreme { value }) => value.unwrap_or(f64::NAN),
+        (_, Partial::Distinct(s)) => s.len() as f64,
+        _ => f64::NAN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_halves_to_even_like_pandas() {
+        let h = 3_600_000;
+        // 12:00 is exactly half a day: rounds to the even day (0 → day 0, day 1 +12h → day 2).
+        assert_eq!(round_ms(12 * h, DAY_MS, RoundMode::Round), 0);
+        assert_eq!(
+            round_ms(DAY_MS + 12 * h, DAY_MS, RoundMode::Round),
+            2 * DAY_MS
+        );
+        assert_eq!(round_ms(13 * h, DAY_MS, RoundMode::Round), DAY_MS);
+        assert_eq!(round_ms(-1, DAY_MS, RoundMode::Floor), -DAY_MS);
+        assert_eq!(round_ms(1, DAY_MS, RoundMode::Ceil), DAY_MS);
+        assert_eq!(parse_freq("5min"), Some(300_000));
+        assert_eq!(parse_freq("1d"), Some(DAY_MS));
+        assert_eq!(parse_freq("H"), Some(h));
+        assert_eq!(parse_freq("0d"), None);
+        assert_eq!(parse_freq("week"), None);
+    }
+
+    #[test]
+    fn merged_moments_equal_direct_ones() {
+        let a = Column::Float64(vec![1.0, 2.0, f64::NAN]);
+        let b = Column::Int64(vec![4, 8]);
+        let pa = partial(SeriesReduce::Var, &a).unwrap();
+        let pb = partial(SeriesReduce::Var, &b).unwrap();
+        let m = merge(SeriesReduce::Var, &[&pa, &pb]).unwrap();
+        // values 1, 2, 4, 8: mean 3.75, sample variance 9.583…
+        let want =
+            ((1.0f64 - 3.75).powi(2) + (2.0f64 - 3.75).powi(2) + 0.25f64.powi(2) + 4.25f64.powi(2))
+                / 3.0;
+        assert!((finish(SeriesReduce::Var, &m, 1.0) - want).abs() < 1e-12);
+    }
+}

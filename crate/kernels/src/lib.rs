@@ -1,0 +1,250 @@
+//! # daskling-kernels
+//!
+//! Kernels: plain functions on blocks and values — array blocks ([`array`]), dataframe
+//! partitions and CSV parsing ([`dataframe`]). They know nothing of graphs or JS.
+//!
+//! A [`Kernel`] is data — which computation, with which parameters — so a task can be
+//! inspected, drawn and run on any thread. The one exception is [`Kernel::Func`], an
+//! opaque closure: a Rust function of `daskling::delayed`, or a call of a JavaScript
+//! function that the wasm bindings supply.
+//!
+//! ```
+//! use daskling_kernels::{Kernel, Value};
+//! use daskling_kernels::array::{ArrayKernel, BinaryOp};
+//!
+//! let k = Kernel::Literal(Value::F64(2.0));
+//! let v = k.run("two", &[]).unwrap();
+//! assert!(matches!(v, Value::F64(x) if x == 2.0));
+//! assert_eq!(Kernel::Array(ArrayKernel::Binary(BinaryOp::Add)).kind(), "add");
+//! ```
+
+pub mod array;
+pub mod dataframe;
+pub mod float;
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use ndarray::ArrayD;
+
+pub use array::ArrayKernel;
+use daskling_core::{Error, Result};
+
+/// A task's output: a float, an n-d block, or any Rust value (from `delayed`).
+#[derive(Clone)]
+pub enum Value {
+    /// A plain number.
+    F64(f64),
+    /// A block of a chunked array (0-d for a full reduction).
+    Block(Arc<ArrayD<f64>>),
+    /// Raw bytes read from a source.
+    Bytes(Arc<[u8]>),
+    /// A dataframe partition (a Series is a one-column frame).
+    Frame(Arc<dataframe::Frame>),
+    /// Several values made by one task (a QR's `q` and `r`).
+    Tuple(Arc<[Value]>),
+    /// Any value produced by a closure (a Rust `delayed` function's result, a
+    /// JavaScript function's encoded result).
+    Any(Arc<dyn Any + Send + Sync>),
+}
+
+impl Value {
+    /// Wraps any `Send + Sync` value.
+    pub fn any<T: Any + Send + Sync>(v: T) -> Self {
+        Value::Any(Arc::new(v))
+    }
+
+    /// A tuple of blocks.
+    pub fn tuple(blocks: Vec<ndarray::ArrayD<f64>>) -> Self {
+        Value::Tuple(
+            blocks
+                .into_iter()
+                .map(|b| Value::Block(Arc::new(b)))
+                .collect(),
+        )
+    }
+
+    /// Element `i` of a tuple, or a type error naming `key`.
+    pub fn item(&self, key: &str, i: usize) -> Result<&Value> {
+        match self {
+            Value::Tuple(items) => items.get(i),
+            _ => None,
+        }
+        .ok_or_else(|| Error::Type {
+            key: key.to_string(),
+            expected: "a tuple of results",
+        })
+    }
+
+    /// The block inside, or a type error naming `key`.
+    pub fn as_block(&self, key: &str) -> Result<&ArrayD<f64>> {
+        match self {
+            Value::Block(b) => Ok(b),
+            _ => Err(Error::Type {
+                key: key.to_string(),
+                expected: "an array block",
+            }),
+        }
+    }
+
+    /// The `T` inside a [`Value::Any`], or a type error naming `key`.
+    pub fn downcast<T: Any>(&self, key: &str) -> Result<&T> {
+        match self {
+            Value::Any(a) => a.downcast_ref::<T>(),
+            _ => None,
+        }
+        .ok_or_else(|| Error::Type {
+            key: key.to_string(),
+            expected: std::any::type_name::<T>(),
+        })
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::F64(x) => write!(f, "F64({x})"),
+            Value::Block(b) => write!(f, "Block(shape={:?})", b.shape()),
+            Value::Tuple(items) => f.debug_list().entries(items.iter()).finish(),
+            Value::Bytes(b) => write!(f, "Bytes({})", b.len()),
+            Value::Frame(fr) => write!(f, "Frame({} rows, {:?})", fr.len(), fr.names),
+            Value::Any(_) => write!(f, "Any(..)"),
+        }
+    }
+}
+
+/// The signature of a Rust closure task: its inputs in dependency order.
+pub type FuncBody = dyn Fn(&[Value]) -> std::result::Result<Value, String> + Send + Sync;
+
+/// A named Rust closure; tasks calling the same closure share its `Arc`.
+#[derive(Clone)]
+pub struct Func {
+    /// Shown in graph labels.
+    pub name: Arc<str>,
+    /// The closure.
+    pub body: Arc<FuncBody>,
+}
+
+/// What a task computes.
+#[derive(Clone)]
+pub enum Kernel {
+    /// A constant value, with no inputs.
+    Literal(Value),
+    /// A block computation of chunked arrays.
+    Array(ArrayKernel),
+    /// An opaque closure: a Rust `delayed` function, or a JavaScript call.
+    Func(Func),
+    /// Reads bytes `start..end` of a source: an input task (see [`Kernel::is_io`]).
+    Read(Read),
+    /// A dataframe task.
+    Frame(dataframe::kernel::FrameKernel),
+    /// A fused linear chain: the first kernel takes the task's inputs, every later one
+    /// the previous output.
+    Chain(Arc<[Kernel]>),
+}
+
+/// Bytes `start..end` of a source.
+#[derive(Clone)]
+pub struct Read {
+    /// Where from.
+    pub source: Arc<dyn dataframe::source::ByteSource>,
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+}
+
+impl Kernel {
+    /// The columns this task reads of its first input frame, when it reads only some.
+    pub fn columns_used(&self) -> Option<Vec<String>> {
+        match self {
+            Kernel::Frame(k) => k.columns_used(),
+            Kernel::Chain(ks) => ks.first().and_then(Kernel::columns_used),
+            _ => None,
+        }
+    }
+
+    /// This task producing only `columns` of its frame, when it can (a CSV parse).
+    pub fn narrow(&self, columns: &[String]) -> Option<Kernel> {
+        match self {
+            Kernel::Frame(k) => k.narrow(columns).map(Kernel::Frame),
+            _ => None,
+        }
+    }
+
+    /// Whether this task reads input. Schedulers may run such tasks on the calling
+    /// thread only (in the browser the `File`s live there) and keep few of their
+    /// results waiting at once.
+    pub fn is_io(&self) -> bool {
+        match self {
+            Kernel::Read(_) => true,
+            Kernel::Chain(ks) => ks.first().is_some_and(Kernel::is_io),
+            _ => false,
+        }
+    }
+
+    /// A short name for the kind of work, used to color and label graphs.
+    pub fn kind(&self) -> &str {
+        match self {
+            Kernel::Literal(_) => "literal",
+            Kernel::Array(k) => k.kind(),
+            Kernel::Func(f) => &f.name,
+            Kernel::Read(_) => "read",
+            Kernel::Frame(k) => k.kind(),
+            Kernel::Chain(ks) => ks.last().map_or("chain", |k| k.kind()),
+        }
+    }
+
+    /// Runs the kernel on its inputs; `key` names the task in errors.
+    pub fn run(&self, key: &str, inputs: &[Value]) -> Result<Value> {
+        match self {
+            Kernel::Literal(v) => Ok(v.clone()),
+            Kernel::Array(k) => k.run(key, inputs),
+            Kernel::Func(f) => run_func(f, key, inputs),
+            Kernel::Frame(k) => k.run(key, inputs),
+            Kernel::Read(r) => r
+                .source
+                .read(r.start, r.end)
+                .map(|b| Value::Bytes(b.into()))
+                .map_err(|message| Error::TaskFailed {
+                    key: key.to_string(),
+                    message,
+                }),
+            Kernel::Chain(ks) => {
+                let mut iter = ks.iter();
+                let first = iter
+                    .next()
+                    .ok_or_else(|| Error::invalid(format!("empty chain in {key}")))?;
+                let mut v = first.run(key, inputs)?;
+                for k in iter {
+                    v = match k {
+                        Kernel::Array(a) => a.run_owned(key, v)?,
+                        other => other.run(key, std::slice::from_ref(&v))?,
+                    };
+                }
+                Ok(v)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Kernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kernel::Literal(v) => write!(f, "Literal({v:?})"),
+            Kernel::Array(k) => write!(f, "{k:?}"),
+            Kernel::Func(func) => write!(f, "Func({})", func.name),
+            Kernel::Read(r) => write!(f, "Read({}, {}..{})", r.source.name(), r.start, r.end),
+            Kernel::Frame(k) => write!(f, "{k:?}"),
+            Kernel::Chain(ks) => f.debug_list().entries(ks.iter()).finish(),
+        }
+    }
+}
+
+fn run_func(f: &Func, key: &str, inputs: &[Value]) -> Result<Value> {
+    (f.body)(inputs).map_err(|message| Error::TaskFailed {
+        key: key.to_string(),
+        message,
+    })
+}

@@ -1,0 +1,149 @@
+//! Schedulers: run a task graph and return the values of the requested keys.
+//!
+//! Both schedulers free an intermediate value as soon as its last dependent has run,
+//! report [`Progress`], and turn the first failing task into an [`Error`] for that
+//! compute only: nothing is left poisoned, and the next compute works.
+//!
+//! ```
+//! use daskling_graph::{Graph, Key, Task};
+//! use daskling_kernels::{Kernel, Value};
+//! use daskling_scheduler::{compute, Scheduler};
+//!
+//! let mut g = Graph::new();
+//! g.insert(Key::named("one"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![]));
+//! let out = compute(&g, &[Key::named("one")], Scheduler::Threads).unwrap();
+//! assert!(matches!(out[0], Value::F64(x) if x == 1.0));
+//! ```
+
+#[cfg(feature = "bench-graphs")]
+#[doc(hidden)]
+pub mod bench;
+mod plan;
+mod sync;
+mod threads;
+pub mod trace;
+
+pub use plan::Plan;
+pub use sync::State;
+pub use trace::{Clock, TaskEvent, Trace};
+
+use serde::Serialize;
+
+#[cfg(not(target_arch = "wasm32"))]
+use daskling_core::Error;
+use daskling_core::Result;
+use daskling_graph::{Graph, Key};
+use daskling_kernels::Value;
+
+/// Which scheduler runs a graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Scheduler {
+    /// One thread, the caller's, in an order that frees intermediates early.
+    Sync,
+    /// The rayon thread pool (Web Workers in the browser). Where there is only one thread
+    /// (wasm without atomics) this runs as [`Scheduler::Sync`].
+    #[default]
+    Threads,
+}
+
+/// How far a compute has got.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Tasks finished.
+    pub done: usize,
+    /// Tasks in the (optimized) graph.
+    pub total: usize,
+    /// Tasks running now.
+    pub running: usize,
+}
+
+/// Facts about one compute, for tests and benchmarks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Tasks run.
+    pub tasks: usize,
+    /// Most task results held in memory at once.
+    pub peak_live: usize,
+    /// Distinct pool threads that ran at least one task (1 for [`Scheduler::Sync`]).
+    pub threads_used: usize,
+}
+
+/// Computes `outputs` of `graph` (as given: optimize first if wanted).
+pub fn compute(graph: &Graph, outputs: &[Key], scheduler: Scheduler) -> Result<Vec<Value>> {
+    compute_with(graph, outputs, scheduler, &mut |_| {}).map(|(v, _)| v)
+}
+
+/// Computes `outputs` of `graph`, calling `on_progress` on the calling thread while it runs.
+pub fn compute_with(
+    graph: &Graph,
+    outputs: &[Key],
+    scheduler: Scheduler,
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<(Vec<Value>, Stats)> {
+    let plan = Plan::new(graph, outputs)?;
+    run_plan(&plan, scheduler, on_progress, None)
+}
+
+/// Runs a compiled plan; with a `trace`, every task records its [`TaskEvent`] there.
+pub fn run_plan(
+    plan: &Plan,
+    scheduler: Scheduler,
+    on_progress: &mut dyn FnMut(Progress),
+    trace: Option<&Trace>,
+) -> Result<(Vec<Value>, Stats)> {
+    let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
+    match scheduler {
+        Scheduler::Threads if !single => threads::run(plan, on_progress, trace),
+        _ => sync::run(plan, on_progress, trace),
+    }
+}
+
+/// Runs task `i` of `plan` on `inputs`, recording it in `trace` when there is one.
+fn execute(plan: &Plan, i: usize, inputs: &[Value], trace: Option<&Trace>) -> Result<Value> {
+    let Some(trace) = trace else {
+        return execute_task(plan, i, inputs);
+    };
+    let start = trace.now();
+    let r = execute_task(plan, i, inputs);
+    trace.push(TaskEvent {
+        prefix: plan.keys[i].prefix().to_string(),
+        worker: rayon::current_thread_index().map_or(-1, |t| t as i32),
+        start,
+        end: trace.now(),
+    });
+    r
+}
+
+/// Runs task `i` of `plan` on `inputs`. Natively a panic in a kernel or closure becomes
+/// a task error (in wasm panics abort, so kernels return errors instead).
+fn execute_task(plan: &Plan, i: usize, inputs: &[Value]) -> Result<Value> {
+    let key = &plan.keys[i];
+    let kernel = &plan.kernels[i];
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let call = std::panic::AssertUnwindSafe(|| kernel.run(&key.to_string(), inputs));
+        match std::panic::catch_unwind(call) {
+            Ok(r) => r,
+            Err(p) => {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a task panicked".to_string());
+                Err(Error::TaskFailed {
+                    key: key.to_string(),
+                    message: format!("panicked: {msg}"),
+                })
+            }
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        kernel.run(&key.to_string(), inputs)
+    }
+}
+
+/// How often progress is reported by task count: about a hundred times a compute.
+fn progress_every(total: usize) -> usize {
+    (total / 100).max(1)
+}

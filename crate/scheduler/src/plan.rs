@@ -1,0 +1,82 @@
+//! A graph compiled for execution: tasks numbered in priority order, with dependency
+//! and dependent lists as indices.
+
+use daskling_core::Result;
+use daskling_graph::{Graph, Key};
+use daskling_kernels::Kernel;
+
+/// An executable form of a graph. Task `i` comes before task `j` in [`Graph::order`]
+/// when `i < j`, so running tasks by index is a valid, memory-friendly order.
+pub struct Plan {
+    /// Key of each task (for errors).
+    pub keys: Vec<Key>,
+    /// Kernel of each task.
+    pub kernels: Vec<Kernel>,
+    /// Dependencies of each task, as task indices, in kernel input order.
+    pub deps: Vec<Vec<u32>>,
+    /// Dependents of each task (one entry per use).
+    pub dependents: Vec<Vec<u32>>,
+    /// Task index of each requested output, in request order.
+    pub outputs: Vec<u32>,
+    /// Whether a task is a requested output (its value is kept to the end).
+    pub is_output: Vec<bool>,
+    /// Whether a task reads input (see [`Kernel::is_io`]): the threaded scheduler runs
+    /// these on the calling thread, a bounded number ahead of their consumers.
+    pub io: Vec<bool>,
+}
+
+impl Plan {
+    /// Compiles the part of `graph` that `outputs` need. Fails on a missing key or a cycle.
+    pub fn new(graph: &Graph, outputs: &[Key]) -> Result<Plan> {
+        let ix = graph.indexed()?;
+        let roots = ix.lookup_all(outputs)?;
+        let order = ix.postorder(&roots)?;
+        // Renumber: a task's number in the plan is its place in `order`.
+        let mut number = vec![u32::MAX; ix.keys.len()];
+        for (i, &t) in order.iter().enumerate() {
+            number[t as usize] = i as u32;
+        }
+        let n = order.len();
+        let mut keys = Vec::with_capacity(n);
+        let mut kernels = Vec::with_capacity(n);
+        let mut deps = Vec::with_capacity(n);
+        let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, &t) in order.iter().enumerate() {
+            let d: Vec<u32> = ix.deps[t as usize]
+                .iter()
+                .map(|&d| number[d as usize])
+                .collect();
+            for &j in &d {
+                dependents[j as usize].push(i as u32);
+            }
+            keys.push(ix.keys[t as usize].clone());
+            kernels.push(ix.tasks[t as usize].kernel.clone());
+            deps.push(d);
+        }
+        let outputs: Vec<u32> = roots.iter().map(|&r| number[r as usize]).collect();
+        let mut is_output = vec![false; n];
+        for &o in &outputs {
+            is_output[o as usize] = true;
+        }
+        let io = kernels.iter().map(Kernel::is_io).collect();
+        Ok(Plan {
+            io,
+            keys,
+            kernels,
+            deps,
+            dependents,
+            outputs,
+            is_output,
+        })
+    }
+
+    /// Number of tasks.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there is no task.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}

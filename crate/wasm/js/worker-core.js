@@ -1,0 +1,125 @@
+// The compute worker's logic, shared by the browser worker (worker.js) and the Node
+// worker thread (node-worker.js): it hosts the wasm module (threaded or single) and its
+// rayon pool. Messages in: {id, method, args}; out: {id, result} | {id, error} |
+// {id, progress}. A compute blocks this worker (never the page) until it finishes; the
+// next message is handled after it.
+//
+// Sources of dataframes, by id: {bytes} here, or what the platform reads ({blob},
+// {files}, {url} in the browser; {path} in Node). The kernel reads them through
+// `dasklingRead` on this thread only (its scheduler runs reads here), synchronously.
+
+/**
+ * Serves the compute protocol. `platform`:
+ *   load(mode, threads)   resolves to {kernel, mode, threads}
+ *   read(src, start, end) bytes of a platform source
+ *   addSources(list)      optional: sees each batch of new sources ([id, src] pairs)
+ *   post(message, transfer)
+ * Returns the message handler.
+ */
+const NO_BYTES = new Uint8Array(0);
+
+// The pool's workers, kept referenced for the life of the pool.
+const poolWorkers = [];
+
+/**
+ * rayon's global pool of `n` threads for the threaded kernel `k`: prepares the channel,
+ * starts `n` pool workers with `spawn(i, module, memory)` (resolves once worker `i` is
+ * ready), then builds the pool, which hands each worker a thread.
+ */
+export async function startPool(k, n, spawn) {
+  k.preparePool(n);
+  const module = k.poolModule();
+  const memory = k.poolMemory();
+  poolWorkers.push(...(await Promise.all(Array.from({ length: n }, (_, i) => spawn(i + 1, module, memory)))));
+  k.buildPool();
+}
+
+export function serveCompute(platform) {
+  let kernel = null;
+  // The kernel's state between calls: data, sources and persisted arrays.
+  let ctx = null;
+  const sources = new Map();
+
+  globalThis.dasklingRead = (id, start, end) => {
+    const s = sources.get(id);
+    if (!s) throw new Error(`source ${id} was not sent to the worker`);
+    if (s.bytes) return s.bytes.subarray(start, end);
+    return platform.read(s, start, end);
+  };
+
+  function addSources(list) {
+    for (const [id, src] of list ?? []) sources.set(id, src);
+    platform.addSources?.(list ?? []);
+  }
+
+  const handlers = {
+    async init({ mode, threads }) {
+      const loaded = await platform.load(mode, threads);
+      kernel = loaded.kernel;
+      ctx = new kernel.Context();
+      return { mode: loaded.mode, threads: loaded.threads };
+    },
+    compute({ json, data, refs, add, bytes = NO_BYTES, trace = false }, id) {
+      addSources(add);
+      const results = ctx.compute(json, data, refs, bytes, (progress) => platform.post({ id, progress }), trace);
+      return Array.from(results);
+    },
+    head({ json, data, refs, add, n, bytes = NO_BYTES }) {
+      addSources(add);
+      return ctx.head(json, data, refs, bytes, n);
+    },
+    persist({ json, data, refs, add, bytes = NO_BYTES }) {
+      addSources(add);
+      return ctx.persist(json, data, refs, bytes);
+    },
+    release({ names }) {
+      ctx.release(names);
+      return null;
+    },
+    graph({ json, data, refs, add, bytes = NO_BYTES }) {
+      addSources(add);
+      return ctx.graph(json, data, refs, bytes);
+    },
+    toDot({ json, data, refs, add, bytes = NO_BYTES }) {
+      addSources(add);
+      return ctx.toDot(json, data, refs, bytes);
+    },
+    // For `npm run bench`: the peak size of the kernel's wasm memory.
+    memoryBytes() {
+      return kernel.memoryBytes();
+    },
+    // For `npm run bench`: scheduler overhead measured inside this worker.
+    benchScheduler({ name, scheduler, reps }) {
+      const [tasks, usPerTask] = kernel.benchScheduler(name, scheduler, reps, () => performance.now());
+      return { tasks, usPerTask };
+    },
+  };
+
+  /** The buffers of typed arrays inside results (arrays, Tables, Columns), to transfer. */
+  function transferables(value) {
+    const out = new Set();
+    const add = (x) => {
+      if (ArrayBuffer.isView(x)) out.add(x.buffer);
+    };
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (!v || typeof v !== 'object') continue;
+      add(v.data);
+      add(v.values);
+      add(v.index);
+      if (v.data && !ArrayBuffer.isView(v.data)) Object.values(v.data).forEach(add);
+    }
+    return [...out];
+  }
+
+  return async ({ id, method, args }) => {
+    try {
+      const handler = handlers[method];
+      if (!handler) throw new Error(`unknown method ${method}`);
+      if (method !== 'init' && !kernel) throw new Error('the client is not started');
+      const result = await handler(args, id);
+      platform.post({ id, result }, transferables(result));
+    } catch (e) {
+      platform.post({ id, error: e?.message ?? String(e) });
+    }
+  };
+}

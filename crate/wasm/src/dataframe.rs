@@ -1,0 +1,470 @@
+//! Dataframe bindings: lazy frames/series/scalars for the page's builder instance,
+//! sources read by the compute worker, and results as Tables and Columns.
+
+use std::sync::Arc;
+
+use wasm_bindgen::prelude::*;
+
+use super::{from_js, js_err, to_js};
+use daskling::expr::dataframe::{
+    read_csv_refs, DataFrame, Df, DfOp, Kind, LogicalOp, ReadOptions, Series, SourceRef,
+};
+use daskling::kernels::array::BinaryOp;
+use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
+use daskling::kernels::dataframe::groupby::GroupAgg;
+use daskling::kernels::dataframe::ops::{DtField, RoundMode, SeriesReduce};
+use daskling::kernels::dataframe::source::ByteSource;
+use daskling::kernels::dataframe::{Column, Dtype, Frame};
+
+#[wasm_bindgen]
+extern "C" {
+    /// Defined by the compute worker: bytes `start..end` of source `id`.
+    #[wasm_bindgen(catch, js_namespace = globalThis, js_name = dasklingRead)]
+    fn daskling_read(id: &str, start: f64, end: f64) -> Result<js_sys::Uint8Array, JsValue>;
+}
+
+/// A source the compute worker's JS reads (a `File`, `Blob`, URL or bytes), by id.
+/// Reads happen on the worker's own thread (the scheduler runs input tasks there).
+pub struct JsSource {
+    id: String,
+    name: String,
+    size: u64,
+}
+
+impl ByteSource for JsSource {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn len(&self) -> u64 {
+        self.size
+    }
+    fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+        let end = end.min(self.size);
+        daskling_read(&self.id, start as f64, end as f64)
+            .map(|a| a.to_vec())
+            .map_err(|e| {
+                let msg = e
+                    .as_string()
+                    .or_else(|| {
+                        js_sys::Reflect::get(&e, &"message".into())
+                            .ok()
+                            .and_then(|m| m.as_string())
+                    })
+                    .unwrap_or_else(|| "read failed".into());
+                format!("{}: {msg}", self.name)
+            })
+    }
+}
+
+/// Adds the worker's sources `[[id, name, size], …]` to `ctx`.
+pub(super) fn add_sources(ctx: &daskling::Context, list: &js_sys::Array) -> Result<(), JsError> {
+    for entry in list.iter() {
+        let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
+        let src: Arc<dyn ByteSource> = Arc::new(JsSource {
+            id: id.clone(),
+            name,
+            size: size.max(0.0) as u64,
+        });
+        ctx.add_source(&id, src);
+    }
+    Ok(())
+}
+
+/// A lazy dataframe, series or scalar.
+#[wasm_bindgen]
+pub struct LazyDf(pub(super) Df);
+
+fn wrap(r: daskling::Result<Df>) -> Result<LazyDf, JsError> {
+    r.map(LazyDf).map_err(js_err)
+}
+
+fn op(name: &str) -> Result<BinaryOp, JsError> {
+    BinaryOp::parse(name).ok_or_else(|| JsError::new(&format!("unknown operation {name}")))
+}
+
+#[wasm_bindgen]
+impl LazyDf {
+    /// `"frame"`, `"series"` or `"scalar"`.
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        match self.0.kind() {
+            Kind::Frame => "frame",
+            Kind::Series => "series",
+            Kind::Scalar => "scalar",
+        }
+        .into()
+    }
+
+    /// Column names (one for a series).
+    #[wasm_bindgen(getter)]
+    pub fn columns(&self) -> Vec<String> {
+        self.0.names().to_vec()
+    }
+
+    /// Column dtypes, in `columns` order.
+    #[wasm_bindgen(getter, js_name = dtypeList)]
+    pub fn dtype_list(&self) -> Vec<String> {
+        self.0
+            .dtypes()
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect()
+    }
+
+    /// Number of partitions.
+    #[wasm_bindgen(getter)]
+    pub fn npartitions(&self) -> usize {
+        self.0.npartitions()
+    }
+
+    /// The expression's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.0.name().to_string()
+    }
+
+    /// One column.
+    pub fn col(&self, name: &str) -> Result<LazyDf, JsError> {
+        wrap(DataFrame(self.0.clone()).col(name).map(|s| s.0))
+    }
+
+    /// Some columns.
+    pub fn select(&self, names: Vec<String>) -> Result<LazyDf, JsError> {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        wrap(DataFrame(self.0.clone()).select(&refs).map(|d| d.0))
+    }
+
+    /// Rows where `mask` is true.
+    pub fn filter(&self, mask: &LazyDf) -> Result<LazyDf, JsError> {
+        wrap(
+            DataFrame(self.0.clone())
+                .filter(&Series(mask.0.clone()))
+                .map(|d| d.0),
+        )
+    }
+
+    /// One column added or replaced.
+    pub fn assign(&self, name: &str, value: &LazyDf) -> Result<LazyDf, JsError> {
+        wrap(
+            DataFrame(self.0.clone())
+                .assign(&[(name, &Series(value.0.clone()))])
+                .map(|d| d.0),
+        )
+    }
+
+    /// `this op other` for two series or two scalars.
+    pub fn binary(&self, name: &str, other: &LazyDf) -> Result<LazyDf, JsError> {
+        let o = op(name)?;
+        if self.0.kind() == Kind::Scalar {
+            return wrap(Df::build(DfOp::ScalarBinary {
+                op: o,
+                left: self.0.clone(),
+                right: other.0.clone(),
+            }));
+        }
+        wrap(
+            Series(self.0.clone())
+                .binary(o, &Series(other.0.clone()))
+                .map(|s| s.0),
+        )
+    }
+
+    /// `this op value` (or `value op this`).
+    #[wasm_bindgen(js_name = scalarOp)]
+    pub fn scalar_op(&self, name: &str, value: f64, reflected: bool) -> Result<LazyDf, JsError> {
+        let o = op(name)?;
+        if self.0.kind() == Kind::Scalar {
+            return wrap(Df::build(DfOp::ScalarConst {
+                op: o,
+                input: self.0.clone(),
+                value,
+                reflected,
+            }));
+        }
+        wrap(
+            Series(self.0.clone())
+                .scalar_op(o, value, reflected)
+                .map(|s| s.0),
+        )
+    }
+
+    /// `and`, `or` (with `other`), `not`.
+    pub fn logical(&self, name: &str, other: Option<LazyDf>) -> Result<LazyDf, JsError> {
+        let o = match name {
+            "and" => LogicalOp::And,
+            "or" => LogicalOp::Or,
+            "not" => LogicalOp::Not,
+            _ => return Err(JsError::new(&format!("unknown operation {name}"))),
+        };
+        let other = other.map(|d| Series(d.0));
+        wrap(
+            Series(self.0.clone())
+                .logical(o, other.as_ref())
+                .map(|s| s.0),
+        )
+    }
+
+    /// A datetime field (`year`, `month`, `day`, `hour`, `minute`, `dayofweek`).
+    #[wasm_bindgen(js_name = dtField)]
+    pub fn dt_field(&self, field: &str) -> Result<LazyDf, JsError> {
+        let f = DtField::parse(field)
+            .ok_or_else(|| JsError::new(&format!("unknown datetime field {field}")))?;
+        wrap(Series(self.0.clone()).dt_field(f).map(|s| s.0))
+    }
+
+    /// `dt.round/floor/ceil(freq)`.
+    #[wasm_bindgen(js_name = dtRound)]
+    pub fn dt_round(&self, mode: &str, freq: &str) -> Result<LazyDf, JsError> {
+        let m = match mode {
+            "round" => RoundMode::Round,
+            "floor" => RoundMode::Floor,
+            "ceil" => RoundMode::Ceil,
+            _ => return Err(JsError::new(&format!("unknown rounding {mode}"))),
+        };
+        wrap(Series(self.0.clone()).dt_round(freq, m).map(|s| s.0))
+    }
+
+    /// A series reduction (`ddof` for std and var; pandas' default 1).
+    pub fn reduce(&self, name: &str, ddof: Option<f64>) -> Result<LazyDf, JsError> {
+        let r = SeriesReduce::parse(name)
+            .ok_or_else(|| JsError::new(&format!("unknown reduction {name}")))?;
+        wrap(
+            Series(self.0.clone())
+                .reduce(r, ddof.unwrap_or(1.0))
+                .map(|s| s.0),
+        )
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> Result<LazyDf, JsError> {
+        wrap(Df::build(DfOp::Len {
+            input: self.0.clone(),
+        }))
+    }
+
+    /// count, mean, std, min, quartiles and max of the numeric columns.
+    pub fn describe(&self) -> Result<LazyDf, JsError> {
+        wrap(DataFrame(self.0.clone()).describe().map(|d| d.0))
+    }
+
+    /// How often each value occurs.
+    #[wasm_bindgen(js_name = valueCounts)]
+    pub fn value_counts(&self) -> Result<LazyDf, JsError> {
+        wrap(Series(self.0.clone()).value_counts().map(|s| s.0))
+    }
+}
+
+/// Collects aggregations of one grouping into a series or frame result.
+#[wasm_bindgen]
+pub struct GroupAggBuilder {
+    by: Df,
+    values: Vec<Df>,
+    names: Vec<String>,
+    aggs: Vec<GroupAgg>,
+}
+
+#[wasm_bindgen]
+impl GroupAggBuilder {
+    /// Groups by the `by` series.
+    #[wasm_bindgen(constructor)]
+    pub fn new(by: &LazyDf) -> GroupAggBuilder {
+        GroupAggBuilder {
+            by: by.0.clone(),
+            values: vec![],
+            names: vec![],
+            aggs: vec![],
+        }
+    }
+
+    /// Adds `agg` of the `value` series as column `name`.
+    pub fn add(&mut self, value: &LazyDf, name: &str, agg: &str) -> Result<(), JsError> {
+        let a = GroupAgg::parse(agg).ok_or_else(|| {
+            JsError::new(&format!(
+                "unknown aggregation {agg} (sum mean min max count std var first last size)"
+            ))
+        })?;
+        self.values.push(value.0.clone());
+        self.names.push(name.to_string());
+        self.aggs.push(a);
+        Ok(())
+    }
+
+    /// The result: a series (one aggregation, `frame` false) or a frame.
+    pub fn finish(&self, frame: bool) -> Result<LazyDf, JsError> {
+        wrap(Df::build(DfOp::GroupAgg {
+            by: self.by.clone(),
+            values: self.values.clone(),
+            names: self.names.clone(),
+            aggs: self.aggs.clone(),
+            ddof: 1.0,
+            by_count_desc: false,
+            frame,
+        }))
+    }
+}
+
+/// `readCsv` on the builder: `sources` `[[id, name, size], …]`, the first bytes of the
+/// first one (`complete` when that is the whole file), and the options.
+#[wasm_bindgen(js_name = readCsv)]
+pub fn read_csv(
+    sources: &js_sys::Array,
+    sample: &[u8],
+    complete: bool,
+    options: JsValue,
+) -> Result<LazyDf, JsError> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Opts {
+        sep: Option<String>,
+        header: Option<bool>,
+        parse_dates: Vec<String>,
+        dtype: std::collections::BTreeMap<String, String>,
+        blocksize: Option<f64>,
+    }
+    let o: Opts = if options.is_undefined() || options.is_null() {
+        Opts::default()
+    } else {
+        from_js(options, "readCsv options")?
+    };
+    let sep = match o.sep.as_deref() {
+        None => b',',
+        Some(s) if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
+        Some("\\t") => b'\t',
+        Some(s) => {
+            return Err(JsError::new(&format!(
+                "sep must be one ASCII character, got {s:?}"
+            )))
+        }
+    };
+    let mut dtype = vec![];
+    for (c, d) in o.dtype {
+        let t = Dtype::parse(&d).ok_or_else(|| {
+            JsError::new(&format!(
+                "unknown dtype {d} for {c} (int64 float64 bool string datetime)"
+            ))
+        })?;
+        dtype.push((c, t));
+    }
+    let csv = CsvOptions {
+        sep,
+        header: o.header.unwrap_or(true),
+        parse_dates: o.parse_dates,
+        dtype,
+    };
+    let mut refs = vec![];
+    for entry in sources.iter() {
+        let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
+        refs.push(SourceRef {
+            id,
+            name,
+            size: size.max(0.0) as u64,
+            held: None,
+        });
+    }
+    let first = refs
+        .first()
+        .ok_or_else(|| JsError::new("readCsv: no files given"))?;
+    let schema = infer_schema(&first.name, sample, complete, &csv).map_err(js_err)?;
+    let opts = ReadOptions {
+        csv,
+        blocksize: o.blocksize.map(|b| b.max(0.0) as u64),
+    };
+    read_csv_refs(refs, schema, &opts)
+        .map(|d| LazyDf(d.0))
+        .map_err(js_err)
+}
+
+fn values_js(c: &Column) -> JsValue {
+    match c {
+        Column::Int64(v) => {
+            let f: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+            js_sys::Float64Array::from(f.as_slice()).into()
+        }
+        Column::Float64(v) => js_sys::Float64Array::from(v.as_slice()).into(),
+        Column::Datetime(v) => {
+            let f: Vec<f64> = v
+                .iter()
+                .map(|&x| {
+                    if x == daskling::kernels::dataframe::column::NAT {
+                        f64::NAN
+                    } else {
+                        x as f64
+                    }
+                })
+                .collect();
+            js_sys::Float64Array::from(f.as_slice()).into()
+        }
+        Column::Bool(v) => {
+            let b: Vec<u8> = v.iter().map(|x| x.unwrap_or(false) as u8).collect();
+            js_sys::Uint8Array::from(b.as_slice()).into()
+        }
+        Column::String(v) => v
+            .iter()
+            .map(|x| match x {
+                Some(s) => JsValue::from_str(s),
+                None => JsValue::NULL,
+            })
+            .collect::<js_sys::Array>()
+            .into(),
+    }
+}
+
+fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
+    // Setting properties on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(o, &k.into(), v);
+}
+
+/// A frame partition as the API's Table (`kind` frame) or Column (`kind` series).
+pub(super) fn frame_to_js(f: &Frame, kind: Kind) -> JsValue {
+    let index = match &f.index {
+        Some(ix) => values_js(&ix.1),
+        None => JsValue::NULL,
+    };
+    let o = js_sys::Object::new();
+    if kind == Kind::Series {
+        let name = f.names.first().cloned().unwrap_or_default();
+        set(&o, "name", &name.into());
+        set(
+            &o,
+            "dtype",
+            &f.columns
+                .first()
+                .map(|c| c.dtype().name())
+                .unwrap_or("float64")
+                .into(),
+        );
+        set(&o, "index", &index);
+        set(
+            &o,
+            "values",
+            &f.columns.first().map(values_js).unwrap_or(JsValue::NULL),
+        );
+        return o.into();
+    }
+    let data = js_sys::Object::new();
+    let dtypes = js_sys::Object::new();
+    for (n, c) in f.names.iter().zip(&f.columns) {
+        set(&data, n, &values_js(c));
+        set(&dtypes, n, &c.dtype().name().into());
+    }
+    set(&o, "columns", &to_js(&f.names.to_vec()));
+    set(&o, "dtypes", &dtypes);
+    set(&o, "index", &index);
+    set(&o, "data", &data);
+    set(&o, "length", &(f.len() as f64).into());
+    o.into()
+}
+
+/// Whether `path` matches the glob `pattern` as `read_csv`'s globs do (`*`, `?`, `[…]`
+/// within one path component, `**` across them) — for readCsv of patterns in Node,
+/// whose file walk asks this of each candidate path.
+#[wasm_bindgen(js_name = globMatch)]
+pub fn glob_match(pattern: &str, path: &str) -> Result<bool, JsError> {
+    let p = glob::Pattern::new(pattern).map_err(|e| JsError::new(&format!("{pattern}: {e}")))?;
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    Ok(p.matches_with(path, options))
+}

@@ -1,0 +1,152 @@
+//! Calls of JavaScript functions: building them on the page, and running them in the
+//! worker that executes their task (`crate/wasm/js/clone.js`, a snippet of this module that
+//! every worker of the pool loads with it).
+
+use wasm_bindgen::prelude::*;
+
+use super::dataframe::LazyDf;
+use super::{value_as_js, LazyArray};
+use daskling::expr::dataframe::Kind;
+use daskling::expr::js::Call;
+use daskling::expr::js::{DepKind, Encoded, JsCall, JsFunction, JsRunner};
+use daskling::expr::Expr;
+use daskling::kernels::Value;
+
+#[wasm_bindgen(module = "/js/clone.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = callFunction)]
+    fn call_function(
+        source: &str,
+        name: &str,
+        args: &[u8],
+        deps: &js_sys::Array,
+    ) -> Result<Vec<u8>, JsValue>;
+
+    #[wasm_bindgen(js_name = decodeValue)]
+    fn decode_value_js(bytes: &[u8]) -> JsValue;
+}
+
+// The clock is the global `performance`, not a function of the snippet: an import that
+// needs no conversion is handed to wasm as the snippet's module namespace (`import * as`),
+// for which bundlers add a runtime helper chunk to both builds.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+thread_local! {
+    /// `performance.timeOrigin` of this worker.
+    static TIME_ORIGIN: f64 = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()))
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0);
+}
+
+/// Milliseconds since the epoch, to the microsecond, the same in every worker
+/// (`performance.timeOrigin + performance.now()`): the task stream's clock.
+pub(super) fn clock() -> f64 {
+    TIME_ORIGIN.with(|o| *o) + performance_now()
+}
+
+/// A call's encoded result as a JavaScript value.
+pub(super) fn decode_value(bytes: &[u8]) -> JsValue {
+    decode_value_js(bytes)
+}
+
+/// The [`JsRunner`] of this module: runs a call in the realm of the worker that runs
+/// its task.
+pub(super) struct Runner;
+
+impl JsRunner for Runner {
+    fn call(&self, c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
+        call(c, inputs)
+    }
+}
+
+/// Converts the dependencies' values, calls, and returns the encoded result or the
+/// error's message.
+fn call(c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
+    let deps = js_sys::Array::new();
+    for (v, kind) in inputs.iter().zip(c.deps.iter()) {
+        let encoded = v.downcast::<Encoded>("a call's result").ok();
+        let js = match (kind, encoded) {
+            // Copied out of (possibly shared) memory: clone.js decodes it.
+            (DepKind::Call, Some(Encoded(bytes))) => js_sys::Uint8Array::from(&bytes[..]).into(),
+            (DepKind::Series, _) => value_as_js(v, Kind::Series),
+            (DepKind::Scalar, _) => value_as_js(v, Kind::Scalar),
+            _ => value_as_js(v, Kind::Frame),
+        };
+        deps.push(&js);
+    }
+    match call_function(&c.func.source, &c.func.name, &c.args, &deps) {
+        Ok(bytes) => Ok(Value::any(Encoded(bytes.into()))),
+        Err(e) => Err(match e.dyn_ref::<js_sys::Error>() {
+            Some(err) => String::from(err.message()),
+            None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+        }),
+    }
+}
+
+/// A call of a JavaScript function, lazy.
+#[wasm_bindgen]
+pub struct LazyCall(pub(super) Call);
+
+#[wasm_bindgen]
+impl LazyCall {
+    /// Its key's name (`<function>-<token>`).
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.0.name().to_string()
+    }
+}
+
+/// Collects a call's lazy arguments, in the order of their placeholders.
+#[wasm_bindgen]
+pub struct CallBuilder {
+    func: JsFunction,
+    args: Vec<u8>,
+    pure: bool,
+    deps: Vec<Expr>,
+}
+
+#[wasm_bindgen]
+impl CallBuilder {
+    /// A call of the function with this `source` and `name` on encoded `args`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(source: String, name: String, args: Vec<u8>, pure: bool) -> CallBuilder {
+        CallBuilder {
+            func: JsFunction {
+                source: source.into(),
+                name: name.into(),
+            },
+            args,
+            pure,
+            deps: vec![],
+        }
+    }
+
+    /// The next lazy argument: an array.
+    #[wasm_bindgen(js_name = depArray)]
+    pub fn dep_array(&mut self, a: &LazyArray) {
+        self.deps.push(Expr::Array(a.0.clone()));
+    }
+
+    /// The next lazy argument: a dataframe, series or scalar.
+    #[wasm_bindgen(js_name = depDf)]
+    pub fn dep_df(&mut self, d: &LazyDf) {
+        self.deps.push(Expr::Df(d.0.clone()));
+    }
+
+    /// The next lazy argument: another call.
+    #[wasm_bindgen(js_name = depCall)]
+    pub fn dep_call(&mut self, c: &LazyCall) {
+        self.deps.push(Expr::Call(c.0.clone()));
+    }
+
+    /// The call.
+    pub fn finish(self) -> LazyCall {
+        LazyCall(Call::new(self.func, self.args, self.deps, self.pure))
+    }
+}
