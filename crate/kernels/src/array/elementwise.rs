@@ -10,12 +10,19 @@ use daskling_core::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum UnaryFn {
+    /// `-x`.
     Neg,
+    /// `|x|`.
     Abs,
+    /// Square root.
     Sqrt,
+    /// `e^x`.
     Exp,
+    /// Natural logarithm.
     Log,
+    /// Sine.
     Sin,
+    /// Cosine.
     Cos,
 }
 
@@ -52,16 +59,27 @@ impl UnaryFn {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum BinaryOp {
+    /// `a + b`.
     Add,
+    /// `a - b`.
     Sub,
+    /// `a * b`.
     Mul,
+    /// `a / b`.
     Div,
+    /// `a ** b`.
     Pow,
+    /// `a > b` (1 or 0).
     Gt,
+    /// `a >= b` (1 or 0).
     Ge,
+    /// `a < b` (1 or 0).
     Lt,
+    /// `a <= b` (1 or 0).
     Le,
+    /// `a == b` (1 or 0).
     Eq,
+    /// `a != b` (1 or 0).
     Ne,
 }
 
@@ -204,12 +222,18 @@ macro_rules! with_unary {
 #[serde(tag = "fn", rename_all = "camelCase")]
 pub enum Elementwise {
     /// `f(x)`.
-    Unary { f: UnaryFn },
+    Unary {
+        /// The function.
+        f: UnaryFn,
+    },
     /// `x op value`, or `value op x` when `reflected`.
     Scalar {
+        /// The operation.
         op: BinaryOp,
         #[serde(with = "crate::float")]
+        /// The constant.
         value: f64,
+        /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
     },
 }

@@ -21,8 +21,11 @@ pub use reduce::ReduceOp;
 /// How one axis of a block is sliced: elements `first + k·step` for `k < len`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AxisSlice {
+    /// The first position.
     pub first: usize,
+    /// Distance between elements.
     pub step: isize,
+    /// How many elements.
     pub len: usize,
 }
 
@@ -46,18 +49,30 @@ impl AxisSlice {
 #[derive(Clone, PartialEq)]
 pub enum ArrayKernel {
     /// A block of `shape` filled with `value` (no inputs).
-    Full { shape: Vec<usize>, value: f64 },
+    Full {
+        /// The (block) shape.
+        shape: Vec<usize>,
+        /// The constant.
+        value: f64,
+    },
     /// `start + (offset + i)·step` for `i < len` (no inputs).
     Arange {
+        /// The first value.
         start: f64,
+        /// The step between values.
         step: f64,
+        /// Position of the block's first element in the whole array.
         offset: usize,
+        /// How many elements.
         len: usize,
     },
     /// Uniform `[0, 1)` values of block `block` drawn with `seed` (see [`random`]).
     Random {
+        /// The block's shape.
         shape: Vec<usize>,
+        /// The generator seed.
         seed: u64,
+        /// The block number, in row-major order.
         block: u64,
     },
     /// An elementwise function of one block.
@@ -65,43 +80,75 @@ pub enum ArrayKernel {
     /// An elementwise operation of two blocks, with broadcasting.
     Binary(BinaryOp),
     /// Reduces one block over `axes`, keeping them with length 1.
-    ReduceChunk { op: ReduceOp, axes: Vec<usize> },
+    ReduceChunk {
+        /// The operation.
+        op: ReduceOp,
+        /// The reduced axes (kept with length 1).
+        axes: Vec<usize>,
+    },
     /// Merges partial reductions (a tree level).
-    ReduceCombine { op: ReduceOp },
+    ReduceCombine {
+        /// The operation.
+        op: ReduceOp,
+    },
     /// Merges the last partials and finishes, dropping the reduced `axes`.
     ReduceAggregate {
+        /// The operation.
         op: ReduceOp,
+        /// The reduced axes, dropped from the result.
         axes: Vec<usize>,
+        /// Delta degrees of freedom (`std`, `var`).
         ddof: f64,
     },
     /// Permutes the axes of one block.
-    Transpose { axes: Vec<usize> },
+    Transpose {
+        /// The input axis of each output axis.
+        axes: Vec<usize>,
+    },
     /// `Σₗ aₗ · bₗ` over `nk` pairs of blocks (the `a` blocks first).
-    Dot { nk: usize },
+    Dot {
+        /// Blocks along the shared axis.
+        nk: usize,
+    },
     /// Slices one block per axis, then drops the axes in `drop` (integer indices).
     Slice {
+        /// How each axis of the block is sliced.
         axes: Vec<AxisSlice>,
+        /// Axes indexed by a single position (dropped).
         drop: Vec<usize>,
     },
     /// Cuts `[start, stop)` ranges (per axis, per piece) out of the input blocks, given
     /// row-major over a `grid` of pieces, and joins them into one block (rechunking).
     Assemble {
+        /// Pieces per axis.
         grid: Vec<usize>,
+        /// `[start, stop)` per axis, per piece.
         ranges: Vec<Vec<(usize, usize)>>,
     },
     /// Assembles a grid of blocks (given in row-major order) into one array.
-    Concat { grid: Vec<usize> },
+    Concat {
+        /// Pieces per axis.
+        grid: Vec<usize>,
+    },
     /// Reduced QR of one block: a pair `(q, r)`.
     Qr,
     /// TSQR's second stage: QR of the stacked `r` of every `(q, r)` input: `(q2, r)`.
     QrStack,
     /// TSQR's last stage, from a block's `(q, r)` and the stack's `(q2, r)`:
     /// `q · q2[offset .. offset + rows]`.
-    QrApply { offset: usize, rows: usize },
+    QrApply {
+        /// Position of the block's first element in the whole array.
+        offset: usize,
+        /// Rows of the block.
+        rows: usize,
+    },
     /// Thin SVD of one block: `(u, s, vt)`.
     Svd,
     /// Element `index` of a tuple value.
-    Pick { index: usize },
+    Pick {
+        /// Which element.
+        index: usize,
+    },
 }
 
 impl fmt::Debug for ArrayKernel {

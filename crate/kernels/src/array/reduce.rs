@@ -15,12 +15,19 @@ use daskling_core::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ReduceOp {
+    /// The sum.
     Sum,
+    /// The product.
     Prod,
+    /// The smallest value.
     Min,
+    /// The largest value.
     Max,
+    /// The mean.
     Mean,
+    /// The variance.
     Var,
+    /// The standard deviation.
     Std,
 }
 

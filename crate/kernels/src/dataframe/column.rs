@@ -13,10 +13,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dtype {
+    /// 64-bit integers.
     Int64,
+    /// 64-bit floats (`NaN`: missing).
     Float64,
+    /// Booleans.
     Bool,
+    /// Text.
     String,
+    /// Milliseconds since the epoch (`NAT`: missing).
     Datetime,
 }
 
@@ -63,9 +68,13 @@ pub const NAT: i64 = i64::MIN;
 /// One column of values.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Column {
+    /// 64-bit integers.
     Int64(Vec<i64>),
+    /// 64-bit floats (`NaN`: missing).
     Float64(Vec<f64>),
+    /// Booleans (`None`: missing).
     Bool(Vec<Option<bool>>),
+    /// Text (`None`: missing).
     String(Vec<Option<Arc<str>>>),
     /// Milliseconds since the Unix epoch; [`NAT`] is missing.
     Datetime(Vec<i64>),

@@ -38,7 +38,9 @@ impl Default for CsvOptions {
 /// Column names and types.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Schema {
+    /// Column names, in order.
     pub names: Vec<String>,
+    /// Column dtypes, in order.
     pub dtypes: Vec<Dtype>,
 }
 

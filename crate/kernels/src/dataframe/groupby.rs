@@ -15,15 +15,25 @@ use daskling_core::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum GroupAgg {
+    /// The sum.
     Sum,
+    /// The mean.
     Mean,
+    /// The smallest value.
     Min,
+    /// The largest value.
     Max,
+    /// How many values are not missing.
     Count,
+    /// The standard deviation.
     Std,
+    /// The variance.
     Var,
+    /// The first value.
     First,
+    /// The last value.
     Last,
+    /// How many rows (missing values included).
     Size,
 }
 
@@ -104,15 +114,20 @@ impl GroupAgg {
 /// One group's partial: the reduction's partial, or the first/last value and size.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GroupPartial {
+    /// A reduction's partial.
     Reduce(Partial),
+    /// The first non-missing value.
     First(Option<f64>),
+    /// The last non-missing value.
     Last(Option<f64>),
+    /// Rows in the group.
     Size(f64),
 }
 
 /// Partials per key, one table per aggregation spec.
 #[derive(Clone, Debug, Default)]
 pub struct GroupTable {
+    /// Partials per key.
     pub groups: FxHashMap<KeyValue, Vec<GroupPartial>>,
 }
 

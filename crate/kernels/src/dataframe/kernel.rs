@@ -23,9 +23,13 @@ use daskling_core::{Error, Result};
 pub enum FrameKernel {
     /// Parses a whole file (input: its bytes), only the columns in `keep` if given.
     ParseFile {
+        /// The file name, for errors.
         file: Arc<str>,
+        /// Column names and dtypes.
         schema: Arc<Schema>,
+        /// Parse options.
         options: Arc<CsvOptions>,
+        /// Only these columns (all when `None`).
         keep: Option<Arc<[usize]>>,
     },
     /// Counts quotes and newlines of a raw block (input: its bytes) → `[quotes, lines]`.
@@ -34,11 +38,17 @@ pub enum FrameKernel {
     /// block's bytes, the next block's bytes (unless last), then the scans of every
     /// earlier block and of this one.
     ParseBlock {
+        /// The file name, for errors.
         file: Arc<str>,
+        /// The index.
         index: usize,
+        /// Whether this is the file's last block.
         last: bool,
+        /// Column names and dtypes.
         schema: Arc<Schema>,
+        /// Parse options.
         options: Arc<CsvOptions>,
+        /// Only these columns (all when `None`).
         keep: Option<Arc<[usize]>>,
     },
     /// Keeps some columns.
@@ -53,8 +63,11 @@ pub enum FrameKernel {
     Binary(BinaryOp),
     /// A series with a constant.
     Scalar {
+        /// The operation.
         op: BinaryOp,
+        /// The constant.
         value: f64,
+        /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
     },
     /// `and`, `or` (two inputs) or `not` (one).
@@ -62,7 +75,12 @@ pub enum FrameKernel {
     /// A datetime field.
     DtField(DtField),
     /// Datetime rounding to `freq` ms.
-    DtRound { freq: i64, mode: RoundMode },
+    DtRound {
+        /// The frequency, in milliseconds.
+        freq: i64,
+        /// Round, floor or ceil.
+        mode: RoundMode,
+    },
     /// A reduction's partial of one partition.
     Partial(SeriesReduce),
     /// Rows of a partition, as a partial sum.
@@ -70,13 +88,21 @@ pub enum FrameKernel {
     /// Merges partials.
     Merge(SeriesReduce),
     /// Merges the last partials and gives the number.
-    Finish { op: SeriesReduce, ddof: f64 },
+    Finish {
+        /// The reduction.
+        op: SeriesReduce,
+        /// Delta degrees of freedom (`std`, `var`).
+        ddof: f64,
+    },
     /// Arithmetic of two scalars (numbers).
     ScalarArith(BinaryOp),
     /// A scalar with a constant.
     ScalarConst {
+        /// The operation.
         op: BinaryOp,
+        /// The constant.
         value: f64,
+        /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
     },
     /// Concatenates partitions (in input order) into one frame.

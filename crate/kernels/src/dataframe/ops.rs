@@ -15,11 +15,17 @@ use daskling_core::{Error, Result};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DtField {
+    /// The year.
     Year,
+    /// The month, 1–12.
     Month,
+    /// The day of the month, 1–31.
     Day,
+    /// The hour, 0–23.
     Hour,
+    /// The minute, 0–59.
     Minute,
+    /// The day of the week, Monday = 0.
     Dayofweek,
 }
 
@@ -42,8 +48,11 @@ impl DtField {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum RoundMode {
+    /// To the nearest multiple (halves to even, as pandas).
     Round,
+    /// Down to a multiple.
     Floor,
+    /// Up to a multiple.
     Ceil,
 }
 
@@ -350,13 +359,21 @@ pub fn mask(c: &Column) -> Result<Vec<bool>> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SeriesReduce {
+    /// The sum.
     Sum,
+    /// The mean.
     Mean,
+    /// The smallest value.
     Min,
+    /// The largest value.
     Max,
+    /// How many values are not missing.
     Count,
+    /// The standard deviation.
     Std,
+    /// The variance.
     Var,
+    /// How many distinct values.
     Nunique,
 }
 
@@ -394,10 +411,13 @@ impl SeriesReduce {
 /// A hashable value, for `nunique` and group keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValue {
+    /// An integer (or datetime) key.
     Int(i64),
     /// A float's bits (NaN never becomes a key).
     Float(u64),
+    /// A bool key.
     Bool(bool),
+    /// A text key.
     Str(Arc<str>),
 }
 
@@ -422,11 +442,26 @@ pub fn keys(c: &Column) -> Vec<Option<KeyValue>> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Partial {
     /// count, sum (of non-missing values).
-    Sum { count: f64, sum: f64 },
+    Sum {
+        /// Non-missing values.
+        count: f64,
+        /// Their sum.
+        sum: f64,
+    },
     /// count, mean, M2 (Chan et al.).
-    Moments { count: f64, mean: f64, m2: f64 },
+    Moments {
+        /// Non-missing values.
+        count: f64,
+        /// Their mean.
+        mean: f64,
+        /// The sum of squared deviations from the mean.
+        m2: f64,
+    },
     /// The smallest or largest value so far (`None`: no value yet).
-    Extreme { value: Option<f64> },
+    Extreme {
+        /// The extreme so far (`None`: none yet).
+        value: Option<f64>,
+    },
     /// Distinct values so far.
     Distinct(FxHashSet<KeyValue>),
 }

@@ -60,8 +60,11 @@ pub enum AxisIndex {
     At(usize),
     /// Positions `first + k·step` for `k < len`.
     Range {
+        /// The first position.
         first: usize,
+        /// Distance between elements.
         step: isize,
+        /// How many positions.
         len: usize,
     },
 }
@@ -70,7 +73,9 @@ pub enum AxisIndex {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum QrPart {
+    /// The orthonormal factor `q`.
     Q,
+    /// The triangular factor `r`.
     R,
 }
 
@@ -78,8 +83,11 @@ pub enum QrPart {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum SvdPart {
+    /// Left singular vectors `u`.
     U,
+    /// Singular values `s`.
     S,
+    /// Right singular vectors `v` (as rows, numpy's `vh`).
     V,
 }
 
@@ -94,62 +102,128 @@ pub enum SvdPart {
 pub enum ArrayOp<A = Array> {
     /// A constant array.
     Full {
+        /// The (block) shape.
         shape: Vec<usize>,
+        /// Block sizes per axis.
         chunks: Vec<Vec<usize>>,
         #[serde(with = "float")]
+        /// The constant.
         value: f64,
     },
     /// `start + i·step` for `i < len` (1-d).
     Arange {
         #[serde(with = "float")]
+        /// The first value.
         start: f64,
         #[serde(with = "float")]
+        /// The step between values.
         step: f64,
+        /// How many elements.
         len: usize,
+        /// Block sizes per axis.
         chunks: Vec<usize>,
     },
     /// Uniform `[0, 1)` values (see [`crate::kernels::array::random`] for the rule).
     Random {
+        /// The block's shape.
         shape: Vec<usize>,
+        /// Block sizes per axis.
         chunks: Vec<Vec<usize>>,
+        /// The generator seed.
         seed: u64,
     },
     /// Data given in memory.
-    FromData { data: Data, chunks: Vec<Vec<usize>> },
+    FromData {
+        /// The data.
+        data: Data,
+        /// Block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+    },
     /// An elementwise function (or an operation with a constant).
-    Map { input: A, func: Elementwise },
+    Map {
+        /// The input.
+        input: A,
+        /// The function.
+        func: Elementwise,
+    },
     /// An elementwise operation of two arrays with broadcasting; their chunks are
     /// aligned on every axis they share.
-    Binary { op: BinaryOp, left: A, right: A },
+    Binary {
+        /// The operation.
+        op: BinaryOp,
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
     /// A reduction over `axes` (sorted, distinct) as a tree with fan-in `split_every`.
     Reduce {
+        /// The input.
         input: A,
+        /// The reduction.
         reduce: ReduceOp,
+        /// The axes (sorted, distinct).
         axes: Vec<usize>,
         #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
         ddof: f64,
+        /// Partials merged per tree task.
         split_every: usize,
     },
     /// Axes permuted.
-    Transpose { input: A, axes: Vec<usize> },
+    Transpose {
+        /// The input.
+        input: A,
+        /// The input axis of each output axis.
+        axes: Vec<usize>,
+    },
     /// Matrix product of 1-d or 2-d arrays whose chunks agree along the shared axis.
-    Dot { left: A, right: A },
+    Dot {
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
     /// A selection per axis.
-    Slice { input: A, index: Vec<AxisIndex> },
+    Slice {
+        /// The input.
+        input: A,
+        /// One entry per axis.
+        index: Vec<AxisIndex>,
+    },
     /// The same values in other blocks.
-    Rechunk { input: A, chunks: Vec<Vec<usize>> },
+    Rechunk {
+        /// The input.
+        input: A,
+        /// The new block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+    },
     /// Blocks computed earlier and kept in memory under the name `id` (`persist`).
     Stored {
+        /// The persisted array's name.
         id: String,
+        /// The shape.
         shape: Vec<usize>,
+        /// Block sizes per axis.
         chunks: Vec<Vec<usize>>,
         #[serde(skip)]
+        /// The blocks, or a guard for them (not serialized).
         held: Option<stored::Held>,
     },
     /// TSQR of a tall-and-skinny array.
-    Qr { input: A, part: QrPart },
+    Qr {
+        /// The input.
+        input: A,
+        /// Which output.
+        part: QrPart,
+    },
     /// SVD of a tall-and-skinny array through TSQR.
-    Svd { input: A, part: SvdPart },
+    Svd {
+        /// The input.
+        input: A,
+        /// Which output.
+        part: SvdPart,
+    },
 }
 
 impl<A> ArrayOp<A> {

@@ -49,8 +49,11 @@ pub const SPLIT_EVERY: usize = 8;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum LogicalOp {
+    /// Both true.
     And,
+    /// Either true.
     Or,
+    /// Negation (one operand).
     Not,
 }
 
@@ -75,78 +78,149 @@ impl LogicalOp {
 pub enum DfOp<A = Df> {
     /// CSV files: one partition per file, or per block of a file over `blocksize`.
     ReadCsv {
+        /// The files, in order.
         sources: Vec<SourceRef>,
+        /// Parse options.
         options: CsvOptions,
+        /// Column names and dtypes.
         schema: Schema,
+        /// Bytes per partition of a large file.
         blocksize: u64,
     },
     /// Some columns of a frame.
-    Select { input: A, columns: Vec<String> },
+    Select {
+        /// The input.
+        input: A,
+        /// The columns kept, in order.
+        columns: Vec<String>,
+    },
     /// Rows of a frame where a bool series (of the same frame) is true.
-    Filter { input: A, mask: A },
+    Filter {
+        /// The input.
+        input: A,
+        /// A bool series of the same partitions.
+        mask: A,
+    },
     /// A frame with columns added or replaced.
     Assign {
+        /// The input.
         input: A,
+        /// The new (or replaced) columns.
         names: Vec<String>,
+        /// The series assigned, one per name.
         values: Vec<A>,
     },
     /// One column of a frame.
-    Col { input: A, name: String },
+    Col {
+        /// The input.
+        input: A,
+        /// The column name.
+        name: String,
+    },
     /// Two series elementwise.
-    Binary { op: BinaryOp, left: A, right: A },
+    Binary {
+        /// The operation.
+        op: BinaryOp,
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
     /// A series with a constant (`value op series` when `reflected`).
     Scalar {
+        /// The operation.
         op: BinaryOp,
+        /// The input.
         input: A,
         #[serde(with = "float")]
+        /// The constant.
         value: f64,
+        /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
     },
     /// Boolean logic of series.
     Logical {
+        /// The operation.
         op: LogicalOp,
+        /// The left operand.
         left: A,
+        /// The second operand (`None` for `not`).
         right: Option<A>,
     },
     /// A datetime field.
-    DtField { input: A, field: DtField },
+    DtField {
+        /// The input.
+        input: A,
+        /// Which field.
+        field: DtField,
+    },
     /// Datetimes rounded to `freq` milliseconds.
     DtRound {
+        /// The input.
         input: A,
+        /// The frequency, in milliseconds.
         freq: i64,
+        /// Round, floor or ceil.
         mode: RoundMode,
     },
     /// A series reduced to a number.
     Reduce {
+        /// The input.
         input: A,
+        /// The reduction.
         reduce: SeriesReduce,
         #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
         ddof: f64,
     },
     /// Number of rows.
-    Len { input: A },
+    Len {
+        /// The input.
+        input: A,
+    },
     /// Group-by aggregation: `by` keys, one value series per aggregation; a series
     /// (one aggregation) or a frame, indexed by the sorted keys.
     GroupAgg {
+        /// The group keys.
         by: A,
+        /// The series aggregated.
         values: Vec<A>,
+        /// The result's column names.
         names: Vec<String>,
+        /// One aggregation per value series.
         aggs: Vec<GroupAgg>,
         #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
         ddof: f64,
+        /// Sorted by count, largest first (`value_counts`), not by key.
         by_count_desc: bool,
+        /// A frame (several aggregations) rather than one series.
         frame: bool,
     },
     /// count, mean, std, min, quartiles and max of the numeric columns.
-    Describe { input: A },
+    Describe {
+        /// The input.
+        input: A,
+    },
     /// Two scalars.
-    ScalarBinary { op: BinaryOp, left: A, right: A },
+    ScalarBinary {
+        /// The operation.
+        op: BinaryOp,
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
     /// A scalar with a constant.
     ScalarConst {
+        /// The operation.
         op: BinaryOp,
+        /// The input.
         input: A,
         #[serde(with = "float")]
+        /// The constant.
         value: f64,
+        /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
     },
 }
