@@ -375,8 +375,9 @@ impl ExprBuilder {
     }
 
     /// The expression as JSON, its array data (but that of the ids in `sent`, which
-    /// the worker has), sources and the calls' argument bytes.
-    pub fn finish(&self, sent: Vec<String>) -> Result<JsValue, JsError> {
+    /// the worker has; all when not given), sources and the calls' argument bytes.
+    pub fn finish(&self, sent: Option<Vec<String>>) -> Result<JsValue, JsError> {
+        let sent = sent.unwrap_or_default();
         let wire = Wire::encode(&self.0);
         let json = serde_json::to_string(&wire).map_err(|e| JsError::new(&e.to_string()))?;
         let data: js_sys::Array = wire

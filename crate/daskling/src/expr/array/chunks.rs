@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AxisIndex;
 use crate::error::{Error, Result};
+use crate::kernels::array::AxisSlice;
 
 /// How chunks are given: a block shape (`[1000, 1000]`, last blocks may be smaller) or
 /// explicit block sizes per axis (`[[5, 5, 5], [7, 8]]`).
@@ -171,6 +173,109 @@ pub(crate) fn rechunk_pieces(old: &[usize], new: &[usize]) -> Vec<Vec<(u32, usiz
         start = stop;
     }
     out
+}
+
+/// How the output blocks of a slice map onto input blocks, per input axis.
+pub(crate) enum AxisPlan {
+    /// An integer index: this input block and position; the axis is dropped.
+    Fixed(u32, AxisSlice),
+    /// A range: per output block, the input block and the positions within it.
+    Blocks(Vec<(u32, AxisSlice)>),
+}
+
+pub(crate) type SlicePlan = (Vec<usize>, Vec<Vec<usize>>, Vec<AxisPlan>);
+
+/// Shape, chunks and block mapping of `input` sliced by `index`. Each output block
+/// comes from one input block, so a slice after other blockwise work fuses with it.
+pub(crate) fn slice_plan(
+    shape_in: &[usize],
+    chunks_in: &[Vec<usize>],
+    index: &[AxisIndex],
+) -> Result<SlicePlan> {
+    if index.len() != shape_in.len() {
+        return Err(Error::invalid(format!(
+            "a slice of a {}-d array needs {} axes, got {}",
+            shape_in.len(),
+            shape_in.len(),
+            index.len()
+        )));
+    }
+    let mut shape = vec![];
+    let mut chunks = vec![];
+    let mut plan = vec![];
+    for (ax, (ix, sizes)) in index.iter().zip(chunks_in).enumerate() {
+        let n = shape_in[ax];
+        let off = offsets(sizes);
+        let block_of = |pos: usize| -> usize {
+            // The block whose range holds `pos`.
+            off.partition_point(|&o| o <= pos)
+                .saturating_sub(1)
+                .min(sizes.len() - 1)
+        };
+        match *ix {
+            AxisIndex::At(i) => {
+                if i >= n {
+                    return Err(Error::invalid(format!(
+                        "index {i} is out of bounds for axis {ax} with size {n}"
+                    )));
+                }
+                let b = block_of(i);
+                plan.push(AxisPlan::Fixed(
+                    b as u32,
+                    AxisSlice {
+                        first: i - off[b],
+                        step: 1,
+                        len: 1,
+                    },
+                ));
+            }
+            AxisIndex::Range { first, step, len } => {
+                let last = first as i64 + (len as i64 - 1) * step as i64;
+                if step == 0 || (len > 0 && (first >= n || last < 0 || last >= n as i64)) {
+                    return Err(Error::invalid(format!(
+                        "slice from {first} by {step} ({len} elements) is out of bounds for axis {ax} with size {n}"
+                    )));
+                }
+                let mut blocks: Vec<(u32, AxisSlice)> = vec![];
+                let mut k = 0usize;
+                while k < len {
+                    let pos = (first as i64 + k as i64 * step as i64) as usize;
+                    let b = block_of(pos);
+                    // How many of the next positions stay in block b.
+                    let count = if step > 0 {
+                        let end = off[b + 1]; // exclusive
+                        (end - pos).div_ceil(step as usize).min(len - k)
+                    } else {
+                        let start = off[b];
+                        ((pos - start) / (-step) as usize + 1).min(len - k)
+                    };
+                    blocks.push((
+                        b as u32,
+                        AxisSlice {
+                            first: pos - off[b],
+                            step,
+                            len: count,
+                        },
+                    ));
+                    k += count;
+                }
+                if blocks.is_empty() {
+                    blocks.push((
+                        0,
+                        AxisSlice {
+                            first: 0,
+                            step: 1,
+                            len: 0,
+                        },
+                    ));
+                }
+                shape.push(len);
+                chunks.push(blocks.iter().map(|(_, s)| s.len).collect());
+                plan.push(AxisPlan::Blocks(blocks));
+            }
+        }
+    }
+    Ok((shape, chunks, plan))
 }
 
 #[cfg(test)]

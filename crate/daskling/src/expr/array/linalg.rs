@@ -7,13 +7,34 @@
 //! factors the small `r = uᵣ s v` and returns `u = q uᵣ`. Outputs of one factorization
 //! share their tasks through fixed layer names derived from the input's name.
 
-use super::chunks::block_indices;
-use super::lower::lower_blocks;
-use super::{Array, ArrayOp, ChunkSpec, Meta, QrPart, SliceArg, SvdPart};
+use super::{not_mine, Array, ArrayOp, ChunkSpec, Meta, QrPart, SliceArg, SvdPart};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::array::BinaryOp;
 use crate::kernels::{ArrayKernel, Kernel};
+
+impl Array {
+    /// TSQR of a tall-and-skinny array (one block along axis 1): `(q, r)`.
+    pub fn qr(&self) -> Result<(Array, Array)> {
+        qr(self)
+    }
+
+    /// SVD `x = u · diag(s) · v` of a tall-and-skinny or short-and-fat array (one block
+    /// along one axis); other chunkings get an error naming `svd_compressed`.
+    pub fn svd(&self) -> Result<(Array, Array, Array)> {
+        svd(self)
+    }
+
+    /// Randomized SVD keeping `k` components, with `power_iters` power iterations.
+    pub fn svd_compressed(
+        &self,
+        k: usize,
+        power_iters: usize,
+        seed: Option<u64>,
+    ) -> Result<(Array, Array, Array)> {
+        svd_compressed(self, k, power_iters, seed)
+    }
+}
 
 /// Row blocks, columns, the rows each block keeps in its `r`, and `k` (columns of q).
 struct Tsqr {
@@ -51,7 +72,7 @@ fn tok(x: &Array) -> String {
     tokenize(x.name())
 }
 
-pub(super) fn qr_meta(x: &Array, part: QrPart) -> Result<Meta> {
+fn qr_meta(x: &Array, part: QrPart) -> Result<Meta> {
     let t = tsqr_shape(x, "qr")?;
     let (shape, chunks, name) = match part {
         QrPart::Q => (
@@ -73,7 +94,7 @@ pub(super) fn qr_meta(x: &Array, part: QrPart) -> Result<Meta> {
     })
 }
 
-pub(super) fn svd_meta(x: &Array, part: SvdPart) -> Result<Meta> {
+fn svd_meta(x: &Array, part: SvdPart) -> Result<Meta> {
     let t = tsqr_shape(x, "svd")?;
     let (shape, chunks, name) = match part {
         SvdPart::U => (
@@ -96,7 +117,7 @@ pub(super) fn svd_meta(x: &Array, part: SvdPart) -> Result<Meta> {
     })
 }
 
-pub(super) fn qr(x: &Array) -> Result<(Array, Array)> {
+fn qr(x: &Array) -> Result<(Array, Array)> {
     let q = Array::build(ArrayOp::Qr {
         input: x.clone(),
         part: QrPart::Q,
@@ -118,7 +139,7 @@ fn svd_tall(x: &Array) -> Result<(Array, Array, Array)> {
     Ok((part(SvdPart::U)?, part(SvdPart::S)?, part(SvdPart::V)?))
 }
 
-pub(super) fn svd(x: &Array) -> Result<(Array, Array, Array)> {
+fn svd(x: &Array) -> Result<(Array, Array, Array)> {
     if x.ndim() != 2 {
         return Err(Error::invalid(format!(
             "svd needs a 2-d array, got {} dimensions",
@@ -144,7 +165,7 @@ pub(super) fn svd(x: &Array) -> Result<(Array, Array, Array)> {
 /// Oversampling of the randomized range finder, as dask's default.
 const OVERSAMPLES: usize = 10;
 
-pub(super) fn svd_compressed(
+fn svd_compressed(
     x: &Array,
     k: usize,
     power_iters: usize,
@@ -211,7 +232,48 @@ fn lower_tsqr(x: &Array, g: &mut Graph) -> Result<(Vec<Key>, Key, Tsqr)> {
     Ok((blocks, stack, t))
 }
 
-pub(super) fn lower_qr(out: &Array, x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
+/// Shape, chunks and (fixed) name of a QR or SVD output.
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+    match op {
+        ArrayOp::Qr { input, part } => qr_meta(input, *part),
+        ArrayOp::Svd { input, part } => svd_meta(input, *part),
+        _ => Err(not_mine("linalg")),
+    }
+}
+
+/// Adds the tasks of a QR or SVD output (the factorization's shared tasks once).
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+    match a.op() {
+        ArrayOp::Qr { input, part } => lower_qr(input, *part, g),
+        ArrayOp::Svd { input, part } => lower_svd(input, *part, g),
+        _ => Err(not_mine("linalg")),
+    }
+}
+
+/// The key of block `index` of QR output `part` of `x` (the name `qr_meta` gives it).
+fn qr_key(x: &Array, part: QrPart, index: &[u32]) -> Key {
+    let p = match part {
+        QrPart::Q => "q",
+        QrPart::R => "r",
+    };
+    Key::new(format!("qr-{p}-{}", tok(x)), index)
+}
+
+/// The key of block `index` of SVD output `part` of `x` (the name `svd_meta` gives it).
+fn svd_key(x: &Array, part: SvdPart, index: &[u32]) -> Key {
+    let p = match part {
+        SvdPart::U => "u",
+        SvdPart::S => "s",
+        SvdPart::V => "v",
+    };
+    Key::new(format!("svd-{p}-{}", tok(x)), index)
+}
+
+/// The tasks of QR output `part` of `x` (none when there already).
+fn lower_qr(x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
+    if g.contains(&qr_key(x, part, &[0, 0])) {
+        return Ok(());
+    }
     let (blocks, stack, t) = lower_tsqr(x, g)?;
     match part {
         QrPart::Q => {
@@ -219,7 +281,7 @@ pub(super) fn lower_qr(out: &Array, x: &Array, part: QrPart, g: &mut Graph) -> R
             for (i, block) in blocks.iter().enumerate() {
                 let rows = t.kept[i];
                 g.insert(
-                    out.block_key(&[i as u32, 0]),
+                    qr_key(x, part, &[i as u32, 0]),
                     atask(
                         ArrayKernel::QrApply { offset, rows },
                         vec![block.clone(), stack.clone()],
@@ -230,7 +292,7 @@ pub(super) fn lower_qr(out: &Array, x: &Array, part: QrPart, g: &mut Graph) -> R
         }
         QrPart::R => {
             g.insert(
-                out.block_key(&[0, 0]),
+                qr_key(x, part, &[0, 0]),
                 atask(ArrayKernel::Pick { index: 1 }, vec![stack]),
             );
         }
@@ -238,42 +300,43 @@ pub(super) fn lower_qr(out: &Array, x: &Array, part: QrPart, g: &mut Graph) -> R
     Ok(())
 }
 
-pub(super) fn lower_svd(out: &Array, x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
-    let (q, r) = qr(x)?;
-    lower_blocks(&r, g)?;
+/// The tasks of SVD output `part` of a tall-and-skinny `x`, on its TSQR's tasks:
+/// `r = uᵣ s v`, `u = q uᵣ`.
+fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
+    lower_qr(x, QrPart::R, g)?;
     let tk = tok(x);
     let factors = Key::named(format!("svd-factors-{tk}"));
     g.insert(
         factors.clone(),
-        atask(ArrayKernel::Svd, vec![r.block_key(&[0, 0])]),
+        atask(ArrayKernel::Svd, vec![qr_key(x, QrPart::R, &[0, 0])]),
     );
     match part {
         SvdPart::U => {
-            lower_blocks(&q, g)?;
+            lower_qr(x, QrPart::Q, g)?;
             let ur = Key::named(format!("svd-ur-{tk}"));
             g.insert(
                 ur.clone(),
                 atask(ArrayKernel::Pick { index: 0 }, vec![factors]),
             );
-            for idx in block_indices(&q.numblocks()) {
+            for i in 0..x.numblocks()[0] as u32 {
                 g.insert(
-                    out.block_key(&idx),
+                    svd_key(x, part, &[i, 0]),
                     atask(
                         ArrayKernel::Dot { nk: 1 },
-                        vec![q.block_key(&idx), ur.clone()],
+                        vec![qr_key(x, QrPart::Q, &[i, 0]), ur.clone()],
                     ),
                 );
             }
         }
         SvdPart::S => {
             g.insert(
-                out.block_key(&[0]),
+                svd_key(x, part, &[0]),
                 atask(ArrayKernel::Pick { index: 1 }, vec![factors]),
             );
         }
         SvdPart::V => {
             g.insert(
-                out.block_key(&[0, 0]),
+                svd_key(x, part, &[0, 0]),
                 atask(ArrayKernel::Pick { index: 2 }, vec![factors]),
             );
         }

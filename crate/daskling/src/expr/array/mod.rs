@@ -16,9 +16,14 @@
 //! ```
 
 mod chunks;
+mod creation;
 mod data;
+mod dot;
+mod elementwise;
 mod linalg;
 mod lower;
+mod reduction;
+mod reshape;
 pub mod stored;
 
 use std::sync::Arc;
@@ -32,10 +37,9 @@ pub use data::Data;
 use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
-use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp, UnaryFn};
+use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp};
 use crate::kernels::float;
 use crate::scheduler::Scheduler;
-use chunks::{broadcast_shapes, common_chunks, regular};
 
 /// dask's default fan-in of tree reductions.
 pub const DEFAULT_SPLIT_EVERY: usize = 4;
@@ -365,6 +369,11 @@ impl PartialEq for Array {
     }
 }
 
+/// The internal error of a family's `meta` or `lower` given another family's operation.
+fn not_mine(family: &str) -> Error {
+    Error::invalid(format!("internal: not a {family} operation"))
+}
+
 /// What an operation gives: layer name prefix, shape and chunks.
 struct Meta {
     prefix: String,
@@ -416,183 +425,27 @@ impl Array {
         })))
     }
 
+    /// Shape, chunks and name of `op`, from its family's module.
     fn meta(op: &ArrayOp) -> Result<Meta> {
-        Ok(match op {
-            ArrayOp::Full {
-                shape,
-                chunks,
-                value,
-            } => {
-                let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
-                let prefix = if *value == 1.0 {
-                    "ones"
-                } else if *value == 0.0 {
-                    "zeros"
-                } else {
-                    "full"
-                };
-                Meta::new(prefix, shape.clone(), chunks)
+        match op {
+            ArrayOp::Full { .. }
+            | ArrayOp::Arange { .. }
+            | ArrayOp::Random { .. }
+            | ArrayOp::FromData { .. }
+            | ArrayOp::Stored { .. } => creation::meta(op),
+            ArrayOp::Map { .. } | ArrayOp::Binary { .. } => elementwise::meta(op),
+            ArrayOp::Reduce { .. } => reduction::meta(op),
+            ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
+                reshape::meta(op)
             }
-            ArrayOp::Arange { len, chunks, .. } => {
-                let chunks = normalize_chunks(&[*len], &ChunkSpec::Explicit(vec![chunks.clone()]))?;
-                Meta::new("arange", vec![*len], chunks)
-            }
-            ArrayOp::Random { shape, chunks, .. } => {
-                let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
-                Meta::new("random_sample", shape.clone(), chunks)
-            }
-            ArrayOp::FromData { data, chunks } => {
-                let shape = data.array()?.shape().to_vec();
-                let chunks = normalize_chunks(&shape, &ChunkSpec::Explicit(chunks.clone()))?;
-                Meta::new("array", shape, chunks)
-            }
-            ArrayOp::Map { input, func } => {
-                Meta::new(func.name(), input.shape().to_vec(), input.chunks().to_vec())
-            }
-            ArrayOp::Binary { op, left, right } => {
-                let shape = broadcast_shapes(left.shape(), right.shape())?;
-                let chunks = aligned_chunks(&shape, &[left, right], false)?;
-                Meta::new(op.name(), shape, chunks)
-            }
-            ArrayOp::Reduce {
-                input,
-                reduce,
-                axes,
-                split_every,
-                ..
-            } => {
-                if *split_every < 2 {
-                    return Err(Error::invalid(format!(
-                        "split_every must be at least 2, got {split_every}"
-                    )));
-                }
-                let mut sorted = axes.clone();
-                sorted.sort_unstable();
-                sorted.dedup();
-                if sorted != *axes || axes.iter().any(|&a| a >= input.ndim()) {
-                    return Err(Error::invalid(format!(
-                        "invalid axes {axes:?} for an array of {} dimensions",
-                        input.ndim()
-                    )));
-                }
-                if matches!(reduce, ReduceOp::Min | ReduceOp::Max)
-                    && axes.iter().any(|&a| input.shape()[a] == 0)
-                {
-                    return Err(Error::invalid(format!(
-                        "zero-size array to reduction operation {} which has no identity",
-                        reduce.name()
-                    )));
-                }
-                let keep = |i: &usize| !axes.contains(i);
-                let shape = (0..input.ndim())
-                    .filter(keep)
-                    .map(|i| input.shape()[i])
-                    .collect();
-                let chunks = (0..input.ndim())
-                    .filter(keep)
-                    .map(|i| input.chunks()[i].clone())
-                    .collect();
-                Meta::new(reduce.name(), shape, chunks)
-            }
-            ArrayOp::Transpose { input, axes } => {
-                let mut seen = axes.clone();
-                seen.sort_unstable();
-                if seen != (0..input.ndim()).collect::<Vec<_>>() {
-                    return Err(Error::invalid(format!(
-                        "axes {axes:?} are not a permutation of the {} axes",
-                        input.ndim()
-                    )));
-                }
-                Meta::new(
-                    "transpose",
-                    axes.iter().map(|&a| input.shape()[a]).collect(),
-                    axes.iter().map(|&a| input.chunks()[a].clone()).collect(),
-                )
-            }
-            ArrayOp::Dot { left, right } => {
-                let (shape, chunks) = dot_meta(left, right)?;
-                Meta::new("dot", shape, chunks)
-            }
-            ArrayOp::Slice { input, index } => {
-                let (shape, chunks, _) = lower::slice_plan(input, index)?;
-                Meta::new("getitem", shape, chunks)
-            }
-            ArrayOp::Rechunk { input, chunks } => {
-                let chunks = normalize_chunks(input.shape(), &ChunkSpec::Explicit(chunks.clone()))?;
-                Meta::new("rechunk", input.shape().to_vec(), chunks)
-            }
-            ArrayOp::Stored {
-                id, shape, chunks, ..
-            } => {
-                let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
-                let mut m = Meta::new("", shape.clone(), chunks);
-                m.name = Some(id.clone());
-                m
-            }
-            ArrayOp::Qr { input, part } => linalg::qr_meta(input, *part)?,
-            ArrayOp::Svd { input, part } => linalg::svd_meta(input, *part)?,
-        })
+            ArrayOp::Dot { .. } => dot::meta(op),
+            ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => linalg::meta(op),
+        }
     }
 
     /// The operation this array is the result of.
     pub fn op(&self) -> &ArrayOp {
         &self.0.op
-    }
-
-    /// An array of `shape` filled with `value`.
-    pub fn full(shape: &[usize], value: f64, chunks: ChunkSpec) -> Result<Array> {
-        Array::build(ArrayOp::Full {
-            shape: shape.to_vec(),
-            chunks: normalize_chunks(shape, &chunks)?,
-            value,
-        })
-    }
-
-    /// An array of ones.
-    pub fn ones(shape: &[usize], chunks: ChunkSpec) -> Result<Array> {
-        Array::full(shape, 1.0, chunks)
-    }
-
-    /// An array of zeros.
-    pub fn zeros(shape: &[usize], chunks: ChunkSpec) -> Result<Array> {
-        Array::full(shape, 0.0, chunks)
-    }
-
-    /// `start, start + step, …` up to (not including) `stop`, in blocks of `chunk`.
-    pub fn arange(start: f64, stop: f64, step: f64, chunk: usize) -> Result<Array> {
-        if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
-            return Err(Error::invalid(format!(
-                "arange needs finite start, stop and a non-zero step, got ({start}, {stop}, {step})"
-            )));
-        }
-        if chunk == 0 {
-            return Err(Error::invalid("chunk sizes must be positive"));
-        }
-        let len = ((stop - start) / step).ceil().max(0.0) as usize;
-        Array::build(ArrayOp::Arange {
-            start,
-            step,
-            len,
-            chunks: regular(len, chunk),
-        })
-    }
-
-    /// Uniform random values in `[0, 1)`, reproducible for `seed` and the chunking (see
-    /// [`crate::kernels::array::random`]); `None` draws a seed.
-    pub fn random(shape: &[usize], chunks: ChunkSpec, seed: Option<u64>) -> Result<Array> {
-        let seed = seed.unwrap_or_else(fresh_seed);
-        Array::build(ArrayOp::Random {
-            shape: shape.to_vec(),
-            chunks: normalize_chunks(shape, &chunks)?,
-            seed,
-        })
-    }
-
-    /// An array of in-memory data, cut into `chunks`.
-    pub fn from_array(data: ArrayD<f64>, chunks: ChunkSpec) -> Result<Array> {
-        let chunks = normalize_chunks(data.shape(), &chunks)?;
-        let data = Data::new(Arc::new(data.as_standard_layout().into_owned()));
-        Array::build(ArrayOp::FromData { data, chunks })
     }
 
     /// The layer name (`"sum-1a2b…"`), a content hash of the expression.
@@ -651,270 +504,9 @@ impl Array {
 
     // ---- elementwise ----
 
-    /// An elementwise function.
-    pub fn map(&self, f: UnaryFn) -> Result<Array> {
-        Array::build(ArrayOp::Map {
-            input: self.clone(),
-            func: Elementwise::Unary { f },
-        })
-    }
-
-    /// `self op value`, or `value op self` when `reflected`.
-    pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Array> {
-        Array::build(ArrayOp::Map {
-            input: self.clone(),
-            func: Elementwise::Scalar {
-                op,
-                value,
-                reflected,
-            },
-        })
-    }
-
-    /// `self op other` elementwise with numpy broadcasting; operands whose chunks differ
-    /// are first rechunked to common blocks (as dask's `unify_chunks`).
-    pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
-        let shape = broadcast_shapes(self.shape(), other.shape())?;
-        let chunks = aligned_chunks(&shape, &[self, other], true)?;
-        let left = self.align_to(&shape, &chunks)?;
-        let right = other.align_to(&shape, &chunks)?;
-        Array::build(ArrayOp::Binary { op, left, right })
-    }
-
-    /// This array rechunked so that every axis it shares with a broadcast result of
-    /// `shape` has that result's `chunks`.
-    fn align_to(&self, shape: &[usize], chunks: &[Vec<usize>]) -> Result<Array> {
-        let pad = shape.len() - self.ndim();
-        let want: Vec<Vec<usize>> = (0..self.ndim())
-            .map(|j| {
-                if self.shape()[j] == shape[j + pad] {
-                    chunks[j + pad].clone()
-                } else {
-                    self.chunks()[j].clone()
-                }
-            })
-            .collect();
-        self.rechunk(ChunkSpec::Explicit(want))
-    }
-
-    /// `self + other`.
-    pub fn add(&self, other: &Array) -> Result<Array> {
-        self.binary(BinaryOp::Add, other)
-    }
-
-    /// `self - other`.
-    pub fn sub(&self, other: &Array) -> Result<Array> {
-        self.binary(BinaryOp::Sub, other)
-    }
-
-    /// `self * other`.
-    pub fn mul(&self, other: &Array) -> Result<Array> {
-        self.binary(BinaryOp::Mul, other)
-    }
-
-    /// `self / other`.
-    pub fn div(&self, other: &Array) -> Result<Array> {
-        self.binary(BinaryOp::Div, other)
-    }
-
-    /// `self + value`.
-    pub fn add_scalar(&self, value: f64) -> Result<Array> {
-        self.scalar_op(BinaryOp::Add, value, false)
-    }
-
     // ---- reductions ----
 
-    /// A reduction over `axes` (all when `None`); `ddof` applies to `var` and `std`.
-    pub fn reduce(
-        &self,
-        reduce: ReduceOp,
-        axes: Option<&[isize]>,
-        ddof: f64,
-        split_every: usize,
-    ) -> Result<Array> {
-        let axes = self.normalize_axes(axes)?;
-        Array::build(ArrayOp::Reduce {
-            input: self.clone(),
-            reduce,
-            axes,
-            ddof,
-            split_every,
-        })
-    }
-
-    /// Sum over `axes` (all when `None`), as a tree reduction with dask's fan-in.
-    pub fn sum(&self, axes: Option<&[isize]>) -> Result<Array> {
-        self.reduce(ReduceOp::Sum, axes, 0.0, DEFAULT_SPLIT_EVERY)
-    }
-
-    /// Sum over `axes` with at most about `split_every` blocks combined per task.
-    pub fn sum_with(&self, axes: Option<&[isize]>, split_every: usize) -> Result<Array> {
-        self.reduce(ReduceOp::Sum, axes, 0.0, split_every)
-    }
-
-    /// Product over `axes`.
-    pub fn prod(&self, axes: Option<&[isize]>) -> Result<Array> {
-        self.reduce(ReduceOp::Prod, axes, 0.0, DEFAULT_SPLIT_EVERY)
-    }
-
-    /// Minimum over `axes` (NaN propagates, as numpy's).
-    pub fn min(&self, axes: Option<&[isize]>) -> Result<Array> {
-        self.reduce(ReduceOp::Min, axes, 0.0, DEFAULT_SPLIT_EVERY)
-    }
-
-    /// Maximum over `axes` (NaN propagates, as numpy's).
-    pub fn max(&self, axes: Option<&[isize]>) -> Result<Array> {
-        self.reduce(ReduceOp::Max, axes, 0.0, DEFAULT_SPLIT_EVERY)
-    }
-
-    /// Mean over `axes`.
-    pub fn mean(&self, axes: Option<&[isize]>) -> Result<Array> {
-        self.reduce(ReduceOp::Mean, axes, 0.0, DEFAULT_SPLIT_EVERY)
-    }
-
-    /// Variance over `axes`, dividing by `n - ddof`.
-    pub fn var(&self, axes: Option<&[isize]>, ddof: f64) -> Result<Array> {
-        self.reduce(ReduceOp::Var, axes, ddof, DEFAULT_SPLIT_EVERY)
-    }
-
-    /// Standard deviation over `axes`, dividing by `n - ddof`.
-    pub fn std(&self, axes: Option<&[isize]>, ddof: f64) -> Result<Array> {
-        self.reduce(ReduceOp::Std, axes, ddof, DEFAULT_SPLIT_EVERY)
-    }
-
     // ---- shape ----
-
-    /// Axes permuted (`None`: reversed, as `x.T`).
-    pub fn transpose(&self, axes: Option<&[isize]>) -> Result<Array> {
-        let axes: Vec<usize> = match axes {
-            None => (0..self.ndim()).rev().collect(),
-            Some(a) => a
-                .iter()
-                .map(|&x| normalize_axis(x, self.ndim()))
-                .collect::<Result<_>>()?,
-        };
-        if axes.iter().enumerate().all(|(i, &a)| i == a) {
-            return Ok(self.clone());
-        }
-        Array::build(ArrayOp::Transpose {
-            input: self.clone(),
-            axes,
-        })
-    }
-
-    /// The transpose (`x.T`).
-    pub fn t(&self) -> Array {
-        // Reversing the axes is always a valid permutation.
-        self.transpose(None).unwrap_or_else(|_| self.clone())
-    }
-
-    /// The same values in other blocks (no new expression when they are the same).
-    pub fn rechunk(&self, chunks: ChunkSpec) -> Result<Array> {
-        let chunks = normalize_chunks(self.shape(), &chunks)?;
-        if chunks == self.chunks() {
-            return Ok(self.clone());
-        }
-        Array::build(ArrayOp::Rechunk {
-            input: self.clone(),
-            chunks,
-        })
-    }
-
-    /// A selection: per axis an index, a range with step, or all (missing trailing axes
-    /// are all), with Python's rules for negative values and out-of-range bounds.
-    pub fn slice(&self, spec: &[SliceArg]) -> Result<Array> {
-        if spec.len() > self.ndim() {
-            return Err(Error::invalid(format!(
-                "too many indices: the array has {} dimensions but {} were given",
-                self.ndim(),
-                spec.len()
-            )));
-        }
-        let index = (0..self.ndim())
-            .map(|ax| {
-                normalize_slice(
-                    spec.get(ax).copied().unwrap_or(SliceArg::All),
-                    self.shape()[ax],
-                    ax,
-                )
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let whole = index
-            .iter()
-            .zip(self.shape())
-            .all(|(i, &n)| matches!(i, AxisIndex::Range { first: 0, step: 1, len } if *len == n));
-        if whole {
-            return Ok(self.clone());
-        }
-        Array::build(ArrayOp::Slice {
-            input: self.clone(),
-            index,
-        })
-    }
-
-    /// Matrix product of 1-d or 2-d arrays, as numpy's `dot` (a 0-d operand multiplies);
-    /// chunks of the shared axis are aligned first.
-    pub fn dot(&self, other: &Array) -> Result<Array> {
-        if self.ndim() == 0 || other.ndim() == 0 {
-            return self.mul(other);
-        }
-        self.matmul(other)
-    }
-
-    /// Matrix product of 1-d or 2-d arrays, as numpy's `matmul` (0-d is an error).
-    pub fn matmul(&self, other: &Array) -> Result<Array> {
-        if self.ndim() == 0 || other.ndim() == 0 {
-            return Err(Error::invalid(
-                "matmul: an operand is 0-d (a scalar); use mul for that",
-            ));
-        }
-        if self.ndim() > 2 || other.ndim() > 2 {
-            return Err(Error::invalid(format!(
-                "dot/matmul of {}-d and {}-d arrays is not supported (at most 2-d)",
-                self.ndim(),
-                other.ndim()
-            )));
-        }
-        let (ka, kb) = (self.ndim() - 1, 0);
-        if self.shape()[ka] != other.shape()[kb] {
-            return Err(Error::invalid(format!(
-                "shapes {:?} and {:?} not aligned: {} (dim {ka}) != {} (dim 0)",
-                self.shape(),
-                other.shape(),
-                self.shape()[ka],
-                other.shape()[kb]
-            )));
-        }
-        let common = common_chunks(&self.chunks()[ka], &other.chunks()[kb]);
-        let mut lc = self.chunks().to_vec();
-        lc[ka] = common.clone();
-        let mut rc = other.chunks().to_vec();
-        rc[kb] = common;
-        let left = self.rechunk(ChunkSpec::Explicit(lc))?;
-        let right = other.rechunk(ChunkSpec::Explicit(rc))?;
-        Array::build(ArrayOp::Dot { left, right })
-    }
-
-    /// TSQR of a tall-and-skinny array (one block along axis 1): `(q, r)`.
-    pub fn qr(&self) -> Result<(Array, Array)> {
-        linalg::qr(self)
-    }
-
-    /// SVD `x = u · diag(s) · v` of a tall-and-skinny or short-and-fat array (one block
-    /// along one axis); other chunkings get an error naming `svd_compressed`.
-    pub fn svd(&self) -> Result<(Array, Array, Array)> {
-        linalg::svd(self)
-    }
-
-    /// Randomized SVD keeping `k` components, with `power_iters` power iterations.
-    pub fn svd_compressed(
-        &self,
-        k: usize,
-        power_iters: usize,
-        seed: Option<u64>,
-    ) -> Result<(Array, Array, Array)> {
-        linalg::svd_compressed(self, k, power_iters, seed)
-    }
 
     // ---- compute ----
 
@@ -966,126 +558,6 @@ impl Array {
             .ok_or_else(|| Error::invalid("the compute returned no value"))?;
         Ok(v.as_block(self.name())?.clone())
     }
-}
-
-/// The chunks of a broadcast result of `shape` from `operands`: along each axis, the
-/// common refinement of the chunks of every operand that spans it (length > 1 or equal
-/// to the result's). With `refine` false the chunks must already agree.
-fn aligned_chunks(shape: &[usize], operands: &[&Array], refine: bool) -> Result<Vec<Vec<usize>>> {
-    let n = shape.len();
-    (0..n)
-        .map(|i| {
-            let mut acc: Option<Vec<usize>> = None;
-            for a in operands {
-                let pad = n - a.ndim();
-                if i < pad || a.shape()[i - pad] != shape[i] {
-                    continue;
-                }
-                let c = &a.chunks()[i - pad];
-                acc = Some(match acc {
-                    None => c.clone(),
-                    Some(prev) if prev == *c => prev,
-                    Some(prev) if refine => common_chunks(&prev, c),
-                    Some(prev) => {
-                        return Err(Error::invalid(format!(
-                            "chunks {prev:?} and {c:?} of axis {i} do not agree"
-                        )))
-                    }
-                });
-            }
-            Ok(acc.unwrap_or_else(|| regular(shape[i], shape[i].max(1))))
-        })
-        .collect()
-}
-
-fn dot_meta(left: &Array, right: &Array) -> Result<(Vec<usize>, Vec<Vec<usize>>)> {
-    if !(1..=2).contains(&left.ndim()) || !(1..=2).contains(&right.ndim()) {
-        return Err(Error::invalid("dot needs 1-d or 2-d operands"));
-    }
-    let ka = left.ndim() - 1;
-    if left.shape()[ka] != right.shape()[0] || left.chunks()[ka] != right.chunks()[0] {
-        return Err(Error::invalid(format!(
-            "dot: shared axis of {:?} (chunks {:?}) and {:?} (chunks {:?}) do not agree",
-            left.shape(),
-            left.chunks()[ka],
-            right.shape(),
-            right.chunks()[0]
-        )));
-    }
-    let mut shape = vec![];
-    let mut chunks = vec![];
-    if left.ndim() == 2 {
-        shape.push(left.shape()[0]);
-        chunks.push(left.chunks()[0].clone());
-    }
-    if right.ndim() == 2 {
-        shape.push(right.shape()[1]);
-        chunks.push(right.chunks()[1].clone());
-    }
-    Ok((shape, chunks))
-}
-
-/// Python's slice rules for one axis of length `n`.
-fn normalize_slice(arg: SliceArg, n: usize, axis: usize) -> Result<AxisIndex> {
-    let n = n as i64;
-    match arg {
-        SliceArg::All => Ok(AxisIndex::Range {
-            first: 0,
-            step: 1,
-            len: n as usize,
-        }),
-        SliceArg::Index(i) => {
-            let j = if i < 0 { i + n } else { i };
-            if j < 0 || j >= n {
-                return Err(Error::invalid(format!(
-                    "index {i} is out of bounds for axis {axis} with size {n}"
-                )));
-            }
-            Ok(AxisIndex::At(j as usize))
-        }
-        SliceArg::Range(start, stop, step) => {
-            let step = step.unwrap_or(1);
-            if step == 0 {
-                return Err(Error::invalid("slice step cannot be zero"));
-            }
-            let fix = |v: i64, lo: i64, hi: i64| -> i64 {
-                let v = if v < 0 { v + n } else { v };
-                v.clamp(lo, hi)
-            };
-            let (first, len) = if step > 0 {
-                let s = start.map_or(0, |v| fix(v, 0, n));
-                let e = stop.map_or(n, |v| fix(v, 0, n));
-                (s, if e > s { (e - s + step - 1) / step } else { 0 })
-            } else {
-                let s = start.map_or(n - 1, |v| fix(v, -1, n - 1));
-                let e = stop.map_or(-1, |v| fix(v, -1, n - 1));
-                (
-                    s,
-                    if s > e {
-                        (s - e + (-step) - 1) / (-step)
-                    } else {
-                        0
-                    },
-                )
-            };
-            Ok(AxisIndex::Range {
-                first: if len == 0 { 0 } else { first as usize },
-                step: step as isize,
-                len: len as usize,
-            })
-        }
-    }
-}
-
-/// A seed when none is given: different on every call.
-fn fresh_seed() -> u64 {
-    use std::collections::hash_map::RandomState;
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.finish() & ((1 << 53) - 1)
 }
 
 impl Lazy for Array {

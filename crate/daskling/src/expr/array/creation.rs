@@ -1,0 +1,225 @@
+//! Arrays from nothing: `full`/`ones`/`zeros`, `arange`, `random`, in-memory data
+//! (`fromArray`) and persisted blocks — their constructors, metadata and lowering.
+
+use std::sync::Arc;
+
+use ndarray::ArrayD;
+
+use super::chunks::{block_indices, normalize_chunks, offsets, regular, ChunkSpec};
+use super::data::Data;
+use super::{not_mine, Array, ArrayOp, Meta};
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Key, Task};
+use crate::kernels::Value;
+use crate::kernels::{ArrayKernel, Kernel};
+
+impl Array {
+    /// An array of `shape` filled with `value`.
+    pub fn full(shape: &[usize], value: f64, chunks: ChunkSpec) -> Result<Array> {
+        Array::build(ArrayOp::Full {
+            shape: shape.to_vec(),
+            chunks: normalize_chunks(shape, &chunks)?,
+            value,
+        })
+    }
+
+    /// An array of ones.
+    pub fn ones(shape: &[usize], chunks: ChunkSpec) -> Result<Array> {
+        Array::full(shape, 1.0, chunks)
+    }
+
+    /// An array of zeros.
+    pub fn zeros(shape: &[usize], chunks: ChunkSpec) -> Result<Array> {
+        Array::full(shape, 0.0, chunks)
+    }
+
+    /// `start, start + step, …` up to (not including) `stop`, in blocks of `chunk`.
+    pub fn arange(start: f64, stop: f64, step: f64, chunk: usize) -> Result<Array> {
+        if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
+            return Err(Error::invalid(format!(
+                "arange needs finite start, stop and a non-zero step, got ({start}, {stop}, {step})"
+            )));
+        }
+        if chunk == 0 {
+            return Err(Error::invalid("chunk sizes must be positive"));
+        }
+        let len = ((stop - start) / step).ceil().max(0.0) as usize;
+        Array::build(ArrayOp::Arange {
+            start,
+            step,
+            len,
+            chunks: regular(len, chunk),
+        })
+    }
+
+    /// Uniform random values in `[0, 1)`, reproducible for `seed` and the chunking (see
+    /// [`crate::kernels::array::random`]); `None` draws a seed.
+    pub fn random(shape: &[usize], chunks: ChunkSpec, seed: Option<u64>) -> Result<Array> {
+        let seed = seed.unwrap_or_else(fresh_seed);
+        Array::build(ArrayOp::Random {
+            shape: shape.to_vec(),
+            chunks: normalize_chunks(shape, &chunks)?,
+            seed,
+        })
+    }
+
+    /// An array of in-memory data, cut into `chunks`.
+    pub fn from_array(data: ArrayD<f64>, chunks: ChunkSpec) -> Result<Array> {
+        let chunks = normalize_chunks(data.shape(), &chunks)?;
+        let data = Data::new(Arc::new(data.as_standard_layout().into_owned()));
+        Array::build(ArrayOp::FromData { data, chunks })
+    }
+}
+
+/// A seed when none is given: different on every call.
+fn fresh_seed() -> u64 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.finish() & ((1 << 53) - 1)
+}
+
+/// Shape, chunks and name prefix of a creation operation.
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+    Ok(match op {
+        ArrayOp::Full {
+            shape,
+            chunks,
+            value,
+        } => {
+            let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
+            let prefix = if *value == 1.0 {
+                "ones"
+            } else if *value == 0.0 {
+                "zeros"
+            } else {
+                "full"
+            };
+            Meta::new(prefix, shape.clone(), chunks)
+        }
+        ArrayOp::Arange { len, chunks, .. } => {
+            let chunks = normalize_chunks(&[*len], &ChunkSpec::Explicit(vec![chunks.clone()]))?;
+            Meta::new("arange", vec![*len], chunks)
+        }
+        ArrayOp::Random { shape, chunks, .. } => {
+            let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
+            Meta::new("random_sample", shape.clone(), chunks)
+        }
+        ArrayOp::FromData { data, chunks } => {
+            let shape = data.array()?.shape().to_vec();
+            let chunks = normalize_chunks(&shape, &ChunkSpec::Explicit(chunks.clone()))?;
+            Meta::new("array", shape, chunks)
+        }
+        ArrayOp::Stored {
+            id, shape, chunks, ..
+        } => {
+            let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
+            let mut m = Meta::new("", shape.clone(), chunks);
+            m.name = Some(id.clone());
+            m
+        }
+        _ => return Err(not_mine("creation")),
+    })
+}
+
+fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
+    Task::new(Kernel::Array(k), deps)
+}
+
+/// Adds the tasks of every block of `a`, a creation operation whose inputs are lowered.
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+    let grid = a.numblocks();
+    match a.op() {
+        ArrayOp::Full { value, .. } => {
+            for idx in block_indices(&grid) {
+                let shape = a.block_shape(&idx);
+                g.insert(
+                    a.block_key(&idx),
+                    task(
+                        ArrayKernel::Full {
+                            shape,
+                            value: *value,
+                        },
+                        vec![],
+                    ),
+                );
+            }
+        }
+        ArrayOp::Arange {
+            start,
+            step,
+            chunks,
+            ..
+        } => {
+            let off = offsets(chunks);
+            for (i, &len) in chunks.iter().enumerate() {
+                g.insert(
+                    a.block_key(&[i as u32]),
+                    task(
+                        ArrayKernel::Arange {
+                            start: *start,
+                            step: *step,
+                            offset: off[i],
+                            len,
+                        },
+                        vec![],
+                    ),
+                );
+            }
+        }
+        ArrayOp::Random { seed, .. } => {
+            for (flat, idx) in block_indices(&grid).into_iter().enumerate() {
+                let shape = a.block_shape(&idx);
+                g.insert(
+                    a.block_key(&idx),
+                    task(
+                        ArrayKernel::Random {
+                            shape,
+                            seed: *seed,
+                            block: flat as u64,
+                        },
+                        vec![],
+                    ),
+                );
+            }
+        }
+        ArrayOp::FromData { data, chunks } => {
+            let offs: Vec<Vec<usize>> = chunks.iter().map(|c| offsets(c)).collect();
+            for idx in block_indices(&grid) {
+                let block = data
+                    .array()?
+                    .slice_each_axis(|d| {
+                        let ax = d.axis.index();
+                        let i = idx[ax] as usize;
+                        ndarray::Slice::from(offs[ax][i]..offs[ax][i + 1])
+                    })
+                    .to_owned();
+                g.insert(
+                    a.block_key(&idx),
+                    Task::new(Kernel::Literal(Value::Block(block.into())), vec![]),
+                );
+            }
+        }
+        ArrayOp::Stored { id, held, .. } => {
+            let Some(super::stored::Held::Local(stored)) = held else {
+                return Err(Error::invalid(format!(
+                    "the persisted array {id} is not available here (it was released)"
+                )));
+            };
+            for (flat, idx) in block_indices(&grid).into_iter().enumerate() {
+                let b = stored.block(flat).ok_or_else(|| {
+                    Error::invalid(format!("the persisted array {id} lacks block {idx:?}"))
+                })?;
+                g.insert(
+                    a.block_key(&idx),
+                    Task::new(Kernel::Literal(Value::Block(b.clone())), vec![]),
+                );
+            }
+        }
+        _ => return Err(not_mine("creation")),
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! Matrix products of 1-d and 2-d arrays (`dot`, `matmul`): one task per output block
+//! summing the products of its row and column blocks.
+
+use super::chunks::{block_indices, common_chunks, ChunkSpec};
+use super::{not_mine, Array, ArrayOp, Meta};
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Key, Task};
+use crate::kernels::{ArrayKernel, Kernel};
+
+impl Array {
+    /// Matrix product of 1-d or 2-d arrays, as numpy's `dot` (a 0-d operand multiplies);
+    /// chunks of the shared axis are aligned first.
+    pub fn dot(&self, other: &Array) -> Result<Array> {
+        if self.ndim() == 0 || other.ndim() == 0 {
+            return self.mul(other);
+        }
+        self.matmul(other)
+    }
+
+    /// Matrix product of 1-d or 2-d arrays, as numpy's `matmul` (0-d is an error).
+    pub fn matmul(&self, other: &Array) -> Result<Array> {
+        if self.ndim() == 0 || other.ndim() == 0 {
+            return Err(Error::invalid(
+                "matmul: an operand is 0-d (a scalar); use mul for that",
+            ));
+        }
+        if self.ndim() > 2 || other.ndim() > 2 {
+            return Err(Error::invalid(format!(
+                "dot/matmul of {}-d and {}-d arrays is not supported (at most 2-d)",
+                self.ndim(),
+                other.ndim()
+            )));
+        }
+        let (ka, kb) = (self.ndim() - 1, 0);
+        if self.shape()[ka] != other.shape()[kb] {
+            return Err(Error::invalid(format!(
+                "shapes {:?} and {:?} not aligned: {} (dim {ka}) != {} (dim 0)",
+                self.shape(),
+                other.shape(),
+                self.shape()[ka],
+                other.shape()[kb]
+            )));
+        }
+        let common = common_chunks(&self.chunks()[ka], &other.chunks()[kb]);
+        let mut lc = self.chunks().to_vec();
+        lc[ka] = common.clone();
+        let mut rc = other.chunks().to_vec();
+        rc[kb] = common;
+        let left = self.rechunk(ChunkSpec::Explicit(lc))?;
+        let right = other.rechunk(ChunkSpec::Explicit(rc))?;
+        Array::build(ArrayOp::Dot { left, right })
+    }
+}
+
+fn dot_meta(left: &Array, right: &Array) -> Result<(Vec<usize>, Vec<Vec<usize>>)> {
+    if !(1..=2).contains(&left.ndim()) || !(1..=2).contains(&right.ndim()) {
+        return Err(Error::invalid("dot needs 1-d or 2-d operands"));
+    }
+    let ka = left.ndim() - 1;
+    if left.shape()[ka] != right.shape()[0] || left.chunks()[ka] != right.chunks()[0] {
+        return Err(Error::invalid(format!(
+            "dot: shared axis of {:?} (chunks {:?}) and {:?} (chunks {:?}) do not agree",
+            left.shape(),
+            left.chunks()[ka],
+            right.shape(),
+            right.chunks()[0]
+        )));
+    }
+    let mut shape = vec![];
+    let mut chunks = vec![];
+    if left.ndim() == 2 {
+        shape.push(left.shape()[0]);
+        chunks.push(left.chunks()[0].clone());
+    }
+    if right.ndim() == 2 {
+        shape.push(right.shape()[1]);
+        chunks.push(right.chunks()[1].clone());
+    }
+    Ok((shape, chunks))
+}
+
+/// Shape, chunks and name prefix of a dot operation.
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+    Ok(match op {
+        ArrayOp::Dot { left, right } => {
+            let (shape, chunks) = dot_meta(left, right)?;
+            Meta::new("dot", shape, chunks)
+        }
+        _ => return Err(not_mine("dot")),
+    })
+}
+
+fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
+    Task::new(Kernel::Array(k), deps)
+}
+
+/// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered.
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+    let grid = a.numblocks();
+    match a.op() {
+        ArrayOp::Dot { left, right } => {
+            let nk = right.numblocks()[0];
+            for idx in block_indices(&grid) {
+                let (i, j) = match (left.ndim(), right.ndim()) {
+                    (2, 2) => (Some(idx[0]), Some(idx[1])),
+                    (2, _) => (Some(idx[0]), None),
+                    (_, 2) => (None, Some(idx[0])),
+                    _ => (None, None),
+                };
+                let mut deps = Vec::with_capacity(2 * nk);
+                for l in 0..nk as u32 {
+                    deps.push(match i {
+                        Some(i) => left.block_key(&[i, l]),
+                        None => left.block_key(&[l]),
+                    });
+                }
+                for l in 0..nk as u32 {
+                    deps.push(match j {
+                        Some(j) => right.block_key(&[l, j]),
+                        None => right.block_key(&[l]),
+                    });
+                }
+                g.insert(a.block_key(&idx), task(ArrayKernel::Dot { nk }, deps));
+            }
+        }
+        _ => return Err(not_mine("dot")),
+    }
+    Ok(())
+}

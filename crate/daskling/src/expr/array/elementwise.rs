@@ -1,0 +1,172 @@
+//! Elementwise arrays: functions of one array, operations of two with numpy's
+//! broadcasting (chunks aligned on shared axes), and operations with a constant.
+
+use super::chunks::{block_indices, broadcast_shapes, common_chunks, regular, ChunkSpec};
+use super::{not_mine, Array, ArrayOp, Meta};
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Key, Task};
+use crate::kernels::array::{BinaryOp, Elementwise, UnaryFn};
+use crate::kernels::{ArrayKernel, Kernel};
+
+impl Array {
+    /// An elementwise function.
+    pub fn map(&self, f: UnaryFn) -> Result<Array> {
+        Array::build(ArrayOp::Map {
+            input: self.clone(),
+            func: Elementwise::Unary { f },
+        })
+    }
+
+    /// `self op value`, or `value op self` when `reflected`.
+    pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Array> {
+        Array::build(ArrayOp::Map {
+            input: self.clone(),
+            func: Elementwise::Scalar {
+                op,
+                value,
+                reflected,
+            },
+        })
+    }
+
+    /// `self op other` elementwise with numpy broadcasting; operands whose chunks differ
+    /// are first rechunked to common blocks (as dask's `unify_chunks`).
+    pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
+        let shape = broadcast_shapes(self.shape(), other.shape())?;
+        let chunks = aligned_chunks(&shape, &[self, other], true)?;
+        let left = self.align_to(&shape, &chunks)?;
+        let right = other.align_to(&shape, &chunks)?;
+        Array::build(ArrayOp::Binary { op, left, right })
+    }
+
+    /// This array rechunked so that every axis it shares with a broadcast result of
+    /// `shape` has that result's `chunks`.
+    fn align_to(&self, shape: &[usize], chunks: &[Vec<usize>]) -> Result<Array> {
+        let pad = shape.len() - self.ndim();
+        let want: Vec<Vec<usize>> = (0..self.ndim())
+            .map(|j| {
+                if self.shape()[j] == shape[j + pad] {
+                    chunks[j + pad].clone()
+                } else {
+                    self.chunks()[j].clone()
+                }
+            })
+            .collect();
+        self.rechunk(ChunkSpec::Explicit(want))
+    }
+
+    /// `self + other`.
+    pub fn add(&self, other: &Array) -> Result<Array> {
+        self.binary(BinaryOp::Add, other)
+    }
+
+    /// `self - other`.
+    pub fn sub(&self, other: &Array) -> Result<Array> {
+        self.binary(BinaryOp::Sub, other)
+    }
+
+    /// `self * other`.
+    pub fn mul(&self, other: &Array) -> Result<Array> {
+        self.binary(BinaryOp::Mul, other)
+    }
+
+    /// `self / other`.
+    pub fn div(&self, other: &Array) -> Result<Array> {
+        self.binary(BinaryOp::Div, other)
+    }
+
+    /// `self + value`.
+    pub fn add_scalar(&self, value: f64) -> Result<Array> {
+        self.scalar_op(BinaryOp::Add, value, false)
+    }
+}
+
+/// The chunks of a broadcast result of `shape` from `operands`: along each axis, the
+/// common refinement of the chunks of every operand that spans it (length > 1 or equal
+/// to the result's). With `refine` false the chunks must already agree.
+fn aligned_chunks(shape: &[usize], operands: &[&Array], refine: bool) -> Result<Vec<Vec<usize>>> {
+    let n = shape.len();
+    (0..n)
+        .map(|i| {
+            let mut acc: Option<Vec<usize>> = None;
+            for a in operands {
+                let pad = n - a.ndim();
+                if i < pad || a.shape()[i - pad] != shape[i] {
+                    continue;
+                }
+                let c = &a.chunks()[i - pad];
+                acc = Some(match acc {
+                    None => c.clone(),
+                    Some(prev) if prev == *c => prev,
+                    Some(prev) if refine => common_chunks(&prev, c),
+                    Some(prev) => {
+                        return Err(Error::invalid(format!(
+                            "chunks {prev:?} and {c:?} of axis {i} do not agree"
+                        )))
+                    }
+                });
+            }
+            Ok(acc.unwrap_or_else(|| regular(shape[i], shape[i].max(1))))
+        })
+        .collect()
+}
+
+/// Shape, chunks and name prefix of a elementwise operation.
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+    Ok(match op {
+        ArrayOp::Map { input, func } => {
+            Meta::new(func.name(), input.shape().to_vec(), input.chunks().to_vec())
+        }
+        ArrayOp::Binary { op, left, right } => {
+            let shape = broadcast_shapes(left.shape(), right.shape())?;
+            let chunks = aligned_chunks(&shape, &[left, right], false)?;
+            Meta::new(op.name(), shape, chunks)
+        }
+        _ => return Err(not_mine("elementwise")),
+    })
+}
+
+fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
+    Task::new(Kernel::Array(k), deps)
+}
+
+/// Adds the tasks of every block of `a`, a elementwise operation whose inputs are lowered.
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+    let grid = a.numblocks();
+    match a.op() {
+        ArrayOp::Map { input, func } => {
+            for idx in block_indices(&grid) {
+                g.insert(
+                    a.block_key(&idx),
+                    task(ArrayKernel::Map(*func), vec![input.block_key(&idx)]),
+                );
+            }
+        }
+        ArrayOp::Binary { op, left, right } => {
+            for idx in block_indices(&grid) {
+                let deps = vec![
+                    left.block_key(&broadcast_index(left, a.shape(), &idx)),
+                    right.block_key(&broadcast_index(right, a.shape(), &idx)),
+                ];
+                g.insert(a.block_key(&idx), task(ArrayKernel::Binary(*op), deps));
+            }
+        }
+        _ => return Err(not_mine("elementwise")),
+    }
+    Ok(())
+}
+
+/// The block of operand `x` that output block `idx` (of a broadcast result of
+/// `shape`) reads: block 0 along stretched axes.
+fn broadcast_index(x: &Array, shape: &[usize], idx: &[u32]) -> Vec<u32> {
+    let pad = shape.len() - x.ndim();
+    (0..x.ndim())
+        .map(|j| {
+            if x.shape()[j] == shape[j + pad] {
+                idx[j + pad]
+            } else {
+                0
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,263 @@
+//! Reductions (`sum`, `prod`, `min`, `max`, `mean`, `var`, `std` over some or all
+//! axes) as trees of partials with fan-in `split_every`, as `dask.array`'s reductions.
+
+use super::chunks::block_indices;
+use super::{not_mine, Array, ArrayOp, Meta, DEFAULT_SPLIT_EVERY};
+use crate::error::{Error, Result};
+use crate::graph::tokenize;
+use crate::graph::{Graph, Key, Task};
+use crate::kernels::array::ReduceOp;
+use crate::kernels::{ArrayKernel, Kernel};
+
+impl Array {
+    /// A reduction over `axes` (all when `None`); `ddof` applies to `var` and `std`.
+    pub fn reduce(
+        &self,
+        reduce: ReduceOp,
+        axes: Option<&[isize]>,
+        ddof: f64,
+        split_every: usize,
+    ) -> Result<Array> {
+        let axes = self.normalize_axes(axes)?;
+        Array::build(ArrayOp::Reduce {
+            input: self.clone(),
+            reduce,
+            axes,
+            ddof,
+            split_every,
+        })
+    }
+
+    /// Sum over `axes` (all when `None`), as a tree reduction with dask's fan-in.
+    pub fn sum(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Sum, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Sum over `axes` with at most about `split_every` blocks combined per task.
+    pub fn sum_with(&self, axes: Option<&[isize]>, split_every: usize) -> Result<Array> {
+        self.reduce(ReduceOp::Sum, axes, 0.0, split_every)
+    }
+
+    /// Product over `axes`.
+    pub fn prod(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Prod, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Minimum over `axes` (NaN propagates, as numpy's).
+    pub fn min(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Min, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Maximum over `axes` (NaN propagates, as numpy's).
+    pub fn max(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Max, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Mean over `axes`.
+    pub fn mean(&self, axes: Option<&[isize]>) -> Result<Array> {
+        self.reduce(ReduceOp::Mean, axes, 0.0, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Variance over `axes`, dividing by `n - ddof`.
+    pub fn var(&self, axes: Option<&[isize]>, ddof: f64) -> Result<Array> {
+        self.reduce(ReduceOp::Var, axes, ddof, DEFAULT_SPLIT_EVERY)
+    }
+
+    /// Standard deviation over `axes`, dividing by `n - ddof`.
+    pub fn std(&self, axes: Option<&[isize]>, ddof: f64) -> Result<Array> {
+        self.reduce(ReduceOp::Std, axes, ddof, DEFAULT_SPLIT_EVERY)
+    }
+}
+
+/// Shape, chunks and name prefix of a reduction operation.
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+    Ok(match op {
+        ArrayOp::Reduce {
+            input,
+            reduce,
+            axes,
+            split_every,
+            ..
+        } => {
+            if *split_every < 2 {
+                return Err(Error::invalid(format!(
+                    "split_every must be at least 2, got {split_every}"
+                )));
+            }
+            let mut sorted = axes.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted != *axes || axes.iter().any(|&a| a >= input.ndim()) {
+                return Err(Error::invalid(format!(
+                    "invalid axes {axes:?} for an array of {} dimensions",
+                    input.ndim()
+                )));
+            }
+            if matches!(reduce, ReduceOp::Min | ReduceOp::Max)
+                && axes.iter().any(|&a| input.shape()[a] == 0)
+            {
+                return Err(Error::invalid(format!(
+                    "zero-size array to reduction operation {} which has no identity",
+                    reduce.name()
+                )));
+            }
+            let keep = |i: &usize| !axes.contains(i);
+            let shape = (0..input.ndim())
+                .filter(keep)
+                .map(|i| input.shape()[i])
+                .collect();
+            let chunks = (0..input.ndim())
+                .filter(keep)
+                .map(|i| input.chunks()[i].clone())
+                .collect();
+            Meta::new(reduce.name(), shape, chunks)
+        }
+        _ => return Err(not_mine("reduction")),
+    })
+}
+
+fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
+    Task::new(Kernel::Array(k), deps)
+}
+
+/// Adds the tasks of every block of `a`, a reduction operation whose inputs are lowered.
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+    match a.op() {
+        ArrayOp::Reduce {
+            input,
+            reduce,
+            axes,
+            ddof,
+            split_every,
+        } => lower_reduce(a, input, *reduce, axes, *ddof, *split_every, g),
+        _ => return Err(not_mine("reduction")),
+    }
+    Ok(())
+}
+
+/// Lowers a reduction: a partial per block (reduced axes kept with length 1), combine
+/// levels of at most `n` blocks per reduced axis (`n = split_every^(1/len(axes))`, at
+/// least 2, as dask), and a final aggregate that drops the reduced axes.
+fn lower_reduce(
+    out: &Array,
+    input: &Array,
+    op: ReduceOp,
+    axes: &[usize],
+    ddof: f64,
+    split_every: usize,
+    g: &mut Graph,
+) {
+    let token = tokenize(out.name());
+    let [chunk_name, combine_name, _] = op.step_names();
+    let per_axis = if axes.is_empty() {
+        split_every
+    } else {
+        ((split_every as f64).powf(1.0 / axes.len() as f64).floor() as usize).max(2)
+    };
+    // Layer 0: partials, one per input block.
+    let mut layer = format!("{chunk_name}-{token}");
+    let mut grid = input.numblocks();
+    for idx in block_indices(&grid) {
+        g.insert(
+            Key::new(layer.as_str(), &idx),
+            task(
+                ArrayKernel::ReduceChunk {
+                    op,
+                    axes: axes.to_vec(),
+                },
+                vec![input.block_key(&idx)],
+            ),
+        );
+    }
+    // Combine levels while some reduced axis has more than `per_axis` blocks.
+    let mut level = 0u32;
+    while axes.iter().any(|&a| grid[a] > per_axis) {
+        level += 1;
+        let next_layer = format!("{combine_name}-{}", tokenize(&(&token, level)));
+        let next_grid: Vec<usize> = grid
+            .iter()
+            .enumerate()
+            .map(|(ax, &n)| {
+                if axes.contains(&ax) {
+                    n.div_ceil(per_axis)
+                } else {
+                    n
+                }
+            })
+            .collect();
+        for idx in block_indices(&next_grid) {
+            let deps = group_members(&idx, &grid, axes, per_axis)
+                .iter()
+                .map(|m| Key::new(layer.as_str(), m))
+                .collect();
+            g.insert(
+                Key::new(next_layer.as_str(), &idx),
+                task(ArrayKernel::ReduceCombine { op }, deps),
+            );
+        }
+        layer = next_layer;
+        grid = next_grid;
+    }
+    // Final aggregate: everything left along the reduced axes, which are dropped.
+    let out_grid: Vec<usize> = (0..grid.len())
+        .filter(|ax| !axes.contains(ax))
+        .map(|ax| grid[ax])
+        .collect();
+    for out_idx in block_indices(&out_grid) {
+        // A full index with 0 on reduced axes, then every block along them.
+        let mut full = Vec::with_capacity(grid.len());
+        let mut it = out_idx.iter();
+        for ax in 0..grid.len() {
+            full.push(if axes.contains(&ax) {
+                0
+            } else {
+                it.next().copied().unwrap_or(0)
+            });
+        }
+        let deps = group_members(&full, &grid, axes, usize::MAX)
+            .iter()
+            .map(|m| Key::new(layer.as_str(), m))
+            .collect();
+        g.insert(
+            out.block_key(&out_idx),
+            task(
+                ArrayKernel::ReduceAggregate {
+                    op,
+                    axes: axes.to_vec(),
+                    ddof,
+                },
+                deps,
+            ),
+        );
+    }
+}
+
+/// The blocks of `grid` grouped into group `idx`: along reduced axes, blocks
+/// `idx*n .. idx*n+n`; along other axes, the block `idx` itself.
+fn group_members(idx: &[u32], grid: &[usize], axes: &[usize], n: usize) -> Vec<Vec<u32>> {
+    let ranges: Vec<(u32, u32)> = (0..grid.len())
+        .map(|ax| {
+            if axes.contains(&ax) {
+                let start = (idx[ax] as usize).saturating_mul(n).min(grid[ax]);
+                let end = start.saturating_add(n).min(grid[ax]);
+                (start as u32, end as u32)
+            } else {
+                (idx[ax], idx[ax] + 1)
+            }
+        })
+        .collect();
+    let mut out = vec![vec![]];
+    for (s, e) in ranges {
+        out = out
+            .into_iter()
+            .flat_map(|p: Vec<u32>| {
+                (s..e).map(move |i| {
+                    let mut q = p.clone();
+                    q.push(i);
+                    q
+                })
+            })
+            .collect();
+    }
+    out
+}
