@@ -123,11 +123,6 @@ impl Graph {
     /// Projection pushdown: a task that can produce fewer columns
     /// ([`Kernel::narrow`], a CSV parse) and whose dependents all say which columns
     /// they read ([`Kernel::columns_used`]) produces only those (outputs keep all).
-    pub fn prune_columns(&self, keep: &[Key]) -> Graph {
-        self.clone().into_pruned(keep)
-    }
-
-    /// [`Graph::prune_columns`], consuming the graph.
     pub fn into_pruned(mut self, keep: &[Key]) -> Graph {
         let narrowed: Vec<(Key, Kernel)> = {
             let dependents = self.dependents();

@@ -473,7 +473,8 @@ impl Drop for Records<'_> {
 /// Parses one partition: `bytes` are whole lines of `file` starting at line
 /// `first_line`; when `has_header` they start with the header, which must name the
 /// schema's columns.
-pub fn parse_partition(
+#[cfg(test)]
+fn parse_partition(
     file: &str,
     bytes: &[u8],
     first_line: u64,

@@ -113,7 +113,8 @@ pub fn parse_datetime(s: &[u8]) -> Option<i64> {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` of ms since the epoch (whole seconds).
-pub fn format_datetime(ms: i64) -> String {
+#[cfg(test)]
+fn format_datetime(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);
     let secs = ms.rem_euclid(DAY_MS) / 1000;
     let (y, m, d) = civil_from_days(days);

@@ -113,10 +113,6 @@ pub fn finish(s: &[Summary]) -> Vec<Column> {
     s.iter()
         .map(|x| {
             let count = ops::finish(SeriesReduce::Count, &x.moments, 1.0);
-            let count = match &x.moments {
-                Partial::Moments { count, .. } => *count,
-                _ => count,
-            };
             let empty = count == 0.0;
             let pick = |v: f64| if empty { f64::NAN } else { v };
             Column::Float64(vec![

@@ -586,7 +586,9 @@ pub fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
 /// The final value of a merged partial (`ddof` for std and var, pandas' default 1).
 pub fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
     match (op, p) {
-        (SeriesReduce::Count, Partial::Sum { count, .. }) => *count,
+        (SeriesReduce::Count, Partial::Sum { count, .. } | Partial::Moments { count, .. }) => {
+            *count
+        }
         (SeriesReduce::Sum, Partial::Sum { sum, .. }) => *sum,
         (SeriesReduce::Mean, Partial::Moments { count, mean, .. }) => {
             if *count == 0.0 {

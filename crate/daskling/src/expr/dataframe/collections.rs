@@ -1,0 +1,355 @@
+//! The typed views of dataframe expressions — [`DataFrame`], [`Series`], [`Scalar`],
+//! [`GroupBy`] and [`SeriesGroupBy`] — with pandas' method names, each checking its
+//! arguments and building a [`Df`] node.
+
+use std::sync::Arc;
+
+use super::{lower, Df, DfOp, Lazy, LogicalOp};
+use crate::error::{Error, Result};
+use crate::kernels::array::BinaryOp;
+use crate::kernels::dataframe::groupby::GroupAgg;
+use crate::kernels::dataframe::ops::{self, DtField, RoundMode, SeriesReduce};
+use crate::kernels::dataframe::{Column, Dtype, Frame};
+use crate::scheduler::{self, Scheduler};
+
+/// A lazy dataframe.
+#[derive(Clone, Debug)]
+pub struct DataFrame(pub Df);
+
+/// A lazy series (one column).
+#[derive(Clone, Debug)]
+pub struct Series(pub Df);
+
+/// A lazy number.
+#[derive(Clone, Debug)]
+pub struct Scalar(pub Df);
+
+/// Rows grouped by a key series, as pandas' `DataFrameGroupBy`.
+#[derive(Clone, Debug)]
+pub struct GroupBy {
+    frame: DataFrame,
+    by: Series,
+}
+
+/// One column of a [`GroupBy`].
+#[derive(Clone, Debug)]
+pub struct SeriesGroupBy {
+    by: Series,
+    values: Series,
+}
+
+impl GroupBy {
+    /// One column's groups.
+    pub fn col(&self, name: &str) -> Result<SeriesGroupBy> {
+        Ok(SeriesGroupBy {
+            by: self.by.clone(),
+            values: self.frame.col(name)?,
+        })
+    }
+
+    /// Several aggregations at once: per column a list of aggregations. A column with
+    /// one aggregation keeps its name; with several, each is `column_aggregation`.
+    pub fn agg(&self, spec: &[(&str, Vec<GroupAgg>)]) -> Result<DataFrame> {
+        let mut values = vec![];
+        let mut names = vec![];
+        let mut aggs = vec![];
+        for (col, list) in spec {
+            let s = self.frame.col(col)?;
+            if list.is_empty() {
+                return Err(Error::invalid(format!("agg: no aggregation for {col}")));
+            }
+            for a in list {
+                values.push(s.0.clone());
+                names.push(if list.len() == 1 {
+                    col.to_string()
+                } else {
+                    format!("{col}_{}", a.name())
+                });
+                aggs.push(*a);
+            }
+        }
+        Df::build(DfOp::GroupAgg {
+            by: self.by.0.clone(),
+            values,
+            names,
+            aggs,
+            ddof: 1.0,
+            by_count_desc: false,
+            frame: true,
+        })
+        .map(DataFrame)
+    }
+}
+
+impl SeriesGroupBy {
+    /// An aggregation per group: a series indexed by the sorted keys.
+    pub fn agg(&self, agg: GroupAgg) -> Result<Series> {
+        Df::build(DfOp::GroupAgg {
+            by: self.by.0.clone(),
+            values: vec![self.values.0.clone()],
+            names: vec![self.values.name().to_string()],
+            aggs: vec![agg],
+            ddof: 1.0,
+            by_count_desc: false,
+            frame: false,
+        })
+        .map(Series)
+    }
+}
+
+impl DataFrame {
+    /// Column names.
+    pub fn columns(&self) -> &[String] {
+        self.0.names()
+    }
+
+    /// Column dtypes.
+    pub fn dtypes(&self) -> &[Dtype] {
+        self.0.dtypes()
+    }
+
+    /// Number of partitions.
+    pub fn npartitions(&self) -> usize {
+        self.0.npartitions()
+    }
+
+    /// One column.
+    pub fn col(&self, name: &str) -> Result<Series> {
+        Df::build(DfOp::Col {
+            input: self.0.clone(),
+            name: name.to_string(),
+        })
+        .map(Series)
+    }
+
+    /// Some columns.
+    pub fn select(&self, names: &[&str]) -> Result<DataFrame> {
+        Df::build(DfOp::Select {
+            input: self.0.clone(),
+            columns: names.iter().map(|s| s.to_string()).collect(),
+        })
+        .map(DataFrame)
+    }
+
+    /// Rows where `mask` is true.
+    pub fn filter(&self, mask: &Series) -> Result<DataFrame> {
+        Df::build(DfOp::Filter {
+            input: self.0.clone(),
+            mask: mask.0.clone(),
+        })
+        .map(DataFrame)
+    }
+
+    /// Columns added or replaced.
+    pub fn assign(&self, columns: &[(&str, &Series)]) -> Result<DataFrame> {
+        Df::build(DfOp::Assign {
+            input: self.0.clone(),
+            names: columns.iter().map(|(n, _)| n.to_string()).collect(),
+            values: columns.iter().map(|(_, s)| s.0.clone()).collect(),
+        })
+        .map(DataFrame)
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> Result<Scalar> {
+        Df::build(DfOp::Len {
+            input: self.0.clone(),
+        })
+        .map(Scalar)
+    }
+
+    /// Groups rows by the values of `by` (a series of this frame).
+    pub fn groupby(&self, by: &Series) -> Result<GroupBy> {
+        if by.0.rows() != self.0.rows() {
+            return Err(Error::invalid(
+                "groupby: the key series comes from another dataframe",
+            ));
+        }
+        Ok(GroupBy {
+            frame: self.clone(),
+            by: by.clone(),
+        })
+    }
+
+    /// count, mean, std, min, 25%, 50%, 75% and max of the numeric columns (quartiles
+    /// approximate over many partitions, see `kernels::dataframe::describe`).
+    pub fn describe(&self) -> Result<DataFrame> {
+        Df::build(DfOp::Describe {
+            input: self.0.clone(),
+        })
+        .map(DataFrame)
+    }
+
+    /// The whole frame.
+    pub fn compute(&self, s: Scheduler) -> Result<Frame> {
+        compute_frame(&self.0, s)
+    }
+
+    /// The first `n` rows, reading only the partitions they are in.
+    pub fn head(&self, n: usize, s: Scheduler) -> Result<Frame> {
+        lower::head(&self.0, n, s)
+    }
+}
+
+fn compute_frame(d: &Df, s: Scheduler) -> Result<Frame> {
+    let (g, key) = d.graph()?;
+    let v = scheduler::compute(&g, &[key], s)?;
+    match v.into_iter().next() {
+        Some(crate::kernels::Value::Frame(f)) => Ok(Arc::unwrap_or_clone(f)),
+        _ => Err(Error::invalid("the compute gave no frame")),
+    }
+}
+
+impl Series {
+    /// The series' name.
+    pub fn name(&self) -> &str {
+        &self.0.names()[0]
+    }
+
+    /// Its dtype.
+    pub fn dtype(&self) -> Dtype {
+        self.0.dtypes()[0]
+    }
+
+    /// `self op other` elementwise.
+    pub fn binary(&self, op: BinaryOp, other: &Series) -> Result<Series> {
+        Df::build(DfOp::Binary {
+            op,
+            left: self.0.clone(),
+            right: other.0.clone(),
+        })
+        .map(Series)
+    }
+
+    /// `self op value` (or `value op self`).
+    pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Series> {
+        Df::build(DfOp::Scalar {
+            op,
+            input: self.0.clone(),
+            value,
+            reflected,
+        })
+        .map(Series)
+    }
+
+    /// Boolean logic (`other` is `None` for `not`).
+    pub fn logical(&self, op: LogicalOp, other: Option<&Series>) -> Result<Series> {
+        Df::build(DfOp::Logical {
+            op,
+            left: self.0.clone(),
+            right: other.map(|o| o.0.clone()),
+        })
+        .map(Series)
+    }
+
+    /// A datetime field (`dt.year`, …).
+    pub fn dt_field(&self, field: DtField) -> Result<Series> {
+        Df::build(DfOp::DtField {
+            input: self.0.clone(),
+            field,
+        })
+        .map(Series)
+    }
+
+    /// `dt.round/floor/ceil(freq)`.
+    pub fn dt_round(&self, freq: &str, mode: RoundMode) -> Result<Series> {
+        let ms = ops::parse_freq(freq).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown frequency {freq:?} (use 'min', 'h' or 'd' with an optional multiple, e.g. '5min', '1d')"
+            ))
+        })?;
+        Df::build(DfOp::DtRound {
+            input: self.0.clone(),
+            freq: ms,
+            mode,
+        })
+        .map(Series)
+    }
+
+    /// A reduction (`ddof` applies to std and var).
+    pub fn reduce(&self, reduce: SeriesReduce, ddof: f64) -> Result<Scalar> {
+        Df::build(DfOp::Reduce {
+            input: self.0.clone(),
+            reduce,
+            ddof,
+        })
+        .map(Scalar)
+    }
+
+    /// Sum of the values (missing ones skipped).
+    pub fn sum(&self) -> Result<Scalar> {
+        self.reduce(SeriesReduce::Sum, 1.0)
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> Result<Scalar> {
+        Df::build(DfOp::Len {
+            input: self.0.clone(),
+        })
+        .map(Scalar)
+    }
+
+    /// How often each value occurs, most frequent first (ties by value), as pandas'
+    /// `value_counts`.
+    pub fn value_counts(&self) -> Result<Series> {
+        Df::build(DfOp::GroupAgg {
+            by: self.0.clone(),
+            values: vec![self.0.clone()],
+            names: vec!["count".to_string()],
+            aggs: vec![GroupAgg::Size],
+            ddof: 1.0,
+            by_count_desc: true,
+            frame: false,
+        })
+        .map(Series)
+    }
+
+    /// The whole series as a one-column frame (with its index, for grouped results).
+    pub fn compute_frame(&self, s: Scheduler) -> Result<Frame> {
+        compute_frame(&self.0, s)
+    }
+
+    /// The whole series: its name and values.
+    pub fn compute(&self, s: Scheduler) -> Result<(String, Column)> {
+        let f = compute_frame(&self.0, s)?;
+        let name = f.names.first().cloned().unwrap_or_default();
+        let col = f
+            .columns
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::invalid("the compute gave no column"))?;
+        Ok((name, col))
+    }
+}
+
+impl Scalar {
+    /// `self op other`.
+    pub fn binary(&self, op: BinaryOp, other: &Scalar) -> Result<Scalar> {
+        Df::build(DfOp::ScalarBinary {
+            op,
+            left: self.0.clone(),
+            right: other.0.clone(),
+        })
+        .map(Scalar)
+    }
+
+    /// `self op value` (or `value op self`).
+    pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Scalar> {
+        Df::build(DfOp::ScalarConst {
+            op,
+            input: self.0.clone(),
+            value,
+            reflected,
+        })
+        .map(Scalar)
+    }
+
+    /// The number.
+    pub fn compute(&self, s: Scheduler) -> Result<f64> {
+        let (g, key) = self.0.graph()?;
+        match scheduler::compute(&g, &[key], s)?.into_iter().next() {
+            Some(crate::kernels::Value::F64(x)) => Ok(x),
+            _ => Err(Error::invalid("the compute gave no number")),
+        }
+    }
+}

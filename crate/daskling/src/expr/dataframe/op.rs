@@ -1,0 +1,355 @@
+//! The dataframe operations an expression node can be: [`DfOp`], generic over its
+//! inputs (expressions when built, row numbers on the wire), and the [`Kind`] of value
+//! each gives.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Df, SourceRef};
+use crate::kernels::array::BinaryOp;
+use crate::kernels::dataframe::csv::{CsvOptions, Schema};
+use crate::kernels::dataframe::groupby::GroupAgg;
+use crate::kernels::dataframe::ops::{DtField, RoundMode, SeriesReduce};
+use crate::kernels::float;
+
+/// `and`, `or`, `not`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LogicalOp {
+    /// Both true.
+    And,
+    /// Either true.
+    Or,
+    /// Negation (one operand).
+    Not,
+}
+
+impl LogicalOp {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            LogicalOp::And => "and",
+            LogicalOp::Or => "or",
+            LogicalOp::Not => "not",
+        }
+    }
+}
+
+/// The operations dataframe expressions are built from; `A` holds inputs (a [`Df`] in
+/// memory, a row number in the serialized form).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum DfOp<A = Df> {
+    /// CSV files: one partition per file, or per block of a file over `blocksize`.
+    ReadCsv {
+        /// The files, in order.
+        sources: Vec<SourceRef>,
+        /// Parse options.
+        options: CsvOptions,
+        /// Column names and dtypes.
+        schema: Schema,
+        /// Bytes per partition of a large file.
+        blocksize: u64,
+    },
+    /// Some columns of a frame.
+    Select {
+        /// The input.
+        input: A,
+        /// The columns kept, in order.
+        columns: Vec<String>,
+    },
+    /// Rows of a frame where a bool series (of the same frame) is true.
+    Filter {
+        /// The input.
+        input: A,
+        /// A bool series of the same partitions.
+        mask: A,
+    },
+    /// A frame with columns added or replaced.
+    Assign {
+        /// The input.
+        input: A,
+        /// The new (or replaced) columns.
+        names: Vec<String>,
+        /// The series assigned, one per name.
+        values: Vec<A>,
+    },
+    /// One column of a frame.
+    Col {
+        /// The input.
+        input: A,
+        /// The column name.
+        name: String,
+    },
+    /// Two series elementwise.
+    Binary {
+        /// The operation.
+        op: BinaryOp,
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
+    /// A series with a constant (`value op series` when `reflected`).
+    Scalar {
+        /// The operation.
+        op: BinaryOp,
+        /// The input.
+        input: A,
+        #[serde(with = "float")]
+        /// The constant.
+        value: f64,
+        /// Whether the constant is the left operand (`c - x`).
+        reflected: bool,
+    },
+    /// Boolean logic of series.
+    Logical {
+        /// The operation.
+        op: LogicalOp,
+        /// The left operand.
+        left: A,
+        /// The second operand (`None` for `not`).
+        right: Option<A>,
+    },
+    /// A datetime field.
+    DtField {
+        /// The input.
+        input: A,
+        /// Which field.
+        field: DtField,
+    },
+    /// Datetimes rounded to `freq` milliseconds.
+    DtRound {
+        /// The input.
+        input: A,
+        /// The frequency, in milliseconds.
+        freq: i64,
+        /// Round, floor or ceil.
+        mode: RoundMode,
+    },
+    /// A series reduced to a number.
+    Reduce {
+        /// The input.
+        input: A,
+        /// The reduction.
+        reduce: SeriesReduce,
+        #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
+        ddof: f64,
+    },
+    /// Number of rows.
+    Len {
+        /// The input.
+        input: A,
+    },
+    /// Group-by aggregation: `by` keys, one value series per aggregation; a series
+    /// (one aggregation) or a frame, indexed by the sorted keys.
+    GroupAgg {
+        /// The group keys.
+        by: A,
+        /// The series aggregated.
+        values: Vec<A>,
+        /// The result's column names.
+        names: Vec<String>,
+        /// One aggregation per value series.
+        aggs: Vec<GroupAgg>,
+        #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
+        ddof: f64,
+        /// Sorted by count, largest first (`value_counts`), not by key.
+        by_count_desc: bool,
+        /// A frame (several aggregations) rather than one series.
+        frame: bool,
+    },
+    /// count, mean, std, min, quartiles and max of the numeric columns.
+    Describe {
+        /// The input.
+        input: A,
+    },
+    /// Two scalars.
+    ScalarBinary {
+        /// The operation.
+        op: BinaryOp,
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
+    /// A scalar with a constant.
+    ScalarConst {
+        /// The operation.
+        op: BinaryOp,
+        /// The input.
+        input: A,
+        #[serde(with = "float")]
+        /// The constant.
+        value: f64,
+        /// Whether the constant is the left operand (`c - x`).
+        reflected: bool,
+    },
+}
+
+impl<A> DfOp<A> {
+    /// The inputs, in order.
+    pub fn inputs(&self) -> Vec<&A> {
+        match self {
+            DfOp::ReadCsv { .. } => vec![],
+            DfOp::Select { input, .. }
+            | DfOp::Col { input, .. }
+            | DfOp::Scalar { input, .. }
+            | DfOp::DtField { input, .. }
+            | DfOp::DtRound { input, .. }
+            | DfOp::Reduce { input, .. }
+            | DfOp::Len { input }
+            | DfOp::Describe { input }
+            | DfOp::ScalarConst { input, .. } => vec![input],
+            DfOp::Filter { input, mask } => vec![input, mask],
+            DfOp::Assign { input, values, .. } => {
+                let mut v = vec![input];
+                v.extend(values.iter());
+                v
+            }
+            DfOp::Binary { left, right, .. } | DfOp::ScalarBinary { left, right, .. } => {
+                vec![left, right]
+            }
+            DfOp::GroupAgg { by, values, .. } => {
+                let mut v = vec![by];
+                v.extend(values.iter());
+                v
+            }
+            DfOp::Logical { left, right, .. } => {
+                let mut v = vec![left];
+                v.extend(right.iter());
+                v
+            }
+        }
+    }
+
+    /// The same operation with every input replaced by `f(input)`.
+    pub fn try_map<B, E>(&self, mut f: impl FnMut(&A) -> Result<B, E>) -> Result<DfOp<B>, E> {
+        Ok(match self {
+            DfOp::ReadCsv {
+                sources,
+                options,
+                schema,
+                blocksize,
+            } => DfOp::ReadCsv {
+                sources: sources.clone(),
+                options: options.clone(),
+                schema: schema.clone(),
+                blocksize: *blocksize,
+            },
+            DfOp::Select { input, columns } => DfOp::Select {
+                input: f(input)?,
+                columns: columns.clone(),
+            },
+            DfOp::Filter { input, mask } => DfOp::Filter {
+                input: f(input)?,
+                mask: f(mask)?,
+            },
+            DfOp::Assign {
+                input,
+                names,
+                values,
+            } => DfOp::Assign {
+                input: f(input)?,
+                names: names.clone(),
+                values: values.iter().map(&mut f).collect::<Result<_, E>>()?,
+            },
+            DfOp::Col { input, name } => DfOp::Col {
+                input: f(input)?,
+                name: name.clone(),
+            },
+            DfOp::Binary { op, left, right } => DfOp::Binary {
+                op: *op,
+                left: f(left)?,
+                right: f(right)?,
+            },
+            DfOp::Scalar {
+                op,
+                input,
+                value,
+                reflected,
+            } => DfOp::Scalar {
+                op: *op,
+                input: f(input)?,
+                value: *value,
+                reflected: *reflected,
+            },
+            DfOp::Logical { op, left, right } => DfOp::Logical {
+                op: *op,
+                left: f(left)?,
+                right: match right {
+                    Some(r) => Some(f(r)?),
+                    None => None,
+                },
+            },
+            DfOp::DtField { input, field } => DfOp::DtField {
+                input: f(input)?,
+                field: *field,
+            },
+            DfOp::DtRound { input, freq, mode } => DfOp::DtRound {
+                input: f(input)?,
+                freq: *freq,
+                mode: *mode,
+            },
+            DfOp::Reduce {
+                input,
+                reduce,
+                ddof,
+            } => DfOp::Reduce {
+                input: f(input)?,
+                reduce: *reduce,
+                ddof: *ddof,
+            },
+            DfOp::Len { input } => DfOp::Len { input: f(input)? },
+            DfOp::Describe { input } => DfOp::Describe { input: f(input)? },
+            DfOp::GroupAgg {
+                by,
+                values,
+                names,
+                aggs,
+                ddof,
+                by_count_desc,
+                frame,
+            } => DfOp::GroupAgg {
+                by: f(by)?,
+                values: values.iter().map(&mut f).collect::<Result<_, E>>()?,
+                names: names.clone(),
+                aggs: aggs.clone(),
+                ddof: *ddof,
+                by_count_desc: *by_count_desc,
+                frame: *frame,
+            },
+            DfOp::ScalarBinary { op, left, right } => DfOp::ScalarBinary {
+                op: *op,
+                left: f(left)?,
+                right: f(right)?,
+            },
+            DfOp::ScalarConst {
+                op,
+                input,
+                value,
+                reflected,
+            } => DfOp::ScalarConst {
+                op: *op,
+                input: f(input)?,
+                value: *value,
+                reflected: *reflected,
+            },
+        })
+    }
+}
+
+/// What an expression gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A dataframe (named columns per partition).
+    Frame,
+    /// A series (one column per partition).
+    Series,
+    /// One number.
+    Scalar,
+}

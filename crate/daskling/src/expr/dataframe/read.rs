@@ -1,0 +1,95 @@
+//! Reading CSV files into a lazy [`DataFrame`]: from byte sources, from sources a
+//! context resolved, and natively from paths and glob patterns.
+
+use std::sync::Arc;
+
+use super::{DataFrame, Df, DfOp, SourceRef, DEFAULT_BLOCKSIZE, SAMPLE_BYTES};
+use crate::error::{Error, Result};
+use crate::graph::tokenize;
+use crate::kernels::dataframe::csv::{infer_schema, CsvOptions, Schema};
+use crate::kernels::dataframe::source::ByteSource;
+
+/// How to read CSV files.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// Parsing options (separator, header, parseDates, dtype).
+    pub csv: CsvOptions,
+    /// Split files larger than this (bytes); `None`: [`DEFAULT_BLOCKSIZE`]; `Some(0)`:
+    /// never split.
+    pub blocksize: Option<u64>,
+}
+
+/// A dataframe of CSV `sources` (one partition per source at least): columns and
+/// dtypes come from the first [`SAMPLE_BYTES`] of the first source.
+pub fn read_csv_sources(
+    sources: Vec<Arc<dyn ByteSource>>,
+    opts: &ReadOptions,
+) -> Result<DataFrame> {
+    let Some(first) = sources.first() else {
+        return Err(Error::invalid("readCsv: no files given"));
+    };
+    let sample = first
+        .read(0, SAMPLE_BYTES.min(first.len()))
+        .map_err(Error::invalid)?;
+    let schema = infer_schema(
+        first.name(),
+        &sample,
+        first.len() <= SAMPLE_BYTES,
+        &opts.csv,
+    )?;
+    let refs = sources
+        .into_iter()
+        .map(|s| {
+            let id = format!(
+                "src-{}",
+                tokenize(&(s.name(), s.len(), Arc::as_ptr(&s) as *const u8 as usize))
+            );
+            SourceRef::new(&id, s)
+        })
+        .collect();
+    read_csv_refs(refs, schema, opts)
+}
+
+/// A dataframe of sources already registered (the browser's, by the bindings).
+pub fn read_csv_refs(
+    sources: Vec<SourceRef>,
+    schema: Schema,
+    opts: &ReadOptions,
+) -> Result<DataFrame> {
+    Df::build(DfOp::ReadCsv {
+        sources,
+        options: opts.csv.clone(),
+        schema,
+        blocksize: opts.blocksize.unwrap_or(DEFAULT_BLOCKSIZE),
+    })
+    .map(DataFrame)
+}
+
+/// A dataframe of CSV files: paths or glob patterns (`data/minute/hp/*.csv`), in
+/// sorted order within each pattern.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_csv(patterns: &[&str], opts: &ReadOptions) -> Result<DataFrame> {
+    use crate::kernels::dataframe::source::FileSource;
+    let mut paths = vec![];
+    for p in patterns {
+        if p.contains(['*', '?', '[']) {
+            let mut found: Vec<std::path::PathBuf> = glob::glob(p)
+                .map_err(|e| Error::invalid(format!("{p}: {e}")))?
+                .filter_map(|r| r.ok())
+                .collect();
+            if found.is_empty() {
+                return Err(Error::invalid(format!("no files match {p}")));
+            }
+            found.sort();
+            paths.extend(found);
+        } else {
+            paths.push(std::path::PathBuf::from(p));
+        }
+    }
+    let sources = paths
+        .iter()
+        .map(|p| FileSource::open(p).map(|s| Arc::new(s) as Arc<dyn ByteSource>))
+        .collect::<std::result::Result<Vec<_>, String>>()
+        .map_err(Error::invalid)?;
+    read_csv_sources(sources, opts)
+}
