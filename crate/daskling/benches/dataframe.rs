@@ -11,8 +11,9 @@ use daskling::expr::dataframe::{read_csv, DataFrame, ReadOptions};
 use daskling::expr::{compute_values, Expr, Lazy};
 use daskling::kernels::array::BinaryOp;
 use daskling::kernels::dataframe::csv::CsvOptions;
+use daskling::kernels::dataframe::dt::RoundMode;
 use daskling::kernels::dataframe::groupby::GroupAgg;
-use daskling::kernels::dataframe::ops::{RoundMode, SeriesReduce};
+use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::sample::{minute_files, SampleSpec};
 use daskling::Scheduler;
 

@@ -8,7 +8,8 @@ use daskling::expr::dataframe::{read_csv, read_csv_sources, DataFrame, ReadOptio
 use daskling::kernels::array::BinaryOp;
 use daskling::kernels::dataframe::csv::CsvOptions;
 use daskling::kernels::dataframe::datetime::{days_from_civil, DAY_MS};
-use daskling::kernels::dataframe::ops::{DtField, RoundMode, SeriesReduce};
+use daskling::kernels::dataframe::dt::{DtField, RoundMode};
+use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::sample::{minute_files, SampleSpec};
 use daskling::kernels::dataframe::source::{ByteSource, MemorySource};
 use daskling::kernels::dataframe::Column;

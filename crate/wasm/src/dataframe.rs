@@ -11,8 +11,9 @@ use daskling::expr::dataframe::{
 };
 use daskling::kernels::array::BinaryOp;
 use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
+use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
-use daskling::kernels::dataframe::ops::{DtField, RoundMode, SeriesReduce};
+use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::source::ByteSource;
 use daskling::kernels::dataframe::{Column, Dtype, Frame};
 

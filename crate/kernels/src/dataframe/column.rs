@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use daskling_core::{Error, Result};
+
 /// A column's type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -225,4 +227,42 @@ impl Frame {
             .position(|n| n == name)
             .map(|i| &self.columns[i])
     }
+}
+
+/// Partitions stacked (int64 and float64 parts of one column give float64).
+pub fn concat(key: &str, frames: &[&Frame]) -> Result<Frame> {
+    let Some(first) = frames.first() else {
+        return Err(Error::invalid(format!("{key}: nothing to concatenate")));
+    };
+    let mut columns = Vec::with_capacity(first.columns.len());
+    for (i, name) in first.names.iter().enumerate() {
+        let parts: Vec<&Column> = frames
+            .iter()
+            .map(|f| f.columns.get(i))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in columns")))?;
+        columns.push(Column::concat(&parts).ok_or_else(|| {
+            Error::invalid(format!(
+                "{key}: column {name} has different types in different partitions"
+            ))
+        })?);
+    }
+    let index = match &first.index {
+        None => None,
+        Some(ix) => {
+            let parts: Vec<&Column> = frames
+                .iter()
+                .map(|f| f.index.as_ref().map(|i| &i.1))
+                .collect::<Option<_>>()
+                .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in index")))?;
+            let c = Column::concat(&parts)
+                .ok_or_else(|| Error::invalid(format!("{key}: index types differ")))?;
+            Some(Arc::new((ix.0.clone(), c)))
+        }
+    };
+    Ok(Frame {
+        names: first.names.clone(),
+        columns,
+        index,
+    })
 }

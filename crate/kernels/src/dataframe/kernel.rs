@@ -1,19 +1,14 @@
-//! Dataframe tasks: parsing CSV partitions (whole files, or blocks of large files cut
-//! at line boundaries), blockwise operations on partitions, and reduction steps.
-//!
-//! Splitting a file stays correct with quoted fields that contain newlines: every block
-//! is scanned once for its quote and newline counts (`Scan`), and a partition starts at
-//! the first newline of its block that lies *outside* quotes — known from the parity
-//! of all quotes before the block (RFC 4180 escapes a quote as `""`, which keeps the
-//! parity). The newline counts give each partition its first line number for errors.
+//! Dataframe tasks: parsing CSV partitions (whole files, or blocks of large files —
+//! see `blocks`), blockwise operations on partitions, and reduction steps.
 
 use std::sync::Arc;
 
-use super::column::{Column, Dtype, Frame};
+use super::column::{concat, Column, Dtype, Frame};
 use super::csv::{parse_parts, CsvOptions, Schema};
 use super::describe;
+use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
-use super::ops::{self, DtField, Partial, RoundMode, SeriesReduce};
+use super::ops::{self, Partial, SeriesReduce};
 use crate::array::BinaryOp;
 use crate::Value;
 use daskling_core::{Error, Result};
@@ -145,7 +140,7 @@ fn frame<'a>(key: &str, v: &'a Value) -> Result<&'a Frame> {
     }
 }
 
-fn bytes<'a>(key: &str, v: &'a Value) -> Result<&'a [u8]> {
+pub(super) fn bytes<'a>(key: &str, v: &'a Value) -> Result<&'a [u8]> {
     match v {
         Value::Bytes(b) => Ok(b),
         _ => Err(Error::Type {
@@ -173,7 +168,7 @@ fn series_ix<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column, &'a In
     }
 }
 
-fn number(key: &str, v: &Value) -> Result<f64> {
+pub(super) fn number(key: &str, v: &Value) -> Result<f64> {
     match v {
         Value::F64(x) => Ok(*x),
         _ => Err(Error::Type {
@@ -196,23 +191,10 @@ fn series_indexed(name: &str, c: Column, index: Index) -> Value {
     }))
 }
 
-fn input<'a>(key: &str, inputs: &'a [Value], i: usize) -> Result<&'a Value> {
+pub(super) fn input<'a>(key: &str, inputs: &'a [Value], i: usize) -> Result<&'a Value> {
     inputs
         .get(i)
         .ok_or_else(|| Error::invalid(format!("{key}: missing input {i}")))
-}
-
-/// Where the lines of a block start: after the first newline outside quotes, given
-/// whether the block begins inside quotes. `None` when no line starts in the block.
-fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 impl FrameKernel {
@@ -397,11 +379,11 @@ impl FrameKernel {
             }
             FrameKernel::DtField(f) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
-                series_indexed(name, ops::dt_field(a, *f)?, ix.clone())
+                series_indexed(name, dt::dt_field(a, *f)?, ix.clone())
             }
             FrameKernel::DtRound { freq, mode } => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
-                series_indexed(name, ops::dt_round(a, *freq, *mode)?, ix.clone())
+                series_indexed(name, dt::dt_round(a, *freq, *mode)?, ix.clone())
             }
             FrameKernel::DescribePartial(cols) => {
                 Value::any(describe::partial(frame(key, inp(0)?)?, cols)?)
@@ -517,77 +499,6 @@ impl FrameKernel {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn parse_block(
-        &self,
-        key: &str,
-        inputs: &[Value],
-        file: &str,
-        index: usize,
-        last: bool,
-        schema: &Schema,
-        options: &CsvOptions,
-        keep: Option<&[usize]>,
-    ) -> Result<Value> {
-        let own = bytes(key, input(key, inputs, 0)?)?;
-        let (next, scans_from) = if last {
-            (None, 1)
-        } else {
-            (Some(bytes(key, input(key, inputs, 1)?)?), 2)
-        };
-        // Scans of blocks 0..=index.
-        let mut quotes_before = 0u64;
-        let mut lines_before = 0u64;
-        let mut own_quotes = 0u64;
-        for (b, v) in inputs[scans_from..].iter().enumerate() {
-            let q = number(key, v.item(key, 0)?)? as u64;
-            let l = number(key, v.item(key, 1)?)? as u64;
-            if b < index {
-                quotes_before += q;
-                lines_before += l;
-            } else {
-                own_quotes = q;
-            }
-        }
-        let too_long = || Error::Csv {
-            file: file.to_string(),
-            line: lines_before + 1,
-            column: None,
-            message: "a line is longer than the blocksize; read with a larger blocksize"
-                .to_string(),
-        };
-        let start = if index == 0 {
-            0
-        } else {
-            match first_line_start(own, quotes_before % 2 == 1) {
-                Some(s) => s,
-                None => return Err(too_long()),
-            }
-        };
-        let first_line =
-            1 + lines_before + own[..start].iter().filter(|&&c| c == b'\n').count() as u64;
-        // The partition runs into the next block up to its first line start; both
-        // pieces are parsed in place, without joining them.
-        let tail: &[u8] = match next {
-            Some(next) => {
-                let in_quotes = (quotes_before + own_quotes) % 2 == 1;
-                let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
-                &next[..end]
-            }
-            None => &[],
-        };
-        let f = parse_parts(
-            file,
-            &[&own[start..], tail],
-            first_line,
-            index == 0 && options.header,
-            schema,
-            options,
-            keep,
-        )?;
-        Ok(Value::Frame(Arc::new(f)))
-    }
-
     /// The columns this task reads of its first input frame, when it reads only some
     /// (`None`: it may use any).
     pub fn columns_used(&self) -> Option<Vec<String>> {
@@ -641,57 +552,5 @@ impl FrameKernel {
             }),
             _ => None,
         }
-    }
-}
-
-/// Partitions stacked (int64 and float64 parts of one column give float64).
-pub fn concat(key: &str, frames: &[&Frame]) -> Result<Frame> {
-    let Some(first) = frames.first() else {
-        return Err(Error::invalid(format!("{key}: nothing to concatenate")));
-    };
-    let mut columns = Vec::with_capacity(first.columns.len());
-    for (i, name) in first.names.iter().enumerate() {
-        let parts: Vec<&Column> = frames
-            .iter()
-            .map(|f| f.columns.get(i))
-            .collect::<Option<_>>()
-            .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in columns")))?;
-        columns.push(Column::concat(&parts).ok_or_else(|| {
-            Error::invalid(format!(
-                "{key}: column {name} has different types in different partitions"
-            ))
-        })?);
-    }
-    let index = match &first.index {
-        None => None,
-        Some(ix) => {
-            let parts: Vec<&Column> = frames
-                .iter()
-                .map(|f| f.index.as_ref().map(|i| &i.1))
-                .collect::<Option<_>>()
-                .ok_or_else(|| Error::invalid(format!("{key}: partitions differ in index")))?;
-            let c = Column::concat(&parts)
-                .ok_or_else(|| Error::invalid(format!("{key}: index types differ")))?;
-            Some(Arc::new((ix.0.clone(), c)))
-        }
-    };
-    Ok(Frame {
-        names: first.names.clone(),
-        columns,
-        index,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_starts_skip_quoted_newlines() {
-        assert_eq!(first_line_start(b"ab\ncd", false), Some(3));
-        assert_eq!(first_line_start(b"a\"b\nc\"\nd", false), Some(7));
-        // Starting inside quotes: the first newline is quoted.
-        assert_eq!(first_line_start(b"x\n\"y\nz", true), Some(5));
-        assert_eq!(first_line_start(b"no newline", false), None);
     }
 }

@@ -1,10 +1,12 @@
 //! Dataframe kernels: columnar partitions, CSV parsing, dates and times, and the
 //! workshop's sample data.
 
+mod blocks;
 pub mod column;
 pub mod csv;
 pub mod datetime;
 pub mod describe;
+pub mod dt;
 pub mod groupby;
 pub mod kernel;
 pub mod ops;

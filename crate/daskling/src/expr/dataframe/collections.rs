@@ -7,8 +7,9 @@ use std::sync::Arc;
 use super::{lower, Df, DfOp, Lazy, LogicalOp};
 use crate::error::{Error, Result};
 use crate::kernels::array::BinaryOp;
+use crate::kernels::dataframe::dt::{self, DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
-use crate::kernels::dataframe::ops::{self, DtField, RoundMode, SeriesReduce};
+use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::{Column, Dtype, Frame};
 use crate::scheduler::{self, Scheduler};
 
@@ -253,7 +254,7 @@ impl Series {
 
     /// `dt.round/floor/ceil(freq)`.
     pub fn dt_round(&self, freq: &str, mode: RoundMode) -> Result<Series> {
-        let ms = ops::parse_freq(freq).ok_or_else(|| {
+        let ms = dt::parse_freq(freq).ok_or_else(|| {
             Error::invalid(format!(
                 "unknown frequency {freq:?} (use 'min', 'h' or 'd' with an optional multiple, e.g. '5min', '1d')"
             ))

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::{Df, SourceRef};
 use crate::kernels::array::BinaryOp;
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
+use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
-use crate::kernels::dataframe::ops::{DtField, RoundMode, SeriesReduce};
+use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::float;
 
 /// `and`, `or`, `not`.

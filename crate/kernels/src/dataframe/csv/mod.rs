@@ -2,12 +2,15 @@
 //! sample, then typed parsing of each partition, with errors that name the file, the
 //! line and the column.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
-use super::column::{Column, Dtype, Frame, NAT};
-use super::datetime::parse_datetime;
+mod fields;
+mod records;
+
+use fields::{is_na, parse_bool, parse_f64, parse_i64, strip_bom, trim, Builder};
+use records::Records;
+
+use super::column::{Dtype, Frame};
 use daskling_core::{Error, Result};
 
 /// How to read CSV text.
@@ -42,76 +45,6 @@ pub struct Schema {
     pub names: Vec<String>,
     /// Column dtypes, in order.
     pub dtypes: Vec<Dtype>,
-}
-
-/// pandas' default strings for a missing value.
-fn is_na(f: &[u8]) -> bool {
-    matches!(
-        f,
-        b"" | b"#N/A"
-            | b"#N/A N/A"
-            | b"#NA"
-            | b"-1.#IND"
-            | b"-1.#QNAN"
-            | b"-NaN"
-            | b"-nan"
-            | b"1.#IND"
-            | b"1.#QNAN"
-            | b"<NA>"
-            | b"N/A"
-            | b"NA"
-            | b"NULL"
-            | b"NaN"
-            | b"None"
-            | b"n/a"
-            | b"nan"
-            | b"null"
-    )
-}
-
-fn trim(f: &[u8]) -> &[u8] {
-    let s = f
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(f.len());
-    let e = f
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(s, |e| e + 1);
-    &f[s..e]
-}
-
-fn parse_i64(f: &[u8]) -> Option<i64> {
-    lexical_core::parse::<i64>(f).ok()
-}
-
-fn parse_f64(f: &[u8]) -> Option<f64> {
-    match f {
-        b"inf" | b"+inf" | b"Inf" | b"infinity" | b"Infinity" => Some(f64::INFINITY),
-        b"-inf" | b"-Inf" | b"-infinity" | b"-Infinity" => Some(f64::NEG_INFINITY),
-        _ => lexical_core::parse::<f64>(f).ok(),
-    }
-}
-
-fn parse_bool(f: &[u8]) -> Option<bool> {
-    match f {
-        b"True" | b"true" | b"TRUE" => Some(true),
-        b"False" | b"false" | b"FALSE" => Some(false),
-        _ => None,
-    }
-}
-
-fn show(f: &[u8]) -> String {
-    let s = String::from_utf8_lossy(f);
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.into_owned()
-    }
-}
-
-fn strip_bom(b: &[u8]) -> &[u8] {
-    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
 }
 
 fn reader<R: std::io::Read>(bytes: R, sep: u8) -> csv::Reader<R> {
@@ -262,214 +195,6 @@ fn infer_column<'a>(values: impl Iterator<Item = &'a [u8]> + Clone) -> Dtype {
     Dtype::String
 }
 
-/// A column being filled.
-enum Builder {
-    Int(Vec<i64>),
-    Float(Vec<f64>),
-    Bool(Vec<Option<bool>>),
-    Str(Vec<Option<Arc<str>>>),
-    Date(Vec<i64>),
-}
-
-impl Builder {
-    fn new(d: Dtype, cap: usize) -> Builder {
-        match d {
-            Dtype::Int64 => Builder::Int(Vec::with_capacity(cap)),
-            Dtype::Float64 => Builder::Float(Vec::with_capacity(cap)),
-            Dtype::Bool => Builder::Bool(Vec::with_capacity(cap)),
-            Dtype::String => Builder::Str(Vec::with_capacity(cap)),
-            Dtype::Datetime => Builder::Date(Vec::with_capacity(cap)),
-        }
-    }
-
-    /// Adds a field; an error message when it does not fit the column's type.
-    fn push(&mut self, raw: &[u8]) -> std::result::Result<(), String> {
-        match self {
-            Builder::Str(v) => {
-                if is_na(raw) {
-                    v.push(None);
-                } else {
-                    let s = std::str::from_utf8(raw)
-                        .map_err(|_| format!("'{}' is not valid UTF-8", show(raw)))?;
-                    v.push(Some(Arc::from(s)));
-                }
-                return Ok(());
-            }
-            Builder::Int(v) => {
-                let f = trim(raw);
-                if let Some(x) = parse_i64(f) {
-                    v.push(x);
-                    return Ok(());
-                }
-                if !(is_na(f) || parse_f64(f).is_some()) {
-                    return Err(format!("cannot parse '{}' as int64", show(raw)));
-                }
-                // A float or a missing value: the column becomes float64, as pandas.
-                let promoted: Vec<f64> = v.iter().map(|&x| x as f64).collect();
-                *self = Builder::Float(promoted);
-                return self.push(raw);
-            }
-            Builder::Float(v) => {
-                let f = trim(raw);
-                if is_na(f) {
-                    v.push(f64::NAN);
-                } else {
-                    v.push(
-                        parse_f64(f)
-                            .ok_or_else(|| format!("cannot parse '{}' as float64", show(raw)))?,
-                    );
-                }
-            }
-            Builder::Bool(v) => {
-                let f = trim(raw);
-                if is_na(f) {
-                    v.push(None);
-                } else {
-                    v.push(Some(parse_bool(f).ok_or_else(|| {
-                        format!("cannot parse '{}' as bool", show(raw))
-                    })?));
-                }
-            }
-            Builder::Date(v) => {
-                let f = trim(raw);
-                if is_na(f) {
-                    v.push(NAT);
-                } else {
-                    v.push(parse_datetime(f).ok_or_else(|| {
-                        format!(
-                            "cannot parse '{}' as a date (YYYY-MM-DD, optionally with HH:MM[:SS[.fff]])",
-                            show(raw)
-                        )
-                    })?);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> Column {
-        match self {
-            Builder::Int(v) => Column::Int64(v),
-            Builder::Float(v) => Column::Float64(v),
-            Builder::Bool(v) => Column::Bool(v),
-            Builder::Str(v) => Column::String(v),
-            Builder::Date(v) => Column::Datetime(v),
-        }
-    }
-}
-
-thread_local! {
-    /// One csv-core reader per thread and separator: building its state machine costs
-    /// more than parsing a small file.
-    static CORE: std::cell::RefCell<Vec<(u8, csv_core::Reader)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Records of consecutive byte slices (a block and the start of the next, parsed in
-/// place), with the line each record starts on.
-struct Records<'a> {
-    /// Always `Some` until dropped (then back to the thread's cache).
-    rdr: Option<csv_core::Reader>,
-    sep: u8,
-    pieces: &'a [&'a [u8]],
-    pos: usize,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-    nfields: usize,
-    done: bool,
-}
-
-impl<'a> Records<'a> {
-    fn new(pieces: &'a [&'a [u8]], sep: u8) -> Records<'a> {
-        let rdr = CORE
-            .with(|c| {
-                let mut c = c.borrow_mut();
-                let i = c.iter().position(|(s, _)| *s == sep)?;
-                Some(c.swap_remove(i).1)
-            })
-            .unwrap_or_else(|| csv_core::ReaderBuilder::new().delimiter(sep).build());
-        let mut rdr = rdr;
-        rdr.reset();
-        Records {
-            rdr: Some(rdr),
-            sep,
-            pieces,
-            pos: 0,
-            out: vec![0; 1024],
-            ends: vec![0; 64],
-            nfields: 0,
-            done: false,
-        }
-    }
-
-    /// Moves to the next record; returns the line it starts on.
-    fn next(&mut self) -> Option<u64> {
-        use csv_core::ReadRecordResult as R;
-        if self.done {
-            return None;
-        }
-        let rdr = self.rdr.as_mut()?;
-        let line = rdr.line();
-        let (mut outlen, mut endlen) = (0, 0);
-        loop {
-            // An empty input means the end to csv-core: skip exhausted pieces first.
-            while let Some(p) = self.pieces.first() {
-                if self.pos < p.len() {
-                    break;
-                }
-                self.pieces = &self.pieces[1..];
-                self.pos = 0;
-            }
-            let input: &[u8] = match self.pieces.first() {
-                Some(p) => &p[self.pos..],
-                None => &[],
-            };
-            let (res, nin, nout, nend) =
-                rdr.read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
-            self.pos += nin;
-            outlen += nout;
-            endlen += nend;
-            match res {
-                R::InputEmpty => {}
-                R::OutputFull => {
-                    let n = self.out.len() * 2;
-                    self.out.resize(n, 0);
-                }
-                R::OutputEndsFull => {
-                    let n = self.ends.len() * 2;
-                    self.ends.resize(n, 0);
-                }
-                R::Record => {
-                    self.nfields = endlen;
-                    return Some(line);
-                }
-                R::End => {
-                    self.done = true;
-                    return None;
-                }
-            }
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.nfields
-    }
-
-    fn field(&self, i: usize) -> &[u8] {
-        let s = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.out[s..self.ends[i]]
-    }
-}
-
-impl Drop for Records<'_> {
-    fn drop(&mut self) {
-        if let Some(rdr) = self.rdr.take() {
-            let sep = self.sep;
-            CORE.with(|c| c.borrow_mut().push((sep, rdr)));
-        }
-    }
-}
-
 /// Parses one partition: `bytes` are whole lines of `file` starting at line
 /// `first_line`; when `has_header` they start with the header, which must name the
 /// schema's columns.
@@ -574,6 +299,7 @@ pub fn parse_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataframe::Column;
 
     fn opts() -> CsvOptions {
         CsvOptions {

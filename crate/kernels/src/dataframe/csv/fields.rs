@@ -1,0 +1,173 @@
+//! Fields of CSV records: what counts as missing, how numbers, bools and datetimes
+//! parse, and the typed column [`Builder`] that a partition's fields are pushed into.
+
+use std::sync::Arc;
+
+use super::super::column::{Column, Dtype, NAT};
+use super::super::datetime::parse_datetime;
+
+/// pandas' default strings for a missing value.
+pub(super) fn is_na(f: &[u8]) -> bool {
+    matches!(
+        f,
+        b"" | b"#N/A"
+            | b"#N/A N/A"
+            | b"#NA"
+            | b"-1.#IND"
+            | b"-1.#QNAN"
+            | b"-NaN"
+            | b"-nan"
+            | b"1.#IND"
+            | b"1.#QNAN"
+            | b"<NA>"
+            | b"N/A"
+            | b"NA"
+            | b"NULL"
+            | b"NaN"
+            | b"None"
+            | b"n/a"
+            | b"nan"
+            | b"null"
+    )
+}
+
+pub(super) fn trim(f: &[u8]) -> &[u8] {
+    let s = f
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(f.len());
+    let e = f
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |e| e + 1);
+    &f[s..e]
+}
+
+pub(super) fn parse_i64(f: &[u8]) -> Option<i64> {
+    lexical_core::parse::<i64>(f).ok()
+}
+
+pub(super) fn parse_f64(f: &[u8]) -> Option<f64> {
+    match f {
+        b"inf" | b"+inf" | b"Inf" | b"infinity" | b"Infinity" => Some(f64::INFINITY),
+        b"-inf" | b"-Inf" | b"-infinity" | b"-Infinity" => Some(f64::NEG_INFINITY),
+        _ => lexical_core::parse::<f64>(f).ok(),
+    }
+}
+
+pub(super) fn parse_bool(f: &[u8]) -> Option<bool> {
+    match f {
+        b"True" | b"true" | b"TRUE" => Some(true),
+        b"False" | b"false" | b"FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+pub(super) fn show(f: &[u8]) -> String {
+    let s = String::from_utf8_lossy(f);
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.into_owned()
+    }
+}
+
+pub(super) fn strip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b)
+}
+
+/// A column being filled.
+pub(super) enum Builder {
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+    Bool(Vec<Option<bool>>),
+    Str(Vec<Option<Arc<str>>>),
+    Date(Vec<i64>),
+}
+
+impl Builder {
+    pub(super) fn new(d: Dtype, cap: usize) -> Builder {
+        match d {
+            Dtype::Int64 => Builder::Int(Vec::with_capacity(cap)),
+            Dtype::Float64 => Builder::Float(Vec::with_capacity(cap)),
+            Dtype::Bool => Builder::Bool(Vec::with_capacity(cap)),
+            Dtype::String => Builder::Str(Vec::with_capacity(cap)),
+            Dtype::Datetime => Builder::Date(Vec::with_capacity(cap)),
+        }
+    }
+
+    /// Adds a field; an error message when it does not fit the column's type.
+    pub(super) fn push(&mut self, raw: &[u8]) -> std::result::Result<(), String> {
+        match self {
+            Builder::Str(v) => {
+                if is_na(raw) {
+                    v.push(None);
+                } else {
+                    let s = std::str::from_utf8(raw)
+                        .map_err(|_| format!("'{}' is not valid UTF-8", show(raw)))?;
+                    v.push(Some(Arc::from(s)));
+                }
+                return Ok(());
+            }
+            Builder::Int(v) => {
+                let f = trim(raw);
+                if let Some(x) = parse_i64(f) {
+                    v.push(x);
+                    return Ok(());
+                }
+                if !(is_na(f) || parse_f64(f).is_some()) {
+                    return Err(format!("cannot parse '{}' as int64", show(raw)));
+                }
+                // A float or a missing value: the column becomes float64, as pandas.
+                let promoted: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                *self = Builder::Float(promoted);
+                return self.push(raw);
+            }
+            Builder::Float(v) => {
+                let f = trim(raw);
+                if is_na(f) {
+                    v.push(f64::NAN);
+                } else {
+                    v.push(
+                        parse_f64(f)
+                            .ok_or_else(|| format!("cannot parse '{}' as float64", show(raw)))?,
+                    );
+                }
+            }
+            Builder::Bool(v) => {
+                let f = trim(raw);
+                if is_na(f) {
+                    v.push(None);
+                } else {
+                    v.push(Some(parse_bool(f).ok_or_else(|| {
+                        format!("cannot parse '{}' as bool", show(raw))
+                    })?));
+                }
+            }
+            Builder::Date(v) => {
+                let f = trim(raw);
+                if is_na(f) {
+                    v.push(NAT);
+                } else {
+                    v.push(parse_datetime(f).ok_or_else(|| {
+                        format!(
+                            "cannot parse '{}' as a date (YYYY-MM-DD, optionally with HH:MM[:SS[.fff]])",
+                            show(raw)
+                        )
+                    })?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(self) -> Column {
+        match self {
+            Builder::Int(v) => Column::Int64(v),
+            Builder::Float(v) => Column::Float64(v),
+            Builder::Bool(v) => Column::Bool(v),
+            Builder::Str(v) => Column::String(v),
+            Builder::Date(v) => Column::Datetime(v),
+        }
+    }
+}

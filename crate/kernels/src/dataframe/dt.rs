@@ -1,0 +1,164 @@
+//! The `.dt` accessor of datetime series: fields (`dt.year`, `dt.hour`, …) and
+//! rounding to a frequency (`dt.round('1d')`, `floor`, `ceil`) with pandas' frequency
+//! strings.
+
+use serde::{Deserialize, Serialize};
+
+use super::column::{Column, NAT};
+use super::datetime::{civil_from_days, weekday, DAY_MS};
+use daskling_core::{Error, Result};
+
+/// A datetime field (`dt.year`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DtField {
+    /// The year.
+    Year,
+    /// The month, 1–12.
+    Month,
+    /// The day of the month, 1–31.
+    Day,
+    /// The hour, 0–23.
+    Hour,
+    /// The minute, 0–59.
+    Minute,
+    /// The day of the week, Monday = 0.
+    Dayofweek,
+}
+
+impl DtField {
+    /// Parses an accessor name.
+    pub fn parse(s: &str) -> Option<DtField> {
+        Some(match s {
+            "year" => DtField::Year,
+            "month" => DtField::Month,
+            "day" => DtField::Day,
+            "hour" => DtField::Hour,
+            "minute" => DtField::Minute,
+            "dayofweek" | "weekday" => DtField::Dayofweek,
+            _ => return None,
+        })
+    }
+}
+
+/// `dt.round`, `dt.floor`, `dt.ceil`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RoundMode {
+    /// To the nearest multiple (halves to even, as pandas).
+    Round,
+    /// Down to a multiple.
+    Floor,
+    /// Up to a multiple.
+    Ceil,
+}
+
+/// Parses a frequency (`'min'`, `'5min'`, `'h'`, `'1d'`, pandas' `'T'`, `'H'`, `'D'`)
+/// into milliseconds.
+pub fn parse_freq(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = if num.is_empty() { 1 } else { num.parse().ok()? };
+    let unit_ms = match unit {
+        "min" | "T" | "m" => 60_000,
+        "h" | "H" => 3_600_000,
+        "d" | "D" => DAY_MS,
+        "s" | "S" => 1000,
+        "ms" | "L" => 1,
+        _ => return None,
+    };
+    (n > 0).then_some(n * unit_ms)
+}
+
+/// Rounds ms to a multiple of `freq` ms; `Round` halves go to the even multiple, as
+/// pandas.
+pub fn round_ms(v: i64, freq: i64, mode: RoundMode) -> i64 {
+    if v == NAT {
+        return NAT;
+    }
+    let q = v.div_euclid(freq);
+    let r = v.rem_euclid(freq);
+    let k = match mode {
+        RoundMode::Floor => q,
+        RoundMode::Ceil => q + (r > 0) as i64,
+        RoundMode::Round => {
+            let twice = 2 * r;
+            if twice > freq || (twice == freq && q % 2 != 0) {
+                q + 1
+            } else {
+                q
+            }
+        }
+    };
+    k * freq
+}
+
+/// A datetime field of every value (missing → NaN, so the result is float64 when
+/// values are missing and int64 otherwise).
+pub fn dt_field(c: &Column, f: DtField) -> Result<Column> {
+    let Column::Datetime(v) = c else {
+        return Err(Error::invalid(format!(
+            "the dt accessor needs a datetime series, got {}",
+            c.dtype()
+        )));
+    };
+    let field = |ms: i64| -> i64 {
+        let days = ms.div_euclid(DAY_MS);
+        let in_day = ms.rem_euclid(DAY_MS);
+        match f {
+            DtField::Year => civil_from_days(days).0,
+            DtField::Month => civil_from_days(days).1 as i64,
+            DtField::Day => civil_from_days(days).2 as i64,
+            DtField::Hour => in_day / 3_600_000,
+            DtField::Minute => in_day / 60_000 % 60,
+            DtField::Dayofweek => weekday(days) as i64,
+        }
+    };
+    if v.contains(&NAT) {
+        Ok(Column::Float64(
+            v.iter()
+                .map(|&x| if x == NAT { f64::NAN } else { field(x) as f64 })
+                .collect(),
+        ))
+    } else {
+        Ok(Column::Int64(v.iter().map(|&x| field(x)).collect()))
+    }
+}
+
+/// `dt.round/floor/ceil(freq)`.
+pub fn dt_round(c: &Column, freq: i64, mode: RoundMode) -> Result<Column> {
+    match c {
+        Column::Datetime(v) => Ok(Column::Datetime(
+            v.iter().map(|&x| round_ms(x, freq, mode)).collect(),
+        )),
+        other => Err(Error::invalid(format!(
+            "dt.round/floor/ceil need a datetime series, got {}",
+            other.dtype()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_halves_to_even_like_pandas() {
+        let h = 3_600_000;
+        // 12:00 is exactly half a day: rounds to the even day (0 → day 0, day 1 +12h → day 2).
+        assert_eq!(round_ms(12 * h, DAY_MS, RoundMode::Round), 0);
+        assert_eq!(
+            round_ms(DAY_MS + 12 * h, DAY_MS, RoundMode::Round),
+            2 * DAY_MS
+        );
+        assert_eq!(round_ms(13 * h, DAY_MS, RoundMode::Round), DAY_MS);
+        assert_eq!(round_ms(-1, DAY_MS, RoundMode::Floor), -DAY_MS);
+        assert_eq!(round_ms(1, DAY_MS, RoundMode::Ceil), DAY_MS);
+        assert_eq!(parse_freq("5min"), Some(300_000));
+        assert_eq!(parse_freq("1d"), Some(DAY_MS));
+        assert_eq!(parse_freq("H"), Some(h));
+        assert_eq!(parse_freq("0d"), None);
+        assert_eq!(parse_freq("week"), None);
+    }
+}

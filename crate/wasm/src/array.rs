@@ -1,0 +1,303 @@
+//! Lazy chunked arrays for JavaScript: [`LazyArray`] (metadata at once, methods that
+//! build expressions) and the functions that make arrays; arguments are checked here
+//! and turned into the `daskling` crate's types.
+
+use wasm_bindgen::prelude::*;
+
+use super::{from_js, js_err, to_js, Context};
+use daskling::expr::array::{Array, ChunkSpec, SliceArg, DEFAULT_SPLIT_EVERY};
+use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
+
+/// A lazy chunked array: metadata and expression building, synchronous.
+#[wasm_bindgen]
+pub struct LazyArray(pub(crate) Array);
+
+/// An axis argument: `undefined`/`null` for all axes, a number, or an array of numbers.
+fn axes_arg(axis: JsValue) -> Result<Option<Vec<isize>>, JsError> {
+    if axis.is_undefined() || axis.is_null() {
+        return Ok(None);
+    }
+    if let Some(n) = axis.as_f64() {
+        return Ok(Some(vec![int_arg(n, "axis")? as isize]));
+    }
+    from_js::<Vec<isize>>(axis, "axis (a number or an array of numbers)").map(Some)
+}
+
+/// A JS number that must be an integer.
+pub(crate) fn int_arg(n: f64, what: &str) -> Result<i64, JsError> {
+    if n.fract() != 0.0 || !n.is_finite() || n.abs() > 9.0e15 {
+        return Err(JsError::new(&format!("{what} must be an integer, got {n}")));
+    }
+    Ok(n as i64)
+}
+
+/// `chunks`: a block shape or sizes per axis; `undefined` means one block per axis.
+fn chunks_arg(chunks: JsValue, shape: &[usize]) -> Result<ChunkSpec, JsError> {
+    if chunks.is_undefined() || chunks.is_null() {
+        return Ok(ChunkSpec::Block(shape.iter().map(|&n| n.max(1)).collect()));
+    }
+    from_js(
+        chunks,
+        "chunks (a block shape such as [1000, 1000] or sizes per axis such as [[5, 5], [3]])",
+    )
+}
+
+fn shape_arg(shape: JsValue) -> Result<Vec<usize>, JsError> {
+    from_js(shape, "shape (an array of non-negative integers)")
+}
+
+/// One slice entry: a number (index), `null` (all), or `[start, stop, step]` with
+/// `null`s for defaults.
+fn slice_arg(v: JsValue, axis: usize) -> Result<SliceArg, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(SliceArg::All);
+    }
+    if let Some(n) = v.as_f64() {
+        return Ok(SliceArg::Index(int_arg(n, "an index")?));
+    }
+    if js_sys::Array::is_array(&v) {
+        let a = js_sys::Array::from(&v);
+        if a.length() > 3 {
+            return Err(JsError::new(&format!(
+                "slice for axis {axis}: expected [start, stop, step], got {} entries",
+                a.length()
+            )));
+        }
+        let get = |i: u32| -> Result<Option<i64>, JsError> {
+            let x = a.get(i);
+            if x.is_undefined() || x.is_null() {
+                return Ok(None);
+            }
+            let n = x.as_f64().ok_or_else(|| {
+                JsError::new(&format!(
+                    "slice for axis {axis}: bounds must be numbers or null"
+                ))
+            })?;
+            int_arg(n, "a slice bound").map(Some)
+        };
+        return Ok(SliceArg::Range(get(0)?, get(1)?, get(2)?));
+    }
+    Err(JsError::new(&format!(
+        "slice for axis {axis}: expected an index, [start, stop, step] or null"
+    )))
+}
+
+fn wrap(r: daskling::Result<Array>) -> Result<LazyArray, JsError> {
+    r.map(LazyArray).map_err(js_err)
+}
+
+fn js_list(items: Vec<Array>) -> js_sys::Array {
+    items
+        .into_iter()
+        .map(|a| JsValue::from(LazyArray(a)))
+        .collect()
+}
+
+#[wasm_bindgen]
+impl LazyArray {
+    /// The shape.
+    #[wasm_bindgen(getter)]
+    pub fn shape(&self) -> JsValue {
+        to_js(self.0.shape())
+    }
+
+    /// Block sizes per axis.
+    #[wasm_bindgen(getter)]
+    pub fn chunks(&self) -> JsValue {
+        to_js(self.0.chunks())
+    }
+
+    /// Number of dimensions.
+    #[wasm_bindgen(getter)]
+    pub fn ndim(&self) -> usize {
+        self.0.ndim()
+    }
+
+    /// Number of elements.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> f64 {
+        self.0.size() as f64
+    }
+
+    /// Number of blocks.
+    #[wasm_bindgen(getter)]
+    pub fn npartitions(&self) -> usize {
+        self.0.npartitions()
+    }
+
+    /// The expression's name (a content hash).
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.0.name().to_string()
+    }
+
+    /// An elementwise function by name (`"sqrt"`, `"neg"`, …).
+    pub fn map(&self, name: &str) -> Result<LazyArray, JsError> {
+        let f = UnaryFn::parse(name)
+            .ok_or_else(|| JsError::new(&format!("unknown elementwise function {name}")))?;
+        wrap(self.0.map(f))
+    }
+
+    /// `this op value` (or `value op this` when `reflected`).
+    #[wasm_bindgen(js_name = scalarOp)]
+    pub fn scalar_op(&self, op: &str, value: f64, reflected: bool) -> Result<LazyArray, JsError> {
+        wrap(self.0.scalar_op(binary_op(op)?, value, reflected))
+    }
+
+    /// `this op other` with broadcasting.
+    pub fn binary(&self, op: &str, other: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.binary(binary_op(op)?, &other.0))
+    }
+
+    /// A reduction by name over `axis` (all when undefined).
+    pub fn reduce(
+        &self,
+        op: &str,
+        axis: JsValue,
+        ddof: Option<f64>,
+        split_every: Option<f64>,
+    ) -> Result<LazyArray, JsError> {
+        let r =
+            ReduceOp::parse(op).ok_or_else(|| JsError::new(&format!("unknown reduction {op}")))?;
+        let axes = axes_arg(axis)?;
+        let split_every = match split_every {
+            Some(n) => int_arg(n, "splitEvery")?.max(0) as usize,
+            None => DEFAULT_SPLIT_EVERY,
+        };
+        wrap(
+            self.0
+                .reduce(r, axes.as_deref(), ddof.unwrap_or(0.0), split_every),
+        )
+    }
+
+    /// Axes permuted (reversed when undefined).
+    pub fn transpose(&self, axes: JsValue) -> Result<LazyArray, JsError> {
+        let axes = axes_arg(axes)?;
+        wrap(self.0.transpose(axes.as_deref()))
+    }
+
+    /// numpy's `dot`.
+    pub fn dot(&self, other: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.dot(&other.0))
+    }
+
+    /// numpy's `matmul`.
+    pub fn matmul(&self, other: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.matmul(&other.0))
+    }
+
+    /// A selection: per axis an index, `[start, stop, step]` or `null`.
+    pub fn slice(&self, spec: JsValue) -> Result<LazyArray, JsError> {
+        let items: Vec<SliceArg> = if js_sys::Array::is_array(&spec) {
+            js_sys::Array::from(&spec)
+                .iter()
+                .enumerate()
+                .map(|(ax, v)| slice_arg(v, ax))
+                .collect::<Result<_, _>>()?
+        } else {
+            vec![slice_arg(spec, 0)?]
+        };
+        wrap(self.0.slice(&items))
+    }
+
+    /// The same values in other blocks.
+    pub fn rechunk(&self, chunks: JsValue) -> Result<LazyArray, JsError> {
+        let spec = chunks_arg(chunks, self.0.shape())?;
+        wrap(self.0.rechunk(spec))
+    }
+
+    /// The persisted form of this array, once the worker holds its blocks; `ctx` (the
+    /// client's) tells when no expression uses it any more.
+    pub fn persisted(&self, ctx: &Context) -> Result<LazyArray, JsError> {
+        wrap(ctx.0.persisted_remote(&self.0))
+    }
+
+    /// TSQR: `[q, r]`.
+    pub fn qr(&self) -> Result<js_sys::Array, JsError> {
+        let (q, r) = self.0.qr().map_err(js_err)?;
+        Ok(js_list(vec![q, r]))
+    }
+
+    /// SVD: `[u, s, v]`.
+    pub fn svd(&self) -> Result<js_sys::Array, JsError> {
+        let (u, s, v) = self.0.svd().map_err(js_err)?;
+        Ok(js_list(vec![u, s, v]))
+    }
+
+    /// Randomized SVD with `k` components: `[u, s, v]`.
+    #[wasm_bindgen(js_name = svdCompressed)]
+    pub fn svd_compressed(
+        &self,
+        k: f64,
+        power_iters: f64,
+        seed: f64,
+    ) -> Result<js_sys::Array, JsError> {
+        let k = int_arg(k, "k")?.max(0) as usize;
+        let p = int_arg(power_iters, "nPowerIter")?.max(0) as usize;
+        let seed = int_arg(seed, "seed")? as u64;
+        let (u, s, v) = self.0.svd_compressed(k, p, Some(seed)).map_err(js_err)?;
+        Ok(js_list(vec![u, s, v]))
+    }
+}
+
+fn binary_op(op: &str) -> Result<BinaryOp, JsError> {
+    BinaryOp::parse(op).ok_or_else(|| JsError::new(&format!("unknown operation {op}")))
+}
+
+/// An array of `shape` filled with `value`, with `chunks` as a block shape or explicit sizes.
+#[wasm_bindgen]
+pub fn full(shape: JsValue, value: f64, chunks: JsValue) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    wrap(Array::full(&shape, value, chunks))
+}
+
+/// `start, start + step, …` below `stop`, in blocks of `chunk` (one block when undefined).
+#[wasm_bindgen]
+pub fn arange(start: f64, stop: f64, step: f64, chunk: JsValue) -> Result<LazyArray, JsError> {
+    let chunk = if chunk.is_undefined() || chunk.is_null() {
+        usize::MAX
+    } else if let Some(n) = chunk.as_f64() {
+        int_arg(n, "chunks")?.max(0) as usize
+    } else {
+        let v: Vec<usize> = from_js(chunk, "chunks (a number or [number])")?;
+        v.first().copied().unwrap_or(0)
+    };
+    wrap(Array::arange(start, stop, step, chunk))
+}
+
+/// Uniform `[0, 1)` values, reproducible for `seed` and the chunking.
+#[wasm_bindgen]
+pub fn random(shape: JsValue, chunks: JsValue, seed: f64) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    let seed = int_arg(seed, "seed")?;
+    if seed < 0 {
+        return Err(JsError::new("seed must be a non-negative integer"));
+    }
+    wrap(Array::random(&shape, chunks, Some(seed as u64)))
+}
+
+/// An array of the values in `data` (row-major) with `shape`; `ctx` (the client's)
+/// tracks the data, which the worker is sent once.
+#[wasm_bindgen(js_name = fromArray)]
+pub fn from_array(
+    ctx: &Context,
+    data: &js_sys::Float64Array,
+    shape: JsValue,
+    chunks: JsValue,
+) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let values = data.to_vec();
+    let n: usize = shape.iter().product();
+    if n != values.len() {
+        return Err(JsError::new(&format!(
+            "fromArray: {} values do not fill the shape {shape:?} ({n} elements)",
+            values.len()
+        )));
+    }
+    let array = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), values)
+        .map_err(|e| JsError::new(&format!("fromArray: {e}")))?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    wrap(ctx.0.from_array(array, chunks))
+}

@@ -1,0 +1,226 @@
+//! The kernel's state for JavaScript: [`Context`] holds a `daskling::Context` and runs
+//! computes, graphs and persists on expressions shipped as JSON; computed values become
+//! JavaScript values here.
+
+use wasm_bindgen::prelude::*;
+
+use super::{dataframe, from_js, js, js_err, to_js};
+use daskling::expr::js::Encoded;
+use daskling::expr::{self, compute_values_traced, Expr, Lazy, Wire};
+use daskling::graph::Graph;
+use daskling::kernels::Value;
+use daskling::scheduler::{Progress, Scheduler};
+
+/// A computed value for JS: a number for a 0-d array or a scalar, `{shape, data:
+/// Float64Array}` for arrays, a Table or Column for frames and series, the value a
+/// JavaScript function returned.
+fn value_to_js(v: &Value, e: &Expr) -> JsValue {
+    let kind = match e {
+        Expr::Df(d) => d.kind(),
+        Expr::Array(_) | Expr::Call(_) => daskling::expr::dataframe::Kind::Frame,
+    };
+    value_as_js(v, kind)
+}
+
+/// As [`value_to_js`], frames shown as `kind`.
+pub(crate) fn value_as_js(v: &Value, kind: daskling::expr::dataframe::Kind) -> JsValue {
+    match v {
+        Value::Frame(f) => dataframe::frame_to_js(f, kind),
+        Value::F64(x) => JsValue::from_f64(*x),
+        Value::Block(b) if b.ndim() == 0 => {
+            JsValue::from_f64(b.iter().copied().next().unwrap_or(f64::NAN))
+        }
+        Value::Block(b) => {
+            let obj = js_sys::Object::new();
+            let std = b.as_standard_layout();
+            let data = match std.as_slice() {
+                Some(s) => js_sys::Float64Array::from(s),
+                None => js_sys::Float64Array::new_with_length(0),
+            };
+            // Setting properties on a fresh plain object cannot fail.
+            let _ = js_sys::Reflect::set(&obj, &"shape".into(), &to_js(b.shape()));
+            let _ = js_sys::Reflect::set(&obj, &"data".into(), &data);
+            obj.into()
+        }
+        Value::Any(a) => match a.downcast_ref::<Encoded>() {
+            Some(Encoded(bytes)) => js::decode_value(bytes),
+            None => JsValue::UNDEFINED,
+        },
+        Value::Tuple(_) | Value::Bytes(_) => JsValue::UNDEFINED,
+    }
+}
+
+/// The state of one kernel instance: on the compute worker, the data, sources and
+/// persisted arrays expressions name (see `daskling::Context`); on the page, the
+/// guards of a client's expressions.
+#[wasm_bindgen]
+pub struct Context(pub(crate) daskling::Context);
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Context {
+    /// An empty context whose JavaScript calls run in this module's realm, timed by the
+    /// clock every worker agrees on.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Context {
+        Context(
+            daskling::Context::new()
+                .with_js_runner(std::sync::Arc::new(js::Runner))
+                .with_clock(js::clock),
+        )
+    }
+
+    /// Names of data and persisted arrays no expression of this (page) context uses any
+    /// more, for the worker to [`Context::release`].
+    #[wasm_bindgen(js_name = takeReleased)]
+    pub fn take_released(&self) -> Vec<String> {
+        self.0.take_released()
+    }
+
+    /// Frees data and persisted arrays by name.
+    pub fn release(&self, names: Vec<String>) {
+        self.0.release(&names);
+    }
+
+    /// Decodes an expression (`json`, `data`, `sources` and `bytes` from
+    /// [`ExprBuilder::finish`]), keeping its new data and sources here.
+    fn decode(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+    ) -> Result<Vec<Expr>, JsError> {
+        dataframe::add_sources(&self.0, sources)?;
+        for entry in data.iter() {
+            let entry = js_sys::Array::from(&entry);
+            let id = entry
+                .get(0)
+                .as_string()
+                .ok_or_else(|| JsError::new("array data: no id"))?;
+            let values = js_sys::Float64Array::from(entry.get(1)).to_vec();
+            let shape: Vec<usize> = from_js(entry.get(2), "data shape")?;
+            let array = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), values)
+                .map_err(|e| JsError::new(&format!("array data: {e}")))?;
+            self.0.add_data(&id, std::sync::Arc::new(array));
+        }
+        let wire: Wire = serde_json::from_str(json)
+            .map_err(|e| JsError::new(&format!("invalid expression: {e}")))?;
+        self.0.decode(&wire, bytes).map_err(js_err)
+    }
+
+    /// Computes the expressions in one graph, calling `on_progress({done, total,
+    /// running})` while it runs — with `tasks`, the task stream since the last call
+    /// (`[{prefix, worker, start, end}]`), when `trace`. Returns an array of results.
+    pub fn compute(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+        on_progress: &js_sys::Function,
+        trace: bool,
+    ) -> Result<js_sys::Array, JsError> {
+        let exprs = self.decode(json, data, sources, bytes)?;
+        let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+        let stream = trace.then(|| self.0.trace());
+        let mut report = |p: Progress| {
+            let obj = to_js(&p);
+            if let Some(t) = &stream {
+                let _ = js_sys::Reflect::set(&obj, &"tasks".into(), &to_js(&t.drain()));
+            }
+            // A throwing progress callback must not stop the compute.
+            let _ = on_progress.call1(&JsValue::NULL, &obj);
+        };
+        let (values, _) =
+            compute_values_traced(&lazies, Scheduler::Threads, &mut report, stream.as_ref())
+                .map_err(js_err)?;
+        Ok(values
+            .iter()
+            .zip(&exprs)
+            .map(|(v, e)| value_to_js(v, e))
+            .collect())
+    }
+
+    /// The first `n` rows of a frame or series expression, reading only the partitions
+    /// they are in: a Table or Column.
+    pub fn head(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+        n: f64,
+    ) -> Result<JsValue, JsError> {
+        let exprs = self.decode(json, data, sources, bytes)?;
+        let Some(Expr::Df(d)) = exprs.first() else {
+            return Err(JsError::new("head: expected a dataframe or series"));
+        };
+        let f = daskling::expr::dataframe::DataFrame(d.clone())
+            .head(n.max(0.0) as usize, Scheduler::Threads)
+            .map_err(js_err)?;
+        Ok(dataframe::frame_to_js(&f, d.kind()))
+    }
+
+    fn optimized_graph(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+    ) -> Result<Graph, JsError> {
+        let exprs = self.decode(json, data, sources, bytes)?;
+        let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+        expr::optimized_graph(&lazies)
+            .map(|(g, _)| g)
+            .map_err(js_err)
+    }
+
+    /// The optimized task graph of the expressions, as `{nodes: [{id, label, kind}],
+    /// edges}`.
+    pub fn graph(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+    ) -> Result<JsValue, JsError> {
+        Ok(to_js(
+            &self.optimized_graph(json, data, sources, bytes)?.export(),
+        ))
+    }
+
+    /// The optimized task graph of the expressions in Graphviz DOT.
+    #[wasm_bindgen(js_name = toDot)]
+    pub fn to_dot(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+    ) -> Result<String, JsError> {
+        Ok(self.optimized_graph(json, data, sources, bytes)?.to_dot())
+    }
+
+    /// Computes the array expression and keeps its blocks here until
+    /// [`Context::release`]; returns its name.
+    pub fn persist(
+        &self,
+        json: &str,
+        data: &js_sys::Array,
+        sources: &js_sys::Array,
+        bytes: &[u8],
+    ) -> Result<String, JsError> {
+        let exprs = self.decode(json, data, sources, bytes)?;
+        let Some(Expr::Array(a)) = exprs.first() else {
+            return Err(JsError::new("persist: expected one array"));
+        };
+        let p = self.0.persist(a, Scheduler::Threads).map_err(js_err)?;
+        Ok(p.name().to_string())
+    }
+}
