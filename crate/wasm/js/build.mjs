@@ -2,7 +2,9 @@
 //   dist/index.js, dist/worker.js        the browser entry and its compute worker
 //   dist/pool-worker.js                  a worker of the threaded build's rayon pool
 //   dist/node.js, dist/node-worker.js    the Node entry and its worker thread
-//   dist/core.js, dist/worker-core.js    what both share
+//   dist/core.js, dist/worker-core.js    what both share (core.js: the Client; array.js,
+//                                        dataframe.js, delayed.js, lazy.js, rpc.js,
+//                                        sources.js: its concepts)
 //   dist/clone.js                        values of delayed JS functions (also a wasm snippet)
 //   dist/index.d.ts                      TypeScript declarations of the API
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
@@ -10,7 +12,7 @@
 // Release builds are then optimized with `wasm-opt -O3` (binaryen from npm; both at once).
 // Usage: node crate/wasm/js/build.mjs [--debug] [--no-opt] [--only single|threads]
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +97,9 @@ if (optimized.length) {
   }
 }
 mkdirSync(join(root, 'dist'), { recursive: true });
-for (const f of ['index.js', 'node.js', 'core.js', 'clone.js', 'index.d.ts', 'worker.js', 'pool-worker.js', 'node-worker.js', 'node-pool-worker.js', 'worker-core.js']) {
+// Every .js module of crate/wasm/js is the package's (the .mjs files are build tools).
+const jsDir = join(root, 'crate', 'wasm', 'js');
+for (const f of [...readdirSync(jsDir).filter((f) => f.endsWith('.js')), 'index.d.ts']) {
   cpSync(join(root, 'crate', 'wasm', 'js', f), join(root, 'dist', f));
 }
 console.log(`built dist/ (${profile})`);

@@ -169,6 +169,7 @@ export declare class Series extends Lazy<Column> {
   sub(other: number | Series): Series;
   mul(other: number | Series): Series;
   div(other: number | Series): Series;
+  pow(other: number | Series): Series;
   gt(other: number | Series): Series;
   ge(other: number | Series): Series;
   lt(other: number | Series): Series;

@@ -229,3 +229,35 @@ pub fn bench_scheduler(
     }
     Ok(vec![g.len() as f64, best * 1000.0 / g.len() as f64])
 }
+
+/// Bytes of the first file read to learn a CSV's columns and dtypes (the page reads
+/// this much before `readCsv` builds its expression).
+#[wasm_bindgen(js_name = sampleBytes)]
+pub fn sample_bytes() -> f64 {
+    daskling::expr::dataframe::SAMPLE_BYTES as f64
+}
+
+/// The operation table the JavaScript methods are named from, from the kernels' enums:
+/// `{array: {unary, binary, reductions}, series: {binary, reductions}, groupby}`. A
+/// package test checks that every name is a method of the JS classes and is declared in
+/// `index.d.ts`.
+#[wasm_bindgen]
+pub fn operations() -> JsValue {
+    use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
+    use daskling::kernels::dataframe::groupby::GroupAgg;
+    use daskling::kernels::dataframe::ops::SeriesReduce;
+    let names = |v: Vec<&'static str>| v;
+    let table = serde_json::json!({
+        "array": {
+            "unary": names(UnaryFn::ALL.iter().map(|o| o.name()).collect()),
+            "binary": names(BinaryOp::ALL.iter().map(|o| o.name()).collect()),
+            "reductions": names(ReduceOp::ALL.iter().map(|o| o.name()).collect()),
+        },
+        "series": {
+            "binary": names(BinaryOp::ALL.iter().map(|o| o.name()).collect()),
+            "reductions": names(SeriesReduce::ALL.iter().map(|o| o.name()).collect()),
+        },
+        "groupby": names(GroupAgg::ALL.iter().map(|o| o.name()).collect()),
+    });
+    to_js(&table)
+}

@@ -27,18 +27,21 @@ pub enum UnaryFn {
 }
 
 impl UnaryFn {
+    /// Every UnaryFn, in the order the API lists them: the one table its names come
+    /// from ([`UnaryFn::name`] is each one's name, [`UnaryFn::parse`] finds it).
+    pub const ALL: [UnaryFn; 7] = [
+        UnaryFn::Neg,
+        UnaryFn::Abs,
+        UnaryFn::Sqrt,
+        UnaryFn::Exp,
+        UnaryFn::Log,
+        UnaryFn::Sin,
+        UnaryFn::Cos,
+    ];
+
     /// Parses a method name (`"sqrt"`).
     pub fn parse(name: &str) -> Option<UnaryFn> {
-        Some(match name {
-            "neg" => UnaryFn::Neg,
-            "abs" => UnaryFn::Abs,
-            "sqrt" => UnaryFn::Sqrt,
-            "exp" => UnaryFn::Exp,
-            "log" => UnaryFn::Log,
-            "sin" => UnaryFn::Sin,
-            "cos" => UnaryFn::Cos,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|op| op.name() == name)
     }
 
     /// The method name.
@@ -84,22 +87,25 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// Every BinaryOp, in the order the API lists them: the one table its names come
+    /// from ([`BinaryOp::name`] is each one's name, [`BinaryOp::parse`] finds it).
+    pub const ALL: [BinaryOp; 11] = [
+        BinaryOp::Add,
+        BinaryOp::Sub,
+        BinaryOp::Mul,
+        BinaryOp::Div,
+        BinaryOp::Pow,
+        BinaryOp::Gt,
+        BinaryOp::Ge,
+        BinaryOp::Lt,
+        BinaryOp::Le,
+        BinaryOp::Eq,
+        BinaryOp::Ne,
+    ];
+
     /// Parses a method name (`"add"`).
     pub fn parse(name: &str) -> Option<BinaryOp> {
-        Some(match name {
-            "add" => BinaryOp::Add,
-            "sub" => BinaryOp::Sub,
-            "mul" => BinaryOp::Mul,
-            "div" => BinaryOp::Div,
-            "pow" => BinaryOp::Pow,
-            "gt" => BinaryOp::Gt,
-            "ge" => BinaryOp::Ge,
-            "lt" => BinaryOp::Lt,
-            "le" => BinaryOp::Le,
-            "eq" => BinaryOp::Eq,
-            "ne" => BinaryOp::Ne,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|op| op.name() == name)
     }
 
     /// The method name.

@@ -32,18 +32,21 @@ pub enum ReduceOp {
 }
 
 impl ReduceOp {
+    /// Every ReduceOp, in the order the API lists them: the one table its names come
+    /// from ([`ReduceOp::name`] is each one's name, [`ReduceOp::parse`] finds it).
+    pub const ALL: [ReduceOp; 7] = [
+        ReduceOp::Sum,
+        ReduceOp::Prod,
+        ReduceOp::Min,
+        ReduceOp::Max,
+        ReduceOp::Mean,
+        ReduceOp::Var,
+        ReduceOp::Std,
+    ];
+
     /// Parses a method name (`"mean"`).
     pub fn parse(name: &str) -> Option<ReduceOp> {
-        Some(match name {
-            "sum" => ReduceOp::Sum,
-            "prod" => ReduceOp::Prod,
-            "min" => ReduceOp::Min,
-            "max" => ReduceOp::Max,
-            "mean" => ReduceOp::Mean,
-            "var" => ReduceOp::Var,
-            "std" => ReduceOp::Std,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|op| op.name() == name)
     }
 
     /// The method name.

@@ -38,21 +38,24 @@ pub enum GroupAgg {
 }
 
 impl GroupAgg {
+    /// Every GroupAgg, in the order the API lists them: the one table its names come
+    /// from ([`GroupAgg::name`] is each one's name, [`GroupAgg::parse`] finds it).
+    pub const ALL: [GroupAgg; 10] = [
+        GroupAgg::Sum,
+        GroupAgg::Mean,
+        GroupAgg::Min,
+        GroupAgg::Max,
+        GroupAgg::Count,
+        GroupAgg::Std,
+        GroupAgg::Var,
+        GroupAgg::First,
+        GroupAgg::Last,
+        GroupAgg::Size,
+    ];
+
     /// Parses a method name.
     pub fn parse(s: &str) -> Option<GroupAgg> {
-        Some(match s {
-            "sum" => GroupAgg::Sum,
-            "mean" => GroupAgg::Mean,
-            "min" => GroupAgg::Min,
-            "max" => GroupAgg::Max,
-            "count" => GroupAgg::Count,
-            "std" => GroupAgg::Std,
-            "var" => GroupAgg::Var,
-            "first" => GroupAgg::First,
-            "last" => GroupAgg::Last,
-            "size" => GroupAgg::Size,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|op| op.name() == s)
     }
 
     /// The method name.

@@ -246,19 +246,22 @@ pub enum SeriesReduce {
 }
 
 impl SeriesReduce {
+    /// Every SeriesReduce, in the order the API lists them: the one table its names come
+    /// from ([`SeriesReduce::name`] is each one's name, [`SeriesReduce::parse`] finds it).
+    pub const ALL: [SeriesReduce; 8] = [
+        SeriesReduce::Sum,
+        SeriesReduce::Mean,
+        SeriesReduce::Min,
+        SeriesReduce::Max,
+        SeriesReduce::Count,
+        SeriesReduce::Std,
+        SeriesReduce::Var,
+        SeriesReduce::Nunique,
+    ];
+
     /// Parses a method name.
     pub fn parse(s: &str) -> Option<SeriesReduce> {
-        Some(match s {
-            "sum" => SeriesReduce::Sum,
-            "mean" => SeriesReduce::Mean,
-            "min" => SeriesReduce::Min,
-            "max" => SeriesReduce::Max,
-            "count" => SeriesReduce::Count,
-            "std" => SeriesReduce::Std,
-            "var" => SeriesReduce::Var,
-            "nunique" => SeriesReduce::Nunique,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|op| op.name() == s)
     }
 
     /// The method name.

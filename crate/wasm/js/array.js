@@ -1,0 +1,293 @@
+// Chunked arrays, as dask.array: DArray (each method builds an expression at once on the
+// builder instance) and `client.array`, its creation functions and linear algebra.
+
+import { Lazy } from './lazy.js';
+import { builder } from './rpc.js';
+
+/**
+ * A lazy chunked float64 array, as `dask.array.Array`. Methods return new lazy arrays;
+ * `compute()` resolves to a number (0-d) or `{shape, data: Float64Array}` (row-major).
+ */
+export class DArray extends Lazy {
+  #h;
+  constructor(client, handle) {
+    super(client);
+    this.#h = handle;
+  }
+  get shape() {
+    return this.#h.shape;
+  }
+  get chunks() {
+    return this.#h.chunks;
+  }
+  get ndim() {
+    return this.#h.ndim;
+  }
+  get size() {
+    return this.#h.size;
+  }
+  get dtype() {
+    return 'float64';
+  }
+  get npartitions() {
+    return this.#h.npartitions;
+  }
+  get name() {
+    return this.#h.name;
+  }
+  #wrap(handle) {
+    return new DArray(this.client, handle);
+  }
+  #other(x, op) {
+    if (x instanceof DArray) return x.#h;
+    throw new TypeError(`${op}: expected a number or a daskling array, got ${typeof x}`);
+  }
+  /**
+   * Computes the array and keeps its blocks in the worker: resolves to an array with the
+   * same name whose later expressions start from those blocks (dask's `persist`). They
+   * are freed once no expression uses them.
+   */
+  async persist() {
+    await this.client._rpc.callWith('persist', [this]);
+    return this.#wrap(this.#h.persisted(this.client._rpc.ctx));
+  }
+  /** The transpose (axes reversed). */
+  get T() {
+    return this.transpose();
+  }
+  /** Axes permuted: `axes` lists the input axis of each output axis (reversed when omitted). */
+  transpose(axes) {
+    return this.#wrap(this.#h.transpose(axes));
+  }
+  /** Matrix product (numpy's `dot`: a 0-d operand multiplies). */
+  dot(other) {
+    return this.#wrap(this.#h.dot(this.#other(other, 'dot')));
+  }
+  /** Matrix product (numpy's `matmul`). */
+  matmul(other) {
+    return this.#wrap(this.#h.matmul(this.#other(other, 'matmul')));
+  }
+  /** A selection: per axis an index, `[start, stop, step]` (nulls for defaults) or `null`. */
+  slice(spec) {
+    return this.#wrap(this.#h.slice(spec));
+  }
+  /** The same values in other blocks: a block shape or sizes per axis. */
+  rechunk(chunks) {
+    return this.#wrap(this.#h.rechunk(chunks));
+  }
+  _binary(op, other) {
+    if (typeof other === 'number') return this.#wrap(this.#h.scalarOp(op, other, false));
+    return this.#wrap(this.#h.binary(op, this.#other(other, op)));
+  }
+  _reflected(op, value) {
+    return this.#wrap(this.#h.scalarOp(op, value, true));
+  }
+  _unary(name) {
+    return this.#wrap(this.#h.map(name));
+  }
+  _reduce(op, { axis, ddof, splitEvery } = {}) {
+    return this.#wrap(this.#h.reduce(op, axis, ddof, splitEvery));
+  }
+  /** `this + other`, elementwise with broadcasting; `other` a number or an array. */
+  add(other) {
+    return this._binary('add', other);
+  }
+  /** `this - other`, elementwise with broadcasting; `other` a number or an array. */
+  sub(other) {
+    return this._binary('sub', other);
+  }
+  /** `this * other`, elementwise with broadcasting; `other` a number or an array. */
+  mul(other) {
+    return this._binary('mul', other);
+  }
+  /** `this / other`, elementwise with broadcasting; `other` a number or an array. */
+  div(other) {
+    return this._binary('div', other);
+  }
+  /** `this ** other`, elementwise with broadcasting; `other` a number or an array. */
+  pow(other) {
+    return this._binary('pow', other);
+  }
+  /** `this > other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
+  gt(other) {
+    return this._binary('gt', other);
+  }
+  /** `this >= other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
+  ge(other) {
+    return this._binary('ge', other);
+  }
+  /** `this < other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
+  lt(other) {
+    return this._binary('lt', other);
+  }
+  /** `this <= other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
+  le(other) {
+    return this._binary('le', other);
+  }
+  /** `this == other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
+  eq(other) {
+    return this._binary('eq', other);
+  }
+  /** `this != other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
+  ne(other) {
+    return this._binary('ne', other);
+  }
+  /** `-x`, elementwise. */
+  neg() {
+    return this._unary('neg');
+  }
+  /** `|x|`, elementwise. */
+  abs() {
+    return this._unary('abs');
+  }
+  /** The square root, elementwise. */
+  sqrt() {
+    return this._unary('sqrt');
+  }
+  /** `e^x`, elementwise. */
+  exp() {
+    return this._unary('exp');
+  }
+  /** The natural logarithm, elementwise. */
+  log() {
+    return this._unary('log');
+  }
+  /** The sine, elementwise. */
+  sin() {
+    return this._unary('sin');
+  }
+  /** The cosine, elementwise. */
+  cos() {
+    return this._unary('cos');
+  }
+  /** The sum over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  sum(opts) {
+    return this._reduce('sum', opts);
+  }
+  /** The mean over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  mean(opts) {
+    return this._reduce('mean', opts);
+  }
+  /** The standard deviation over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  std(opts) {
+    return this._reduce('std', opts);
+  }
+  /** The variance over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  var(opts) {
+    return this._reduce('var', opts);
+  }
+  /** The smallest value over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  min(opts) {
+    return this._reduce('min', opts);
+  }
+  /** The largest value over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  max(opts) {
+    return this._reduce('max', opts);
+  }
+  /** The product over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
+  prod(opts) {
+    return this._reduce('prod', opts);
+  }
+  _handle() {
+    return this.#h;
+  }
+  _addTo(b) {
+    b.addArray(this.#h);
+  }
+  _depTo(c) {
+    c.depArray(this.#h);
+  }
+}
+
+function wrapAll(client, handles) {
+  return Array.from(handles, (h) => new DArray(client, h));
+}
+
+/** Flattens nested arrays of numbers, checking that they are rectangular. */
+function flatten(data) {
+  const shape = [];
+  for (let d = data; Array.isArray(d); d = d[0]) shape.push(d.length);
+  const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  let i = 0;
+  const walk = (d, depth) => {
+    if (depth === shape.length) {
+      if (typeof d !== 'number') throw new TypeError(`fromArray: expected a number, got ${typeof d}`);
+      out[i++] = d;
+      return;
+    }
+    if (!Array.isArray(d) || d.length !== shape[depth]) {
+      throw new TypeError(`fromArray: nested arrays are not rectangular (axis ${depth} should have length ${shape[depth]})`);
+    }
+    for (const x of d) walk(x, depth + 1);
+  };
+  walk(data, 0);
+  return { values: out, shape };
+}
+
+/** `client.array`: creation functions and linear algebra, as `dask.array`. */
+export class ArrayModule {
+  #client;
+  constructor(client) {
+    this.#client = client;
+    const wrap = (h) => new DArray(client, h);
+    this.random = {
+      /** Uniform `[0, 1)` values, reproducible for `seed` and the chunking. */
+      random(shape, { chunks, seed } = {}) {
+        const s = seed ?? Math.floor(Math.random() * 2 ** 52);
+        return wrap(builder.random(shape, chunks, s));
+      },
+    };
+    this.linalg = {
+      /** TSQR of a tall-and-skinny array: `[q, r]`. */
+      qr(x) {
+        return wrapAll(client, x._handle().qr());
+      },
+      /** SVD of a tall-and-skinny or short-and-fat array: `[u, s, v]`. */
+      svd(x) {
+        return wrapAll(client, x._handle().svd());
+      },
+      /** Randomized SVD with `k` components, for any chunking: `[u, s, v]`. */
+      svdCompressed(x, k, { seed, nPowerIter = 2 } = {}) {
+        const s = seed ?? Math.floor(Math.random() * 2 ** 52);
+        return wrapAll(client, x._handle().svdCompressed(k, nPowerIter, s));
+      },
+    };
+  }
+  /** An array of `shape` filled with `value`; `chunks` a block shape or sizes per axis. */
+  full(shape, value, { chunks } = {}) {
+    return new DArray(this.#client, builder.full(shape, value, chunks));
+  }
+  ones(shape, { chunks } = {}) {
+    return this.full(shape, 1, { chunks });
+  }
+  zeros(shape, { chunks } = {}) {
+    return this.full(shape, 0, { chunks });
+  }
+  /** `start, start + step, …` below `stop` (1-d); `arange(stop)` counts from 0. */
+  arange(start, stop, step = 1, { chunks } = {}) {
+    if (stop === undefined || (typeof stop === 'object' && stop !== null)) {
+      if (typeof stop === 'object') chunks = stop.chunks;
+      [start, stop] = [0, start];
+    }
+    if (typeof step === 'object') {
+      chunks = step.chunks;
+      step = 1;
+    }
+    return new DArray(this.#client, builder.arange(start, stop, step, chunks));
+  }
+  /** An array of `data`: a Float64Array (with `shape`; 1-d without) or nested arrays. */
+  fromArray(data, { shape, chunks } = {}) {
+    let values;
+    if (ArrayBuffer.isView(data)) {
+      values = data instanceof Float64Array ? data : Float64Array.from(data);
+      shape ??= [values.length];
+    } else if (Array.isArray(data)) {
+      const flat = flatten(data);
+      values = flat.values;
+      shape ??= flat.shape;
+    } else {
+      throw new TypeError('fromArray: data must be a Float64Array or nested arrays of numbers');
+    }
+    return new DArray(this.#client, builder.fromArray(this.#client._rpc.ctx, values, shape, chunks));
+  }
+}

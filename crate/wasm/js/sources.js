@@ -1,0 +1,56 @@
+// What readCsv accepts, as sources the worker can read: Files and Blobs, URLs, strings of
+// the platform (paths in Node), in-memory `{name, data}`; and the sample of the first one.
+
+let sourceCount = 0;
+const blobIds = new WeakMap();
+
+/** `[{id, name, size, src}]` of the sources `readCsv` accepts. */
+export async function normalizeSources(host, source) {
+  const items =
+    Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList)
+      ? Array.from(source)
+      : [source];
+  if (!items.length) throw new Error('readCsv: no files given');
+  const list = await Promise.all(
+    items.map(async (item) => {
+      if (typeof Blob !== 'undefined' && item instanceof Blob) {
+        if (!blobIds.has(item)) blobIds.set(item, `blob-${++sourceCount}`);
+        return { id: blobIds.get(item), name: item.name ?? blobIds.get(item), size: item.size, src: { blob: item } };
+      }
+      if (typeof item === 'string' || item instanceof URL) return host.source(item);
+      if (item && typeof item === 'object' && 'data' in item) {
+        const bytes = typeof item.data === 'string' ? new TextEncoder().encode(item.data) : item.data;
+        if (!(bytes instanceof Uint8Array)) throw new TypeError('readCsv: data must be a string or a Uint8Array');
+        const id = `mem-${++sourceCount}`;
+        return { id, name: item.name ?? id, size: bytes.length, src: { bytes } };
+      }
+      throw new TypeError(`readCsv: unsupported source ${item}`);
+    }),
+  );
+  return list.flat();
+}
+
+export async function sampleOf(host, { size, src }, n) {
+  const end = Math.min(size, n);
+  if (src.bytes) return src.bytes.subarray(0, end);
+  if (src.blob) return new Uint8Array(await src.blob.slice(0, end).arrayBuffer());
+  return host.sample(src, end);
+}
+
+/** An HTTP(S) URL as a readCsv source (its size from a HEAD request). */
+export async function urlSource(item, base) {
+  const url = new URL(item, base).href;
+  const head = await fetch(url, { method: 'HEAD' });
+  if (!head.ok) throw new Error(`readCsv: ${url}: HTTP ${head.status}`);
+  let size = Number(head.headers.get('content-length'));
+  if (!Number.isFinite(size) || head.headers.get('content-length') === null) {
+    size = (await (await fetch(url)).arrayBuffer()).byteLength;
+  }
+  return [{ id: `url:${url}`, name: url, size, src: { url } }];
+}
+
+/** The first `end` bytes of a URL source (a range request). */
+export async function urlSample(src, end) {
+  const r = await fetch(src.url, { headers: { Range: `bytes=0-${Math.max(0, end - 1)}` } });
+  return new Uint8Array(await r.arrayBuffer()).subarray(0, end);
+}
