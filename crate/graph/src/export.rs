@@ -42,6 +42,17 @@ fn label(key: &Key, task: &Task) -> String {
 
 impl Graph {
     /// The graph as nodes and edges, sorted for stable output.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// let e = g.export();
+    /// assert_eq!((e.nodes.len(), e.edges.len()), (2, 1));
+    /// ```
     pub fn export(&self) -> GraphExport {
         let mut keys: Vec<&Key> = self.tasks.keys().collect();
         keys.sort();
@@ -78,6 +89,16 @@ impl Graph {
     /// let mut g = Graph::new();
     /// g.insert(Key::named("x"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![]));
     /// assert!(g.to_dot().starts_with("digraph"));
+    /// ```
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// let dot = g.to_dot();
+    /// assert!(dot.starts_with("digraph") && dot.contains("literal"));
     /// ```
     pub fn to_dot(&self) -> String {
         let ex = self.export();

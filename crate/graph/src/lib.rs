@@ -184,6 +184,16 @@ impl Graph {
     }
 
     /// Checks that every dependency exists and that there is no cycle.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![Key::named("b")]));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![Key::named("a")]));
+    /// assert!(g.validate().unwrap_err().to_string().contains("cycle"));
+    /// ```
     pub fn validate(&self) -> Result<()> {
         let ix = self.indexed()?;
         let all: Vec<u32> = (0..ix.keys.len() as u32).collect();
@@ -193,6 +203,17 @@ impl Graph {
     /// A topological order of the tasks `outputs` need: a depth-first post-order from the
     /// outputs, so one branch finishes before the next starts and intermediates can be
     /// freed early. Fails on a missing key or a cycle.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// // Dependencies first.
+    /// assert_eq!(g.order(&[Key::named("b")]).unwrap(), vec![Key::named("a"), Key::named("b")]);
+    /// ```
     pub fn order(&self, outputs: &[Key]) -> Result<Vec<Key>> {
         let ix = self.indexed()?;
         let roots = ix.lookup_all(outputs)?;

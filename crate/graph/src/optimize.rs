@@ -36,6 +36,22 @@ impl Graph {
     /// the last key of the chain, so outputs and later dependents are unchanged. Input
     /// tasks ([`Kernel::is_io`]) are never absorbed: they stay separate so the scheduler
     /// can run them apart from the compute.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// use daskling_kernels::array::{ArrayKernel, Elementwise, UnaryFn};
+    /// let neg = || Kernel::Array(ArrayKernel::Map(Elementwise::Unary { f: UnaryFn::Neg }));
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(neg(), vec![Key::named("a")]));
+    /// g.insert(Key::named("c"), Task::new(neg(), vec![Key::named("b")]));
+    /// // a → b → c is a linear chain (each has one dependent): one task, named c.
+    /// let fused = g.fuse_linear(&[Key::named("c")]);
+    /// assert_eq!(fused.len(), 1);
+    /// assert!(fused.contains(&Key::named("c")));
+    /// ```
     pub fn fuse_linear(&self, keep: &[Key]) -> Graph {
         self.clone().into_fused(keep)
     }
@@ -156,6 +172,16 @@ impl Graph {
 
     /// The standard optimization before scheduling: cull to `outputs`, read only the
     /// columns used, then fuse linear chains (outputs are never fused away).
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("unused"), lit(2.0));
+    /// assert_eq!(g.optimize(&[Key::named("a")]).unwrap().len(), 1);
+    /// ```
     pub fn optimize(&self, outputs: &[Key]) -> Result<Graph> {
         self.clone().into_optimized(outputs)
     }

@@ -74,6 +74,21 @@ pub fn compute(graph: &Graph, outputs: &[Key], scheduler: Scheduler) -> Result<V
 }
 
 /// Computes `outputs` of `graph`, calling `on_progress` on the calling thread while it runs.
+///
+/// ```
+/// use daskling_graph::{Graph, Key, Task};
+/// use daskling_kernels::{Kernel, Value};
+/// use daskling_scheduler::{compute_with, Scheduler};
+/// let mut g = Graph::new();
+/// for i in 0..100 {
+///     g.insert(Key::new("leaf", &[i]), Task::new(Kernel::Literal(Value::F64(i as f64)), vec![]));
+/// }
+/// let keys: Vec<Key> = (0..100).map(|i| Key::new("leaf", &[i])).collect();
+/// let mut seen = vec![];
+/// let (values, stats) = compute_with(&g, &keys, Scheduler::Threads, &mut |p| seen.push(p.done)).unwrap();
+/// assert_eq!((values.len(), stats.tasks), (100, 100));
+/// assert_eq!(seen.last(), Some(&100));
+/// ```
 pub fn compute_with(
     graph: &Graph,
     outputs: &[Key],

@@ -13,10 +13,44 @@
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
 use super::{execute, progress_every, Plan, Progress, Stats, Trace};
-use daskling_core::Result;
+use daskling_core::{Error, Result};
 use daskling_kernels::Value;
 
-/// The state of a synchronous run; printable with `{:?}` to follow a run step by step.
+/// The state of a synchronous run, as dask's `start_state_from_dask`: every field is
+/// public, and [`State::step`] runs one task, so a run can be followed step by step.
+///
+/// ```
+/// use daskling_graph::{Graph, Key, Task};
+/// use daskling_kernels::{Func, Kernel, Value};
+/// use daskling_scheduler::{Plan, State};
+/// use std::sync::Arc;
+///
+/// // a → b → c: each adds one to its input.
+/// let inc = Kernel::Func(Func {
+///     name: "inc".into(),
+///     body: Arc::new(|v: &[Value]| match v {
+///         [Value::F64(x)] => Ok(Value::F64(x + 1.0)),
+///         _ => Ok(Value::F64(0.0)),
+///     }),
+/// });
+/// let mut g = Graph::new();
+/// g.insert(Key::named("a"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![]));
+/// g.insert(Key::named("b"), Task::new(inc.clone(), vec![Key::named("a")]));
+/// g.insert(Key::named("c"), Task::new(inc, vec![Key::named("b")]));
+/// let plan = Plan::new(&g, &[Key::named("c")]).unwrap();
+///
+/// let mut st = State::new(&plan);
+/// assert_eq!((st.ready.clone(), st.waiting.clone(), st.waiting_data.clone()), (vec![0], vec![0, 1, 1], vec![1, 1, 0]));
+/// assert_eq!(st.step(&plan, None).unwrap(), Some(0)); // a
+/// assert_eq!((st.ready.clone(), st.waiting.clone()), (vec![1], vec![0, 0, 1]));
+/// assert!(st.cache[0].is_some());
+/// assert_eq!(st.step(&plan, None).unwrap(), Some(1)); // b: a's result is released
+/// assert!(st.cache[0].is_none() && st.cache[1].is_some());
+/// assert_eq!(st.step(&plan, None).unwrap(), Some(2)); // c
+/// assert_eq!(st.step(&plan, None).unwrap(), None);    // done
+/// assert!(matches!(st.cache[2], Some(Value::F64(x)) if x == 3.0));
+/// assert_eq!((st.finished, st.released, st.peak_live), (3, 2, 2));
+/// ```
 #[derive(Debug)]
 pub struct State {
     /// Results held, by task index.
@@ -81,6 +115,30 @@ impl State {
         }
     }
 
+    /// Runs the task on top of `ready` and records its result: the task's number, or
+    /// `None` when nothing is ready (the run is over). A failing task is an error.
+    pub fn step(&mut self, plan: &Plan, trace: Option<&Trace>) -> Result<Option<usize>> {
+        let Some(i) = self.ready.pop() else {
+            return Ok(None);
+        };
+        let i = i as usize;
+        let inputs = plan.deps[i]
+            .iter()
+            .map(|&d| {
+                self.cache[d as usize].clone().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "internal: the input {} of {} is not held",
+                        plan.keys[d as usize], plan.keys[i]
+                    ))
+                })
+            })
+            .collect::<Result<Vec<Value>>>()?;
+        let value = execute(plan, i, &inputs, trace)?;
+        drop(inputs);
+        self.finish_task(plan, i, value);
+        Ok(Some(i))
+    }
+
     /// Frees the result of task `i`.
     pub fn release_data(&mut self, i: usize) {
         if self.cache[i].take().is_some() {
@@ -104,15 +162,7 @@ pub fn run(
         total,
         running: 0,
     });
-    while let Some(i) = st.ready.pop() {
-        let i = i as usize;
-        let inputs: Vec<Value> = plan.deps[i]
-            .iter()
-            .filter_map(|&d| st.cache[d as usize].clone())
-            .collect();
-        let value = execute(plan, i, &inputs, trace)?;
-        drop(inputs);
-        st.finish_task(plan, i, value);
+    while st.step(plan, trace)?.is_some() {
         if st.finished.is_multiple_of(every) && st.finished < total {
             on_progress(Progress {
                 done: st.finished,
@@ -129,8 +179,15 @@ pub fn run(
     let values = plan
         .outputs
         .iter()
-        .filter_map(|&o| st.cache[o as usize].clone())
-        .collect();
+        .map(|&o| {
+            st.cache[o as usize].clone().ok_or_else(|| {
+                Error::invalid(format!(
+                    "internal: the output {} was not computed",
+                    plan.keys[o as usize]
+                ))
+            })
+        })
+        .collect::<Result<Vec<Value>>>()?;
     let stats = Stats {
         tasks: st.finished,
         peak_live: st.peak_live,

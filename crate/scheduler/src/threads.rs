@@ -92,12 +92,18 @@ impl<'p> Shared<'p> {
     fn run_one(&self, i: usize) -> Option<Vec<usize>> {
         let plan = self.plan;
         self.running.fetch_add(1, Ordering::Relaxed);
-        let inputs: Vec<Value> = plan.deps[i]
+        let inputs: Result<Vec<Value>> = plan.deps[i]
             .iter()
-            .filter_map(|&d| lock(&self.cache[d as usize]).clone())
+            .map(|&d| {
+                lock(&self.cache[d as usize]).clone().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "internal: the input {} of {} is not held",
+                        plan.keys[d as usize], plan.keys[i]
+                    ))
+                })
+            })
             .collect();
-        let result = execute(plan, i, &inputs, self.trace);
-        drop(inputs);
+        let result = inputs.and_then(|inputs| execute(plan, i, &inputs, self.trace));
         for &d in &plan.deps[i] {
             let d = d as usize;
             if self.waiting_data[d].fetch_sub(1, Ordering::AcqRel) == 1
@@ -292,8 +298,15 @@ pub fn run<'p>(
     let values = plan
         .outputs
         .iter()
-        .filter_map(|&o| lock(&shared.cache[o as usize]).clone())
-        .collect();
+        .map(|&o| {
+            lock(&shared.cache[o as usize]).clone().ok_or_else(|| {
+                Error::invalid(format!(
+                    "internal: the output {} was not computed",
+                    plan.keys[o as usize]
+                ))
+            })
+        })
+        .collect::<Result<Vec<Value>>>()?;
     let stats = Stats {
         tasks: shared.done.load(Ordering::Acquire),
         peak_live: shared.peak_live.load(Ordering::Relaxed),

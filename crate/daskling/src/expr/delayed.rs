@@ -72,6 +72,13 @@ impl<T> Delayed<T> {
 static LITERALS: AtomicU64 = AtomicU64::new(0);
 
 /// A literal as a lazy value (each call makes a distinct task).
+///
+/// ```
+/// use daskling::{delayed, value, Call, Scheduler};
+/// let x = value(20u64);
+/// let y = delayed(|a: &u64| a + 1).call((x,));
+/// assert_eq!(y.compute(Scheduler::Sync).unwrap(), 21);
+/// ```
 pub fn value<T: Send + Sync + 'static>(v: T) -> Delayed<T> {
     let id = LITERALS.fetch_add(1, Ordering::Relaxed);
     Delayed {
@@ -91,6 +98,16 @@ pub struct DelayedFn<F> {
 }
 
 /// Wraps `f` so that [`Call::call`] builds a graph node instead of calling it.
+///
+/// ```
+/// use daskling::{compute_all, delayed, value, Call, Scheduler};
+/// // The workshop's loop: inc and add, lazily, then one compute.
+/// let inc = delayed(|x: &i64| x + 1).named("inc");
+/// let add = delayed(|a: &i64, b: &i64| a + b).named("add");
+/// let outs: Vec<_> = (0..10).map(|i| add.call((inc.call((value(i),)), value(10)))).collect();
+/// let v = compute_all(&outs, Scheduler::Threads).unwrap();
+/// assert_eq!(v.iter().sum::<i64>(), (1..=10).sum::<i64>() + 100);
+/// ```
 pub fn delayed<F>(f: F) -> DelayedFn<F> {
     DelayedFn {
         f: Arc::new(f),
@@ -101,6 +118,14 @@ pub fn delayed<F>(f: F) -> DelayedFn<F> {
 /// As [`delayed`], for a function returning `Result<R, E>`: an `Err` fails the compute
 /// with its message.
 /// Use [`TryCall::try_call`] on it.
+///
+/// ```
+/// use daskling::{try_delayed, value, Scheduler, TryCall};
+/// let parse = try_delayed(|s: &String| s.parse::<i32>());
+/// assert_eq!(parse.try_call((value("42".to_string()),)).compute(Scheduler::Sync).unwrap(), 42);
+/// let err = parse.try_call((value("x".to_string()),)).compute(Scheduler::Sync).unwrap_err();
+/// assert!(err.to_string().contains("invalid digit"));
+/// ```
 pub fn try_delayed<F>(f: F) -> DelayedFn<F> {
     delayed(f)
 }

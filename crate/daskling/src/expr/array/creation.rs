@@ -15,6 +15,13 @@ use crate::kernels::{ArrayKernel, Kernel};
 
 impl Array {
     /// An array of `shape` filled with `value`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::full(&[4, 6], 2.5, ChunkSpec::Block(vec![2, 3])).unwrap();
+    /// assert_eq!((x.shape(), x.npartitions()), (&[4, 6][..], 4));
+    /// assert_eq!(x.sum(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 60.0);
+    /// ```
     pub fn full(shape: &[usize], value: f64, chunks: ChunkSpec) -> Result<Array> {
         Array::build(ArrayOp::Full {
             shape: shape.to_vec(),
@@ -24,16 +31,38 @@ impl Array {
     }
 
     /// An array of ones.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[15, 15], ChunkSpec::Block(vec![5, 5])).unwrap();
+    /// let s = x.sum(Some(&[0])).unwrap().compute(Scheduler::Threads).unwrap();
+    /// assert!(s.iter().all(|&v| v == 15.0) && s.len() == 15);
+    /// ```
     pub fn ones(shape: &[usize], chunks: ChunkSpec) -> Result<Array> {
         Array::full(shape, 1.0, chunks)
     }
 
     /// An array of zeros.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let z = Array::zeros(&[3], ChunkSpec::Block(vec![2])).unwrap();
+    /// assert_eq!(z.chunks(), &[vec![2, 1]]);
+    /// assert_eq!(z.max(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 0.0);
+    /// ```
     pub fn zeros(shape: &[usize], chunks: ChunkSpec) -> Result<Array> {
         Array::full(shape, 0.0, chunks)
     }
 
     /// `start, start + step, …` up to (not including) `stop`, in blocks of `chunk`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(0.0, 10.0, 1.0, 4).unwrap();
+    /// assert_eq!(x.chunks(), &[vec![4, 4, 2]]);
+    /// // 0 + 1 + … + 9
+    /// assert_eq!(x.sum(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 45.0);
+    /// ```
     pub fn arange(start: f64, stop: f64, step: f64, chunk: usize) -> Result<Array> {
         if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
             return Err(Error::invalid(format!(
@@ -54,6 +83,17 @@ impl Array {
 
     /// Uniform random values in `[0, 1)`, reproducible for `seed` and the chunking (see
     /// [`crate::kernels::array::random`]); `None` draws a seed.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let a = Array::random(&[100, 100], ChunkSpec::Block(vec![50, 50]), Some(7)).unwrap();
+    /// let b = Array::random(&[100, 100], ChunkSpec::Block(vec![50, 50]), Some(7)).unwrap();
+    /// assert_eq!(a.name(), b.name()); // same seed and chunks: the same values
+    /// let v = a.compute(Scheduler::Threads).unwrap();
+    /// assert!(v.iter().all(|&x| (0.0..1.0).contains(&x)));
+    /// let mean = v.sum() / 1e4;
+    /// assert!((mean - 0.5).abs() < 0.02);
+    /// ```
     pub fn random(shape: &[usize], chunks: ChunkSpec, seed: Option<u64>) -> Result<Array> {
         let seed = seed.unwrap_or_else(fresh_seed);
         Array::build(ArrayOp::Random {
@@ -64,6 +104,15 @@ impl Array {
     }
 
     /// An array of in-memory data, cut into `chunks`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let data = ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0]]).into_dyn();
+    /// let x = Array::from_array(data, ChunkSpec::Block(vec![1, 2])).unwrap();
+    /// assert_eq!(x.numblocks(), vec![2, 1]);
+    /// let col = x.sum(Some(&[0])).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(col.into_raw_vec_and_offset().0, vec![4.0, 6.0]);
+    /// ```
     pub fn from_array(data: ArrayD<f64>, chunks: ChunkSpec) -> Result<Array> {
         let chunks = normalize_chunks(data.shape(), &chunks)?;
         let data = Data::new(Arc::new(data.as_standard_layout().into_owned()));

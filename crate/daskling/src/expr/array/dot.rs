@@ -10,6 +10,15 @@ use crate::kernels::{ArrayKernel, Kernel};
 impl Array {
     /// Matrix product of 1-d or 2-d arrays, as numpy's `dot` (a 0-d operand multiplies);
     /// chunks of the shared axis are aligned first.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[15, 15], ChunkSpec::Block(vec![5, 5])).unwrap();
+    /// // x.dot(x.T + 1): every element is 15 * 2.
+    /// let y = x.dot(&x.t().add_scalar(1.0).unwrap()).unwrap();
+    /// assert_eq!(y.shape(), &[15, 15]);
+    /// assert!(y.compute(Scheduler::Threads).unwrap().iter().all(|&v| v == 30.0));
+    /// ```
     pub fn dot(&self, other: &Array) -> Result<Array> {
         if self.ndim() == 0 || other.ndim() == 0 {
             return self.mul(other);

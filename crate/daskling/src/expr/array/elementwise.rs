@@ -10,6 +10,14 @@ use crate::kernels::{ArrayKernel, Kernel};
 
 impl Array {
     /// An elementwise function.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::kernels::array::UnaryFn;
+    /// let x = Array::full(&[4], 9.0, ChunkSpec::Block(vec![2])).unwrap();
+    /// let r = x.map(UnaryFn::Sqrt).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(r.into_raw_vec_and_offset().0, vec![3.0; 4]);
+    /// ```
     pub fn map(&self, f: UnaryFn) -> Result<Array> {
         Array::build(ArrayOp::Map {
             input: self.clone(),
@@ -18,6 +26,14 @@ impl Array {
     }
 
     /// `self op value`, or `value op self` when `reflected`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::kernels::array::BinaryOp;
+    /// let x = Array::full(&[2], 4.0, ChunkSpec::Block(vec![2])).unwrap();
+    /// let r = x.scalar_op(BinaryOp::Sub, 10.0, true).unwrap(); // 10 - x
+    /// assert_eq!(r.compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![6.0, 6.0]);
+    /// ```
     pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Array> {
         Array::build(ArrayOp::Map {
             input: self.clone(),
@@ -31,6 +47,17 @@ impl Array {
 
     /// `self op other` elementwise with numpy broadcasting; operands whose chunks differ
     /// are first rechunked to common blocks (as dask's `unify_chunks`).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::kernels::array::BinaryOp;
+    /// // Broadcasting a row over a 3x2 array whose chunks differ: they are aligned first.
+    /// let x = Array::ones(&[3, 2], ChunkSpec::Block(vec![2, 1])).unwrap();
+    /// let row = Array::arange(0.0, 2.0, 1.0, 2).unwrap();
+    /// let y = x.binary(BinaryOp::Mul, &row).unwrap();
+    /// assert_eq!(y.shape(), &[3, 2]);
+    /// assert_eq!(y.sum(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 3.0);
+    /// ```
     pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let chunks = aligned_chunks(&shape, &[self, other], true)?;
@@ -56,6 +83,13 @@ impl Array {
     }
 
     /// `self + other`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[4, 4], ChunkSpec::Block(vec![2, 2])).unwrap();
+    /// let y = x.add(&x.t()).unwrap(); // x + x.T
+    /// assert_eq!(y.sum(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 32.0);
+    /// ```
     pub fn add(&self, other: &Array) -> Result<Array> {
         self.binary(BinaryOp::Add, other)
     }

@@ -15,17 +15,51 @@ use crate::kernels::{ArrayKernel, Kernel};
 
 impl Array {
     /// TSQR of a tall-and-skinny array (one block along axis 1): `(q, r)`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let a = ndarray::Array2::from_shape_fn((6, 2), |(i, j)| (i * 2 + j) as f64 + if i == j { 1.0 } else { 0.0 });
+    /// let x = Array::from_array(a.clone().into_dyn(), ChunkSpec::Block(vec![3, 2])).unwrap();
+    /// let (q, r) = x.qr().unwrap();
+    /// let back = q.dot(&r).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert!(back.iter().zip(a.iter()).all(|(u, v)| (u - v).abs() < 1e-9));
+    /// ```
     pub fn qr(&self) -> Result<(Array, Array)> {
         qr(self)
     }
 
     /// SVD `x = u · diag(s) · v` of a tall-and-skinny or short-and-fat array (one block
     /// along one axis); other chunkings get an error naming `svd_compressed`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// // diag(3, 2) stacked over zeros: singular values 3 and 2.
+    /// let mut a = ndarray::Array2::<f64>::zeros((4, 2));
+    /// a[[0, 0]] = 3.0;
+    /// a[[1, 1]] = 2.0;
+    /// let x = Array::from_array(a.into_dyn(), ChunkSpec::Block(vec![2, 2])).unwrap();
+    /// let (_, s, _) = x.svd().unwrap();
+    /// let s = s.compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0;
+    /// assert!((s[0] - 3.0).abs() < 1e-12 && (s[1] - 2.0).abs() < 1e-12);
+    /// ```
     pub fn svd(&self) -> Result<(Array, Array, Array)> {
         svd(self)
     }
 
     /// Randomized SVD keeping `k` components, with `power_iters` power iterations.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// // A rank-1 matrix u vᵀ with |u| = |v| = 1 scaled by 5: one singular value, 5.
+    /// let (m, n) = (40, 30);
+    /// let u: Vec<f64> = (0..m).map(|i| 1.0 / (m as f64).sqrt() * if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+    /// let v: Vec<f64> = (0..n).map(|_| 1.0 / (n as f64).sqrt()).collect();
+    /// let a = ndarray::Array2::from_shape_fn((m, n), |(i, j)| 5.0 * u[i] * v[j]);
+    /// let x = Array::from_array(a.into_dyn(), ChunkSpec::Block(vec![10, 10])).unwrap();
+    /// let (_, s, _) = x.svd_compressed(1, 2, Some(1)).unwrap();
+    /// let s = s.compute(Scheduler::Sync).unwrap();
+    /// assert!((s[[0]] - 5.0).abs() < 1e-9);
+    /// ```
     pub fn svd_compressed(
         &self,
         k: usize,

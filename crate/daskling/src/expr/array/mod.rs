@@ -512,6 +512,16 @@ impl Array {
 
     /// Computes every block and keeps them in memory: the result has the same name,
     /// shape and chunks, and expressions built on it start from the stored blocks.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::random(&[100], ChunkSpec::Block(vec![25]), Some(3)).unwrap();
+    /// let p = x.persist(Scheduler::Threads).unwrap();
+    /// assert_eq!(p.name(), x.name());
+    /// // Expressions on the persisted array start from its stored blocks: one literal task
+    /// // per block feeds the sum.
+    /// assert_eq!(p.sum(None).unwrap().compute(Scheduler::Sync).unwrap(), x.sum(None).unwrap().compute(Scheduler::Sync).unwrap());
+    /// ```
     pub fn persist(&self, scheduler: Scheduler) -> Result<Array> {
         let mut g = Graph::new();
         lower::lower_blocks(self, &mut g)?;
@@ -550,6 +560,13 @@ impl Array {
     }
 
     /// Computes the array (lower, optimize, run) and returns it whole.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(0.0, 6.0, 1.0, 4).unwrap().add_scalar(1.0).unwrap();
+    /// let v = x.compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(v.into_raw_vec_and_offset().0, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    /// ```
     pub fn compute(&self, scheduler: Scheduler) -> Result<ArrayD<f64>> {
         let (values, _) = super::compute_values(&[self as &dyn Lazy], scheduler, &mut |_| {})?;
         let v = values

@@ -11,6 +11,15 @@ use crate::kernels::{ArrayKernel, Kernel};
 
 impl Array {
     /// A reduction over `axes` (all when `None`); `ddof` applies to `var` and `std`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::kernels::array::ReduceOp;
+    /// let x = Array::arange(1.0, 5.0, 1.0, 1).unwrap(); // 1 2 3 4, one block each
+    /// // A tree of fan-in 2: two levels of combines under the aggregate.
+    /// let p = x.reduce(ReduceOp::Prod, None, 0.0, 2).unwrap();
+    /// assert_eq!(p.compute(Scheduler::Sync).unwrap().sum(), 24.0);
+    /// ```
     pub fn reduce(
         &self,
         reduce: ReduceOp,
@@ -54,6 +63,12 @@ impl Array {
     }
 
     /// Mean over `axes`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(0.0, 6.0, 1.0, 4).unwrap();
+    /// assert_eq!(x.mean(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 2.5);
+    /// ```
     pub fn mean(&self, axes: Option<&[isize]>) -> Result<Array> {
         self.reduce(ReduceOp::Mean, axes, 0.0, DEFAULT_SPLIT_EVERY)
     }
@@ -64,6 +79,16 @@ impl Array {
     }
 
     /// Standard deviation over `axes`, dividing by `n - ddof`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// // 0..6: population variance 35/12, sample variance 3.5.
+    /// let x = Array::arange(0.0, 6.0, 1.0, 4).unwrap();
+    /// let pop = x.std(None, 0.0).unwrap().compute(Scheduler::Sync).unwrap().sum();
+    /// let sample = x.var(None, 1.0).unwrap().compute(Scheduler::Sync).unwrap().sum();
+    /// assert!((pop - (35.0f64 / 12.0).sqrt()).abs() < 1e-12);
+    /// assert!((sample - 3.5).abs() < 1e-12);
+    /// ```
     pub fn std(&self, axes: Option<&[isize]>, ddof: f64) -> Result<Array> {
         self.reduce(ReduceOp::Std, axes, ddof, DEFAULT_SPLIT_EVERY)
     }

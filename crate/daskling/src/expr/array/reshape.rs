@@ -12,6 +12,14 @@ use crate::kernels::{ArrayKernel, Kernel};
 
 impl Array {
     /// Axes permuted (`None`: reversed, as `x.T`).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[2, 3, 4], ChunkSpec::Block(vec![1, 3, 2])).unwrap();
+    /// let t = x.transpose(Some(&[2, 0, 1])).unwrap();
+    /// assert_eq!(t.shape(), &[4, 2, 3]);
+    /// assert_eq!(t.chunks(), &[vec![2, 2], vec![1, 1], vec![3]]);
+    /// ```
     pub fn transpose(&self, axes: Option<&[isize]>) -> Result<Array> {
         let axes: Vec<usize> = match axes {
             None => (0..self.ndim()).rev().collect(),
@@ -36,6 +44,14 @@ impl Array {
     }
 
     /// The same values in other blocks (no new expression when they are the same).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(0.0, 10.0, 1.0, 3).unwrap();
+    /// let y = x.rechunk(ChunkSpec::Block(vec![5])).unwrap();
+    /// assert_eq!(y.chunks(), &[vec![5, 5]]);
+    /// assert_eq!(y.compute(Scheduler::Sync).unwrap(), x.compute(Scheduler::Sync).unwrap());
+    /// ```
     pub fn rechunk(&self, chunks: ChunkSpec) -> Result<Array> {
         let chunks = normalize_chunks(self.shape(), &chunks)?;
         if chunks == self.chunks() {
@@ -49,6 +65,15 @@ impl Array {
 
     /// A selection: per axis an index, a range with step, or all (missing trailing axes
     /// are all), with Python's rules for negative values and out-of-range bounds.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::expr::array::SliceArg;
+    /// let x = Array::arange(0.0, 10.0, 1.0, 4).unwrap();
+    /// // x[8:1:-3] = [8, 5, 2]
+    /// let s = x.slice(&[SliceArg::Range(Some(8), Some(1), Some(-3))]).unwrap();
+    /// assert_eq!(s.compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![8.0, 5.0, 2.0]);
+    /// ```
     pub fn slice(&self, spec: &[SliceArg]) -> Result<Array> {
         if spec.len() > self.ndim() {
             return Err(Error::invalid(format!(

@@ -41,6 +41,21 @@ pub struct SeriesGroupBy {
 
 impl GroupBy {
     /// One column's groups.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// let v = df.col("v").unwrap();
+    /// assert_eq!(v.name(), "v");
+    /// assert_eq!(v.sum().unwrap().compute(Scheduler::Sync).unwrap(), 7.0);
+    /// assert!(df.col("nope").is_err());
+    /// ```
     pub fn col(&self, name: &str) -> Result<SeriesGroupBy> {
         Ok(SeriesGroupBy {
             by: self.by.clone(),
@@ -50,6 +65,22 @@ impl GroupBy {
 
     /// Several aggregations at once: per column a list of aggregations. A column with
     /// one aggregation keeps its name; with several, each is `column_aggregation`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::dataframe::groupby::GroupAgg;
+    /// let g = df.groupby(&df.col("k").unwrap()).unwrap();
+    /// let f = g.agg(&[("v", vec![GroupAgg::Min, GroupAgg::Count])]).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(&f.names[..], ["v_min", "v_count"]);
+    /// assert_eq!(f.columns[1].f64_at(0), Some(2.0)); // two rows in group "a"
+    /// ```
     pub fn agg(&self, spec: &[(&str, Vec<GroupAgg>)]) -> Result<DataFrame> {
         let mut values = vec![];
         let mut names = vec![];
@@ -124,6 +155,19 @@ impl DataFrame {
     }
 
     /// Some columns.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// let s = df.select(&["v", "k"]).unwrap();
+    /// assert_eq!(s.columns(), ["v", "k"]);
+    /// ```
     pub fn select(&self, names: &[&str]) -> Result<DataFrame> {
         Df::build(DfOp::Select {
             input: self.0.clone(),
@@ -133,6 +177,21 @@ impl DataFrame {
     }
 
     /// Rows where `mask` is true.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::array::BinaryOp;
+    /// let v = df.col("v").unwrap();
+    /// let big = df.filter(&v.scalar_op(BinaryOp::Gt, 1.0, false).unwrap()).unwrap();
+    /// assert_eq!(big.len().unwrap().compute(Scheduler::Sync).unwrap(), 2.0);
+    /// ```
     pub fn filter(&self, mask: &Series) -> Result<DataFrame> {
         Df::build(DfOp::Filter {
             input: self.0.clone(),
@@ -142,6 +201,22 @@ impl DataFrame {
     }
 
     /// Columns added or replaced.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::array::BinaryOp;
+    /// let w = df.col("v").unwrap().scalar_op(BinaryOp::Mul, 10.0, false).unwrap();
+    /// let df2 = df.assign(&[("w", &w)]).unwrap();
+    /// assert_eq!(df2.columns(), ["k", "v", "t", "w"]);
+    /// assert_eq!(df2.col("w").unwrap().sum().unwrap().compute(Scheduler::Sync).unwrap(), 70.0);
+    /// ```
     pub fn assign(&self, columns: &[(&str, &Series)]) -> Result<DataFrame> {
         Df::build(DfOp::Assign {
             input: self.0.clone(),
@@ -152,6 +227,18 @@ impl DataFrame {
     }
 
     /// Number of rows.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// assert_eq!(df.len().unwrap().compute(Scheduler::Sync).unwrap(), 3.0);
+    /// ```
     pub fn len(&self) -> Result<Scalar> {
         Df::build(DfOp::Len {
             input: self.0.clone(),
@@ -160,6 +247,22 @@ impl DataFrame {
     }
 
     /// Groups rows by the values of `by` (a series of this frame).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::dataframe::groupby::GroupAgg;
+    /// use daskling::kernels::dataframe::Column;
+    /// let g = df.groupby(&df.col("k").unwrap()).unwrap();
+    /// let (_, sums) = g.col("v").unwrap().agg(GroupAgg::Sum).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(sums, Column::Int64(vec![5, 2])); // a: 1 + 4, b: 2
+    /// ```
     pub fn groupby(&self, by: &Series) -> Result<GroupBy> {
         if by.0.rows() != self.0.rows() {
             return Err(Error::invalid(
@@ -174,6 +277,21 @@ impl DataFrame {
 
     /// count, mean, std, min, 25%, 50%, 75% and max of the numeric columns (quartiles
     /// approximate over many partitions, see `kernels::dataframe::describe`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// let d = df.describe().unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(&d.names[..], ["v"]); // the numeric columns
+    /// assert_eq!(d.columns[0].f64_at(0), Some(3.0)); // count
+    /// assert_eq!(d.columns[0].f64_at(7), Some(4.0)); // max
+    /// ```
     pub fn describe(&self) -> Result<DataFrame> {
         Df::build(DfOp::Describe {
             input: self.0.clone(),
@@ -187,6 +305,19 @@ impl DataFrame {
     }
 
     /// The first `n` rows, reading only the partitions they are in.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// let h = df.head(2, Scheduler::Sync).unwrap();
+    /// assert_eq!(h.len(), 2);
+    /// ```
     pub fn head(&self, n: usize, s: Scheduler) -> Result<Frame> {
         lower::head(&self.0, n, s)
     }
@@ -244,6 +375,20 @@ impl Series {
     }
 
     /// A datetime field (`dt.year`, …).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::dataframe::dt::DtField;
+    /// let hours = df.col("t").unwrap().dt_field(DtField::Hour).unwrap();
+    /// assert_eq!(hours.sum().unwrap().compute(Scheduler::Sync).unwrap(), 9.0 + 15.0 + 10.0);
+    /// ```
     pub fn dt_field(&self, field: DtField) -> Result<Series> {
         Df::build(DfOp::DtField {
             input: self.0.clone(),
@@ -253,6 +398,25 @@ impl Series {
     }
 
     /// `dt.round/floor/ceil(freq)`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::dataframe::dt::RoundMode;
+    /// use daskling::kernels::dataframe::groupby::GroupAgg;
+    /// // The daily high, as the workshop's groupby(df.timestamp.dt.round('1d')).
+    /// let day = df.col("t").unwrap().dt_round("1d", RoundMode::Floor).unwrap();
+    /// let g = df.groupby(&day).unwrap().col("v").unwrap().agg(GroupAgg::Max).unwrap();
+    /// let (_, highs) = g.compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(highs.f64_at(0), Some(2.0));
+    /// assert_eq!(highs.f64_at(1), Some(4.0));
+    /// ```
     pub fn dt_round(&self, freq: &str, mode: RoundMode) -> Result<Series> {
         let ms = dt::parse_freq(freq).ok_or_else(|| {
             Error::invalid(format!(
@@ -268,6 +432,22 @@ impl Series {
     }
 
     /// A reduction (`ddof` applies to std and var).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::dataframe::ops::SeriesReduce;
+    /// let v = df.col("v").unwrap();
+    /// // 1, 2, 4: mean 7/3, sample variance 7/3.
+    /// let var = v.reduce(SeriesReduce::Var, 1.0).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert!((var - 7.0 / 3.0).abs() < 1e-12);
+    /// ```
     pub fn reduce(&self, reduce: SeriesReduce, ddof: f64) -> Result<Scalar> {
         Df::build(DfOp::Reduce {
             input: self.0.clone(),
@@ -292,6 +472,19 @@ impl Series {
 
     /// How often each value occurs, most frequent first (ties by value), as pandas'
     /// `value_counts`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// let (_, counts) = df.col("k").unwrap().value_counts().unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(counts.f64_at(0), Some(2.0)); // "a", the most frequent, first
+    /// ```
     pub fn value_counts(&self) -> Result<Series> {
         Df::build(DfOp::GroupAgg {
             by: self.0.clone(),
@@ -325,6 +518,23 @@ impl Series {
 
 impl Scalar {
     /// `self op other`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "k,v,t\na,1,2012-05-01 09:30:00\nb,2,2012-05-01 15:59:00\na,4,2012-05-02 10:00:00\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// use daskling::kernels::array::BinaryOp;
+    /// // The daily spread's building block: max - min.
+    /// let v = df.col("v").unwrap();
+    /// let spread = v.reduce(daskling::kernels::dataframe::ops::SeriesReduce::Max, 1.0).unwrap()
+    ///     .binary(BinaryOp::Sub, &v.reduce(daskling::kernels::dataframe::ops::SeriesReduce::Min, 1.0).unwrap()).unwrap();
+    /// assert_eq!(spread.compute(Scheduler::Sync).unwrap(), 3.0);
+    /// ```
     pub fn binary(&self, op: BinaryOp, other: &Scalar) -> Result<Scalar> {
         Df::build(DfOp::ScalarBinary {
             op,
