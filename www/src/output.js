@@ -12,15 +12,6 @@ const el = (tag, props = {}, ...children) => {
 
 const ROWS = 10;
 
-/**
- * Whether an index looks like datetimes (milliseconds between 1973 and 2286): Column
- * results carry their values' dtype but not their index's, and groupby keys rounded
- * from timestamps are such milliseconds.
- */
-export function looksLikeTime(values, dtype) {
-  if (dtype === 'datetime') return true;
-  return values instanceof Float64Array && values.length > 0 && values[0] > 1e11 && values[0] < 1e13;
-}
 const ITEMS = 12;
 
 /** A number as Python prints floats: integers with `.0` dropped, others with 6 digits. */
@@ -37,7 +28,8 @@ function formatValue(v, dtype) {
     if (!Number.isFinite(v)) return 'NaT';
     return new Date(v).toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
   }
-  if (dtype === 'bool') return v ? 'True' : 'False';
+  // A bool column with a missing value comes as 1/0/NaN (pandas' nullable boolean).
+  if (dtype === 'bool') return Number.isNaN(v) ? '<NA>' : v ? 'True' : 'False';
   return typeof v === 'number' ? formatNumber(v) : String(v);
 }
 
@@ -70,16 +62,15 @@ function renderTable(t) {
   const rows = shownRows(t.length).map((i) =>
     i < 0
       ? ['…', ...cols.map(() => '…')]
-      : [t.index ? formatValue(t.index[i]) : String(i), ...cols.map((c) => formatValue(t.data[c][i], t.dtypes[c]))],
+      : [t.index ? formatValue(t.index[i], t.indexDtype) : String(i), ...cols.map((c) => formatValue(t.data[c][i], t.dtypes[c]))],
   );
   return table(['', ...cols], rows, `${t.length} rows × ${cols.length} columns`);
 }
 
 function renderColumn(c) {
   const n = c.values.length;
-  const indexType = c.index && looksLikeTime(c.index) ? 'datetime' : null;
   const rows = shownRows(n).map((i) =>
-    i < 0 ? ['…', '…'] : [c.index ? formatValue(c.index[i], indexType) : String(i), formatValue(c.values[i], c.dtype)],
+    i < 0 ? ['…', '…'] : [c.index ? formatValue(c.index[i], c.indexDtype) : String(i), formatValue(c.values[i], c.dtype)],
   );
   return table(['', c.name], rows, `Name: ${c.name}, Length: ${n}, dtype: ${c.dtype}`);
 }

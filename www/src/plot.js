@@ -7,7 +7,6 @@
 //   {x: [...], y: [...]} as given
 // kind: 'line' (default), 'scatter', 'bar', 'hist' (of the y values; `bins`, default 30).
 import { uPlot } from '../build/vendor.js';
-import { looksLikeTime } from './output.js';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 
@@ -24,7 +23,8 @@ function series(result, { x, y } = {}) {
     if (!xs) throw new Error(`plot: no column ${x}`);
     return {
       x: numeric(xs),
-      time: looksLikeTime(xs, x ? t.dtypes[x] : null),
+      // Results name every column's dtype and the index's (indexDtype).
+      time: (x ? t.dtypes[x] : t.index && t.indexDtype) === 'datetime',
       ys: names.map((n) => {
         if (!t.data[n]) throw new Error(`plot: no column ${n}`);
         return { label: n, values: numeric(t.data[n]) };
@@ -33,7 +33,7 @@ function series(result, { x, y } = {}) {
   }
   if (result && 'values' in result && 'dtype' in result) {
     const xs = result.index ?? Float64Array.from({ length: result.values.length }, (_, i) => i);
-    return { x: numeric(xs), time: looksLikeTime(xs), ys: [{ label: result.name, values: numeric(result.values) }] };
+    return { x: numeric(xs), time: Boolean(result.index) && result.indexDtype === 'datetime', ys: [{ label: result.name, values: numeric(result.values) }] };
   }
   if (result && 'x' in result && 'y' in result) {
     return { x: numeric(result.x), time: false, ys: [{ label: 'y', values: numeric(result.y) }] };

@@ -17,8 +17,10 @@
 
 mod context;
 pub mod expr;
+pub mod output;
 
 pub use context::Context;
+pub use output::Output;
 
 pub use daskling_core::{error, token};
 pub use daskling_graph as graph;

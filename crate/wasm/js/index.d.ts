@@ -34,7 +34,11 @@ export interface GraphExport {
 
 export type Dtype = 'int64' | 'float64' | 'bool' | 'string' | 'datetime';
 
-/** Numbers and datetimes (ms since the epoch) as Float64Array, bools as Uint8Array, strings as arrays. */
+/**
+ * Numbers and datetimes (ms since the epoch) as Float64Array (missing: NaN), bools as
+ * Uint8Array of 1/0 — or, when one is missing, as Float64Array of 1/0/NaN (pandas'
+ * nullable boolean) — and strings as arrays (missing: null).
+ */
 export type Values = Float64Array | Uint8Array | (string | null)[];
 
 /** A computed series. `index` holds the group keys of grouped results, else `null`. */
@@ -42,6 +46,8 @@ export interface Column {
   name: string;
   dtype: Dtype;
   index: Values | null;
+  /** The index's dtype (`'datetime'` for groups by a rounded timestamp), `null` without one. */
+  indexDtype: Dtype | null;
   values: Values;
 }
 
@@ -50,6 +56,8 @@ export interface Table {
   columns: string[];
   dtypes: Record<string, Dtype>;
   index: Values | null;
+  /** The index's dtype, `null` without one. */
+  indexDtype: Dtype | null;
   data: Record<string, Values>;
   length: number;
 }

@@ -4,51 +4,13 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::output::{output_js, value_as_js};
 use super::{dataframe, from_js, js, js_err, to_js};
-use daskling::expr::js::Encoded;
+use daskling::expr::dataframe::Kind;
 use daskling::expr::{self, compute_values_traced, Expr, Lazy, Wire};
 use daskling::graph::Graph;
-use daskling::kernels::Value;
 use daskling::scheduler::{Progress, Scheduler};
-
-/// A computed value for JS: a number for a 0-d array or a scalar, `{shape, data:
-/// Float64Array}` for arrays, a Table or Column for frames and series, the value a
-/// JavaScript function returned.
-fn value_to_js(v: &Value, e: &Expr) -> JsValue {
-    let kind = match e {
-        Expr::Df(d) => d.kind(),
-        Expr::Array(_) | Expr::Call(_) => daskling::expr::dataframe::Kind::Frame,
-    };
-    value_as_js(v, kind)
-}
-
-/// As [`value_to_js`], frames shown as `kind`.
-pub(crate) fn value_as_js(v: &Value, kind: daskling::expr::dataframe::Kind) -> JsValue {
-    match v {
-        Value::Frame(f) => dataframe::frame_to_js(f, kind),
-        Value::F64(x) => JsValue::from_f64(*x),
-        Value::Block(b) if b.ndim() == 0 => {
-            JsValue::from_f64(b.iter().copied().next().unwrap_or(f64::NAN))
-        }
-        Value::Block(b) => {
-            let obj = js_sys::Object::new();
-            let std = b.as_standard_layout();
-            let data = match std.as_slice() {
-                Some(s) => js_sys::Float64Array::from(s),
-                None => js_sys::Float64Array::new_with_length(0),
-            };
-            // Setting properties on a fresh plain object cannot fail.
-            let _ = js_sys::Reflect::set(&obj, &"shape".into(), &to_js(b.shape()));
-            let _ = js_sys::Reflect::set(&obj, &"data".into(), &data);
-            obj.into()
-        }
-        Value::Any(a) => match a.downcast_ref::<Encoded>() {
-            Some(Encoded(bytes)) => js::decode_value(bytes),
-            None => JsValue::UNDEFINED,
-        },
-        Value::Tuple(_) | Value::Bytes(_) => JsValue::UNDEFINED,
-    }
-}
+use daskling::Output;
 
 /// The state of one kernel instance: on the compute worker, the data, sources and
 /// persisted arrays expressions name (see `daskling::Context`); on the page, the
@@ -143,7 +105,7 @@ impl Context {
         Ok(values
             .iter()
             .zip(&exprs)
-            .map(|(v, e)| value_to_js(v, e))
+            .map(|(v, e)| value_as_js(v, e.kind()))
             .collect())
     }
 
@@ -164,7 +126,10 @@ impl Context {
         let f = daskling::expr::dataframe::DataFrame(d.clone())
             .head(n.max(0.0) as usize, Scheduler::Threads)
             .map_err(js_err)?;
-        Ok(dataframe::frame_to_js(&f, d.kind()))
+        Ok(output_js(&match d.kind() {
+            Kind::Series => Output::Column(&f),
+            _ => Output::Table(&f),
+        }))
     }
 
     fn optimized_graph(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_err, to_js};
+use super::{from_js, js_err};
 use daskling::expr::dataframe::{
     read_csv_refs, DataFrame, Df, DfOp, Kind, LogicalOp, ReadOptions, Series, SourceRef,
 };
@@ -15,7 +15,7 @@ use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
 use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::source::ByteSource;
-use daskling::kernels::dataframe::{Column, Dtype, Frame};
+use daskling::kernels::dataframe::Dtype;
 
 #[wasm_bindgen]
 extern "C" {
@@ -373,87 +373,6 @@ pub fn read_csv(
     read_csv_refs(refs, schema, &opts)
         .map(|d| LazyDf(d.0))
         .map_err(js_err)
-}
-
-fn values_js(c: &Column) -> JsValue {
-    match c {
-        Column::Int64(v) => {
-            let f: Vec<f64> = v.iter().map(|&x| x as f64).collect();
-            js_sys::Float64Array::from(f.as_slice()).into()
-        }
-        Column::Float64(v) => js_sys::Float64Array::from(v.as_slice()).into(),
-        Column::Datetime(v) => {
-            let f: Vec<f64> = v
-                .iter()
-                .map(|&x| {
-                    if x == daskling::kernels::dataframe::column::NAT {
-                        f64::NAN
-                    } else {
-                        x as f64
-                    }
-                })
-                .collect();
-            js_sys::Float64Array::from(f.as_slice()).into()
-        }
-        Column::Bool(v) => {
-            let b: Vec<u8> = v.iter().map(|x| x.unwrap_or(false) as u8).collect();
-            js_sys::Uint8Array::from(b.as_slice()).into()
-        }
-        Column::String(v) => v
-            .iter()
-            .map(|x| match x {
-                Some(s) => JsValue::from_str(s),
-                None => JsValue::NULL,
-            })
-            .collect::<js_sys::Array>()
-            .into(),
-    }
-}
-
-fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
-    // Setting properties on a fresh plain object cannot fail.
-    let _ = js_sys::Reflect::set(o, &k.into(), v);
-}
-
-/// A frame partition as the API's Table (`kind` frame) or Column (`kind` series).
-pub(super) fn frame_to_js(f: &Frame, kind: Kind) -> JsValue {
-    let index = match &f.index {
-        Some(ix) => values_js(&ix.1),
-        None => JsValue::NULL,
-    };
-    let o = js_sys::Object::new();
-    if kind == Kind::Series {
-        let name = f.names.first().cloned().unwrap_or_default();
-        set(&o, "name", &name.into());
-        set(
-            &o,
-            "dtype",
-            &f.columns
-                .first()
-                .map(|c| c.dtype().name())
-                .unwrap_or("float64")
-                .into(),
-        );
-        set(&o, "index", &index);
-        set(
-            &o,
-            "values",
-            &f.columns.first().map(values_js).unwrap_or(JsValue::NULL),
-        );
-        return o.into();
-    }
-    let data = js_sys::Object::new();
-    let dtypes = js_sys::Object::new();
-    for (n, c) in f.names.iter().zip(&f.columns) {
-        set(&data, n, &values_js(c));
-        set(&dtypes, n, &c.dtype().name().into());
-    }
-    set(&o, "columns", &to_js(&f.names.to_vec()));
-    set(&o, "dtypes", &dtypes);
-    set(&o, "index", &index);
-    set(&o, "data", &data);
-    set(&o, "length", &(f.len() as f64).into());
-    o.into()
 }
 
 /// Whether `path` matches the glob `pattern` as `read_csv`'s globs do (`*`, `?`, `[…]`

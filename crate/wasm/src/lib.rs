@@ -23,15 +23,16 @@ mod array;
 mod context;
 mod dataframe;
 mod js;
+mod output;
 #[cfg(target_feature = "atomics")]
 mod pool;
 
 use array::int_arg;
 pub use array::{arange, from_array, full, random, LazyArray};
-use context::value_as_js;
 pub use context::Context;
 pub use dataframe::{GroupAggBuilder, LazyDf};
 pub use js::{CallBuilder, LazyCall};
+use output::value_as_js;
 #[cfg(target_feature = "atomics")]
 pub use pool::{build_pool, prepare_pool, run_pool_worker};
 

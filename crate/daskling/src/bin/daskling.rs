@@ -24,15 +24,14 @@ mod native {
 
     use std::sync::Arc;
 
-    use daskling::expr::dataframe::Kind;
     use daskling::expr::{compute_values, Expr, Lazy, Wire};
-    use daskling::kernels::dataframe::column::NAT;
+
     use daskling::kernels::dataframe::source::FileSource;
-    use daskling::kernels::dataframe::{Column, Frame};
+
     use daskling::kernels::Value;
-    use daskling::Context;
     use daskling::Scheduler;
-    use serde_json::{json, Value as Json};
+    use daskling::{Context, Output};
+    use serde_json::Value as Json;
 
     const USAGE: &str = "usage: daskling eval [--root DIR] < expression.json\n       \
                          daskling generate [--out DIR] [--tickers hp,ibm] [--days N] [--seed S]";
@@ -75,62 +74,8 @@ mod native {
         ))
     }
 
-    fn values_json(c: &Column) -> Json {
-        match c {
-            Column::Int64(v) => json!(v),
-            Column::Float64(v) => json!(v),
-            Column::Datetime(v) => json!(v
-                .iter()
-                .map(|&x| if x == NAT { None } else { Some(x) })
-                .collect::<Vec<_>>()),
-            Column::Bool(v) => json!(v
-                .iter()
-                .map(|x| x.unwrap_or(false) as u8)
-                .collect::<Vec<_>>()),
-            Column::String(v) => json!(v.iter().map(|x| x.as_deref()).collect::<Vec<_>>()),
-        }
-    }
-
-    /// A frame as the API's Table (or Column for a series).
-    fn frame_json(f: &Frame, series: bool) -> Json {
-        let index = f.index.as_ref().map(|i| values_json(&i.1));
-        if series {
-            return json!({
-                "name": f.names.first(),
-                "dtype": f.columns.first().map(|c| c.dtype().name()),
-                "index": index,
-                "values": f.columns.first().map(values_json),
-            });
-        }
-        let data: serde_json::Map<String, Json> = f
-            .names
-            .iter()
-            .zip(&f.columns)
-            .map(|(n, c)| (n.clone(), values_json(c)))
-            .collect();
-        let dtypes: serde_json::Map<String, Json> = f
-            .names
-            .iter()
-            .zip(&f.columns)
-            .map(|(n, c)| (n.clone(), json!(c.dtype().name())))
-            .collect();
-        json!({"columns": f.names.to_vec(), "dtypes": dtypes, "index": index, "data": data, "length": f.len()})
-    }
-
     fn result_json(v: &Value, e: &Expr) -> Json {
-        match v {
-            Value::Frame(f) => {
-                let series = matches!(e, Expr::Df(d) if d.kind() == Kind::Series);
-                frame_json(f, series)
-            }
-            Value::F64(x) => json!(x),
-            Value::Block(b) if b.ndim() == 0 => json!(b.iter().next()),
-            Value::Block(b) => json!({
-                "shape": b.shape(),
-                "data": b.as_standard_layout().iter().copied().collect::<Vec<f64>>(),
-            }),
-            Value::Tuple(_) | Value::Any(_) | Value::Bytes(_) => Json::Null,
-        }
+        serde_json::to_value(Output::of(v, e.kind())).unwrap_or(Json::Null)
     }
 
     /// Registers, for every source the expression names, the file `root/<its name>` under

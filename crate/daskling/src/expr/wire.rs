@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::array::{Array, ArrayOp};
-use super::dataframe::{Df, DfOp, SourceRef};
+use super::dataframe::{Df, DfOp, Kind, SourceRef};
 use super::js::Call;
 use super::js::JsFunction;
 use super::Lazy;
@@ -38,6 +38,15 @@ impl Expr {
             Expr::Array(a) => a.name(),
             Expr::Df(d) => d.name(),
             Expr::Call(c) => c.name(),
+        }
+    }
+
+    /// What its result is: a dataframe, series or scalar; arrays and calls are shown as
+    /// [`Kind::Frame`] is (their values are not frames).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Expr::Df(d) => d.kind(),
+            Expr::Array(_) | Expr::Call(_) => Kind::Frame,
         }
     }
 
