@@ -790,3 +790,45 @@ fn values_computed_together_read_each_file_once() {
         2
     );
 }
+
+#[test]
+fn adding_a_large_constant_gives_float64_and_exact_group_sums() {
+    // Reported: `v.add(1e20)` was labelled int64 and its groupby sum saturated at
+    // i64::MAX. The constant's dtype is one rule for metadata and kernels alike.
+    use daskling::kernels::dataframe::groupby::GroupAgg;
+    let df = read(
+        &[("a.csv", "k,v\na,1\nb,2\na,3\n")],
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let w = df
+        .col("v")
+        .unwrap()
+        .scalar_op(BinaryOp::Add, 1e20, false)
+        .unwrap();
+    assert_eq!(w.dtype().name(), "float64");
+    let g = df
+        .assign(&[("w", &w)])
+        .unwrap()
+        .groupby(&df.col("k").unwrap())
+        .unwrap();
+    let (_, sums) = g
+        .col("w")
+        .unwrap()
+        .agg(GroupAgg::Sum)
+        .unwrap()
+        .compute(Scheduler::Sync)
+        .unwrap();
+    // Group a: (1 + 1e20) + (3 + 1e20) in float64; b: 2 + 1e20.
+    assert_eq!(
+        sums,
+        Column::Float64(vec![(1.0 + 1e20) + (3.0 + 1e20), 2.0 + 1e20])
+    );
+    // A small integer constant keeps int64, as pandas.
+    let i = df
+        .col("v")
+        .unwrap()
+        .scalar_op(BinaryOp::Add, 1.0, false)
+        .unwrap();
+    assert_eq!(i.dtype().name(), "int64");
+}

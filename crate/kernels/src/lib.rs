@@ -21,6 +21,7 @@
 pub mod array;
 pub mod dataframe;
 pub mod float;
+pub mod moments;
 
 use std::any::Any;
 use std::fmt;

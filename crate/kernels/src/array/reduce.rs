@@ -9,6 +9,7 @@
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
 use serde::{Deserialize, Serialize};
 
+use crate::moments;
 use daskling_core::{Error, Result};
 
 /// A reduction.
@@ -234,26 +235,15 @@ fn merge_moments(acc: &mut [f64], p: &[f64], rows: usize) {
     let (amean, am2) = rest.split_at_mut(m);
     let (pn, prest) = p.split_at(m);
     let (pmean, pm2) = prest.split_at(m);
+    let has_m2 = rows == 3;
     for j in 0..m {
-        let (na, nb) = (an[j], pn[j]);
-        if nb == 0.0 {
-            continue;
-        }
-        if na == 0.0 {
-            an[j] = nb;
-            amean[j] = pmean[j];
-            if rows == 3 {
-                am2[j] = pm2[j];
-            }
-            continue;
-        }
-        let n = na + nb;
-        let delta = pmean[j] - amean[j];
-        amean[j] += delta * (nb / n);
-        if rows == 3 {
-            am2[j] += pm2[j] + delta * delta * (na * nb / n);
-        }
+        let q = |v: &[f64]| if has_m2 { v[j] } else { 0.0 };
+        let (n, mean, m2) = moments::merge((an[j], amean[j], q(am2)), (pn[j], pmean[j], q(pm2)));
         an[j] = n;
+        amean[j] = mean;
+        if has_m2 {
+            am2[j] = m2;
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::column::{Column, Dtype, NAT};
 use crate::array::BinaryOp;
+use crate::moments;
 use daskling_core::{Error, Result};
 
 /// Floats of a numeric column (missing → NaN); `None` for strings and datetimes.
@@ -168,12 +169,39 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
     ))
 }
 
+/// The dtype of a constant in series arithmetic: int64 for an integer that int64 and
+/// float64 both hold exactly (|v| < 2⁵³), else float64 — so `s + 1e20` is float64.
+pub fn constant_dtype(value: f64) -> Dtype {
+    if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+        Dtype::Int64
+    } else {
+        Dtype::Float64
+    }
+}
+
+/// The dtype of `s op value` for a series of dtype `series`: the one rule the
+/// expression's metadata and [`scalar`] both follow.
+///
+/// ```
+/// use daskling_kernels::array::BinaryOp;
+/// use daskling_kernels::dataframe::{ops::scalar_dtype, Dtype};
+/// assert_eq!(scalar_dtype(BinaryOp::Add, Dtype::Int64, 1.0).unwrap(), Dtype::Int64);
+/// assert_eq!(scalar_dtype(BinaryOp::Add, Dtype::Int64, 1e20).unwrap(), Dtype::Float64);
+/// assert_eq!(scalar_dtype(BinaryOp::Gt, Dtype::Float64, 0.5).unwrap(), Dtype::Bool);
+/// ```
+pub fn scalar_dtype(op: BinaryOp, series: Dtype, value: f64) -> Result<Dtype> {
+    if series == Dtype::Datetime {
+        // A number with datetimes is milliseconds since the epoch.
+        return binary_dtype(op, series, series);
+    }
+    binary_dtype(op, series, constant_dtype(value))
+}
+
 /// `c op value` (or `value op c` when `reflected`).
 pub fn scalar(op: BinaryOp, c: &Column, value: f64, reflected: bool) -> Result<Column> {
-    let k = if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        Column::Int64(vec![value as i64; c.len()])
-    } else {
-        Column::Float64(vec![value; c.len()])
+    let k = match constant_dtype(value) {
+        Dtype::Int64 => Column::Int64(vec![value as i64; c.len()]),
+        _ => Column::Float64(vec![value; c.len()]),
     };
     if let Column::Datetime(_) = c {
         // Comparing datetimes with a number compares milliseconds since the epoch.
@@ -426,23 +454,8 @@ pub fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
                     m2: qb,
                 },
             ) => {
-                if *nb == 0.0 {
-                    Partial::Moments {
-                        count: na,
-                        mean: ma,
-                        m2: qa,
-                    }
-                } else if na == 0.0 {
-                    (*p).clone()
-                } else {
-                    let n = na + nb;
-                    let delta = mb - ma;
-                    Partial::Moments {
-                        count: n,
-                        mean: ma + delta * (nb / n),
-                        m2: qa + qb + delta * delta * (na * nb / n),
-                    }
-                }
+                let (count, mean, m2) = moments::merge((na, ma, qa), (*nb, *mb, *qb));
+                Partial::Moments { count, mean, m2 }
             }
             (Partial::Distinct(mut a), Partial::Distinct(b)) => {
                 a.extend(b.iter().cloned());

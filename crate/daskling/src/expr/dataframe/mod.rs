@@ -223,17 +223,7 @@ impl Df {
                 op, input, value, ..
             } => {
                 need(input, Kind::Series, op.name())?;
-                let vd = if value.fract() == 0.0 {
-                    Dtype::Int64
-                } else {
-                    Dtype::Float64
-                };
-                let sd = input.0.dtypes[0];
-                let d = if sd == Dtype::Datetime {
-                    ops::binary_dtype(*op, sd, sd)?
-                } else {
-                    ops::binary_dtype(*op, sd, vd)?
-                };
+                let d = ops::scalar_dtype(*op, input.0.dtypes[0], *value)?;
                 let r = input.0.rows.clone();
                 (
                     op.name(),

@@ -1,0 +1,35 @@
+//! Count, mean and M2 (the sum of squared deviations from the mean) of a set of numbers,
+//! merged pairwise with Chan, Golub & LeVeque's formulas: the partials of `mean`, `var`
+//! and `std` for array blocks and dataframe partitions alike. Merging never subtracts
+//! large sums, so it stays accurate where the textbook `Σx² − n·mean²` does not.
+
+/// `(count, mean, m2)` of one part.
+pub type Moments = (f64, f64, f64);
+
+/// The moments of the union of two parts.
+///
+/// ```
+/// use daskling_kernels::moments::merge;
+/// // [1, 2] and [4]: count 3, mean 7/3, m2 = Σ(x − mean)² = 14/3.
+/// let (n, mean, m2) = merge((2.0, 1.5, 0.5), (1.0, 4.0, 0.0));
+/// assert_eq!(n, 3.0);
+/// assert!((mean - 7.0 / 3.0).abs() < 1e-15);
+/// assert!((m2 - 14.0 / 3.0).abs() < 1e-14);
+/// assert_eq!(merge((0.0, 0.0, 0.0), (1.0, 4.0, 0.0)), (1.0, 4.0, 0.0));
+/// ```
+pub fn merge(a: Moments, b: Moments) -> Moments {
+    let ((na, ma, qa), (nb, mb, qb)) = (a, b);
+    if nb == 0.0 {
+        return a;
+    }
+    if na == 0.0 {
+        return b;
+    }
+    let n = na + nb;
+    let delta = mb - ma;
+    (
+        n,
+        ma + delta * (nb / n),
+        qa + qb + delta * delta * (na * nb / n),
+    )
+}
