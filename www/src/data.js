@@ -1,6 +1,6 @@
 // The page's files: picked (several at once), dropped (files or whole folders), or
 // generated (the workshop's minute stock data). Cells get them with files(prefix).
-import { generateSample } from '/dist/index.js';
+import { generateSample, globMatch } from '/dist/index.js';
 
 /** Loaded files by path (`minute/hp/2000-01-03.csv`). */
 const loaded = new Map();
@@ -31,15 +31,15 @@ export function listFiles() {
 }
 
 /**
- * The loaded files whose path contains `pattern` (a plain substring, or a glob with `*`
- * such as `minute/hp/*.csv`), sorted by path: what readCsv takes.
+ * The loaded files whose path contains `pattern` (a plain substring, or a glob such as
+ * `minute/hp/*.csv` matched as readCsv matches globs, against the path or its end),
+ * sorted by path: what readCsv takes.
  */
 export function files(pattern = '') {
-  const re = pattern.includes('*')
-    ? new RegExp(`(^|/)${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
-    : null;
+  const glob = /[*?[]/.test(pattern);
+  const matches = (path) => globMatch(pattern, path) || globMatch(`**/${pattern}`, path);
   const out = [...loaded.entries()]
-    .filter(([path]) => (re ? re.test(path) : path.includes(pattern)))
+    .filter(([path]) => (glob ? matches(path) : path.includes(pattern)))
     .sort((a, b) => a[0].localeCompare(b[0]))
     .map(([, f]) => f);
   if (!out.length) {

@@ -25,6 +25,15 @@ export { DArray, DataFrame, Delayed, Future, GroupBy, Scalar, Series, SeriesGrou
 export { urlSample, urlSource } from './sources.js';
 
 /**
+ * Whether `path` matches the glob `pattern` as readCsv's patterns do everywhere (`*`,
+ * `?`, `[…]` within a path component, `**` across them: the Rust glob crate's rules,
+ * through the kernel). Needs a started client (the kernel's builder loaded).
+ */
+export function globMatch(pattern, path) {
+  return builder.globMatch(pattern, path);
+}
+
+/**
  * The workshop's sample data: minute bars, one CSV per weekday per ticker, as
  * `[{name: 'minute/hp/2000-01-03.csv', data: Uint8Array}, …]` (seeded random walk;
  * columns timestamp,open,high,low,close,volume; 09:30–16:00).

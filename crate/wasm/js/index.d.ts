@@ -1,4 +1,4 @@
-// Type declarations of the daskling package: the API of ../shared/API.md.
+// Type declarations of the daskling package; the reference is docs/API.md in the repository.
 
 /** `{done, total, running}` tasks of a running compute. */
 export interface Progress {
@@ -337,6 +337,12 @@ export declare class Client {
 }
 
 /** The workshop's sample data: one CSV of minute bars per weekday per ticker. */
+/**
+ * Whether `path` matches the glob `pattern` as readCsv's patterns do (`*`, `?`, `[…]`
+ * within a path component, `**` across them). Needs a started client.
+ */
+export declare function globMatch(pattern: string, path: string): boolean;
+
 export declare function generateSample(options?: {
   tickers?: string[];
   days?: number;
