@@ -278,15 +278,7 @@ fn step() -> impl Strategy<Value = Step> {
         UnaryFn::Sin,
         UnaryFn::Cos,
     ]);
-    let reduce = prop::sample::select(vec![
-        ReduceOp::Sum,
-        ReduceOp::Prod,
-        ReduceOp::Min,
-        ReduceOp::Max,
-        ReduceOp::Mean,
-        ReduceOp::Var,
-        ReduceOp::Std,
-    ]);
+    let reduce = prop::sample::select(ReduceOp::ALL.to_vec());
     let slice_arg = prop_oneof![
         Just(SliceArg::All),
         (-3i64..3).prop_map(SliceArg::Index),

@@ -16,8 +16,6 @@
  *   post(message, transfer)
  * Returns the message handler.
  */
-const NO_BYTES = new Uint8Array(0);
-
 // The pool's workers, kept referenced for the life of the pool.
 const poolWorkers = [];
 
@@ -59,30 +57,31 @@ export function serveCompute(platform) {
       ctx = new kernel.Context();
       return { mode: loaded.mode, threads: loaded.threads };
     },
-    compute({ json, data, refs, add, bytes = NO_BYTES, trace = false }, id) {
-      addSources(add);
-      const results = ctx.compute(json, data, refs, bytes, (progress) => platform.post({ id, progress }), trace);
-      return Array.from(results);
+    // `message`: {json, data, refs, bytes} of an expression, `add` its new sources.
+    compute(message, id) {
+      addSources(message.add);
+      const onProgress = (progress) => platform.post({ id, progress });
+      return Array.from(ctx.compute(message, onProgress, message.trace ?? false));
     },
-    head({ json, data, refs, add, n, bytes = NO_BYTES }) {
-      addSources(add);
-      return ctx.head(json, data, refs, bytes, n);
+    head(message) {
+      addSources(message.add);
+      return ctx.head(message, message.n);
     },
-    persist({ json, data, refs, add, bytes = NO_BYTES }) {
-      addSources(add);
-      return ctx.persist(json, data, refs, bytes);
+    persist(message) {
+      addSources(message.add);
+      return ctx.persist(message);
     },
     release({ names }) {
       ctx.release(names);
       return null;
     },
-    graph({ json, data, refs, add, bytes = NO_BYTES }) {
-      addSources(add);
-      return ctx.graph(json, data, refs, bytes);
+    graph(message) {
+      addSources(message.add);
+      return ctx.graph(message);
     },
-    toDot({ json, data, refs, add, bytes = NO_BYTES }) {
-      addSources(add);
-      return ctx.toDot(json, data, refs, bytes);
+    toDot(message) {
+      addSources(message.add);
+      return ctx.toDot(message);
     },
     // For `npm run bench`: the peak size of the kernel's wasm memory.
     memoryBytes() {

@@ -49,16 +49,24 @@ impl Context {
         self.0.release(&names);
     }
 
-    /// Decodes an expression (`json`, `data`, `sources` and `bytes` from
-    /// [`ExprBuilder::finish`]), keeping its new data and sources here.
-    fn decode(
-        &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
-    ) -> Result<Vec<Expr>, JsError> {
-        dataframe::add_sources(&self.0, sources)?;
+    /// Decodes an expression message `{json, data, refs, bytes}` (what
+    /// [`ExprBuilder::finish`](crate::ExprBuilder::finish) gives, `refs` its sources),
+    /// keeping its new data and sources here.
+    fn decode(&self, message: &JsValue) -> Result<Vec<Expr>, JsError> {
+        let field =
+            |k: &str| js_sys::Reflect::get(message, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let json = field("json")
+            .as_string()
+            .ok_or_else(|| JsError::new("invalid expression message: no json"))?;
+        let data = js_sys::Array::from(&field("data"));
+        let sources = js_sys::Array::from(&field("refs"));
+        let bytes = field("bytes");
+        let bytes = if bytes.is_undefined() {
+            vec![]
+        } else {
+            js_sys::Uint8Array::new(&bytes).to_vec()
+        };
+        dataframe::add_sources(&self.0, &sources)?;
         for entry in data.iter() {
             let entry = js_sys::Array::from(&entry);
             let id = entry
@@ -71,9 +79,9 @@ impl Context {
                 .map_err(|e| JsError::new(&format!("array data: {e}")))?;
             self.0.add_data(&id, std::sync::Arc::new(array));
         }
-        let wire: Wire = serde_json::from_str(json)
+        let wire: Wire = serde_json::from_str(&json)
             .map_err(|e| JsError::new(&format!("invalid expression: {e}")))?;
-        self.0.decode(&wire, bytes).map_err(js_err)
+        self.0.decode(&wire, &bytes).map_err(js_err)
     }
 
     /// Computes the expressions in one graph, calling `on_progress({done, total,
@@ -81,14 +89,11 @@ impl Context {
     /// (`[{prefix, worker, start, end}]`), when `trace`. Returns an array of results.
     pub fn compute(
         &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
+        message: &JsValue,
         on_progress: &js_sys::Function,
         trace: bool,
     ) -> Result<js_sys::Array, JsError> {
-        let exprs = self.decode(json, data, sources, bytes)?;
+        let exprs = self.decode(message)?;
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         let stream = trace.then(|| self.0.trace());
         let mut report = |p: Progress| {
@@ -111,15 +116,8 @@ impl Context {
 
     /// The first `n` rows of a frame or series expression, reading only the partitions
     /// they are in: a Table or Column.
-    pub fn head(
-        &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
-        n: f64,
-    ) -> Result<JsValue, JsError> {
-        let exprs = self.decode(json, data, sources, bytes)?;
+    pub fn head(&self, message: &JsValue, n: f64) -> Result<JsValue, JsError> {
+        let exprs = self.decode(message)?;
         let Some(Expr::Df(d)) = exprs.first() else {
             return Err(JsError::new("head: expected a dataframe or series"));
         };
@@ -132,14 +130,8 @@ impl Context {
         }))
     }
 
-    fn optimized_graph(
-        &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
-    ) -> Result<Graph, JsError> {
-        let exprs = self.decode(json, data, sources, bytes)?;
+    fn optimized_graph(&self, message: &JsValue) -> Result<Graph, JsError> {
+        let exprs = self.decode(message)?;
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
         expr::optimized_graph(&lazies)
             .map(|(g, _)| g)
@@ -148,40 +140,20 @@ impl Context {
 
     /// The optimized task graph of the expressions, as `{nodes: [{id, label, kind}],
     /// edges}`.
-    pub fn graph(
-        &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
-    ) -> Result<JsValue, JsError> {
-        Ok(to_js(
-            &self.optimized_graph(json, data, sources, bytes)?.export(),
-        ))
+    pub fn graph(&self, message: &JsValue) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.optimized_graph(message)?.export()))
     }
 
     /// The optimized task graph of the expressions in Graphviz DOT.
     #[wasm_bindgen(js_name = toDot)]
-    pub fn to_dot(
-        &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
-    ) -> Result<String, JsError> {
-        Ok(self.optimized_graph(json, data, sources, bytes)?.to_dot())
+    pub fn to_dot(&self, message: &JsValue) -> Result<String, JsError> {
+        Ok(self.optimized_graph(message)?.to_dot())
     }
 
     /// Computes the array expression and keeps its blocks here until
     /// [`Context::release`]; returns its name.
-    pub fn persist(
-        &self,
-        json: &str,
-        data: &js_sys::Array,
-        sources: &js_sys::Array,
-        bytes: &[u8],
-    ) -> Result<String, JsError> {
-        let exprs = self.decode(json, data, sources, bytes)?;
+    pub fn persist(&self, message: &JsValue) -> Result<String, JsError> {
+        let exprs = self.decode(message)?;
         let Some(Expr::Array(a)) = exprs.first() else {
             return Err(JsError::new("persist: expected one array"));
         };

@@ -358,6 +358,27 @@ struct Node {
     chunks: Vec<Vec<usize>>,
 }
 
+impl Drop for Node {
+    /// Drops long chains iteratively: the default recursive drop of a chain of 100,000
+    /// operations would overflow the stack. Inputs only this node held are unlinked one
+    /// by one.
+    fn drop(&mut self) {
+        let empty = || ArrayOp::Full {
+            shape: vec![],
+            chunks: vec![],
+            value: 0.0,
+        };
+        let mut stack: Vec<Array> = self.op.inputs().into_iter().cloned().collect();
+        self.op = empty();
+        while let Some(a) = stack.pop() {
+            if let Ok(mut node) = Arc::try_unwrap(a.0) {
+                stack.extend(node.op.inputs().into_iter().cloned());
+                node.op = empty();
+            }
+        }
+    }
+}
+
 /// A lazy chunked float64 array. Cloning is cheap (a shared expression tree).
 #[derive(Clone, Debug)]
 pub struct Array(Arc<Node>);

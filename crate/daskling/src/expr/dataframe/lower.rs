@@ -20,6 +20,7 @@ fn ftask(k: FrameKernel, deps: Vec<Key>) -> Task {
 /// Adds `d`'s tasks and returns the key of its whole value: the concatenated frame or
 /// series, or the number.
 pub(super) fn lower(d: &Df, g: &mut Graph) -> Result<Key> {
+    lower_inputs(d, g)?;
     match d.kind() {
         Kind::Scalar => lower_scalar(d, g),
         Kind::Frame | Kind::Series => {
@@ -32,7 +33,49 @@ pub(super) fn lower(d: &Df, g: &mut Graph) -> Result<Key> {
     }
 }
 
-/// Adds the partition tasks of a frame or series.
+/// Whether `d`'s tasks are in `g`.
+fn lowered(d: &Df, g: &Graph) -> bool {
+    match d.kind() {
+        Kind::Scalar => g.contains(&Key::named(d.name())),
+        Kind::Frame | Kind::Series => d.npartitions() > 0 && g.contains(&d.part_key(0)),
+    }
+}
+
+/// Lowers every input of `d` (not `d`), iteratively in post-order, so that lowering
+/// each node finds its inputs' tasks there: an expression of 100,000 operations lowers
+/// without deep recursion.
+fn lower_inputs(root: &Df, g: &mut Graph) -> Result<()> {
+    let mut stack: Vec<(Df, bool)> = root
+        .op()
+        .inputs()
+        .into_iter()
+        .map(|i| (i.clone(), false))
+        .collect();
+    while let Some((d, expanded)) = stack.pop() {
+        if lowered(&d, g) {
+            continue;
+        }
+        if !expanded {
+            stack.push((d.clone(), true));
+            for i in d.op().inputs() {
+                if !lowered(i, g) {
+                    stack.push((i.clone(), false));
+                }
+            }
+            continue;
+        }
+        match d.kind() {
+            Kind::Scalar => {
+                lower_scalar(&d, g)?;
+            }
+            Kind::Frame | Kind::Series => lower_parts(&d, g)?,
+        }
+    }
+    Ok(())
+}
+
+/// Adds the partition tasks of a frame or series (its inputs' first, which
+/// [`lower_inputs`] has already added when lowering a whole expression).
 pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     if g.contains(&d.part_key(0)) {
         return Ok(());
@@ -376,6 +419,7 @@ pub(super) fn head(d: &Df, n: usize, s: Scheduler) -> Result<Frame> {
         return Err(Error::invalid("head of a scalar"));
     }
     let mut g = Graph::new();
+    lower_inputs(d, &mut g)?;
     lower_parts(d, &mut g)?;
     let mut parts: Vec<Frame> = vec![];
     let mut rows = 0;

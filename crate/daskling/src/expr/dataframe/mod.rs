@@ -28,6 +28,7 @@ use std::sync::Arc;
 use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
+use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::ops::{self, SeriesReduce};
 use crate::kernels::dataframe::Dtype;
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
@@ -60,6 +61,30 @@ struct Node {
     rows: String,
     /// The index (name and dtype) of grouped results.
     index: Option<(String, Dtype)>,
+}
+
+impl Drop for Node {
+    /// Drops long chains iteratively (see the arrays' node): inputs only this node held
+    /// are unlinked one by one.
+    fn drop(&mut self) {
+        let empty_op = || DfOp::ReadCsv {
+            sources: vec![],
+            options: CsvOptions::default(),
+            schema: Schema {
+                names: vec![],
+                dtypes: vec![],
+            },
+            blocksize: 0,
+        };
+        let mut stack: Vec<Df> = self.op.inputs().into_iter().cloned().collect();
+        let _ = std::mem::replace(&mut self.op, empty_op());
+        while let Some(d) = stack.pop() {
+            if let Ok(mut node) = Arc::try_unwrap(d.0) {
+                stack.extend(node.op.inputs().into_iter().cloned());
+                let _ = std::mem::replace(&mut node.op, empty_op());
+            }
+        }
+    }
 }
 
 /// A lazy dataframe expression of any kind; [`DataFrame`], [`Series`] and [`Scalar`]
