@@ -15,7 +15,11 @@ macro_rules! one_table {
             for op in <$ty>::ALL {
                 assert!(seen.insert(op.name()), "{} named twice", op.name());
                 assert_eq!(<$ty>::parse(op.name()), Some(op));
-                assert_eq!(serde_json::to_value(op).unwrap(), op.name(), "wire name of {op:?}");
+                assert_eq!(
+                    serde_json::to_value(op).unwrap(),
+                    op.name(),
+                    "wire name of {op:?}"
+                );
                 let back: $ty = serde_json::from_value(op.name().into()).unwrap();
                 assert_eq!(back, op);
             }

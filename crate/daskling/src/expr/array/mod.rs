@@ -1,7 +1,12 @@
 //! Chunked float64 arrays, as `dask.array`.
 //!
 //! An [`Array`] is a lazy expression whose shape and chunks are known at once; computing
-//! lowers it to one task per block (see `lower`), optimizes and schedules the graph.
+//! lowers it to one task per block, optimizes and schedules the graph.
+//!
+//! Each operation's constructors, metadata and lowering live together in its family's
+//! module: `creation`, `elementwise`, `reduction`, `reshape` (transpose, slice, rechunk),
+//! `dot` and `linalg`; `chunks` is the chunk arithmetic, `lower` walks an expression
+//! iteratively and hands each node to its family.
 //!
 //! ```
 //! use daskling::expr::array::{Array, ChunkSpec};

@@ -3,17 +3,18 @@
 
 use std::sync::Arc;
 
-use super::{Df, DfOp, Kind, SPLIT_EVERY};
+use super::{arith, columns, datetime, groupby, io, reduce, Df, DfOp, Kind, SPLIT_EVERY};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::dataframe::column::concat;
-use crate::kernels::dataframe::kernel::{FrameKernel, GroupSpec};
+use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::Frame;
-use crate::kernels::{Kernel, Read, Value};
+use crate::kernels::{Kernel, Value};
 use crate::scheduler::{self, Scheduler};
 
-fn ftask(k: FrameKernel, deps: Vec<Key>) -> Task {
+/// A task of a dataframe kernel.
+pub(super) fn ftask(k: FrameKernel, deps: Vec<Key>) -> Task {
     Task::new(Kernel::Frame(k), deps)
 }
 
@@ -85,225 +86,35 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
             lower_parts(input, g)?;
         }
     }
-    let n = d.npartitions();
-    let each = |g: &mut Graph, k: FrameKernel, inputs: &[&Df]| {
-        for p in 0..n {
-            let deps = inputs.iter().map(|i| i.part_key(p)).collect();
-            g.insert(d.part_key(p), ftask(k.clone(), deps));
-        }
-    };
     match d.op() {
-        DfOp::ReadCsv {
-            sources,
-            options,
-            schema,
-            blocksize,
-        } => {
-            let schema = Arc::new(schema.clone());
-            let options = Arc::new(options.clone());
-            let mut p = 0;
-            for s in sources {
-                let held = s.held.clone().ok_or_else(|| {
-                    Error::invalid(format!("the file {} is not available here", s.name))
-                })?;
-                let file: Arc<str> = s.name.as_str().into();
-                let read_layer = format!("read-{}", tokenize(&s.id));
-                let read = |g: &mut Graph, b: u32, start: u64, end: u64| {
-                    let k = Key::new(read_layer.as_str(), &[b]);
-                    g.insert(
-                        k.clone(),
-                        Task::new(
-                            Kernel::Read(Read {
-                                source: held.clone(),
-                                start,
-                                end,
-                            }),
-                            vec![],
-                        ),
-                    );
-                    k
-                };
-                if *blocksize == 0 || s.size <= *blocksize {
-                    let r = read(g, 0, 0, s.size);
-                    g.insert(
-                        d.part_key(p),
-                        ftask(
-                            FrameKernel::ParseFile {
-                                file: file.clone(),
-                                schema: schema.clone(),
-                                options: options.clone(),
-                                keep: None,
-                            },
-                            vec![r],
-                        ),
-                    );
-                    p += 1;
-                    continue;
-                }
-                let nb = s.size.div_ceil(*blocksize) as u32;
-                let scan_layer = format!("scan-{}", tokenize(&s.id));
-                let mut reads = vec![];
-                let mut scans = vec![];
-                for b in 0..nb {
-                    let start = b as u64 * blocksize;
-                    let r = read(g, b, start, (start + blocksize).min(s.size));
-                    let sk = Key::new(scan_layer.as_str(), &[b]);
-                    g.insert(sk.clone(), ftask(FrameKernel::Scan, vec![r.clone()]));
-                    reads.push(r);
-                    scans.push(sk);
-                }
-                for b in 0..nb as usize {
-                    let last = b + 1 == nb as usize;
-                    let mut deps = vec![reads[b].clone()];
-                    if !last {
-                        deps.push(reads[b + 1].clone());
-                    }
-                    deps.extend(scans[..=b].iter().cloned());
-                    g.insert(
-                        d.part_key(p),
-                        ftask(
-                            FrameKernel::ParseBlock {
-                                file: file.clone(),
-                                index: b,
-                                last,
-                                schema: schema.clone(),
-                                options: options.clone(),
-                                keep: None,
-                            },
-                            deps,
-                        ),
-                    );
-                    p += 1;
-                }
-            }
+        DfOp::ReadCsv { .. } => io::lower_parts(d, g),
+        DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
+            columns::lower_parts(d, g)
         }
-        DfOp::Select { input, columns } => each(g, FrameKernel::Select(columns.clone()), &[input]),
-        DfOp::Filter { input, mask } => each(g, FrameKernel::Filter, &[input, mask]),
-        DfOp::Assign {
-            input,
-            names,
-            values,
-        } => {
-            let mut ins = vec![input];
-            ins.extend(values.iter());
-            each(g, FrameKernel::Assign(names.clone()), &ins)
+        DfOp::Binary { .. } | DfOp::Scalar { .. } | DfOp::Logical { .. } => {
+            arith::lower_parts(d, g)
         }
-        DfOp::Col { input, name } => each(g, FrameKernel::Col(name.clone()), &[input]),
-        DfOp::Binary { op, left, right } => each(g, FrameKernel::Binary(*op), &[left, right]),
-        DfOp::Scalar {
-            op,
-            input,
-            value,
-            reflected,
-        } => each(
-            g,
-            FrameKernel::Scalar {
-                op: *op,
-                value: *value,
-                reflected: *reflected,
-            },
-            &[input],
-        ),
-        DfOp::Logical { op, left, right } => {
-            let mut ins = vec![left];
-            ins.extend(right.iter());
-            each(g, FrameKernel::Logical(op.name()), &ins)
-        }
-        DfOp::DtField { input, field } => each(g, FrameKernel::DtField(*field), &[input]),
-        DfOp::DtRound { input, freq, mode } => each(
-            g,
-            FrameKernel::DtRound {
-                freq: *freq,
-                mode: *mode,
-            },
-            &[input],
-        ),
-        DfOp::GroupAgg {
-            by,
-            values,
-            names,
-            aggs,
-            ddof,
-            by_count_desc,
-            ..
-        } => {
-            let token = tokenize(d.name());
-            let layer = format!("groupby-chunk-{token}");
-            let parts: Vec<Key> = (0..by.npartitions())
-                .map(|p| {
-                    let k = Key::new(layer.as_str(), &[p as u32]);
-                    let mut deps = vec![by.part_key(p)];
-                    deps.extend(values.iter().map(|v| v.part_key(p)));
-                    g.insert(
-                        k.clone(),
-                        ftask(FrameKernel::GroupPartial(aggs.clone()), deps),
-                    );
-                    k
-                })
-                .collect();
-            let parts = merge_levels(
-                g,
-                d,
-                "groupby-combine",
-                FrameKernel::GroupMerge(aggs.clone()),
-                parts,
-            );
-            let key = d
-                .index()
-                .cloned()
-                .ok_or_else(|| Error::invalid("groupby without a key"))?;
-            let spec = GroupSpec {
-                key,
-                values: names
-                    .iter()
-                    .zip(aggs)
-                    .zip(d.dtypes())
-                    .map(|((n, a), t)| (n.clone(), *a, *t))
-                    .collect(),
-                ddof: *ddof,
-                by_count_desc: *by_count_desc,
-            };
-            g.insert(
-                d.part_key(0),
-                ftask(FrameKernel::GroupFinish(Arc::new(spec)), parts),
-            );
-        }
-        DfOp::Describe { input } => {
-            let cols = d.names().to_vec();
-            let token = tokenize(d.name());
-            let layer = format!("describe-chunk-{token}");
-            let parts: Vec<Key> = (0..input.npartitions())
-                .map(|p| {
-                    let k = Key::new(layer.as_str(), &[p as u32]);
-                    g.insert(
-                        k.clone(),
-                        ftask(
-                            FrameKernel::DescribePartial(cols.clone()),
-                            vec![input.part_key(p)],
-                        ),
-                    );
-                    k
-                })
-                .collect();
-            let parts = merge_levels(g, d, "describe-combine", FrameKernel::DescribeMerge, parts);
-            g.insert(
-                d.part_key(0),
-                ftask(FrameKernel::DescribeFinish(cols), parts),
-            );
-        }
+        DfOp::DtField { .. } | DfOp::DtRound { .. } => datetime::lower_parts(d, g),
+        DfOp::GroupAgg { .. } => groupby::lower_parts(d, g),
+        DfOp::Describe { .. } => reduce::lower_parts(d, g),
         DfOp::Reduce { .. }
         | DfOp::Len { .. }
         | DfOp::ScalarBinary { .. }
-        | DfOp::ScalarConst { .. } => {
-            return Err(Error::invalid("a scalar has no partitions"));
-        }
+        | DfOp::ScalarConst { .. } => Err(Error::invalid("a scalar has no partitions")),
     }
-    Ok(())
+}
+
+/// One task per partition of `d`: kernel `k` on partition `p` of each of `inputs`.
+pub(super) fn each(g: &mut Graph, d: &Df, k: FrameKernel, inputs: &[&Df]) {
+    for p in 0..d.npartitions() {
+        let deps = inputs.iter().map(|i| i.part_key(p)).collect();
+        g.insert(d.part_key(p), ftask(k.clone(), deps));
+    }
 }
 
 /// Merge levels of a tree reduction over `layer` (partials, one key per partition):
 /// tasks of `merge` over groups of [`SPLIT_EVERY`] until at most that many are left.
-fn merge_levels(
+pub(super) fn merge_levels(
     g: &mut Graph,
     out: &Df,
     prefix: &str,
@@ -329,86 +140,22 @@ fn merge_levels(
 }
 
 /// A tree reduction of `partials` (one key per partition) into `out`.
-fn tree(g: &mut Graph, out: &Df, op: SeriesReduce, ddof: f64, layer: Vec<Key>) -> Key {
+pub(super) fn tree(g: &mut Graph, out: &Df, op: SeriesReduce, ddof: f64, layer: Vec<Key>) -> Key {
     let layer = merge_levels(g, out, "combine", FrameKernel::Merge(op), layer);
     let key = Key::named(out.name());
     g.insert(key.clone(), ftask(FrameKernel::Finish { op, ddof }, layer));
     key
 }
 
-fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     let key = Key::named(d.name());
     if g.contains(&key) {
         return Ok(key);
     }
     match d.op() {
-        DfOp::Reduce {
-            input,
-            reduce,
-            ddof,
-        } => {
-            lower_parts(input, g)?;
-            let layer = format!(
-                "{}-{}",
-                FrameKernel::Partial(*reduce).kind(),
-                tokenize(d.name())
-            );
-            let parts = (0..input.npartitions())
-                .map(|p| {
-                    let k = Key::new(layer.as_str(), &[p as u32]);
-                    g.insert(
-                        k.clone(),
-                        ftask(FrameKernel::Partial(*reduce), vec![input.part_key(p)]),
-                    );
-                    k
-                })
-                .collect();
-            Ok(tree(g, d, *reduce, *ddof, parts))
-        }
-        DfOp::Len { input } => {
-            lower_parts(input, g)?;
-            let layer = format!("len-chunk-{}", tokenize(d.name()));
-            let parts = (0..input.npartitions())
-                .map(|p| {
-                    let k = Key::new(layer.as_str(), &[p as u32]);
-                    g.insert(
-                        k.clone(),
-                        ftask(FrameKernel::RowCount, vec![input.part_key(p)]),
-                    );
-                    k
-                })
-                .collect();
-            Ok(tree(g, d, SeriesReduce::Count, 0.0, parts))
-        }
-        DfOp::ScalarBinary { op, left, right } => {
-            let (l, r) = (lower_scalar(left, g)?, lower_scalar(right, g)?);
-            g.insert(
-                key.clone(),
-                ftask(FrameKernel::ScalarArith(*op), vec![l, r]),
-            );
-            Ok(key)
-        }
-        DfOp::ScalarConst {
-            op,
-            input,
-            value,
-            reflected,
-        } => {
-            let i = lower_scalar(input, g)?;
-            g.insert(
-                key.clone(),
-                ftask(
-                    FrameKernel::ScalarConst {
-                        op: *op,
-                        value: *value,
-                        reflected: *reflected,
-                    },
-                    vec![i],
-                ),
-            );
-            Ok(key)
-        }
-        _ => Err(Error::invalid("not a scalar expression")),
+        DfOp::Reduce { .. } | DfOp::Len { .. } => reduce::lower_scalar(d, g),
+        DfOp::ScalarBinary { .. } | DfOp::ScalarConst { .. } => arith::lower_scalar(d, g),
+        _ => Err(Error::invalid("not a scalar")),
     }
 }
 

@@ -1,6 +1,11 @@
 //! Dataframes from CSV files, as `dask.dataframe`: lazy [`DataFrame`]s, [`Series`] and
 //! [`Scalar`]s whose columns and dtypes are known at once; computing lowers them to one
-//! task per partition (see `lower`), with tree reductions on top.
+//! task per partition, with tree reductions on top.
+//!
+//! Each operation's metadata and lowering live together in its family's module: `io`
+//! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
+//! logic), `datetime` (the `.dt` accessor), `reduce` (reductions, len, describe) and
+//! `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
 //! ```
 //! use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
@@ -17,10 +22,16 @@
 //! assert_eq!(total, 9.0);
 //! ```
 
+mod arith;
 mod collections;
+mod columns;
+mod datetime;
+mod groupby;
+mod io;
 mod lower;
 mod op;
 mod read;
+mod reduce;
 pub mod source;
 
 use std::sync::Arc;
@@ -29,7 +40,6 @@ use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
-use crate::kernels::dataframe::ops::{self, SeriesReduce};
 use crate::kernels::dataframe::Dtype;
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
 pub use op::{DfOp, Kind, LogicalOp};
@@ -92,306 +102,70 @@ impl Drop for Node {
 #[derive(Clone, Debug)]
 pub struct Df(Arc<Node>);
 
-fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
-    sources
-        .iter()
-        .map(|s| {
-            if blocksize == 0 || s.size <= blocksize {
-                1
-            } else {
-                s.size.div_ceil(blocksize) as usize
-            }
-        })
-        .sum()
+/// What an operation gives: name prefix, kind, column names and dtypes, partitions, and
+/// the rows it shares with its input (`None`: rows of its own).
+type Meta = (
+    &'static str,
+    Kind,
+    Vec<String>,
+    Vec<Dtype>,
+    usize,
+    Option<String>,
+);
+
+/// The metadata of `op`, from its family's module.
+fn meta(op: &DfOp) -> Result<Meta> {
+    match op {
+        DfOp::ReadCsv { .. } => io::meta(op),
+        DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
+            columns::meta(op)
+        }
+        DfOp::Binary { .. }
+        | DfOp::Scalar { .. }
+        | DfOp::Logical { .. }
+        | DfOp::ScalarBinary { .. }
+        | DfOp::ScalarConst { .. } => arith::meta(op),
+        DfOp::DtField { .. } | DfOp::DtRound { .. } => datetime::meta(op),
+        DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => reduce::meta(op),
+        DfOp::GroupAgg { .. } => groupby::meta(op),
+    }
+}
+
+/// The internal error of a family's `meta` or `lower` given another family's operation.
+fn not_mine(family: &str) -> Error {
+    Error::invalid(format!("internal: not a {family} operation"))
+}
+
+/// An error unless `d` is of kind `k`; `what` names the operation.
+fn need(d: &Df, k: Kind, what: &str) -> Result<()> {
+    if d.0.kind == k {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "{what} needs a {}, got a {}",
+            kind_name(k),
+            kind_name(d.0.kind)
+        )))
+    }
+}
+
+/// An error unless series `a` and `b` have the same rows; `what` names the operation.
+fn same_rows(a: &Df, b: &Df, what: &str) -> Result<()> {
+    if a.0.rows == b.0.rows && a.0.npartitions == b.0.npartitions {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "{what}: the series come from different dataframes (or different \
+             filters of one); combine series of the same dataframe"
+        )))
+    }
 }
 
 impl Df {
     /// Builds an expression from an operation, checking it against its inputs. Every
     /// constructor ends here, and so does decoding.
     pub fn build(op: DfOp) -> Result<Df> {
-        let need = |d: &Df, k: Kind, what: &str| -> Result<()> {
-            if d.0.kind == k {
-                Ok(())
-            } else {
-                Err(Error::invalid(format!(
-                    "{what} needs a {}, got a {}",
-                    kind_name(k),
-                    kind_name(d.0.kind)
-                )))
-            }
-        };
-        let same_rows = |a: &Df, b: &Df, what: &str| -> Result<()> {
-            if a.0.rows == b.0.rows && a.0.npartitions == b.0.npartitions {
-                Ok(())
-            } else {
-                Err(Error::invalid(format!(
-                    "{what}: the series come from different dataframes (or different \
-                     filters of one); combine series of the same dataframe"
-                )))
-            }
-        };
-        let (prefix, kind, names, dtypes, nparts, rows): (
-            &str,
-            Kind,
-            Vec<String>,
-            Vec<Dtype>,
-            usize,
-            Option<String>,
-        ) = match &op {
-            DfOp::ReadCsv {
-                sources,
-                schema,
-                blocksize,
-                ..
-            } => {
-                if sources.is_empty() {
-                    return Err(Error::invalid("readCsv: no files given"));
-                }
-                (
-                    "read-csv",
-                    Kind::Frame,
-                    schema.names.clone(),
-                    schema.dtypes.clone(),
-                    partitions_of(sources, *blocksize),
-                    None,
-                )
-            }
-            DfOp::Select { input, columns } => {
-                need(input, Kind::Frame, "select")?;
-                let mut dtypes = vec![];
-                for c in columns {
-                    dtypes.push(input.dtype_of(c)?);
-                }
-                let r = input.0.rows.clone();
-                (
-                    "select",
-                    Kind::Frame,
-                    columns.clone(),
-                    dtypes,
-                    input.0.npartitions,
-                    Some(r),
-                )
-            }
-            DfOp::Filter { input, mask } => {
-                need(input, Kind::Frame, "filter")?;
-                need(mask, Kind::Series, "filter")?;
-                same_rows(input, mask, "filter")?;
-                if mask.0.dtypes[0] != Dtype::Bool {
-                    return Err(Error::invalid(format!(
-                        "filter needs a bool series, got {}",
-                        mask.0.dtypes[0]
-                    )));
-                }
-                let i = &input.0;
-                (
-                    "filter",
-                    Kind::Frame,
-                    i.names.clone(),
-                    i.dtypes.clone(),
-                    i.npartitions,
-                    None,
-                )
-            }
-            DfOp::Assign {
-                input,
-                names,
-                values,
-            } => {
-                need(input, Kind::Frame, "assign")?;
-                if names.len() != values.len() {
-                    return Err(Error::invalid("assign: one series per name"));
-                }
-                let (mut ns, mut ds) = (input.0.names.clone(), input.0.dtypes.clone());
-                for (n, v) in names.iter().zip(values) {
-                    need(v, Kind::Series, "assign")?;
-                    same_rows(input, v, "assign")?;
-                    match ns.iter().position(|x| x == n) {
-                        Some(j) => ds[j] = v.0.dtypes[0],
-                        None => {
-                            ns.push(n.clone());
-                            ds.push(v.0.dtypes[0]);
-                        }
-                    }
-                }
-                let r = input.0.rows.clone();
-                ("assign", Kind::Frame, ns, ds, input.0.npartitions, Some(r))
-            }
-            DfOp::Col { input, name } => {
-                need(input, Kind::Frame, "col")?;
-                let d = input.dtype_of(name)?;
-                let r = input.0.rows.clone();
-                (
-                    "getitem",
-                    Kind::Series,
-                    vec![name.clone()],
-                    vec![d],
-                    input.0.npartitions,
-                    Some(r),
-                )
-            }
-            DfOp::Binary { op, left, right } => {
-                need(left, Kind::Series, op.name())?;
-                need(right, Kind::Series, op.name())?;
-                same_rows(left, right, op.name())?;
-                let d = ops::binary_dtype(*op, left.0.dtypes[0], right.0.dtypes[0])?;
-                let r = left.0.rows.clone();
-                (
-                    op.name(),
-                    Kind::Series,
-                    left.0.names.clone(),
-                    vec![d],
-                    left.0.npartitions,
-                    Some(r),
-                )
-            }
-            DfOp::Scalar {
-                op, input, value, ..
-            } => {
-                need(input, Kind::Series, op.name())?;
-                let d = ops::scalar_dtype(*op, input.0.dtypes[0], *value)?;
-                let r = input.0.rows.clone();
-                (
-                    op.name(),
-                    Kind::Series,
-                    input.0.names.clone(),
-                    vec![d],
-                    input.0.npartitions,
-                    Some(r),
-                )
-            }
-            DfOp::Logical { op, left, right } => {
-                need(left, Kind::Series, op.name())?;
-                if let Some(r) = right {
-                    need(r, Kind::Series, op.name())?;
-                    same_rows(left, r, op.name())?;
-                }
-                for s in std::iter::once(left).chain(right.iter()) {
-                    if s.0.dtypes[0] != Dtype::Bool {
-                        return Err(Error::invalid(format!(
-                            "{} needs bool series, got {}",
-                            op.name(),
-                            s.0.dtypes[0]
-                        )));
-                    }
-                }
-                let r = left.0.rows.clone();
-                (
-                    op.name(),
-                    Kind::Series,
-                    left.0.names.clone(),
-                    vec![Dtype::Bool],
-                    left.0.npartitions,
-                    Some(r),
-                )
-            }
-            DfOp::DtField { input, .. } | DfOp::DtRound { input, .. } => {
-                need(input, Kind::Series, "dt")?;
-                if input.0.dtypes[0] != Dtype::Datetime {
-                    return Err(Error::invalid(format!(
-                        "the dt accessor needs a datetime series; {} is {}",
-                        input.0.names[0], input.0.dtypes[0]
-                    )));
-                }
-                if let DfOp::DtRound { freq, .. } = &op {
-                    if *freq <= 0 {
-                        return Err(Error::invalid("dt rounding needs a positive frequency"));
-                    }
-                }
-                let d = if matches!(op, DfOp::DtField { .. }) {
-                    Dtype::Int64
-                } else {
-                    Dtype::Datetime
-                };
-                let r = input.0.rows.clone();
-                (
-                    "dt",
-                    Kind::Series,
-                    input.0.names.clone(),
-                    vec![d],
-                    input.0.npartitions,
-                    Some(r),
-                )
-            }
-            DfOp::Reduce { input, reduce, .. } => {
-                need(input, Kind::Series, reduce.name())?;
-                let d = input.0.dtypes[0];
-                let ok = match reduce {
-                    SeriesReduce::Count | SeriesReduce::Nunique => true,
-                    SeriesReduce::Min | SeriesReduce::Max => d != Dtype::String,
-                    _ => d.is_numeric(),
-                };
-                if !ok {
-                    return Err(Error::invalid(format!(
-                        "{} of the {d} series {} is not supported",
-                        reduce.name(),
-                        input.0.names[0]
-                    )));
-                }
-                (reduce.name(), Kind::Scalar, vec![], vec![], 1, None)
-            }
-            DfOp::Len { input } => {
-                if input.0.kind == Kind::Scalar {
-                    return Err(Error::invalid("len of a scalar"));
-                }
-                ("len", Kind::Scalar, vec![], vec![], 1, None)
-            }
-            DfOp::GroupAgg {
-                by,
-                values,
-                names,
-                aggs,
-                frame,
-                ..
-            } => {
-                need(by, Kind::Series, "groupby")?;
-                if values.is_empty() || values.len() != aggs.len() || names.len() != aggs.len() {
-                    return Err(Error::invalid(
-                        "groupby: one value series and name per aggregation",
-                    ));
-                }
-                if !frame && values.len() != 1 {
-                    return Err(Error::invalid(
-                        "groupby: a series result has one aggregation",
-                    ));
-                }
-                let mut dts = vec![];
-                for (v, a) in values.iter().zip(aggs) {
-                    need(v, Kind::Series, a.name())?;
-                    same_rows(by, v, "groupby")?;
-                    dts.push(a.dtype(v.0.dtypes[0])?);
-                }
-                let kind = if *frame { Kind::Frame } else { Kind::Series };
-                let rows = format!("group-{}", tokenize(&(&by.0.rows, &by.0.name)));
-                ("groupby", kind, names.clone(), dts, 1, Some(rows))
-            }
-            DfOp::Describe { input } => {
-                need(input, Kind::Frame, "describe")?;
-                let cols: Vec<String> = input
-                    .0
-                    .names
-                    .iter()
-                    .zip(&input.0.dtypes)
-                    .filter(|(_, d)| matches!(d, Dtype::Int64 | Dtype::Float64))
-                    .map(|(n, _)| n.clone())
-                    .collect();
-                if cols.is_empty() {
-                    return Err(Error::invalid(
-                        "describe: the dataframe has no numeric column",
-                    ));
-                }
-                let dts = vec![Dtype::Float64; cols.len()];
-                ("describe", Kind::Frame, cols, dts, 1, None)
-            }
-            DfOp::ScalarBinary { op, left, right } => {
-                need(left, Kind::Scalar, op.name())?;
-                need(right, Kind::Scalar, op.name())?;
-                (op.name(), Kind::Scalar, vec![], vec![], 1, None)
-            }
-            DfOp::ScalarConst { op, input, .. } => {
-                need(input, Kind::Scalar, op.name())?;
-                (op.name(), Kind::Scalar, vec![], vec![], 1, None)
-            }
-        };
+        let (prefix, kind, names, dtypes, nparts, rows) = meta(&op)?;
         let named = op.try_map(|a| Ok::<_, Error>(a.name().to_string()))?;
         let json = serde_json::to_string(&named).map_err(Error::invalid)?;
         let name = format!("{prefix}-{}", tokenize(&json));

@@ -1,0 +1,150 @@
+//! Arithmetic and logic: series with series or constants (pandas' dtype rules, one
+//! place: `ops::binary_dtype`, `ops::scalar_dtype`), `and`/`or`/`not`, and arithmetic of
+//! scalars.
+
+use super::lower::{self, each, ftask};
+use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
+use crate::error::{Error, Result};
+use crate::graph::{Graph, Key};
+use crate::kernels::dataframe::kernel::FrameKernel;
+use crate::kernels::dataframe::ops;
+use crate::kernels::dataframe::Dtype;
+
+/// Names, dtypes, partitions and rows of a arithmetic operation.
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+    Ok(match op {
+        DfOp::Binary { op, left, right } => {
+            need(left, Kind::Series, op.name())?;
+            need(right, Kind::Series, op.name())?;
+            same_rows(left, right, op.name())?;
+            let d = ops::binary_dtype(*op, left.0.dtypes[0], right.0.dtypes[0])?;
+            let r = left.0.rows.clone();
+            (
+                op.name(),
+                Kind::Series,
+                left.0.names.clone(),
+                vec![d],
+                left.0.npartitions,
+                Some(r),
+            )
+        }
+        DfOp::Scalar {
+            op, input, value, ..
+        } => {
+            need(input, Kind::Series, op.name())?;
+            let d = ops::scalar_dtype(*op, input.0.dtypes[0], *value)?;
+            let r = input.0.rows.clone();
+            (
+                op.name(),
+                Kind::Series,
+                input.0.names.clone(),
+                vec![d],
+                input.0.npartitions,
+                Some(r),
+            )
+        }
+        DfOp::Logical { op, left, right } => {
+            need(left, Kind::Series, op.name())?;
+            if let Some(r) = right {
+                need(r, Kind::Series, op.name())?;
+                same_rows(left, r, op.name())?;
+            }
+            for s in std::iter::once(left).chain(right.iter()) {
+                if s.0.dtypes[0] != Dtype::Bool {
+                    return Err(Error::invalid(format!(
+                        "{} needs bool series, got {}",
+                        op.name(),
+                        s.0.dtypes[0]
+                    )));
+                }
+            }
+            let r = left.0.rows.clone();
+            (
+                op.name(),
+                Kind::Series,
+                left.0.names.clone(),
+                vec![Dtype::Bool],
+                left.0.npartitions,
+                Some(r),
+            )
+        }
+        DfOp::ScalarBinary { op, left, right } => {
+            need(left, Kind::Scalar, op.name())?;
+            need(right, Kind::Scalar, op.name())?;
+            (op.name(), Kind::Scalar, vec![], vec![], 1, None)
+        }
+        DfOp::ScalarConst { op, input, .. } => {
+            need(input, Kind::Scalar, op.name())?;
+            (op.name(), Kind::Scalar, vec![], vec![], 1, None)
+        }
+        _ => return Err(not_mine("arithmetic")),
+    })
+}
+
+/// Adds the partition tasks of `d`, a arithmetic operation whose inputs are lowered.
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+    match d.op() {
+        DfOp::Binary { op, left, right } => each(g, d, FrameKernel::Binary(*op), &[left, right]),
+        DfOp::Scalar {
+            op,
+            input,
+            value,
+            reflected,
+        } => each(
+            g,
+            d,
+            FrameKernel::Scalar {
+                op: *op,
+                value: *value,
+                reflected: *reflected,
+            },
+            &[input],
+        ),
+        DfOp::Logical { op, left, right } => {
+            let mut ins = vec![left];
+            ins.extend(right.iter());
+            each(g, d, FrameKernel::Logical(op.name()), &ins)
+        }
+        _ => return Err(not_mine("arithmetic")),
+    }
+    Ok(())
+}
+
+/// Adds the tasks of `d`, a arithmetic scalar whose inputs are lowered; returns its key.
+pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+    let key = Key::named(d.name());
+    match d.op() {
+        DfOp::ScalarBinary { op, left, right } => {
+            let (l, r) = (
+                lower::lower_scalar(left, g)?,
+                lower::lower_scalar(right, g)?,
+            );
+            g.insert(
+                key.clone(),
+                ftask(FrameKernel::ScalarArith(*op), vec![l, r]),
+            );
+            Ok(key)
+        }
+        DfOp::ScalarConst {
+            op,
+            input,
+            value,
+            reflected,
+        } => {
+            let i = lower::lower_scalar(input, g)?;
+            g.insert(
+                key.clone(),
+                ftask(
+                    FrameKernel::ScalarConst {
+                        op: *op,
+                        value: *value,
+                        reflected: *reflected,
+                    },
+                    vec![i],
+                ),
+            );
+            Ok(key)
+        }
+        _ => Err(not_mine("arithmetic")),
+    }
+}

@@ -1,0 +1,111 @@
+//! Column selection: `select`, `col`, `filter` and `assign` — metadata and one task per
+//! partition.
+
+use super::lower::each;
+use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::kernels::dataframe::kernel::FrameKernel;
+use crate::kernels::dataframe::Dtype;
+
+/// Names, dtypes, partitions and rows of a columns operation.
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+    Ok(match op {
+        DfOp::Select { input, columns } => {
+            need(input, Kind::Frame, "select")?;
+            let mut dtypes = vec![];
+            for c in columns {
+                dtypes.push(input.dtype_of(c)?);
+            }
+            let r = input.0.rows.clone();
+            (
+                "select",
+                Kind::Frame,
+                columns.clone(),
+                dtypes,
+                input.0.npartitions,
+                Some(r),
+            )
+        }
+        DfOp::Filter { input, mask } => {
+            need(input, Kind::Frame, "filter")?;
+            need(mask, Kind::Series, "filter")?;
+            same_rows(input, mask, "filter")?;
+            if mask.0.dtypes[0] != Dtype::Bool {
+                return Err(Error::invalid(format!(
+                    "filter needs a bool series, got {}",
+                    mask.0.dtypes[0]
+                )));
+            }
+            let i = &input.0;
+            (
+                "filter",
+                Kind::Frame,
+                i.names.clone(),
+                i.dtypes.clone(),
+                i.npartitions,
+                None,
+            )
+        }
+        DfOp::Assign {
+            input,
+            names,
+            values,
+        } => {
+            need(input, Kind::Frame, "assign")?;
+            if names.len() != values.len() {
+                return Err(Error::invalid("assign: one series per name"));
+            }
+            let (mut ns, mut ds) = (input.0.names.clone(), input.0.dtypes.clone());
+            for (n, v) in names.iter().zip(values) {
+                need(v, Kind::Series, "assign")?;
+                same_rows(input, v, "assign")?;
+                match ns.iter().position(|x| x == n) {
+                    Some(j) => ds[j] = v.0.dtypes[0],
+                    None => {
+                        ns.push(n.clone());
+                        ds.push(v.0.dtypes[0]);
+                    }
+                }
+            }
+            let r = input.0.rows.clone();
+            ("assign", Kind::Frame, ns, ds, input.0.npartitions, Some(r))
+        }
+        DfOp::Col { input, name } => {
+            need(input, Kind::Frame, "col")?;
+            let d = input.dtype_of(name)?;
+            let r = input.0.rows.clone();
+            (
+                "getitem",
+                Kind::Series,
+                vec![name.clone()],
+                vec![d],
+                input.0.npartitions,
+                Some(r),
+            )
+        }
+        _ => return Err(not_mine("columns")),
+    })
+}
+
+/// Adds the partition tasks of `d`, a columns operation whose inputs are lowered.
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+    match d.op() {
+        DfOp::Select { input, columns } => {
+            each(g, d, FrameKernel::Select(columns.clone()), &[input])
+        }
+        DfOp::Filter { input, mask } => each(g, d, FrameKernel::Filter, &[input, mask]),
+        DfOp::Assign {
+            input,
+            names,
+            values,
+        } => {
+            let mut ins = vec![input];
+            ins.extend(values.iter());
+            each(g, d, FrameKernel::Assign(names.clone()), &ins)
+        }
+        DfOp::Col { input, name } => each(g, d, FrameKernel::Col(name.clone()), &[input]),
+        _ => return Err(not_mine("columns")),
+    }
+    Ok(())
+}

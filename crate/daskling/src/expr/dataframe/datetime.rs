@@ -1,0 +1,61 @@
+//! The `.dt` accessor: datetime fields and rounding, one task per partition.
+
+use super::lower::each;
+use super::{need, not_mine, Df, DfOp, Kind, Meta};
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::kernels::dataframe::kernel::FrameKernel;
+use crate::kernels::dataframe::Dtype;
+
+/// Names, dtypes, partitions and rows of a datetime operation.
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+    Ok(match op {
+        DfOp::DtField { input, .. } | DfOp::DtRound { input, .. } => {
+            need(input, Kind::Series, "dt")?;
+            if input.0.dtypes[0] != Dtype::Datetime {
+                return Err(Error::invalid(format!(
+                    "the dt accessor needs a datetime series; {} is {}",
+                    input.0.names[0], input.0.dtypes[0]
+                )));
+            }
+            if let DfOp::DtRound { freq, .. } = &op {
+                if *freq <= 0 {
+                    return Err(Error::invalid("dt rounding needs a positive frequency"));
+                }
+            }
+            let d = if matches!(op, DfOp::DtField { .. }) {
+                Dtype::Int64
+            } else {
+                Dtype::Datetime
+            };
+            let r = input.0.rows.clone();
+            (
+                "dt",
+                Kind::Series,
+                input.0.names.clone(),
+                vec![d],
+                input.0.npartitions,
+                Some(r),
+            )
+        }
+        _ => return Err(not_mine("datetime")),
+    })
+}
+
+/// Adds the partition tasks of `d`, a datetime operation whose inputs are lowered.
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+    match d.op() {
+        DfOp::DtField { input, field } => each(g, d, FrameKernel::DtField(*field), &[input]),
+        DfOp::DtRound { input, freq, mode } => each(
+            g,
+            d,
+            FrameKernel::DtRound {
+                freq: *freq,
+                mode: *mode,
+            },
+            &[input],
+        ),
+        _ => return Err(not_mine("datetime")),
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Reductions: a series' `sum`, `mean`, … and a frame's `len` as trees of partials,
+//! and `describe`.
+
+use super::lower::{self, ftask};
+use super::lower::{merge_levels, tree};
+use super::{need, not_mine, Df, DfOp, Kind, Meta};
+use crate::error::{Error, Result};
+use crate::graph::{tokenize, Graph, Key};
+use crate::kernels::dataframe::kernel::FrameKernel;
+use crate::kernels::dataframe::ops::SeriesReduce;
+use crate::kernels::dataframe::Dtype;
+
+/// Names, dtypes, partitions and rows of a reduction operation.
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+    Ok(match op {
+        DfOp::Reduce { input, reduce, .. } => {
+            need(input, Kind::Series, reduce.name())?;
+            let d = input.0.dtypes[0];
+            let ok = match reduce {
+                SeriesReduce::Count | SeriesReduce::Nunique => true,
+                SeriesReduce::Min | SeriesReduce::Max => d != Dtype::String,
+                _ => d.is_numeric(),
+            };
+            if !ok {
+                return Err(Error::invalid(format!(
+                    "{} of the {d} series {} is not supported",
+                    reduce.name(),
+                    input.0.names[0]
+                )));
+            }
+            (reduce.name(), Kind::Scalar, vec![], vec![], 1, None)
+        }
+        DfOp::Len { input } => {
+            if input.0.kind == Kind::Scalar {
+                return Err(Error::invalid("len of a scalar"));
+            }
+            ("len", Kind::Scalar, vec![], vec![], 1, None)
+        }
+        DfOp::Describe { input } => {
+            need(input, Kind::Frame, "describe")?;
+            let cols: Vec<String> = input
+                .0
+                .names
+                .iter()
+                .zip(&input.0.dtypes)
+                .filter(|(_, d)| matches!(d, Dtype::Int64 | Dtype::Float64))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if cols.is_empty() {
+                return Err(Error::invalid(
+                    "describe: the dataframe has no numeric column",
+                ));
+            }
+            let dts = vec![Dtype::Float64; cols.len()];
+            ("describe", Kind::Frame, cols, dts, 1, None)
+        }
+        _ => return Err(not_mine("reduction")),
+    })
+}
+
+/// Adds the partition tasks of `d`, a reduction operation whose inputs are lowered.
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+    match d.op() {
+        DfOp::Describe { input } => {
+            let cols = d.names().to_vec();
+            let token = tokenize(d.name());
+            let layer = format!("describe-chunk-{token}");
+            let parts: Vec<Key> = (0..input.npartitions())
+                .map(|p| {
+                    let k = Key::new(layer.as_str(), &[p as u32]);
+                    g.insert(
+                        k.clone(),
+                        ftask(
+                            FrameKernel::DescribePartial(cols.clone()),
+                            vec![input.part_key(p)],
+                        ),
+                    );
+                    k
+                })
+                .collect();
+            let parts = merge_levels(g, d, "describe-combine", FrameKernel::DescribeMerge, parts);
+            g.insert(
+                d.part_key(0),
+                ftask(FrameKernel::DescribeFinish(cols), parts),
+            );
+        }
+        _ => return Err(not_mine("reduction")),
+    }
+    Ok(())
+}
+
+/// Adds the tasks of `d`, a reduction scalar whose inputs are lowered; returns its key.
+pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+    match d.op() {
+        DfOp::Reduce {
+            input,
+            reduce,
+            ddof,
+        } => {
+            lower::lower_parts(input, g)?;
+            let layer = format!(
+                "{}-{}",
+                FrameKernel::Partial(*reduce).kind(),
+                tokenize(d.name())
+            );
+            let parts = (0..input.npartitions())
+                .map(|p| {
+                    let k = Key::new(layer.as_str(), &[p as u32]);
+                    g.insert(
+                        k.clone(),
+                        ftask(FrameKernel::Partial(*reduce), vec![input.part_key(p)]),
+                    );
+                    k
+                })
+                .collect();
+            Ok(tree(g, d, *reduce, *ddof, parts))
+        }
+        DfOp::Len { input } => {
+            lower::lower_parts(input, g)?;
+            let layer = format!("len-chunk-{}", tokenize(d.name()));
+            let parts = (0..input.npartitions())
+                .map(|p| {
+                    let k = Key::new(layer.as_str(), &[p as u32]);
+                    g.insert(
+                        k.clone(),
+                        ftask(FrameKernel::RowCount, vec![input.part_key(p)]),
+                    );
+                    k
+                })
+                .collect();
+            Ok(tree(g, d, SeriesReduce::Count, 0.0, parts))
+        }
+        _ => Err(not_mine("reduction")),
+    }
+}
