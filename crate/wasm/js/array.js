@@ -1,14 +1,14 @@
 // Chunked arrays, as dask.array: DArray (each method builds an expression at once on the
 // builder instance) and `client.array`, its creation functions and linear algebra.
 
-import { Lazy } from './lazy.js';
+import { Collection } from './lazy.js';
 import { builder } from './rpc.js';
 
 /**
  * A lazy chunked float64 array, as `dask.array.Array`. Methods return new lazy arrays;
  * `compute()` resolves to a number (0-d) or `{shape, data: Float64Array}` (row-major).
  */
-export class DArray extends Lazy {
+export class DArray extends Collection {
   #h;
   constructor(client, handle) {
     super(client);
@@ -88,50 +88,6 @@ export class DArray extends Lazy {
   _reduce(op, { axis, ddof, splitEvery } = {}) {
     return this.#wrap(this.#h.reduce(op, axis, ddof, splitEvery));
   }
-  /** `this + other`, elementwise with broadcasting; `other` a number or an array. */
-  add(other) {
-    return this._binary('add', other);
-  }
-  /** `this - other`, elementwise with broadcasting; `other` a number or an array. */
-  sub(other) {
-    return this._binary('sub', other);
-  }
-  /** `this * other`, elementwise with broadcasting; `other` a number or an array. */
-  mul(other) {
-    return this._binary('mul', other);
-  }
-  /** `this / other`, elementwise with broadcasting; `other` a number or an array. */
-  div(other) {
-    return this._binary('div', other);
-  }
-  /** `this ** other`, elementwise with broadcasting; `other` a number or an array. */
-  pow(other) {
-    return this._binary('pow', other);
-  }
-  /** `this > other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
-  gt(other) {
-    return this._binary('gt', other);
-  }
-  /** `this >= other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
-  ge(other) {
-    return this._binary('ge', other);
-  }
-  /** `this < other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
-  lt(other) {
-    return this._binary('lt', other);
-  }
-  /** `this <= other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
-  le(other) {
-    return this._binary('le', other);
-  }
-  /** `this == other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
-  eq(other) {
-    return this._binary('eq', other);
-  }
-  /** `this != other` (1 or 0), elementwise with broadcasting; `other` a number or an array. */
-  ne(other) {
-    return this._binary('ne', other);
-  }
   /** `-x`, elementwise. */
   neg() {
     return this._unary('neg');
@@ -159,30 +115,6 @@ export class DArray extends Lazy {
   /** The cosine, elementwise. */
   cos() {
     return this._unary('cos');
-  }
-  /** The sum over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  sum(opts) {
-    return this._reduce('sum', opts);
-  }
-  /** The mean over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  mean(opts) {
-    return this._reduce('mean', opts);
-  }
-  /** The standard deviation over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  std(opts) {
-    return this._reduce('std', opts);
-  }
-  /** The variance over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  var(opts) {
-    return this._reduce('var', opts);
-  }
-  /** The smallest value over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  min(opts) {
-    return this._reduce('min', opts);
-  }
-  /** The largest value over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  max(opts) {
-    return this._reduce('max', opts);
   }
   /** The product over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
   prod(opts) {

@@ -1,7 +1,7 @@
 // Dataframes, as dask.dataframe: DataFrame, Series, Scalar, GroupBy and SeriesGroupBy
 // (pandas' method names), and `client.dataframe.readCsv`.
 
-import { Lazy } from './lazy.js';
+import { Collection, Lazy } from './lazy.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
@@ -49,7 +49,7 @@ export class Scalar extends Lazy {
 }
 
 /** A lazy series: one column, partitioned like its dataframe. */
-export class Series extends Lazy {
+export class Series extends Collection {
   #h;
   constructor(client, handle) {
     super(client);
@@ -64,77 +64,9 @@ export class Series extends Lazy {
   get npartitions() {
     return this.#h.npartitions;
   }
-  /** `this + other`, row by row; `other` a number or a Series of the same rows. */
-  add(other) {
-    return this._binary('add', other);
-  }
-  /** `this - other`, row by row; `other` a number or a Series of the same rows. */
-  sub(other) {
-    return this._binary('sub', other);
-  }
-  /** `this * other`, row by row; `other` a number or a Series of the same rows. */
-  mul(other) {
-    return this._binary('mul', other);
-  }
-  /** `this / other`, row by row; `other` a number or a Series of the same rows. */
-  div(other) {
-    return this._binary('div', other);
-  }
-  /** `this ** other`, row by row; `other` a number or a Series of the same rows. */
-  pow(other) {
-    return this._binary('pow', other);
-  }
-  /** `this > other` (1 or 0), row by row; `other` a number or a Series of the same rows. */
-  gt(other) {
-    return this._binary('gt', other);
-  }
-  /** `this >= other` (1 or 0), row by row; `other` a number or a Series of the same rows. */
-  ge(other) {
-    return this._binary('ge', other);
-  }
-  /** `this < other` (1 or 0), row by row; `other` a number or a Series of the same rows. */
-  lt(other) {
-    return this._binary('lt', other);
-  }
-  /** `this <= other` (1 or 0), row by row; `other` a number or a Series of the same rows. */
-  le(other) {
-    return this._binary('le', other);
-  }
-  /** `this == other` (1 or 0), row by row; `other` a number or a Series of the same rows. */
-  eq(other) {
-    return this._binary('eq', other);
-  }
-  /** `this != other` (1 or 0), row by row; `other` a number or a Series of the same rows. */
-  ne(other) {
-    return this._binary('ne', other);
-  }
-  /** The sum: a lazy Scalar. */
-  sum(opts) {
-    return this._reduce('sum', opts);
-  }
-  /** The mean: a lazy Scalar. */
-  mean(opts) {
-    return this._reduce('mean', opts);
-  }
-  /** The smallest value: a lazy Scalar. */
-  min(opts) {
-    return this._reduce('min', opts);
-  }
-  /** The largest value: a lazy Scalar. */
-  max(opts) {
-    return this._reduce('max', opts);
-  }
   /** The number of non-missing values: a lazy Scalar. */
   count(opts) {
     return this._reduce('count', opts);
-  }
-  /** The standard deviation: a lazy Scalar; options `{ddof}` (default 1). */
-  std(opts) {
-    return this._reduce('std', opts);
-  }
-  /** The variance: a lazy Scalar; options `{ddof}` (default 1). */
-  var(opts) {
-    return this._reduce('var', opts);
   }
   /** The number of distinct values: a lazy Scalar. */
   nunique(opts) {
