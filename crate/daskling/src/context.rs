@@ -166,6 +166,13 @@ impl Context {
     // ---- the worker's side ----
 
     /// Keeps `array` under its content token `id` (sent once by the page).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let ctx = daskling::Context::new();
+    /// ctx.add_data("data-1", Arc::new(ndarray::arr1(&[1.0]).into_dyn()));
+    /// assert!(ctx.has_data("data-1") && !ctx.has_data("data-2"));
+    /// ```
     pub fn add_data(&self, id: &str, array: Arc<ArrayD<f64>>) {
         write(&self.data).insert(id.to_string(), array);
     }
@@ -176,6 +183,14 @@ impl Context {
     }
 
     /// Adds `source` under `id`: expressions naming `id` read it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// let ctx = daskling::Context::new();
+    /// let s = ctx.add_source("src-1", Arc::new(MemorySource::new("a.csv", &b"x\n1\n"[..])));
+    /// assert_eq!((s.name.as_str(), s.size, ctx.held().1), ("a.csv", 4, 1));
+    /// ```
     pub fn add_source(&self, id: &str, source: Arc<dyn ByteSource>) -> SourceRef {
         write(&self.sources).insert(id.to_string(), source.clone());
         SourceRef::new(id, source)
@@ -183,6 +198,16 @@ impl Context {
 
     /// Computes `array`'s blocks and keeps them under its name until [`Context::release`];
     /// returns the persisted array.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Context, Scheduler};
+    /// let ctx = Context::new();
+    /// let x = Array::ones(&[4], ChunkSpec::Block(vec![2])).unwrap();
+    /// let p = ctx.persist(&x, Scheduler::Sync).unwrap();
+    /// assert_eq!(ctx.held().2, 1);
+    /// ctx.release(&[p.name().to_string()]);
+    /// assert_eq!(ctx.held().2, 0);
+    /// ```
     pub fn persist(&self, array: &Array, scheduler: Scheduler) -> Result<Array> {
         let p = array.persist(scheduler)?;
         if let ArrayOp::Stored {

@@ -69,6 +69,12 @@ impl Key {
     }
 
     /// A key without block index, printed as its bare name.
+    ///
+    /// ```
+    /// use daskling_graph::Key;
+    /// let k = Key::named("total");
+    /// assert_eq!((k.to_string(), k.index().len()), ("total".to_string(), 0));
+    /// ```
     pub fn named(name: impl Into<Arc<str>>) -> Self {
         Key::new(name, &[])
     }
@@ -84,6 +90,12 @@ impl Key {
     }
 
     /// The layer name without its token: `"sum-chunk"` for `"sum-chunk-8a3f"`.
+    ///
+    /// ```
+    /// use daskling_graph::Key;
+    /// assert_eq!(Key::named("sum-chunk-8a3f").prefix(), "sum-chunk");
+    /// assert_eq!(Key::named("plain").prefix(), "plain");
+    /// ```
     pub fn prefix(&self) -> &str {
         match self.name.rsplit_once('-') {
             Some((p, tok)) if !p.is_empty() && tok.chars().all(|c| c.is_ascii_hexdigit()) => p,
@@ -113,6 +125,12 @@ impl fmt::Debug for Key {
 
 /// A function's name as a key prefix: letters, digits and `_` (others become `_`);
 /// `lambda` for an empty name, as dask names anonymous functions.
+///
+/// ```
+/// use daskling_graph::prefix_name;
+/// assert_eq!(prefix_name("my fn"), "my_fn");
+/// assert_eq!(prefix_name(""), "lambda");
+/// ```
 pub fn prefix_name(name: &str) -> String {
     let clean: String = name
         .chars()

@@ -133,16 +133,47 @@ impl Graph {
 
     /// Adds a task. A key already present keeps its task: keys are content hashes, so an
     /// equal key means equal work (this is how common sub-expressions are shared).
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// g.insert(Key::named("a"), lit(5.0)); // replaces
+    /// assert_eq!(g.len(), 2);
+    /// ```
     pub fn insert(&mut self, key: Key, task: Task) {
         self.tasks.entry(key).or_insert(task);
     }
 
     /// Whether `key` is in the graph.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// assert!(g.contains(&Key::named("a")) && !g.contains(&Key::named("z")));
+    /// ```
     pub fn contains(&self, key: &Key) -> bool {
         self.tasks.contains_key(key)
     }
 
     /// The task of `key`.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// assert_eq!(g.get(&Key::named("b")).unwrap().deps, vec![Key::named("a")]);
+    /// ```
     pub fn get(&self, key: &Key) -> Option<&Task> {
         self.tasks.get(key)
     }
@@ -153,16 +184,46 @@ impl Graph {
     }
 
     /// Whether the graph has no task.
+    ///
+    /// ```
+    /// use daskling_graph::Graph;
+    /// assert!(Graph::new().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()
     }
 
     /// All keys and tasks, in no particular order.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// let mut keys: Vec<String> = g.iter().map(|(k, _)| k.to_string()).collect();
+    /// keys.sort();
+    /// assert_eq!(keys, ["a", "b"]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&Key, &Task)> {
         self.tasks.iter()
     }
 
     /// Adds every task of `other`.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// let mut h = Graph::new();
+    /// h.insert(Key::named("c"), lit(2.0));
+    /// g.merge(h);
+    /// assert_eq!(g.len(), 3);
+    /// ```
     pub fn merge(&mut self, other: Graph) {
         for (k, t) in other.tasks {
             self.insert(k, t);
@@ -170,6 +231,17 @@ impl Graph {
     }
 
     /// For each key, the keys that depend on it.
+    ///
+    /// ```
+    /// use daskling_graph::{Graph, Key, Task};
+    /// use daskling_kernels::{Kernel, Value};
+    /// let lit = |x| Task::new(Kernel::Literal(Value::F64(x)), vec![]);
+    /// let mut g = Graph::new();
+    /// g.insert(Key::named("a"), lit(1.0));
+    /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
+    /// let d = g.dependents();
+    /// assert_eq!(d[&Key::named("a")], vec![&Key::named("b")]);
+    /// ```
     pub fn dependents(&self) -> HashMap<&Key, Vec<&Key>> {
         let mut out: HashMap<&Key, Vec<&Key>> =
             self.tasks.keys().map(|k| (k, Vec::new())).collect();

@@ -69,6 +69,17 @@ pub struct Stats {
 }
 
 /// Computes `outputs` of `graph` (as given: optimize first if wanted).
+///
+/// ```
+/// use daskling_graph::{Graph, Key, Task};
+/// use daskling_kernels::{Kernel, Value};
+/// use daskling_scheduler::{compute, Scheduler};
+/// let mut g = Graph::new();
+/// g.insert(Key::named("x"), Task::new(Kernel::Literal(Value::F64(2.0)), vec![]));
+/// // A missing output is an error, not an empty result.
+/// assert!(compute(&g, &[Key::named("y")], Scheduler::Sync).is_err());
+/// assert_eq!(compute(&g, &[Key::named("x")], Scheduler::Threads).unwrap().len(), 1);
+/// ```
 pub fn compute(graph: &Graph, outputs: &[Key], scheduler: Scheduler) -> Result<Vec<Value>> {
     compute_with(graph, outputs, scheduler, &mut |_| {}).map(|(v, _)| v)
 }

@@ -64,6 +64,12 @@ impl<T> Clone for Delayed<T> {
 
 impl<T> Delayed<T> {
     /// The key of this value's task.
+    ///
+    /// ```
+    /// use daskling::{delayed, value, Call};
+    /// let f = delayed(|x: &u8| *x).named("ident");
+    /// assert!(f.call((value(1u8),)).key().to_string().starts_with("ident-"));
+    /// ```
     pub fn key(&self) -> &Key {
         &self.node.key
     }
@@ -132,6 +138,12 @@ pub fn try_delayed<F>(f: F) -> DelayedFn<F> {
 
 impl<F> DelayedFn<F> {
     /// Names the function in keys and graph labels (letters, digits and `_`).
+    ///
+    /// ```
+    /// use daskling::{delayed, value, Call};
+    /// let f = delayed(|x: &u8| *x).named("my fn!");
+    /// assert!(f.call((value(1u8),)).key().to_string().starts_with("my_fn_-"));
+    /// ```
     pub fn named(mut self, name: &str) -> Self {
         self.name = prefix_name(name).into();
         self
@@ -262,6 +274,12 @@ impl<T> Lazy for Delayed<T> {
 
 impl<T: Clone + Send + Sync + 'static> Delayed<T> {
     /// Computes this value.
+    ///
+    /// ```
+    /// use daskling::{delayed, value, Call, Scheduler};
+    /// let sq = delayed(|x: &f64| x * x);
+    /// assert_eq!(sq.call((value(3.0),)).compute(Scheduler::Threads).unwrap(), 9.0);
+    /// ```
     pub fn compute(&self, scheduler: Scheduler) -> Result<T> {
         let mut out = compute_all(std::slice::from_ref(self), scheduler)?;
         out.pop()
@@ -270,6 +288,21 @@ impl<T: Clone + Send + Sync + 'static> Delayed<T> {
 }
 
 /// Computes many delayed values in one graph, sharing common work.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+/// use daskling::{compute_all, delayed, value, Call, Scheduler};
+/// // A call shared by two values runs once.
+/// let runs = Arc::new(AtomicUsize::new(0));
+/// let r = runs.clone();
+/// let slow = delayed(move |x: &u32| { r.fetch_add(1, Ordering::SeqCst); x + 1 });
+/// let shared = slow.call((value(1u32),));
+/// let double = delayed(|x: &u32| x * 2);
+/// let out = compute_all(&[double.call((shared.clone(),)), shared], Scheduler::Sync).unwrap();
+/// assert_eq!(out, vec![4, 2]);
+/// assert_eq!(runs.load(Ordering::SeqCst), 1);
+/// ```
 pub fn compute_all<T: Clone + Send + Sync + 'static>(
     items: &[Delayed<T>],
     scheduler: Scheduler,

@@ -27,6 +27,15 @@ impl Array {
     }
 
     /// Matrix product of 1-d or 2-d arrays, as numpy's `matmul` (0-d is an error).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let a = Array::ones(&[2, 3], ChunkSpec::Block(vec![1, 2])).unwrap();
+    /// let b = Array::ones(&[3, 2], ChunkSpec::Block(vec![3, 1])).unwrap(); // chunks aligned first
+    /// let c = a.matmul(&b).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert!(c.iter().all(|&v| v == 3.0));
+    /// assert!(a.matmul(&Array::ones(&[2], ChunkSpec::Block(vec![2])).unwrap()).is_err());
+    /// ```
     pub fn matmul(&self, other: &Array) -> Result<Array> {
         if self.ndim() == 0 || other.ndim() == 0 {
             return Err(Error::invalid(

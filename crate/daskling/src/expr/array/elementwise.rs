@@ -95,21 +95,48 @@ impl Array {
     }
 
     /// `self - other`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let two = Array::full(&[2], 2.0, ChunkSpec::Block(vec![1])).unwrap();
+    /// let one = Array::ones(&[2], ChunkSpec::Block(vec![2])).unwrap();
+    /// assert_eq!(two.sub(&one).unwrap().compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![1.0, 1.0]);
+    /// ```
     pub fn sub(&self, other: &Array) -> Result<Array> {
         self.binary(BinaryOp::Sub, other)
     }
 
     /// `self * other`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let two = Array::full(&[2], 2.0, ChunkSpec::Block(vec![1])).unwrap();
+    /// let one = Array::ones(&[2], ChunkSpec::Block(vec![2])).unwrap();
+    /// assert_eq!(two.mul(&one).unwrap().compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![2.0, 2.0]);
+    /// ```
     pub fn mul(&self, other: &Array) -> Result<Array> {
         self.binary(BinaryOp::Mul, other)
     }
 
     /// `self / other`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let two = Array::full(&[2], 2.0, ChunkSpec::Block(vec![1])).unwrap();
+    /// let one = Array::ones(&[2], ChunkSpec::Block(vec![2])).unwrap();
+    /// assert_eq!(two.div(&one).unwrap().compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![2.0, 2.0]);
+    /// ```
     pub fn div(&self, other: &Array) -> Result<Array> {
         self.binary(BinaryOp::Div, other)
     }
 
     /// `self + value`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::zeros(&[3], ChunkSpec::Block(vec![3])).unwrap();
+    /// assert_eq!(x.add_scalar(0.5).unwrap().compute(Scheduler::Sync).unwrap().sum(), 1.5);
+    /// ```
     pub fn add_scalar(&self, value: f64) -> Result<Array> {
         self.scalar_op(BinaryOp::Add, value, false)
     }

@@ -433,6 +433,14 @@ fn normalize_axis(axis: isize, ndim: usize) -> Result<usize> {
 impl Array {
     /// Builds an array from an operation, checking that it fits its inputs. Every
     /// constructor ends here, and so does decoding a serialized expression.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::expr::array::ArrayOp;
+    /// // Chunks that do not add up to the shape are rejected, wherever the operation comes from.
+    /// let bad = ArrayOp::Full { shape: vec![4], chunks: vec![vec![3]], value: 1.0 };
+    /// assert!(Array::build(bad).is_err());
+    /// ```
     pub fn build(op: ArrayOp) -> Result<Array> {
         let meta = Array::meta(&op)?;
         let name = match meta.name {
@@ -470,47 +478,105 @@ impl Array {
     }
 
     /// The operation this array is the result of.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// use daskling::expr::array::ArrayOp;
+    /// assert!(matches!(x.op(), ArrayOp::Full { value, .. } if *value == 1.0));
+    /// ```
     pub fn op(&self) -> &ArrayOp {
         &self.0.op
     }
 
     /// The layer name (`"sum-1a2b…"`), a content hash of the expression.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert!(x.name().starts_with("ones-"));
+    /// assert_eq!(x.name(), Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap().name());
+    /// ```
     pub fn name(&self) -> &str {
         &self.0.name
     }
 
     /// The shape.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.shape(), &[10, 4]);
+    /// ```
     pub fn shape(&self) -> &[usize] {
         &self.0.shape
     }
 
     /// Block sizes along each axis.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.chunks(), &[vec![3, 3, 3, 1], vec![4]]);
+    /// ```
     pub fn chunks(&self) -> &[Vec<usize>] {
         &self.0.chunks
     }
 
     /// Number of dimensions.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.ndim(), 2);
+    /// ```
     pub fn ndim(&self) -> usize {
         self.0.shape.len()
     }
 
     /// Number of elements.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.size(), 40);
+    /// ```
     pub fn size(&self) -> usize {
         self.0.shape.iter().product()
     }
 
     /// Number of blocks along each axis.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.numblocks(), vec![4, 1]);
+    /// ```
     pub fn numblocks(&self) -> Vec<usize> {
         self.0.chunks.iter().map(|c| c.len()).collect()
     }
 
     /// Number of blocks.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.npartitions(), 4);
+    /// ```
     pub fn npartitions(&self) -> usize {
         self.numblocks().iter().product()
     }
 
     /// Normalizes axes (negative counts from the end) to sorted, distinct indices;
     /// `None` means all axes.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.normalize_axes(Some(&[-1, 0])).unwrap(), vec![0, 1]);
+    /// assert!(x.normalize_axes(Some(&[2])).is_err());
+    /// assert!(x.normalize_axes(Some(&[0, 0])).is_err());
+    /// ```
     pub fn normalize_axes(&self, axes: Option<&[isize]>) -> Result<Vec<usize>> {
         let mut out: Vec<usize> = match axes {
             None => (0..self.ndim()).collect(),
@@ -574,6 +640,12 @@ impl Array {
     }
 
     /// The key of block `index`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.block_key(&[2, 0]).to_string(), format!("('{}', 2, 0)", x.name()));
+    /// ```
     pub fn block_key(&self, index: &[u32]) -> Key {
         Key::new(self.0.name.clone(), index)
     }

@@ -38,26 +38,57 @@ impl Array {
     }
 
     /// Sum over `axes` (all when `None`), as a tree reduction with dask's fan-in.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(1.0, 5.0, 1.0, 2).unwrap(); // 1 2 3 4
+    /// assert_eq!(x.sum(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 10.0);
+    /// ```
     pub fn sum(&self, axes: Option<&[isize]>) -> Result<Array> {
         self.reduce(ReduceOp::Sum, axes, 0.0, DEFAULT_SPLIT_EVERY)
     }
 
     /// Sum over `axes` with at most about `split_every` blocks combined per task.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[100], ChunkSpec::Block(vec![1])).unwrap();
+    /// assert_eq!(x.sum_with(None, 10).unwrap().compute(Scheduler::Sync).unwrap().sum(), 100.0);
+    /// assert!(x.sum_with(None, 1).is_err());
+    /// ```
     pub fn sum_with(&self, axes: Option<&[isize]>, split_every: usize) -> Result<Array> {
         self.reduce(ReduceOp::Sum, axes, 0.0, split_every)
     }
 
     /// Product over `axes`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(1.0, 5.0, 1.0, 2).unwrap(); // 1 2 3 4
+    /// assert_eq!(x.prod(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 24.0);
+    /// ```
     pub fn prod(&self, axes: Option<&[isize]>) -> Result<Array> {
         self.reduce(ReduceOp::Prod, axes, 0.0, DEFAULT_SPLIT_EVERY)
     }
 
     /// Minimum over `axes` (NaN propagates, as numpy's).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(1.0, 5.0, 1.0, 2).unwrap(); // 1 2 3 4
+    /// assert_eq!(x.min(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 1.0);
+    /// ```
     pub fn min(&self, axes: Option<&[isize]>) -> Result<Array> {
         self.reduce(ReduceOp::Min, axes, 0.0, DEFAULT_SPLIT_EVERY)
     }
 
     /// Maximum over `axes` (NaN propagates, as numpy's).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(1.0, 5.0, 1.0, 2).unwrap(); // 1 2 3 4
+    /// assert_eq!(x.max(None).unwrap().compute(Scheduler::Sync).unwrap().sum(), 4.0);
+    /// ```
     pub fn max(&self, axes: Option<&[isize]>) -> Result<Array> {
         self.reduce(ReduceOp::Max, axes, 0.0, DEFAULT_SPLIT_EVERY)
     }
@@ -74,6 +105,13 @@ impl Array {
     }
 
     /// Variance over `axes`, dividing by `n - ddof`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::arange(1.0, 5.0, 1.0, 3).unwrap();
+    /// // Σ(x − 2.5)² = 5: population variance 1.25.
+    /// assert_eq!(x.var(None, 0.0).unwrap().compute(Scheduler::Sync).unwrap().sum(), 1.25);
+    /// ```
     pub fn var(&self, axes: Option<&[isize]>, ddof: f64) -> Result<Array> {
         self.reduce(ReduceOp::Var, axes, ddof, DEFAULT_SPLIT_EVERY)
     }

@@ -38,6 +38,13 @@ impl Array {
     }
 
     /// The transpose (`x.T`).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
+    /// assert_eq!(x.t().shape(), &[4, 10]);
+    /// assert_eq!(x.t().t().shape(), x.shape());
+    /// ```
     pub fn t(&self) -> Array {
         // Reversing the axes is always a valid permutation.
         self.transpose(None).unwrap_or_else(|_| self.clone())

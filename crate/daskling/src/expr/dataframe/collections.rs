@@ -115,6 +115,20 @@ impl GroupBy {
 
 impl SeriesGroupBy {
     /// An aggregation per group: a series indexed by the sorted keys.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::kernels::dataframe::groupby::GroupAgg;
+    /// use daskling::kernels::dataframe::Column;
+    /// let g = df.groupby(&df.col("k").unwrap()).unwrap().col("v").unwrap();
+    /// let (_, n) = g.agg(GroupAgg::Size).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(n.f64_at(0), Some(2.0)); // "a" has two rows
+    /// ```
     pub fn agg(&self, agg: GroupAgg) -> Result<Series> {
         Df::build(DfOp::GroupAgg {
             by: self.by.0.clone(),
@@ -131,16 +145,47 @@ impl SeriesGroupBy {
 
 impl DataFrame {
     /// Column names.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// assert_eq!(df.columns(), ["k", "v", "f"]);
+    /// ```
     pub fn columns(&self) -> &[String] {
         self.0.names()
     }
 
     /// Column dtypes.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::kernels::dataframe::Dtype;
+    /// assert_eq!(df.dtypes(), [Dtype::String, Dtype::Int64, Dtype::Bool]);
+    /// ```
     pub fn dtypes(&self) -> &[Dtype] {
         self.0.dtypes()
     }
 
     /// Number of partitions.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// assert_eq!(df.npartitions(), 1); // one small file
+    /// ```
     pub fn npartitions(&self) -> usize {
         self.0.npartitions()
     }
@@ -300,6 +345,17 @@ impl DataFrame {
     }
 
     /// The whole frame.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let f = df.compute(Scheduler::Sync).unwrap();
+    /// assert_eq!((f.len(), f.names.len()), (3, 3));
+    /// ```
     pub fn compute(&self, s: Scheduler) -> Result<Frame> {
         compute_frame(&self.0, s)
     }
@@ -334,16 +390,49 @@ fn compute_frame(d: &Df, s: Scheduler) -> Result<Frame> {
 
 impl Series {
     /// The series' name.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// assert_eq!(df.col("v").unwrap().name(), "v");
+    /// ```
     pub fn name(&self) -> &str {
         &self.0.names()[0]
     }
 
     /// Its dtype.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// assert_eq!(df.col("f").unwrap().dtype().name(), "bool");
+    /// ```
     pub fn dtype(&self) -> Dtype {
         self.0.dtypes()[0]
     }
 
     /// `self op other` elementwise.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::kernels::array::BinaryOp;
+    /// let v = df.col("v").unwrap();
+    /// let sq = v.binary(BinaryOp::Mul, &v).unwrap();
+    /// assert_eq!(sq.sum().unwrap().compute(Scheduler::Sync).unwrap(), 1.0 + 4.0 + 16.0);
+    /// ```
     pub fn binary(&self, op: BinaryOp, other: &Series) -> Result<Series> {
         Df::build(DfOp::Binary {
             op,
@@ -354,6 +443,19 @@ impl Series {
     }
 
     /// `self op value` (or `value op self`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::kernels::array::BinaryOp;
+    /// let v = df.col("v").unwrap();
+    /// let r = v.scalar_op(BinaryOp::Sub, 10.0, true).unwrap(); // 10 - v
+    /// assert_eq!(r.sum().unwrap().compute(Scheduler::Sync).unwrap(), 30.0 - 7.0);
+    /// ```
     pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Series> {
         Df::build(DfOp::Scalar {
             op,
@@ -365,6 +467,19 @@ impl Series {
     }
 
     /// Boolean logic (`other` is `None` for `not`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::expr::dataframe::LogicalOp;
+    /// let f = df.col("f").unwrap();
+    /// let not = f.logical(LogicalOp::Not, None).unwrap();
+    /// assert_eq!(df.filter(&not).unwrap().len().unwrap().compute(Scheduler::Sync).unwrap(), 1.0);
+    /// ```
     pub fn logical(&self, op: LogicalOp, other: Option<&Series>) -> Result<Series> {
         Df::build(DfOp::Logical {
             op,
@@ -458,6 +573,16 @@ impl Series {
     }
 
     /// Sum of the values (missing ones skipped).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// assert_eq!(df.col("v").unwrap().sum().unwrap().compute(Scheduler::Sync).unwrap(), 7.0);
+    /// ```
     pub fn sum(&self) -> Result<Scalar> {
         self.reduce(SeriesReduce::Sum, 1.0)
     }
@@ -499,11 +624,34 @@ impl Series {
     }
 
     /// The whole series as a one-column frame (with its index, for grouped results).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let f = df.col("v").unwrap().compute_frame(Scheduler::Sync).unwrap();
+    /// assert_eq!(&f.names[..], ["v"]);
+    /// ```
     pub fn compute_frame(&self, s: Scheduler) -> Result<Frame> {
         compute_frame(&self.0, s)
     }
 
     /// The whole series: its name and values.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::kernels::dataframe::Column;
+    /// let (name, c) = df.col("v").unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!((name.as_str(), c), ("v", Column::Int64(vec![1, 2, 4])));
+    /// ```
     pub fn compute(&self, s: Scheduler) -> Result<(String, Column)> {
         let f = compute_frame(&self.0, s)?;
         let name = f.names.first().cloned().unwrap_or_default();
@@ -545,6 +693,18 @@ impl Scalar {
     }
 
     /// `self op value` (or `value op self`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// use daskling::kernels::array::BinaryOp;
+    /// let half = df.len().unwrap().scalar_op(BinaryOp::Div, 2.0, false).unwrap();
+    /// assert_eq!(half.compute(Scheduler::Sync).unwrap(), 1.5);
+    /// ```
     pub fn scalar_op(&self, op: BinaryOp, value: f64, reflected: bool) -> Result<Scalar> {
         Df::build(DfOp::ScalarConst {
             op,
@@ -556,6 +716,16 @@ impl Scalar {
     }
 
     /// The number.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,f\na,1,true\nb,2,false\na,4,true\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// assert_eq!(df.len().unwrap().compute(Scheduler::Sync).unwrap(), 3.0);
+    /// ```
     pub fn compute(&self, s: Scheduler) -> Result<f64> {
         let (g, key) = self.0.graph()?;
         match scheduler::compute(&g, &[key], s)?.into_iter().next() {

@@ -21,6 +21,17 @@ pub struct ReadOptions {
 
 /// A dataframe of CSV `sources` (one partition per source at least): columns and
 /// dtypes come from the first [`SAMPLE_BYTES`] of the first source.
+///
+/// ```
+/// use std::sync::Arc;
+/// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+/// use daskling::kernels::dataframe::source::MemorySource;
+/// let a = Arc::new(MemorySource::new("a.csv", &b"x\n1\n"[..]));
+/// let b = Arc::new(MemorySource::new("b.csv", &b"x\n2\n"[..]));
+/// let df = read_csv_sources(vec![a, b], &ReadOptions::default()).unwrap();
+/// assert_eq!(df.npartitions(), 2); // one per file
+/// assert!(read_csv_sources(vec![], &ReadOptions::default()).is_err());
+/// ```
 pub fn read_csv_sources(
     sources: Vec<Arc<dyn ByteSource>>,
     opts: &ReadOptions,
@@ -67,6 +78,20 @@ pub fn read_csv_refs(
 
 /// A dataframe of CSV files: paths or glob patterns (`data/minute/hp/*.csv`), in
 /// sorted order within each pattern.
+///
+/// ```
+/// use daskling::expr::dataframe::{read_csv, ReadOptions};
+/// let dir = std::env::temp_dir().join(format!("daskling-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("2012-05-01.csv"), "high\n3.5\n").unwrap();
+/// std::fs::write(dir.join("2012-05-02.csv"), "high\n4.5\n").unwrap();
+/// let df = read_csv(&[dir.join("*.csv").to_str().unwrap()], &ReadOptions::default()).unwrap();
+/// assert_eq!(df.npartitions(), 2);
+/// let s = df.col("high").unwrap().sum().unwrap().compute(daskling::Scheduler::Sync).unwrap();
+/// assert_eq!(s, 8.0);
+/// assert!(read_csv(&[dir.join("*.tsv").to_str().unwrap()], &ReadOptions::default()).is_err());
+/// std::fs::remove_dir_all(dir).unwrap();
+/// ```
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_csv(patterns: &[&str], opts: &ReadOptions) -> Result<DataFrame> {
     use crate::kernels::dataframe::source::FileSource;
