@@ -121,8 +121,8 @@ impl LazyArray {
 
     /// Number of blocks.
     #[wasm_bindgen(getter)]
-    pub fn npartitions(&self) -> usize {
-        self.0.npartitions()
+    pub fn npartitions(&self) -> f64 {
+        self.0.npartitions() as f64
     }
 
     /// The expression's name (a content hash).

@@ -17,6 +17,31 @@ pub enum ChunkSpec {
     Explicit(Vec<Vec<usize>>),
 }
 
+/// The most blocks one array may have (and so the most tasks a layer of its graph
+/// has): larger graphs are a clear error before anything is allocated for them.
+pub const MAX_BLOCKS: u64 = 100_000_000;
+
+/// An error unless `counts` (blocks per axis) multiply to at most [`MAX_BLOCKS`];
+/// sizes are checked 64-bit integers whatever the target.
+pub(crate) fn check_block_count(shape: &[usize], counts: &[u64]) -> Result<()> {
+    let total = counts
+        .iter()
+        .try_fold(1u64, |acc, &c| acc.checked_mul(c))
+        .filter(|&t| t <= MAX_BLOCKS);
+    match total {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid(format!(
+            "an array of shape {shape:?} in these chunks has {} blocks, more than the {MAX_BLOCKS} \
+             a graph may have; use larger chunks",
+            counts
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(" x ")
+        ))),
+    }
+}
+
 /// Normalizes `spec` to explicit per-axis block sizes for an array of `shape`.
 ///
 /// ```
@@ -24,6 +49,9 @@ pub enum ChunkSpec {
 /// let c = normalize_chunks(&[10, 4], &ChunkSpec::Block(vec![4, 4])).unwrap();
 /// assert_eq!(c, vec![vec![4, 4, 2], vec![4]]);
 /// assert!(normalize_chunks(&[10], &ChunkSpec::Explicit(vec![vec![5, 4]])).is_err());
+/// // 2^31 blocks of one element: a clear error, before any of it is allocated.
+/// let e = normalize_chunks(&[1 << 31], &ChunkSpec::Block(vec![1])).unwrap_err();
+/// assert!(e.to_string().contains("blocks"));
 /// ```
 pub fn normalize_chunks(shape: &[usize], spec: &ChunkSpec) -> Result<Vec<Vec<usize>>> {
     let ndim = shape.len();
@@ -35,18 +63,18 @@ pub fn normalize_chunks(shape: &[usize], spec: &ChunkSpec) -> Result<Vec<Vec<usi
                     b.len()
                 )));
             }
-            shape
+            if b.contains(&0) {
+                return Err(Error::invalid(format!(
+                    "chunk sizes must be positive, got {b:?}"
+                )));
+            }
+            let counts: Vec<u64> = shape
                 .iter()
                 .zip(b)
-                .map(|(&n, &c)| {
-                    if c == 0 {
-                        return Err(Error::invalid(format!(
-                            "chunk sizes must be positive, got {b:?}"
-                        )));
-                    }
-                    Ok(regular(n, c))
-                })
-                .collect::<Result<Vec<_>>>()?
+                .map(|(&n, &c)| (n as u64).div_ceil(c as u64).max(1))
+                .collect();
+            check_block_count(shape, &counts)?;
+            shape.iter().zip(b).map(|(&n, &c)| regular(n, c)).collect()
         }
         ChunkSpec::Explicit(e) => {
             if e.len() != ndim {
@@ -55,8 +83,13 @@ pub fn normalize_chunks(shape: &[usize], spec: &ChunkSpec) -> Result<Vec<Vec<usi
                     e.len()
                 )));
             }
+            let counts: Vec<u64> = e.iter().map(|s| s.len() as u64).collect();
+            check_block_count(shape, &counts)?;
             for (ax, (sizes, &n)) in e.iter().zip(shape).enumerate() {
-                if sizes.iter().sum::<usize>() != n || sizes.is_empty() {
+                let sum = sizes
+                    .iter()
+                    .try_fold(0u64, |acc, &x| acc.checked_add(x as u64));
+                if sum != Some(n as u64) || sizes.is_empty() {
                     return Err(Error::invalid(format!(
                         "chunks {sizes:?} along axis {ax} do not add up to its length {n}"
                     )));

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ndarray::ArrayD;
 
-use super::chunks::{block_indices, normalize_chunks, offsets, regular, ChunkSpec};
+use super::chunks::{block_indices, normalize_chunks, offsets, regular, ChunkSpec, MAX_BLOCKS};
 use super::data::Data;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
@@ -72,7 +72,20 @@ impl Array {
         if chunk == 0 {
             return Err(Error::invalid("chunk sizes must be positive"));
         }
-        let len = ((stop - start) / step).ceil().max(0.0) as usize;
+        let len = ((stop - start) / step).ceil().max(0.0);
+        let blocks = (len / chunk as f64).ceil();
+        if blocks > MAX_BLOCKS as f64 {
+            return Err(Error::invalid(format!(
+                "arange({start}, {stop}, {step}) in chunks of {chunk} has {blocks:e} blocks, \
+                 more than the {MAX_BLOCKS} a graph may have; use larger chunks"
+            )));
+        }
+        if len > usize::MAX as f64 || len > 9_007_199_254_740_992.0 {
+            return Err(Error::invalid(format!(
+                "arange({start}, {stop}, {step}) has {len:e} elements, more than this build can index"
+            )));
+        }
+        let len = len as usize;
         Array::build(ArrayOp::Arange {
             start,
             step,

@@ -36,7 +36,7 @@ use std::sync::Arc;
 use ndarray::ArrayD;
 use serde::{Deserialize, Serialize};
 
-pub use chunks::{normalize_chunks, ChunkSpec};
+pub use chunks::{normalize_chunks, ChunkSpec, MAX_BLOCKS};
 pub use data::Data;
 
 use super::Lazy;
@@ -443,6 +443,19 @@ impl Array {
     /// ```
     pub fn build(op: ArrayOp) -> Result<Array> {
         let meta = Array::meta(&op)?;
+        if meta
+            .shape
+            .iter()
+            .try_fold(1u64, |acc, &n| acc.checked_mul(n as u64))
+            .is_none()
+        {
+            return Err(Error::invalid(format!(
+                "the shape {:?} has more than 2^64 elements",
+                meta.shape
+            )));
+        }
+        let counts: Vec<u64> = meta.chunks.iter().map(|c| c.len() as u64).collect();
+        chunks::check_block_count(&meta.shape, &counts)?;
         let name = match meta.name {
             Some(n) => n,
             None => {
@@ -534,15 +547,16 @@ impl Array {
         self.0.shape.len()
     }
 
-    /// Number of elements.
+    /// Number of elements, a 64-bit count on every target (wasm32's `usize` is 32 bits).
     ///
     /// ```
     /// use daskling::{Array, ChunkSpec, Scheduler};
     /// let x = Array::ones(&[10, 4], ChunkSpec::Block(vec![3, 4])).unwrap();
     /// assert_eq!(x.size(), 40);
     /// ```
-    pub fn size(&self) -> usize {
-        self.0.shape.iter().product()
+    pub fn size(&self) -> u64 {
+        // Checked when the array was built: the product fits in 64 bits.
+        self.0.shape.iter().map(|&n| n as u64).product()
     }
 
     /// Number of blocks along each axis.
