@@ -88,7 +88,16 @@ export class Client {
    */
   compute(...args) {
     let opts = {};
-    if (args.length && !(args[args.length - 1] instanceof Lazy)) opts = args.pop() ?? {};
+    // Only a plain object at the end is options; any other value that is not lazy is an
+    // error naming its position (not silently taken as options).
+    const last = args[args.length - 1];
+    if (args.length && !(last instanceof Lazy) && last !== null && typeof last === 'object' && !Array.isArray(last)) {
+      opts = args.pop();
+    }
+    const bad = args.findIndex((a) => !(a instanceof Lazy));
+    if (bad >= 0) {
+      return Promise.reject(new TypeError(`compute: argument ${bad + 1} is not a lazy daskling value: ${String(args[bad])}`));
+    }
     try {
       return this._rpc.callWith('compute', args, opts.onProgress, opts.taskStream ? { trace: true } : {});
     } catch (e) {
