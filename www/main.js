@@ -132,6 +132,16 @@ async function main() {
   window.scope = scope.vars;
   $('run-all').onclick = () => notebook.runAll();
   $('show-solutions').onclick = () => notebook.showSolutions();
+  // Stop (or Escape): end Run all and restart the kernel, which ends the running cell's
+  // computes (they reject saying so) whatever they are doing.
+  const stop = () => {
+    notebook.stop();
+    client.restart('stopped from the page');
+  };
+  $('stop').onclick = stop;
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') stop();
+  });
   document.body.dataset.ready = 'true';
 }
 

@@ -16,12 +16,13 @@ function formatMs(ms) {
 
 /**
  * Builds the cells into `root`; `scope.run(code)` runs one. Returns the notebook:
- * `{cells, run(cell), runAll(), showSolutions()}`; each cell records `status`
+ * `{cells, run(cell), runAll(), stop(), showSolutions()}`; each cell records `status`
  * ('idle' | 'running' | 'ok' | 'error'), `result`, `error` and `ms`.
  */
 export function buildNotebook(root, specs, scope, { onDisplay } = {}) {
   const cells = [];
   let queue = Promise.resolve();
+  let stopped = false;
 
   const notebook = {
     cells,
@@ -32,7 +33,15 @@ export function buildNotebook(root, specs, scope, { onDisplay } = {}) {
       return next;
     },
     async runAll() {
-      for (const c of cells) if (c.editor) await notebook.run(c);
+      stopped = false;
+      for (const c of cells) {
+        if (stopped) break;
+        if (c.editor) await notebook.run(c);
+      }
+    },
+    /** Ends Run all after the running cell (which the caller stops). */
+    stop() {
+      stopped = true;
     },
     showSolutions() {
       for (const c of cells) if (c.solution && !c.showing) c.toggle();

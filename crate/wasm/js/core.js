@@ -62,9 +62,9 @@ export class Client {
   static async start({ threads = this.host.defaultThreads() } = {}) {
     const host = this.host;
     await loadBuilder(host);
-    const rpc = new Rpc(host.startWorker());
+    const rpc = new Rpc(() => host.startWorker());
     try {
-      const info = await rpc.call('init', { mode: host.isolated() ? 'threads' : 'single', threads });
+      const info = await rpc.init({ mode: host.isolated() ? 'threads' : 'single', threads });
       return new this(rpc, info.mode, info.threads);
     } catch (e) {
       rpc.close();
@@ -84,7 +84,10 @@ export class Client {
 
   /**
    * Computes several lazy values in one graph, sharing common work.
-   * The last argument may be `{onProgress, taskStream}`. Resolves to an array of results.
+   * The last argument may be `{onProgress, taskStream, signal}`: aborting `signal` (an
+   * AbortSignal; `AbortSignal.timeout(ms)` is a timeout) rejects with a DOMException named
+   * `AbortError` at once and restarts the kernel, which ends the computation whatever it
+   * is doing. Resolves to an array of results.
    */
   compute(...args) {
     let opts = {};
@@ -99,7 +102,8 @@ export class Client {
       return Promise.reject(new TypeError(`compute: argument ${bad + 1} is not a lazy daskling value: ${String(args[bad])}`));
     }
     try {
-      return this._rpc.callWith('compute', args, opts.onProgress, opts.taskStream ? { trace: true } : {});
+      const extra = opts.taskStream ? { trace: true } : {};
+      return this._rpc.callWith('compute', args, opts.onProgress, extra, opts.signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -183,6 +187,15 @@ export class Client {
         }
       }
     }
+  }
+
+  /**
+   * Restarts the kernel, as dask's `Client.restart()`: whatever runs is ended, pending
+   * computes reject saying so, persisted arrays are gone; the next compute works (the
+   * workshop page's Stop button).
+   */
+  restart(reason = 'restarted by the user') {
+    this._rpc.restart(reason);
   }
 
   /** Stops the worker and its pool. */

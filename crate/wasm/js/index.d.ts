@@ -24,6 +24,11 @@ export interface ComputeOptions {
   onProgress?: (progress: Progress) => void;
   /** Report every task run (`progress.tasks`): which thread, when. */
   taskStream?: boolean;
+  /**
+   * Aborting it rejects the compute with a DOMException named `AbortError` at once and
+   * restarts the kernel (ending whatever runs); `AbortSignal.timeout(ms)` is a timeout.
+   */
+  signal?: AbortSignal;
 }
 
 /** A task graph: nodes and `[from, to]` edges. */
@@ -333,6 +338,8 @@ export declare class Client {
   map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: { [K in keyof A]: Iterable<Arg<A[K]>> }): Future<R>[];
   /** The futures' results, in order. */
   gather<R>(futures: Iterable<Future<R>>): Promise<R[]>;
+  /** Restarts the kernel: what runs ends, pending computes reject, persisted arrays are gone. */
+  restart(reason?: string): void;
   close(): Promise<void>;
 }
 

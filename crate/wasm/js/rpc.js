@@ -15,11 +15,30 @@ export function loadBuilder(host) {
   return builderReady;
 }
 
-/** Sends calls to the compute worker and routes its answers and progress. */
+/** The error a call gets when it is aborted (what `fetch` gives: a DOMException). */
+function abortError(signal) {
+  const reason = signal?.reason;
+  if (reason instanceof DOMException && reason.name === 'AbortError') return reason;
+  return new DOMException(`the compute was aborted${reason ? ` (${reason.message ?? reason})` : ''}`, 'AbortError');
+}
+
+/**
+ * Sends calls to the compute worker and routes its answers and progress; supervises the
+ * worker. When the worker dies or traps (a wasm trap, a stack overflow, out of memory),
+ * or a call is aborted while it runs, the kernel is restarted: the worker is terminated
+ * and a new one started with the same mode, the pending calls reject with an error that
+ * says what happened, and the next call works. What the old kernel held (persisted
+ * arrays) is gone: using it is a clear error; data and sources are sent again.
+ */
 export class Rpc {
+  #startWorker;
   #worker;
+  #init = null;
+  #ready = Promise.resolve();
   #next = 1;
   #pending = new Map();
+  /** Kernel restarts so far. */
+  restarts = 0;
 
   /** The page's side of this client's kernel state: which data and persisted arrays
    * its expressions still hold. */
@@ -27,10 +46,16 @@ export class Rpc {
   /** Ids of `fromArray` data the worker holds (sent once). */
   #sentData = new Set();
 
-  constructor(worker) {
+  constructor(startWorker) {
+    this.#startWorker = startWorker;
+    this.#attach(startWorker());
+  }
+
+  #attach(worker) {
     this.#worker = worker;
     worker.onmessage = (event) => {
-      const { id, result, error, progress } = event.data;
+      if (worker !== this.#worker) return;
+      const { id, result, error, fatal, progress } = event.data;
       const call = this.#pending.get(id);
       if (!call) return;
       if (progress) {
@@ -41,29 +66,84 @@ export class Rpc {
         }
         return;
       }
-      this.#pending.delete(id);
-      if (!this.#pending.size) this.#worker.idle?.(true);
-      if (error !== undefined) call.reject(new Error(error));
+      this.#settle(id);
+      if (fatal) {
+        call.reject(new Error(`${error} (the kernel trapped while running this call and was restarted)`));
+        this.restart(`the kernel trapped (${error})`);
+      } else if (error !== undefined) call.reject(new Error(error));
       else call.resolve(result);
     };
     worker.onerror = (event) => {
       event.preventDefault?.();
-      this.#failAll(new Error(`daskling worker failed: ${event.message ?? 'unknown error'}`));
+      if (worker !== this.#worker) return;
+      this.restart(`the compute worker failed: ${event.message ?? 'unknown error'}`);
     };
   }
 
-  call(method, args, onProgress, transfer = []) {
-    // Free the worker's copies of data and persisted arrays nothing here uses any more.
-    const released = this.ctx.takeReleased();
-    if (released.length) {
-      for (const name of released) this.#sentData.delete(name);
-      this.#worker.postMessage({ id: 0, method: 'release', args: { names: released } });
-    }
-    return new Promise((resolve, reject) => {
-      const id = this.#next++;
-      this.#pending.set(id, { resolve, reject, onProgress });
+  /** Starts the kernel (`{mode, threads}`); resolves to what it runs. */
+  init(args) {
+    this.#init = args;
+    const started = this.call('init', args);
+    this.#ready = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    return started;
+  }
+
+  /**
+   * Terminates the worker and starts a new kernel like the old; every pending call
+   * rejects saying `reason`.
+   */
+  restart(reason) {
+    this.#worker.onmessage = this.#worker.onerror = null;
+    this.#worker.terminate();
+    this.restarts++;
+    this.#failAll(new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`));
+    this.#sent.clear();
+    this.#sentData.clear();
+    this.#attach(this.#startWorker());
+    if (this.#init) this.init(this.#init).catch((e) => console.error('daskling: the restarted kernel failed to start', e));
+  }
+
+  #settle(id) {
+    const call = this.#pending.get(id);
+    this.#pending.delete(id);
+    call?.cleanup?.();
+    if (!this.#pending.size) this.#worker.idle?.(true);
+  }
+
+  call(method, args, onProgress, transfer = [], signal) {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const post = () => {
+      // Free the worker's copies of data and persisted arrays nothing here uses any more.
+      const released = this.ctx.takeReleased();
+      if (released.length) {
+        for (const name of released) this.#sentData.delete(name);
+        this.#worker.postMessage({ id: 0, method: 'release', args: { names: released } });
+      }
       this.#worker.idle?.(false);
       this.#worker.postMessage({ id, method, args }, transfer);
+    };
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      const call = { resolve, reject, onProgress };
+      if (signal) {
+        const onAbort = () => {
+          if (!this.#pending.has(id)) return;
+          this.#settle(id);
+          reject(abortError(signal));
+          // A running call cannot be interrupted inside the worker (a task may never
+          // yield): end the worker and start a new kernel.
+          this.restart('a compute was aborted');
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        call.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#pending.set(id, call);
+      // After a restart, calls wait for the new kernel to start ('init' goes at once).
+      if (method === 'init') post();
+      else this.#ready.then(() => this.#pending.has(id) && post());
     });
   }
 
@@ -75,7 +155,7 @@ export class Rpc {
    * A call carrying lazy values: their expression, with its array data transferred and
    * the sources it reads (those the worker does not have yet).
    */
-  callWith(method, values, onProgress, extra = {}) {
+  callWith(method, values, onProgress, extra = {}, signal) {
     const { json, data, sources: refs, bytes } = encode(values, this.#sentData);
     for (const [dataId] of data) this.#sentData.add(dataId);
     const add = [];
@@ -87,15 +167,20 @@ export class Rpc {
       this.#sent.add(id);
     }
     const transfer = [...data.map(([, values]) => values.buffer), bytes.buffer];
-    return this.call(method, { json, data, refs, add, bytes, ...extra }, onProgress, transfer);
+    return this.call(method, { json, data, refs, add, bytes, ...extra }, onProgress, transfer, signal);
   }
 
   #failAll(error) {
-    for (const call of this.#pending.values()) call.reject(error);
+    const calls = [...this.#pending.entries()];
     this.#pending.clear();
+    for (const [, call] of calls) {
+      call.cleanup?.();
+      call.reject(error);
+    }
   }
 
   close() {
+    this.#init = null;
     this.#worker.terminate();
     this.#failAll(new Error('the client is closed'));
   }

@@ -83,6 +83,10 @@ export function serveCompute(platform) {
       addSources(message.add);
       return ctx.toDot(message);
     },
+    // For the supervision tests: a wasm trap, as a Rust abort gives.
+    trap() {
+      kernel.trap();
+    },
     // For `npm run bench`: the peak size of the kernel's wasm memory.
     memoryBytes() {
       return kernel.memoryBytes();
@@ -118,7 +122,10 @@ export function serveCompute(platform) {
       const result = await handler(args, id);
       platform.post({ id, result }, transferables(result));
     } catch (e) {
-      platform.post({ id, error: e?.message ?? String(e) });
+      // A wasm trap (a Rust abort, out of bounds, out of memory) or a stack overflow
+      // leaves the instance unusable: the client restarts the kernel.
+      const fatal = e instanceof WebAssembly.RuntimeError || e instanceof RangeError;
+      platform.post({ id, error: e?.message ?? String(e), fatal });
     }
   };
 }

@@ -262,3 +262,10 @@ pub fn operations() -> JsValue {
     });
     to_js(&table)
 }
+
+/// Traps, as a Rust abort does: for the tests of the client's supervision, which must
+/// restart the kernel after it.
+#[wasm_bindgen]
+pub fn trap() {
+    std::process::abort();
+}

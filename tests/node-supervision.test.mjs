@@ -1,0 +1,32 @@
+// Never a dead client, in Node (the threaded build on worker threads): an infinite loop
+// in a delayed function ended by a signal, and a wasm trap, each restart the kernel and
+// the next compute works; the process still exits when nothing is pending.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { Client } from '../dist/node.js';
+
+let client;
+before(async () => {
+  client = await Client.start({ threads: 2 });
+});
+after(async () => {
+  await client?.close();
+});
+
+test('an infinite loop ended by a signal; the next compute works', async () => {
+  const spin = client.delayed(() => {
+    for (;;);
+  });
+  const t0 = performance.now();
+  await assert.rejects(spin().compute({ signal: AbortSignal.timeout(300) }), (e) => e.name === 'AbortError');
+  assert.ok(performance.now() - t0 < 1500);
+  assert.equal(await client.array.ones([15], { chunks: [5] }).sum().compute(), 15);
+  assert.equal(await client.delayed((x) => x * 2)(21).compute(), 42);
+});
+
+test('a wasm trap restarts the kernel and the next compute works', async () => {
+  await assert.rejects(client._rpc.call('trap', {}), /trapped.*restarted/);
+  assert.equal(await client.array.arange(0, 10, 1, { chunks: [3] }).sum().compute(), 45);
+  assert.equal(client.mode, 'threads');
+});

@@ -1,0 +1,114 @@
+// Never a dead client (Chromium, threaded build on a 2-thread pool, and single mode): an
+// infinite loop in a delayed function ended by an AbortSignal, an abort during a long
+// compute, and a wasm trap each reject at once with what happened, the kernel restarts,
+// and the next compute works. Persisted arrays of the old kernel are a clear error.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { usingWorkshopPage } from './browser.mjs';
+
+for (const isolation of [true, false]) {
+  describe(`supervision (${isolation ? 'threads' : 'single'})`, () => {
+    const session = usingWorkshopPage({ isolation });
+    const inPage = (fn, arg) => session.inPage(fn, arg);
+
+    test('an infinite loop ended by AbortSignal.timeout; the next compute works', async () => {
+      const r = await inPage(async (c) => {
+        const spin = c.delayed(() => {
+          for (;;);
+        });
+        const t0 = performance.now();
+        let err;
+        try {
+          await spin().compute({ signal: AbortSignal.timeout(300) });
+        } catch (e) {
+          err = e;
+        }
+        const waited = performance.now() - t0;
+        const next = await c.array.ones([15], { chunks: [5] }).sum().compute();
+        const inc = c.delayed((x) => x + 1);
+        return { name: err?.name, isDom: err instanceof DOMException, waited, next, call: await inc(41).compute(), mode: c.mode };
+      });
+      assert.equal(r.name, 'AbortError');
+      assert.ok(r.isDom);
+      assert.ok(r.waited < 1300, `rejected after ${r.waited} ms`);
+      assert.equal(r.next, 15);
+      assert.equal(r.call, 42);
+      assert.equal(r.mode, isolation ? 'threads' : 'single');
+    });
+
+    test('aborting a running compute rejects with AbortError within a second', async () => {
+      const r = await inPage(async (c) => {
+        const x = c.array.random.random([3000, 3000], { chunks: [500, 500], seed: 1 });
+        const slow = x.dot(x.T).dot(x).sum();
+        const ac = new AbortController();
+        const t0 = performance.now();
+        setTimeout(() => ac.abort(), 200);
+        let err;
+        try {
+          await slow.compute({ signal: ac.signal });
+        } catch (e) {
+          err = e;
+        }
+        const waited = performance.now() - t0;
+        const pre = new AbortController();
+        pre.abort();
+        const already = await c.array.ones([3]).sum().compute({ signal: pre.signal }).catch((e) => e.name);
+        return { name: err?.name, waited, already, next: await c.array.ones([4], { chunks: [2] }).sum().compute() };
+      });
+      assert.equal(r.name, 'AbortError');
+      assert.ok(r.waited < 1200, `rejected after ${r.waited} ms`);
+      assert.equal(r.already, 'AbortError');
+      assert.equal(r.next, 4);
+    });
+
+    test('a wasm trap restarts the kernel: pending calls say so, persisted arrays are gone, the next compute works', async () => {
+      const r = await inPage(async (c) => {
+        const p = await c.array.ones([6], { chunks: [3] }).persist();
+        const before = await p.sum().compute();
+        const trapped = await c._rpc.call('trap', {}).catch((e) => e.message);
+        const next = await c.array.ones([15], { chunks: [5] }).sum().compute();
+        const persisted = await p.sum().compute().catch((e) => e.message);
+        const data = await c.array.fromArray([1, 2, 3]).sum().compute();
+        return { before, trapped, next, persisted, data, restarts: c._rpc.restarts };
+      });
+      assert.equal(r.before, 6);
+      assert.match(r.trapped, /trapped.*restarted/);
+      assert.equal(r.next, 15);
+      assert.match(r.persisted, /persisted array .* not available .*restarted/);
+      assert.equal(r.data, 6);
+      assert.ok(r.restarts >= 1);
+    });
+  });
+}
+
+describe('the workshop page', () => {
+  const session = usingWorkshopPage();
+  test('Stop (and Escape) end a running cell; the next cell runs', async () => {
+    const { page } = session;
+    const r = await page.evaluate(async () => {
+      const nb = window.notebook;
+      const c = window.client;
+      const loop = c.delayed(() => {
+        for (;;);
+      });
+      const running = loop().compute().catch((e) => e.message);
+      await new Promise((ok) => setTimeout(ok, 200));
+      document.getElementById('stop').click();
+      const stopped = await running;
+      const again = c.delayed(() => {
+        for (;;);
+      })().compute().catch((e) => e.message);
+      await new Promise((ok) => setTimeout(ok, 200));
+      document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+      const escaped = await again;
+      for (const id of ['lazy-1d', 'sum-1d']) await nb.run(nb.cells.find((x) => x.id === id));
+      const cell = nb.cells.find((x) => x.id === 'sum-1d');
+      return { stopped, escaped, status: cell.status, result: cell.result };
+    });
+    assert.match(r.stopped, /stopped from the page; the kernel was restarted/);
+    assert.match(r.escaped, /stopped from the page/);
+    assert.equal(r.status, 'ok');
+    assert.equal(r.result, 15);
+  });
+});
