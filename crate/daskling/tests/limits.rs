@@ -14,8 +14,13 @@ fn a_10_to_the_10_element_array_has_that_size() {
 
 #[test]
 fn too_many_blocks_is_a_clear_error() {
-    let e = Array::arange(0.0, 1e18, 1.0, 1_000_000).unwrap_err().to_string();
-    assert!(e.contains("blocks") && e.contains(&MAX_BLOCKS.to_string()), "{e}");
+    let e = Array::arange(0.0, 1e18, 1.0, 1_000_000)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("blocks") && e.contains(&MAX_BLOCKS.to_string()),
+        "{e}"
+    );
     let e = Array::ones(&[1 << 31], ChunkSpec::Block(vec![1]))
         .unwrap_err()
         .to_string();
