@@ -82,8 +82,7 @@ proptest! {
     fn csv_reader_on_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200), blocksize in 1u64..64) {
         tried(4, "csv_reader_on_random_bytes");
         for b in [0, blocksize] {
-            let mut opts = ReadOptions::default();
-            opts.blocksize = Some(b);
+            let opts = ReadOptions { blocksize: Some(b), ..Default::default() };
             if let Err(e) = read(&bytes, &opts) {
                 prop_assert!(e.to_string().contains("f.csv"), "{e}");
             }
