@@ -62,6 +62,24 @@ for (const isolation of [true, false]) {
       assert.equal(r.next, 4);
     });
 
+    test('cancelling a running future ends it; the next compute works', async () => {
+      const r = await inPage(async (c) => {
+        const f = c.submit(() => {
+          for (;;);
+        });
+        await new Promise((ok) => setTimeout(ok, 200));
+        const t0 = performance.now();
+        const did = f.cancel();
+        const err = await f.result().catch((e) => e.message);
+        return { did, err, waited: performance.now() - t0, cancelled: f.cancelled(), next: await c.submit((x) => x + 1, 1).result() };
+      });
+      assert.equal(r.did, true);
+      assert.match(r.err, /was cancelled/);
+      assert.ok(r.waited < 1000);
+      assert.equal(r.cancelled, true);
+      assert.equal(r.next, 2);
+    });
+
     test('a wasm trap restarts the kernel: pending calls say so, persisted arrays are gone, the next compute works', async () => {
       const r = await inPage(async (c) => {
         const p = await c.array.ones([6], { chunks: [3] }).persist();

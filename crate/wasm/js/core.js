@@ -167,12 +167,18 @@ export class Client {
 
   // Futures submitted in one turn of the event loop run as one graph, so they run in
   // parallel; a failed batch is retried one by one, so each gets its own result or error.
+  // Each batch has an AbortController, which cancelling all its futures aborts.
   #queue = [];
   async #flush() {
     const batch = this.#queue.splice(0).filter((f) => f._start());
     if (!batch.length) return;
+    const run = (futures) => {
+      const group = { controller: new AbortController(), futures };
+      for (const f of futures) f._batch = group;
+      return this.compute(...futures.map((f) => f._value), { signal: group.controller.signal });
+    };
     try {
-      const values = await this.compute(...batch.map((f) => f._value));
+      const values = await run(batch);
       batch.forEach((f, i) => f._finish(true, values[i]));
     } catch (e) {
       if (batch.length === 1) {
@@ -180,8 +186,9 @@ export class Client {
         return;
       }
       for (const f of batch) {
+        if (f.cancelled()) continue;
         try {
-          f._finish(true, await f._value.compute());
+          f._finish(true, (await run([f]))[0]);
         } catch (err) {
           f._finish(false, err);
         }

@@ -70,14 +70,17 @@ export class Future {
     return this.#state === 'cancelled';
   }
   /**
-   * Cancels it if it has not started (true); a running or finished future cannot be
-   * (false), as in concurrent.futures.
+   * Cancels it (true): a pending future does not start; a running one rejects at once,
+   * and when every future of the graph it runs in is cancelled that compute is aborted
+   * (which restarts the kernel, ending the work). A finished future cannot be (false).
    */
   cancel() {
     if (this.#state === 'cancelled') return true;
-    if (this.#state !== 'pending') return false;
+    if (this.#state !== 'pending' && this.#state !== 'running') return false;
     this.#state = 'cancelled';
     this.#settle.reject(new Error(`${this.key} was cancelled`));
+    const batch = this._batch;
+    if (batch && batch.futures.every((f) => f.cancelled())) batch.controller.abort(new Error('every future of it was cancelled'));
     return true;
   }
   _start() {
