@@ -302,7 +302,7 @@ export declare class Future<R = unknown> {
   result(): Promise<R>;
   done(): boolean;
   cancelled(): boolean;
-  /** True when it was cancelled before it started; false once running or done. */
+  /** Cancels it: true unless it already finished (a running one rejects at once; see docs/API.md). */
   cancel(): boolean;
 }
 
