@@ -832,3 +832,39 @@ fn adding_a_large_constant_gives_float64_and_exact_group_sums() {
         .unwrap();
     assert_eq!(i.dtype().name(), "int64");
 }
+
+#[test]
+fn int64_group_sums_past_2_53_are_a_clear_error_not_a_saturated_number() {
+    // Reported: int64 sums saturated at i64::MAX. Float64 accumulation is exact up to
+    // 2^53; past it the result is an error naming the aggregation, never a wrong number.
+    use daskling::kernels::dataframe::groupby::GroupAgg;
+    let big = 9_000_000_000_000_000i64; // < 2^63, > 2^53 / 2
+    let text = format!("k,v\na,{big}\na,{big}\nb,1\n");
+    let df = read(&[("a.csv", &text)], &ReadOptions::default()).unwrap();
+    let g = df.groupby(&df.col("k").unwrap()).unwrap();
+    let e = g
+        .col("v")
+        .unwrap()
+        .agg(GroupAgg::Sum)
+        .unwrap()
+        .compute(Scheduler::Sync)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("past 2^53") && e.contains("sum"), "{e}");
+    // Below 2^53 the int64 sums are exact.
+    let df = read(
+        &[("b.csv", "k,v\na,4503599627370496\na,3\nb,1\n")],
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let (_, sums) = df
+        .groupby(&df.col("k").unwrap())
+        .unwrap()
+        .col("v")
+        .unwrap()
+        .agg(GroupAgg::Sum)
+        .unwrap()
+        .compute(Scheduler::Sync)
+        .unwrap();
+    assert_eq!(sums, Column::Int64(vec![4503599627370499, 1]));
+}

@@ -338,18 +338,35 @@ pub fn finish(
     let values = specs
         .iter()
         .enumerate()
-        .map(|(j, (_, d))| {
+        .map(|(j, (name, d))| {
             let v = rows.iter().map(|(_, vals)| vals[j]);
-            match d {
-                Dtype::Int64 => Column::Int64(v.map(|x| x as i64).collect()),
+            Ok(match d {
+                Dtype::Int64 => Column::Int64(
+                    v.map(|x| exact_int(x, name.name()))
+                        .collect::<Result<Vec<i64>>>()?,
+                ),
                 Dtype::Datetime => {
                     Column::Datetime(v.map(|x| if x.is_nan() { NAT } else { x as i64 }).collect())
                 }
                 _ => Column::Float64(v.collect()),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<Column>>>()?;
     Ok((keys, values))
+}
+
+/// An int64 aggregate from its float64 accumulation, or an error when it is past 2⁵³
+/// (where float64 sums of int64 stop being exact, so neither a wrapped nor a saturated
+/// number would be the true one).
+fn exact_int(x: f64, name: &str) -> Result<i64> {
+    if x.abs() <= 9_007_199_254_740_992.0 {
+        Ok(x as i64)
+    } else {
+        Err(Error::invalid(format!(
+            "the int64 {name} of a group is {x:e}, past 2^53, where it cannot be exact; \
+             aggregate a float64 column instead (e.g. add 0.0)"
+        )))
+    }
 }
 
 fn key_int(k: &KeyValue) -> i64 {
