@@ -30,3 +30,11 @@ test('a wasm trap restarts the kernel and the next compute works', async () => {
   assert.equal(await client.array.arange(0, 10, 1, { chunks: [3] }).sum().compute(), 45);
   assert.equal(client.mode, 'threads');
 });
+
+test('a pool thread that traps restarts the kernel', async () => {
+  const before = client._rpc.restarts;
+  await client._rpc.call('trapOnPool', {});
+  for (let i = 0; i < 50 && client._rpc.restarts === before; i++) await new Promise((ok) => setTimeout(ok, 100));
+  assert.ok(client._rpc.restarts > before, 'restarted');
+  assert.equal(await client.array.ones([15], { chunks: [5] }).sum().compute(), 15);
+});

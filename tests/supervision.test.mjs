@@ -80,6 +80,18 @@ for (const isolation of [true, false]) {
       assert.equal(r.next, 2);
     });
 
+    test('a pool worker that traps restarts the kernel (threaded build)', { skip: !isolation }, async () => {
+      const r = await inPage(async (c) => {
+        const before = c._rpc.restarts;
+        await c._rpc.call('trapOnPool', {});
+        for (let i = 0; i < 50 && c._rpc.restarts === before; i++) await new Promise((ok) => setTimeout(ok, 100));
+        return { restarted: c._rpc.restarts > before, next: await c.array.ones([15], { chunks: [5] }).sum().compute(), mode: c.mode };
+      });
+      assert.ok(r.restarted);
+      assert.equal(r.next, 15);
+      assert.equal(r.mode, 'threads');
+    });
+
     test('a wasm trap restarts the kernel: pending calls say so, persisted arrays are gone, the next compute works', async () => {
       const r = await inPage(async (c) => {
         const p = await c.array.ones([6], { chunks: [3] }).persist();

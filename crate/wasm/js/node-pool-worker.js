@@ -5,8 +5,14 @@ import { parentPort } from 'node:worker_threads';
 
 import { initSync, runPoolWorker } from './threads/daskling.js';
 
-parentPort.once('message', ({ module, memory }) => {
+parentPort.once('message', ({ module, memory, port }) => {
   initSync({ module, memory });
   parentPort.postMessage('ready');
-  runPoolWorker();
+  try {
+    runPoolWorker();
+  } catch (e) {
+    // A trap in this thread's rayon thread: tell the client, which restarts the kernel.
+    port?.postMessage({ poolError: e?.message ?? String(e) });
+    throw e;
+  }
 });

@@ -7,17 +7,17 @@ import { parentPort, Worker } from 'node:worker_threads';
 
 import { serveCompute, startPool } from './worker-core.js';
 
-function startPoolThread(i, module, memory) {
+function startPoolThread(i, module, memory, port) {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL('./node-pool-worker.js', import.meta.url), { name: `daskling-pool-${i}` });
     w.once('message', (m) => (m === 'ready' ? resolve(w) : reject(new Error(`pool thread ${i}: ${m}`))));
     w.once('error', (e) => reject(new Error(`pool thread ${i} failed to load: ${e.message}`)));
-    w.postMessage({ module, memory });
+    w.postMessage({ module, memory, port }, [port]);
   });
 }
 
 const handle = serveCompute({
-  async load(mode, threads) {
+  async load(mode, threads, supervisor) {
     if (mode === 'threads') {
       try {
         // Node 20's V8 (11.3) runs the pool start wrong in its baseline wasm compiler
@@ -27,7 +27,7 @@ const handle = serveCompute({
         v8.setFlagsFromString('--no-liftoff');
         const k = await import('./threads/daskling.js');
         k.initSync({ module: readFileSync(new URL('./threads/daskling_bg.wasm', import.meta.url)) });
-        await startPool(k, Math.max(1, threads), startPoolThread);
+        await startPool(k, Math.max(1, threads), startPoolThread, supervisor);
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);

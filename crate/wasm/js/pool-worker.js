@@ -7,5 +7,11 @@ import init, { runPoolWorker } from './threads/daskling.js';
 self.onmessage = async ({ data }) => {
   await init({ module_or_path: data.module, memory: data.memory });
   self.postMessage('ready');
-  runPoolWorker();
+  try {
+    runPoolWorker();
+  } catch (e) {
+    // A trap in this worker's rayon thread: tell the page, which restarts the kernel.
+    data.port?.postMessage({ poolError: e?.message ?? String(e) });
+    throw e;
+  }
 };

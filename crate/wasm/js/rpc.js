@@ -83,7 +83,18 @@ export class Rpc {
   /** Starts the kernel (`{mode, threads}`); resolves to what it runs. */
   init(args) {
     this.#init = args;
-    const started = this.call('init', args);
+    // Pool workers report traps on ports that come through this channel (see startPool).
+    const { port1, port2 } = new MessageChannel();
+    const worker = this.#worker;
+    port1.onmessage = ({ data }) => {
+      if (!data?.poolPort) return;
+      data.poolPort.onmessage = ({ data: m }) => {
+        if (m?.poolError && worker === this.#worker) this.restart(`a pool worker trapped (${m.poolError})`);
+      };
+      data.poolPort.unref?.();
+    };
+    port1.unref?.();
+    const started = this.call('init', { ...args, supervisor: port2 }, undefined, [port2]);
     this.#ready = started.then(
       () => undefined,
       () => undefined,

@@ -21,14 +21,21 @@ const poolWorkers = [];
 
 /**
  * rayon's global pool of `n` threads for the threaded kernel `k`: prepares the channel,
- * starts `n` pool workers with `spawn(i, module, memory)` (resolves once worker `i` is
- * ready), then builds the pool, which hands each worker a thread.
+ * starts `n` pool workers with `spawn(i, module, memory, port)` (resolves once worker `i`
+ * is ready), then builds the pool, which hands each worker a thread. Each pool worker
+ * gets a port whose other end goes to the page through `supervisor`: a pool worker that
+ * traps says so there directly (this worker may be blocked in a compute and could not).
  */
-export async function startPool(k, n, spawn) {
+export async function startPool(k, n, spawn, supervisor) {
   k.preparePool(n);
   const module = k.poolModule();
   const memory = k.poolMemory();
-  poolWorkers.push(...(await Promise.all(Array.from({ length: n }, (_, i) => spawn(i + 1, module, memory)))));
+  const start = (i) => {
+    const ch = new MessageChannel();
+    supervisor?.postMessage({ poolPort: ch.port1 }, [ch.port1]);
+    return spawn(i + 1, module, memory, ch.port2);
+  };
+  poolWorkers.push(...(await Promise.all(Array.from({ length: n }, (_, i) => start(i)))));
   k.buildPool();
 }
 
@@ -51,8 +58,8 @@ export function serveCompute(platform) {
   }
 
   const handlers = {
-    async init({ mode, threads }) {
-      const loaded = await platform.load(mode, threads);
+    async init({ mode, threads, supervisor }) {
+      const loaded = await platform.load(mode, threads, supervisor);
       kernel = loaded.kernel;
       ctx = new kernel.Context();
       return { mode: loaded.mode, threads: loaded.threads };
@@ -86,6 +93,10 @@ export function serveCompute(platform) {
     // For the supervision tests: a wasm trap, as a Rust abort gives.
     trap() {
       kernel.trap();
+    },
+    trapOnPool() {
+      kernel.trapOnPool();
+      return null;
     },
     // For `npm run bench`: the peak size of the kernel's wasm memory.
     memoryBytes() {

@@ -51,7 +51,7 @@ function readGrouped(s, start, end) {
 }
 
 /** Starts pool worker `i` on the module and memory; resolves when it is ready. */
-function startPoolWorker(i, module, memory) {
+function startPoolWorker(i, module, memory, port) {
   return new Promise((resolve, reject) => {
     // Named, for devtools and for code that runs there (`self.name`).
     const w = new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module', name: `daskling-pool-${i}` });
@@ -61,17 +61,17 @@ function startPoolWorker(i, module, memory) {
     // A worker that fails to load (its script or the module) rejects at once, where
     // the pool would otherwise wait for it forever.
     w.onerror = (e) => reject(new Error(`pool worker ${i} failed to load: ${e.message || 'error'}`));
-    w.postMessage({ module, memory });
+    w.postMessage({ module, memory, port }, [port]);
   });
 }
 
 const handle = serveCompute({
-  async load(mode, threads) {
+  async load(mode, threads, supervisor) {
     if (mode === 'threads') {
       try {
         const k = await import('./threads/daskling.js');
         await k.default();
-        await startPool(k, Math.max(1, threads), startPoolWorker);
+        await startPool(k, Math.max(1, threads), startPoolWorker, supervisor);
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);

@@ -269,3 +269,10 @@ pub fn operations() -> JsValue {
 pub fn trap() {
     std::process::abort();
 }
+
+/// Traps on a thread of the rayon pool (threaded build): for the test that a trapped
+/// pool worker restarts the kernel.
+#[wasm_bindgen(js_name = trapOnPool)]
+pub fn trap_on_pool() {
+    rayon::spawn(|| std::process::abort());
+}
