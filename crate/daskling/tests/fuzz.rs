@@ -1,7 +1,8 @@
 //! Fuzzing with proptest as the engine: random inputs that must give an answer or an
 //! `Error`, never a panic, and answers that agree with each other. `npm test` runs each
 //! target for a bounded number of inputs (`DASKLING_FUZZ_CASES`, default 20,000 per
-//! target, about a minute in all); failures proptest shrinks are kept in
+//! target, about a minute in all) from a fixed seed (`DASKLING_FUZZ_SEED`: another, or
+//! `random`); failures proptest shrinks are kept in
 //! `tests/fuzz.proptest-regressions` (the corpus of found crashes, replayed first).
 //!
 //! Targets: the CSV reader (random bytes and CSV-shaped text, options, blocksizes:
@@ -21,12 +22,28 @@ use daskling::kernels::dataframe::dt::parse_freq;
 use daskling::kernels::dataframe::source::{ByteSource, MemorySource};
 use daskling::{Array, ChunkSpec, Context, Scheduler};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 
 fn cases() -> u32 {
     std::env::var("DASKLING_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000)
+}
+
+/// Cases per target and a fixed seed, so that a run in CI is repeatable;
+/// `DASKLING_FUZZ_SEED` explores other inputs (`random` for a fresh seed each run).
+fn config() -> ProptestConfig {
+    let rng_seed = match std::env::var("DASKLING_FUZZ_SEED").as_deref() {
+        Ok("random") => RngSeed::Random,
+        Ok(v) => RngSeed::Fixed(v.parse().unwrap_or(11)),
+        Err(_) => RngSeed::Fixed(11),
+    };
+    ProptestConfig {
+        cases: cases(),
+        rng_seed,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Inputs tried per target, printed at the end of each (`--nocapture` shows them).
@@ -75,7 +92,7 @@ fn read(bytes: &[u8], opts: &ReadOptions) -> daskling::Result<daskling::kernels:
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     /// Random bytes: an answer or an error naming the file, never a panic, whole or split.
     #[test]

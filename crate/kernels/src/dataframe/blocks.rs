@@ -86,15 +86,29 @@ impl FrameKernel {
             }
             None => &[],
         };
+        let header = index == 0 && options.header;
         let f = parse_parts(
             file,
             &[&own[start..], tail],
             first_line,
-            index == 0 && options.header,
+            header,
             schema,
             options,
             keep,
-        )?;
+        )
+        .map_err(|e| match e {
+            // Only blank lines in the first block of a file that goes on: its header
+            // starts in a later block, which a split read cannot use as the header.
+            Error::Csv { line, .. } if header && !last && e.to_string().contains("no header line") => {
+                Error::Csv {
+                    file: file.to_string(),
+                    line,
+                    column: None,
+                    message: "the header line does not start in the first block; read with a larger blocksize".into(),
+                }
+            }
+            other => other,
+        })?;
         Ok(Value::Frame(Arc::new(f)))
     }
 }
