@@ -37,8 +37,9 @@ export class Rpc {
   #ready = Promise.resolve();
   #next = 1;
   #pending = new Map();
-  /** Kernel restarts so far. */
+  /** Kernel restarts so far, and why (the last 20). */
   restarts = 0;
+  restartReasons = [];
 
   /** The page's side of this client's kernel state: which data and persisted arrays
    * its expressions still hold. */
@@ -110,6 +111,7 @@ export class Rpc {
     this.#worker.onmessage = this.#worker.onerror = null;
     this.#worker.terminate();
     this.restarts++;
+    this.restartReasons = [...this.restartReasons.slice(-19), reason];
     this.#failAll(new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`));
     this.#sent.clear();
     this.#sentData.clear();
