@@ -119,13 +119,7 @@ impl Context {
         data: ArrayD<f64>,
         chunks: crate::expr::array::ChunkSpec,
     ) -> Result<Array> {
-        let chunks = crate::expr::array::normalize_chunks(data.shape(), &chunks)?;
-        let data = Data::new(Arc::new(data.as_standard_layout().into_owned()));
-        let guard = Arc::new(Guard::new(data.id(), self.live.clone()));
-        Array::build(ArrayOp::FromData {
-            data: data.guarded(guard),
-            chunks,
-        })
+        Array::from_array_in(data, chunks, Some(&self.live))
     }
 
     /// The persisted form of `array` whose blocks are kept elsewhere (on the compute

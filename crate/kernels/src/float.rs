@@ -1,7 +1,12 @@
 //! serde for `f64` fields that may be NaN or infinite, which JSON numbers cannot hold:
-//! those are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
+//! those are written as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`; and the
+//! bound of exact integers in an `f64`.
 
 use serde::{de, Deserialize, Deserializer, Serializer};
+
+/// 2⁵³: every integer of magnitude up to this is exact in an `f64` (and in a JS number);
+/// past it, float64 arithmetic on integers stops being exact.
+pub const MAX_EXACT_INT: f64 = 9_007_199_254_740_992.0;
 
 /// Serializes a float, non-finite ones as strings.
 pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {

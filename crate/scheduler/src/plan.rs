@@ -1,9 +1,9 @@
 //! A graph compiled for execution: tasks numbered in priority order, with dependency
 //! and dependent lists as indices.
 
-use daskling_core::Result;
+use daskling_core::{Error, Result};
 use daskling_graph::{Graph, Key};
-use daskling_kernels::Kernel;
+use daskling_kernels::{Kernel, Value};
 
 /// An executable form of a graph. Task `i` comes before task `j` in [`Graph::order`]
 /// when `i < j`, so running tasks by index is a valid, memory-friendly order.
@@ -78,5 +78,44 @@ impl Plan {
     /// Whether there is no task.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// The inputs of task `i`, each read by `held(task)`; a scheduler that lost one is
+    /// an error naming it (never a task run on fewer inputs).
+    pub(crate) fn inputs_of(
+        &self,
+        i: usize,
+        held: impl Fn(usize) -> Option<Value>,
+    ) -> Result<Vec<Value>> {
+        self.deps[i]
+            .iter()
+            .map(|&d| {
+                held(d as usize).ok_or_else(|| {
+                    Error::invalid(format!(
+                        "internal: the input {} of {} is not held",
+                        self.keys[d as usize], self.keys[i]
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// The values of the outputs, each read by `held(task)`; one missing is an error
+    /// naming it.
+    pub(crate) fn output_values(
+        &self,
+        held: impl Fn(usize) -> Option<Value>,
+    ) -> Result<Vec<Value>> {
+        self.outputs
+            .iter()
+            .map(|&o| {
+                held(o as usize).ok_or_else(|| {
+                    Error::invalid(format!(
+                        "internal: the output {} was not computed",
+                        self.keys[o as usize]
+                    ))
+                })
+            })
+            .collect()
     }
 }

@@ -13,7 +13,7 @@
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
 use super::{execute, progress_every, Plan, Progress, Stats, Trace};
-use daskling_core::{Error, Result};
+use daskling_core::Result;
 use daskling_kernels::Value;
 
 /// The state of a synchronous run, as dask's `start_state_from_dask`: every field is
@@ -122,17 +122,7 @@ impl State {
             return Ok(None);
         };
         let i = i as usize;
-        let inputs = plan.deps[i]
-            .iter()
-            .map(|&d| {
-                self.cache[d as usize].clone().ok_or_else(|| {
-                    Error::invalid(format!(
-                        "internal: the input {} of {} is not held",
-                        plan.keys[d as usize], plan.keys[i]
-                    ))
-                })
-            })
-            .collect::<Result<Vec<Value>>>()?;
+        let inputs = plan.inputs_of(i, |d| self.cache[d].clone())?;
         let value = execute(plan, i, &inputs, trace)?;
         drop(inputs);
         self.finish_task(plan, i, value);
@@ -176,18 +166,7 @@ pub fn run(
         total,
         running: 0,
     });
-    let values = plan
-        .outputs
-        .iter()
-        .map(|&o| {
-            st.cache[o as usize].clone().ok_or_else(|| {
-                Error::invalid(format!(
-                    "internal: the output {} was not computed",
-                    plan.keys[o as usize]
-                ))
-            })
-        })
-        .collect::<Result<Vec<Value>>>()?;
+    let values = plan.output_values(|o| st.cache[o].clone())?;
     let stats = Stats {
         tasks: st.finished,
         peak_live: st.peak_live,

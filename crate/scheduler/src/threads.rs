@@ -92,17 +92,7 @@ impl<'p> Shared<'p> {
     fn run_one(&self, i: usize) -> Option<Vec<usize>> {
         let plan = self.plan;
         self.running.fetch_add(1, Ordering::Relaxed);
-        let inputs: Result<Vec<Value>> = plan.deps[i]
-            .iter()
-            .map(|&d| {
-                lock(&self.cache[d as usize]).clone().ok_or_else(|| {
-                    Error::invalid(format!(
-                        "internal: the input {} of {} is not held",
-                        plan.keys[d as usize], plan.keys[i]
-                    ))
-                })
-            })
-            .collect();
+        let inputs = plan.inputs_of(i, |d| lock(&self.cache[d]).clone());
         let result = inputs.and_then(|inputs| execute(plan, i, &inputs, self.trace));
         for &d in &plan.deps[i] {
             let d = d as usize;
@@ -295,18 +285,7 @@ pub fn run<'p>(
         return Err(e);
     }
     on_progress(shared.progress());
-    let values = plan
-        .outputs
-        .iter()
-        .map(|&o| {
-            lock(&shared.cache[o as usize]).clone().ok_or_else(|| {
-                Error::invalid(format!(
-                    "internal: the output {} was not computed",
-                    plan.keys[o as usize]
-                ))
-            })
-        })
-        .collect::<Result<Vec<Value>>>()?;
+    let values = plan.output_values(|o| lock(&shared.cache[o]).clone())?;
     let stats = Stats {
         tasks: shared.done.load(Ordering::Acquire),
         peak_live: shared.peak_live.load(Ordering::Relaxed),

@@ -44,6 +44,11 @@ fn from_js<T: for<'de> Deserialize<'de>>(v: JsValue, what: &str) -> Result<T, Js
     serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
+/// Sets property `k` of a fresh plain object (which cannot fail).
+fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
+    let _ = js_sys::Reflect::set(o, &k.into(), v);
+}
+
 fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
     // Plain data (numbers, strings, arrays, maps of them) always serializes.
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -108,12 +113,11 @@ impl ExprBuilder {
             .map(|s| to_js(&(s.id.as_str(), s.name.as_str(), s.size as f64)))
             .collect();
         let out = js_sys::Object::new();
-        // Setting properties on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&out, &"json".into(), &json.into());
-        let _ = js_sys::Reflect::set(&out, &"data".into(), &data);
-        let _ = js_sys::Reflect::set(&out, &"sources".into(), &sources);
+        set(&out, "json", &json.into());
+        set(&out, "data", &data);
+        set(&out, "sources", &sources);
         let bytes = js_sys::Uint8Array::from(&wire.bytes[..]);
-        let _ = js_sys::Reflect::set(&out, &"bytes".into(), &bytes);
+        set(&out, "bytes", &bytes);
         Ok(out.into())
     }
 }
@@ -151,13 +155,8 @@ pub fn generate_sample(
     Ok(sample::minute_files(&spec)
         .map(|f| {
             let obj = js_sys::Object::new();
-            // Setting properties on a fresh plain object cannot fail.
-            let _ = js_sys::Reflect::set(&obj, &"name".into(), &f.name.into());
-            let _ = js_sys::Reflect::set(
-                &obj,
-                &"data".into(),
-                &js_sys::Uint8Array::from(f.data.as_slice()),
-            );
+            set(&obj, "name", &f.name.into());
+            set(&obj, "data", &js_sys::Uint8Array::from(f.data.as_slice()));
             JsValue::from(obj)
         })
         .collect())
@@ -247,18 +246,17 @@ pub fn operations() -> JsValue {
     use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
     use daskling::kernels::dataframe::groupby::GroupAgg;
     use daskling::kernels::dataframe::ops::SeriesReduce;
-    let names = |v: Vec<&'static str>| v;
     let table = serde_json::json!({
         "array": {
-            "unary": names(UnaryFn::ALL.iter().map(|o| o.name()).collect()),
-            "binary": names(BinaryOp::ALL.iter().map(|o| o.name()).collect()),
-            "reductions": names(ReduceOp::ALL.iter().map(|o| o.name()).collect()),
+            "unary": UnaryFn::ALL.map(|o| o.name()),
+            "binary": BinaryOp::ALL.map(|o| o.name()),
+            "reductions": ReduceOp::ALL.map(|o| o.name()),
         },
         "series": {
-            "binary": names(BinaryOp::ALL.iter().map(|o| o.name()).collect()),
-            "reductions": names(SeriesReduce::ALL.iter().map(|o| o.name()).collect()),
+            "binary": BinaryOp::ALL.map(|o| o.name()),
+            "reductions": SeriesReduce::ALL.map(|o| o.name()),
         },
-        "groupby": names(GroupAgg::ALL.iter().map(|o| o.name()).collect()),
+        "groupby": GroupAgg::ALL.map(|o| o.name()),
     });
     to_js(&table)
 }

@@ -4,15 +4,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{js, to_js};
+use super::{js, set, to_js};
 use daskling::expr::dataframe::Kind;
 use daskling::kernels::Value;
 use daskling::output::{index_of, values, Output, Values};
-
-fn set(o: &js_sys::Object, k: &str, v: &JsValue) {
-    // Setting properties on a fresh plain object cannot fail.
-    let _ = js_sys::Reflect::set(o, &k.into(), v);
-}
 
 fn values_js(v: Values) -> JsValue {
     match v {

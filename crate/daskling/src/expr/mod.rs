@@ -14,6 +14,12 @@ use crate::graph::{Graph, Key};
 use crate::kernels::Value;
 use crate::scheduler::{self, Plan, Progress, Scheduler, Stats, Trace};
 
+/// The internal error of an operation family's `meta` or `lower` given another
+/// family's operation (the dispatchers make it unreachable).
+fn not_mine(family: &str) -> crate::Error {
+    crate::Error::invalid(format!("internal: not a {family} operation"))
+}
+
 /// Anything that can be turned into tasks of a graph.
 pub trait Lazy {
     /// Adds this value's tasks to `graph` (tasks already there are shared) and returns

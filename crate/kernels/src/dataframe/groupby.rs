@@ -359,7 +359,7 @@ pub fn finish(
 /// (where float64 sums of int64 stop being exact, so neither a wrapped nor a saturated
 /// number would be the true one).
 fn exact_int(x: f64, name: &str) -> Result<i64> {
-    if x.abs() <= 9_007_199_254_740_992.0 {
+    if x.abs() <= crate::float::MAX_EXACT_INT {
         Ok(x as i64)
     } else {
         Err(Error::invalid(format!(

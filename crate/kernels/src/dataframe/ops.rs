@@ -172,7 +172,7 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
 /// The dtype of a constant in series arithmetic: int64 for an integer that int64 and
 /// float64 both hold exactly (|v| < 2⁵³), else float64 — so `s + 1e20` is float64.
 pub fn constant_dtype(value: f64) -> Dtype {
-    if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+    if value.fract() == 0.0 && value.abs() < crate::float::MAX_EXACT_INT {
         Dtype::Int64
     } else {
         Dtype::Float64

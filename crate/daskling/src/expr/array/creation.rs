@@ -1,15 +1,17 @@
 //! Arrays from nothing: `full`/`ones`/`zeros`, `arange`, `random`, in-memory data
 //! (`fromArray`) and persisted blocks — their constructors, metadata and lowering.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use ndarray::ArrayD;
 
 use super::chunks::{block_indices, normalize_chunks, offsets, regular, ChunkSpec, MAX_BLOCKS};
 use super::data::Data;
+use super::lower::task;
+use super::stored::{Guard, Live};
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
-use crate::graph::{Graph, Key, Task};
+use crate::graph::{Graph, Task};
 use crate::kernels::Value;
 use crate::kernels::{ArrayKernel, Kernel};
 
@@ -80,7 +82,7 @@ impl Array {
                  more than the {MAX_BLOCKS} a graph may have; use larger chunks"
             )));
         }
-        if len > usize::MAX as f64 || len > 9_007_199_254_740_992.0 {
+        if len > usize::MAX as f64 || len > crate::kernels::float::MAX_EXACT_INT {
             return Err(Error::invalid(format!(
                 "arange({start}, {stop}, {step}) has {len:e} elements, more than this build can index"
             )));
@@ -127,8 +129,22 @@ impl Array {
     /// assert_eq!(col.into_raw_vec_and_offset().0, vec![4.0, 6.0]);
     /// ```
     pub fn from_array(data: ArrayD<f64>, chunks: ChunkSpec) -> Result<Array> {
+        Array::from_array_in(data, chunks, None)
+    }
+
+    /// As [`Array::from_array`]; with `live`, the data's guard is counted there (a
+    /// page-side [`Context`](crate::Context) tracks which data its expressions hold).
+    pub(crate) fn from_array_in(
+        data: ArrayD<f64>,
+        chunks: ChunkSpec,
+        live: Option<&Arc<Mutex<Live>>>,
+    ) -> Result<Array> {
         let chunks = normalize_chunks(data.shape(), &chunks)?;
-        let data = Data::new(Arc::new(data.as_standard_layout().into_owned()));
+        let mut data = Data::new(Arc::new(data.as_standard_layout().into_owned()));
+        if let Some(live) = live {
+            let guard = Arc::new(Guard::new(data.id(), live.clone()));
+            data = data.guarded(guard);
+        }
         Array::build(ArrayOp::FromData { data, chunks })
     }
 }
@@ -185,10 +201,6 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
         }
         _ => return Err(not_mine("creation")),
     })
-}
-
-fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
 }
 
 /// Adds the tasks of every block of `a`, a creation operation whose inputs are lowered.

@@ -2,10 +2,11 @@
 //! summing the products of its row and column blocks.
 
 use super::chunks::{block_indices, common_chunks, ChunkSpec};
+use super::lower::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
-use crate::graph::{Graph, Key, Task};
-use crate::kernels::{ArrayKernel, Kernel};
+use crate::graph::Graph;
+use crate::kernels::ArrayKernel;
 
 impl Array {
     /// Matrix product of 1-d or 2-d arrays, as numpy's `dot` (a 0-d operand multiplies);
@@ -106,10 +107,6 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
         }
         _ => return Err(not_mine("dot")),
     })
-}
-
-fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
 }
 
 /// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered.

@@ -2,11 +2,12 @@
 //! broadcasting (chunks aligned on shared axes), and operations with a constant.
 
 use super::chunks::{block_indices, broadcast_shapes, common_chunks, regular, ChunkSpec};
+use super::lower::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
-use crate::graph::{Graph, Key, Task};
+use crate::graph::Graph;
 use crate::kernels::array::{BinaryOp, Elementwise, UnaryFn};
-use crate::kernels::{ArrayKernel, Kernel};
+use crate::kernels::ArrayKernel;
 
 impl Array {
     /// An elementwise function.
@@ -185,10 +186,6 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
         }
         _ => return Err(not_mine("elementwise")),
     })
-}
-
-fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
 }
 
 /// Adds the tasks of every block of `a`, a elementwise operation whose inputs are lowered.

@@ -7,11 +7,12 @@
 //! factors the small `r = uᵣ s v` and returns `u = q uᵣ`. Outputs of one factorization
 //! share their tasks through fixed layer names derived from the input's name.
 
+use super::lower::task;
 use super::{not_mine, Array, ArrayOp, ChunkSpec, Meta, QrPart, SliceArg, SvdPart};
 use crate::error::{Error, Result};
-use crate::graph::{tokenize, Graph, Key, Task};
+use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::array::BinaryOp;
-use crate::kernels::{ArrayKernel, Kernel};
+use crate::kernels::ArrayKernel;
 
 impl Array {
     /// TSQR of a tall-and-skinny array (one block along axis 1): `(q, r)`.
@@ -244,10 +245,6 @@ fn svd_compressed(
     ))
 }
 
-fn atask(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
-}
-
 /// The per-block QRs and the stacked QR, shared by every output of one TSQR.
 fn lower_tsqr(x: &Array, g: &mut Graph) -> Result<(Vec<Key>, Key, Tsqr)> {
     let t = tsqr_shape(x, "qr")?;
@@ -258,11 +255,11 @@ fn lower_tsqr(x: &Array, g: &mut Graph) -> Result<(Vec<Key>, Key, Tsqr)> {
     for (i, key) in blocks.iter().enumerate() {
         g.insert(
             key.clone(),
-            atask(ArrayKernel::Qr, vec![x.block_key(&[i as u32, 0])]),
+            task(ArrayKernel::Qr, vec![x.block_key(&[i as u32, 0])]),
         );
     }
     let stack = Key::named(format!("qr-stack-{tk}"));
-    g.insert(stack.clone(), atask(ArrayKernel::QrStack, blocks.clone()));
+    g.insert(stack.clone(), task(ArrayKernel::QrStack, blocks.clone()));
     Ok((blocks, stack, t))
 }
 
@@ -316,7 +313,7 @@ fn lower_qr(x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
                 let rows = t.kept[i];
                 g.insert(
                     qr_key(x, part, &[i as u32, 0]),
-                    atask(
+                    task(
                         ArrayKernel::QrApply { offset, rows },
                         vec![block.clone(), stack.clone()],
                     ),
@@ -327,7 +324,7 @@ fn lower_qr(x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
         QrPart::R => {
             g.insert(
                 qr_key(x, part, &[0, 0]),
-                atask(ArrayKernel::Pick { index: 1 }, vec![stack]),
+                task(ArrayKernel::Pick { index: 1 }, vec![stack]),
             );
         }
     }
@@ -342,7 +339,7 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
     let factors = Key::named(format!("svd-factors-{tk}"));
     g.insert(
         factors.clone(),
-        atask(ArrayKernel::Svd, vec![qr_key(x, QrPart::R, &[0, 0])]),
+        task(ArrayKernel::Svd, vec![qr_key(x, QrPart::R, &[0, 0])]),
     );
     match part {
         SvdPart::U => {
@@ -350,12 +347,12 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
             let ur = Key::named(format!("svd-ur-{tk}"));
             g.insert(
                 ur.clone(),
-                atask(ArrayKernel::Pick { index: 0 }, vec![factors]),
+                task(ArrayKernel::Pick { index: 0 }, vec![factors]),
             );
             for i in 0..x.numblocks()[0] as u32 {
                 g.insert(
                     svd_key(x, part, &[i, 0]),
-                    atask(
+                    task(
                         ArrayKernel::Dot { nk: 1 },
                         vec![qr_key(x, QrPart::Q, &[i, 0]), ur.clone()],
                     ),
@@ -365,13 +362,13 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
         SvdPart::S => {
             g.insert(
                 svd_key(x, part, &[0]),
-                atask(ArrayKernel::Pick { index: 1 }, vec![factors]),
+                task(ArrayKernel::Pick { index: 1 }, vec![factors]),
             );
         }
         SvdPart::V => {
             g.insert(
                 svd_key(x, part, &[0, 0]),
-                atask(ArrayKernel::Pick { index: 2 }, vec![factors]),
+                task(ArrayKernel::Pick { index: 2 }, vec![factors]),
             );
         }
     }

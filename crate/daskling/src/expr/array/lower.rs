@@ -4,7 +4,13 @@
 
 use super::{creation, dot, elementwise, linalg, reduction, reshape, Array, ArrayOp};
 use crate::error::{Error, Result};
-use crate::graph::{Graph, Key};
+use crate::graph::{Graph, Key, Task};
+use crate::kernels::{ArrayKernel, Kernel};
+
+/// A task of an array kernel: what every family's lowering makes.
+pub(super) fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
+    Task::new(Kernel::Array(k), deps)
+}
 
 /// The most elements one block (or a whole computed result) may have: 2 GiB of
 /// float64. A larger allocation would abort a wasm instance rather than fail.

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 pub use chunks::{normalize_chunks, ChunkSpec, MAX_BLOCKS};
 pub use data::Data;
 
-use super::Lazy;
+use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp};
@@ -393,11 +393,6 @@ impl PartialEq for Array {
     fn eq(&self, other: &Self) -> bool {
         self.name() == other.name()
     }
-}
-
-/// The internal error of a family's `meta` or `lower` given another family's operation.
-fn not_mine(family: &str) -> Error {
-    Error::invalid(format!("internal: not a {family} operation"))
 }
 
 /// What an operation gives: layer name prefix, shape and chunks.

@@ -2,12 +2,13 @@
 //! axes) as trees of partials with fan-in `split_every`, as `dask.array`'s reductions.
 
 use super::chunks::block_indices;
+use super::lower::task;
 use super::{not_mine, Array, ArrayOp, Meta, DEFAULT_SPLIT_EVERY};
 use crate::error::{Error, Result};
 use crate::graph::tokenize;
-use crate::graph::{Graph, Key, Task};
+use crate::graph::{Graph, Key};
 use crate::kernels::array::ReduceOp;
-use crate::kernels::{ArrayKernel, Kernel};
+use crate::kernels::ArrayKernel;
 
 impl Array {
     /// A reduction over `axes` (all when `None`); `ddof` applies to `var` and `std`.
@@ -177,10 +178,6 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
         }
         _ => return Err(not_mine("reduction")),
     })
-}
-
-fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
 }
 
 /// Adds the tasks of every block of `a`, a reduction operation whose inputs are lowered.

@@ -4,11 +4,12 @@
 use super::chunks::{
     block_indices, normalize_chunks, rechunk_pieces, slice_plan, AxisPlan, ChunkSpec,
 };
+use super::lower::task;
 use super::{normalize_axis, AxisIndex, SliceArg};
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
-use crate::graph::{Graph, Key, Task};
-use crate::kernels::{ArrayKernel, Kernel};
+use crate::graph::Graph;
+use crate::kernels::ArrayKernel;
 
 impl Array {
     /// Axes permuted (`None`: reversed, as `x.T`).
@@ -192,10 +193,6 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
         }
         _ => return Err(not_mine("reshape")),
     })
-}
-
-fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
 }
 
 /// Adds the tasks of every block of `a`, a reshape operation whose inputs are lowered.

@@ -75,16 +75,11 @@ fn lower_inputs(root: &Df, g: &mut Graph) -> Result<()> {
     Ok(())
 }
 
-/// Adds the partition tasks of a frame or series (its inputs' first, which
-/// [`lower_inputs`] has already added when lowering a whole expression).
+/// Adds the partition tasks of a frame or series whose inputs are lowered (every caller
+/// runs [`lower_inputs`] first, so this never recurses); nothing when they are there.
 pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     if g.contains(&d.part_key(0)) {
         return Ok(());
-    }
-    for input in d.op().inputs() {
-        if input.kind() != Kind::Scalar {
-            lower_parts(input, g)?;
-        }
     }
     match d.op() {
         DfOp::ReadCsv { .. } => io::lower_parts(d, g),

@@ -36,7 +36,7 @@ pub mod source;
 
 use std::sync::Arc;
 
-use super::Lazy;
+use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
@@ -129,11 +129,6 @@ fn meta(op: &DfOp) -> Result<Meta> {
         DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => reduce::meta(op),
         DfOp::GroupAgg { .. } => groupby::meta(op),
     }
-}
-
-/// The internal error of a family's `meta` or `lower` given another family's operation.
-fn not_mine(family: &str) -> Error {
-    Error::invalid(format!("internal: not a {family} operation"))
 }
 
 /// An error unless `d` is of kind `k`; `what` names the operation.
