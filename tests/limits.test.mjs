@@ -67,6 +67,54 @@ describe('limits in the browser', () => {
   });
 });
 
+describe('the memory limit', () => {
+  test('computes over memoryLimit reject naming what is too large; the client keeps working', async () => {
+    const r = await inPage(async () => {
+      const { Client } = await import('/dist/index.js');
+      const msg = (p) => p.then(() => null, (e) => e.message);
+      const bad = await msg(Client.start({ memoryLimit: -1 }));
+      const c = await Client.start({ threads: 2, memoryLimit: 64e6 });
+      try {
+        const x = c.array.ones([4000, 4000], { chunks: [1000, 1000] }); // 128 MB, blocks 8 MB
+        const csv = 'k,v\n' + Array.from({ length: 100000 }, (_, i) => `${i},1`).join('\n');
+        const df = await c.dataframe.readCsv([{ name: 'keys.csv', data: csv }], { blocksize: 100000 });
+        const out = {
+          limit: c.memoryLimit,
+          result: await msg(x.compute()),
+          block: await msg(c.array.ones([4000, 4000], { chunks: [4000, 4000] }).sum().compute()),
+          sum: await x.sum().compute(),
+        };
+        const p = await c.array.ones([2500, 2500], { chunks: [500, 500] }).persist(); // 50 MB held
+        Object.assign(out, {
+          persisted: await msg(c.array.ones([2000, 2000], { chunks: [500, 500] }).persist()), // 32 MB more
+          withPersisted: await p.sum().compute(),
+        });
+        const small = await Client.start({ threads: 2, memoryLimit: 2e6 });
+        try {
+          out.groupby = await msg(df.groupby('k').col('v').sum().compute().then(() => null));
+          out.groupbyElsewhere = await msg(small.dataframe.readCsv([{ name: 'keys.csv', data: csv }], { blocksize: 100000 }).then((d) => d.groupby('k').col('v').sum().compute()));
+          out.afterGroupby = await small.array.ones([15], { chunks: [5] }).sum().compute();
+        } finally {
+          await small.close();
+        }
+        return { bad, ...out };
+      } finally {
+        await c.close();
+      }
+    });
+    assert.match(r.bad, /memoryLimit must be a positive number/);
+    assert.equal(r.limit, 64e6);
+    assert.match(r.result, /the computed result \(128 MB\).*memory limit of 64\.0 MB/);
+    assert.match(r.block, /one block \(128 MB\)/);
+    assert.equal(r.sum, 16e6);
+    assert.match(r.persisted, /the computed result \(32\.0 MB\) would bring the memory held to 82\.0 MB \(50\.0 MB of it persisted arrays and data\), over the memory limit of 64\.0 MB/);
+    assert.equal(r.withPersisted, 2500 * 2500);
+    assert.equal(r.groupby, null);
+    assert.match(r.groupbyElsewhere, /the largest result so far: \('groupby.*over the memory limit of 2\.00 MB/);
+    assert.equal(r.afterGroupby, 15);
+  });
+});
+
 describe('compute arguments', () => {
   test('a trailing value that is not lazy is an error naming it, not options', async () => {
     const r = await inPage(async (c) => {

@@ -39,3 +39,17 @@ test('a pool thread that traps restarts the kernel', async () => {
   assert.ok(client._rpc.restarts > before, 'restarted');
   assert.equal(await client.array.ones([15], { chunks: [5] }).sum().compute(), 15);
 });
+
+test('memoryLimit: a compute over it rejects naming the result; the default is 3.5 GiB', async () => {
+  const { DEFAULT_MEMORY_LIMIT } = await import('../dist/node.js');
+  assert.equal(client.memoryLimit, DEFAULT_MEMORY_LIMIT);
+  assert.equal(DEFAULT_MEMORY_LIMIT, 3.5 * 2 ** 30);
+  const small = await Client.start({ threads: 2, memoryLimit: 32e6 });
+  try {
+    const x = small.array.ones([4000, 4000], { chunks: [1000, 1000] });
+    await assert.rejects(x.compute(), /the computed result \(128 MB\).*memory limit of 32\.0 MB/);
+    assert.equal(await x.sum().compute(), 16e6);
+  } finally {
+    await small.close();
+  }
+});

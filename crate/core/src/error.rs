@@ -46,6 +46,18 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A compute would hold more memory than its limit allows.
+    #[error("out of memory budget: {what} would bring the memory held to {}{}, over the memory limit of {} (Client.start({{ memoryLimit }})); use smaller chunks, reduce before computing, or release persisted values", bytes(*.needed), if *.held > 0 { format!(" ({} of it persisted arrays and data)", bytes(*.held)) } else { String::new() }, bytes(*.limit))]
+    MemoryLimit {
+        /// What needs the memory (a task and its result, a result's size).
+        what: String,
+        /// Bytes that would be held, `held` included.
+        needed: u64,
+        /// Bytes held before the compute (persisted arrays, data).
+        held: u64,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A value had another type than the task expected.
     #[error("type mismatch in {key}: expected {expected}")]
     Type {
@@ -61,6 +73,31 @@ impl Error {
     pub fn invalid(msg: impl fmt::Display) -> Self {
         Error::Invalid(msg.to_string())
     }
+}
+
+/// `n` bytes for people: `"512 B"`, `"3.20 MB"`, `"12.5 GB"` (decimal units, as dask prints).
+///
+/// ```
+/// assert_eq!(daskling_core::error::bytes(3_200_000), "3.20 MB");
+/// assert_eq!(daskling_core::error::bytes(12_500_000_000), "12.5 GB");
+/// assert_eq!(daskling_core::error::bytes(128_000_000), "128 MB");
+/// assert_eq!(daskling_core::error::bytes(512), "512 B");
+/// ```
+pub fn bytes(n: u64) -> String {
+    const UNITS: [(&str, f64); 4] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
+    for (unit, size) in UNITS {
+        if n as f64 >= size {
+            let x = n as f64 / size;
+            return if x < 10.0 {
+                format!("{x:.2} {unit}")
+            } else if x < 100.0 {
+                format!("{x:.1} {unit}")
+            } else {
+                format!("{x:.0} {unit}")
+            };
+        }
+    }
+    format!("{n} B")
 }
 
 /// `Result` with [`Error`].

@@ -11,6 +11,7 @@
 //! Decoding a wire expression is a function of the wire and the context only
 //! ([`Context::decode`]).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use ndarray::ArrayD;
@@ -21,7 +22,7 @@ use crate::expr::array::stored::{Guard, Held, Live, Stored};
 use crate::expr::array::{Array, ArrayOp, Data};
 use crate::expr::dataframe::{DfOp, SourceRef};
 use crate::expr::js::JsRunner;
-use crate::expr::{Expr, Wire};
+use crate::expr::{Expr, RunOptions, Wire};
 use crate::kernels::dataframe::source::ByteSource;
 use crate::scheduler::{Clock, Scheduler, Trace};
 
@@ -57,6 +58,8 @@ pub struct Context {
     live: Arc<Mutex<Live>>,
     runner: Option<Arc<dyn JsRunner>>,
     clock: Option<Clock>,
+    /// The most bytes data, persisted arrays and one compute may hold (0: no limit).
+    memory_limit: AtomicU64,
 }
 
 impl std::fmt::Debug for Context {
@@ -111,6 +114,56 @@ impl Context {
     }
 
     // ---- the page's side ----
+
+    /// Sets the memory limit: data, persisted arrays and what one compute holds at once
+    /// stay within `bytes` (`None`: no limit). See [`Context::run_options`].
+    pub fn set_memory_limit(&self, bytes: Option<u64>) {
+        self.memory_limit
+            .store(bytes.map_or(0, |b| b.max(1)), Ordering::Relaxed);
+    }
+
+    /// The memory limit, if there is one.
+    pub fn memory_limit(&self) -> Option<u64> {
+        Some(self.memory_limit.load(Ordering::Relaxed)).filter(|&b| b > 0)
+    }
+
+    /// Bytes of the data and persisted arrays held here.
+    pub fn held_bytes(&self) -> u64 {
+        let data: u64 = read(&self.data).values().map(|a| 8 * a.len() as u64).sum();
+        data + read(&self.persisted)
+            .values()
+            .map(|s| s.nbytes())
+            .sum::<u64>()
+    }
+
+    /// How a compute runs here: on `scheduler`, recording into `trace`, within what the
+    /// memory limit leaves after the data and persisted arrays held.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Context, Scheduler};
+    /// let ctx = Context::new();
+    /// ctx.set_memory_limit(Some(1_000_000));
+    /// let x = Array::ones(&[100, 100], ChunkSpec::Block(vec![50, 50])).unwrap();
+    /// let p = ctx.persist(&x, Scheduler::Sync).unwrap(); // 80 kB held
+    /// let options = ctx.run_options(Scheduler::Sync, None);
+    /// assert_eq!((options.memory_limit, options.held), (Some(1_000_000), 80_000));
+    /// let big = Array::ones(&[400, 400], ChunkSpec::Block(vec![100, 100])).unwrap(); // 1.28 MB
+    /// let e = ctx.persist(&big, Scheduler::Sync).unwrap_err();
+    /// assert!(e.to_string().contains("the computed result (1.28 MB)"), "{e}");
+    /// # drop(p);
+    /// ```
+    pub fn run_options<'a>(
+        &self,
+        scheduler: Scheduler,
+        trace: Option<&'a Trace>,
+    ) -> RunOptions<'a> {
+        RunOptions {
+            scheduler,
+            trace,
+            memory_limit: self.memory_limit(),
+            held: self.held_bytes(),
+        }
+    }
 
     /// An array of in-memory data (as [`Array::from_array`]) whose data is tracked: when
     /// no expression holds it any more, its token is in [`Context::take_released`].
@@ -203,7 +256,7 @@ impl Context {
     /// assert_eq!(ctx.held().2, 0);
     /// ```
     pub fn persist(&self, array: &Array, scheduler: Scheduler) -> Result<Array> {
-        let p = array.persist(scheduler)?;
+        let p = array.persist_with(&self.run_options(scheduler, None))?;
         if let ArrayOp::Stored {
             held: Some(Held::Local(s)),
             ..

@@ -68,7 +68,7 @@ impl<'a> Output<'a> {
                 Some(Encoded(bytes)) => Output::Encoded(bytes),
                 None => Output::Nothing,
             },
-            Value::Tuple(_) | Value::Bytes(_) => Output::Nothing,
+            Value::Tuple(_) | Value::Bytes(_) | Value::Partial(_) => Output::Nothing,
         }
     }
 }

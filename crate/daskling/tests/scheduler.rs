@@ -385,7 +385,7 @@ mod reads {
 
 #[test]
 fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
-    use daskling::scheduler::{run_plan, Plan, Trace};
+    use daskling::scheduler::{run_plan, MemoryLimit, Plan, Trace};
     let mut g = Graph::new();
     let sleepy = Func {
         name: "sleepy".into(),
@@ -407,6 +407,7 @@ fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
             s,
             &mut |_| drained.extend(trace.drain()),
             Some(&trace),
+            MemoryLimit::NONE,
         )
         .unwrap();
         drained.extend(trace.drain());

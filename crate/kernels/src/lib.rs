@@ -46,14 +46,50 @@ pub enum Value {
     /// Several values made by one task (a QR's `q` and `r`).
     Tuple(Arc<[Value]>),
     /// Any value produced by a closure (a Rust `delayed` function's result, a
-    /// JavaScript function's encoded result).
+    /// JavaScript function's encoded result). Its memory is not counted.
     Any(Arc<dyn Any + Send + Sync>),
+    /// A reduction's partial state (a groupby table, a set of distinct values), whose
+    /// memory the schedulers count against a compute's budget.
+    Partial(Arc<dyn Footprint>),
+}
+
+/// A value that knows roughly how much memory it holds.
+pub trait Footprint: Any + Send + Sync {
+    /// Bytes held (heap and inline), an estimate.
+    fn nbytes(&self) -> u64;
 }
 
 impl Value {
     /// Wraps any `Send + Sync` value.
     pub fn any<T: Any + Send + Sync>(v: T) -> Self {
         Value::Any(Arc::new(v))
+    }
+
+    /// Wraps a partial state whose memory is counted.
+    pub fn partial<T: Footprint>(v: T) -> Self {
+        Value::Partial(Arc::new(v))
+    }
+
+    /// Bytes this value holds, as the memory budget counts them: blocks, bytes and
+    /// frames exactly (strings by their text), partial states by their estimate,
+    /// closures' values as nothing.
+    ///
+    /// ```
+    /// use daskling_kernels::Value;
+    /// let b = Value::Block(std::sync::Arc::new(ndarray::ArrayD::zeros(ndarray::IxDyn(&[10, 10]))));
+    /// assert_eq!(b.nbytes(), 800);
+    /// assert_eq!(Value::F64(1.0).nbytes(), 8);
+    /// ```
+    pub fn nbytes(&self) -> u64 {
+        match self {
+            Value::F64(_) => 8,
+            Value::Block(b) => 8 * b.len() as u64,
+            Value::Bytes(b) => b.len() as u64,
+            Value::Frame(f) => f.nbytes(),
+            Value::Tuple(items) => items.iter().map(Value::nbytes).sum(),
+            Value::Partial(p) => p.nbytes(),
+            Value::Any(_) => 0,
+        }
     }
 
     /// A tuple of blocks.
@@ -93,6 +129,7 @@ impl Value {
     pub fn downcast<T: Any>(&self, key: &str) -> Result<&T> {
         match self {
             Value::Any(a) => a.downcast_ref::<T>(),
+            Value::Partial(p) => (&**p as &dyn Any).downcast_ref::<T>(),
             _ => None,
         }
         .ok_or_else(|| Error::Type {
@@ -111,6 +148,7 @@ impl fmt::Debug for Value {
             Value::Bytes(b) => write!(f, "Bytes({})", b.len()),
             Value::Frame(fr) => write!(f, "Frame({} rows, {:?})", fr.len(), fr.names),
             Value::Any(_) => write!(f, "Any(..)"),
+            Value::Partial(p) => write!(f, "Partial({} bytes)", p.nbytes()),
         }
     }
 }

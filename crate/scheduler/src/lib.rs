@@ -18,11 +18,13 @@
 #[cfg(feature = "bench-graphs")]
 #[doc(hidden)]
 pub mod bench;
+mod memory;
 mod plan;
 mod sync;
 mod threads;
 pub mod trace;
 
+pub use memory::MemoryLimit;
 pub use plan::Plan;
 pub use sync::State;
 pub use trace::{Clock, TaskEvent, Trace};
@@ -64,6 +66,8 @@ pub struct Stats {
     pub tasks: usize,
     /// Most task results held in memory at once.
     pub peak_live: usize,
+    /// Most bytes of task results held at once ([`Value::nbytes`]).
+    pub peak_bytes: u64,
     /// Distinct pool threads that ran at least one task (1 for [`Scheduler::Sync`]).
     pub threads_used: usize,
 }
@@ -107,20 +111,22 @@ pub fn compute_with(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
     let plan = Plan::new(graph, outputs)?;
-    run_plan(&plan, scheduler, on_progress, None)
+    run_plan(&plan, scheduler, on_progress, None, MemoryLimit::NONE)
 }
 
-/// Runs a compiled plan; with a `trace`, every task records its [`TaskEvent`] there.
+/// Runs a compiled plan; with a `trace`, every task records its [`TaskEvent`] there;
+/// the results held at once stay within `limit` (see [`MemoryLimit`]).
 pub fn run_plan(
     plan: &Plan,
     scheduler: Scheduler,
     on_progress: &mut dyn FnMut(Progress),
     trace: Option<&Trace>,
+    limit: MemoryLimit,
 ) -> Result<(Vec<Value>, Stats)> {
     let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
     match scheduler {
-        Scheduler::Threads if !single => threads::run(plan, on_progress, trace),
-        _ => sync::run(plan, on_progress, trace),
+        Scheduler::Threads if !single => threads::run(plan, on_progress, trace, limit),
+        _ => sync::run(plan, on_progress, trace, limit),
     }
 }
 

@@ -12,6 +12,7 @@
 //! `ready` is a stack, so a task's newly ready dependents run before unrelated work:
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
+use super::memory::{Ledger, MemoryLimit};
 use super::{execute, progress_every, Plan, Progress, Stats, Trace};
 use daskling_core::Result;
 use daskling_kernels::Value;
@@ -69,11 +70,18 @@ pub struct State {
     pub live: usize,
     /// The most results held at once.
     pub peak_live: usize,
+    /// The bytes held, against the compute's limit.
+    ledger: Ledger,
 }
 
 impl State {
-    /// The state before anything runs.
+    /// The state before anything runs, with no memory limit.
     pub fn new(plan: &Plan) -> Self {
+        State::with_limit(plan, MemoryLimit::NONE)
+    }
+
+    /// The state before anything runs; held results may not exceed `limit`.
+    pub fn with_limit(plan: &Plan, limit: MemoryLimit) -> Self {
         let waiting: Vec<u32> = plan.deps.iter().map(|d| d.len() as u32).collect();
         // Lowest index on top of the stack.
         let ready = (0..plan.len() as u32)
@@ -89,7 +97,13 @@ impl State {
             released: 0,
             live: 0,
             peak_live: 0,
+            ledger: Ledger::new(limit),
         }
+    }
+
+    /// The most bytes of results held at once so far.
+    pub fn peak_bytes(&self) -> u64 {
+        self.ledger.peak()
     }
 
     /// Stores the result of task `i`, makes dependents ready, releases inputs no longer needed.
@@ -123,15 +137,18 @@ impl State {
         };
         let i = i as usize;
         let inputs = plan.inputs_of(i, |d| self.cache[d].clone())?;
-        let value = execute(plan, i, &inputs, trace)?;
+        self.ledger.begin(plan, i)?;
+        let value = execute(plan, i, &inputs, trace).inspect_err(|_| self.ledger.abandon())?;
         drop(inputs);
+        self.ledger.end(plan, i, &value)?;
         self.finish_task(plan, i, value);
         Ok(Some(i))
     }
 
     /// Frees the result of task `i`.
     pub fn release_data(&mut self, i: usize) {
-        if self.cache[i].take().is_some() {
+        if let Some(v) = self.cache[i].take() {
+            self.ledger.free(&v);
             self.live -= 1;
             self.released += 1;
         }
@@ -143,10 +160,11 @@ pub fn run(
     plan: &Plan,
     on_progress: &mut dyn FnMut(Progress),
     trace: Option<&Trace>,
+    limit: MemoryLimit,
 ) -> Result<(Vec<Value>, Stats)> {
     let total = plan.len();
     let every = progress_every(total);
-    let mut st = State::new(plan);
+    let mut st = State::with_limit(plan, limit);
     on_progress(Progress {
         done: 0,
         total,
@@ -170,6 +188,7 @@ pub fn run(
     let stats = Stats {
         tasks: st.finished,
         peak_live: st.peak_live,
+        peak_bytes: st.peak_bytes(),
         threads_used: 1,
     };
     Ok((values, stats))

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::memory::{Ledger, MemoryLimit};
 use super::{execute, Plan, Progress, Stats, Trace};
 use daskling_core::{Error, Result};
 use daskling_kernels::Value;
@@ -54,6 +55,7 @@ struct Shared<'p> {
     peak_live: AtomicUsize,
     threads: AtomicU64,
     cancelled: AtomicBool,
+    ledger: Ledger,
     error: Mutex<Option<Error>>,
     caller: Mutex<Caller>,
     wake: Condvar,
@@ -93,13 +95,19 @@ impl<'p> Shared<'p> {
         let plan = self.plan;
         self.running.fetch_add(1, Ordering::Relaxed);
         let inputs = plan.inputs_of(i, |d| lock(&self.cache[d]).clone());
-        let result = inputs.and_then(|inputs| execute(plan, i, &inputs, self.trace));
+        let result = inputs.and_then(|inputs| {
+            self.ledger.begin(plan, i)?;
+            execute(plan, i, &inputs, self.trace)
+                .inspect_err(|_| self.ledger.abandon())
+                .and_then(|v| self.ledger.end(plan, i, &v).map(|_| v))
+        });
         for &d in &plan.deps[i] {
             let d = d as usize;
-            if self.waiting_data[d].fetch_sub(1, Ordering::AcqRel) == 1
-                && !plan.is_output[d]
-                && lock(&self.cache[d]).take().is_some()
-            {
+            if self.waiting_data[d].fetch_sub(1, Ordering::AcqRel) == 1 && !plan.is_output[d] {
+                let Some(v) = lock(&self.cache[d]).take() else {
+                    continue;
+                };
+                self.ledger.free(&v);
                 self.live.fetch_sub(1, Ordering::Relaxed);
                 if plan.io[d] && self.caller_reads {
                     self.io_live.fetch_sub(1, Ordering::AcqRel);
@@ -232,6 +240,7 @@ pub fn run<'p>(
     plan: &'p Plan,
     on_progress: &mut dyn FnMut(Progress),
     trace: Option<&'p Trace>,
+    limit: MemoryLimit,
 ) -> Result<(Vec<Value>, Stats)> {
     let n = plan.len();
     // A caller inside the pool must not block a worker: the scope's end joins (and
@@ -260,6 +269,7 @@ pub fn run<'p>(
         peak_live: AtomicUsize::new(0),
         threads: AtomicU64::new(0),
         cancelled: AtomicBool::new(false),
+        ledger: Ledger::new(limit),
         error: Mutex::new(None),
         caller: Mutex::new(Caller {
             finished: n == 0,
@@ -289,6 +299,7 @@ pub fn run<'p>(
     let stats = Stats {
         tasks: shared.done.load(Ordering::Acquire),
         peak_live: shared.peak_live.load(Ordering::Relaxed),
+        peak_bytes: shared.ledger.peak(),
         threads_used: shared.threads.load(Ordering::Relaxed).count_ones() as usize,
     };
     Ok((values, stats))

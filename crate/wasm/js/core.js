@@ -43,10 +43,17 @@ export async function generateSampleWith(host, { tickers = ['hp'], days = 20, se
   return Array.from(builder.generateSample(tickers, days, seed, start));
 }
 
+/**
+ * The default memory limit: 3.5 GiB, what a 4 GiB wasm32 heap can hold once the
+ * module, the allocator's slack and a compute's transient buffers are counted.
+ */
+export const DEFAULT_MEMORY_LIMIT = 3.5 * 2 ** 30;
+
 /** Runs task graphs off the main thread. Create with `await Client.start()`. */
 export class Client {
   #threads;
   #mode;
+  #memoryLimit = DEFAULT_MEMORY_LIMIT;
   constructor(rpc, mode, threads) {
     this._rpc = rpc;
     this.#mode = mode;
@@ -57,15 +64,24 @@ export class Client {
 
   /**
    * Starts a client. The threaded build is used when the page is cross-origin isolated
-   * (SharedArrayBuffer available), else the single-threaded one.
+   * (SharedArrayBuffer available), else the single-threaded one. `memoryLimit` (bytes,
+   * default {@link DEFAULT_MEMORY_LIMIT}; `Infinity` for none) bounds what persisted
+   * arrays, `fromArray` data and one compute hold at once: a compute that would go over
+   * rejects with an error naming what is too large.
    */
-  static async start({ threads = this.host.defaultThreads() } = {}) {
+  static async start({ threads = this.host.defaultThreads(), memoryLimit = DEFAULT_MEMORY_LIMIT } = {}) {
+    if (!(typeof memoryLimit === 'number' && memoryLimit > 0)) {
+      throw new TypeError(`Client.start: memoryLimit must be a positive number of bytes (or Infinity), not ${String(memoryLimit)}`);
+    }
     const host = this.host;
     await loadBuilder(host);
     const rpc = new Rpc(() => host.startWorker());
     try {
-      const info = await rpc.init({ mode: host.isolated() ? 'threads' : 'single', threads });
-      return new this(rpc, info.mode, info.threads);
+      const limit = Number.isFinite(memoryLimit) ? memoryLimit : null;
+      const info = await rpc.init({ mode: host.isolated() ? 'threads' : 'single', threads, memoryLimit: limit });
+      const client = new this(rpc, info.mode, info.threads);
+      client.#memoryLimit = memoryLimit;
+      return client;
     } catch (e) {
       rpc.close();
       throw e;
@@ -75,6 +91,11 @@ export class Client {
   /** Threads actually in use (1 in single mode). */
   get threads() {
     return this.#threads;
+  }
+
+  /** The memory limit in bytes (`Infinity`: none). */
+  get memoryLimit() {
+    return this.#memoryLimit;
   }
 
   /** `'threads'` or `'single'`. */

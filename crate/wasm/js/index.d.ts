@@ -316,11 +316,20 @@ export interface DelayedOptions {
 type LazyValue = DArray | DataFrame | Series | Scalar | Delayed<unknown>;
 type ResultOf<T> = T extends Lazy<infer R> ? R : never;
 
+/** The default memory limit of `Client.start`: 3.5 GiB. */
+export declare const DEFAULT_MEMORY_LIMIT: number;
+
 /** Runs task graphs off the main thread. Create with `await Client.start()`. */
 export declare class Client {
-  static start(options?: { threads?: number }): Promise<Client>;
+  /**
+   * `memoryLimit`: bytes that persisted arrays, `fromArray` data and one compute may hold
+   * at once (default `DEFAULT_MEMORY_LIMIT`, 3.5 GiB; `Infinity`: none).
+   */
+  static start(options?: { threads?: number; memoryLimit?: number }): Promise<Client>;
   /** Threads in use (1 in single mode). */
   readonly threads: number;
+  /** The memory limit in bytes (`Infinity`: none). */
+  readonly memoryLimit: number;
   readonly mode: 'threads' | 'single';
   readonly array: ArrayModule;
   readonly dataframe: DataFrameModule;

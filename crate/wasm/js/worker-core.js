@@ -58,10 +58,11 @@ export function serveCompute(platform) {
   }
 
   const handlers = {
-    async init({ mode, threads, supervisor }) {
+    async init({ mode, threads, memoryLimit, supervisor }) {
       const loaded = await platform.load(mode, threads, supervisor);
       kernel = loaded.kernel;
       ctx = new kernel.Context();
+      ctx.setMemoryLimit(memoryLimit ?? undefined);
       return { mode: loaded.mode, threads: loaded.threads };
     },
     // `message`: {json, data, refs, bytes} of an expression, `add` its new sources.

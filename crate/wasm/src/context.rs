@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::output::{output_js, value_as_js};
 use super::{dataframe, from_js, js, js_err, to_js};
 use daskling::expr::dataframe::Kind;
-use daskling::expr::{self, compute_values_traced, Expr, Lazy, Wire};
+use daskling::expr::{self, compute_values_with, Expr, Lazy, Wire};
 use daskling::graph::Graph;
 use daskling::scheduler::{Progress, Scheduler};
 use daskling::Output;
@@ -35,6 +35,21 @@ impl Context {
                 .with_js_runner(std::sync::Arc::new(js::Runner))
                 .with_clock(js::clock),
         )
+    }
+
+    /// Sets the memory limit in bytes (`undefined`: none): data, persisted arrays and
+    /// what one compute holds at once stay within it, or the compute fails naming what
+    /// is too large.
+    #[wasm_bindgen(js_name = setMemoryLimit)]
+    pub fn set_memory_limit(&self, bytes: Option<f64>) {
+        self.0
+            .set_memory_limit(bytes.filter(|b| b.is_finite()).map(|b| b.max(1.0) as u64));
+    }
+
+    /// Bytes of the data and persisted arrays held.
+    #[wasm_bindgen(js_name = heldBytes)]
+    pub fn held_bytes(&self) -> f64 {
+        self.0.held_bytes() as f64
     }
 
     /// Names of data and persisted arrays no expression of this (page) context uses any
@@ -104,9 +119,8 @@ impl Context {
             // A throwing progress callback must not stop the compute.
             let _ = on_progress.call1(&JsValue::NULL, &obj);
         };
-        let (values, _) =
-            compute_values_traced(&lazies, Scheduler::Threads, &mut report, stream.as_ref())
-                .map_err(js_err)?;
+        let options = self.0.run_options(Scheduler::Threads, stream.as_ref());
+        let (values, _) = compute_values_with(&lazies, &options, &mut report).map_err(js_err)?;
         Ok(values
             .iter()
             .zip(&exprs)

@@ -12,7 +12,7 @@ pub use wire::{Expr, Wire, WireNode};
 use crate::error::Result;
 use crate::graph::{Graph, Key};
 use crate::kernels::Value;
-use crate::scheduler::{self, Plan, Progress, Scheduler, Stats, Trace};
+use crate::scheduler::{self, MemoryLimit, Plan, Progress, Scheduler, Stats, Trace};
 
 /// The internal error of an operation family's `meta` or `lower` given another
 /// family's operation (the dispatchers make it unreachable).
@@ -26,6 +26,11 @@ pub trait Lazy {
     /// the key holding the final value.
     fn lower(&self, graph: &mut Graph) -> Result<Key>;
 
+    /// What computing this value needs in memory, as far as is known before it runs.
+    fn needs(&self) -> Needs {
+        Needs::default()
+    }
+
     /// This value's task graph, optimized, and the key of its result.
     fn graph(&self) -> Result<(Graph, Key)>
     where
@@ -37,6 +42,55 @@ pub trait Lazy {
             .ok_or_else(|| crate::Error::invalid("no output key"))?;
         Ok((g, key))
     }
+}
+
+/// Memory a lazy value is known to need before it runs (0 where unknown): the
+/// schedulers count the rest as results appear (see [`MemoryLimit`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Bytes of the computed value (a whole array's).
+    pub result: u64,
+    /// Bytes of the largest block any of its tasks makes.
+    pub block: u64,
+}
+
+/// How a compute runs.
+#[derive(Clone, Copy, Default)]
+pub struct RunOptions<'a> {
+    /// Which scheduler.
+    pub scheduler: Scheduler,
+    /// Where tasks record their runs (the task stream), if anywhere.
+    pub trace: Option<&'a Trace>,
+    /// The most bytes held at once (`None`: no limit), `held` included.
+    pub memory_limit: Option<u64>,
+    /// Bytes held before the compute (persisted arrays, data).
+    pub held: u64,
+}
+
+/// The limit `items` run within, or an error before anything runs when their results
+/// or one of their blocks cannot fit.
+fn limit_for(items: &[&dyn Lazy], options: &RunOptions) -> Result<MemoryLimit> {
+    let Some(bytes) = options.memory_limit else {
+        return Ok(MemoryLimit::NONE);
+    };
+    let needs: Vec<Needs> = items.iter().map(|x| x.needs()).collect();
+    let result = needs
+        .iter()
+        .map(|n| n.result)
+        .fold(0u64, u64::saturating_add);
+    let block = needs.iter().map(|n| n.block).max().unwrap_or(0);
+    let limit = MemoryLimit::new(bytes)
+        .with_held(options.held)
+        .with_per_task(block);
+    let size = crate::error::bytes;
+    if limit.over(result) {
+        let what = format!("the computed result ({})", size(result));
+        return Err(limit.exceeded(what, result));
+    }
+    if limit.over(block) {
+        return Err(limit.exceeded(format!("one block ({})", size(block)), block));
+    }
+    Ok(limit)
 }
 
 /// Lowers several lazy values into one graph (shared tasks once) and optimizes it for
@@ -58,17 +112,37 @@ pub fn compute_values(
     scheduler: Scheduler,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
-    compute_values_traced(items, scheduler, on_progress, None)
+    let options = RunOptions {
+        scheduler,
+        ..RunOptions::default()
+    };
+    compute_values_with(items, &options, on_progress)
 }
 
-/// As [`compute_values`], every task recording its run in `trace` (the task stream).
-pub fn compute_values_traced(
+/// As [`compute_values`], run as `options` say: with a memory limit, a compute whose
+/// results or blocks cannot fit fails before it starts, and one whose held results
+/// grow past it fails naming the task.
+///
+/// ```
+/// use daskling::expr::{compute_values_with, Lazy, RunOptions};
+/// use daskling::{Array, ChunkSpec};
+/// let x = Array::ones(&[1000, 1000], ChunkSpec::Block(vec![100, 100])).unwrap();
+/// let options = RunOptions { memory_limit: Some(1_000_000), ..RunOptions::default() };
+/// // The whole array is 8 MB: over the limit before anything runs.
+/// let e = compute_values_with(&[&x as &dyn Lazy], &options, &mut |_| {}).unwrap_err();
+/// assert!(e.to_string().contains("the computed result (8.00 MB)"), "{e}");
+/// // Its sum holds a few 80 kB blocks at a time.
+/// let s = x.sum(None).unwrap();
+/// let (_, stats) = compute_values_with(&[&s as &dyn Lazy], &options, &mut |_| {}).unwrap();
+/// assert!(stats.peak_bytes < 1_000_000);
+/// ```
+pub fn compute_values_with(
     items: &[&dyn Lazy],
-    scheduler: Scheduler,
+    options: &RunOptions,
     on_progress: &mut dyn FnMut(Progress),
-    trace: Option<&Trace>,
 ) -> Result<(Vec<Value>, Stats)> {
+    let limit = limit_for(items, options)?;
     let (g, keys) = optimized_graph(items)?;
     let plan = Plan::new(&g, &keys)?;
-    scheduler::run_plan(&plan, scheduler, on_progress, trace)
+    scheduler::run_plan(&plan, options.scheduler, on_progress, options.trace, limit)
 }

@@ -74,6 +74,14 @@ impl Lazy for Expr {
             Expr::Call(c) => c.lower(g),
         }
     }
+
+    fn needs(&self) -> super::Needs {
+        match self {
+            Expr::Array(a) => a.needs(),
+            Expr::Df(d) => d.needs(),
+            Expr::Call(c) => c.needs(),
+        }
+    }
 }
 
 /// One row of the table.

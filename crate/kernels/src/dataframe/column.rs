@@ -110,6 +110,19 @@ impl Column {
         self.len() == 0
     }
 
+    /// Bytes held: 8 per number or datetime, 2 per bool, a pointer pair per string plus
+    /// its text (shared strings counted each time).
+    pub fn nbytes(&self) -> u64 {
+        match self {
+            Column::String(v) => v
+                .iter()
+                .map(|s| 16 + s.as_ref().map_or(0, |s| s.len() as u64))
+                .sum(),
+            Column::Bool(v) => 2 * v.len() as u64,
+            c => 8 * c.len() as u64,
+        }
+    }
+
     /// An empty column of `dtype`.
     pub fn empty(dtype: Dtype) -> Column {
         match dtype {
@@ -218,6 +231,12 @@ impl Frame {
     /// No rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Bytes held by the columns and the index.
+    pub fn nbytes(&self) -> u64 {
+        let index = self.index.as_ref().map_or(0, |ix| ix.1.nbytes());
+        index + self.columns.iter().map(Column::nbytes).sum::<u64>()
     }
 
     /// The column called `name`.

@@ -134,6 +134,21 @@ pub struct GroupTable {
     pub groups: FxHashMap<KeyValue, Vec<GroupPartial>>,
 }
 
+impl crate::Footprint for GroupTable {
+    fn nbytes(&self) -> u64 {
+        let entry = (std::mem::size_of::<KeyValue>() + std::mem::size_of::<Vec<GroupPartial>>())
+            as u64
+            + ops::HASH_SLACK;
+        let per_partial = std::mem::size_of::<GroupPartial>() as u64;
+        self.groups.capacity() as u64 * entry
+            + self
+                .groups
+                .iter()
+                .map(|(k, v)| k.heap_bytes() + v.capacity() as u64 * per_partial)
+                .sum::<u64>()
+    }
+}
+
 /// The partial table of one partition: `by` keys, and one value column per spec.
 pub fn partial(by: &Column, values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
     let keys = ops::keys(by);

@@ -417,14 +417,14 @@ impl FrameKernel {
                 for (j, agg) in aggs.iter().enumerate() {
                     specs.push((series(key, inp(j + 1)?)?.1, *agg));
                 }
-                Value::any(groupby::partial(by, &specs)?)
+                Value::partial(groupby::partial(by, &specs)?)
             }
             FrameKernel::GroupMerge(aggs) => {
                 let tables = inputs
                     .iter()
                     .map(|v| v.downcast::<GroupTable>(key))
                     .collect::<Result<Vec<_>>>()?;
-                Value::any(groupby::merge(&tables, aggs)?)
+                Value::partial(groupby::merge(&tables, aggs)?)
             }
             FrameKernel::GroupFinish(spec) => {
                 let tables = inputs
@@ -450,11 +450,11 @@ impl FrameKernel {
             }
             FrameKernel::Partial(op) => {
                 let (_, a) = series(key, inp(0)?)?;
-                Value::any(ops::partial(*op, a)?)
+                Value::partial(ops::partial(*op, a)?)
             }
             FrameKernel::RowCount => {
                 let f = frame(key, inp(0)?)?;
-                Value::any(Partial::Sum {
+                Value::partial(Partial::Sum {
                     count: f.len() as f64,
                     sum: 0.0,
                 })
@@ -464,7 +464,7 @@ impl FrameKernel {
                     .iter()
                     .map(|v| partial(key, v))
                     .collect::<Result<Vec<_>>>()?;
-                Value::any(ops::merge(*op, &parts)?)
+                Value::partial(ops::merge(*op, &parts)?)
             }
             FrameKernel::Finish { op, ddof } => {
                 let parts = inputs

@@ -365,6 +365,35 @@ pub enum Partial {
     Distinct(FxHashSet<KeyValue>),
 }
 
+impl KeyValue {
+    /// Bytes held beyond the enum itself (a text key's string).
+    pub fn heap_bytes(&self) -> u64 {
+        match self {
+            KeyValue::Str(s) => s.len() as u64,
+            _ => 0,
+        }
+    }
+}
+
+/// Bytes a hash table holds per entry beyond its key and value (control byte, load
+/// factor slack of hashbrown's 7/8 and power-of-two growth, on average).
+pub(crate) const HASH_SLACK: u64 = 8;
+
+impl crate::Footprint for Partial {
+    fn nbytes(&self) -> u64 {
+        let base = std::mem::size_of::<Partial>() as u64;
+        match self {
+            Partial::Distinct(set) => {
+                let per = std::mem::size_of::<KeyValue>() as u64 + HASH_SLACK;
+                // Counted by capacity: what the set really holds.
+                base + set.capacity() as u64 * per
+                    + set.iter().map(KeyValue::heap_bytes).sum::<u64>()
+            }
+            _ => base,
+        }
+    }
+}
+
 /// The partial reduction of a column.
 pub fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
     if op == SeriesReduce::Nunique {

@@ -624,6 +624,16 @@ impl Array {
     /// assert_eq!(p.sum(None).unwrap().compute(Scheduler::Sync).unwrap(), x.sum(None).unwrap().compute(Scheduler::Sync).unwrap());
     /// ```
     pub fn persist(&self, scheduler: Scheduler) -> Result<Array> {
+        self.persist_with(&super::RunOptions {
+            scheduler,
+            ..Default::default()
+        })
+    }
+
+    /// As [`Array::persist`], run as `options` say (a memory limit the stored blocks
+    /// must fit in).
+    pub fn persist_with(&self, options: &super::RunOptions) -> Result<Array> {
+        let limit = super::limit_for(&[self as &dyn Lazy], options)?;
         let mut g = Graph::new();
         lower::lower_blocks(self, &mut g)?;
         let keys: Vec<Key> = chunks::block_indices(&self.numblocks())
@@ -631,7 +641,14 @@ impl Array {
             .map(|i| self.block_key(i))
             .collect();
         let g = g.optimize(&keys)?;
-        let values = crate::scheduler::compute(&g, &keys, scheduler)?;
+        let plan = crate::scheduler::Plan::new(&g, &keys)?;
+        let (values, _) = crate::scheduler::run_plan(
+            &plan,
+            options.scheduler,
+            &mut |_| {},
+            options.trace,
+            limit,
+        )?;
         let blocks = values
             .into_iter()
             .map(|v| match v {
@@ -713,5 +730,29 @@ impl Lazy for Array {
             ),
         );
         Ok(key)
+    }
+
+    /// The whole array's bytes, and the largest block of any array it is built from
+    /// (visited once each, iteratively).
+    fn needs(&self) -> super::Needs {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack = vec![self];
+        let mut block = 0u64;
+        while let Some(a) = stack.pop() {
+            if !seen.insert(a.name()) {
+                continue;
+            }
+            let largest = a
+                .chunks()
+                .iter()
+                .map(|c| c.iter().copied().max().unwrap_or(0) as u64)
+                .fold(8u64, u64::saturating_mul);
+            block = block.max(largest);
+            stack.extend(a.op().inputs());
+        }
+        super::Needs {
+            result: self.size().saturating_mul(8),
+            block,
+        }
     }
 }

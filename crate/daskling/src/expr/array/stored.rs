@@ -28,6 +28,11 @@ impl Stored {
     pub fn block(&self, i: usize) -> Option<&Arc<ArrayD<f64>>> {
         self.blocks.get(i)
     }
+
+    /// Bytes of the blocks.
+    pub fn nbytes(&self) -> u64 {
+        self.blocks.iter().map(|b| 8 * b.len() as u64).sum()
+    }
 }
 
 /// Live guards per name, and the names whose last guard went.
