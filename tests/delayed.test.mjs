@@ -141,6 +141,28 @@ describe('delayed and futures in the browser', () => {
     assert.ok(out.labels.includes('report+lambda'), out.labels.join(', '));
   });
 
+  test('a failed future fails alone: the batch is not re-run', async () => {
+    const out = await inPage(async (c) => {
+      // One impure call shared by two futures of the batch: computed once, both see the
+      // same number; re-running the batch call by call would give each its own.
+      const r = c.delayed(() => Math.random(), { name: 'rand' })();
+      const a = c.submit((x) => x, r);
+      const b = c.submit((x) => x, r);
+      const bad = c.submit(function fails() {
+        throw new Error('no');
+      });
+      const after = c.submit((x) => x + 1, c.delayed(function alsoFails() {
+        throw new Error('nope');
+      })());
+      const msg = (f) => f.result().then(() => null, (e) => e.message);
+      return { a: await a.result(), b: await b.result(), bad: await msg(bad), after: await msg(after) };
+    });
+    assert.equal(typeof out.a, 'number');
+    assert.equal(out.a, out.b);
+    assert.match(out.bad, /fails threw: no/);
+    assert.match(out.after, /alsoFails threw: nope/);
+  });
+
   test('submit, map, gather and cancel', async () => {
     const out = await inPage(async (c) => {
       const f = c.submit((a, b) => a * b, 6, 7);

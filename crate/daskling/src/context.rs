@@ -162,6 +162,7 @@ impl Context {
             trace,
             memory_limit: self.memory_limit(),
             held: self.held_bytes(),
+            settle: false,
         }
     }
 

@@ -52,7 +52,7 @@ fn limited(bytes: u64) -> RunOptions<'static> {
         scheduler: Scheduler::Sync,
         trace: None,
         memory_limit: Some(bytes),
-        held: 0,
+        ..RunOptions::default()
     }
 }
 

@@ -385,7 +385,7 @@ mod reads {
 
 #[test]
 fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
-    use daskling::scheduler::{run_plan, MemoryLimit, Plan, Trace};
+    use daskling::scheduler::{run_plan, Plan, Run, Trace};
     let mut g = Graph::new();
     let sleepy = Func {
         name: "sleepy".into(),
@@ -402,14 +402,12 @@ fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
     for s in BOTH {
         let trace = Trace::new();
         let mut drained = vec![];
-        run_plan(
-            &plan,
-            s,
-            &mut |_| drained.extend(trace.drain()),
-            Some(&trace),
-            MemoryLimit::NONE,
-        )
-        .unwrap();
+        let run = Run {
+            scheduler: s,
+            trace: Some(&trace),
+            ..Run::default()
+        };
+        run_plan(&plan, &run, &mut |_| drained.extend(trace.drain())).unwrap();
         drained.extend(trace.drain());
         assert_eq!(drained.len(), 32, "{s:?}");
         for e in &drained {
@@ -425,5 +423,64 @@ fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
                 "compute tasks run on the pool: {workers:?}"
             );
         }
+    }
+}
+
+#[test]
+fn a_settled_run_fails_only_what_depends_on_the_failed_task() {
+    use daskling::scheduler::{failure, run_plan, Plan, Run};
+    // bad → uses_bad; good → uses_good; every other task runs, once.
+    let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = |fail: bool| {
+        let runs = runs.clone();
+        Kernel::Func(Func {
+            name: "step".into(),
+            body: Arc::new(move |_: &[Value]| {
+                runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                if fail {
+                    Err("broken".to_string())
+                } else {
+                    Ok(Value::F64(1.0))
+                }
+            }),
+        })
+    };
+    let mut g = Graph::new();
+    g.insert(Key::named("bad"), Task::new(counted(true), vec![]));
+    g.insert(
+        Key::named("uses_bad"),
+        Task::new(counted(false), vec![Key::named("bad")]),
+    );
+    g.insert(Key::named("good"), Task::new(counted(false), vec![]));
+    g.insert(
+        Key::named("uses_good"),
+        Task::new(counted(false), vec![Key::named("good")]),
+    );
+    let outs = [
+        Key::named("uses_bad"),
+        Key::named("uses_good"),
+        Key::named("bad"),
+    ];
+    let plan = Plan::new(&g, &outs).unwrap();
+    for s in BOTH {
+        runs.store(0, std::sync::atomic::Ordering::SeqCst);
+        let run = Run {
+            scheduler: s,
+            settle: true,
+            ..Run::default()
+        };
+        let (v, _) = run_plan(&plan, &run, &mut |_| {}).unwrap();
+        let msg = |i: usize| failure(&v[i]).map(|e| e.to_string());
+        assert_eq!(msg(0).as_deref(), Some("task bad failed: broken"), "{s:?}");
+        assert!(matches!(v[1], Value::F64(x) if x == 1.0), "{s:?}");
+        assert_eq!(msg(2).as_deref(), Some("task bad failed: broken"), "{s:?}");
+        // uses_bad never ran: bad, good, uses_good did.
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3, "{s:?}");
+        // Not settled: the first failure is the compute's error.
+        let run = Run {
+            settle: false,
+            ..run
+        };
+        assert!(run_plan(&plan, &run, &mut |_| {}).is_err());
     }
 }

@@ -31,9 +31,7 @@ pub use trace::{Clock, TaskEvent, Trace};
 
 use serde::Serialize;
 
-#[cfg(not(target_arch = "wasm32"))]
-use daskling_core::Error;
-use daskling_core::Result;
+use daskling_core::{Error, Result};
 use daskling_graph::{Graph, Key};
 use daskling_kernels::Value;
 
@@ -111,23 +109,84 @@ pub fn compute_with(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
     let plan = Plan::new(graph, outputs)?;
-    run_plan(&plan, scheduler, on_progress, None, MemoryLimit::NONE)
+    let run = Run {
+        scheduler,
+        ..Run::default()
+    };
+    run_plan(&plan, &run, on_progress)
 }
 
-/// Runs a compiled plan; with a `trace`, every task records its [`TaskEvent`] there;
-/// the results held at once stay within `limit` (see [`MemoryLimit`]).
+/// How a plan runs.
+#[derive(Clone, Copy, Default)]
+pub struct Run<'a> {
+    /// Which scheduler.
+    pub scheduler: Scheduler,
+    /// Where every task records its [`TaskEvent`], if anywhere.
+    pub trace: Option<&'a Trace>,
+    /// What the held results may add up to.
+    pub limit: MemoryLimit,
+    /// Each output settles on its own, as futures do: a failed task fails only the tasks
+    /// that depend on it (their value is the failure, see [`failure`]) and the rest run
+    /// on. Otherwise the first failure ends the compute.
+    pub settle: bool,
+}
+
+/// A failed task's value in a settled run ([`Run::settle`]).
+struct Failed(Error);
+
+/// The error of a failed task's value in a settled run, or `None` for a result.
+///
+/// ```
+/// use daskling_graph::{Graph, Key, Task};
+/// use daskling_kernels::{Func, Kernel, Value};
+/// use daskling_scheduler::{failure, run_plan, Plan, Run, Scheduler};
+/// use std::sync::Arc;
+/// let boom = Kernel::Func(Func { name: "boom".into(), body: Arc::new(|_: &[Value]| Err("no".to_string())) });
+/// let mut g = Graph::new();
+/// g.insert(Key::named("bad"), Task::new(boom, vec![]));
+/// g.insert(Key::named("good"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![]));
+/// let plan = Plan::new(&g, &[Key::named("bad"), Key::named("good")]).unwrap();
+/// let run = Run { scheduler: Scheduler::Threads, settle: true, ..Run::default() };
+/// let (values, _) = run_plan(&plan, &run, &mut |_| {}).unwrap();
+/// assert_eq!(failure(&values[0]).unwrap().to_string(), "task bad failed: no");
+/// assert!(failure(&values[1]).is_none());
+/// ```
+pub fn failure(value: &Value) -> Option<&Error> {
+    match value {
+        Value::Any(a) => a.downcast_ref::<Failed>().map(|f| &f.0),
+        _ => None,
+    }
+}
+
+/// Runs a compiled plan as `run` says.
 pub fn run_plan(
     plan: &Plan,
-    scheduler: Scheduler,
+    run: &Run,
     on_progress: &mut dyn FnMut(Progress),
-    trace: Option<&Trace>,
-    limit: MemoryLimit,
 ) -> Result<(Vec<Value>, Stats)> {
     let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
-    match scheduler {
-        Scheduler::Threads if !single => threads::run(plan, on_progress, trace, limit),
-        _ => sync::run(plan, on_progress, trace, limit),
+    match run.scheduler {
+        Scheduler::Threads if !single => threads::run(plan, on_progress, run),
+        _ => sync::run(plan, on_progress, run),
     }
+}
+
+/// Runs task `i` as `execute` does, in a settled run turning a failure into a failed
+/// value, and passing on a failed input's failure without running the task.
+fn execute_settled(
+    plan: &Plan,
+    i: usize,
+    inputs: &[Value],
+    trace: Option<&Trace>,
+    settle: bool,
+) -> Result<Value> {
+    if !settle {
+        return execute(plan, i, inputs, trace);
+    }
+    if let Some(failed) = inputs.iter().find(|v| failure(v).is_some()) {
+        return Ok(failed.clone());
+    }
+    Ok(execute(plan, i, inputs, trace).unwrap_or_else(|e| Value::any(Failed(e))))
 }
 
 /// Runs task `i` of `plan` on `inputs`, recording it in `trace` when there is one.

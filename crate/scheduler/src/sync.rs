@@ -13,7 +13,7 @@
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
 use super::memory::{Ledger, MemoryLimit};
-use super::{execute, progress_every, Plan, Progress, Stats, Trace};
+use super::{execute_settled, progress_every, Plan, Progress, Run, Stats, Trace};
 use daskling_core::Result;
 use daskling_kernels::Value;
 
@@ -70,6 +70,8 @@ pub struct State {
     pub live: usize,
     /// The most results held at once.
     pub peak_live: usize,
+    /// Whether outputs settle on their own ([`Run::settle`]).
+    pub settle: bool,
     /// The bytes held, against the compute's limit.
     ledger: Ledger,
 }
@@ -97,6 +99,7 @@ impl State {
             released: 0,
             live: 0,
             peak_live: 0,
+            settle: false,
             ledger: Ledger::new(limit),
         }
     }
@@ -138,7 +141,8 @@ impl State {
         let i = i as usize;
         let inputs = plan.inputs_of(i, |d| self.cache[d].clone())?;
         self.ledger.begin(plan, i)?;
-        let value = execute(plan, i, &inputs, trace).inspect_err(|_| self.ledger.abandon())?;
+        let value = execute_settled(plan, i, &inputs, trace, self.settle)
+            .inspect_err(|_| self.ledger.abandon())?;
         drop(inputs);
         self.ledger.end(plan, i, &value)?;
         self.finish_task(plan, i, value);
@@ -159,12 +163,13 @@ impl State {
 pub fn run(
     plan: &Plan,
     on_progress: &mut dyn FnMut(Progress),
-    trace: Option<&Trace>,
-    limit: MemoryLimit,
+    run: &Run,
 ) -> Result<(Vec<Value>, Stats)> {
     let total = plan.len();
     let every = progress_every(total);
-    let mut st = State::with_limit(plan, limit);
+    let trace = run.trace;
+    let mut st = State::with_limit(plan, run.limit);
+    st.settle = run.settle;
     on_progress(Progress {
         done: 0,
         total,

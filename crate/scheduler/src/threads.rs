@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::memory::{Ledger, MemoryLimit};
-use super::{execute, Plan, Progress, Stats, Trace};
+use super::memory::Ledger;
+use super::{execute_settled, Plan, Progress, Run, Stats, Trace};
 use daskling_core::{Error, Result};
 use daskling_kernels::Value;
 
@@ -41,6 +41,7 @@ struct Caller {
 struct Shared<'p> {
     plan: &'p Plan,
     trace: Option<&'p Trace>,
+    settle: bool,
     /// Input tasks go to the caller (false when the caller is itself a pool thread).
     caller_reads: bool,
     waiting: Vec<AtomicU32>,
@@ -97,7 +98,7 @@ impl<'p> Shared<'p> {
         let inputs = plan.inputs_of(i, |d| lock(&self.cache[d]).clone());
         let result = inputs.and_then(|inputs| {
             self.ledger.begin(plan, i)?;
-            execute(plan, i, &inputs, self.trace)
+            execute_settled(plan, i, &inputs, self.trace, self.settle)
                 .inspect_err(|_| self.ledger.abandon())
                 .and_then(|v| self.ledger.end(plan, i, &v).map(|_| v))
         });
@@ -239,8 +240,7 @@ impl<'p> Shared<'p> {
 pub fn run<'p>(
     plan: &'p Plan,
     on_progress: &mut dyn FnMut(Progress),
-    trace: Option<&'p Trace>,
-    limit: MemoryLimit,
+    run: &Run<'p>,
 ) -> Result<(Vec<Value>, Stats)> {
     let n = plan.len();
     // A caller inside the pool must not block a worker: the scope's end joins (and
@@ -248,7 +248,8 @@ pub fn run<'p>(
     let caller_reads = rayon::current_thread_index().is_none();
     let shared = Shared {
         plan,
-        trace,
+        trace: run.trace,
+        settle: run.settle,
         caller_reads,
         waiting: plan
             .deps
@@ -269,7 +270,7 @@ pub fn run<'p>(
         peak_live: AtomicUsize::new(0),
         threads: AtomicU64::new(0),
         cancelled: AtomicBool::new(false),
-        ledger: Ledger::new(limit),
+        ledger: Ledger::new(run.limit),
         error: Mutex::new(None),
         caller: Mutex::new(Caller {
             finished: n == 0,

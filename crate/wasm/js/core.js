@@ -187,33 +187,24 @@ export class Client {
   }
 
   // Futures submitted in one turn of the event loop run as one graph, so they run in
-  // parallel; a failed batch is retried one by one, so each gets its own result or error.
-  // Each batch has an AbortController, which cancelling all its futures aborts.
+  // parallel; the graph is settled per output (a failed call fails only the futures
+  // that depend on it, and every call runs once). Each batch has an AbortController,
+  // which cancelling all its futures aborts.
   #queue = [];
   async #flush() {
     const batch = this.#queue.splice(0).filter((f) => f._start());
     if (!batch.length) return;
-    const run = (futures) => {
-      const group = { controller: new AbortController(), futures };
-      for (const f of futures) f._batch = group;
-      return this.compute(...futures.map((f) => f._value), { signal: group.controller.signal });
-    };
+    const group = { controller: new AbortController(), futures: batch };
+    for (const f of batch) f._batch = group;
     try {
-      const values = await run(batch);
-      batch.forEach((f, i) => f._finish(true, values[i]));
+      const settled = await this._rpc.callWith('compute', batch.map((f) => f._value), undefined, { settle: true }, group.controller.signal);
+      batch.forEach((f, i) => {
+        const s = settled[i];
+        if ('error' in s) f._finish(false, new Error(s.error));
+        else f._finish(true, s.value);
+      });
     } catch (e) {
-      if (batch.length === 1) {
-        batch[0]._finish(false, e);
-        return;
-      }
-      for (const f of batch) {
-        if (f.cancelled()) continue;
-        try {
-          f._finish(true, (await run([f]))[0]);
-        } catch (err) {
-          f._finish(false, err);
-        }
-      }
+      for (const f of batch) f._finish(false, e);
     }
   }
 

@@ -69,7 +69,7 @@ export function serveCompute(platform) {
     compute(message, id) {
       addSources(message.add);
       const onProgress = (progress) => platform.post({ id, progress });
-      return Array.from(ctx.compute(message, onProgress, message.trace ?? false));
+      return Array.from(ctx.compute(message, onProgress, message.trace ?? false, message.settle ?? false));
     },
     head(message) {
       addSources(message.add);

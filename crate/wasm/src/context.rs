@@ -9,7 +9,7 @@ use super::{dataframe, from_js, js, js_err, to_js};
 use daskling::expr::dataframe::Kind;
 use daskling::expr::{self, compute_values_with, Expr, Lazy, Wire};
 use daskling::graph::Graph;
-use daskling::scheduler::{Progress, Scheduler};
+use daskling::scheduler::{failure, Progress, Scheduler};
 use daskling::Output;
 
 /// The state of one kernel instance: on the compute worker, the data, sources and
@@ -101,12 +101,15 @@ impl Context {
 
     /// Computes the expressions in one graph, calling `on_progress({done, total,
     /// running})` while it runs — with `tasks`, the task stream since the last call
-    /// (`[{prefix, worker, start, end}]`), when `trace`. Returns an array of results.
+    /// (`[{prefix, worker, start, end}]`), when `trace`. Returns an array of results;
+    /// with `settle`, of `{value}` or `{error}` per output, each computed on its own (a
+    /// failed output does not stop the others: futures).
     pub fn compute(
         &self,
         message: &JsValue,
         on_progress: &js_sys::Function,
         trace: bool,
+        settle: bool,
     ) -> Result<js_sys::Array, JsError> {
         let exprs = self.decode(message)?;
         let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
@@ -119,12 +122,30 @@ impl Context {
             // A throwing progress callback must not stop the compute.
             let _ = on_progress.call1(&JsValue::NULL, &obj);
         };
-        let options = self.0.run_options(Scheduler::Threads, stream.as_ref());
+        let options = expr::RunOptions {
+            settle,
+            ..self.0.run_options(Scheduler::Threads, stream.as_ref())
+        };
         let (values, _) = compute_values_with(&lazies, &options, &mut report).map_err(js_err)?;
+        let settled = |v: &daskling::kernels::Value, e: &Expr| {
+            let out = js_sys::Object::new();
+            let (k, x) = match failure(v) {
+                Some(err) => ("error", JsValue::from_str(&err.to_string())),
+                None => ("value", value_as_js(v, e.kind())),
+            };
+            let _ = js_sys::Reflect::set(&out, &k.into(), &x);
+            JsValue::from(out)
+        };
         Ok(values
             .iter()
             .zip(&exprs)
-            .map(|(v, e)| value_as_js(v, e.kind()))
+            .map(|(v, e)| {
+                if settle {
+                    settled(v, e)
+                } else {
+                    value_as_js(v, e.kind())
+                }
+            })
             .collect())
     }
 

@@ -65,6 +65,10 @@ pub struct RunOptions<'a> {
     pub memory_limit: Option<u64>,
     /// Bytes held before the compute (persisted arrays, data).
     pub held: u64,
+    /// Each output settles on its own, as futures do (see
+    /// [`scheduler::Run::settle`]): a failed output's value is its failure
+    /// ([`scheduler::failure`]) and the others are computed.
+    pub settle: bool,
 }
 
 /// The limit `items` run within, or an error before anything runs when their results
@@ -144,5 +148,11 @@ pub fn compute_values_with(
     let limit = limit_for(items, options)?;
     let (g, keys) = optimized_graph(items)?;
     let plan = Plan::new(&g, &keys)?;
-    scheduler::run_plan(&plan, options.scheduler, on_progress, options.trace, limit)
+    let run = scheduler::Run {
+        scheduler: options.scheduler,
+        trace: options.trace,
+        limit,
+        settle: options.settle,
+    };
+    scheduler::run_plan(&plan, &run, on_progress)
 }

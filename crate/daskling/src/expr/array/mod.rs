@@ -642,13 +642,13 @@ impl Array {
             .collect();
         let g = g.optimize(&keys)?;
         let plan = crate::scheduler::Plan::new(&g, &keys)?;
-        let (values, _) = crate::scheduler::run_plan(
-            &plan,
-            options.scheduler,
-            &mut |_| {},
-            options.trace,
+        let run = crate::scheduler::Run {
+            scheduler: options.scheduler,
+            trace: options.trace,
             limit,
-        )?;
+            settle: false,
+        };
+        let (values, _) = crate::scheduler::run_plan(&plan, &run, &mut |_| {})?;
         let blocks = values
             .into_iter()
             .map(|v| match v {
