@@ -53,3 +53,24 @@ test('memoryLimit: a compute over it rejects naming the result; the default is 3
     await small.close();
   }
 });
+
+test('a wedged compute worker is restarted after workerTtl; a long task is not wedged', async () => {
+  const c = await Client.start({ threads: 2, workerTtl: 1500 });
+  try {
+    // A task that runs 3 s on the pool: the compute worker's heartbeat keeps it alive.
+    const busy = c.delayed((ms) => {
+      const t = Date.now();
+      while (Date.now() - t < ms);
+      return ms;
+    });
+    assert.equal(await busy(3000).compute(), 3000);
+    assert.equal(c._rpc.restarts, 0);
+    // A compute worker stuck in its own thread sends nothing: restarted.
+    const t0 = performance.now();
+    await assert.rejects(c._rpc.call('wedge', {}), /sent nothing for \d+\.\d s while running wedge: it is wedged.*restarted/);
+    assert.ok(performance.now() - t0 < 4000);
+    assert.equal(await c.array.ones([15], { chunks: [5] }).sum().compute(), 15);
+  } finally {
+    await c.close();
+  }
+});

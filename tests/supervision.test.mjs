@@ -95,6 +95,49 @@ for (const isolation of [true, false]) {
       assert.equal(r.mode, 'threads');
     });
 
+    test('a wedged kernel is restarted after workerTtl without a signal; a long pool task is not', async () => {
+      const r = await inPage(async () => {
+        const { Client } = await import('/dist/index.js');
+        const c = await Client.start({ threads: 2, workerTtl: 1500 });
+        try {
+          const busy = c.delayed((ms) => {
+            const t = Date.now();
+            while (Date.now() - t < ms);
+            return ms;
+          });
+          const spin = c.delayed(() => {
+            for (;;);
+          });
+          const out = { mode: c.mode };
+          // Threads: the task runs on the pool and the compute worker heartbeats.
+          if (c.mode === 'threads') out.busy = await busy(3000).compute();
+          out.restartsBefore = c._rpc.restarts;
+          const t0 = performance.now();
+          // No signal: threads mode runs it on the pool (alive; ended here by a signal
+          // after 3 s); single mode runs it on the compute worker, which goes silent.
+          const signal = c.mode === 'threads' ? AbortSignal.timeout(3000) : undefined;
+          out.spin = await spin().compute({ signal }).catch((e) => `${e.name}: ${e.message}`);
+          out.waited = performance.now() - t0;
+          out.wedge = await c._rpc.call('wedge', {}).catch((e) => e.message);
+          out.next = await c.array.ones([15], { chunks: [5] }).sum().compute();
+          return out;
+        } finally {
+          await c.close();
+        }
+      });
+      assert.equal(r.mode, isolation ? 'threads' : 'single');
+      if (isolation) {
+        assert.equal(r.busy, 3000);
+        assert.equal(r.restartsBefore, 0);
+        assert.match(r.spin, /AbortError/);
+      } else {
+        assert.match(r.spin, /sent nothing for \d+\.\d s while running compute: it is wedged.*restarted/);
+        assert.ok(r.waited < 4000, `restarted after ${r.waited} ms`);
+      }
+      assert.match(r.wedge, /it is wedged/);
+      assert.equal(r.next, 15);
+    });
+
     test('a wasm trap restarts the kernel: pending calls say so, persisted arrays are gone, the next compute works', async () => {
       const r = await inPage(async (c) => {
         const p = await c.array.ones([6], { chunks: [3] }).persist();

@@ -257,7 +257,17 @@ impl Context {
     /// assert_eq!(ctx.held().2, 0);
     /// ```
     pub fn persist(&self, array: &Array, scheduler: Scheduler) -> Result<Array> {
-        let p = array.persist_with(&self.run_options(scheduler, None))?;
+        self.persist_with(array, scheduler, &mut |_| {})
+    }
+
+    /// As [`Context::persist`], calling `on_progress` while it runs.
+    pub fn persist_with(
+        &self,
+        array: &Array,
+        scheduler: Scheduler,
+        on_progress: &mut dyn FnMut(crate::scheduler::Progress),
+    ) -> Result<Array> {
+        let p = array.persist_with(&self.run_options(scheduler, None), on_progress)?;
         if let ArrayOp::Stored {
             held: Some(Held::Local(s)),
             ..

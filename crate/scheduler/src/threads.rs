@@ -6,7 +6,8 @@
 //! with one of the tasks it made ready and spawns the others, so chains run without
 //! a trip through the pool's queues.
 //!
-//! The calling thread reports progress and runs the input tasks ([`Plan::io`]): in the
+//! The calling thread reports progress (at least once a second, a heartbeat) and runs
+//! the input tasks ([`Plan::io`]): in the
 //! browser only the compute worker holds the `File`s, and reading there also bounds
 //! memory — a read starts only while fewer than [`io_budget`] read results wait for
 //! their consumers, and reads go in plan (depth-first) order, so a reduction over many
@@ -25,6 +26,10 @@ use daskling_kernels::Value;
 
 /// How long the caller sleeps between progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(25);
+
+/// Quiet waits after which unchanged progress is reported anyway (~1 s): the heartbeat
+/// the client's supervision watches for.
+const HEARTBEAT_WAITS: usize = 40;
 
 /// Read results allowed to wait for their consumers at once.
 fn io_budget() -> usize {
@@ -197,6 +202,7 @@ impl<'p> Shared<'p> {
     {
         let budget = io_budget();
         let mut last = self.progress();
+        let mut quiet = 0usize;
         let mut caller = lock(&self.caller);
         loop {
             if caller.finished {
@@ -220,16 +226,20 @@ impl<'p> Shared<'p> {
                     continue;
                 }
             }
-            caller = self
+            let (guard, waited) = self
                 .wake
                 .wait_timeout(caller, PROGRESS_INTERVAL)
-                .map(|(g, _)| g)
-                .unwrap_or_else(|e| e.into_inner().0);
+                .unwrap_or_else(|e| e.into_inner());
+            caller = guard;
+            quiet += usize::from(waited.timed_out());
             let p = self.progress();
-            if p != last && !caller.finished {
+            // Changed progress is reported at once; unchanged, about once a second, as
+            // a heartbeat: the caller is alive even while a task runs for long.
+            if (p != last || quiet >= HEARTBEAT_WAITS) && !caller.finished {
                 drop(caller);
                 on_progress(p);
                 last = p;
+                quiet = 0;
                 caller = lock(&self.caller);
             }
         }

@@ -19,9 +19,9 @@ import { ArrayModule, DArray } from './array.js';
 import { DataFrame, DataFrameModule, GroupBy, Scalar, Series, SeriesGroupBy } from './dataframe.js';
 import { Delayed, Future, sourceOf } from './delayed.js';
 import { Lazy } from './lazy.js';
-import { builder, loadBuilder, Rpc } from './rpc.js';
+import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc } from './rpc.js';
 
-export { DArray, DataFrame, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy };
+export { DArray, DataFrame, DEFAULT_WORKER_TTL, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy };
 export { urlSample, urlSource } from './sources.js';
 
 /**
@@ -67,15 +67,23 @@ export class Client {
    * (SharedArrayBuffer available), else the single-threaded one. `memoryLimit` (bytes,
    * default {@link DEFAULT_MEMORY_LIMIT}; `Infinity` for none) bounds what persisted
    * arrays, `fromArray` data and one compute hold at once: a compute that would go over
-   * rejects with an error naming what is too large.
+   * rejects with an error naming what is too large. `workerTtl` (ms, default
+   * {@link DEFAULT_WORKER_TTL}): a compute worker silent that long while it runs a call
+   * is wedged, and the kernel is restarted (computes report progress at least once a
+   * second; in single mode one task running longer than this counts as wedged).
    */
-  static async start({ threads = this.host.defaultThreads(), memoryLimit = DEFAULT_MEMORY_LIMIT } = {}) {
-    if (!(typeof memoryLimit === 'number' && memoryLimit > 0)) {
-      throw new TypeError(`Client.start: memoryLimit must be a positive number of bytes (or Infinity), not ${String(memoryLimit)}`);
+  static async start({ threads = this.host.defaultThreads(), memoryLimit = DEFAULT_MEMORY_LIMIT, workerTtl = DEFAULT_WORKER_TTL } = {}) {
+    for (const [name, v] of [
+      ['memoryLimit', memoryLimit],
+      ['workerTtl', workerTtl],
+    ]) {
+      if (!(typeof v === 'number' && v > 0)) {
+        throw new TypeError(`Client.start: ${name} must be a positive number (or Infinity), not ${String(v)}`);
+      }
     }
     const host = this.host;
     await loadBuilder(host);
-    const rpc = new Rpc(() => host.startWorker());
+    const rpc = new Rpc(() => host.startWorker(), { workerTtl });
     try {
       const limit = Number.isFinite(memoryLimit) ? memoryLimit : null;
       const info = await rpc.init({ mode: host.isolated() ? 'threads' : 'single', threads, memoryLimit: limit });

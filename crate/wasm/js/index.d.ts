@@ -318,14 +318,18 @@ type ResultOf<T> = T extends Lazy<infer R> ? R : never;
 
 /** The default memory limit of `Client.start`: 3.5 GiB. */
 export declare const DEFAULT_MEMORY_LIMIT: number;
+/** The default `workerTtl` of `Client.start`: 60,000 ms. */
+export declare const DEFAULT_WORKER_TTL: number;
 
 /** Runs task graphs off the main thread. Create with `await Client.start()`. */
 export declare class Client {
   /**
    * `memoryLimit`: bytes that persisted arrays, `fromArray` data and one compute may hold
-   * at once (default `DEFAULT_MEMORY_LIMIT`, 3.5 GiB; `Infinity`: none).
+   * at once (default `DEFAULT_MEMORY_LIMIT`, 3.5 GiB; `Infinity`: none). `workerTtl`: ms
+   * the compute worker may stay silent while running a call before the kernel is
+   * restarted as wedged (default `DEFAULT_WORKER_TTL`, 60 s).
    */
-  static start(options?: { threads?: number; memoryLimit?: number }): Promise<Client>;
+  static start(options?: { threads?: number; memoryLimit?: number; workerTtl?: number }): Promise<Client>;
   /** Threads in use (1 in single mode). */
   readonly threads: number;
   /** The memory limit in bytes (`Infinity`: none). */

@@ -15,6 +15,9 @@ export function loadBuilder(host) {
   return builderReady;
 }
 
+/** How long a worker may stay silent while running a call (ms): dask's worker TTL is 5 minutes. */
+export const DEFAULT_WORKER_TTL = 60_000;
+
 /** The error a call gets when it is aborted (what `fetch` gives: a DOMException). */
 function abortError(signal) {
   const reason = signal?.reason;
@@ -47,15 +50,50 @@ export class Rpc {
   /** Ids of `fromArray` data the worker holds (sent once). */
   #sentData = new Set();
 
-  constructor(startWorker) {
+  /** Milliseconds the worker may stay silent while a call runs before it counts as wedged. */
+  #ttl;
+  /** When the worker was last heard from (or a call last posted), `performance.now()`. */
+  #heard = 0;
+  #watch = null;
+
+  constructor(startWorker, { workerTtl = DEFAULT_WORKER_TTL } = {}) {
     this.#startWorker = startWorker;
+    this.#ttl = workerTtl;
     this.#attach(startWorker());
+  }
+
+  /**
+   * While calls are posted, checks every second that the worker was heard from within
+   * the TTL: a compute reports progress at least once a second (a heartbeat, even while
+   * one task runs for long on the pool), so a silent worker is stuck in its own thread —
+   * a task that never returns in single mode, or a deadlock — and the kernel is restarted.
+   */
+  #supervise() {
+    if (this.#watch || !Number.isFinite(this.#ttl)) return;
+    this.#watch = setInterval(() => {
+      const running = [...this.#pending.values()].filter((c) => c.posted && c.method !== 'init');
+      if (!running.length) {
+        clearInterval(this.#watch);
+        this.#watch = null;
+        return;
+      }
+      const silent = performance.now() - this.#heard;
+      if (silent > this.#ttl) {
+        const methods = [...new Set(running.map((c) => c.method))].join(', ');
+        this.restart(
+          `the compute worker sent nothing for ${(silent / 1000).toFixed(1)} s while running ${methods}: it is wedged ` +
+            `(a task that never returns on the worker's own thread; Client.start({ workerTtl }) sets how long to wait)`,
+        );
+      }
+    }, Math.min(1000, this.#ttl / 2));
+    this.#watch.unref?.();
   }
 
   #attach(worker) {
     this.#worker = worker;
     worker.onmessage = (event) => {
       if (worker !== this.#worker) return;
+      this.#heard = performance.now();
       const { id, result, error, fatal, progress } = event.data;
       const call = this.#pending.get(id);
       if (!call) return;
@@ -137,10 +175,14 @@ export class Rpc {
       }
       this.#worker.idle?.(false);
       this.#worker.postMessage({ id, method, args }, transfer);
+      const call = this.#pending.get(id);
+      if (call) call.posted = true;
+      this.#heard = performance.now();
+      this.#supervise();
     };
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      const call = { resolve, reject, onProgress };
+      const call = { resolve, reject, onProgress, method };
       if (signal) {
         const onAbort = () => {
           if (!this.#pending.has(id)) return;
@@ -194,6 +236,8 @@ export class Rpc {
 
   close() {
     this.#init = null;
+    clearInterval(this.#watch);
+    this.#watch = null;
     this.#worker.terminate();
     this.#failAll(new Error('the client is closed'));
   }

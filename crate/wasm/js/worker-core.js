@@ -75,9 +75,13 @@ export function serveCompute(platform) {
       addSources(message.add);
       return ctx.head(message, message.n);
     },
-    persist(message) {
+    persist(message, id) {
       addSources(message.add);
-      return ctx.persist(message);
+      return ctx.persist(message, (progress) => platform.post({ id, progress }));
+    },
+    // For the supervision tests: a compute worker that stops answering.
+    wedge() {
+      for (;;);
     },
     release({ names }) {
       ctx.release(names);

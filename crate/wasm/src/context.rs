@@ -186,13 +186,23 @@ impl Context {
     }
 
     /// Computes the array expression and keeps its blocks here until
-    /// [`Context::release`]; returns its name.
-    pub fn persist(&self, message: &JsValue) -> Result<String, JsError> {
+    /// [`Context::release`], calling `on_progress` while it runs; returns its name.
+    pub fn persist(
+        &self,
+        message: &JsValue,
+        on_progress: &js_sys::Function,
+    ) -> Result<String, JsError> {
         let exprs = self.decode(message)?;
         let Some(Expr::Array(a)) = exprs.first() else {
             return Err(JsError::new("persist: expected one array"));
         };
-        let p = self.0.persist(a, Scheduler::Threads).map_err(js_err)?;
+        let mut report = |p: Progress| {
+            let _ = on_progress.call1(&JsValue::NULL, &to_js(&p));
+        };
+        let p = self
+            .0
+            .persist_with(a, Scheduler::Threads, &mut report)
+            .map_err(js_err)?;
         Ok(p.name().to_string())
     }
 }

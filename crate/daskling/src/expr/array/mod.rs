@@ -624,15 +624,20 @@ impl Array {
     /// assert_eq!(p.sum(None).unwrap().compute(Scheduler::Sync).unwrap(), x.sum(None).unwrap().compute(Scheduler::Sync).unwrap());
     /// ```
     pub fn persist(&self, scheduler: Scheduler) -> Result<Array> {
-        self.persist_with(&super::RunOptions {
+        let options = super::RunOptions {
             scheduler,
             ..Default::default()
-        })
+        };
+        self.persist_with(&options, &mut |_| {})
     }
 
     /// As [`Array::persist`], run as `options` say (a memory limit the stored blocks
-    /// must fit in).
-    pub fn persist_with(&self, options: &super::RunOptions) -> Result<Array> {
+    /// must fit in), calling `on_progress` while it runs.
+    pub fn persist_with(
+        &self,
+        options: &super::RunOptions,
+        on_progress: &mut dyn FnMut(crate::scheduler::Progress),
+    ) -> Result<Array> {
         let limit = super::limit_for(&[self as &dyn Lazy], options)?;
         let mut g = Graph::new();
         lower::lower_blocks(self, &mut g)?;
@@ -648,7 +653,7 @@ impl Array {
             limit,
             settle: false,
         };
-        let (values, _) = crate::scheduler::run_plan(&plan, &run, &mut |_| {})?;
+        let (values, _) = crate::scheduler::run_plan(&plan, &run, on_progress)?;
         let blocks = values
             .into_iter()
             .map(|v| match v {
