@@ -74,3 +74,10 @@ test('a wedged compute worker is restarted after workerTtl; a long task is not w
     await c.close();
   }
 });
+
+test('a panicking task is that task’s error (the threaded build unwinds); no restart', async () => {
+  const before = client._rpc.restarts;
+  assert.match(await client._rpc.call('panicInTask', {}), /task boom failed: panicked: a test panic/);
+  assert.equal(client._rpc.restarts, before);
+  assert.equal(await client.array.ones([15], { chunks: [5] }).sum().compute(), 15);
+});

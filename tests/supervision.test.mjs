@@ -138,6 +138,22 @@ for (const isolation of [true, false]) {
       assert.equal(r.next, 15);
     });
 
+    test('a panicking task: its error in threads mode (panics unwind), a restart in single mode', async () => {
+      const r = await inPage(async (c) => {
+        const before = c._rpc.restarts;
+        const msg = await c._rpc.call('panicInTask', {}).catch((e) => `rejected: ${e.message}`);
+        return { msg, restarted: c._rpc.restarts - before, next: await c.array.ones([15], { chunks: [5] }).sum().compute() };
+      });
+      if (isolation) {
+        assert.match(r.msg, /^task boom failed: panicked: a test panic/);
+        assert.equal(r.restarted, 0);
+      } else {
+        assert.match(r.msg, /^rejected: .*trapped.*restarted/);
+        assert.equal(r.restarted, 1);
+      }
+      assert.equal(r.next, 15);
+    });
+
     test('a wasm trap restarts the kernel: pending calls say so, persisted arrays are gone, the next compute works', async () => {
       const r = await inPage(async (c) => {
         const p = await c.array.ones([6], { chunks: [3] }).persist();

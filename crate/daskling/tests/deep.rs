@@ -72,3 +72,17 @@ fn a_scalar_chain_of_100000_operations() {
     });
     assert_eq!(total, 2.0 + N as f64);
 }
+
+#[test]
+fn a_delayed_chain_of_100000_calls() {
+    use daskling::{delayed, value, Call};
+    let total = small_stack(|| {
+        let inc = delayed(|x: &u64| x + 1).named("inc");
+        let mut y = value(0u64);
+        for _ in 0..N {
+            y = inc.call((y,));
+        }
+        y.compute(Scheduler::Threads).unwrap()
+    });
+    assert_eq!(total, N as u64);
+}

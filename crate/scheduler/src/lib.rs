@@ -205,12 +205,13 @@ fn execute(plan: &Plan, i: usize, inputs: &[Value], trace: Option<&Trace>) -> Re
     r
 }
 
-/// Runs task `i` of `plan` on `inputs`. Natively a panic in a kernel or closure becomes
-/// a task error (in wasm panics abort, so kernels return errors instead).
+/// Runs task `i` of `plan` on `inputs`. Where panics unwind (natively, and the threaded
+/// wasm build) a panic in a kernel or closure becomes a task error; where they abort
+/// (the single wasm build) the client restarts the kernel.
 fn execute_task(plan: &Plan, i: usize, inputs: &[Value]) -> Result<Value> {
     let key = &plan.keys[i];
     let kernel = &plan.kernels[i];
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(panic = "unwind")]
     {
         let call = std::panic::AssertUnwindSafe(|| kernel.run(&key.to_string(), inputs));
         match std::panic::catch_unwind(call) {
@@ -228,7 +229,7 @@ fn execute_task(plan: &Plan, i: usize, inputs: &[Value]) -> Result<Value> {
             }
         }
     }
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(not(panic = "unwind"))]
     {
         kernel.run(&key.to_string(), inputs)
     }

@@ -58,7 +58,7 @@ const FEATURES = [
 ];
 const builds = {
   single: { env: { CARGO_TARGET_DIR: join(root, 'target') }, extra: [], features: FEATURES },
-  threads: { env: threadsEnv(root), extra: BUILD_STD, features: [...FEATURES, '--enable-threads'] },
+  threads: { env: threadsEnv(root), extra: BUILD_STD, features: [...FEATURES, '--enable-threads', '--enable-exception-handling'] },
 };
 
 /** `wasm-opt -O3` in place, in a child process; resolves when it is done. */

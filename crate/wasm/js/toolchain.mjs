@@ -26,11 +26,19 @@ export const THREAD_RUSTFLAGS = [
  * stable toolchain allows with RUSTC_BOOTSTRAP in cargo's own environment.
  */
 export function threadsEnv(root) {
-  return { RUSTFLAGS: THREAD_RUSTFLAGS, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(root, 'target', 'threads') };
+  return { RUSTFLAGS: `${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS}`, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(root, 'target', 'threads') };
 }
 
-/** Cargo's arguments that rebuild std with atomics for the threaded build. */
-export const BUILD_STD = ['-Z', 'build-std=panic_abort,std'];
+/**
+ * The threaded build unwinds panics (wasm exception handling): a panicking task becomes
+ * that task's error instead of a trap that restarts the kernel. `DASKLING_PANIC=abort`
+ * builds it aborting instead, to measure what unwinding costs.
+ */
+const UNWIND = process.env.DASKLING_PANIC !== 'abort';
+export const UNWIND_RUSTFLAGS = UNWIND ? '-C panic=unwind -C target-feature=+exception-handling' : '';
+
+/** Cargo's arguments that rebuild std with atomics (and unwinding) for the threaded build. */
+export const BUILD_STD = ['-Z', `build-std=${UNWIND ? 'panic_unwind' : 'panic_abort'},std`];
 
 /** PATH with cargo-installed tools (wasm-bindgen, its test runner) first. */
 export const PATH = `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}`;

@@ -99,6 +99,9 @@ export function serveCompute(platform) {
     trap() {
       kernel.trap();
     },
+    panicInTask() {
+      return kernel.panicInTask();
+    },
     trapOnPool() {
       kernel.trapOnPool();
       return null;

@@ -268,6 +268,31 @@ pub fn trap() {
     std::process::abort();
 }
 
+/// Runs a two-task graph on the pool whose first task panics: for the test that a
+/// panic is that task's error where panics unwind (the threaded build) and a trap that
+/// restarts the kernel where they abort. Returns the compute's error message.
+#[wasm_bindgen(js_name = panicInTask)]
+pub fn panic_in_task() -> String {
+    use daskling::graph::{Graph, Key, Task};
+    use daskling::kernels::{Func, Kernel, Value};
+    let boom = Kernel::Func(Func {
+        name: "boom".into(),
+        body: std::sync::Arc::new(|_: &[Value]| -> Result<Value, String> {
+            panic!("a test panic")
+        }),
+    });
+    let mut g = Graph::new();
+    g.insert(Key::named("boom"), Task::new(boom, vec![]));
+    g.insert(
+        Key::named("after"),
+        Task::new(Kernel::Literal(Value::F64(1.0)), vec![Key::named("boom")]),
+    );
+    match daskling::scheduler::compute(&g, &[Key::named("after")], Default::default()) {
+        Ok(_) => "no error".to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
 /// Traps on a thread of the rayon pool (threaded build): for the test that a trapped
 /// pool worker restarts the kernel.
 #[wasm_bindgen(js_name = trapOnPool)]

@@ -62,7 +62,7 @@ pub struct JsCall {
 }
 
 /// Runs calls in the current thread's JavaScript realm (the wasm bindings implement it).
-pub trait JsRunner: Send + Sync {
+pub trait JsRunner: Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe {
     /// Calls `call` on `inputs` (its dependencies' values): the result (an [`Encoded`]
     /// value), or the error's message (what the function threw).
     fn call(&self, call: &JsCall, inputs: &[Value]) -> std::result::Result<Value, String>;

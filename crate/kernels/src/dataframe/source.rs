@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// A readable, sized run of bytes with a name for messages.
-pub trait ByteSource: Send + Sync {
+pub trait ByteSource: Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe {
     /// The name shown in errors (a file name or URL).
     fn name(&self) -> &str;
     /// Size in bytes.
