@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 
 export default [
-  { ignores: ['dist/', 'target/', 'node_modules/', 'tests/artifacts/', 'www/build/'] },
+  { ignores: ['dist/', 'target/', 'node_modules/', 'tests/artifacts/', 'www/build/', 'site/'] },
   js.configs.recommended,
   {
     languageOptions: {

@@ -34,6 +34,7 @@ const steps = [
   ],
   ['build the package (both wasm builds)', 'node', ['crate/wasm/js/build.mjs']],
   ["build the workshop page's libraries", 'node', ['www/build.mjs']],
+  ['build the static site (site/)', 'node', ['www/site.mjs']],
   ['native reference command (release)', 'cargo', ['build', '--release', '-p', 'daskling', '--bin', 'daskling']],
   ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],
 ];

@@ -1,7 +1,7 @@
 // The workshop page: starts the Client, builds the notebook, wires the data panel and
 // the progress bar. `window.client` and `window.notebook` are there for the console
 // (and the page's tests).
-import { Client } from '/dist/index.js';
+import { Client } from './dist/index.js';
 
 import { addFiles, clearFiles, droppedFiles, files, formatBytes, generate, listFiles, onFilesChanged } from './src/data.js';
 import { cells } from './src/notebook.js';
@@ -72,12 +72,24 @@ function wireData() {
   });
 }
 
+/**
+ * What runs, and on a single thread why: a page that is not cross-origin isolated gets
+ * no SharedArrayBuffer (coi.js, on the static site, says why it could not isolate).
+ */
+function statusLine(client) {
+  const isolation = globalThis.dasklingIsolation ?? {};
+  const head = `threads: ${client.threads} · mode: ${client.mode} · crossOriginIsolated: ${globalThis.crossOriginIsolated === true}`;
+  if (globalThis.crossOriginIsolated) return isolation.via ? `${head} (via ${isolation.via})` : head;
+  const why = isolation.reason ?? 'the page is served without the COOP/COEP headers threads need';
+  return `${head} · single-threaded: ${why}`;
+}
+
 async function main() {
   wireData();
   const client = await Client.start();
   window.client = client;
-  const status = `threads: ${client.threads} · mode: ${client.mode} · crossOriginIsolated: ${globalThis.crossOriginIsolated === true}`;
-  $('status').textContent = status;
+  $('status').textContent = statusLine(client);
+  window.addEventListener('daskling-isolation', () => ($('status').textContent = statusLine(client)));
   $('status').dataset.threads = client.threads;
   $('status').dataset.mode = client.mode;
 

@@ -1,4 +1,4 @@
-// Every call of ../shared/API.md, type-checked with `tsc --noEmit --strict` (npm test).
+// Every call of docs/API.md, type-checked with `tsc --noEmit --strict` (npm test).
 import { Client, generateSample } from '../../crate/wasm/js/index.js';
 import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Table } from '../../crate/wasm/js/index.js';
 

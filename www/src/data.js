@@ -1,6 +1,6 @@
 // The page's files: picked (several at once), dropped (files or whole folders), or
 // generated (the workshop's minute stock data). Cells get them with files(prefix).
-import { generateSample, globMatch } from '/dist/index.js';
+import { generateSample, globMatch } from '../dist/index.js';
 
 /** Loaded files by path (`minute/hp/2000-01-03.csv`). */
 const loaded = new Map();

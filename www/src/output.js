@@ -1,7 +1,7 @@
 // How a cell's values are shown: numbers, arrays (shape and a preview), Tables and
 // Columns as HTML tables (truncated, with their size), lazy values as dask's reprs,
 // elements (plots, graphs) as they are.
-import { DArray, DataFrame, Delayed, Scalar, Series } from '/dist/index.js';
+import { DArray, DataFrame, Delayed, Scalar, Series } from '../dist/index.js';
 
 const el = (tag, props = {}, ...children) => {
   const e = document.createElement(tag);

@@ -1,0 +1,96 @@
+// The static site (`npm run build:site` → site/) served by a plain static server with no
+// special headers, in Chromium: the service worker makes the page cross-origin isolated
+// after one reload, the threaded build runs, and Show all solutions + Run all finish every
+// cell (the deliberate error excepted). Screenshot: tests/artifacts/site.png.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { serve } from '../www/serve.mjs';
+import { launch } from './browser.mjs';
+
+const root = join(import.meta.dirname, '..');
+const SITE = join(root, 'site');
+
+let chrome;
+let server;
+let page;
+const logs = [];
+before(async () => {
+  assert.ok(existsSync(join(SITE, 'index.html')), 'site/ is missing: npm run build:site');
+  chrome = await launch();
+  // Only site/, and no isolation headers: what GitHub Pages or `python3 -m http.server` give.
+  server = await serve({ port: 0, isolation: false, mounts: [['/', SITE]] });
+  page = await chrome.browser.newPage();
+  page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+});
+after(async () => {
+  await page?.close();
+  await server?.close();
+  await chrome?.close();
+});
+
+describe('the static site', () => {
+  test('is isolated by its service worker and runs every cell with threads', { timeout: 600_000 }, async () => {
+    const responses = [];
+    page.on('response', (r) => responses.push(r));
+    await page.goto(server.url);
+    // The first visit installs the worker and reloads once; then the client starts.
+    await page.waitForFunction(() => globalThis.crossOriginIsolated && window.client?.mode, null, { timeout: 60_000 });
+    const first = responses.find((r) => r.url() === server.url && r.request().isNavigationRequest());
+    assert.equal(first?.headers()['cross-origin-embedder-policy'], undefined, 'the server itself sends no isolation headers');
+    const state = await page.evaluate(() => ({
+      mode: window.client.mode,
+      threads: window.client.threads,
+      via: globalThis.dasklingIsolation?.via,
+      status: document.getElementById('status').textContent,
+    }));
+    assert.equal(state.mode, 'threads');
+    assert.ok(state.threads >= 2, `threads: ${state.threads}`);
+    assert.equal(state.via, 'service worker');
+    assert.match(state.status, /mode: threads · crossOriginIsolated: true \(via service worker\)/);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
+    await page.fill('#days', '5');
+    await page.click('#generate button[type=submit]');
+    await page.waitForFunction(() => /files generated/.test(document.getElementById('generate-status').textContent));
+    await page.click('#show-solutions');
+    await page.click('#run-all');
+    try {
+      await page.waitForFunction(() => window.notebook.cells.every((c) => c.status === 'ok' || c.status === 'error'), null, {
+        timeout: 400_000,
+        polling: 500,
+      });
+    } catch (e) {
+      const states = await page.evaluate(() => window.notebook.cells.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`));
+      throw new Error(`cells did not finish: ${states.join('\n')}\n${logs.join('\n')}`, { cause: e });
+    }
+    const cells = await page.evaluate(() => window.notebook.cells.map((c) => ({ id: c.id, status: c.status, expectError: !!c.expectError, error: c.error })));
+    for (const c of cells) assert.equal(c.status, c.expectError ? 'error' : 'ok', `${c.id}: ${c.error ?? ''}`);
+    assert.ok(cells.some((c) => c.expectError));
+    mkdirSync(join(root, 'tests', 'artifacts'), { recursive: true });
+    await page.screenshot({ path: join(root, 'tests', 'artifacts', 'site.png'), fullPage: true });
+  });
+
+  test('without service workers it runs single-threaded and says why', async () => {
+    const context = await chrome.browser.newContext({ serviceWorkers: 'block' });
+    try {
+      const p = await context.newPage();
+      await p.goto(server.url);
+      await p.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
+      // No reload comes; the status line says why.
+      await p.waitForFunction(() => /did not start/.test(document.getElementById('status').textContent), null, { timeout: 10_000 });
+      const r = await p.evaluate(async () => ({
+        mode: window.client.mode,
+        status: document.getElementById('status').textContent,
+        sum: await window.client.array.ones([15, 15], { chunks: [5, 5] }).sum().compute(),
+      }));
+      assert.equal(r.mode, 'single');
+      assert.match(r.status, /mode: single · crossOriginIsolated: false · single-threaded: the isolation service worker did not start/);
+      assert.equal(r.sum, 225);
+    } finally {
+      await context.close();
+    }
+  });
+});
