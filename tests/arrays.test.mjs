@@ -201,7 +201,7 @@ describe('sample data in the browser', () => {
     });
     assert.deepEqual(
       files.map((f) => f.name),
-      ['minute/hp/2000-01-03.csv', 'minute/hp/2000-01-04.csv'],
+      ['minute/hp/2012-05-01.csv', 'minute/hp/2012-05-02.csv'],
     );
     const dir = join(root, 'target', `sample-${process.pid}`);
     const r = spawnSync(NATIVE, ['generate', '--out', dir, '--tickers', 'hp', '--days', '2', '--seed', '5'], {

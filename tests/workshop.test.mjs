@@ -7,7 +7,7 @@
 // page after Run all) and task-stream.png (its top, after the delayed loop).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -61,7 +61,7 @@ function sameColumn(got, want, what) {
 describe('the workshop page', () => {
   test('generate data, show solutions, run all: every cell right', { timeout: 600_000 }, async () => {
     await page.fill('#days', String(DAYS));
-    await page.fill('#tickers', 'hp');
+    await page.fill('#tickers', 'ge, hp');
     await page.click('#generate button[type=submit]');
     await page.waitForFunction(() => /files generated/.test(document.getElementById('generate-status').textContent));
     await page.click('#show-solutions');
@@ -102,12 +102,32 @@ describe('the workshop page', () => {
       const { json } = b.finish();
       b.free();
       const col = (c) => ({ index: plain(c.index), values: plain(c.values) });
-      const describe = byId['ex-describe'].result;
+      const describe = byId['describe'].result;
       // 500,000 points plot without trouble.
       const { plot } = await import('/src/plot.js');
       const big = plot(Float64Array.from({ length: 500_000 }, (_, i) => Math.sin(i / 1000)));
       document.body.append(big);
       const tallSquares = await s.tall.mul(s.tall).sum().compute();
+      // trace(x·xᵀ) = the sum of x's squares = the sum of x·xᵀ's singular values.
+      const numpySquares = await s.xn.mul(s.xn).sum().compute();
+      // The largest singular value of xs·xsᵀ by power iteration, in plain loops on xs.
+      const xsv = await s.xs.compute();
+      const [n, m] = xsv.shape;
+      let vec = new Float64Array(n).fill(1);
+      let lambda = 0;
+      for (let it = 0; it < 60; it++) {
+        const t = new Float64Array(m);
+        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) t[j] += xsv.data[i * m + j] * vec[i];
+        const w = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          let acc = 0;
+          for (let j = 0; j < m; j++) acc += xsv.data[i * m + j] * t[j];
+          w[i] = acc;
+        }
+        const norm = Math.hypot(...w);
+        lambda = norm / Math.hypot(...vec);
+        vec = w.map((v) => v / norm);
+      }
       // The task stream of the delayed loop, run again: its 10,000 calls on the pool.
       await nb.run(byId['delayed-loop']);
       await new Promise((r) => requestAnimationFrame(r));
@@ -132,18 +152,40 @@ describe('the workshop page', () => {
         compound: arr(byId['compound'].result),
         sv: Array.from(s.sv.data),
         tallSquares,
+        svNumpy: Array.from(s.svNumpy.data),
+        numpySquares,
+        svTop: Array.from(s.svTop.data),
+        powerTop: lambda,
+        chunkedShape: s.xl.shape,
+        chunkedSvdError: byId['chunked-svd'].error,
+        pandasHour: col(byId['pandas-hour'].result),
+        daskHour: col(s.byHour),
+        loopEager: byId['loop-eager'].result,
+        futures: byId['futures'].result,
+        dot: arr(byId['dot'].result),
+        std: byId['std'].result,
+        hpRows: s.hp.length,
+        geColumns: s.ge.columns,
+        hpMax: byId['ex1-hp-max'].result,
+        hpMean: byId['ex1-hp-mean'].result,
+        firstFiles: byId['ex1-files'].result,
+        nfiles: byId['ex1-nfiles'].result,
+        concatRows: byId['ex1-concat'].result,
+        firstTimes: plain(byId['ex-head'].result.values),
+        rounded: plain(byId['ex-round'].result.values),
+        together: byId['ex-together'].result,
         loop: byId['delayed-loop'].result,
         loopSum: byId['delayed-sum'].result,
         json,
-        rowsCell: byId['rows'].result,
         exRows: byId['ex-rows'].result,
         maxmin: byId['ex-maxmin'].result,
         mean: byId['ex-mean'].result,
         dailyHigh: col(s.dailyHigh),
         spread: col(s.spread),
         describe: { columns: describe.columns, index: plain(describe.index), data: Object.fromEntries(describe.columns.map((c) => [c, plain(describe.data[c])])) },
-        headRows: document.querySelectorAll('#cell-head tbody tr').length,
-        plots: document.querySelectorAll('.cell .plot canvas').length,
+        headRows: document.querySelectorAll('#cell-ex-head tbody tr').length,
+        plotSeries: [...document.querySelectorAll('#cell-ex1-hp-plot .plot')].map((d) => d.chart.series.slice(1).map((x) => x.label)),
+        concatPlotSize: [...document.querySelectorAll('#cell-ex1-concat-plot .plot')].map((d) => [d.chart.width, d.chart.height]),        plots: document.querySelectorAll('.cell .plot canvas').length,
         graphs: document.querySelectorAll('.cell .graph svg').length,
         graphText: document.querySelector('#cell-graph-1d .graph svg')?.textContent ?? '',
         errorText: document.querySelector('#cell-error .output')?.textContent ?? '',
@@ -163,8 +205,8 @@ describe('the workshop page', () => {
       else assert.equal(c.status, 'ok', `${c.id}: ${c.error}`);
     }
     assert.match(out.errorText, /no_such_column/);
-    const after = out.cells.findIndex((c) => c.expectError) + 1;
-    assert.equal(out.cells[after].status, 'ok');
+    assert.deepEqual(out.cells.filter((c) => c.expectError).map((c) => c.id), ['chunked-svd', 'error']);
+    for (const [i, c] of out.cells.entries()) if (c.expectError) assert.equal(out.cells[i + 1].status, 'ok', `after ${c.id}`);
     assert.ok(out.times.every((t) => /^Wall time: \d/.test(t)), out.times.join(', '));
 
     // Arrays: closed forms.
@@ -178,6 +220,22 @@ describe('the workshop page', () => {
     assert.equal(out.sv.length, 20);
     out.sv.forEach((v, i) => assert.ok(v > 0 && (i === 0 || v <= out.sv[i - 1]), `s[${i}] = ${v}`));
     close(out.sv.reduce((a, v) => a + v * v, 0), out.tallSquares, 'sum of squared singular values');
+    // NumPy-style SVD of x·xᵀ (one chunk): 1000 values, descending, adding up to trace(x·xᵀ).
+    assert.equal(out.svNumpy.length, 1000);
+    out.svNumpy.forEach((v, i) => assert.ok(v >= -1e-6 && (i === 0 || v <= out.svNumpy[i - 1] * (1 + 1e-12)), `sn[${i}] = ${v}`));
+    close(out.svNumpy.reduce((a, v) => a + v, 0), out.numpySquares, 'sum of singular values of x·xᵀ');
+    // The chunked 10⁵ × 10⁵ array: its exact SVD is refused, pointing to svdCompressed.
+    assert.deepEqual(out.chunkedShape, [100000, 100000]);
+    assert.match(out.chunkedSvdError, /svdCompressed/);
+    // svdCompressed: 5 values, the largest equal to power iteration's.
+    assert.equal(out.svTop.length, 5);
+    close(out.svTop[0], out.powerTop, 'largest singular value of xs·xsᵀ');
+    // Arrays: closed forms.
+    assert.deepEqual(out.dot, { shape: [15, 15], data: new Array(225).fill(30) });
+    assert.equal(out.std, 0);
+    // The loops: 100 × 100 calls eagerly, 10 × 10 futures.
+    assert.equal(out.loopEager, 10_000);
+    assert.equal(out.futures, 100);
     // delayed: 100 x 100 results; for a = 0: f(0, b) = 1 for the 99 b > 0, g(0, 0) = 0.
     assert.equal(out.loop, 10_000);
     assert.equal(out.loopSum, 99);
@@ -185,9 +243,47 @@ describe('the workshop page', () => {
     // Dataframes: equal to the native run over the same files.
     native(['generate', '--out', data, '--tickers', 'hp', '--days', String(DAYS), '--seed', '0'], '');
     const want = JSON.parse(native(['eval', '--root', data], out.json));
-    assert.equal(out.rowsCell, want[0]);
     assert.equal(out.exRows, want[0]);
-    assert.equal(out.rowsCell, DAYS * 391);
+    assert.equal(out.exRows, DAYS * 391);
+    // By hand from the natively generated files: the hourly means, one day and all days;
+    // the day's close extremes; the file list.
+    const hpFiles = readdirSync(join(data, 'minute', 'hp')).sort();
+    const rowsOf = (f) =>
+      readFileSync(join(data, 'minute', 'hp', f), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','));
+    const hourly = (files) => {
+      const acc = new Map();
+      for (const f of files) {
+        for (const r of rowsOf(f)) {
+          const h = Number(r[0].slice(11, 13));
+          const [s, k] = acc.get(h) ?? [0, 0];
+          acc.set(h, [s + Number(r[4]), k + 1]);
+        }
+      }
+      const hours = [...acc.keys()].sort((a, b) => a - b);
+      return { index: hours, values: hours.map((h) => acc.get(h)[0] / acc.get(h)[1]) };
+    };
+    assert.equal(hpFiles[0], '2012-05-01.csv');
+    sameColumn(out.pandasHour, hourly([hpFiles[0]]), 'mean close by hour, 2012-05-01');
+    sameColumn(out.daskHour, hourly(hpFiles), 'mean close by hour, every day');
+    const day1 = rowsOf(hpFiles[0]).map((r) => Number(r[4]));
+    assert.equal(out.hpRows, 391);
+    assert.deepEqual(out.geColumns, ['timestamp', 'open', 'high', 'low', 'close', 'volume']);
+    assert.equal(out.hpMax, Math.max(...day1));
+    close(out.hpMean, day1.reduce((a, b) => a + b) / day1.length, 'hp mean close, one day');
+    assert.deepEqual(out.firstFiles, hpFiles.slice(0, 5).map((f) => `minute/hp/${f}`));
+    assert.equal(out.nfiles, DAYS);
+    assert.equal(out.concatRows, DAYS * 391);
+    assert.deepEqual(out.firstTimes, [0, 1, 2, 3, 4].map((i) => Date.UTC(2012, 4, 1, 9, 30 + i)));
+    assert.deepEqual(out.rounded, new Array(5).fill(Date.UTC(2012, 4, 1)));
+    assert.deepEqual([out.together.rows, out.together.hi, out.together.lo], [want[0], want[1], want[2]]);
+    close(out.together.meanClose, want[3], 'mean close, computed together');
+    // The frame plots every numeric column against the timestamp; the concat plot its size.
+    assert.deepEqual(out.plotSeries, [['open', 'high', 'low', 'close', 'volume']]);
+    assert.deepEqual(out.concatPlotSize, [[900, 360]]);
     assert.deepEqual(out.maxmin, [want[1], want[2]]);
     close(out.mean, want[3], 'mean close');
     sameColumn(out.dailyHigh, want[4], 'daily high');
@@ -198,8 +294,8 @@ describe('the workshop page', () => {
     assert.equal(out.headRows, 5);
 
     // Drawn: plots, task graphs, the progress bar at 100%.
-    assert.ok(out.plots >= 4, `plots: ${out.plots}`);
-    assert.ok(out.graphs >= 3, `graphs: ${out.graphs}`);
+    assert.ok(out.plots >= 7, `plots: ${out.plots}`);
+    assert.ok(out.graphs >= 6, `graphs: ${out.graphs}`);
     assert.match(out.graphText, /sum/);
     assert.equal(out.bigPoints, '500000');
     assert.ok(out.bigCanvas);

@@ -2,7 +2,7 @@
 // generated (the workshop's minute stock data). Cells get them with files(prefix).
 import { generateSample, globMatch } from '../dist/index.js';
 
-/** Loaded files by path (`minute/hp/2000-01-03.csv`). */
+/** Loaded files by path (`minute/hp/2012-05-01.csv`). */
 const loaded = new Map();
 const listeners = new Set();
 

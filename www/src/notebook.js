@@ -1,64 +1,77 @@
-// The workshop, "Dask Task Graphs", as cells: markdown text and JavaScript code run on the
-// daskling Client. Exercise questions have empty cells and a solution to show.
+// The workshop, "Dask Task Graphs", as cells in the seed notebook's order: markdown text
+// and JavaScript code run on the daskling Client. Exercise questions have empty cells and
+// a solution to show. (The page's own extras come after the seed's closing cells.)
 //   {md}                       text (markdown)
 //   {code, id?}                a code cell, pre-filled
 //   {exercise, solution, id}   an empty code cell with a "show solution" toggle
 //   {code, expectError}        a cell that fails on purpose (the page keeps working)
 
+const DATES = "{ parseDates: ['timestamp'] }";
+
 export const cells = [
   {
     md: `# Dask Task Graphs — in this browser tab
 
-dask turns NumPy and pandas work into **task graphs** — many small tasks with dependencies —
-and runs them with a **scheduler** on many cores. This page does the same with
-[daskling](https://www.npmjs.com/package/daskling): the graphs are built and run by Rust
-compiled to WebAssembly, on a pool of Web Workers (see the status line above for how many).
+This workshop is about **parallel computing with task graphs**, as dask does it:
+
+1. **Parallel NumPy and pandas**: chunked arrays and dataframes made of many files, with the
+   same operations as the libraries they split up.
+2. **Parallel code in general**: your own functions, made lazy with \`delayed\`, or started at
+   once as futures.
+3. **Task graphs and scheduling**: what those collections turn into — a graph of small tasks
+   and their dependencies — and how a scheduler runs it. (Spark builds similar graphs from a
+   fixed set of high-level operations on distributed collections; Airflow schedules
+   graphs of coarse jobs over hours and days. dask sits between: graphs of fine-grained
+   Python tasks, scheduled in milliseconds.)
+4. **dask's schedulers**: a single thread, a thread pool, processes, a distributed cluster.
+   Here the scheduler is daskling's: Rust compiled to WebAssembly, running on a pool of Web
+   Workers in this tab (the status line above says how many).
 
 Cells are JavaScript and share one scope: what one cell declares, later cells use.
 **Shift+Enter** runs a cell, *Run all* runs them in order. In every cell you have
 \`client\` (the daskling Client), \`files(pattern)\` (the loaded files), \`plot(result, options)\`,
-\`visualize(lazy)\` and \`display(value)\`.`,
+\`visualize(lazy)\` and \`display(value)\`. Generate the sample data above before the
+dataframe cells (the seed's tickers \`ge\` and \`hp\`, from 2012-05-01).`,
   },
   {
-    md: `## NumPy arrays and chunked arrays
+    md: `## Parallel NumPy: dask.array
 
-An eager array holds all its numbers in memory, and an operation runs at once. Here is a
-"NumPy" array of fifteen ones, in plain JavaScript:`,
+With NumPy, a 1000 × 1000 random matrix is one block of memory, and the SVD of \`x · xᵀ\` runs
+at once on one core. The same in daskling with a single chunk is exactly that: one block, one
+task per operation.`,
   },
-  { code: `const ones = new Float64Array(15).fill(1);\nones.reduce((a, b) => a + b, 0)`, id: 'eager-sum' },
   {
-    md: `A daskling array is a grid of **chunks** (numpy blocks). Operations on it do nothing yet:
-they add tasks to a graph, and the array knows its shape and chunks at once.`,
+    code: `const xn = client.array.random.random([1000, 1000], { chunks: [1000, 1000], seed: 0 });
+const [un, sn, vn] = client.array.linalg.svd(xn.dot(xn.T));
+const svNumpy = await sn.compute();
+svNumpy.data.slice(0, 3)`,
+    id: 'numpy-svd',
   },
-  { code: `const x1 = client.array.ones([15], { chunks: [5] });\nx1`, id: 'lazy-1d' },
-  { code: `const total1 = x1.sum();\nawait total1.compute()`, id: 'sum-1d' },
   {
-    md: `\`visualize\` draws the graph (Graphviz, compiled to wasm): one \`ones\` task per chunk,
-each summed where it is (\`sum-chunk\`, fused with its \`ones\`), then one task adds the partial sums.`,
+    md: `Chunked, the matrix can be far larger than memory: 100,000 × 100,000 is 80 GB, in 10,000
+chunks of 1000 × 1000. Nothing is computed yet — the array knows its shape and chunks.`,
   },
-  { code: `await visualize(total1)`, id: 'graph-1d' },
+  { code: `const xl = client.array.random.random([100000, 100000], { chunks: [1000, 1000] });\nxl`, id: 'chunked-random' },
   {
-    md: `## Two dimensions: more interesting graphs
-
-A 15 × 15 array in 5 × 5 chunks has nine blocks. Summing along an axis sums each block
-along it, then combines the blocks of each column.`,
+    md: `An exact SVD of a matrix chunked both ways needs the whole matrix at once, so dask (and
+daskling) refuse it and point to the randomized, approximate \`svd_compressed\` — this cell
+fails on purpose:`,
   },
-  { code: `const x = client.array.ones([15, 15], { chunks: [5, 5] });\nawait x.sum({ axis: 0 }).compute()`, id: 'sum-axis0' },
-  { code: `await visualize(x.sum({ axis: 0 }))`, id: 'graph-axis0' },
-  { code: `await x.sum({ axis: 1 }).compute()`, id: 'sum-axis1' },
+  { code: `client.array.linalg.svd(xl.dot(xl.T))`, expectError: true, id: 'chunked-svd' },
   {
-    md: `The transpose moves blocks as well as numbers: \`x + x.T\` pairs block (i, j) with block (j, i).`,
+    md: `\`svdCompressed(x, k)\` finds the \`k\` largest singular values with a few passes over the
+chunks. On a size that finishes in seconds in a tab:`,
   },
-  { code: `await x.add(x.T).compute()`, id: 'transpose' },
   {
-    md: `Compound expressions build one graph. Matrix products sum block products over the shared axis:
-\`x.dot(x.T + 1) - x.mean()\` is 2 · 15 − 1 = 29 everywhere.`,
+    code: `const xs = client.array.random.random([2000, 2000], { chunks: [500, 500], seed: 1 });
+const [uc, sc, vc] = client.array.linalg.svdCompressed(xs.dot(xs.T), 5, { seed: 2 });
+const svTop = await sc.compute();
+svTop`,
+    id: 'svd-compressed',
   },
-  { code: `const y = x.dot(x.T.add(1)).sub(x.mean());\nawait y.compute()`, id: 'compound' },
-  { code: `await visualize(y)`, id: 'graph-compound' },
   {
-    md: `Linear algebra on chunked arrays: the SVD of a tall-and-skinny array (TSQR, as
-\`da.linalg.svd\`). Its singular values, plotted:`,
+    md: `A tall-and-skinny array (chunked along its rows only) has an exact SVD in parallel
+(TSQR, as \`da.linalg.svd\`). Its singular values, plotted:`,
   },
   {
     code: `const tall = client.array.random.random([20000, 20], { chunks: [5000, 20], seed: 42 });
@@ -68,73 +81,148 @@ plot(sv, { kind: 'bar', title: 'singular values' })`,
     id: 'svd',
   },
   {
-    md: `## delayed: parallel loops of your own functions
+    md: `## Parallel pandas: dask.dataframe
 
-Not everything is an array or a dataframe. \`client.delayed(f)\` makes calls of \`f\` lazy:
-the loop below builds 10,000 tasks and computes them together, in parallel on the pool's
-workers. Functions travel to the workers as source text, so they use only their arguments.`,
+pandas reads one CSV file into memory. Here one day of \`hp\` minute bars, grouped by the
+hour of the day:`,
   },
   {
-    code: `const f = client.delayed(function f(a, b) { return a * b + 1; });
-const g = client.delayed(function g(a, b) { return a - b; });
+    code: `const one = await client.dataframe.readCsv(files('minute/hp/2012-05-01.csv'), ${DATES});
+await one.groupby(one.col('timestamp').dt.hour).col('close').mean().compute()`,
+    id: 'pandas-hour',
+  },
+  {
+    md: `dask.dataframe reads many files as one dataframe, one partition (at least) per file, and
+runs the same code on every partition in parallel:`,
+  },
+  {
+    code: `const many = await client.dataframe.readCsv(files('minute/hp/*.csv'), ${DATES});
+const byHour = await many.groupby(many.col('timestamp').dt.hour).col('close').mean().compute();
+plot(byHour, { kind: 'bar', title: 'mean close by hour of the day' })`,
+    id: 'dask-hour',
+  },
+  {
+    md: `## Parallel code in general
+
+Not everything is an array or a dataframe. A loop of small function calls, eagerly:`,
+  },
+  {
+    code: `function f(a, b) { return a * b + 1; }
+function g(a, b) { return a - b; }
 const A = Array.from({ length: 100 }, (_, i) => i);
 const B = Array.from({ length: 100 }, (_, i) => 99 - i);
-const keys = [];
+const eager = [];
+for (const a of A) for (const b of B) eager.push(a < b ? f(a, b) : g(a, b));
+eager.length`,
+    id: 'loop-eager',
+  },
+  {
+    md: `With \`delayed\` the same loop builds 10,000 tasks and computes them together, in parallel on
+the pool's workers. Functions travel to the workers as source text, so they use only their
+arguments.`,
+  },
+  {
+    code: `const fd = client.delayed(f);
+const gd = client.delayed(g);
 const calls = [];
-for (const a of A) for (const b of B) {
-  keys.push([a, b]);
-  calls.push(a < b ? f(a, b) : g(a, b));
-}
+for (const a of A) for (const b of B) calls.push(a < b ? fd(a, b) : gd(a, b));
 const results = await client.compute(...calls);
 results.length`,
     id: 'delayed-loop',
   },
   { code: `const sumResults = client.delayed((xs) => xs.reduce((p, q) => p + q, 0));\nawait sumResults(calls.slice(0, 100)).compute()`, id: 'delayed-sum' },
   {
-    md: `## Dataframes from many CSV files
+    md: `Futures start at once, as \`ThreadPoolExecutor.submit\` does; \`result()\` waits for one:`,
+  },
+  {
+    code: `const futures = [];
+for (const a of A.slice(0, 10)) for (const b of B.slice(0, 10)) futures.push(client.submit(a < b ? f : g, a, b));
+const fromFutures = await Promise.all(futures.map((fut) => fut.result()));
+fromFutures.length`,
+    id: 'futures',
+  },
+  {
+    md: `## Task graphs
 
-Load data above: **Generate sample data** writes one CSV of minute bars per weekday
-(\`minute/hp/2000-01-03.csv\`, …), or pick or drop your own files. \`readCsv\` reads only the
-start of the first file now (columns and dtypes); the rest is read while computing,
-one partition per file.`,
+Every collection turns into a graph: one task per chunk and operation, with the tasks it
+needs. \`visualize\` draws it (Graphviz, compiled to wasm). First, fifteen ones in plain
+JavaScript, then in three chunks of five:`,
   },
+  { code: `const ones = new Float64Array(15).fill(1);\nones.reduce((a, b) => a + b, 0)`, id: 'eager-sum' },
+  { code: `const x1 = client.array.ones([15], { chunks: [5] });\nx1`, id: 'lazy-1d' },
+  { code: `const total1 = x1.sum();\nawait total1.compute()`, id: 'sum-1d' },
   {
-    code: `const df = await client.dataframe.readCsv(files('minute/hp/*.csv'), { parseDates: ['timestamp'] });\ndf`,
-    id: 'read-csv',
+    md: `One \`ones\` task per chunk, each summed where it is (\`sum-chunk\`, fused with its \`ones\`),
+then one task adds the partial sums:`,
   },
-  { code: `await df.head()`, id: 'head' },
-  { code: `await df.len().compute()`, id: 'rows' },
+  { code: `await visualize(total1)`, id: 'graph-1d' },
   {
-    md: `Group by day (timestamps rounded to the day) and take the daily maximum of \`high\`:`,
+    md: `A 15 × 15 array in 5 × 5 chunks has nine blocks. Summing along an axis sums each block along
+it, then combines the blocks of each column:`,
   },
+  { code: `const x = client.array.ones([15, 15], { chunks: [5, 5] });\nawait x.sum({ axis: 0 }).compute()`, id: 'sum-axis0' },
+  { code: `await visualize(x.sum({ axis: 0 }))`, id: 'graph-axis0' },
+  { code: `await x.sum({ axis: 1 }).compute()`, id: 'sum-axis1' },
+  { md: `The transpose moves blocks as well as numbers: \`x + x.T\` pairs block (i, j) with block (j, i).` },
+  { code: `await x.add(x.T).compute()`, id: 'transpose' },
+  { code: `await visualize(x.add(x.T))`, id: 'graph-transpose' },
+  { md: `A matrix product sums block products over the shared axis: \`x.dot(x.T + 1)\` is 2 · 15 = 30 everywhere.` },
+  { code: `const xdot = x.dot(x.T.add(1));\nawait xdot.compute()`, id: 'dot' },
+  { code: `await visualize(xdot)`, id: 'graph-dot' },
+  { md: `Compound expressions make one graph: \`x.dot(x.T + 1) - x.mean()\` is 30 − 1 = 29 everywhere.` },
+  { code: `const y = xdot.sub(x.mean());\nawait y.compute()`, id: 'compound' },
+  { code: `await visualize(y)`, id: 'graph-compound' },
+  { md: `Its standard deviation (0: every element is 29) adds a reduction on top:` },
+  { code: `await y.std().compute()`, id: 'std' },
+  { code: `await visualize(y.std())`, id: 'graph-std' },
   {
-    code: `const byDay = df.groupby(df.col('timestamp').dt.round('1d'));
-const dailyHigh = await byDay.col('high').max().compute();
-plot(dailyHigh, { kind: 'line', title: 'daily high' })`,
-    id: 'daily-high',
-  },
-  {
-    md: `Every minute's close, all of it (uPlot draws hundreds of thousands of points smoothly):`,
-  },
-  {
-    code: `const close = await df.select(['timestamp', 'close']).compute();
-plot(close, { x: 'timestamp', y: 'close', title: 'close, every minute' })`,
-    id: 'close-plot',
-  },
-  {
-    md: `Errors say what went wrong, and the page keeps working — this cell fails on purpose:`,
-  },
-  { code: `await df.col('no_such_column').max().compute()`, expectError: true, id: 'error' },
-  {
-    md: `## Exercise 1
+    md: `## Scheduling
 
-Answer with the dataframe \`df\` above. Compute several results in one call
-(\`client.compute(a, b)\`) to read the files once.
+A scheduler runs a graph's tasks in an order that respects their dependencies, as many at
+once as it has workers, and frees each intermediate result as soon as its last dependent has
+run. dask has several — the synchronous one (one thread, for debugging), threads, processes,
+and \`distributed\` for clusters — and they all run the same graphs. daskling's runs here on a
+rayon pool of Web Workers; watch the progress bar and the task stream above while a cell
+runs.
 
-**1.** How many rows are there?`,
+## Exercise 1
+
+The data: one CSV file of minute bars per ticker and weekday, \`minute/<ticker>/<date>.csv\`.
+First one day of \`ge\` and of \`hp\`, read eagerly (computed into memory at once, as pandas
+reads):`,
   },
+  {
+    code: `const ge = await (await client.dataframe.readCsv(files('minute/ge/2012-05-01.csv'), ${DATES})).compute();
+const hp = await (await client.dataframe.readCsv(files('minute/hp/2012-05-01.csv'), ${DATES})).compute();
+hp`,
+    id: 'ex1-read-day',
+  },
+  { md: `Plotted against the timestamp, every numeric column (as pandas' \`df.plot(x='timestamp')\`):` },
+  { code: `plot(ge, { x: 'timestamp', title: 'ge, 2012-05-01' })`, id: 'ex1-ge-plot' },
+  { code: `plot(hp, { x: 'timestamp', title: 'hp, 2012-05-01' })`, id: 'ex1-hp-plot' },
+  { code: `hp.data.close.reduce((a, b) => Math.max(a, b))`, id: 'ex1-hp-max' },
+  { code: `hp.data.close.reduce((a, b) => a + b) / hp.length`, id: 'ex1-hp-mean' },
+  { md: `All the \`hp\` files, and how many there are:` },
+  { code: `const filenames = files('minute/hp/*.csv').map((file) => file.name);\nfilenames.slice(0, 5)`, id: 'ex1-files' },
+  { code: `filenames.length`, id: 'ex1-nfiles' },
+  {
+    md: `Reading every file eagerly and putting them together, as \`pd.concat\` does — the cell's wall
+time is the seed's \`%%time\`:`,
+  },
+  {
+    code: `const hpAll = await (await client.dataframe.readCsv(files('minute/hp/*.csv'), ${DATES})).compute();
+hpAll.length`,
+    id: 'ex1-concat',
+  },
+  { code: `plot(hpAll, { x: 'timestamp', y: 'close', title: 'hp, every minute', size: [900, 360] })`, id: 'ex1-concat-plot' },
+  {
+    md: `Now lazily, with \`readCsv\` over all the files: nothing is read but the start of the first
+file (for the columns and dtypes); the answers below are computed in parallel.`,
+  },
+  { code: `const df = await client.dataframe.readCsv(files('minute/hp/*.csv'), ${DATES});\ndf`, id: 'read-csv' },
+  { md: `**1.** How many rows are there?` },
   { exercise: true, solution: `await df.len().compute()`, id: 'ex-rows' },
-  { md: `**2.** What are the largest and the smallest \`high\`?` },
+  { md: `**2.** What are the largest and the smallest \`high\`? (\`client.compute(a, b)\` computes both in one pass over the files.)` },
   {
     exercise: true,
     solution: `const [maxHigh, minHigh] = await client.compute(df.col('high').max(), df.col('high').min());\n[maxHigh, minHigh]`,
@@ -142,15 +230,37 @@ Answer with the dataframe \`df\` above. Compute several results in one call
   },
   { md: `**3.** What is the mean \`close\`?` },
   { exercise: true, solution: `await df.col('close').mean().compute()`, id: 'ex-mean' },
-  { md: `**4.** What is each day's spread — the day's highest \`high\` minus its lowest \`low\`? Plot it.` },
+  { md: `**4.** What are the first timestamps?` },
+  { exercise: true, solution: `await df.col('timestamp').head()`, id: 'ex-head' },
+  { md: `**5.** Round the timestamps to days (\`dt.round('1d')\`).` },
+  { exercise: true, solution: `const day = df.col('timestamp').dt.round('1d');\nawait day.head()`, id: 'ex-round' },
+  { md: `**6.** What is each day's highest \`high\`? (Group by the rounded timestamp.)` },
   {
     exercise: true,
-    solution: `const spread = await byDay.col('high').max().sub(byDay.col('low').min()).compute();
-plot(spread, { kind: 'bar', title: 'daily spread' })`,
-    id: 'ex-spread',
+    solution: `const byDay = df.groupby(day);\nconst dailyHigh = await byDay.col('high').max().compute();\ndailyHigh`,
+    id: 'ex-daily-high',
   },
-  { md: `**5.** Summarize the numeric columns (count, mean, std, quartiles), as pandas' \`describe()\`.` },
-  { exercise: true, solution: `await df.describe().compute()`, id: 'ex-describe' },
-  { md: `**6.** Plot a histogram of the minute-to-minute volume.` },
-  { exercise: true, solution: `plot(await df.col('volume').compute(), { kind: 'hist', bins: 40, title: 'volume' })`, id: 'ex-hist' },
+  { md: `**7.** What is each day's spread — its highest \`high\` minus its lowest \`low\`?` },
+  { exercise: true, solution: `const spread = await byDay.col('high').max().sub(byDay.col('low').min()).compute();\nspread`, id: 'ex-spread' },
+  { md: `**8.** Plot the daily spread.` },
+  { exercise: true, solution: `plot(spread, { kind: 'bar', title: 'Daily High-Low Spread', size: [900, 360] })`, id: 'ex-spread-plot' },
+  {
+    md: `All of it in one graph: \`client.compute\` shares the reads, so the files are read once for
+every answer — what \`dask.compute(a, b, c)\` does:`,
+  },
+  {
+    code: `const [rows, hi, lo, meanClose] = await client.compute(df.len(), df.col('high').max(), df.col('high').min(), df.col('close').mean());
+({ rows, hi, lo, meanClose })`,
+    id: 'ex-together',
+  },
+  {
+    md: `## Beyond the exercise
+
+Errors say what went wrong, and the page keeps working — this cell fails on purpose:`,
+  },
+  { code: `await df.col('no_such_column').max().compute()`, expectError: true, id: 'error' },
+  { md: `Summarize the numeric columns (count, mean, std, quartiles), as pandas' \`describe()\`:` },
+  { code: `await df.describe().compute()`, id: 'describe' },
+  { md: `A histogram of the minute-to-minute volume:` },
+  { code: `plot(await df.col('volume').compute(), { kind: 'hist', bins: 40, title: 'volume' })`, id: 'volume-hist' },
 ];

@@ -133,6 +133,8 @@ export function render(v) {
   if (isTable(v)) return renderTable(v);
   if (isColumn(v)) return renderColumn(v);
   if (isArrayResult(v)) return renderArray(v);
+  // A typed array (a slice of a result's data) shows as the 1-d array it is.
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return renderArray({ shape: [v.length], data: Float64Array.from(v, Number) });
   if (typeof v === 'number') return el('pre', { className: 'value', textContent: formatNumber(v) });
   if (typeof v === 'string') return el('pre', { className: 'value', textContent: v });
   if (Array.isArray(v) && v.length && v.length <= 8 && v.some((x) => x && typeof x === 'object')) {

@@ -1,4 +1,4 @@
-// plot(result, {x, y, kind, title}) — pandas' .plot() for daskling results, drawn with
+// plot(result, {x, y, kind, title, size}) — pandas' .plot() for daskling results, drawn with
 // uPlot (canvas; made for long time series: 500,000 points redraw smoothly).
 //   Column: x = its index (group keys or row numbers), y = its values
 //   Table: x = column `x` (default: the index, else row numbers), y = column(s) `y`
@@ -6,6 +6,7 @@
 //   {shape, data} of 1-d: x = positions; Float64Array / number[]: the same
 //   {x: [...], y: [...]} as given
 // kind: 'line' (default), 'scatter', 'bar', 'hist' (of the y values; `bins`, default 30).
+// size: [width, height] in pixels (pandas' figsize); default the output's width × 300.
 import { uPlot } from '../build/vendor.js';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
@@ -63,8 +64,12 @@ function histogram(values, bins) {
 }
 
 /** A plot element (uPlot in a div), sized to the output area. */
-export function plot(result, { x, y, kind = 'line', title, bins = 30, width, height = 300 } = {}) {
+export function plot(result, { x, y, kind = 'line', title, bins = 30, size } = {}) {
   if (!['line', 'scatter', 'bar', 'hist'].includes(kind)) throw new Error(`plot: unknown kind ${kind}`);
+  if (size !== undefined && !(Array.isArray(size) && size.length === 2 && size.every((n) => n > 0))) {
+    throw new Error('plot: size is [width, height] in pixels');
+  }
+  const [width, height = 300] = size ?? [];
   let s = series(result, { x, y });
   if (kind === 'hist') {
     const h = histogram(s.ys[0].values, bins);

@@ -25,6 +25,7 @@ fn data(dir: &Path, days: usize) -> u64 {
     }
     std::fs::create_dir_all(dir.join("one")).expect("mkdir");
     let spec = SampleSpec {
+        tickers: vec!["hp".into()],
         days,
         seed: 1,
         ..SampleSpec::default()

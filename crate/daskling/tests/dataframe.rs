@@ -20,6 +20,7 @@ use proptest::prelude::*;
 fn sample_dir(days: usize, tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("daskling-df-{tag}-{}", std::process::id()));
     let spec = SampleSpec {
+        tickers: vec!["hp".into()],
         days,
         seed: 11,
         ..SampleSpec::default()

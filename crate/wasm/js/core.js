@@ -35,10 +35,10 @@ export function globMatch(pattern, path) {
 
 /**
  * The workshop's sample data: minute bars, one CSV per weekday per ticker, as
- * `[{name: 'minute/hp/2000-01-03.csv', data: Uint8Array}, …]` (seeded random walk;
+ * `[{name: 'minute/hp/2012-05-01.csv', data: Uint8Array}, …]` (seeded random walk;
  * columns timestamp,open,high,low,close,volume; 09:30–16:00).
  */
-export async function generateSampleWith(host, { tickers = ['hp'], days = 20, seed = 0, start } = {}) {
+export async function generateSampleWith(host, { tickers = ['ge', 'hp'], days = 20, seed = 0, start } = {}) {
   await loadBuilder(host);
   return Array.from(builder.generateSample(tickers, days, seed, start));
 }

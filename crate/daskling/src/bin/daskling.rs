@@ -79,7 +79,7 @@ mod native {
     }
 
     /// Registers, for every source the expression names, the file `root/<its name>` under
-    /// its id (the browser's `File` names are paths like `minute/hp/2000-01-03.csv`).
+    /// its id (the browser's `File` names are paths like `minute/hp/2012-05-01.csv`).
     fn register_files(input: &str, root: &std::path::Path, ctx: &Context) -> Result<(), String> {
         let probe: serde_json::Value =
             serde_json::from_str(input).map_err(|e| format!("invalid expression: {e}"))?;

@@ -30,9 +30,9 @@ pub struct SampleSpec {
 impl Default for SampleSpec {
     fn default() -> Self {
         SampleSpec {
-            tickers: vec!["hp".into()],
+            tickers: vec!["ge".into(), "hp".into()],
             days: 20,
-            start: (2000, 1, 3),
+            start: (2012, 5, 1),
             seed: 0,
         }
     }
@@ -123,16 +123,16 @@ mod tests {
         };
         let files: Vec<SampleFile> = minute_files(&spec).collect();
         assert_eq!(files.len(), 12);
-        // 2000-01-03 is a Monday; the sixth weekday is the next Monday.
-        assert_eq!(files[0].name, "minute/hp/2000-01-03.csv");
-        assert_eq!(files[5].name, "minute/hp/2000-01-10.csv");
-        assert_eq!(files[6].name, "minute/ibm/2000-01-03.csv");
+        // 2012-05-01 is a Tuesday; the sixth weekday is the next Tuesday.
+        assert_eq!(files[0].name, "minute/hp/2012-05-01.csv");
+        assert_eq!(files[5].name, "minute/hp/2012-05-08.csv");
+        assert_eq!(files[6].name, "minute/ibm/2012-05-01.csv");
         let text = String::from_utf8(files[0].data.clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "timestamp,open,high,low,close,volume");
         assert_eq!(lines.len(), 1 + MINUTES);
-        assert!(lines[1].starts_with("2000-01-03 09:30:00,"));
-        assert!(lines[MINUTES].starts_with("2000-01-03 16:00:00,"));
+        assert!(lines[1].starts_with("2012-05-01 09:30:00,"));
+        assert!(lines[MINUTES].starts_with("2012-05-01 16:00:00,"));
         for f in &files {
             for line in String::from_utf8(f.data.clone()).unwrap().lines().skip(1) {
                 let v: Vec<f64> = line

@@ -111,6 +111,35 @@ pub fn normalize_chunks(shape: &[usize], spec: &ChunkSpec) -> Result<Vec<Vec<usi
     Ok(chunks)
 }
 
+/// One axis's chunk sizes for messages, runs written `size×count`: `[5, 5, 5, 2]` is
+/// `(5×3, 2)` — 100 chunks of 1000 read `(1000×100)`, not a hundred numbers.
+pub(crate) fn axis_summary(sizes: &[usize]) -> String {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for &c in sizes {
+        match runs.last_mut() {
+            Some((size, count)) if *size == c => *count += 1,
+            _ => runs.push((c, 1)),
+        }
+    }
+    let parts: Vec<String> = runs
+        .iter()
+        .map(|&(size, count)| {
+            if count == 1 {
+                size.to_string()
+            } else {
+                format!("{size}×{count}")
+            }
+        })
+        .collect();
+    format!("({})", parts.join(", "))
+}
+
+/// Every axis's chunks for messages (see [`axis_summary`]): `((1000×100), (1000×100))`.
+pub(crate) fn summary(chunks: &[Vec<usize>]) -> String {
+    let axes: Vec<String> = chunks.iter().map(|c| axis_summary(c)).collect();
+    format!("({})", axes.join(", "))
+}
+
 /// Blocks of `c` along an axis of length `n` (the last one smaller); `[0]` when empty.
 pub(crate) fn regular(n: usize, c: usize) -> Vec<usize> {
     if n == 0 {
@@ -314,6 +343,14 @@ pub(crate) fn slice_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summaries_write_runs() {
+        assert_eq!(axis_summary(&[5, 5, 5, 2]), "(5×3, 2)");
+        assert_eq!(axis_summary(&[1000; 100]), "(1000×100)");
+        assert_eq!(axis_summary(&[3]), "(3)");
+        assert_eq!(summary(&[vec![2, 2], vec![4]]), "((2×2), (4))");
+    }
 
     #[test]
     fn common_chunks_merge_boundaries() {

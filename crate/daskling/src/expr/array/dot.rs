@@ -78,11 +78,11 @@ fn dot_meta(left: &Array, right: &Array) -> Result<(Vec<usize>, Vec<Vec<usize>>)
     let ka = left.ndim() - 1;
     if left.shape()[ka] != right.shape()[0] || left.chunks()[ka] != right.chunks()[0] {
         return Err(Error::invalid(format!(
-            "dot: shared axis of {:?} (chunks {:?}) and {:?} (chunks {:?}) do not agree",
+            "dot: shared axis of {:?} (chunks {}) and {:?} (chunks {}) do not agree",
             left.shape(),
-            left.chunks()[ka],
+            super::chunks::axis_summary(&left.chunks()[ka]),
             right.shape(),
-            right.chunks()[0]
+            super::chunks::axis_summary(&right.chunks()[0])
         )));
     }
     let mut shape = vec![];

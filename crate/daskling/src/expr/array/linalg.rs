@@ -92,9 +92,9 @@ fn tsqr_shape(x: &Array, what: &str) -> Result<Tsqr> {
     }
     if x.chunks()[1].len() != 1 {
         return Err(Error::invalid(format!(
-            "{what} needs a tall-and-skinny array with one block along axis 1, got chunks {:?}; \
+            "{what} needs a tall-and-skinny array with one block along axis 1, got chunks {}; \
              rechunk it (x.rechunk) or use svdCompressed for a low-rank approximation",
-            x.chunks()
+            super::chunks::summary(x.chunks())
         )));
     }
     let rows = x.chunks()[0].clone();
@@ -191,9 +191,9 @@ fn svd(x: &Array) -> Result<(Array, Array, Array)> {
     }
     Err(Error::invalid(format!(
         "svd needs a tall-and-skinny or short-and-fat array (one block along one axis), \
-         got chunks {:?}; rechunk it, or use svdCompressed(x, k) for an approximate \
+         got chunks {}; rechunk it, or use svdCompressed(x, k) for an approximate \
          low-rank SVD of any chunking",
-        x.chunks()
+        super::chunks::summary(x.chunks())
     )))
 }
 
