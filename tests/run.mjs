@@ -5,13 +5,12 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { BUILD_STD, PATH, threadsEnv } from '../crate/wasm/js/toolchain.mjs';
+import { PATH } from '../crate/wasm/js/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const e2eFiles = readdirSync(join(root, 'tests'))
   .filter((f) => f.endsWith('.test.mjs'))
   .map((f) => join('tests', f));
-const WASM_RUNNER = { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' };
 
 const steps = [
   ['eslint', 'npx', ['eslint', '.']],
@@ -20,18 +19,8 @@ const steps = [
   ['clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']],
   ['clippy (wasm)', 'cargo', ['clippy', '--workspace', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
   ['native tests (every crate, doctests included)', 'cargo', ['test', '--workspace']],
-  [
-    'wasm tests, single build, in Chromium',
-    'cargo',
-    ['test', '-p', 'daskling-wasm', '--target', 'wasm32-unknown-unknown', '--test', 'web'],
-    WASM_RUNNER,
-  ],
-  [
-    'wasm tests, threaded build (rayon on Web Workers), in Chromium',
-    'cargo',
-    ['test', '-p', 'daskling-wasm', '--target', 'wasm32-unknown-unknown', ...BUILD_STD, '--test', 'web_threads'],
-    { ...WASM_RUNNER, ...threadsEnv(root) },
-  ],
+  ['wasm-pack test --headless --chrome, every crate (single build)', 'node', ['tests/wasm-pack.mjs', 'single']],
+  ['wasm-pack test --headless --chrome, threaded build (rayon on Web Workers)', 'node', ['tests/wasm-pack.mjs', 'threads']],
   ['build the package (both wasm builds)', 'node', ['crate/wasm/js/build.mjs']],
   ["build the workshop page's libraries", 'node', ['www/build.mjs']],
   ['build the static site (site/)', 'node', ['www/site.mjs']],

@@ -1,4 +1,7 @@
 //! Chunked arrays: the foundation slice (ones/zeros/full, sum by any axes).
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use daskling::expr::array::{normalize_chunks, Array, ChunkSpec};
 use daskling::expr::{Expr, Wire};

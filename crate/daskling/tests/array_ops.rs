@@ -1,6 +1,9 @@
 //! Chunked arrays against the same computation done directly with ndarray on the whole
 //! array: random shapes, chunkings and expression programs (property tests), and the
 //! workshop's expressions with their closed-form answers.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use daskling::expr::array::{Array, ChunkSpec, SliceArg};
 use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};

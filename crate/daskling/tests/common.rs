@@ -1,4 +1,7 @@
 //! Helpers shared by the native test files.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(dead_code)]
 
 use std::sync::Arc;

@@ -1,5 +1,8 @@
 //! Dataframes over CSV files, against straightforward computations written here (plain
 //! loops over rows split by hand), and hand-written CSVs with known answers.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,5 +1,8 @@
 //! Expressions of 100,000 operations build, encode, decode, lower, optimize, compute and
 //! drop without deep recursion (on a thread with a 1 MiB stack, a wasm worker's kind).
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;
 

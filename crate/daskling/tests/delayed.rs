@@ -1,4 +1,7 @@
 //! `delayed` for Rust closures.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

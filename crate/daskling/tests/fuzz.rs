@@ -9,6 +9,9 @@
 //! splitting the file must not change the answer), the wire decoder (random node tables),
 //! the date and frequency parsers, and the expression builder (random operation
 //! sequences with unchecked arguments).
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -1,6 +1,9 @@
 //! Sizes are checked 64-bit integers on every target: the right answer or a clear error,
 //! never a wrap (rows of the reliability issue, natively; the browser tests repeat them
 //! on wasm32, whose `usize` is 32 bits).
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use daskling::expr::array::MAX_BLOCKS;
 use daskling::{Array, ChunkSpec};

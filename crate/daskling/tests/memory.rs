@@ -1,6 +1,9 @@
 //! The memory limit: computes that cannot fit fail with an error naming what is too
 //! large (before they allocate it, where the size is known), and the scheduler's count
 //! of held bytes is checked against what the allocator really held.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

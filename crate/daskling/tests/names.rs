@@ -2,6 +2,9 @@
 //! them, `parse` finds them by that name, and the wire format (serde) spells them the
 //! same way — so the names the JS package calls, the wire carries and the kernels run
 //! cannot drift apart (the JS side is checked against `ALL` by tests/api.test.mjs).
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
 use daskling::kernels::dataframe::groupby::GroupAgg;

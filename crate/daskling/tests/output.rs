@@ -1,5 +1,8 @@
 //! The one result type: what the bindings and the `daskling` command both give, checked
 //! against hand-written expectations.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;
 

@@ -1,4 +1,7 @@
 //! Both schedulers: results, random DAGs, errors, early freeing, progress, parallelism.
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

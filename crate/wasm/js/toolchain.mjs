@@ -37,8 +37,11 @@ export function threadsEnv(root) {
 const UNWIND = process.env.DASKLING_PANIC !== 'abort';
 export const UNWIND_RUSTFLAGS = UNWIND ? '-C panic=unwind -C target-feature=+exception-handling' : '';
 
-/** Cargo's arguments that rebuild std with atomics (and unwinding) for the threaded build. */
-export const BUILD_STD = ['-Z', `build-std=${UNWIND ? 'panic_unwind' : 'panic_abort'},std`];
+/** The std crates the threaded build rebuilds, with atomics (and unwinding). */
+export const BUILD_STD_CRATES = `${UNWIND ? 'panic_unwind' : 'panic_abort'},std`;
+
+/** Cargo's arguments that rebuild std for the threaded build. */
+export const BUILD_STD = ['-Z', `build-std=${BUILD_STD_CRATES}`];
 
 /** PATH with cargo-installed tools (wasm-bindgen, its test runner) first. */
 export const PATH = `${join(homedir(), '.cargo', 'bin')}:${process.env.PATH}`;
