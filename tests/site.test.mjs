@@ -66,9 +66,34 @@ describe('the static site', () => {
       const states = await page.evaluate(() => window.notebook.cells.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`));
       throw new Error(`cells did not finish: ${states.join('\n')}\n${logs.join('\n')}`, { cause: e });
     }
-    const cells = await page.evaluate(() => window.notebook.cells.map((c) => ({ id: c.id, status: c.status, expectError: !!c.expectError, error: c.error })));
+    const cells = await page.evaluate(() =>
+      window.notebook.cells.filter((c) => c.id).map((c) => ({ id: c.id, status: c.status, expectError: !!c.expectError, error: c.error })),
+    );
     for (const c of cells) assert.equal(c.status, c.expectError ? 'error' : 'ok', `${c.id}: ${c.error ?? ''}`);
-    assert.ok(cells.some((c) => c.expectError));
+    assert.deepEqual(cells.filter((c) => c.expectError).map((c) => c.id), ['chunked-svd', 'error']);
+    // The seed's cells, in the seed's order (ids of the page's counterparts).
+    const ids = cells.map((c) => c.id);
+    const seed = ['numpy-svd', 'chunked-random', 'chunked-svd', 'svd-compressed', 'pandas-hour', 'dask-hour', 'loop-eager', 'delayed-loop', 'futures',
+      'sum-1d', 'graph-1d', 'sum-axis0', 'graph-axis0', 'transpose', 'graph-transpose', 'dot', 'graph-dot', 'compound', 'graph-compound', 'std', 'graph-std',
+      'ex1-read-day', 'ex1-ge-plot', 'ex1-hp-plot', 'ex1-hp-max', 'ex1-hp-mean', 'ex1-files', 'ex1-nfiles', 'ex1-concat', 'ex1-concat-plot', 'read-csv',
+      'ex-rows', 'ex-maxmin', 'ex-mean', 'ex-head', 'ex-round', 'ex-daily-high', 'ex-spread', 'ex-spread-plot', 'ex-together'];
+    const at = seed.map((id) => ids.indexOf(id));
+    assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1])), `seed cells in order: ${seed.filter((_, k) => at[k] < 0)}`);
+    // Their outputs: closed forms for the arrays, the file layout for the data (5 days of
+    // 391 minutes; the workshop test checks every value against hand loops over the files).
+    const r = await page.evaluate(() => {
+      const res = (id) => window.notebook.cells.find((c) => c.id === id).result;
+      const all = (id) => [...new Set(Array.from(res(id).data))];
+      return {
+        sum1d: res('sum-1d'), axis0: all('sum-axis0'), transpose: all('transpose'), dot: all('dot'), compound: all('compound'), std: res('std'),
+        loop: res('loop-eager'), futures: res('futures'), nfiles: res('ex1-nfiles'), rows: res('ex-rows'), concat: res('ex1-concat'),
+        svTop: res('svd-compressed').data.length, hours: Array.from(res('pandas-hour').index),
+      };
+    });
+    assert.deepEqual(r, {
+      sum1d: 15, axis0: [15], transpose: [2], dot: [30], compound: [29], std: 0, loop: 10_000, futures: 100, nfiles: 5,
+      rows: 5 * 391, concat: 5 * 391, svTop: 5, hours: [9, 10, 11, 12, 13, 14, 15, 16],
+    });
     mkdirSync(join(root, 'tests', 'artifacts'), { recursive: true });
     await page.screenshot({ path: join(root, 'tests', 'artifacts', 'site.png'), fullPage: true });
   });
