@@ -73,3 +73,26 @@ export function usingWorkshopPage(options) {
   after(async () => session.close?.());
   return session;
 }
+
+/**
+ * As a participant: generate `days` of sample data for `tickers`, *Show all solutions*,
+ * *Run all*, and wait until every cell has finished (an error listing each cell's state,
+ * with the page's `logs`, when they do not).
+ */
+export async function runWorkshop(page, { days, tickers }, logs) {
+  await page.fill('#days', String(days));
+  if (tickers) await page.fill('#tickers', tickers);
+  await page.click('#generate button[type=submit]');
+  await page.waitForFunction(() => /files generated/.test(document.getElementById('generate-status').textContent));
+  await page.click('#show-solutions');
+  await page.click('#run-all');
+  try {
+    await page.waitForFunction(() => window.notebook.cells.every((c) => c.status === 'ok' || c.status === 'error'), null, {
+      timeout: 400_000,
+      polling: 500,
+    });
+  } catch (e) {
+    const states = await page.evaluate(() => window.notebook.cells.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`));
+    throw new Error(`cells did not finish: ${states.join('\n')}\n${logs.join('\n')}`, { cause: e });
+  }
+}

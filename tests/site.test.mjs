@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { serve } from '../www/serve.mjs';
-import { launch } from './browser.mjs';
+import { launch, runWorkshop } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 const SITE = join(root, 'site');
@@ -52,20 +52,7 @@ describe('the static site', () => {
     assert.equal(state.via, 'service worker');
     assert.match(state.status, /mode: threads · crossOriginIsolated: true \(via service worker\)/);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60_000 });
-    await page.fill('#days', '5');
-    await page.click('#generate button[type=submit]');
-    await page.waitForFunction(() => /files generated/.test(document.getElementById('generate-status').textContent));
-    await page.click('#show-solutions');
-    await page.click('#run-all');
-    try {
-      await page.waitForFunction(() => window.notebook.cells.every((c) => c.status === 'ok' || c.status === 'error'), null, {
-        timeout: 400_000,
-        polling: 500,
-      });
-    } catch (e) {
-      const states = await page.evaluate(() => window.notebook.cells.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`));
-      throw new Error(`cells did not finish: ${states.join('\n')}\n${logs.join('\n')}`, { cause: e });
-    }
+    await runWorkshop(page, { days: 5 }, logs);
     const cells = await page.evaluate(() =>
       window.notebook.cells.filter((c) => c.id).map((c) => ({ id: c.id, status: c.status, expectError: !!c.expectError, error: c.error })),
     );

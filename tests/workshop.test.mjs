@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { serve } from '../www/serve.mjs';
-import { launch, openPage } from './browser.mjs';
+import { launch, openPage, runWorkshop } from './browser.mjs';
 
 const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
@@ -60,22 +60,7 @@ function sameColumn(got, want, what) {
 
 describe('the workshop page', () => {
   test('generate data, show solutions, run all: every cell right', { timeout: 600_000 }, async () => {
-    await page.fill('#days', String(DAYS));
-    await page.fill('#tickers', 'ge, hp');
-    await page.click('#generate button[type=submit]');
-    await page.waitForFunction(() => /files generated/.test(document.getElementById('generate-status').textContent));
-    await page.click('#show-solutions');
-    await page.click('#run-all');
-    try {
-      await page.waitForFunction(
-        () => window.notebook.cells.every((c) => c.status === 'ok' || c.status === 'error'),
-        null,
-        { timeout: 400_000, polling: 500 },
-      );
-    } catch (e) {
-      const states = await page.evaluate(() => window.notebook.cells.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`));
-      throw new Error(`cells did not finish: ${states.join('\n')}\n${logs.join('\n')}`, { cause: e });
-    }
+    await runWorkshop(page, { days: DAYS, tickers: 'ge, hp' }, logs);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'workshop.png'), fullPage: true });
 

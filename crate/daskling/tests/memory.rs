@@ -155,12 +155,20 @@ fn a_groupby_table_over_the_limit_fails_and_its_count_is_close_to_the_allocator(
         other => panic!("{other:?}"),
     };
     assert_eq!(frame.len(), 200_000);
-    let counted = stats.peak_bytes;
-    println!("groupby 200k keys: counted peak {counted} B, allocator peak {real} B");
-    assert!(counted <= real, "counted {counted} > allocated {real}");
+    close_to_allocator("groupby 200k keys", stats.peak_bytes, real, 0);
+}
+
+/// The counted peak is at most what the allocator held (give or take `slack`: a reserved
+/// block not yet allocated), and within a factor of 3 of it (the rest is transient).
+fn close_to_allocator(what: &str, counted: u64, real: u64, slack: u64) {
+    println!("{what}: counted peak {counted} B, allocator peak {real} B");
+    assert!(
+        counted <= real + slack,
+        "{what}: counted {counted} > allocated {real}"
+    );
     assert!(
         real <= 3 * counted,
-        "counted {counted} is far below allocated {real}"
+        "{what}: counted {counted} is far below allocated {real}"
     );
 }
 
@@ -172,16 +180,7 @@ fn an_array_reduction_count_is_close_to_the_allocator() {
     let ((_, stats), real) = measured(|| {
         compute_values_with(&[&s as &dyn Lazy], &limited(1 << 32), &mut |_| {}).unwrap()
     });
-    let counted = stats.peak_bytes;
-    println!("sum(axis=0) of 2000x2000: counted peak {counted} B, allocator peak {real} B");
-    assert!(
-        counted <= real + 600_000,
-        "counted {counted} > allocated {real}"
-    );
-    assert!(
-        real <= 3 * counted,
-        "counted {counted} is far below allocated {real}"
-    );
+    close_to_allocator("sum(axis=0) of 2000x2000", stats.peak_bytes, real, 600_000);
 }
 
 #[test]
