@@ -19,7 +19,7 @@ import { ArrayModule, DArray } from './array.js';
 import { DataFrame, DataFrameModule, GroupBy, Scalar, Series, SeriesGroupBy } from './dataframe.js';
 import { Delayed, Future, sourceOf } from './delayed.js';
 import { Lazy } from './lazy.js';
-import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc } from './rpc.js';
+import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc, toDask } from './rpc.js';
 
 export { DArray, DataFrame, DEFAULT_WORKER_TTL, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy };
 export { urlSample, urlSource } from './sources.js';
@@ -136,6 +136,19 @@ export class Client {
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /**
+   * The Python source of a script that builds the same computation with dask.array and
+   * dask.dataframe and computes every value in one `dask.compute` on a distributed
+   * cluster (`options.address`, else `distributed.Client()`), leaving the values in
+   * `result`. `options.sources`: a prefix joined to each source's name, or
+   * `{name: pathOrUrl}`. The last argument may be the options (a plain object).
+   */
+  toDask(...args) {
+    const last = args[args.length - 1];
+    const options = args.length && !(last instanceof Lazy) && last !== null && typeof last === 'object' ? args.pop() : {};
+    return toDask(args, options);
   }
 
   /**

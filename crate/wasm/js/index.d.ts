@@ -78,6 +78,8 @@ declare abstract class Lazy<R> {
   toDot(): Promise<string>;
   /** The task graph drawn by Graphviz (@viz-js/viz), as an SVG string. */
   visualize(): Promise<string>;
+  /** The Python source of a dask script computing this value (see `Client.toDask`). */
+  toDask(options?: DaskOptions): string;
 }
 
 /** `chunks`: a block shape (`[1000, 1000]`) or sizes per axis (`[[5, 5, 5], [7, 8]]`). */
@@ -316,6 +318,12 @@ export interface DelayedOptions {
 type LazyValue = DArray | DataFrame | Series | Scalar | Delayed<unknown>;
 type ResultOf<T> = T extends Lazy<infer R> ? R : never;
 
+/** Options of `toDask`: the scheduler's address, where the sources are. */
+export interface DaskOptions {
+  address?: string;
+  sources?: string | Record<string, string>;
+}
+
 /** The default memory limit of `Client.start`: 3.5 GiB. */
 export declare const DEFAULT_MEMORY_LIMIT: number;
 /** The default `workerTtl` of `Client.start`: 60,000 ms. */
@@ -351,6 +359,11 @@ export declare class Client {
   map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: { [K in keyof A]: Iterable<Arg<A[K]>> }): Future<R>[];
   /** The futures' results, in order. */
   gather<R>(futures: Iterable<Future<R>>): Promise<R[]>;
+  /**
+   * The Python source of a dask script computing the values on a distributed cluster
+   * (`result` holds them); see docs/API.md, "Running the same computation on a dask cluster".
+   */
+  toDask(...args: [...LazyValue[], DaskOptions] | LazyValue[]): string;
   /** Restarts the kernel: what runs ends, pending computes reject, persisted arrays are gone. */
   restart(reason?: string): void;
   close(): Promise<void>;

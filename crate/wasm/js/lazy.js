@@ -15,6 +15,13 @@ export class Lazy {
     const [result] = await this.#client.compute(this, options);
     return result;
   }
+  /**
+   * The Python source of a script computing this value on a dask cluster
+   * (`{address, sources}`; see `client.toDask`).
+   */
+  toDask(options) {
+    return this.#client.toDask(this, options ?? {});
+  }
   /** The optimized task graph: `{nodes: [{id, label, kind}], edges: [[from, to]]}`. */
   async graph() {
     return this.#client._rpc.callWith('graph', [this]);

@@ -244,6 +244,26 @@ export class Rpc {
 }
 
 /**
+ * The Python source of a dask script computing `values` (see `toDask` in docs/API.md):
+ * `{address, sources}` with `sources` a prefix string or `{name: pathOrUrl}`.
+ */
+export function toDask(values, { address, sources } = {}) {
+  if (sources !== undefined && typeof sources !== 'string' && (typeof sources !== 'object' || sources === null)) {
+    throw new TypeError('toDask: sources is a prefix string or an object {name: pathOrUrl}');
+  }
+  const b = new builder.ExprBuilder();
+  try {
+    for (const v of values) {
+      if (!(v instanceof Lazy)) throw new TypeError(`toDask: not a lazy daskling value: ${v}`);
+      v._addTo(b);
+    }
+    return b.toDask(address, typeof sources === 'string' ? sources : undefined, typeof sources === 'object' ? sources : undefined);
+  } finally {
+    b.free();
+  }
+}
+
+/**
  * One serialized expression for several lazy values (shared parts once), with the array
  * data the worker does not hold yet (`sent` it does).
  */

@@ -87,6 +87,25 @@ impl ExprBuilder {
         self.0.push(Expr::Call(c.0.clone()));
     }
 
+    /// The Python source of a dask script computing the values added (see
+    /// `daskling::expr::dask`). `address`: the scheduler's; `prefix` or `map` (an object
+    /// `{name: pathOrUrl}`): where the sources are.
+    #[wasm_bindgen(js_name = toDask)]
+    pub fn to_dask(
+        &self,
+        address: Option<String>,
+        prefix: Option<String>,
+        map: JsValue,
+    ) -> Result<String, JsError> {
+        use daskling::expr::dask::{to_dask, DaskOptions, Sources};
+        let sources = match (prefix, map.is_undefined() || map.is_null()) {
+            (Some(p), _) => Sources::Prefix(p),
+            (None, false) => Sources::Map(from_js(map, "toDask sources")?),
+            (None, true) => Sources::AsNamed,
+        };
+        to_dask(&self.0, &DaskOptions { address, sources }).map_err(js_err)
+    }
+
     /// The expression as JSON, its array data (but that of the ids in `sent`, which
     /// the worker has; all when not given), sources and the calls' argument bytes.
     pub fn finish(&self, sent: Option<Vec<String>>) -> Result<JsValue, JsError> {

@@ -2,6 +2,7 @@
 //! graphs on compute.
 
 pub mod array;
+pub mod dask;
 pub mod dataframe;
 pub mod delayed;
 pub mod js;

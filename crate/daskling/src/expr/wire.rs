@@ -51,7 +51,7 @@ impl Expr {
     }
 
     /// The lazy values it is computed from.
-    fn inputs(&self) -> Vec<Expr> {
+    pub(crate) fn inputs(&self) -> Vec<Expr> {
         match self {
             Expr::Array(a) => a
                 .op()

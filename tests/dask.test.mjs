@@ -1,0 +1,145 @@
+// toDask end to end: the computations daskling builds, exported as Python scripts and run
+// on a real dask.distributed cluster (a scheduler and two worker processes on 127.0.0.1,
+// started here from a venv made from PyPI with tests/dask/requirements.txt), give what
+// daskling computes itself (Node, threaded build): exact for counts, extremes and group
+// keys; 1e-9 relative elsewhere. And what cannot be exported is a clear error.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { Client } from '../dist/node.js';
+import { python } from './dask/env.mjs';
+
+const root = join(import.meta.dirname, '..');
+const NATIVE = join(root, 'target', 'release', 'daskling');
+const work = mkdtempSync(join(tmpdir(), 'daskling-dask-'));
+let py;
+let client;
+let address;
+const cluster = [];
+
+function waitFor(check, what, ms = 60_000) {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      const v = check();
+      if (v) resolve(v);
+      else if (Date.now() - t0 > ms) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(poll, 200);
+    };
+    poll();
+  });
+}
+
+before(async () => {
+  py = python();
+  const bin = join(py, '..');
+  const file = join(work, 'scheduler.json');
+  const opts = { stdio: 'ignore', env: { ...process.env, DASK_DISTRIBUTED__WORKER__DAEMON: 'False' } };
+  cluster.push(spawn(join(bin, 'dask'), ['scheduler', '--host', '127.0.0.1', '--port', '0', '--no-dashboard', '--scheduler-file', file], opts));
+  await waitFor(() => existsSync(file), 'the scheduler');
+  address = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')).address;
+  cluster.push(spawn(join(bin, 'dask'), ['worker', address, '--nworkers', '2', '--nthreads', '1', '--no-dashboard', '--host', '127.0.0.1'], opts));
+  client = await Client.start({ threads: 2 });
+});
+
+after(async () => {
+  await client?.close();
+  for (const p of cluster) p.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Runs the exported script on the cluster; its `result`, as JSON. */
+function onCluster(script, name) {
+  const path = join(work, `${name}.py`);
+  writeFileSync(path, script);
+  const r = spawnSync(py, [join(root, 'tests', 'dask', 'run_export.py'), path], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, `${name}.py failed:\n${r.stderr}\n--- script:\n${script}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function close(got, want, what) {
+  if (want === null || Number.isNaN(want)) return assert.ok(got === null || Number.isNaN(got), `${what}: ${got}`);
+  assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
+}
+
+/** daskling's result (typed arrays, Columns) equal to the cluster's JSON. */
+function same(mine, theirs, what) {
+  if (typeof mine === 'number') return close(theirs, mine, what);
+  if (mine.shape) {
+    assert.deepEqual(theirs.shape, mine.shape, `${what}: shape`);
+    return Array.from(mine.data).forEach((v, i) => close(theirs.data[i], v, `${what}[${i}]`));
+  }
+  if (mine.values) {
+    assert.deepEqual(theirs.index, Array.from(mine.index), `${what}: index`);
+    return Array.from(mine.values).forEach((v, i) => close(theirs.values[i], v, `${what}[${i}]`));
+  }
+  throw new Error(`${what}: cannot compare ${JSON.stringify(mine).slice(0, 80)}`);
+}
+
+describe('toDask on a dask cluster', () => {
+  test('the seed array expressions, random arrays, fromArray and SVD', { timeout: 600_000 }, async () => {
+    const da = client.array;
+    const x = da.ones([15, 15], { chunks: [5, 5] });
+    const y = x.dot(x.T.add(1)).sub(x.mean());
+    const r = da.random.random([200, 200], { chunks: [50, 50], seed: 3 });
+    const A = da.fromArray(Float64Array.from({ length: 120 }, (_, i) => Math.sin(i) * 10), { shape: [30, 4], chunks: [10, 4] });
+    const tall = da.random.random([400, 5], { chunks: [100, 5], seed: 7 });
+    const [, s] = da.linalg.svd(tall);
+    const values = [x.sum(), x.sum({ axis: 0 }), x.add(x.T), y, y.std(), r.sum(), r.mean({ axis: 0 }), r.slice([[10, 190, 3], null]).sum({ axis: 1 }), r.slice([5, [null, null, -1]]), r.rechunk([100, 100]).max({ axis: 1 }), A.std(), A.dot(A.T).sum(), A.mean({ axis: 0 }), s];
+    const mine = await client.compute(...values);
+    const script = client.toDask(...values, { address });
+    assert.match(script, /ones_0 = da\.ones\(\(15, 15\), chunks=\(\(5, 5, 5\), \(5, 5, 5\)\)\)/);
+    assert.match(script, /daskling_random\(/);
+    assert.match(script, new RegExp(`Client\\("${address.replace(/[.:/]/g, '\\$&')}"\\)`));
+    const theirs = onCluster(script, 'arrays');
+    assert.equal(theirs.length, values.length);
+    mine.forEach((m, i) => same(m, theirs[i], `value ${i}`));
+    // One lazy: `result` is the value itself.
+    assert.equal(onCluster(x.sum().toDask({ address }), 'one'), 225);
+  });
+
+  test('the dataframe exercise on generated files, and a groupby by hour', { timeout: 600_000 }, async () => {
+    const dir = join(work, 'data');
+    const g = spawnSync(NATIVE, ['generate', '--out', dir, '--tickers', 'hp', '--days', '3', '--seed', '4'], { encoding: 'utf8' });
+    assert.equal(g.status, 0, g.stderr);
+    const paths = readdirSync(join(dir, 'minute', 'hp')).sort().map((f) => join(dir, 'minute', 'hp', f));
+    const df = await client.dataframe.readCsv(paths, { parseDates: ['timestamp'] });
+    const byDay = df.groupby(df.col('timestamp').dt.round('1d'));
+    const values = [
+      df.len(),
+      df.col('high').max(),
+      df.col('high').min(),
+      df.col('close').mean(),
+      byDay.col('high').max(),
+      byDay.col('high').max().sub(byDay.col('low').min()),
+      df.groupby(df.col('timestamp').dt.hour).col('close').mean(),
+      df.filter(df.col('volume').gt(10000)).len(),
+    ];
+    const mine = await client.compute(...values);
+    const script = client.toDask(...values, { address });
+    assert.match(script, /dd\.read_csv\(\[.*\], parse_dates=\["timestamp"\]/);
+    const theirs = onCluster(script, 'dataframes');
+    assert.equal(theirs[0], mine[0]);
+    assert.equal(theirs[1], mine[1]);
+    assert.equal(theirs[2], mine[2]);
+    assert.equal(theirs[7], mine[7]);
+    mine.forEach((m, i) => same(m, theirs[i], `value ${i}`));
+  });
+
+  test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
+    const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
+    const df = await client.dataframe.readCsv([f]);
+    assert.match(df.len().toDask({ sources: 's3://bucket/' }), /"s3:\/\/bucket\/minute\/hp\/x\.csv"/);
+    assert.match(df.len().toDask({ sources: { 'minute/hp/x.csv': '/data/x.csv' } }), /"\/data\/x\.csv"/);
+    assert.throws(() => df.len().toDask({ sources: {} }), /the source minute\/hp\/x\.csv has no mapping in options\.sources/);
+    const big = client.array.fromArray(new Float64Array(200_000), { shape: [200_000], chunks: [50_000] });
+    assert.throws(() => big.sum().toDask(), /fromArray data of 200000 elements is too large to embed .*at most 100000/);
+    const p = await client.array.ones([4], { chunks: [2] }).persist();
+    assert.throws(() => p.sum().toDask(), /is a persisted array.*export the expression it was computed from/);
+    assert.throws(() => client.delayed((v) => v + 1)(1).toDask(), /delayed JavaScript functions .* cannot be exported yet/);
+  });
+});
