@@ -159,6 +159,7 @@ describe('the workshop page', () => {
         firstTimes: plain(byId['ex-head'].result.values),
         rounded: plain(byId['ex-round'].result.values),
         together: byId['ex-together'].result,
+        toDask: byId['to-dask'].result,
         loop: byId['delayed-loop'].result,
         loopSum: byId['delayed-sum'].result,
         json,
@@ -179,6 +180,18 @@ describe('the workshop page', () => {
         progress: { ...document.getElementById('progress').dataset },
       };
     });
+
+    // Export to dask on a lazy value's output: the script, with Copy and Download.
+    await page.click('#cell-lazy-1d details.export summary');
+    const exported = await page.evaluate(() => ({
+      script: document.querySelector('#cell-lazy-1d pre.script')?.textContent ?? '',
+      download: document.querySelector('#cell-lazy-1d .export a[download]')?.getAttribute('download'),
+    }));
+    assert.match(exported.script, /ones_0 = da\.ones\(\(15,\), chunks=\(\(5, 5, 5\),\)\)/);
+    assert.match(exported.script, /result = values\[0\]/);
+    assert.equal(exported.download, 'daskling_dask.py');
+    assert.match(out.toDask, /dd\.read_csv\(\["s3:\/\/bucket\/minute\/hp\/2012-05-01\.csv"/);
+    assert.match(out.toDask, /\.groupby\(round_\d+\)\.max\(\)/);
 
     // The top of the page after the delayed loop: status, progress bar, task stream.
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -254,6 +254,20 @@ every answer — what \`dask.compute(a, b, c)\` does:`,
     id: 'ex-together',
   },
   {
+    md: `## On a dask cluster
+
+When the data outgrows this tab, the same computation runs on a dask cluster: every lazy
+value's output has an **Export to dask** action, and \`client.toDask(...)\` gives the
+script for several values at once (\`sources\` maps the files you loaded here to the
+cluster's paths). Start a scheduler (\`dask scheduler\`, which prints its address),
+a worker on each machine (\`dask worker tcp://HOST:8786\`), then run the script with
+\`DASK_SCHEDULER_ADDRESS=tcp://HOST:8786 python script.py\`.`,
+  },
+  {
+    code: `client.toDask(df.len(), byDay.col('high').max(), { sources: 's3://bucket/' })`,
+    id: 'to-dask',
+  },
+  {
     md: `## Beyond the exercise
 
 Errors say what went wrong, and the page keeps working — this cell fails on purpose:`,

@@ -107,7 +107,39 @@ function renderLazy(v) {
   } else if (v instanceof Delayed) {
     text = `Delayed('${v.key}')`;
   }
-  return el('pre', { className: 'value lazy', textContent: `${text}\n(lazy: call compute() or visualize())` });
+  const repr = el('pre', { className: 'value lazy', textContent: `${text}\n(lazy: call compute() or visualize())` });
+  return v instanceof Delayed ? repr : el('div', {}, repr, exportAction(v));
+}
+
+/**
+ * *Export to dask*: the lazy value as a dask script (toDask), shown with Copy and
+ * Download; the files keep their names here (replace them with the cluster's paths, or
+ * call `toDask({ sources })` in a cell).
+ */
+function exportAction(v) {
+  const box = el('details', { className: 'export' }, el('summary', { textContent: 'Export to dask' }));
+  box.addEventListener('toggle', () => {
+    if (!box.open || box.querySelector('pre')) return;
+    let script;
+    try {
+      script = v.toDask();
+    } catch (e) {
+      box.append(renderError(e));
+      return;
+    }
+    const copy = el('button', { type: 'button', textContent: 'Copy' });
+    copy.addEventListener('click', () => navigator.clipboard?.writeText(script));
+    const download = el('a', { className: 'button', textContent: 'Download', download: 'daskling_dask.py' });
+    download.href = URL.createObjectURL(new Blob([script], { type: 'text/x-python' }));
+    const how = el('p', {
+      className: 'hint',
+      textContent:
+        'Run it next to a cluster: `dask scheduler`, then `dask worker tcp://HOST:8786` on each machine, then ' +
+        '`DASK_SCHEDULER_ADDRESS=tcp://HOST:8786 python daskling_dask.py` (the values end up in `result`).',
+    });
+    box.append(el('div', { className: 'export-bar' }, copy, download), how, el('pre', { className: 'script', textContent: script }));
+  });
+  return box;
 }
 
 function plain(v) {
