@@ -340,6 +340,29 @@ export function callFunction(source, name, args, deps) {
   return encode(result, `the result of ${name}`);
 }
 
+/**
+ * A call's encoded arguments as JSON, for toDask: dependency `i` becomes `{"$dep": i}`,
+ * typed arrays arrays; what JSON cannot carry (undefined, Map, Set, Date, bigint, binary)
+ * is an Error naming it.
+ */
+export function argsJson(bytes, name) {
+  const deps = [];
+  const argv = decode(bytes, new Proxy(deps, { get: (t, k) => (/^\d+$/.test(k) ? { $dep: Number(k) } : t[k]) }));
+  const check = (v, where) => {
+    if (v === undefined || v instanceof Map || v instanceof Set || v instanceof Date || typeof v === 'bigint' || v instanceof ArrayBuffer) {
+      const what = v === undefined ? 'undefined' : typeof v === 'bigint' ? 'a bigint' : `a ${v.constructor.name}`;
+      throw new Error(`toDask: ${where} of ${name} is ${what}, which a dask script cannot pass to JavaScript (use numbers, strings, arrays and plain objects)`);
+    }
+    if (ArrayBuffer.isView(v)) return Array.from(v, Number);
+    if (Array.isArray(v)) return v.map((x, i) => check(x, `${where}[${i}]`));
+    if (v && typeof v === 'object' && !('$dep' in v && Object.keys(v).length === 1)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, check(x, `${where}.${k}`)]));
+    }
+    return v;
+  };
+  return JSON.stringify(argv.map((a, i) => check(a, `argument ${i + 1}`)));
+}
+
 /** Decodes a call's result for the page (in the compute worker). */
 export function decodeValue(bytes) {
   return decode(bytes);

@@ -24,6 +24,20 @@ extern "C" {
 
     #[wasm_bindgen(js_name = decodeValue)]
     fn decode_value_js(bytes: &[u8]) -> JsValue;
+
+    #[wasm_bindgen(catch, js_name = argsJson)]
+    fn args_json_js(bytes: &[u8], name: &str) -> Result<String, JsValue>;
+}
+
+/// A call's encoded arguments as JSON for `toDask` (dependency `i` as `{"$dep": i}`), by
+/// the decoder that runs the calls (clone.js).
+pub(crate) fn args_json(bytes: &[u8], name: &str) -> Result<String, String> {
+    args_json_js(bytes, name).map_err(|e| {
+        js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| format!("{e:?}"))
+    })
 }
 
 // The clock is the global `performance`, not a function of the snippet: an import that

@@ -103,7 +103,12 @@ impl ExprBuilder {
             (None, false) => Sources::Map(from_js(map, "toDask sources")?),
             (None, true) => Sources::AsNamed,
         };
-        to_dask(&self.0, &DaskOptions { address, sources }).map_err(js_err)
+        let options = DaskOptions {
+            address,
+            sources,
+            args_json: Some(js::args_json),
+        };
+        to_dask(&self.0, &options).map_err(js_err)
     }
 
     /// The expression as JSON, its array data (but that of the ids in `sent`, which

@@ -19,6 +19,7 @@
 
 mod array;
 mod dataframe;
+mod delayed;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -36,7 +37,14 @@ pub struct DaskOptions {
     pub address: Option<String>,
     /// How source names become paths or URLs.
     pub sources: Sources,
+    /// Decodes a delayed call's encoded arguments to JSON (dependency `i` as
+    /// `{"$dep": i}`): the JavaScript decoder the calls run with (the wasm bindings give
+    /// it); without it delayed calls cannot be exported.
+    pub args_json: Option<ArgsJson>,
 }
+
+/// Decodes a call's encoded arguments (and names the function in errors) to JSON.
+pub type ArgsJson = fn(&[u8], &str) -> std::result::Result<String, String>;
 
 /// How a source's name (a browser `File`'s path, a Node path) becomes what dask reads.
 #[derive(Clone, Debug, Default)]
@@ -112,6 +120,10 @@ impl<'o> Script<'o> {
         if !self.helpers.contains(&helper) {
             self.helpers.push(helper);
         }
+    }
+
+    pub(crate) fn options(&self) -> &DaskOptions {
+        self.options
     }
 
     pub(crate) fn source_path(&self, name: &str) -> Result<String> {
@@ -200,12 +212,7 @@ pub fn to_dask(exprs: &[Expr], options: &DaskOptions) -> Result<String> {
         match &e {
             Expr::Array(a) => array::export(a, &mut s)?,
             Expr::Df(d) => dataframe::export(d, &mut s)?,
-            Expr::Call(c) => {
-                return Err(Error::invalid(format!(
-                    "toDask: delayed JavaScript functions ({}) cannot be exported yet",
-                    c.name()
-                )))
-            }
+            Expr::Call(c) => delayed::export(c, &mut s)?,
         }
     }
     let mut outputs = Vec::new();

@@ -1,0 +1,104 @@
+//! Delayed JavaScript calls as `dask.delayed` calls of `js_call`, which runs the
+//! function's source in an embedded JavaScript engine (`mini-racer`, V8) on the dask
+//! worker. Arguments travel as JSON; lazy ones are converted as the browser converts
+//! them for a function: arrays `{shape, data}` (a number when 0-d), series Columns
+//! `{name, values, index}`, frames Tables `{columns, data, index, length}`, scalars numbers.
+
+use super::{string, Script};
+use crate::error::{Error, Result};
+use crate::expr::dataframe::Kind;
+use crate::expr::js::Call;
+use crate::expr::Expr;
+
+/// Runs daskling's delayed JavaScript functions on a dask worker.
+const JS_CALL: &str = r#"
+_JS = {}
+
+
+def _to_js(v, kind):
+    """A lazy argument's value as the browser hands it to a function."""
+    if kind == "array":
+        a = np.asarray(v, dtype=float)
+        return float(a) if a.ndim == 0 else {"shape": list(a.shape), "data": a.ravel().tolist()}
+    if kind == "scalar":
+        return float(v)
+    if kind == "series":
+        return {"name": v.name, "values": v.tolist(), "index": [x.value // 1_000_000 if isinstance(x, pd.Timestamp) else x for x in v.index]}
+    if kind == "frame":
+        return {"columns": list(v.columns), "data": {c: v[c].tolist() for c in v.columns}, "index": list(range(len(v))), "length": len(v)}
+    return v
+
+
+def js_call(source, name, args_json, kinds, *deps):
+    """Calls the JavaScript function `source` (named `name`) on the arguments, in this
+    worker's V8 (mini-racer), as daskling's workers do; its error is this task's error."""
+    import json
+
+    from py_mini_racer import MiniRacer
+
+    ctx = _JS.get("ctx")
+    if ctx is None:
+        ctx = _JS["ctx"] = MiniRacer()
+    fn = _JS.get(source)
+    if fn is None:
+        fn = _JS[source] = "__daskling_fn_%d" % len(_JS)
+        try:
+            ctx.eval("var %s = (%s);" % (fn, source))
+        except Exception:
+            # A method's shorthand source (`f(x) { ... }`) is not an expression by itself.
+            ctx.eval("var %s = ({ %s })[%s];" % (fn, source, json.dumps(name)))
+
+    def dep(o):
+        if set(o) == {"$dep"}:
+            return _to_js(deps[o["$dep"]], kinds[o["$dep"]])
+        return o
+
+    return ctx.call(fn, *json.loads(args_json, object_hook=dep))
+"#;
+
+fn kind(e: &Expr) -> &'static str {
+    match e {
+        Expr::Call(_) => "call",
+        Expr::Array(_) => "array",
+        Expr::Df(d) => match d.kind() {
+            Kind::Frame => "frame",
+            Kind::Series => "series",
+            Kind::Scalar => "scalar",
+        },
+    }
+}
+
+/// Writes the line of call `c` (its lazy arguments are written).
+pub(super) fn export(c: &Call, s: &mut Script) -> Result<()> {
+    let node = c.node();
+    let Some(decode) = s.options().args_json else {
+        return Err(Error::invalid(format!(
+            "toDask: {} is a JavaScript call, whose arguments only the JavaScript package can read; \
+             export it from the browser or Node package",
+            c.name()
+        )));
+    };
+    let fname = node.func.name.to_string();
+    let args = decode(&node.args, &fname).map_err(Error::Invalid)?;
+    let deps = node
+        .deps
+        .iter()
+        .map(|d| s.var(d.name()).map(str::to_string))
+        .collect::<Result<Vec<_>>>()?;
+    let kinds: Vec<String> = node.deps.iter().map(|d| string(kind(d))).collect();
+    s.helper(JS_CALL);
+    let mut call = vec![
+        string(&node.func.source),
+        string(&fname),
+        string(&args),
+        format!("[{}]", kinds.join(", ")),
+    ];
+    call.extend(deps);
+    let code = format!(
+        "dask.delayed(js_call, pure=True)({}, dask_key_name={})",
+        call.join(", "),
+        string(c.name())
+    );
+    s.assign(c.name(), &fname, code);
+    Ok(())
+}
