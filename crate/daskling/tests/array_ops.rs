@@ -570,3 +570,25 @@ proptest! {
         assert_close(&c.into_dyn(), &want, 1e-13, "packed gemm");
     }
 }
+
+#[test]
+fn symmetric_products_compute_the_blocks_above_the_diagonal_only() {
+    // 4 × 4 blocks: x·xᵀ and xᵀ·x need 10 block products, not 16; the 6 below the
+    // diagonal are their mirrors transposed. Values against the textbook product.
+    let x = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(5)).unwrap();
+    let xv = x.compute(Scheduler::Sync).unwrap();
+    let xt = xv.t().to_owned();
+    for (y, want, what) in [
+        (x.dot(&x.t()).unwrap(), ref_dot(&xv, &xt), "x.dot(x.T)"),
+        (x.t().dot(&x).unwrap(), ref_dot(&xt, &xv), "x.T.dot(x)"),
+    ] {
+        let (g, _) = y.graph().unwrap();
+        let dots = g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count();
+        assert_eq!(dots, 10, "{what}");
+        assert_close(&y.compute(Scheduler::Threads).unwrap(), &want, 1e-12, what);
+    }
+    // Not symmetric: every block a product.
+    let z = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(6)).unwrap();
+    let (g, _) = x.dot(&z.t()).unwrap().graph().unwrap();
+    assert_eq!(g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count(), 16);
+}

@@ -109,13 +109,40 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     })
 }
 
-/// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered.
+/// Whether `left · right` is `x · xᵀ` (`right` the transpose of `left`): a symmetric
+/// product, whose block (i, j) below the diagonal is block (j, i) transposed.
+fn symmetric(left: &Array, right: &Array) -> bool {
+    left.ndim() == 2
+        && matches!(right.op(), ArrayOp::Transpose { input, axes }
+            if input.name() == left.name() && axes[..] == [1, 0])
+}
+
+/// Whether `left · right` is `xᵀ · x` (`left` the transpose of `right`), also symmetric.
+fn symmetric_left(left: &Array, right: &Array) -> bool {
+    right.ndim() == 2
+        && matches!(left.op(), ArrayOp::Transpose { input, axes }
+            if input.name() == right.name() && axes[..] == [1, 0])
+}
+
+/// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered. For
+/// `x.dot(x.T)` (and `x.T.dot(x)`, whose left is the transpose) only the blocks on and
+/// above the diagonal are products (SYRK's half of the work); the others transpose their
+/// mirror block.
 pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Dot { left, right } => {
             let nk = right.numblocks()[0];
+            let mirror = symmetric(left, right) || symmetric_left(left, right);
             for idx in block_indices(&grid) {
+                if mirror && idx[0] > idx[1] {
+                    let above = a.block_key(&[idx[1], idx[0]]);
+                    g.insert(
+                        a.block_key(&idx),
+                        task(ArrayKernel::Transpose { axes: vec![1, 0] }, vec![above]),
+                    );
+                    continue;
+                }
                 let (i, j) = match (left.ndim(), right.ndim()) {
                     (2, 2) => (Some(idx[0]), Some(idx[1])),
                     (2, _) => (Some(idx[0]), None),
