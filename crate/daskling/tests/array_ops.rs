@@ -590,5 +590,8 @@ fn symmetric_products_compute_the_blocks_above_the_diagonal_only() {
     // Not symmetric: every block a product.
     let z = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(6)).unwrap();
     let (g, _) = x.dot(&z.t()).unwrap().graph().unwrap();
-    assert_eq!(g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count(), 16);
+    assert_eq!(
+        g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count(),
+        16
+    );
 }
