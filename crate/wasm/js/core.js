@@ -44,6 +44,16 @@ export async function generateSampleWith(host, { tickers = ['ge', 'hp'], days = 
 }
 
 /**
+ * The lazy values and the options of a call taking `(...lazies, options?)`: only a plain
+ * object at the end is options.
+ */
+function splitOptions(args) {
+  const last = args[args.length - 1];
+  const isOptions = args.length && !(last instanceof Lazy) && last !== null && typeof last === 'object' && !Array.isArray(last);
+  return isOptions ? [args.slice(0, -1), last] : [args, {}];
+}
+
+/**
  * The default memory limit: 3.5 GiB, what a 4 GiB wasm32 heap can hold once the
  * module, the allocator's slack and a compute's transient buffers are counted.
  */
@@ -119,13 +129,9 @@ export class Client {
    * is doing. Resolves to an array of results.
    */
   compute(...args) {
-    let opts = {};
-    // Only a plain object at the end is options; any other value that is not lazy is an
-    // error naming its position (not silently taken as options).
-    const last = args[args.length - 1];
-    if (args.length && !(last instanceof Lazy) && last !== null && typeof last === 'object' && !Array.isArray(last)) {
-      opts = args.pop();
-    }
+    // Any value that is not lazy is an error naming its position (not taken as options).
+    const [values, opts] = splitOptions(args);
+    args = values;
     const bad = args.findIndex((a) => !(a instanceof Lazy));
     if (bad >= 0) {
       return Promise.reject(new TypeError(`compute: argument ${bad + 1} is not a lazy daskling value: ${String(args[bad])}`));
@@ -146,9 +152,7 @@ export class Client {
    * `{name: pathOrUrl}`. The last argument may be the options (a plain object).
    */
   toDask(...args) {
-    const last = args[args.length - 1];
-    const options = args.length && !(last instanceof Lazy) && last !== null && typeof last === 'object' ? args.pop() : {};
-    return toDask(args, options);
+    return toDask(...splitOptions(args));
   }
 
   /**

@@ -109,19 +109,13 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     })
 }
 
-/// Whether `left · right` is `x · xᵀ` (`right` the transpose of `left`): a symmetric
-/// product, whose block (i, j) below the diagonal is block (j, i) transposed.
+/// Whether `right` is the transpose of the 2-d `left`: then `left · right` is `x · xᵀ`
+/// and `right · left` is `xᵀ · x`, symmetric products whose block (i, j) below the
+/// diagonal is block (j, i) transposed.
 fn symmetric(left: &Array, right: &Array) -> bool {
     left.ndim() == 2
         && matches!(right.op(), ArrayOp::Transpose { input, axes }
             if input.name() == left.name() && axes[..] == [1, 0])
-}
-
-/// Whether `left · right` is `xᵀ · x` (`left` the transpose of `right`), also symmetric.
-fn symmetric_left(left: &Array, right: &Array) -> bool {
-    right.ndim() == 2
-        && matches!(left.op(), ArrayOp::Transpose { input, axes }
-            if input.name() == right.name() && axes[..] == [1, 0])
 }
 
 /// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered. For
@@ -133,7 +127,7 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     match a.op() {
         ArrayOp::Dot { left, right } => {
             let nk = right.numblocks()[0];
-            let mirror = symmetric(left, right) || symmetric_left(left, right);
+            let mirror = symmetric(left, right) || symmetric(right, left);
             for idx in block_indices(&grid) {
                 if mirror && idx[0] > idx[1] {
                     let above = a.block_key(&[idx[1], idx[0]]);
