@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { Client } from '../dist/node.js';
 import { usingWorkshopPage } from './browser.mjs';
-import { python } from './dask/env.mjs';
+import { python } from './venv.mjs';
 
 const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
@@ -43,7 +43,7 @@ function waitFor(check, what, ms = 60_000) {
 }
 
 before(async () => {
-  py = python();
+  py = python('dask', join(import.meta.dirname, 'dask', 'requirements.txt'));
   const bin = join(py, '..');
   const file = join(work, 'scheduler.json');
   const opts = { stdio: 'ignore', env: { ...process.env, DASK_DISTRIBUTED__WORKER__DAEMON: 'False' } };

@@ -56,6 +56,9 @@ describe('dataframes in the browser', () => {
         const progress = [];
         const results = await c.compute(...exprs, { onProgress: (p) => progress.push(p) });
         const head = await df.col('timestamp').head(3);
+        // One partition per file instead of the files grouped: the same answers.
+        const each = await c.dataframe.readCsv(files, { parseDates: ['timestamp'], blocksize: 0 });
+        const eachResults = await c.compute(each.len(), each.col('high').max(), each.col('close').mean());
         const mod = await import('/dist/single/daskling.js');
         const b = new mod.ExprBuilder();
         for (const e of exprs) e._addTo(b);
@@ -69,7 +72,8 @@ describe('dataframes in the browser', () => {
           return { columns: r.columns, dtypes: r.dtypes, index: plain(r.index), data, length: r.length };
         };
         return {
-          meta: { columns: df.columns, dtypes: df.dtypes, npartitions: df.npartitions },
+          meta: { columns: df.columns, dtypes: df.dtypes, npartitions: df.npartitions, each: each.npartitions },
+          eachResults,
           results: results.map(norm),
           head: norm(head),
           json,
@@ -81,13 +85,18 @@ describe('dataframes in the browser', () => {
     assert.deepEqual(out.meta.columns, ['timestamp', 'open', 'high', 'low', 'close', 'volume']);
     assert.equal(out.meta.dtypes.timestamp, 'datetime');
     assert.equal(out.meta.dtypes.volume, 'int64');
-    assert.equal(out.meta.npartitions, DAYS);
+    // DAYS files of ~25 kB, under the 16 MB blocksize in all: one partition; blocksize 0,
+    // one per file.
+    assert.equal(out.meta.npartitions, 1);
+    assert.equal(out.meta.each, DAYS);
     assert.equal(out.lastProgress.done, out.lastProgress.total);
     const want = native(out.json);
     // Rows: 391 minutes a day.
     assert.equal(out.results[0], DAYS * 391);
     assert.deepEqual(out.results.slice(0, 3), want.slice(0, 3));
     assert.ok(Math.abs(out.results[3] - want[3]) <= 1e-9 * Math.abs(want[3]));
+    assert.deepEqual(out.eachResults.slice(0, 2), want.slice(0, 2));
+    assert.ok(Math.abs(out.eachResults[2] - want[3]) <= 1e-9 * Math.abs(want[3]));
     // Datetimes come as ms; NaT would be NaN (null in JSON).
     assert.deepEqual(out.results[4].values, want[4].values);
     for (const i of [5, 6]) {

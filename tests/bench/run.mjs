@@ -1,39 +1,122 @@
-// `npm run bench`: one table, measured in one run — native (cargo bench) beside wasm in
-// headless Chromium (threaded build on a 2-worker pool, and the single build).
+// `npm run bench`: one run, every figure measured in it — native (cargo bench) beside wasm in
+// headless Chromium (threaded build on 2 and 1 workers, and the single build) on files
+// picked through an `<input type=file>` from disk, as a participant picks them; the peers in
+// the same run: DuckDB-WASM in the same Chromium on the same picked files, and — when
+// python3 is here — native DuckDB, polars, pandas, dask and numpy from a venv made from PyPI.
+//   DASKLING_BENCH_PEERS=0  skips the Python peers; DASKLING_BENCH_BIG=0 the 5 GB stream.
 import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+
+import { build } from 'vite';
 
 import { PATH } from '../../crate/wasm/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
 import { launch } from '../browser.mjs';
+import { python } from '../venv.mjs';
+import { report } from './report.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
 const env = { ...process.env, PATH };
 
 function sh(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', ...opts });
+  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
   return r.stdout;
 }
+const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
+const cargoBench = (name) => lastJson(sh('cargo', ['bench', '-q', '--bench', name, '--', '--json']));
 
 console.log('building (release)…');
 sh('node', ['crate/wasm/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
-console.log('native: cargo bench…');
-const native = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'scheduler', '--', '--json']).trim().split('\n').pop());
-console.log('native: cargo bench (dataframe; writes ~430 MB under target/bench-data once)…');
-const nativeDf = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'dataframe', '--', '--json']).trim().split('\n').pop());
+console.log('native: cargo bench (scheduler)…');
+const native = cargoBench('scheduler');
+console.log('native: cargo bench (dataframe; writes ~450 MB under crate/target/bench-data once)…');
+const nativeDf = cargoBench('dataframe');
 console.log('native: cargo bench (arrays)…');
-const nativeArrays = JSON.parse(sh('cargo', ['bench', '-q', '--bench', 'arrays', '--', '--json']).trim().split('\n').pop());
+const nativeArrays = cargoBench('arrays');
+
+const data = nativeDf.dir;
+const dailyDir = join(data, 'daily', 'minute', 'hp');
+const dailyFiles = readdirSync(dailyDir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dailyDir, f));
+const oneFile = join(data, 'one', 'hp.csv');
+
+/** ~5 GB on disk: the one file's rows 23 times over, under one header (made once). */
+async function bigFile(copies = 23) {
+  const path = join(data, 'big', 'big.csv');
+  if (existsSync(path)) return path;
+  console.log(`writing ${path} (~${((copies * statSync(oneFile).size) / 1e9).toFixed(1)} GB, once)…`);
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(oneFile);
+  const head = Buffer.alloc(4096);
+  readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const header = head.indexOf(10) + 1;
+  const out = createWriteStream(`${path}.part`);
+  for (let i = 0; i < copies; i++) {
+    // Every copy after the first without its header line.
+    await pipeline(createReadStream(oneFile, { start: i === 0 ? 0 : header }), out, { end: false });
+  }
+  await new Promise((res) => out.end(res));
+  renameSync(`${path}.part`, path);
+  return path;
+}
+const big = process.env.DASKLING_BENCH_BIG === '0' ? null : await bigFile();
+
+let peers = null;
+if (process.env.DASKLING_BENCH_PEERS !== '0' && spawnSync('python3', ['--version']).status === 0) {
+  console.log('native peers: DuckDB, polars, pandas, dask, numpy (venv target/venv-bench from PyPI)…');
+  const py = python('bench', join(here, 'peers', 'requirements.txt'));
+  peers = lastJson(sh(py, [join(here, 'peers', 'peers.py'), '--daily', dailyDir, '--one', oneFile]));
+} else {
+  console.log('native peers skipped (no python3, or DASKLING_BENCH_PEERS=0)');
+}
+
+console.log('bundling DuckDB-WASM for the page…');
+const bundle = join(root, 'target', 'bench-build');
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: bundle,
+    emptyOutDir: true,
+    lib: { entry: { duckdb: join(here, 'duckdb-entry.js') }, formats: ['es'], fileName: (_f, name) => `${name}.js` },
+  },
+});
 
 const chrome = await launch();
+const mounts = [
+  ['/bench/', here],
+  ['/bench-build/', bundle],
+  ['/duckdb/', join(root, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist')],
+];
+/** A bench page (isolated or not) with a `threads`-worker client; `fn(page, info)`. */
 async function inBrowser(isolation, threads, fn) {
-  const server = await serve({ port: 0, isolation, mounts: [['/bench/', join(root, 'tests', 'bench')]] });
+  const server = await serve({ port: 0, isolation, mounts });
   const page = await chrome.browser.newPage();
+  page.setDefaultTimeout(0);
   try {
     await page.goto(`${server.url}bench/`);
     await page.waitForFunction(() => window.ready);
+    await page.setInputFiles('#daily', dailyFiles);
+    await page.setInputFiles('#one', oneFile);
+    if (big) await page.setInputFiles('#big', big);
     const info = await page.evaluate((t) => window.startClient(t), threads);
+    if (isolation && info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
     return await fn(page, info);
   } finally {
     await page.close();
@@ -41,114 +124,58 @@ async function inBrowser(isolation, threads, fn) {
   }
 }
 
-const CASES = [
+const SCHEDULER_CASES = [
   ['wide', '100k tasks (wide map-reduce)', 5],
   ['tree', '1,000-wide tree reduction', 50],
 ];
-async function wasmRuns(page) {
+const DELAYED_CALLS = 10_000;
+const scheduler = async (page) => {
   const out = {};
-  for (const [name, , reps] of CASES) {
+  for (const [name, , reps] of SCHEDULER_CASES) {
     out[name] = await page.evaluate(([n, r]) => window.benchScheduler(n, 'threads', r), [name, reps]);
   }
   return out;
-}
-const DELAYED_CALLS = 10_000;
-const delayed = (page) => page.evaluate((n) => window.benchDelayed(n, 5), DELAYED_CALLS);
-const arrays = async (page) => ({
-  delayed: await delayed(page),
-  ...(await page.evaluate(() => window.benchArrays(5))),
-  df: await page.evaluate(() => window.benchDataframe(9500, 2)),
+};
+const picked = async (page) => ({
+  daily: await page.evaluate(() => window.benchPicked('daily', 2)),
+  one: await page.evaluate(() => window.benchPicked('one', 2)),
 });
-function threadsMode(info) {
-  if (info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
-}
+const common = async (page) => ({
+  delayed: await page.evaluate((n) => window.benchDelayed(n, 5), DELAYED_CALLS),
+  arrays: await page.evaluate(() => window.benchArrays(5)),
+  picked: await picked(page),
+});
+
 console.log('wasm threads (2 workers)…');
-const wasmThreads = await inBrowser(true, 2, async (page, info) => {
-  threadsMode(info);
-  return { ...(await wasmRuns(page)), arrays: await arrays(page) };
-});
-console.log('wasm threads (1 worker), arrays…');
-const wasmThreads1 = await inBrowser(true, 1, async (page, info) => {
-  threadsMode(info);
-  return { arrays: await arrays(page) };
-});
+const wasmThreads = await inBrowser(true, 2, async (page) => ({
+  scheduler: await scheduler(page),
+  ...(await common(page)),
+  memoryFiles: await page.evaluate(() => window.benchDataframe(9500, 2)),
+}));
+console.log('wasm threads (1 worker)…');
+const wasmThreads1 = await inBrowser(true, 1, common);
 console.log('wasm single…');
-const wasmSingle = await inBrowser(false, 1, async (page) => ({ ...(await wasmRuns(page)), arrays: await arrays(page) }));
-console.log('wasm threads (2 workers), streaming memory over ~1 GB…');
-const memory = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchMemory(2000, 23)));
+const wasmSingle = await inBrowser(false, 1, async (page) => ({ scheduler: await scheduler(page), ...(await common(page)) }));
+console.log('DuckDB-WASM (eh build, 1 thread) on the same picked files…');
+const duckdbWasm = await inBrowser(true, 2, async (page) => ({
+  daily: await page.evaluate(() => window.benchDuckdb('daily', 1)),
+  one: await page.evaluate(() => window.benchDuckdb('one', 2)),
+}));
+let memory = null;
+if (big) {
+  console.log('wasm threads (2 workers), the exercise streaming the 5 GB picked file…');
+  memory = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchMemory()));
+}
 await chrome.close();
 
-const rows = CASES.map(([name, label]) => {
-  const n = native.find((r) => r.case === label);
-  return {
-    case: label,
-    tasks: n.tasks,
-    'native sync': n.native_sync,
-    'native threads': n.native_threads,
-    'wasm single': wasmSingle[name].usPerTask,
-    'wasm threads': wasmThreads[name].usPerTask,
-  };
+report({
+  native,
+  nativeDf,
+  nativeArrays,
+  peers,
+  wasm: { 'threads (2)': wasmThreads, 'threads (1)': wasmThreads1, single: wasmSingle },
+  duckdbWasm,
+  memory,
+  SCHEDULER_CASES,
+  DELAYED_CALLS,
 });
-const cols = ['native sync', 'native threads', 'wasm single', 'wasm threads'];
-console.log(`\nScheduler overhead, µs per task (best of runs; ${native[0].threads} native threads, 2 wasm workers)\n`);
-console.log(`| case | tasks | ${cols.join(' | ')} | wasm threads / native threads |`);
-console.log(`|---|---:|${cols.map(() => '---:').join('|')}|---:|`);
-for (const r of rows) {
-  const ratio = r['wasm threads'] / r['native threads'];
-  console.log(`| ${r.case} | ${r.tasks} | ${cols.map((c) => r[c].toFixed(3)).join(' | ')} | ${ratio.toFixed(2)}x |`);
-}
-console.log('\nFor reference (same machines): dask spends 43–55 µs per task; target ≤ 2 µs on wasm threads.');
-
-// ---- delayed ----
-console.log(`\nDelayed: ${DELAYED_CALLS.toLocaleString('en')} tiny calls (x => x + 1) built and computed at once; µs per call (best of 5)\n`);
-console.log('| mode | total | building the calls | compute (ship, schedule, call, return) |');
-console.log('|---|---:|---:|---:|');
-for (const [label, d] of [
-  ['wasm threads (2)', wasmThreads.arrays.delayed],
-  ['wasm threads (1)', wasmThreads1.arrays.delayed],
-  ['wasm single', wasmSingle.arrays.delayed],
-]) {
-  console.log(`| ${label} | ${d.usPerCall.toFixed(1)} | ${d.buildUs.toFixed(1)} | ${d.computeUs.toFixed(1)} |`);
-}
-const dd = wasmThreads.arrays.delayed.usPerCall / wasmSingle.arrays.delayed.usPerCall;
-console.log(`\nwasm threads (2) / single: ${dd.toFixed(2)}x. For reference: dask.delayed ~600–700 µs per call here; target ≤ 20 µs.`);
-
-// ---- arrays ----
-const FLOP = 2 * 4000 ** 3;
-const arrayCols = [
-  ['native threads', (c) => nativeArrays.find((r) => r.case === c).seconds],
-  ['wasm threads (2)', (c) => wasmThreads.arrays[c]],
-  ['wasm threads (1)', (c) => wasmThreads1.arrays[c]],
-  ['wasm single', (c) => wasmSingle.arrays[c]],
-];
-const DASK = { dot: 1.4, mean: 0.022, std: 0.047, 'transpose sum': 0.058 };
-console.log(`\nArrays: x = random((4000, 4000), chunks=(1000, 1000)), persisted; best seconds (${nativeArrays[0].threads} native threads)\n`);
-console.log(`| case | ${arrayCols.map(([n]) => n).join(' | ')} | wasm threads (2) / native | dask (2 threads) |`);
-console.log(`|---|${arrayCols.map(() => '---:').join('|')}|---:|---:|`);
-for (const c of ['random (persist)', 'dot', 'mean', 'std', 'transpose sum']) {
-  const v = arrayCols.map(([, f]) => f(c));
-  console.log(`| ${c} | ${v.map((x) => x.toFixed(4)).join(' | ')} | ${(v[1] / v[0]).toFixed(2)}x | ${DASK[c] ?? '–'} |`);
-}
-const gf = arrayCols.map(([n, f]) => [n, FLOP / f('dot') / 1e9]);
-console.log(`\nx.dot(x.T).sum(): ${gf.map(([n, g]) => `${n} ${g.toFixed(1)} GFLOP/s`).join(' · ')}`);
-console.log(`per wasm thread: ${(gf[1][1] / 2).toFixed(1)} GFLOP/s (2 threads), ${gf[2][1].toFixed(1)} (1 thread); target ≥ 8.`);
-
-// ---- dataframes ----
-const mb = (bytes, s) => bytes / 1e6 / s;
-const dfCols = [
-  ['native threads', nativeDf.daily_seconds, nativeDf.one_seconds, nativeDf.bytes],
-  ['wasm threads (2)', wasmThreads.arrays.df.daily, wasmThreads.arrays.df.one, wasmThreads.arrays.df.bytes],
-  ['wasm threads (1)', wasmThreads1.arrays.df.daily, wasmThreads1.arrays.df.one, wasmThreads1.arrays.df.bytes],
-  ['wasm single', wasmSingle.arrays.df.daily, wasmSingle.arrays.df.one, wasmSingle.arrays.df.bytes],
-];
-console.log(`\nDataframes: the exercise (rows, max/min high, mean close, daily high max, daily spread together, then head) on ${(nativeDf.bytes / 1e6).toFixed(0)} MB of hp minute data; MB/s (best of runs)\n`);
-console.log(`| layout | ${dfCols.map(([n]) => n).join(' | ')} | wasm threads (2) / native |`);
-console.log(`|---|${dfCols.map(() => '---:').join('|')}|---:|`);
-for (const [label, i] of [['(a) 9,500 daily files', 1], ['(b) one file', 2]]) {
-  const v = dfCols.map((c) => mb(c[3], c[i]));
-  console.log(`| ${label} | ${v.map((x) => x.toFixed(1)).join(' | ')} | ${(v[1] / v[0]).toFixed(2)} |`);
-}
-console.log('\nFor reference (same machines): (a) DuckDB 44, polars 37, pandas 23, dask 0.9, DuckDB-WASM 4.5 MB/s;');
-console.log('(b) DuckDB 263, pandas 170, dask 107, DuckDB-WASM 66 MB/s. Targets (wasm, 2 threads): (a) ≥ 60, (b) ≥ 200.');
-console.log(`\nStreaming memory: ${(memory.bytes / 1e9).toFixed(2)} GB in ${memory.npartitions} partitions (${memory.rows} rows) in ${memory.seconds.toFixed(1)} s; ` +
-  `wasm memory ${(memory.before / 2 ** 20).toFixed(0)} MiB before, peak ${(memory.after / 2 ** 20).toFixed(0)} MiB (target < 300 MB).`);

@@ -266,7 +266,7 @@ mod reads {
     use std::sync::Arc;
 
     use daskling::graph::{Graph, Key, Task};
-    use daskling::kernels::dataframe::source::ByteSource;
+    use daskling::kernels::dataframe::source::{ByteSource, Part};
     use daskling::kernels::{Func, Kernel, Read, Value};
     use daskling::scheduler::{compute, Scheduler};
 
@@ -319,9 +319,7 @@ mod reads {
                 r.clone(),
                 Task::new(
                     Kernel::Read(Read {
-                        source: source.clone(),
-                        start: 0,
-                        end: 8,
+                        parts: vec![Part::whole(&source)].into(),
                     }),
                     vec![],
                 ),

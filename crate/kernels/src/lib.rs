@@ -174,7 +174,7 @@ pub enum Kernel {
     Array(ArrayKernel),
     /// An opaque closure: a Rust `delayed` function, or a JavaScript call.
     Func(Func),
-    /// Reads bytes `start..end` of a source: an input task (see [`Kernel::is_io`]).
+    /// Reads byte ranges of sources, joined: an input task (see [`Kernel::is_io`]).
     Read(Read),
     /// A dataframe task.
     Frame(dataframe::kernel::FrameKernel),
@@ -183,15 +183,36 @@ pub enum Kernel {
     Chain(Arc<[Kernel]>),
 }
 
-/// Bytes `start..end` of a source.
+/// Byte ranges of sources, read in one call and joined: a block of a large file, or a
+/// run of small files read together.
 #[derive(Clone)]
 pub struct Read {
-    /// Where from.
-    pub source: Arc<dyn dataframe::source::ByteSource>,
-    /// First byte.
-    pub start: u64,
-    /// One past the last byte.
-    pub end: u64,
+    /// The ranges, in order.
+    pub parts: Arc<[dataframe::source::Part]>,
+}
+
+impl Read {
+    /// The joined bytes.
+    pub fn read(&self) -> std::result::Result<Vec<u8>, String> {
+        match self.parts.first() {
+            Some(p) => p.source.read_parts(&self.parts),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Starts the read in the background, where the sources' platform can.
+    pub fn begin(&self) -> Option<Box<dyn dataframe::source::PendingRead>> {
+        self.parts.first()?.source.begin_read(&self.parts)
+    }
+
+    /// Bytes read, as a task's value (`key` names the task in errors).
+    pub fn value(key: &str, r: std::result::Result<Vec<u8>, String>) -> Result<Value> {
+        r.map(|b| Value::Bytes(b.into()))
+            .map_err(|message| Error::TaskFailed {
+                key: key.to_string(),
+                message,
+            })
+    }
 }
 
 impl Kernel {
@@ -242,14 +263,7 @@ impl Kernel {
             Kernel::Array(k) => k.run(key, inputs),
             Kernel::Func(f) => run_func(f, key, inputs),
             Kernel::Frame(k) => k.run(key, inputs),
-            Kernel::Read(r) => r
-                .source
-                .read(r.start, r.end)
-                .map(|b| Value::Bytes(b.into()))
-                .map_err(|message| Error::TaskFailed {
-                    key: key.to_string(),
-                    message,
-                }),
+            Kernel::Read(r) => Read::value(key, r.read()),
             Kernel::Chain(ks) => {
                 let mut iter = ks.iter();
                 let first = iter
@@ -274,7 +288,14 @@ impl fmt::Debug for Kernel {
             Kernel::Literal(v) => write!(f, "Literal({v:?})"),
             Kernel::Array(k) => write!(f, "{k:?}"),
             Kernel::Func(func) => write!(f, "Func({})", func.name),
-            Kernel::Read(r) => write!(f, "Read({}, {}..{})", r.source.name(), r.start, r.end),
+            Kernel::Read(r) => {
+                write!(f, "Read(")?;
+                for (k, p) in r.parts.iter().enumerate() {
+                    let sep = if k == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}, {}..{}", p.source.name(), p.start, p.end)?;
+                }
+                write!(f, ")")
+            }
             Kernel::Frame(k) => write!(f, "{k:?}"),
             Kernel::Chain(ks) => f.debug_list().entries(ks.iter()).finish(),
         }

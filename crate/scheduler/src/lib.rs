@@ -186,7 +186,26 @@ fn execute_settled(
     if let Some(failed) = inputs.iter().find(|v| failure(v).is_some()) {
         return Ok(failed.clone());
     }
-    Ok(execute(plan, i, inputs, trace).unwrap_or_else(|e| Value::any(Failed(e))))
+    settled(execute(plan, i, inputs, trace), true)
+}
+
+/// A task's result as a settled run keeps it (a failure as a failed value) or not.
+fn settled(r: Result<Value>, settle: bool) -> Result<Value> {
+    if settle {
+        Ok(r.unwrap_or_else(|e| Value::any(Failed(e))))
+    } else {
+        r
+    }
+}
+
+/// Records task `i`, run by `worker` (-1: the calling thread) from `start`, in `trace`.
+fn record(trace: &Trace, plan: &Plan, i: usize, worker: i32, start: f64) {
+    trace.push(TaskEvent {
+        prefix: plan.keys[i].prefix().to_string(),
+        worker,
+        start,
+        end: trace.now(),
+    });
 }
 
 /// Runs task `i` of `plan` on `inputs`, recording it in `trace` when there is one.
@@ -196,12 +215,8 @@ fn execute(plan: &Plan, i: usize, inputs: &[Value], trace: Option<&Trace>) -> Re
     };
     let start = trace.now();
     let r = execute_task(plan, i, inputs);
-    trace.push(TaskEvent {
-        prefix: plan.keys[i].prefix().to_string(),
-        worker: rayon::current_thread_index().map_or(-1, |t| t as i32),
-        start,
-        end: trace.now(),
-    });
+    let worker = rayon::current_thread_index().map_or(-1, |t| t as i32);
+    record(trace, plan, i, worker, start);
     r
 }
 

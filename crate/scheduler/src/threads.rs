@@ -7,11 +7,14 @@
 //! a trip through the pool's queues.
 //!
 //! The calling thread reports progress (at least once a second, a heartbeat) and runs
-//! the input tasks ([`Plan::io`]): in the
-//! browser only the compute worker holds the `File`s, and reading there also bounds
-//! memory — a read starts only while fewer than [`io_budget`] read results wait for
-//! their consumers, and reads go in plan (depth-first) order, so a reduction over many
-//! files holds a few of them at a time however many there are.
+//! the input tasks ([`Plan::io`]): in the browser only the compute worker holds the
+//! `File`s, and reading there also bounds memory — a read starts only while fewer than
+//! [`io_budget`] read results wait for their consumers or are being read, and reads go in
+//! plan (depth-first) order, so a reduction over many files holds a few of them at a
+//! time however many there are. Where the source reads in the background
+//! ([`daskling_kernels::dataframe::source::ByteSource::begin_read`]: the browser's
+//! reader workers) the caller starts up to the budget of reads at once and polls them,
+//! so reading runs beside the pool's parsing instead of one read at a time.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -20,16 +23,27 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::memory::Ledger;
-use super::{execute_settled, Plan, Progress, Run, Stats, Trace};
+use super::{execute_settled, record, settled, Plan, Progress, Run, Stats, Trace};
 use daskling_core::{Error, Result};
-use daskling_kernels::Value;
+use daskling_kernels::dataframe::source::PendingRead;
+use daskling_kernels::{Kernel, Read, Value};
+
+/// A read the caller started in the background.
+struct InFlight {
+    task: usize,
+    read: Box<dyn PendingRead>,
+    start: f64,
+}
 
 /// How long the caller sleeps between progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(25);
 
-/// Quiet waits after which unchanged progress is reported anyway (~1 s): the heartbeat
-/// the client's supervision watches for.
-const HEARTBEAT_WAITS: usize = 40;
+/// How long the caller sleeps between polls of background reads.
+const POLL_INTERVAL: Duration = Duration::from_millis(1);
+
+/// Quiet time after which unchanged progress is reported anyway: the heartbeat the
+/// client's supervision watches for. Counted in waits (wasm has no clock here).
+const HEARTBEAT: Duration = Duration::from_secs(1);
 
 /// Read results allowed to wait for their consumers at once.
 fn io_budget() -> usize {
@@ -107,6 +121,53 @@ impl<'p> Shared<'p> {
                 .inspect_err(|_| self.ledger.abandon())
                 .and_then(|v| self.ledger.end(plan, i, &v).map(|_| v))
         });
+        self.release_inputs(i);
+        self.running.fetch_sub(1, Ordering::Relaxed);
+        self.complete(i, result)
+    }
+
+    /// Starts input task `i` as a background read, when its source can.
+    fn begin_read(&self, i: usize) -> Option<Result<InFlight>> {
+        let Kernel::Read(r) = &self.plan.kernels[i] else {
+            return None;
+        };
+        let start = self.trace.map_or(0.0, Trace::now);
+        if let Err(e) = self.ledger.begin(self.plan, i) {
+            return Some(Err(e));
+        }
+        match r.begin() {
+            Some(read) => {
+                self.running.fetch_add(1, Ordering::Relaxed);
+                Some(Ok(InFlight {
+                    task: i,
+                    read,
+                    start,
+                }))
+            }
+            None => {
+                self.ledger.abandon();
+                None
+            }
+        }
+    }
+
+    /// Completes a background read that is done; returns the tasks it made ready.
+    fn finish_read(&self, f: InFlight) -> Option<Vec<usize>> {
+        let (plan, i) = (self.plan, f.task);
+        let key = plan.keys[i].to_string();
+        let result = settled(Read::value(&key, f.read.finish()), self.settle)
+            .inspect_err(|_| self.ledger.abandon())
+            .and_then(|v| self.ledger.end(plan, i, &v).map(|_| v));
+        if let Some(trace) = self.trace {
+            record(trace, plan, i, -1, f.start);
+        }
+        self.running.fetch_sub(1, Ordering::Relaxed);
+        self.complete(i, result)
+    }
+
+    /// Drops the inputs of task `i` that no other task still needs.
+    fn release_inputs(&self, i: usize) {
+        let plan = self.plan;
         for &d in &plan.deps[i] {
             let d = d as usize;
             if self.waiting_data[d].fetch_sub(1, Ordering::AcqRel) == 1 && !plan.is_output[d] {
@@ -121,7 +182,11 @@ impl<'p> Shared<'p> {
                 }
             }
         }
-        self.running.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Records the result of task `i`; returns the tasks it made ready.
+    fn complete(&self, i: usize, result: Result<Value>) -> Option<Vec<usize>> {
+        let plan = self.plan;
         let value = match result {
             Ok(v) => v,
             Err(e) => {
@@ -194,52 +259,73 @@ impl<'p> Shared<'p> {
         }
     }
 
-    /// The caller's loop: runs input tasks within the budget, reports progress, and
-    /// returns when the compute is finished or failed.
+    /// The caller's loop: runs input tasks within the budget (or starts them in the
+    /// background and polls them), reports progress, and returns when the compute is
+    /// finished or failed. Reads still in flight then are dropped (see [`PendingRead`]).
     fn drive<'s>(&'s self, scope: &rayon::Scope<'s>, on_progress: &mut dyn FnMut(Progress))
     where
         'p: 's,
     {
         let budget = io_budget();
+        let spawn = |ready: Option<Vec<usize>>| {
+            for r in ready.into_iter().flatten() {
+                scope.spawn(move |s| self.run_from(s, r));
+            }
+        };
+        let mut in_flight: Vec<InFlight> = Vec::new();
         let mut last = self.progress();
-        let mut quiet = 0usize;
+        let mut quiet = Duration::ZERO;
         let mut caller = lock(&self.caller);
         loop {
             if caller.finished {
                 return;
             }
-            let room = self.io_live.load(Ordering::Acquire) < budget;
+            if let Some(k) = in_flight.iter().position(|f| f.read.is_done()) {
+                let f = in_flight.swap_remove(k);
+                drop(caller);
+                spawn(self.finish_read(f));
+                caller = lock(&self.caller);
+                continue;
+            }
+            let room = self.io_live.load(Ordering::Acquire) + in_flight.len() < budget;
             // No other task is ready or running: every waiting read result waits for
             // more reads, so admit one over budget rather than stall.
-            let idle = self.queued.load(Ordering::Acquire) == 0;
+            let idle = self.queued.load(Ordering::Acquire) == 0 && in_flight.is_empty();
             if room || idle {
                 if let Some(Reverse(i)) = caller.io_ready.pop() {
                     drop(caller);
                     if !self.cancelled.load(Ordering::Acquire) {
-                        if let Some(ready) = self.run_one(i) {
-                            for r in ready {
-                                scope.spawn(move |s| self.run_from(s, r));
-                            }
+                        match self.begin_read(i) {
+                            Some(Ok(f)) => in_flight.push(f),
+                            Some(Err(e)) => spawn(self.complete(i, Err(e))),
+                            None => spawn(self.run_one(i)),
                         }
                     }
                     caller = lock(&self.caller);
                     continue;
                 }
             }
+            let interval = if in_flight.is_empty() {
+                PROGRESS_INTERVAL
+            } else {
+                POLL_INTERVAL
+            };
             let (guard, waited) = self
                 .wake
-                .wait_timeout(caller, PROGRESS_INTERVAL)
+                .wait_timeout(caller, interval)
                 .unwrap_or_else(|e| e.into_inner());
             caller = guard;
-            quiet += usize::from(waited.timed_out());
+            if waited.timed_out() {
+                quiet += interval;
+            }
             let p = self.progress();
             // Changed progress is reported at once; unchanged, about once a second, as
             // a heartbeat: the caller is alive even while a task runs for long.
-            if (p != last || quiet >= HEARTBEAT_WAITS) && !caller.finished {
+            if (p != last || quiet >= HEARTBEAT) && !caller.finished {
                 drop(caller);
                 on_progress(p);
                 last = p;
-                quiet = 0;
+                quiet = Duration::ZERO;
                 caller = lock(&self.caller);
             }
         }

@@ -304,7 +304,8 @@ export class DataFrameModule {
   /**
    * A dataframe of CSV files: a File, Blob, File[], FileList, URL(s), or
    * `[{name, data}]`. Options: `parseDates`, `dtype` ({col: dtype}), `sep`, `header`,
-   * `blocksize` (bytes: larger files are split). Reads only the first bytes of the first
+   * `blocksize` (bytes, default 16 MB: a partition's size — larger files are split, runs
+   * of smaller ones grouped; 0: one partition per file). Reads only the first bytes of the first
    * file now, to learn columns and dtypes.
    */
   async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize } = {}) {

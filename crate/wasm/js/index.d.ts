@@ -256,6 +256,7 @@ export interface ReadCsvOptions {
   dtype?: Record<string, Dtype>;
   sep?: string;
   header?: boolean;
+  /** Partition size in bytes (default 16 MB): larger files are split, runs of smaller ones grouped; 0: one partition per file. */
   blocksize?: number;
 }
 

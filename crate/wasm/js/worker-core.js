@@ -4,14 +4,20 @@
 // {id, progress}. A compute blocks this worker (never the page) until it finishes; the
 // next message is handled after it.
 //
-// Sources of dataframes, by id: {bytes} here, or what the platform reads ({blob},
-// {files}, {url} in the browser; {path} in Node). The kernel reads them through
-// `dasklingRead` on this thread only (its scheduler runs reads here), synchronously.
+// Sources of dataframes, by id: {bytes} here, or what the platform reads ({blob}, {url}
+// in the browser; {path} in Node). The kernel reads them on this thread (its scheduler
+// runs reads here) through `dasklingReadParts` — the parts of one read task, joined —
+// or, where the platform has reader workers, starts them in the background through
+// `dasklingBeginRead` (see src/sources.rs for the protocol).
 
 /**
  * Serves the compute protocol. `platform`:
  *   load(mode, threads)   resolves to {kernel, mode, threads}
  *   read(src, start, end) bytes of a platform source
+ *   readParts(parts)      optional: the bytes of [[src, start, end], …] joined, in one go
+ *   beginRead(ids, starts, ends, ptr, len, status)
+ *                         optional: starts a background read (see src/sources.rs); false
+ *                         when it cannot take these parts
  *   addSources(list)      optional: sees each batch of new sources ([id, src] pairs)
  *   post(message, transfer)
  * Returns the message handler.
@@ -45,12 +51,28 @@ export function serveCompute(platform) {
   let ctx = null;
   const sources = new Map();
 
-  globalThis.dasklingRead = (id, start, end) => {
+  const source = (id) => {
     const s = sources.get(id);
     if (!s) throw new Error(`source ${id} was not sent to the worker`);
-    if (s.bytes) return s.bytes.subarray(start, end);
-    return platform.read(s, start, end);
+    return s;
   };
+  const readOne = (s, start, end) => (s.bytes ? s.bytes.subarray(start, end) : platform.read(s, start, end));
+  globalThis.dasklingReadParts = (ids, starts, ends) => {
+    const parts = ids.map((id, k) => [source(id), starts[k], ends[k]]);
+    if (parts.length === 1) return readOne(...parts[0]);
+    if (platform.readParts && !parts.some(([s]) => s.bytes)) return platform.readParts(parts);
+    const pieces = parts.map((p) => readOne(...p));
+    const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of pieces) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  // Bytes held here are read here; the platform's readers read the rest.
+  globalThis.dasklingBeginRead = (ids, starts, ends, ptr, len, status) =>
+    Boolean(platform.beginRead && !ids.some((id) => source(id).bytes) && platform.beginRead(ids, starts, ends, ptr, len, status));
 
   function addSources(list) {
     for (const [id, src] of list ?? []) sources.set(id, src);

@@ -1,53 +1,30 @@
 // The browser's compute worker (a module Web Worker): loads the threaded build when the
-// page is cross-origin isolated, else the single one, and reads dataframe sources
-// synchronously — FileReaderSync for files and blobs, synchronous range requests for URLs.
+// page is cross-origin isolated, else the single one, and reads dataframe sources —
+// synchronously here (read-browser.js), or, in the threaded build, in reader workers.
+import { readParts, readSource } from './read-browser.js';
 import { serveCompute, startPool } from './worker-core.js';
 
-function readUrl(url, start, end) {
-  const xhr = new XMLHttpRequest();
-  xhr.open('GET', url, false);
-  xhr.responseType = 'arraybuffer';
-  xhr.setRequestHeader('Range', `bytes=${start}-${end - 1}`);
-  xhr.send();
-  if (xhr.status === 206) return new Uint8Array(xhr.response);
-  if (xhr.status === 200) return new Uint8Array(xhr.response).subarray(start, end);
-  throw new Error(`HTTP ${xhr.status} for ${url}`);
-}
+// The threaded build's reader workers: reads run there in the background, several at
+// once, while the pool parses (Chromium serves FileReaderSync calls of several workers
+// in parallel). Each gets the kernel's shared memory and every {blob}/{url} source.
+const READERS = 3;
+const readers = [];
+let nextReader = 0;
 
-// Many small files are read in groups: the worker joins runs of CHUNK_FILES of them
-// into one Blob (references, nothing copied) when reads first reach them, and one
-// FileReaderSync call (a round trip to the browser's blob store, ~1 ms) then reads
-// READ_AHEAD bytes of it, serving the following files, which the kernel reads in order.
-const CHUNK_FILES = 256;
-const READ_AHEAD = 4 << 20;
-const chunks = new Map(); // `${gid}:${k}` -> {blob, offsets}
-let groups = 0;
-let ahead = null; // {key, start, bytes}
-
-function chunkOf(s) {
-  const k = Math.floor(s.index / CHUNK_FILES);
-  const key = `${s.gid}:${k}`;
-  let c = chunks.get(key);
-  if (!c) {
-    const part = s.files.slice(k * CHUNK_FILES, (k + 1) * CHUNK_FILES);
-    const offsets = [0];
-    for (const f of part) offsets.push(offsets.at(-1) + f.size);
-    c = { key, blob: new Blob(part), offsets };
-    chunks.set(key, c);
+/** Starts the readers; without them (one failed to load) reads run here. */
+async function startReaders(memory) {
+  const start = (i) =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(new URL('./reader.js', import.meta.url), { type: 'module', name: `daskling-reader-${i}` });
+      w.onmessage = (e) => e.data === 'ready' && resolve(w);
+      w.onerror = (e) => reject(new Error(`reader ${i} failed to load: ${e.message || 'error'}`));
+      w.postMessage({ memory });
+    });
+  try {
+    readers.push(...(await Promise.all(Array.from({ length: READERS }, (_, i) => start(i)))));
+  } catch (e) {
+    console.warn(`daskling: ${e.message}; reading on the compute worker`);
   }
-  return { c, offset: c.offsets[s.index - k * CHUNK_FILES] };
-}
-
-function readGrouped(s, start, end) {
-  const { c, offset } = chunkOf(s);
-  const a = offset + start;
-  const b = offset + end;
-  const hit = ahead && ahead.key === c.key && a >= ahead.start && b <= ahead.start + ahead.bytes.length;
-  if (!hit) {
-    const until = Math.min(c.blob.size, Math.max(b, a + READ_AHEAD));
-    ahead = { key: c.key, start: a, bytes: new Uint8Array(new FileReaderSync().readAsArrayBuffer(c.blob.slice(a, until))) };
-  }
-  return ahead.bytes.subarray(a - ahead.start, b - ahead.start);
 }
 
 /** Starts pool worker `i` on the module and memory; resolves when it is ready. */
@@ -72,6 +49,7 @@ const handle = serveCompute({
         const k = await import('./threads/daskling.js');
         await k.default();
         await startPool(k, Math.max(1, threads), startPoolWorker, supervisor);
+        await startReaders(k.poolMemory());
         return { kernel: k, mode: 'threads', threads: k.threadCount() };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
@@ -81,19 +59,18 @@ const handle = serveCompute({
     await k.default();
     return { kernel: k, mode: 'single', threads: 1 };
   },
-  read(s, start, end) {
-    if (s.files) return readGrouped(s, start, end);
-    if (s.blob) return new Uint8Array(new FileReaderSync().readAsArrayBuffer(s.blob.slice(start, end)));
-    return readUrl(s.url, start, end);
+  read: readSource,
+  readParts,
+  beginRead(ids, starts, ends, ptr, len, status) {
+    if (!readers.length) return false;
+    const r = readers[nextReader++ % readers.length];
+    r.postMessage({ read: { ids, starts: Array.from(starts), ends: Array.from(ends), ptr, len, status } });
+    return true;
   },
-  // Files sent together are read as groups (above).
+  // Readers read {blob} and {url} sources; reads of {bytes} run here.
   addSources(list) {
-    const blobs = list.map(([, src]) => src).filter((src) => src.blob);
-    if (blobs.length > 1) {
-      const gid = ++groups;
-      const files = blobs.map((s) => s.blob);
-      blobs.forEach((s, index) => Object.assign(s, { gid, files, index }));
-    }
+    const shared = list.filter(([, src]) => src.blob || src.url);
+    if (shared.length) for (const r of readers) r.postMessage({ sources: shared });
   },
   post: (message, transfer = []) => self.postMessage(message, transfer),
 });

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::output::{output_js, value_as_js};
-use super::{dataframe, from_js, js, js_err, to_js};
+use super::{from_js, js, js_err, sources, to_js};
 use daskling::expr::dataframe::Kind;
 use daskling::expr::{self, compute_values_with, Expr, Lazy, Wire};
 use daskling::graph::Graph;
@@ -81,7 +81,7 @@ impl Context {
         } else {
             js_sys::Uint8Array::new(&bytes).to_vec()
         };
-        dataframe::add_sources(&self.0, &sources)?;
+        sources::add_sources(&self.0, &sources)?;
         for entry in data.iter() {
             let entry = js_sys::Array::from(&entry);
             let id = entry

@@ -1,7 +1,5 @@
-//! Dataframe bindings: lazy frames/series/scalars for the page's builder instance,
-//! sources read by the compute worker, and results as Tables and Columns.
-
-use std::sync::Arc;
+//! Dataframe bindings: lazy frames/series/scalars for the page's builder instance, and
+//! results as Tables and Columns (the sources they read: `sources`).
 
 use wasm_bindgen::prelude::*;
 
@@ -14,62 +12,7 @@ use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
 use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
 use daskling::kernels::dataframe::ops::SeriesReduce;
-use daskling::kernels::dataframe::source::ByteSource;
 use daskling::kernels::dataframe::Dtype;
-
-#[wasm_bindgen]
-extern "C" {
-    /// Defined by the compute worker: bytes `start..end` of source `id`.
-    #[wasm_bindgen(catch, js_namespace = globalThis, js_name = dasklingRead)]
-    fn daskling_read(id: &str, start: f64, end: f64) -> Result<js_sys::Uint8Array, JsValue>;
-}
-
-/// A source the compute worker's JS reads (a `File`, `Blob`, URL or bytes), by id.
-/// Reads happen on the worker's own thread (the scheduler runs input tasks there).
-pub struct JsSource {
-    id: String,
-    name: String,
-    size: u64,
-}
-
-impl ByteSource for JsSource {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn len(&self) -> u64 {
-        self.size
-    }
-    fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
-        let end = end.min(self.size);
-        daskling_read(&self.id, start as f64, end as f64)
-            .map(|a| a.to_vec())
-            .map_err(|e| {
-                let msg = e
-                    .as_string()
-                    .or_else(|| {
-                        js_sys::Reflect::get(&e, &"message".into())
-                            .ok()
-                            .and_then(|m| m.as_string())
-                    })
-                    .unwrap_or_else(|| "read failed".into());
-                format!("{}: {msg}", self.name)
-            })
-    }
-}
-
-/// Adds the worker's sources `[[id, name, size], …]` to `ctx`.
-pub(super) fn add_sources(ctx: &daskling::Context, list: &js_sys::Array) -> Result<(), JsError> {
-    for entry in list.iter() {
-        let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
-        let src: Arc<dyn ByteSource> = Arc::new(JsSource {
-            id: id.clone(),
-            name,
-            size: size.max(0.0) as u64,
-        });
-        ctx.add_source(&id, src);
-    }
-    Ok(())
-}
 
 /// A lazy dataframe, series or scalar.
 #[wasm_bindgen]

@@ -26,6 +26,7 @@ mod js;
 mod output;
 #[cfg(target_feature = "atomics")]
 mod pool;
+mod sources;
 
 use array::int_arg;
 pub use array::{arange, from_array, full, random, LazyArray};

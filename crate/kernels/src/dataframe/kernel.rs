@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::column::{concat, Column, Dtype, Frame};
-use super::csv::{parse_parts, CsvOptions, Schema};
+use super::csv::{CsvOptions, FrameParser, Schema};
 use super::describe;
 use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
@@ -16,10 +16,11 @@ use daskling_core::{Error, Result};
 /// A dataframe task.
 #[derive(Clone, Debug)]
 pub enum FrameKernel {
-    /// Parses a whole file (input: its bytes), only the columns in `keep` if given.
-    ParseFile {
-        /// The file name, for errors.
-        file: Arc<str>,
+    /// Parses whole files, one after the other, into one partition (input: their bytes,
+    /// joined), only the columns in `keep` if given.
+    ParseFiles {
+        /// The files' names (for errors) and sizes in bytes, in order.
+        files: Arc<[(Arc<str>, u64)]>,
         /// Column names and dtypes.
         schema: Arc<Schema>,
         /// Parse options.
@@ -201,7 +202,7 @@ impl FrameKernel {
     /// The kind of work, for graph labels.
     pub fn kind(&self) -> &'static str {
         match self {
-            FrameKernel::ParseFile { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
+            FrameKernel::ParseFiles { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
             FrameKernel::Scan => "scan",
             FrameKernel::Select(_) => "select",
             FrameKernel::Col(_) => "getitem",
@@ -239,24 +240,23 @@ impl FrameKernel {
     pub fn run(&self, key: &str, inputs: &[Value]) -> Result<Value> {
         let inp = |i: usize| input(key, inputs, i);
         Ok(match self {
-            FrameKernel::ParseFile {
-                file,
+            FrameKernel::ParseFiles {
+                files,
                 schema,
                 options,
                 keep,
             } => {
                 let b = bytes(key, inp(0)?)?;
-                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
-                let f = parse_parts(
-                    file,
-                    &[b],
-                    1,
-                    options.header,
-                    schema,
-                    options,
-                    keep.as_deref(),
-                )?;
-                Value::Frame(Arc::new(f))
+                let mut p = FrameParser::new(schema, options, keep.as_deref(), b.len());
+                let mut at = 0usize;
+                for (file, size) in files.iter() {
+                    let end = (at + *size as usize).min(b.len());
+                    let own = &b[at..end];
+                    let own = own.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(own);
+                    p.parse(file, &[own], 1, options.header)?;
+                    at = end;
+                }
+                Value::Frame(Arc::new(p.finish()))
             }
             FrameKernel::Scan => {
                 let b = bytes(key, inp(0)?)?;
@@ -524,13 +524,13 @@ impl FrameKernel {
             idx.into()
         };
         match self {
-            FrameKernel::ParseFile {
-                file,
+            FrameKernel::ParseFiles {
+                files,
                 schema,
                 options,
                 ..
-            } => Some(FrameKernel::ParseFile {
-                file: file.clone(),
+            } => Some(FrameKernel::ParseFiles {
+                files: files.clone(),
                 keep: Some(pick(schema)),
                 schema: schema.clone(),
                 options: options.clone(),

@@ -1,5 +1,10 @@
 //! Where CSV bytes come from: files on disk (natively), bytes in memory, and — in the
-//! browser — `File`s, `Blob`s and URLs read by the compute worker (see `bindings`).
+//! browser — `File`s, `Blob`s and URLs read by the platform (see the wasm crate).
+//!
+//! A read task reads one or more [`Part`]s (a run of small files is read together, as
+//! one partition) in one call, [`ByteSource::read_parts`]; where the platform can read in
+//! the background (the browser's reader workers), the scheduler starts reads with
+//! [`ByteSource::begin_read`] and keeps several in flight while the pool parses.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,6 +21,80 @@ pub trait ByteSource: Send + Sync + std::panic::RefUnwindSafe + std::panic::Unwi
     }
     /// Bytes `start..end` (clamped to the size).
     fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String>;
+    /// The platform's id of this source, when the platform reads several sources in one
+    /// call (the wasm bindings: the compute worker's id of a `File`); `None` otherwise.
+    fn batch_id(&self) -> Option<&str> {
+        None
+    }
+    /// The bytes of `parts` (ranges of this source and others), joined. Called on the
+    /// first part's source; a platform that joins reads (a browser reads a `Blob` made of
+    /// many `File`s in one call) overrides it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling_kernels::dataframe::source::{ByteSource, MemorySource, Part};
+    /// let a: Arc<dyn ByteSource> = Arc::new(MemorySource::new("a.csv", b"x\n1\n".to_vec()));
+    /// let b: Arc<dyn ByteSource> = Arc::new(MemorySource::new("b.csv", b"x\n2\n".to_vec()));
+    /// let parts = [Part::whole(&a), Part::whole(&b)];
+    /// assert_eq!(a.read_parts(&parts).unwrap(), b"x\n1\nx\n2\n");
+    /// ```
+    fn read_parts(&self, parts: &[Part]) -> Result<Vec<u8>, String> {
+        read_each(parts)
+    }
+    /// Starts reading `parts` in the background and returns at once, where the platform
+    /// can (the threaded browser build's reader workers); `None`: read them with
+    /// [`ByteSource::read_parts`]. Called on the first part's source.
+    fn begin_read(&self, _parts: &[Part]) -> Option<Box<dyn PendingRead>> {
+        None
+    }
+}
+
+/// A byte range of a source: one piece of a read task.
+#[derive(Clone)]
+pub struct Part {
+    /// Where from.
+    pub source: Arc<dyn ByteSource>,
+    /// First byte.
+    pub start: u64,
+    /// One past the last byte.
+    pub end: u64,
+}
+
+impl Part {
+    /// All of `source`.
+    pub fn whole(source: &Arc<dyn ByteSource>) -> Part {
+        Part {
+            source: source.clone(),
+            start: 0,
+            end: source.len(),
+        }
+    }
+}
+
+/// The bytes of `parts`, each read with [`ByteSource::read`], joined.
+pub fn read_each(parts: &[Part]) -> Result<Vec<u8>, String> {
+    if let [one] = parts {
+        return one.source.read(one.start, one.end);
+    }
+    let mut out = Vec::with_capacity(
+        parts
+            .iter()
+            .map(|p| p.end.saturating_sub(p.start) as usize)
+            .sum(),
+    );
+    for p in parts {
+        out.extend_from_slice(&p.source.read(p.start, p.end)?);
+    }
+    Ok(out)
+}
+
+/// A read started by [`ByteSource::begin_read`]. Dropping it before it is done must be
+/// safe: the platform's write into its buffer is waited for (or the buffer leaked).
+pub trait PendingRead: Send {
+    /// Whether the bytes are in (or the read failed).
+    fn is_done(&self) -> bool;
+    /// The bytes (or the error), once [`PendingRead::is_done`].
+    fn finish(self: Box<Self>) -> Result<Vec<u8>, String>;
 }
 
 impl fmt::Debug for dyn ByteSource {

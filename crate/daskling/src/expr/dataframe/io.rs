@@ -1,7 +1,8 @@
 //! Reading CSV files: the `ReadCsv` operation's metadata (columns and dtypes from the
-//! schema, one partition per file or per `blocksize` of a large one) and its read and
-//! parse tasks.
+//! schema; partitions of up to `blocksize` bytes: a run of small files read and parsed
+//! together, or a block of a large one) and its read and parse tasks.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::lower::ftask;
@@ -10,17 +11,55 @@ use super::{not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::dataframe::kernel::FrameKernel;
+use crate::kernels::dataframe::source::Part;
 use crate::kernels::{Kernel, Read};
 
-fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
-    sources
-        .iter()
-        .map(|s| {
-            if blocksize == 0 || s.size <= blocksize {
-                1
-            } else {
-                s.size.div_ceil(blocksize) as usize
+/// A run of partitions of a `ReadCsv`.
+enum Piece {
+    /// Consecutive files (indices into the sources), one partition.
+    Files(Range<usize>),
+    /// A file larger than the blocksize, one partition per block.
+    Blocks(usize),
+}
+
+/// How `sources` become partitions: consecutive files of at most `blocksize` bytes in all
+/// are one partition (9,500 daily files of 24 kB are 15 partitions of 16 MB, not 9,500
+/// tiny ones), a larger file is split into `blocksize` blocks; `blocksize` 0: one
+/// partition per file.
+fn layout(sources: &[SourceRef], blocksize: u64) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut run = 0..0;
+    let mut run_bytes = 0u64;
+    for (i, s) in sources.iter().enumerate() {
+        let large = blocksize > 0 && s.size > blocksize;
+        if !run.is_empty() && (blocksize == 0 || large || run_bytes + s.size > blocksize) {
+            out.push(Piece::Files(run.clone()));
+            run = i..i;
+            run_bytes = 0;
+        }
+        if large {
+            out.push(Piece::Blocks(i));
+            run = i + 1..i + 1;
+        } else {
+            if run.is_empty() {
+                run = i..i;
             }
+            run.end = i + 1;
+            run_bytes += s.size;
+        }
+    }
+    if !run.is_empty() {
+        out.push(Piece::Files(run));
+    }
+    out
+}
+
+fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
+    layout(sources, blocksize)
+        .iter()
+        .map(|p| match p {
+            Piece::Files(_) => 1,
+            Piece::Blocks(i) => sources[*i].size.div_ceil(blocksize) as usize,
         })
         .sum()
 }
@@ -61,52 +100,68 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         } => {
             let schema = Arc::new(schema.clone());
             let options = Arc::new(options.clone());
-            let mut p = 0;
-            for s in sources {
-                let held = s.held.clone().ok_or_else(|| {
+            let held = |s: &SourceRef| {
+                s.held.clone().ok_or_else(|| {
                     Error::invalid(format!("the file {} is not available here", s.name))
-                })?;
+                })
+            };
+            let read = |g: &mut Graph, layer: &str, b: u32, parts: Vec<Part>| {
+                let k = Key::new(layer, &[b]);
+                let kernel = Kernel::Read(Read {
+                    parts: parts.into(),
+                });
+                g.insert(k.clone(), Task::new(kernel, vec![]));
+                k
+            };
+            let mut p = 0;
+            for piece in layout(sources, *blocksize) {
+                let i = match piece {
+                    Piece::Files(run) => {
+                        let run = &sources[run];
+                        let ids: Vec<&str> = run.iter().map(|s| s.id.as_str()).collect();
+                        let layer = format!("read-{}", tokenize(&ids.join("\0")));
+                        let parts = run
+                            .iter()
+                            .map(|s| held(s).map(|h| Part::whole(&h)))
+                            .collect::<Result<Vec<_>>>()?;
+                        let r = read(g, &layer, 0, parts);
+                        let files = run
+                            .iter()
+                            .map(|s| (Arc::<str>::from(s.name.as_str()), s.size))
+                            .collect::<Vec<_>>();
+                        g.insert(
+                            d.part_key(p),
+                            ftask(
+                                FrameKernel::ParseFiles {
+                                    files: files.into(),
+                                    schema: schema.clone(),
+                                    options: options.clone(),
+                                    keep: None,
+                                },
+                                vec![r],
+                            ),
+                        );
+                        p += 1;
+                        continue;
+                    }
+                    Piece::Blocks(i) => i,
+                };
+                let s = &sources[i];
+                let source = held(s)?;
                 let file: Arc<str> = s.name.as_str().into();
                 let read_layer = format!("read-{}", tokenize(&s.id));
-                let read = |g: &mut Graph, b: u32, start: u64, end: u64| {
-                    let k = Key::new(read_layer.as_str(), &[b]);
-                    g.insert(
-                        k.clone(),
-                        Task::new(
-                            Kernel::Read(Read {
-                                source: held.clone(),
-                                start,
-                                end,
-                            }),
-                            vec![],
-                        ),
-                    );
-                    k
-                };
-                if *blocksize == 0 || s.size <= *blocksize {
-                    let r = read(g, 0, 0, s.size);
-                    g.insert(
-                        d.part_key(p),
-                        ftask(
-                            FrameKernel::ParseFile {
-                                file: file.clone(),
-                                schema: schema.clone(),
-                                options: options.clone(),
-                                keep: None,
-                            },
-                            vec![r],
-                        ),
-                    );
-                    p += 1;
-                    continue;
-                }
                 let nb = s.size.div_ceil(*blocksize) as u32;
                 let scan_layer = format!("scan-{}", tokenize(&s.id));
                 let mut reads = vec![];
                 let mut scans = vec![];
                 for b in 0..nb {
                     let start = b as u64 * blocksize;
-                    let r = read(g, b, start, (start + blocksize).min(s.size));
+                    let part = Part {
+                        source: source.clone(),
+                        start,
+                        end: (start + blocksize).min(s.size),
+                    };
+                    let r = read(g, &read_layer, b, vec![part]);
                     let sk = Key::new(scan_layer.as_str(), &[b]);
                     g.insert(sk.clone(), ftask(FrameKernel::Scan, vec![r.clone()]));
                     reads.push(r);

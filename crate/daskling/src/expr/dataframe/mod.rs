@@ -17,7 +17,7 @@
 //! let b = Arc::new(MemorySource::new("b.csv", &b"x,y\n5,6.5\n"[..]));
 //! let df = read_csv_sources(vec![a, b], &ReadOptions::default()).unwrap();
 //! assert_eq!(df.columns(), ["x", "y"]);
-//! assert_eq!(df.npartitions(), 2);
+//! assert_eq!(df.npartitions(), 1); // small files are grouped up to the blocksize
 //! let total = df.col("x").unwrap().sum().unwrap().compute(Scheduler::Threads).unwrap();
 //! assert_eq!(total, 9.0);
 //! ```

@@ -14,13 +14,14 @@ use crate::kernels::dataframe::source::ByteSource;
 pub struct ReadOptions {
     /// Parsing options (separator, header, parseDates, dtype).
     pub csv: CsvOptions,
-    /// Split files larger than this (bytes); `None`: [`DEFAULT_BLOCKSIZE`]; `Some(0)`:
-    /// never split.
+    /// Partition size (bytes): larger files are split, runs of smaller ones grouped;
+    /// `None`: [`DEFAULT_BLOCKSIZE`]; `Some(0)`: one partition per file, never split.
     pub blocksize: Option<u64>,
 }
 
-/// A dataframe of CSV `sources` (one partition per source at least): columns and
-/// dtypes come from the first [`SAMPLE_BYTES`] of the first source.
+/// A dataframe of CSV `sources` in partitions of up to the blocksize (runs of small
+/// sources grouped, large ones split): columns and dtypes come from the first
+/// [`SAMPLE_BYTES`] of the first source.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -29,7 +30,11 @@ pub struct ReadOptions {
 /// let a = Arc::new(MemorySource::new("a.csv", &b"x\n1\n"[..]));
 /// let b = Arc::new(MemorySource::new("b.csv", &b"x\n2\n"[..]));
 /// let df = read_csv_sources(vec![a, b], &ReadOptions::default()).unwrap();
-/// assert_eq!(df.npartitions(), 2); // one per file
+/// assert_eq!(df.npartitions(), 1); // two small files, one partition
+/// let each = ReadOptions { blocksize: Some(0), ..ReadOptions::default() };
+/// let a = Arc::new(MemorySource::new("a.csv", &b"x\n1\n"[..]));
+/// let b = Arc::new(MemorySource::new("b.csv", &b"x\n2\n"[..]));
+/// assert_eq!(read_csv_sources(vec![a, b], &each).unwrap().npartitions(), 2); // one per file
 /// assert!(read_csv_sources(vec![], &ReadOptions::default()).is_err());
 /// ```
 pub fn read_csv_sources(
@@ -86,7 +91,7 @@ pub fn read_csv_refs(
 /// std::fs::write(dir.join("2012-05-01.csv"), "high\n3.5\n").unwrap();
 /// std::fs::write(dir.join("2012-05-02.csv"), "high\n4.5\n").unwrap();
 /// let df = read_csv(&[dir.join("*.csv").to_str().unwrap()], &ReadOptions::default()).unwrap();
-/// assert_eq!(df.npartitions(), 2);
+/// assert_eq!(df.npartitions(), 1);
 /// let s = df.col("high").unwrap().sum().unwrap().compute(daskling::Scheduler::Sync).unwrap();
 /// assert_eq!(s, 8.0);
 /// assert!(read_csv(&[dir.join("*.tsv").to_str().unwrap()], &ReadOptions::default()).is_err());

@@ -227,73 +227,136 @@ pub fn parse_parts(
     opts: &CsvOptions,
     keep: Option<&[usize]>,
 ) -> Result<Frame> {
-    let n = schema.names.len();
     let total: usize = pieces.iter().map(|p| p.len()).sum();
-    let kept: Vec<usize> = match keep {
-        Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
-        None => (0..n).collect(),
-    };
-    // A row is rarely shorter than 16 bytes: a cheap capacity guess.
-    let cap = (total / 16 + 1).min(1 << 22);
-    let mut cols: Vec<Builder> = kept
-        .iter()
-        .map(|&i| Builder::new(schema.dtypes[i], cap))
-        .collect();
-    let mut rd = Records::new(pieces, opts.sep);
-    let mut header_seen = !has_header;
-    while let Some(at) = rd.next() {
-        let line = first_line + at - 1;
-        if !header_seen {
-            header_seen = true;
-            let names = names_of((0..rd.len()).map(|i| rd.field(i)));
-            if names != schema.names {
+    let mut p = FrameParser::new(schema, opts, keep, total);
+    p.parse(file, pieces, first_line, has_header)?;
+    Ok(p.finish())
+}
+
+/// Parses several files' lines into one frame (a partition of many small files): the
+/// columns grow file after file; errors name each file and its own line.
+///
+/// ```
+/// use daskling_kernels::dataframe::csv::{infer_schema, CsvOptions, FrameParser};
+/// let opts = CsvOptions::default();
+/// let schema = infer_schema("a.csv", b"x,y\n1,2\n", true, &opts).unwrap();
+/// let mut p = FrameParser::new(&schema, &opts, None, 64);
+/// p.parse("a.csv", &[b"x,y\n1,2\n"], 1, true).unwrap();
+/// p.parse("b.csv", &[b"x,y\n3,4\n5,6\n"], 1, true).unwrap();
+/// assert_eq!(p.finish().len(), 3);
+/// let mut p = FrameParser::new(&schema, &opts, None, 64);
+/// let e = p.parse("c.csv", &[b"x,y\n1,2\n3,z\n"], 1, true).unwrap_err();
+/// assert_eq!(e.to_string(), "c.csv, line 3, column y: cannot parse 'z' as int64");
+/// ```
+pub struct FrameParser<'s> {
+    schema: &'s Schema,
+    opts: &'s CsvOptions,
+    kept: Vec<usize>,
+    cols: Vec<Builder>,
+}
+
+impl<'s> FrameParser<'s> {
+    /// A parser of `schema`'s columns in `keep` (all when `None`), for about `bytes` of
+    /// text in all.
+    pub fn new(
+        schema: &'s Schema,
+        opts: &'s CsvOptions,
+        keep: Option<&[usize]>,
+        bytes: usize,
+    ) -> FrameParser<'s> {
+        let n = schema.names.len();
+        let kept: Vec<usize> = match keep {
+            Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
+            None => (0..n).collect(),
+        };
+        // A row is rarely shorter than 16 bytes: a cheap capacity guess.
+        let cap = (bytes / 16 + 1).min(1 << 22);
+        let cols = kept
+            .iter()
+            .map(|&i| Builder::new(schema.dtypes[i], cap))
+            .collect();
+        FrameParser {
+            schema,
+            opts,
+            kept,
+            cols,
+        }
+    }
+
+    /// Appends the rows of whole lines of `file` given as consecutive pieces, the first
+    /// on line `first_line`; when `has_header` they start with the header, which must
+    /// name the schema's columns.
+    pub fn parse(
+        &mut self,
+        file: &str,
+        pieces: &[&[u8]],
+        first_line: u64,
+        has_header: bool,
+    ) -> Result<()> {
+        let schema = self.schema;
+        let n = schema.names.len();
+        let mut rd = Records::new(pieces, self.opts.sep);
+        let mut header_seen = !has_header;
+        while let Some(at) = rd.next() {
+            let line = first_line + at - 1;
+            if !header_seen {
+                header_seen = true;
+                let names = names_of((0..rd.len()).map(|i| rd.field(i)));
+                if names != schema.names {
+                    return Err(csv_err(
+                        file,
+                        line,
+                        None,
+                        format!(
+                            "the header names the columns {} but the first file has {}",
+                            names.join(", "),
+                            schema.names.join(", ")
+                        ),
+                    ));
+                }
+                continue;
+            }
+            if rd.len() != n {
+                // A blank line is no row (pandas skips them).
+                if rd.len() == 1 && rd.field(0).is_empty() {
+                    continue;
+                }
                 return Err(csv_err(
                     file,
                     line,
                     None,
-                    format!(
-                        "the header names the columns {} but the first file has {}",
-                        names.join(", "),
-                        schema.names.join(", ")
-                    ),
+                    format!("expected {n} fields, found {}", rd.len()),
                 ));
             }
-            continue;
-        }
-        if rd.len() != n {
-            // A blank line is no row (pandas skips them).
-            if rd.len() == 1 && rd.field(0).is_empty() {
-                continue;
+            for (b, &i) in self.cols.iter_mut().zip(&self.kept) {
+                b.push(rd.field(i))
+                    .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
             }
+        }
+        if !header_seen {
             return Err(csv_err(
                 file,
-                line,
+                first_line,
                 None,
-                format!("expected {n} fields, found {}", rd.len()),
+                "the file is empty (no header line)",
             ));
         }
-        for (b, &i) in cols.iter_mut().zip(&kept) {
-            b.push(rd.field(i))
-                .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
+        Ok(())
+    }
+
+    /// The frame of every row parsed.
+    pub fn finish(self) -> Frame {
+        Frame {
+            names: self
+                .kept
+                .iter()
+                .map(|&i| self.schema.names[i].clone())
+                .collect::<Vec<_>>()
+                .into(),
+            columns: self.cols.into_iter().map(Builder::finish).collect(),
+            index: None,
         }
     }
-    if !header_seen {
-        return Err(csv_err(
-            file,
-            first_line,
-            None,
-            "the file is empty (no header line)",
-        ));
-    }
-    Ok(Frame {
-        names: kept
-            .iter()
-            .map(|&i| schema.names[i].clone())
-            .collect::<Vec<_>>()
-            .into(),
-        columns: cols.into_iter().map(Builder::finish).collect(),
-        index: None,
-    })
 }
 
 #[cfg(test)]

@@ -1,20 +1,22 @@
-// The Python environment of the dask export tests: target/venv-dask, created from PyPI
-// with the pinned requirements.txt when missing or older than it. Returns its python.
+// Python environments of the tests and benchmarks, created from PyPI: target/venv-<name>
+// from a folder's pinned requirements.txt, (re)installed when missing or older than it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = join(import.meta.dirname, '..', '..');
-const venv = join(root, 'target', 'venv-dask');
-const requirements = join(import.meta.dirname, 'requirements.txt');
+const root = join(import.meta.dirname, '..');
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.error?.message})`);
 }
 
-/** The venv's python, after installing what is missing. */
-export function python() {
+/**
+ * The python of target/venv-`name`, after installing `requirements` (a path) into it
+ * when it is new or the file changed.
+ */
+export function python(name, requirements) {
+  const venv = join(root, 'target', `venv-${name}`);
   const py = join(venv, 'bin', 'python');
   const stamp = join(venv, '.installed');
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(requirements).mtimeMs) return py;

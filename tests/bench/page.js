@@ -1,0 +1,152 @@
+import { Client } from '/dist/index.js';
+// Called by tests/bench/run.mjs through Playwright.
+window.startClient = async (threads) => {
+  window.client = await Client.start({ threads });
+  return { mode: window.client.mode, threads: window.client.threads };
+};
+window.benchScheduler = (name, scheduler, reps) =>
+  window.client._rpc.call('benchScheduler', { name, scheduler, reps });
+// Delayed: n tiny calls built and computed at once (as `[delayed(inc)(i) for i in
+// range(n)]; compute(*...)`); best µs per call of `reps`, graph building included.
+window.benchDelayed = async (n, reps) => {
+  const c = window.client;
+  const inc = c.delayed((x) => x + 1);
+  let best = { total: Infinity };
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    const calls = [];
+    for (let i = 0; i < n; i++) calls.push(inc(i));
+    const t1 = performance.now();
+    const out = await c.compute(...calls);
+    const t2 = performance.now();
+    if (out.length !== n || out[n - 1] !== n) throw new Error('wrong delayed results');
+    if (t2 - t0 < best.total) best = { total: t2 - t0, build: t1 - t0, compute: t2 - t1 };
+  }
+  const us = (ms) => (1000 * ms) / n;
+  return { calls: n, usPerCall: us(best.total), buildUs: us(best.build), computeUs: us(best.compute) };
+};
+// Arrays: x = random((4000, 4000), chunks=(1000, 1000)) persisted, then four expressions;
+// best seconds of `reps` computes each (timed here, so postMessage is included).
+window.benchArrays = async (reps) => {
+  const c = window.client;
+  const now = () => performance.now() / 1000;
+  const best = async (n, f) => {
+    let b = Infinity;
+    for (let i = 0; i < n; i++) {
+      const t = now();
+      await f();
+      b = Math.min(b, now() - t);
+    }
+    return b;
+  };
+  const r = c.array.random.random([4000, 4000], { chunks: [1000, 1000], seed: 0 });
+  const gen = await best(2, () => r.persist());
+  const x = await r.persist();
+  const cases = [
+    ['dot', x.dot(x.T).sum(), 1],
+    ['mean', x.mean(), reps],
+    ['std', x.std(), reps],
+    ['transpose sum', x.add(x.T).sum({ axis: 0 }), reps],
+  ];
+  const out = { 'random (persist)': gen };
+  for (const [name, e, n] of cases) out[name] = await best(n, () => e.compute());
+  return out;
+};
+// The workshop's exercise (rows, max/min high, mean close, daily high max, daily spread,
+// computed together, then the first rows) on `source`; seconds and the answers.
+async function exercise(source) {
+  const c = window.client;
+  const t = performance.now();
+  const df = await c.dataframe.readCsv(source, { parseDates: ['timestamp'] });
+  const high = df.col('high');
+  const g = df.groupby(df.col('timestamp').dt.round('1d'));
+  const hmax = g.col('high').max();
+  const [rows, max, min, mean, daily] = await c.compute(
+    df.len(), high.max(), high.min(), df.col('close').mean(), hmax, hmax.sub(g.col('low').min()));
+  await df.head();
+  const seconds = (performance.now() - t) / 1000;
+  return { seconds, npartitions: df.npartitions, answers: { rows, max, min, mean, days: daily.length } };
+}
+
+async function best(reps, f) {
+  let b = null;
+  for (let i = 0; i < reps; i++) {
+    const r = await f();
+    if (!b || r.seconds < b.seconds) b = r;
+  }
+  return b;
+}
+
+const picked = (id) => Array.from(document.getElementById(id).files);
+const bytesOf = (files) => files.reduce((n, f) => n + f.size, 0);
+
+// Dataframes on generated data held in memory: (a) one File per day, (b) the same rows
+// in one File. Kept beside the picked files to show what reading from disk costs.
+let memoryFiles = null;
+window.benchDataframe = async (days, reps) => {
+  const { generateSample } = await import('/dist/index.js');
+  if (!memoryFiles) {
+    const gen = await generateSample({ tickers: ['hp'], days, seed: 1 });
+    const daily = gen.map((f) => new File([f.data], f.name));
+    const nl = gen[0].data.indexOf(10) + 1;
+    const parts = gen.map((f, i) => (i === 0 ? f.data : f.data.subarray(nl)));
+    const one = new File(parts, 'hp.csv');
+    memoryFiles = { daily, one, bytes: one.size };
+  }
+  const run = async (source) => (await best(reps, () => exercise(source))).seconds;
+  return { bytes: memoryFiles.bytes, daily: await run(memoryFiles.daily), one: await run([memoryFiles.one]) };
+};
+
+// The exercise on the files picked in `<input id=…>` (disk-backed, as a participant's).
+window.benchPicked = async (id, reps) => {
+  const files = picked(id);
+  return { bytes: bytesOf(files), files: files.length, ...(await best(reps, () => exercise(files))) };
+};
+
+// DuckDB-WASM (its single-threaded "eh" build, from npm) on the same picked files, in
+// this page: each File registered as a handle DuckDB reads with FileReaderSync, then the
+// exercise in SQL (one read into a table, the queries on it, the first rows).
+let duck = null;
+window.benchDuckdb = async (id, reps) => {
+  const duckdb = await import('/bench-build/duckdb.js');
+  if (!duck) {
+    const worker = new Worker('/duckdb/duckdb-browser-eh.worker.js');
+    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+    await db.instantiate('/duckdb/duckdb-eh.wasm');
+    duck = { db, conn: await db.connect(), registered: new Set() };
+  }
+  const files = picked(id);
+  const dir = id;
+  for (const f of files) {
+    const name = `${dir}/${f.name}`;
+    if (duck.registered.has(name)) continue;
+    await duck.db.registerFileHandle(name, f, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+    duck.registered.add(name);
+  }
+  const src = files.length > 1 ? `'${dir}/*.csv'` : `'${dir}/${files[0].name}'`;
+  const q = async (sql) => (await duck.conn.query(sql)).toArray().map((r) => r.toJSON());
+  const run = async () => {
+    const t = performance.now();
+    await q(`CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM read_csv(${src})`);
+    const [tot] = await q('SELECT count(*)::DOUBLE AS n, max(high) AS mx, min(high) AS mn, avg(close) AS m FROM t');
+    const days = await q(
+      'SELECT time_bucket(INTERVAL 1 DAY, timestamp + INTERVAL 12 HOUR) AS day, max(high), max(high) - min(low) FROM t GROUP BY day');
+    await q(`SELECT * FROM read_csv(${src}) LIMIT 5`);
+    await q('DROP TABLE t');
+    const seconds = (performance.now() - t) / 1000;
+    return { seconds, answers: { rows: tot.n, max: tot.mx, min: tot.mn, mean: tot.m, days: days.length } };
+  };
+  return { bytes: bytesOf(files), files: files.length, ...(await best(reps, run)) };
+};
+
+// Streaming memory: the exercise on the big file picked in `<input id=big>` (split into
+// blocks), then the kernel's wasm memory, which only grows: its peak.
+window.benchMemory = async () => {
+  const [big] = picked('big');
+  const c = window.client;
+  const before = await c._rpc.call('memoryBytes', {});
+  const { seconds, npartitions, answers } = await exercise([big]);
+  const after = await c._rpc.call('memoryBytes', {});
+  return { bytes: big.size, rows: answers.rows, seconds, before, after, npartitions };
+};
+window.ready = true;

@@ -1,0 +1,103 @@
+// The tables of `npm run bench` (tests/bench/run.mjs), from the figures of one run: every
+// ratio is to a peer measured in that same run.
+
+const fmt = (x, d = 1) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const mbps = (bytes, s) => bytes / 1e6 / s;
+
+function table(head, rows) {
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|---|${head.slice(1).map(() => '---:').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+function schedulerTable({ native, wasm, SCHEDULER_CASES }) {
+  console.log(`\nScheduler overhead, µs per task (best of runs; ${native[0].threads} native threads, 2 wasm workers)\n`);
+  table(
+    ['case', 'tasks', 'native sync', 'native threads', 'wasm single', 'wasm threads (2)', 'wasm threads / native threads'],
+    SCHEDULER_CASES.map(([name, label]) => {
+      const n = native.find((r) => r.case === label);
+      const w = wasm['threads (2)'].scheduler[name].usPerTask;
+      const s = wasm.single.scheduler[name].usPerTask;
+      return [label, n.tasks, fmt(n.native_sync, 3), fmt(n.native_threads, 3), fmt(s, 3), fmt(w, 3), `${fmt(w / n.native_threads, 2)}x`];
+    }),
+  );
+}
+
+function delayedTable({ wasm, DELAYED_CALLS }) {
+  console.log(`\nDelayed: ${DELAYED_CALLS.toLocaleString('en')} tiny calls (x => x + 1) built and computed at once; µs per call (best of 5)\n`);
+  table(
+    ['mode', 'total', 'building the calls', 'compute (ship, schedule, call, return)'],
+    Object.entries(wasm).map(([mode, w]) => [`wasm ${mode}`, fmt(w.delayed.usPerCall), fmt(w.delayed.buildUs), fmt(w.delayed.computeUs)]),
+  );
+}
+
+function arraysTable({ nativeArrays, wasm, peers }) {
+  const dask = peers?.arrays.dask;
+  console.log(`\nArrays: x = random((4000, 4000), chunks=(1000, 1000)), persisted; best seconds (${nativeArrays[0].threads} native threads)\n`);
+  const cols = [['native threads', (c) => nativeArrays.find((r) => r.case === c).seconds], ...Object.entries(wasm).map(([m, w]) => [`wasm ${m}`, (c) => w.arrays[c]])];
+  table(
+    ['case', ...cols.map(([n]) => n), 'wasm threads (2) / native'],
+    ['random (persist)', 'dot', 'mean', 'std', 'transpose sum'].map((c) => {
+      const v = cols.map(([, f]) => f(c));
+      return [c, ...v.map((x) => fmt(x, 4)), `${fmt(v[1] / v[0], 2)}x`];
+    }),
+  );
+  if (peers) {
+    const w = wasm['threads (2)'].arrays.dot;
+    console.log(`\nx.dot(x.T).sum() 4000²: numpy ${fmt(peers.arrays.numpy, 3)} s, dask (2 threads, chunks 1000²) ${fmt(dask, 3)} s; ` +
+      `wasm threads (2) ${fmt(w, 3)} s = **${fmt(w / dask, 2)}× dask's time** (goal ≤ 1.25×).`);
+  }
+}
+
+function dataframeTable({ nativeDf, peers, wasm, duckdbWasm }) {
+  const layouts = [['daily', '9,500 daily files'], ['one', 'one file']];
+  const rows = [];
+  const duck = peers?.peers.duckdb;
+  const add = (name, get) => rows.push([name, ...layouts.map(([l]) => get(l))]);
+  for (const [mode, w] of Object.entries(wasm)) add(`daskling, Chromium, ${mode}, picked files`, (l) => w.picked[l]);
+  add('DuckDB-WASM, Chromium, 1 thread, picked files', (l) => duckdbWasm[l]);
+  add('daskling native (2 threads)', (l) => ({ bytes: nativeDf.bytes, seconds: l === 'daily' ? nativeDf.daily_seconds : nativeDf.one_seconds }));
+  for (const [name, p] of Object.entries(peers?.peers ?? {})) add(`${name} (native, 2 threads)`, (l) => p[l]);
+  const mem = wasm['threads (2)'].memoryFiles;
+  add('daskling, Chromium, threads (2), Files in memory', (l) => ({ bytes: mem.bytes, seconds: mem[l] }));
+  console.log(`\nDataframes: the workshop's exercise (rows, max/min high, mean close, daily high max and daily spread computed together, then head) on ${(nativeDf.bytes / 1e6).toFixed(0)} MB of hp minute data; MB/s (best of runs)${duck ? '; ratio to native DuckDB (read_csv defaults) in this run' : ''}\n`);
+  table(
+    ['', ...layouts.flatMap(([, label]) => (duck ? [label, '/ DuckDB'] : [label]))],
+    rows.map(([name, ...cells]) => [
+      name,
+      ...cells.flatMap((r, i) => {
+        const v = mbps(r.bytes, r.seconds);
+        const l = layouts[i][0];
+        const note = r.files && r.files !== (l === 'daily' ? 9500 : 1) ? ` (${r.files} files)` : '';
+        return duck ? [`${fmt(v)}${note}`, `${fmt(v / mbps(duck[l].bytes, duck[l].seconds), 2)}×`] : [`${fmt(v)}${note}`];
+      }),
+    ]),
+  );
+  checkAnswers({ peers, wasm, duckdbWasm });
+}
+
+/** The answers of every picked-file run against pandas' (or the first run's). */
+function checkAnswers({ peers, wasm, duckdbWasm }) {
+  const runs = [];
+  for (const [mode, w] of Object.entries(wasm)) for (const l of ['daily', 'one']) runs.push([`daskling ${mode} ${l}`, l, w.picked[l].answers]);
+  for (const l of ['daily', 'one']) runs.push([`DuckDB-WASM ${l}`, l, duckdbWasm[l].answers]);
+  for (const [name, p] of Object.entries(peers?.peers ?? {})) for (const l of ['daily', 'one']) if (p[l].files === (l === 'daily' ? 9500 : 1)) runs.push([`${name} ${l}`, l, p[l].answers]);
+  const ref = peers?.peers.pandas.one.answers ?? runs[0][2];
+  const bad = runs.filter(([, , a]) =>
+    a.rows !== ref.rows || a.max !== ref.max || a.min !== ref.min || Math.abs(a.mean - ref.mean) > 1e-9 * Math.abs(ref.mean) || a.days !== ref.days);
+  console.log(`\nAnswers: ${ref.rows} rows, high ${ref.max} / ${ref.min}, mean close ${ref.mean}, ${ref.days} daily groups (${peers ? 'pandas' : 'first run'}); ` +
+    (bad.length ? `DIFFERENT in: ${bad.map(([n, , a]) => `${n} ${JSON.stringify(a)}`).join('; ')}` : `the same in all ${runs.length} runs.`));
+}
+
+/** Prints every table of one run. */
+export function report(r) {
+  schedulerTable(r);
+  delayedTable(r);
+  arraysTable(r);
+  dataframeTable(r);
+  if (r.memory) {
+    const m = r.memory;
+    console.log(`\nStreaming a picked file: ${(m.bytes / 1e9).toFixed(2)} GB in ${m.npartitions} partitions (${m.rows} rows), the exercise in ${fmt(m.seconds)} s = ` +
+      `${fmt(mbps(m.bytes, m.seconds))} MB/s; wasm memory ${(m.before / 2 ** 20).toFixed(0)} MiB before, peak ${(m.after / 2 ** 20).toFixed(0)} MiB (goal < 300 MB).`);
+  }
+}
