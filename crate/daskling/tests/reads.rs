@@ -332,3 +332,65 @@ fn a_failed_background_read_fails_the_compute_and_no_read_is_left_behind() {
         "the failure stopped further reads"
     );
 }
+
+/// A source counting the bytes read from it.
+struct Counted {
+    inner: MemorySource,
+    read: Arc<AtomicUsize>,
+}
+
+impl ByteSource for Counted {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+    fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+        let b = self.inner.read(start, end)?;
+        self.read.fetch_add(b.len(), Ordering::SeqCst);
+        Ok(b)
+    }
+}
+
+#[test]
+fn head_of_a_grouped_partition_reads_only_its_first_files() {
+    let fs = files(40, 5000);
+    let total: usize = fs.iter().map(|(_, t)| t.len()).sum();
+    let read = Arc::new(AtomicUsize::new(0));
+    let srcs: Vec<Arc<dyn ByteSource>> = fs
+        .iter()
+        .map(|(n, t)| {
+            Arc::new(Counted {
+                inner: MemorySource::new(n.as_str(), t.as_bytes().to_vec()),
+                read: read.clone(),
+            }) as Arc<dyn ByteSource>
+        })
+        .collect();
+    let df = read_csv_sources(srcs, &ReadOptions::default()).unwrap();
+    assert_eq!(df.npartitions(), 1, "{total} bytes: one 16 MB partition");
+    let sampled = read.swap(0, Ordering::SeqCst);
+    // Through row-wise operations: x > 10 keeps rows from i = 21 on.
+    let x = df.col("x").unwrap();
+    let mask = x
+        .scalar_op(daskling::kernels::array::BinaryOp::Gt, 10.0, false)
+        .unwrap();
+    let head = df
+        .filter(&mask)
+        .unwrap()
+        .head(4, Scheduler::Threads)
+        .unwrap();
+    let i = head.names.iter().position(|c| c == "i").unwrap();
+    assert_eq!(
+        head.columns[i],
+        daskling::kernels::dataframe::Column::Int64(vec![21, 22, 23, 24])
+    );
+    let used = read.load(Ordering::SeqCst);
+    assert!(
+        used <= (1 << 20) + fs[0].1.len(),
+        "head read {used} of {total} bytes (sampling read {sampled})"
+    );
+    // An aggregate is not re-laid-out: its head is its value.
+    let n = df.len().unwrap().compute(Scheduler::Threads).unwrap();
+    assert_eq!(n, 40.0 * 5000.0);
+}

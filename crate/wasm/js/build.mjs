@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { BUILD_STD, PATH, threadsEnv, WASM_BINDGEN_VERSION } from './toolchain.mjs';
+import { BUILD_STD, PATH, RELAXED, threadsEnv, WASM_BINDGEN_VERSION } from './toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const args = process.argv.slice(2);
@@ -58,7 +58,11 @@ const FEATURES = [
 ];
 const builds = {
   single: { env: { CARGO_TARGET_DIR: join(root, 'target') }, extra: [], features: FEATURES },
-  threads: { env: threadsEnv(root), extra: BUILD_STD, features: [...FEATURES, '--enable-threads', '--enable-exception-handling'] },
+  threads: {
+    env: threadsEnv(root),
+    extra: BUILD_STD,
+    features: [...FEATURES, '--enable-threads', '--enable-exception-handling', ...(RELAXED ? ['--enable-relaxed-simd'] : [])],
+  },
 };
 
 /** `wasm-opt -O3` in place, in a child process; resolves when it is done. */

@@ -26,8 +26,19 @@ export const THREAD_RUSTFLAGS = [
  * stable toolchain allows with RUSTC_BOOTSTRAP in cargo's own environment.
  */
 export function threadsEnv(root) {
-  return { RUSTFLAGS: `${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS}`, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: join(root, 'target', 'threads') };
+  return {
+    RUSTFLAGS: `${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS} ${RELAXED_RUSTFLAGS}`,
+    RUSTC_BOOTSTRAP: '1',
+    CARGO_TARGET_DIR: join(root, 'target', 'threads'),
+  };
 }
+
+/**
+ * `DASKLING_SIMD=relaxed` builds the threaded module with relaxed SIMD
+ * (`f64x2.relaxed_madd` in the block product's microkernel), to measure it.
+ */
+export const RELAXED = process.env.DASKLING_SIMD === 'relaxed';
+const RELAXED_RUSTFLAGS = RELAXED ? '-C target-feature=+relaxed-simd' : '';
 
 /**
  * The threaded build unwinds panics (wasm exception handling): a panicking task becomes

@@ -19,6 +19,7 @@
  *                         optional: starts a background read (see src/sources.rs); false
  *                         when it cannot take these parts
  *   addSources(list)      optional: sees each batch of new sources ([id, src] pairs)
+ *   warmUp                true where wasm is compiled in tiers (browsers): see src/warm.rs
  *   post(message, transfer)
  * Returns the message handler.
  */
@@ -85,6 +86,17 @@ export function serveCompute(platform) {
       kernel = loaded.kernel;
       ctx = new kernel.Context();
       ctx.setMemoryLimit(memoryLimit ?? undefined);
+      // Once the page has its answer: the JIT warm-up (src/warm.rs) where the pool can
+      // keep every core busy and the platform compiles wasm in tiers.
+      if (loaded.mode === 'threads' && platform.warmUp) {
+        setTimeout(() => {
+          try {
+            kernel.warmUp();
+          } catch (e) {
+            console.warn(`daskling: warm-up failed: ${e?.message ?? e}`);
+          }
+        }, 0);
+      }
       return { mode: loaded.mode, threads: loaded.threads };
     },
     // `message`: {json, data, refs, bytes} of an expression, `add` its new sources.

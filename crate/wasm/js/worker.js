@@ -72,6 +72,7 @@ const handle = serveCompute({
     const shared = list.filter(([, src]) => src.blob || src.url);
     if (shared.length) for (const r of readers) r.postMessage({ sources: shared });
   },
+  warmUp: true,
   post: (message, transfer = []) => self.postMessage(message, transfer),
 });
 

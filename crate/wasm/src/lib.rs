@@ -27,6 +27,7 @@ mod output;
 #[cfg(target_feature = "atomics")]
 mod pool;
 mod sources;
+mod warm;
 
 use array::int_arg;
 pub use array::{arange, from_array, full, random, LazyArray};

@@ -54,6 +54,60 @@ fn layout(sources: &[SourceRef], blocksize: u64) -> Vec<Piece> {
     out
 }
 
+/// Blocksize of the reads `head` makes: its first rows need the first file or block, not
+/// a whole 16 MB partition of small files.
+const HEAD_BLOCKSIZE: u64 = 1 << 20;
+
+/// `d` with the reads under its row-wise operations laid out in [`HEAD_BLOCKSIZE`]
+/// partitions, for `head`: the rows, in order, are the same. Anything that aggregates
+/// (a reduction, a groupby, describe) is kept as it is. Walks iteratively.
+pub(super) fn for_head(d: &Df) -> Result<Df> {
+    let id = |x: &Df| Arc::as_ptr(&x.0);
+    let mut done: rustc_hash::FxHashMap<*const super::Node, Df> = Default::default();
+    let mut stack = vec![(d.clone(), false)];
+    while let Some((x, expanded)) = stack.pop() {
+        if done.contains_key(&id(&x)) {
+            continue;
+        }
+        let new = match x.op() {
+            DfOp::ReadCsv {
+                sources,
+                options,
+                schema,
+                blocksize,
+            } => Df::build(DfOp::ReadCsv {
+                sources: sources.clone(),
+                options: options.clone(),
+                schema: schema.clone(),
+                blocksize: if *blocksize == 0 {
+                    0
+                } else {
+                    (*blocksize).min(HEAD_BLOCKSIZE)
+                },
+            })?,
+            DfOp::Select { .. }
+            | DfOp::Col { .. }
+            | DfOp::Filter { .. }
+            | DfOp::Assign { .. }
+            | DfOp::Binary { .. }
+            | DfOp::Scalar { .. }
+            | DfOp::Logical { .. }
+            | DfOp::DtField { .. }
+            | DfOp::DtRound { .. } => {
+                if !expanded {
+                    stack.push((x.clone(), true));
+                    stack.extend(x.op().inputs().into_iter().map(|i| (i.clone(), false)));
+                    continue;
+                }
+                Df::build(x.op().try_map(|i| Ok::<_, Error>(done[&id(i)].clone()))?)?
+            }
+            _ => x.clone(),
+        };
+        done.insert(id(&x), new);
+    }
+    Ok(done[&id(d)].clone())
+}
+
 fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
     layout(sources, blocksize)
         .iter()

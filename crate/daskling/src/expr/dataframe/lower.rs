@@ -154,12 +154,13 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     }
 }
 
-/// The first `n` rows: partitions are computed one at a time, in order, until there
-/// are enough rows (only their files are read).
+/// The first `n` rows: partitions (of small reads: `io::for_head`) are computed one at
+/// a time, in order, until there are enough rows (only their files are read).
 pub(super) fn head(d: &Df, n: usize, s: Scheduler) -> Result<Frame> {
     if d.kind() == Kind::Scalar {
         return Err(Error::invalid("head of a scalar"));
     }
+    let d = &io::for_head(d)?;
     let mut g = Graph::new();
     lower_inputs(d, &mut g)?;
     lower_parts(d, &mut g)?;
