@@ -13,6 +13,24 @@ use super::kernel::{bytes, input, number, FrameKernel};
 use crate::Value;
 use daskling_core::{Error, Result};
 
+/// How many of `b`'s bytes are `x` and how many are `y`, in one pass. The counts of each
+/// run of 255 bytes are summed in `u8` lanes, which compilers vectorize 16 or more bytes
+/// at a time (simd128 in wasm; a plain `filter().count()` widened every byte to 64 bits
+/// and took a quarter of the time of a whole read of a large file).
+pub(super) fn count_two(b: &[u8], x: u8, y: u8) -> (u64, u64) {
+    let (mut nx, mut ny) = (0u64, 0u64);
+    for run in b.chunks(255) {
+        let (mut cx, mut cy) = (0u8, 0u8);
+        for &c in run {
+            cx += u8::from(c == x);
+            cy += u8::from(c == y);
+        }
+        nx += u64::from(cx);
+        ny += u64::from(cy);
+    }
+    (nx, ny)
+}
+
 /// Where the lines of a block start: after the first newline outside quotes, given
 /// whether the block begins inside quotes. `None` when no line starts in the block.
 fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
@@ -74,8 +92,7 @@ impl FrameKernel {
                 None => return Err(too_long()),
             }
         };
-        let first_line =
-            1 + lines_before + own[..start].iter().filter(|&&c| c == b'\n').count() as u64;
+        let first_line = 1 + lines_before + count_two(&own[..start], b'\n', b'\n').0;
         // The partition runs into the next block up to its first line start; both
         // pieces are parsed in place, without joining them.
         let tail: &[u8] = match next {
@@ -114,9 +131,30 @@ impl FrameKernel {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_counts_equal_a_plain_loop_across_run_boundaries() {
+        // Lengths around the 255-byte runs, bytes from a fixed LCG.
+        let mut x = 7u32;
+        for len in [0usize, 1, 254, 255, 256, 510, 511, 4096, 100_003] {
+            let b: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    [b'"', b'\n', b'a', b','][(x >> 16) as usize % 4]
+                })
+                .collect();
+            let mut want = (0u64, 0u64);
+            for &c in &b {
+                want.0 += u64::from(c == b'"');
+                want.1 += u64::from(c == b'\n');
+            }
+            assert_eq!(count_two(&b, b'"', b'\n'), want, "{len}");
+        }
+        // Every byte the same: 255-byte runs count up to 255 without wrapping.
+        assert_eq!(count_two(&[b'"'; 1000], b'"', b'\n'), (1000, 0));
+    }
 
     #[test]
     fn line_starts_skip_quoted_newlines() {

@@ -161,17 +161,30 @@ pub fn partial(by: &Column, values: &[(&Column, GroupAgg)]) -> Result<GroupTable
             ));
         }
     }
-    for (i, k) in keys.into_iter().enumerate() {
-        let Some(k) = k else { continue };
-        let entry = t.groups.entry(k).or_insert_with(|| {
+    // Rows come in runs of one key (sorted or time-ordered data: a day's minutes): one
+    // table lookup per run, not per row.
+    let mut i = 0;
+    while i < n {
+        let Some(k) = &keys[i] else {
+            i += 1;
+            continue;
+        };
+        let end = i + keys[i..]
+            .iter()
+            .take_while(|x| x.as_ref() == Some(k))
+            .count();
+        let entry = t.groups.entry(k.clone()).or_insert_with(|| {
             values
                 .iter()
                 .map(|(_, agg)| empty(*agg))
                 .collect::<Vec<_>>()
         });
         for (j, (col, agg)) in values.iter().enumerate() {
-            add(&mut entry[j], *agg, col.f64_at(i));
+            for r in i..end {
+                add(&mut entry[j], *agg, col.f64_at(r));
+            }
         }
+        i = end;
     }
     Ok(t)
 }

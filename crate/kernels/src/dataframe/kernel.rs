@@ -260,8 +260,7 @@ impl FrameKernel {
             }
             FrameKernel::Scan => {
                 let b = bytes(key, inp(0)?)?;
-                let quotes = b.iter().filter(|&&c| c == b'"').count();
-                let lines = b.iter().filter(|&&c| c == b'\n').count();
+                let (quotes, lines) = super::blocks::count_two(b, b'"', b'\n');
                 Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
             }
             FrameKernel::ParseBlock {

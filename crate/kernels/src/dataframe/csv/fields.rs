@@ -110,6 +110,12 @@ impl Builder {
                 return Ok(());
             }
             Builder::Int(v) => {
+                if raw.first().is_some_and(u8::is_ascii_digit) {
+                    if let Ok(x) = lexical_core::parse::<i64>(raw) {
+                        v.push(x);
+                        return Ok(());
+                    }
+                }
                 let f = trim(raw);
                 if let Some(x) = parse_i64(f) {
                     v.push(x);
@@ -124,6 +130,13 @@ impl Builder {
                 return self.push(raw);
             }
             Builder::Float(v) => {
+                // The common case first: a plain number, no spaces, no missing marker.
+                if raw.first().is_some_and(u8::is_ascii_digit) {
+                    if let Ok(x) = lexical_core::parse::<f64>(raw) {
+                        v.push(x);
+                        return Ok(());
+                    }
+                }
                 let f = trim(raw);
                 if is_na(f) {
                     v.push(f64::NAN);
@@ -145,6 +158,12 @@ impl Builder {
                 }
             }
             Builder::Date(v) => {
+                if raw.first().is_some_and(u8::is_ascii_digit) {
+                    if let Some(t) = parse_datetime(raw) {
+                        v.push(t);
+                        return Ok(());
+                    }
+                }
                 let f = trim(raw);
                 if is_na(f) {
                     v.push(NAT);
