@@ -37,12 +37,22 @@ fn ref_reduce(x: &ArrayD<f64>, op: ReduceOp, axes: &[usize], ddof: f64) -> Array
             s
         }
         ReduceOp::Min | ReduceOp::Max => {
+            // As numpy: a NaN anywhere makes the result NaN (`f64::min`/`max` would skip it).
+            let pick = |acc: f64, v: f64, min: bool| {
+                if acc.is_nan() || v.is_nan() {
+                    f64::NAN
+                } else if min {
+                    acc.min(v)
+                } else {
+                    acc.max(v)
+                }
+            };
             let mut s = x.clone();
             for &a in &sorted {
                 s = if op == ReduceOp::Min {
-                    s.fold_axis(Axis(a), f64::INFINITY, |&acc, &v| acc.min(v))
+                    s.fold_axis(Axis(a), f64::INFINITY, |&acc, &v| pick(acc, v, true))
                 } else {
-                    s.fold_axis(Axis(a), f64::NEG_INFINITY, |&acc, &v| acc.max(v))
+                    s.fold_axis(Axis(a), f64::NEG_INFINITY, |&acc, &v| pick(acc, v, false))
                 };
             }
             s

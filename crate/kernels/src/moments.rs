@@ -16,6 +16,12 @@ pub type Moments = (f64, f64, f64);
 /// assert!((mean - 7.0 / 3.0).abs() < 1e-15);
 /// assert!((m2 - 14.0 / 3.0).abs() < 1e-14);
 /// assert_eq!(merge((0.0, 0.0, 0.0), (1.0, 4.0, 0.0)), (1.0, 4.0, 0.0));
+/// // With an infinity, the mean is the sum's (numpy: mean([inf, 1]) = inf), m2 NaN.
+/// let (_, mean, m2) = merge((1.0, f64::INFINITY, 0.0), (1.0, 1.0, 0.0));
+/// assert_eq!(mean, f64::INFINITY);
+/// assert!(m2.is_nan());
+/// let (_, mean, _) = merge((1.0, f64::INFINITY, 0.0), (1.0, f64::NEG_INFINITY, 0.0));
+/// assert!(mean.is_nan());
 /// ```
 pub fn merge(a: Moments, b: Moments) -> Moments {
     let ((na, ma, qa), (nb, mb, qb)) = (a, b);
@@ -26,6 +32,12 @@ pub fn merge(a: Moments, b: Moments) -> Moments {
         return b;
     }
     let n = na + nb;
+    if !(ma.is_finite() && mb.is_finite()) {
+        // An infinity (or NaN) in a part: the mean is what the sum gives, as numpy's
+        // (inf and 1 → inf; inf and -inf → NaN), where `ma + (mb − ma)·…` would give
+        // inf − inf = NaN. The spread of such numbers is NaN.
+        return (n, (ma * na + mb * nb) / n, f64::NAN);
+    }
     let delta = mb - ma;
     (
         n,

@@ -236,11 +236,10 @@ fn add(p: &mut GroupPartial, agg: GroupAgg, v: Option<f64>) {
                     })
                 }
                 Partial::Moments { count, mean, m2 } => {
-                    // Welford's update.
-                    *count += 1.0;
-                    let d = x - *mean;
-                    *mean += d / *count;
-                    *m2 += d * (x - *mean);
+                    // Welford's update is a merge with a part of one value (which also
+                    // keeps infinities as numpy and pandas do).
+                    (*count, *mean, *m2) =
+                        crate::moments::merge((*count, *mean, *m2), (1.0, x, 0.0));
                 }
                 Partial::Distinct(_) => {}
             }
