@@ -1,6 +1,8 @@
 // Builds both wasm modules and lays out the package in dist/:
 //   dist/index.js, dist/worker.js        the browser entry and its compute worker
 //   dist/pool-worker.js                  a worker of the threaded build's rayon pool
+//   dist/reader.js, dist/read-browser.js a reader worker of the threaded build, and the
+//                                        browser's synchronous reads (bytes.js: helpers)
 //   dist/node.js, dist/node-worker.js    the Node entry and its worker thread
 //   dist/core.js, dist/worker-core.js    what both share (core.js: the Client; array.js,
 //                                        dataframe.js, delayed.js, lazy.js, rpc.js,

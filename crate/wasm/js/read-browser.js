@@ -4,6 +4,8 @@
 // are joined into one Blob and read in one call (each call is a round trip to the
 // browser's blob store: one per 16 MB partition, not one per small file).
 
+import { joinBytes } from './bytes.js';
+
 function readUrl(url, start, end) {
   const xhr = new XMLHttpRequest();
   xhr.open('GET', url, false);
@@ -30,12 +32,5 @@ export function readSource(s, start, end) {
 /** The bytes of `[[src, start, end], …]` ({blob} or {url} sources), joined. */
 export function readParts(parts) {
   if (parts.every(([s]) => s.blob)) return readBlob(new Blob(parts.map(([s, a, b]) => range(s.blob, a, b))));
-  const pieces = parts.map(([s, a, b]) => readSource(s, a, b));
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return joinBytes(parts.map(([s, a, b]) => readSource(s, a, b)));
 }

@@ -9,6 +9,7 @@
 // runs reads here) through `dasklingReadParts` — the parts of one read task, joined —
 // or, where the platform has reader workers, starts them in the background through
 // `dasklingBeginRead` (see src/sources.rs for the protocol).
+import { joinBytes } from './bytes.js';
 
 /**
  * Serves the compute protocol. `platform`:
@@ -62,14 +63,7 @@ export function serveCompute(platform) {
     const parts = ids.map((id, k) => [source(id), starts[k], ends[k]]);
     if (parts.length === 1) return readOne(...parts[0]);
     if (platform.readParts && !parts.some(([s]) => s.bytes)) return platform.readParts(parts);
-    const pieces = parts.map((p) => readOne(...p));
-    const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of pieces) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return joinBytes(parts.map((p) => readOne(...p)));
   };
   // Bytes held here are read here; the platform's readers read the rest.
   globalThis.dasklingBeginRead = (ids, starts, ends, ptr, len, status) =>

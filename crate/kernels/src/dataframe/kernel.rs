@@ -247,7 +247,7 @@ impl FrameKernel {
                 keep,
             } => {
                 let b = bytes(key, inp(0)?)?;
-                let mut p = FrameParser::new(schema, options, keep.as_deref(), b.len());
+                let mut p = FrameParser::new(schema, options, keep.as_deref(), &[b]);
                 let mut at = 0usize;
                 for (file, size) in files.iter() {
                     let end = (at + *size as usize).min(b.len());

@@ -58,8 +58,8 @@ fn layout(sources: &[SourceRef], blocksize: u64) -> Vec<Piece> {
 /// a whole 16 MB partition of small files.
 const HEAD_BLOCKSIZE: u64 = 1 << 20;
 
-/// `d` with the reads under its row-wise operations laid out in [`HEAD_BLOCKSIZE`]
-/// partitions, for `head`: the rows, in order, are the same. Anything that aggregates
+/// `d` with the reads of small files under its row-wise operations grouped in
+/// [`HEAD_BLOCKSIZE`] partitions, for `head`: the rows, in order, are the same. Anything that aggregates
 /// (a reduction, a groupby, describe) is kept as it is. Walks iteratively.
 pub(super) fn for_head(d: &Df) -> Result<Df> {
     let id = |x: &Df| Arc::as_ptr(&x.0);
@@ -79,8 +79,11 @@ pub(super) fn for_head(d: &Df) -> Result<Df> {
                 sources: sources.clone(),
                 options: options.clone(),
                 schema: schema.clone(),
-                blocksize: if *blocksize == 0 {
-                    0
+                // Only runs of small files are regrouped: a file split into blocks keeps
+                // its blocks (a parse task depends on the scans of all blocks before
+                // it, so 1 MB blocks of a 5 GB file would be a graph of 13 million edges).
+                blocksize: if *blocksize == 0 || sources.iter().any(|s| s.size > HEAD_BLOCKSIZE) {
+                    *blocksize
                 } else {
                     (*blocksize).min(HEAD_BLOCKSIZE)
                 },

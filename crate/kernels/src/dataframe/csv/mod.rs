@@ -227,8 +227,7 @@ pub fn parse_parts(
     opts: &CsvOptions,
     keep: Option<&[usize]>,
 ) -> Result<Frame> {
-    let total: usize = pieces.iter().map(|p| p.len()).sum();
-    let mut p = FrameParser::new(schema, opts, keep, total);
+    let mut p = FrameParser::new(schema, opts, keep, pieces);
     p.parse(file, pieces, first_line, has_header)?;
     Ok(p.finish())
 }
@@ -240,12 +239,14 @@ pub fn parse_parts(
 /// use daskling_kernels::dataframe::csv::{infer_schema, CsvOptions, FrameParser};
 /// let opts = CsvOptions::default();
 /// let schema = infer_schema("a.csv", b"x,y\n1,2\n", true, &opts).unwrap();
-/// let mut p = FrameParser::new(&schema, &opts, None, 64);
-/// p.parse("a.csv", &[b"x,y\n1,2\n"], 1, true).unwrap();
-/// p.parse("b.csv", &[b"x,y\n3,4\n5,6\n"], 1, true).unwrap();
+/// let (a, b) = (&b"x,y\n1,2\n"[..], &b"x,y\n3,4\n5,6\n"[..]);
+/// let mut p = FrameParser::new(&schema, &opts, None, &[a, b]);
+/// p.parse("a.csv", &[a], 1, true).unwrap();
+/// p.parse("b.csv", &[b], 1, true).unwrap();
 /// assert_eq!(p.finish().len(), 3);
-/// let mut p = FrameParser::new(&schema, &opts, None, 64);
-/// let e = p.parse("c.csv", &[b"x,y\n1,2\n3,z\n"], 1, true).unwrap_err();
+/// let c = &b"x,y\n1,2\n3,z\n"[..];
+/// let mut p = FrameParser::new(&schema, &opts, None, &[c]);
+/// let e = p.parse("c.csv", &[c], 1, true).unwrap_err();
 /// assert_eq!(e.to_string(), "c.csv, line 3, column y: cannot parse 'z' as int64");
 /// ```
 pub struct FrameParser<'s> {
@@ -256,21 +257,24 @@ pub struct FrameParser<'s> {
 }
 
 impl<'s> FrameParser<'s> {
-    /// A parser of `schema`'s columns in `keep` (all when `None`), for about `bytes` of
-    /// text in all.
+    /// A parser of `schema`'s columns in `keep` (all when `None`) for `text`, whose
+    /// lines it counts to size the columns (a guess from the byte count held up to 4× the
+    /// memory a 16 MB partition needs, for as long as its frame lived).
     pub fn new(
         schema: &'s Schema,
         opts: &'s CsvOptions,
         keep: Option<&[usize]>,
-        bytes: usize,
+        text: &[&[u8]],
     ) -> FrameParser<'s> {
         let n = schema.names.len();
         let kept: Vec<usize> = match keep {
             Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
             None => (0..n).collect(),
         };
-        // A row is rarely shorter than 16 bytes: a cheap capacity guess.
-        let cap = (bytes / 16 + 1).min(1 << 22);
+        let cap = 1 + text
+            .iter()
+            .map(|t| super::blocks::count_two(t, b'\n', b'\n').0 as usize)
+            .sum::<usize>();
         let cols = kept
             .iter()
             .map(|&i| Builder::new(schema.dtypes[i], cap))
