@@ -4,7 +4,7 @@
 // bad input rejects with file, line and column, and the next compute works.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -170,5 +170,42 @@ describe('dataframes in the browser', () => {
     assert.equal(out.errors[3], 'empty.csv, line 1: the file is empty (no header line)');
     assert.match(out.errors[4], /^cols\.csv, line 1, column timestamp: no such column/);
     assert.equal(out.after, 2);
+  });
+
+  test('picked files read on the reader workers; a file gone from disk fails naming it, and the next compute works', async () => {
+    // Three files on disk, picked through an <input type=file> (disk-backed Files).
+    const dir = join(root, 'target', `df-picked-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const names = ['a.csv', 'b.csv', 'c.csv'];
+    names.forEach((n, i) => writeFileSync(join(dir, n), `x,y\n${i + 1},${10 * (i + 1)}\n${i + 2},0.5\n`));
+    try {
+      await session.page.evaluate(() => {
+        const input = Object.assign(document.createElement('input'), { type: 'file', multiple: true, id: 'picked-test' });
+        document.body.append(input);
+      });
+      await session.page.setInputFiles('#picked-test', names.map((n) => join(dir, n)));
+      const sum = () =>
+        inPage(async (c) => {
+          const files = Array.from(document.getElementById('picked-test').files);
+          try {
+            const df = await c.dataframe.readCsv(files);
+            return { mode: c.mode, sums: await c.compute(df.col('x').sum(), df.col('y').sum(), df.len()) };
+          } catch (e) {
+            return { error: e.message };
+          }
+        });
+      const first = await sum();
+      // By hand: x = 1+2 + 2+3 + 3+4, y = 10+0.5 + 20+0.5 + 30+0.5; 6 rows.
+      assert.deepEqual(first, { mode: 'threads', sums: [15, 61.5, 6] });
+      rmSync(join(dir, 'b.csv'));
+      const gone = await sum();
+      assert.ok(gone.error, 'reading a deleted file fails');
+      assert.match(gone.error, /a\.csv … c\.csv/, gone.error);
+      assert.match(gone.error, /NotFoundError|could not be found|NotReadable/i, gone.error);
+      const after = await inPage(async (c) => (await c.dataframe.readCsv([{ name: 'ok.csv', data: 'x\n4\n5\n' }])).col('x').sum().compute());
+      assert.equal(after, 9);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

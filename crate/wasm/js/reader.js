@@ -2,7 +2,8 @@
 // holds the dataframe sources and the kernel's shared wasm memory, and serves the reads
 // the scheduler starts in the background (src/sources.rs): it reads the parts with
 // FileReaderSync, writes the bytes into the buffer the kernel gave, then stores the
-// status word (2 done, 3 failed: the message in the buffer, its length in word 2) and
+// status word (2 done, 3 failed: the message in the buffer, at most `cap` bytes, its
+// length in word 2) and
 // notifies. Several readers keep several reads in flight while the pool parses.
 import { readParts } from './read-browser.js';
 
@@ -11,9 +12,9 @@ const sources = new Map();
 const DONE = 2;
 const FAILED = 3;
 
-function serve({ ids, starts, ends, ptr, len, status }) {
+function serve({ ids, starts, ends, ptr, len, cap, status }) {
   const words = new Int32Array(memory.buffer, status, 2);
-  const out = new Uint8Array(memory.buffer, ptr, len);
+  const out = new Uint8Array(memory.buffer, ptr, cap);
   try {
     const parts = ids.map((id, k) => {
       const s = sources.get(id);
@@ -25,7 +26,7 @@ function serve({ ids, starts, ends, ptr, len, status }) {
     out.set(bytes);
     Atomics.store(words, 0, DONE);
   } catch (e) {
-    const msg = new TextEncoder().encode(String(e?.message ?? e)).subarray(0, len);
+    const msg = new TextEncoder().encode(`${e?.name ?? 'Error'}: ${e?.message ?? e}`).subarray(0, cap);
     out.set(msg);
     Atomics.store(words, 1, msg.length);
     Atomics.store(words, 0, FAILED);

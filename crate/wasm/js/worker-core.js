@@ -16,7 +16,7 @@ import { joinBytes } from './bytes.js';
  *   load(mode, threads)   resolves to {kernel, mode, threads}
  *   read(src, start, end) bytes of a platform source
  *   readParts(parts)      optional: the bytes of [[src, start, end], …] joined, in one go
- *   beginRead(ids, starts, ends, ptr, len, status)
+ *   beginRead(ids, starts, ends, ptr, len, cap, status)
  *                         optional: starts a background read (see src/sources.rs); false
  *                         when it cannot take these parts
  *   addSources(list)      optional: sees each batch of new sources ([id, src] pairs)
@@ -66,8 +66,8 @@ export function serveCompute(platform) {
     return joinBytes(parts.map((p) => readOne(...p)));
   };
   // Bytes held here are read here; the platform's readers read the rest.
-  globalThis.dasklingBeginRead = (ids, starts, ends, ptr, len, status) =>
-    Boolean(platform.beginRead && !ids.some((id) => source(id).bytes) && platform.beginRead(ids, starts, ends, ptr, len, status));
+  globalThis.dasklingBeginRead = (ids, starts, ends, ptr, len, cap, status) =>
+    Boolean(platform.beginRead && !ids.some((id) => source(id).bytes) && platform.beginRead(ids, starts, ends, ptr, len, cap, status));
 
   function addSources(list) {
     for (const [id, src] of list ?? []) sources.set(id, src);

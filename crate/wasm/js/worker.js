@@ -61,10 +61,10 @@ const handle = serveCompute({
   },
   read: readSource,
   readParts,
-  beginRead(ids, starts, ends, ptr, len, status) {
+  beginRead(ids, starts, ends, ptr, len, cap, status) {
     if (!readers.length) return false;
     const r = readers[nextReader++ % readers.length];
-    r.postMessage({ read: { ids, starts: Array.from(starts), ends: Array.from(ends), ptr, len, status } });
+    r.postMessage({ read: { ids, starts: Array.from(starts), ends: Array.from(ends), ptr, len, cap, status } });
     return true;
   },
   // Readers read {blob} and {url} sources; reads of {bytes} run here.

@@ -25,8 +25,9 @@ extern "C" {
 
     /// Defined by the compute worker: hands the parts to a reader worker, which writes
     /// their bytes at `ptr` (`len` bytes) in this module's memory and then stores 2 (or,
-    /// on an error, 3, with the message's UTF-8 at `ptr` and its length in the second
-    /// word) in the status word at `status`. False when no reader can read these parts.
+    /// on an error, 3, with the message's UTF-8 at `ptr`, at most `cap` bytes, and its
+    /// length in the second word) in the status word at `status`. False when no reader
+    /// can read these parts.
     #[wasm_bindgen(js_namespace = globalThis, js_name = dasklingBeginRead)]
     fn daskling_begin_read(
         ids: js_sys::Array,
@@ -34,6 +35,7 @@ extern "C" {
         ends: &[f64],
         ptr: u32,
         len: u32,
+        cap: u32,
         status: u32,
     ) -> bool;
 }
@@ -129,9 +131,13 @@ mod background {
     /// `[state, error message length]`, written by the reader.
     type Status = [AtomicI32; 2];
 
-    /// A read a reader worker is writing into `buf`.
+    /// The room a reader has for an error message.
+    const MESSAGE_BYTES: u32 = 1024;
+
+    /// A read a reader worker is writing into `buf` (`len` bytes of it).
     pub(super) struct Background {
         buf: Vec<u8>,
+        len: usize,
         status: Box<Status>,
         names: String,
     }
@@ -140,7 +146,9 @@ mod background {
         let (ids, starts, ends) = js_parts(parts)?;
         let len: f64 = starts.iter().zip(&ends).map(|(s, e)| e - s).sum();
         let len = u32::try_from(len as u64).ok()?;
-        let mut buf = vec![0u8; len as usize];
+        // Room for an error message however small the read.
+        let cap = len.max(MESSAGE_BYTES);
+        let mut buf = vec![0u8; cap as usize];
         let status: Box<Status> = Box::new([AtomicI32::new(WAITING), AtomicI32::new(0)]);
         let names = names_of(parts);
         let started = daskling_begin_read(
@@ -149,9 +157,18 @@ mod background {
             &ends,
             buf.as_mut_ptr() as u32,
             len,
+            cap,
             status.as_ptr() as u32,
         );
-        started.then(|| Box::new(Background { buf, status, names }) as Box<dyn PendingRead>)
+        let len = len as usize;
+        started.then(|| {
+            Box::new(Background {
+                buf,
+                len,
+                status,
+                names,
+            }) as Box<dyn PendingRead>
+        })
     }
 
     impl PendingRead for Background {
@@ -159,8 +176,9 @@ mod background {
             self.status[0].load(Ordering::Acquire) != WAITING
         }
         fn finish(mut self: Box<Self>) -> Result<Vec<u8>, String> {
-            let buf = std::mem::take(&mut self.buf);
+            let mut buf = std::mem::take(&mut self.buf);
             if self.status[0].load(Ordering::Acquire) == DONE {
+                buf.truncate(self.len);
                 return Ok(buf);
             }
             let n = (self.status[1].load(Ordering::Acquire).max(0) as usize).min(buf.len());
