@@ -257,9 +257,11 @@ pub struct FrameParser<'s> {
 }
 
 impl<'s> FrameParser<'s> {
-    /// A parser of `schema`'s columns in `keep` (all when `None`) for `text`, whose
-    /// lines it counts to size the columns (a guess from the byte count held up to 4× the
-    /// memory a 16 MB partition needs, for as long as its frame lived).
+    /// A parser of `schema`'s columns in `keep` (all when `None`) for `text`, whose size
+    /// gives the columns' first capacity: a row per 48 bytes (the workshop's rows are
+    /// ~60), growing if rows are shorter — a guess of a row per 16 bytes held 4× the
+    /// memory a partition needs for as long as its frame lived, and counting the lines
+    /// first cost a pass over the text.
     pub fn new(
         schema: &'s Schema,
         opts: &'s CsvOptions,
@@ -271,10 +273,7 @@ impl<'s> FrameParser<'s> {
             Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
             None => (0..n).collect(),
         };
-        let cap = 1 + text
-            .iter()
-            .map(|t| super::blocks::count_two(t, b'\n', b'\n').0 as usize)
-            .sum::<usize>();
+        let cap = 16 + text.iter().map(|t| t.len()).sum::<usize>() / 48;
         let cols = kept
             .iter()
             .map(|&i| Builder::new(schema.dtypes[i], cap))
