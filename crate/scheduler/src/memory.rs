@@ -151,6 +151,14 @@ impl Ledger {
         Ok(())
     }
 
+    /// Task `i`'s outcome after [`Ledger::begin`]: a failure gives the reservation back
+    /// ([`Ledger::abandon`]), a value is counted ([`Ledger::end`]).
+    pub(crate) fn outcome(&self, plan: &Plan, i: usize, r: Result<Value>) -> Result<Value> {
+        let v = r.inspect_err(|_| self.abandon())?;
+        self.end(plan, i, &v)?;
+        Ok(v)
+    }
+
     /// Exchanges task `i`'s reservation for its result's size; an error when the
     /// result does not fit.
     pub(crate) fn end(&self, plan: &Plan, i: usize, value: &Value) -> Result<()> {

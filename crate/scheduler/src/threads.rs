@@ -117,9 +117,8 @@ impl<'p> Shared<'p> {
         let inputs = plan.inputs_of(i, |d| lock(&self.cache[d]).clone());
         let result = inputs.and_then(|inputs| {
             self.ledger.begin(plan, i)?;
-            execute_settled(plan, i, &inputs, self.trace, self.settle)
-                .inspect_err(|_| self.ledger.abandon())
-                .and_then(|v| self.ledger.end(plan, i, &v).map(|_| v))
+            let r = execute_settled(plan, i, &inputs, self.trace, self.settle);
+            self.ledger.outcome(plan, i, r)
         });
         self.release_inputs(i);
         self.running.fetch_sub(1, Ordering::Relaxed);
@@ -155,9 +154,8 @@ impl<'p> Shared<'p> {
     fn finish_read(&self, f: InFlight) -> Option<Vec<usize>> {
         let (plan, i) = (self.plan, f.task);
         let key = plan.keys[i].to_string();
-        let result = settled(Read::value(&key, f.read.finish()), self.settle)
-            .inspect_err(|_| self.ledger.abandon())
-            .and_then(|v| self.ledger.end(plan, i, &v).map(|_| v));
+        let read = settled(Read::value(&key, f.read.finish()), self.settle);
+        let result = self.ledger.outcome(plan, i, read);
         if let Some(trace) = self.trace {
             record(trace, plan, i, -1, f.start);
         }

@@ -110,12 +110,6 @@ impl Builder {
                 return Ok(());
             }
             Builder::Int(v) => {
-                if raw.first().is_some_and(u8::is_ascii_digit) {
-                    if let Ok(x) = lexical_core::parse::<i64>(raw) {
-                        v.push(x);
-                        return Ok(());
-                    }
-                }
                 let f = trim(raw);
                 if let Some(x) = parse_i64(f) {
                     v.push(x);
