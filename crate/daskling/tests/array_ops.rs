@@ -6,7 +6,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use daskling::expr::array::{Array, ChunkSpec, SliceArg};
-use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
+use daskling::kernels::array::{ArrayKernel, BinaryOp, ReduceOp, UnaryFn};
+use daskling::kernels::Kernel;
 use daskling::{Lazy, Scheduler};
 use ndarray::{ArrayD, Axis, Ix2, IxDyn, Zip};
 use proptest::prelude::*;
@@ -579,6 +580,32 @@ proptest! {
         let want = ref_dot(&a.clone().into_dyn(), &b.clone().into_dyn()) + 1.0;
         assert_close(&c.into_dyn(), &want, 1e-13, "packed gemm");
     }
+
+    /// SYRK (`c += a · aᵀ` on and above the diagonal), both the packed wasm kernel (on
+    /// plain pairs here) and the native bands: the upper triangle equals the textbook
+    /// product, for any sizes (across the 4-wide tiles, 128-row panels and 256-row bands).
+    #[test]
+    fn syrk_upper_triangle_equals_the_textbook_product(
+        m in 1usize..300, k in 1usize..300, transpose_a in any::<bool>(), seed in any::<u64>(),
+    ) {
+        use daskling::kernels::array::gemm::{packed_syrk, syrk_upper_acc};
+        let a = data(&[m, k], seed).into_dimensionality::<Ix2>().unwrap();
+        let at = a.t().to_owned();
+        let av = if transpose_a { at.t() } else { a.view() };
+        let want = ref_dot(&a.clone().into_dyn(), &at.clone().into_dyn()) + 1.0;
+        let f: [(&str, fn(ndarray::ArrayView2<f64>, &mut ndarray::ArrayViewMut2<f64>)); 2] =
+            [("packed syrk", packed_syrk), ("syrk bands", syrk_upper_acc)];
+        for (what, f) in f {
+            let mut c = ndarray::Array2::<f64>::ones((m, m));
+            f(av, &mut c.view_mut());
+            for i in 0..m {
+                for j in i..m {
+                    let (g, w) = (c[[i, j]], want[[i, j]]);
+                    prop_assert!((g - w).abs() <= 1e-13 * w.abs(), "{what} [{i}, {j}]: {g} vs {w}");
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -595,6 +622,12 @@ fn symmetric_products_compute_the_blocks_above_the_diagonal_only() {
         let (g, _) = y.graph().unwrap();
         let dots = g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count();
         assert_eq!(dots, 10, "{what}");
+        // The 4 on the diagonal multiply their upper triangles only (from x's blocks).
+        let sym = g
+            .iter()
+            .filter(|(_, t)| matches!(t.kernel, Kernel::Array(ArrayKernel::SymDot { nk: 4 })))
+            .count();
+        assert_eq!(sym, 4, "{what}");
         assert_close(&y.compute(Scheduler::Threads).unwrap(), &want, 1e-12, what);
     }
     // Not symmetric: every block a product.

@@ -114,7 +114,7 @@ fn arrays_and_delayed_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn simd_gemm_equals_the_textbook_product() {
-    use daskling::kernels::array::gemm::packed;
+    use daskling::kernels::array::gemm::{packed, packed_syrk};
     // Sizes across the packing edges (4-wide strips, 128-row and 256-deep panels).
     for &(m, k, n) in &[(1, 1, 1), (5, 3, 7), (130, 257, 9), (64, 300, 33)] {
         let a =
@@ -127,6 +127,15 @@ fn simd_gemm_equals_the_textbook_product() {
                 let want: f64 = (0..k).map(|l| a[[i, l]] * b[[l, j]]).sum();
                 // Small integers and halves: every partial sum is exact.
                 assert_eq!(c[[i, j]], want, "({m}x{k}x{n}) at [{i}, {j}]");
+            }
+        }
+        // SYRK: a · aᵀ on and above the diagonal.
+        let mut s = ndarray::Array2::<f64>::zeros((m, m));
+        packed_syrk(a.view(), &mut s.view_mut());
+        for i in 0..m {
+            for j in i..m {
+                let want: f64 = (0..k).map(|l| a[[i, l]] * a[[j, l]]).sum();
+                assert_eq!(s[[i, j]], want, "syrk ({m}x{k}) at [{i}, {j}]");
             }
         }
     }

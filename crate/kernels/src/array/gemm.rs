@@ -6,6 +6,9 @@
 //! around a 4×4 `f64x2` microkernel — `f64x2.relaxed_madd` (a fused multiply-add where
 //! the CPU has one) when the module is built with `relaxed-simd`, `mul` + `add`
 //! otherwise.
+//!
+//! [`syrk_upper_acc`] is the symmetric case `c += a · aᵀ` (SYRK): only the tiles on and
+//! above the diagonal are multiplied, half the work.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
@@ -15,6 +18,32 @@ pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f6
     packed(a, b, c);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     ndarray::linalg::general_mat_mul(1.0, &a, &b, 1.0, c);
+}
+
+/// `c += a · aᵀ` on and above the diagonal of the square `c`; below it `c` is left
+/// partly updated (the caller mirrors the upper triangle down).
+pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    packed_syrk(a, c);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        // Bands of rows, each times the columns from its own first row on.
+        const BAND: usize = 256;
+        let m = a.nrows();
+        for s in (0..m).step_by(BAND) {
+            let e = (s + BAND).min(m);
+            let mut cs = c.slice_mut(ndarray::s![s..e, s..]);
+            let at = a.t();
+            let b = at.slice(ndarray::s![.., s..]);
+            ndarray::linalg::general_mat_mul(
+                1.0,
+                &a.slice(ndarray::s![s..e, ..]),
+                &b,
+                1.0,
+                &mut cs,
+            );
+        }
+    }
 }
 
 const MR: usize = 4;
@@ -159,6 +188,17 @@ fn micro(kc: usize, a: &[f64], b: &[f64]) -> [[f64; NR]; MR] {
 
 /// `c += a · b` by packed panels and the 4×4 microkernel (any strides, any sizes).
 pub fn packed(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+    blocked(a, b, c, false)
+}
+
+/// `c += a · aᵀ` by [`packed`]'s panels, skipping every 4×4 tile wholly below the
+/// diagonal (the tiles across it are computed whole).
+pub fn packed_syrk(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+    blocked(a, a.t(), c, true)
+}
+
+/// `c += a · b`; with `upper`, only the tiles that reach on or above the diagonal.
+fn blocked(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>, upper: bool) {
     let (m, k) = a.dim();
     let n = b.ncols();
     if m == 0 || n == 0 || k == 0 || b.nrows() != k || c.dim() != (m, n) {
@@ -176,7 +216,12 @@ pub fn packed(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>
                 pack_a(&a, i0, mc, p0, kc, &mut ap);
                 for (si, astrip) in ap.chunks_exact(MR * kc).enumerate() {
                     let rows = MR.min(mc - si * MR);
-                    for (sj, bstrip) in bp.chunks_exact(NR * kc).enumerate() {
+                    // The first strip of columns that reaches row `r0` (tiles before it
+                    // lie wholly below the diagonal).
+                    let r0 = i0 + si * MR;
+                    let first = if upper { r0.saturating_sub(j0) / NR } else { 0 };
+                    let strips = bp.chunks_exact(NR * kc).enumerate().skip(first);
+                    for (sj, bstrip) in strips {
                         let cols = NR.min(nc - sj * NR);
                         let t = micro(kc, astrip, bstrip);
                         for (r, trow) in t.iter().enumerate().take(rows) {

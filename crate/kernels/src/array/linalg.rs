@@ -11,6 +11,12 @@ pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f6
     super::gemm::gemm_acc(a, b, c)
 }
 
+/// `c += a · aᵀ` on and above the diagonal of the square `c` (what is below it is
+/// left partly updated: mirror the upper triangle down when done).
+pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+    super::gemm::syrk_upper_acc(a, c)
+}
+
 fn as2<'a>(key: &str, x: &'a ArrayD<f64>, vec_as_row: bool) -> Result<ArrayView2<'a, f64>> {
     match x.ndim() {
         2 => x
@@ -68,6 +74,36 @@ pub fn dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f64>>
         out = out.index_axis_move(Axis(0), 0);
     }
     Ok(out)
+}
+
+/// One block on the diagonal of `x · xᵀ`: `Σₗ aₗ · aₗᵀ` over the `nk` 2-d blocks
+/// `inputs` (row block `i` of `x`, one per block of the shared axis). Only the upper
+/// triangle is multiplied; the lower one is its mirror, so the block is exactly symmetric.
+pub fn sym_dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
+    if inputs.len() != nk || nk == 0 {
+        return Err(Error::invalid(format!(
+            "{key}: expected {nk} blocks, got {}",
+            inputs.len()
+        )));
+    }
+    let m = as2(key, inputs[0], false)?.nrows();
+    let mut c = Array2::<f64>::zeros((m, m));
+    for a in inputs {
+        let a = as2(key, a, false)?;
+        if a.nrows() != m {
+            return Err(Error::invalid(format!(
+                "{key}: block shape {:?} does not multiply into {m}x{m}",
+                a.shape()
+            )));
+        }
+        syrk_upper_acc(a, &mut c.view_mut());
+    }
+    for i in 0..m {
+        for j in 0..i {
+            c[[i, j]] = c[[j, i]];
+        }
+    }
+    Ok(c.into_dyn())
 }
 
 fn to_matrix(key: &str, x: &ArrayD<f64>) -> Result<DMatrix<f64>> {

@@ -110,6 +110,12 @@ pub enum ArrayKernel {
         /// Blocks along the shared axis.
         nk: usize,
     },
+    /// `Σₗ aₗ · aₗᵀ` over `nk` 2-d blocks: a block on the diagonal of `x · xᵀ`, which is
+    /// symmetric, so only its upper triangle is multiplied (SYRK) and then mirrored.
+    SymDot {
+        /// Blocks along the shared axis.
+        nk: usize,
+    },
     /// Slices one block per axis, then drops the axes in `drop` (integer indices).
     Slice {
         /// How each axis of the block is sliced.
@@ -180,7 +186,7 @@ impl ArrayKernel {
             ArrayKernel::ReduceCombine { op } => op.step_names()[1],
             ArrayKernel::ReduceAggregate { op, .. } => op.step_names()[2],
             ArrayKernel::Transpose { .. } => "transpose",
-            ArrayKernel::Dot { .. } => "dot",
+            ArrayKernel::Dot { .. } | ArrayKernel::SymDot { .. } => "dot",
             ArrayKernel::Slice { .. } => "getitem",
             ArrayKernel::Assemble { .. } => "rechunk",
             ArrayKernel::Concat { .. } => "concatenate",
@@ -234,6 +240,7 @@ impl ArrayKernel {
             }
             ArrayKernel::Transpose { axes } => transpose(key, block(0)?, axes)?,
             ArrayKernel::Dot { nk } => linalg::dot(key, *nk, &blocks()?)?,
+            ArrayKernel::SymDot { nk } => linalg::sym_dot(key, *nk, &blocks()?)?,
             ArrayKernel::Slice { axes, drop } => slice(key, block(0)?, axes, drop)?,
             ArrayKernel::Assemble { grid, ranges } => {
                 let blocks = blocks()?;

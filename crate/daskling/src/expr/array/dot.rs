@@ -121,7 +121,8 @@ fn symmetric(left: &Array, right: &Array) -> bool {
 /// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered. For
 /// `x.dot(x.T)` (and `x.T.dot(x)`, whose left is the transpose) only the blocks on and
 /// above the diagonal are products (SYRK's half of the work); the others transpose their
-/// mirror block.
+/// mirror block. The blocks on the diagonal are symmetric themselves: only their upper
+/// triangles are multiplied ([`ArrayKernel::SymDot`]).
 pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
@@ -135,6 +136,14 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                         a.block_key(&idx),
                         task(ArrayKernel::Transpose { axes: vec![1, 0] }, vec![above]),
                     );
+                    continue;
+                }
+                if mirror && idx[0] == idx[1] {
+                    // On the diagonal: Σₗ xᵢₗ · xᵢₗᵀ, itself symmetric (SYRK).
+                    let deps = (0..nk as u32)
+                        .map(|l| left.block_key(&[idx[0], l]))
+                        .collect();
+                    g.insert(a.block_key(&idx), task(ArrayKernel::SymDot { nk }, deps));
                     continue;
                 }
                 let (i, j) = match (left.ndim(), right.ndim()) {
