@@ -593,8 +593,8 @@ proptest! {
         let at = a.t().to_owned();
         let av = if transpose_a { at.t() } else { a.view() };
         let want = ref_dot(&a.clone().into_dyn(), &at.clone().into_dyn()) + 1.0;
-        let f: [(&str, fn(ndarray::ArrayView2<f64>, &mut ndarray::ArrayViewMut2<f64>)); 2] =
-            [("packed syrk", packed_syrk), ("syrk bands", syrk_upper_acc)];
+        type Syrk = fn(ndarray::ArrayView2<f64>, &mut ndarray::ArrayViewMut2<f64>);
+        let f: [(&str, Syrk); 2] = [("packed syrk", packed_syrk), ("syrk bands", syrk_upper_acc)];
         for (what, f) in f {
             let mut c = ndarray::Array2::<f64>::ones((m, m));
             f(av, &mut c.view_mut());
