@@ -149,6 +149,59 @@ describe('arrays in the browser', () => {
     assert.equal(out.after, 400);
   });
 
+  test('both threaded modules (relaxed SIMD and not) give the textbook products', async () => {
+    // x (90 x 70, integers -5..5) in blocks of 20 x 15: the shared axis has 5 blocks, so
+    // each product is partial products summed; x.dot(x.T) is symmetric (SYRK blocks).
+    // Small integers: every product and sum is exact, fused or not, so the results must
+    // equal plain loops exactly; y adds fractions, within rounding.
+    const [m, k] = [90, 70];
+    const x = Array.from({ length: m * k }, (_, i) => ((i * 7919) % 11) - 5);
+    const y = x.map((v, i) => v / 3 + i / 1000);
+    const textbook = (a, b, n) => {
+      // a: m x k, b: n x k (rows); returns a · bᵀ (m x n).
+      const out = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let l = 0; l < k; l++) s += a[i * k + l] * b[j * k + l];
+          out[i * n + j] = s;
+        }
+      }
+      return out;
+    };
+    const run = (relaxedSimd) =>
+      inPage(
+        async (c, { x, y, m, k, relaxedSimd }) => {
+          const client = await c.constructor.start({ threads: 2, relaxedSimd });
+          try {
+            const xa = client.array.fromArray(new Float64Array(x), { shape: [m, k], chunks: [20, 15] });
+            const ya = client.array.fromArray(new Float64Array(y), { shape: [m, k], chunks: [20, 15] });
+            const [xx, xy, yy] = await client.compute(xa.dot(xa.T), xa.dot(ya.T), ya.dot(ya.T));
+            return { simd: client.simd, mode: client.mode, out: [xx, xy, yy].map((r) => Array.from(r.data)) };
+          } finally {
+            await client.close();
+          }
+        },
+        { x, y, m, k, relaxedSimd },
+      );
+    const want = [textbook(x, x, m), textbook(x, y, m), textbook(y, y, m)];
+    for (const [relaxedSimd, simd] of [
+      [true, 'relaxed'],
+      [false, 'simd128'],
+    ]) {
+      const got = await run(relaxedSimd);
+      assert.equal(got.mode, 'threads');
+      assert.equal(got.simd, simd, `relaxedSimd: ${relaxedSimd}`);
+      assert.deepEqual(got.out[0], Array.from(want[0]), `${simd}: x.dot(x.T) exactly`);
+      for (const [r, w, what] of [
+        [got.out[1], want[1], 'x.dot(y.T)'],
+        [got.out[2], want[2], 'y.dot(y.T)'],
+      ]) {
+        w.forEach((v, i) => assert.ok(Math.abs(r[i] - v) <= 1e-12 * Math.max(1, Math.abs(v)), `${simd} ${what}[${i}]: ${r[i]} vs ${v}`));
+      }
+    }
+  });
+
   test('random 2000 x 2000 expressions and an SVD equal the native results', async () => {
     const out = await inPage(async (c) => {
       const a = c.array;

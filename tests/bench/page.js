@@ -1,8 +1,8 @@
 import { Client } from '/dist/index.js';
 // Called by tests/bench/run.mjs through Playwright.
-window.startClient = async (threads) => {
-  window.client = await Client.start({ threads });
-  return { mode: window.client.mode, threads: window.client.threads };
+window.startClient = async (threads, options = {}) => {
+  window.client = await Client.start({ threads, ...options });
+  return { mode: window.client.mode, threads: window.client.threads, simd: window.client.simd };
 };
 window.benchScheduler = (name, scheduler, reps) =>
   window.client._rpc.call('benchScheduler', { name, scheduler, reps });

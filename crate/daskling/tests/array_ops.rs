@@ -611,30 +611,53 @@ proptest! {
 #[test]
 fn symmetric_products_compute_the_blocks_above_the_diagonal_only() {
     // 4 × 4 blocks: x·xᵀ and xᵀ·x need 10 block products, not 16; the 6 below the
-    // diagonal are their mirrors transposed. Values against the textbook product.
+    // diagonal are their mirrors transposed. The shared axis has 4 blocks: each product
+    // is two partial products (2 blocks each) summed. Values against the textbook product.
     let x = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(5)).unwrap();
     let xv = x.compute(Scheduler::Sync).unwrap();
     let xt = xv.t().to_owned();
+    let count = |y: &Array, f: &dyn Fn(&Kernel) -> bool| {
+        let (g, _) = y.graph().unwrap();
+        g.iter().filter(|(_, t)| f(&t.kernel)).count()
+    };
     for (y, want, what) in [
         (x.dot(&x.t()).unwrap(), ref_dot(&xv, &xt), "x.dot(x.T)"),
         (x.t().dot(&x).unwrap(), ref_dot(&xt, &xv), "x.T.dot(x)"),
     ] {
-        let (g, _) = y.graph().unwrap();
-        let dots = g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count();
-        assert_eq!(dots, 10, "{what}");
+        assert_eq!(count(&y, &|k| k.kind() == "dot"), 20, "{what}");
         // The 4 on the diagonal multiply their upper triangles only (from x's blocks).
-        let sym = g
-            .iter()
-            .filter(|(_, t)| matches!(t.kernel, Kernel::Array(ArrayKernel::SymDot { nk: 4 })))
-            .count();
-        assert_eq!(sym, 4, "{what}");
+        let sym = |k: &Kernel| matches!(k, Kernel::Array(ArrayKernel::SymDot { nk: 2 }));
+        assert_eq!(count(&y, &sym), 8, "{what}");
         assert_close(&y.compute(Scheduler::Threads).unwrap(), &want, 1e-12, what);
     }
     // Not symmetric: every block a product.
     let z = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(6)).unwrap();
-    let (g, _) = x.dot(&z.t()).unwrap().graph().unwrap();
-    assert_eq!(
-        g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count(),
-        16
-    );
+    assert_eq!(count(&x.dot(&z.t()).unwrap(), &|k| k.kind() == "dot"), 32);
+}
+
+#[test]
+fn long_shared_axes_sum_partial_products_in_parallel() {
+    // xᵀ·x of a tall x is one output block over many blocks of the shared axis: partial
+    // products of 2 blocks each, summed pairwise (odd counts too), on several threads.
+    for (rows, nk) in [(50usize, 5usize), (90, 9), (20, 2), (10, 1)] {
+        let x =
+            Array::random(&[rows, 7], ChunkSpec::Block(vec![10, 7]), Some(rows as u64)).unwrap();
+        let y = Array::random(&[rows, 3], ChunkSpec::Block(vec![10, 3]), Some(1)).unwrap();
+        let (xv, yv) = (
+            x.compute(Scheduler::Sync).unwrap(),
+            y.compute(Scheduler::Sync).unwrap(),
+        );
+        let xt = xv.t().to_owned();
+        for (e, want, what) in [
+            (x.t().dot(&x).unwrap(), ref_dot(&xt, &xv), "x.T.dot(x)"),
+            (x.t().dot(&y).unwrap(), ref_dot(&xt, &yv), "x.T.dot(y)"),
+        ] {
+            let (g, _) = e.graph().unwrap();
+            let products = g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count();
+            assert_eq!(products, nk.div_ceil(2), "{what}, {nk} blocks");
+            for s in [Scheduler::Sync, Scheduler::Threads] {
+                assert_close(&e.compute(s).unwrap(), &want, 1e-12, what);
+            }
+        }
+    }
 }

@@ -11,15 +11,19 @@
 //   dist/index.d.ts                      TypeScript declarations of the API
 //   dist/single/daskling{.js,_bg.wasm}   stable, no atomics: one thread
 //   dist/threads/daskling{.js,_bg.wasm}  atomics + shared memory: rayon on Web Workers
+//   dist/threads/daskling_relaxed_bg.wasm the same with relaxed SIMD (fused multiply-add),
+//                                        loaded where the engine validates it; its JS glue
+//                                        is the threaded one (the build checks they match)
 // Release builds are then optimized with `wasm-opt -O3` (binaryen from npm; both at once).
-// Usage: node crate/wasm/js/build.mjs [--debug] [--no-opt] [--only single|threads]
+// Usage: node crate/wasm/js/build.mjs [--debug] [--no-opt] [--only single|threads|relaxed]
+// (`threads` builds both threaded modules, `relaxed` the relaxed one alone).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { BUILD_STD, PATH, RELAXED, threadsEnv, WASM_BINDGEN_VERSION } from './toolchain.mjs';
+import { BUILD_STD, PATH, threadsEnv, WASM_BINDGEN_VERSION } from './toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const args = process.argv.slice(2);
@@ -58,14 +62,42 @@ const FEATURES = [
   '--enable-sign-ext',
   '--enable-simd',
 ];
+const THREADS = [...FEATURES, '--enable-threads', '--enable-exception-handling'];
+// `out`: where wasm-bindgen writes; `as`: the module's name in dist/ when it is not that
+// directory's daskling_bg.wasm (then its glue must equal that directory's).
 const builds = {
   single: { env: { CARGO_TARGET_DIR: join(root, 'target') }, extra: [], features: FEATURES },
-  threads: {
-    env: threadsEnv(root),
+  threads: { env: threadsEnv(root), extra: BUILD_STD, features: THREADS },
+  relaxed: {
+    family: 'threads',
+    env: threadsEnv(root, { relaxed: true }),
     extra: BUILD_STD,
-    features: [...FEATURES, '--enable-threads', '--enable-exception-handling', ...(RELAXED ? ['--enable-relaxed-simd'] : [])],
+    features: [...THREADS, '--enable-relaxed-simd'],
+    out: join(root, 'target', 'relaxed', 'bindgen'),
+    as: join(root, 'dist', 'threads', 'daskling_relaxed_bg.wasm'),
   },
 };
+
+/** Every file under `dir` but the wasm module, path → contents. */
+function glue(dir) {
+  const files = new Map();
+  for (const f of readdirSync(dir, { recursive: true })) {
+    const p = join(dir, f);
+    if (!f.endsWith('_bg.wasm') && statSync(p).isFile()) files.set(f, readFileSync(p, 'utf8'));
+  }
+  return files;
+}
+
+/** Moves the module of a build with `as` into place, after checking its glue. */
+function adopt(b, out) {
+  const mine = glue(out);
+  const theirs = glue(dirname(b.as));
+  const differ = [...new Set([...mine.keys(), ...theirs.keys()])].filter((f) => mine.get(f) !== theirs.get(f));
+  if (differ.length) {
+    throw new Error(`${b.as}: its JS glue differs from ${dirname(b.as)}'s (${differ.join(', ')}); build both from one commit`);
+  }
+  cpSync(join(out, 'daskling_bg.wasm'), b.as);
+}
 
 /** `wasm-opt -O3` in place, in a child process; resolves when it is done. */
 function wasmOpt(file, features) {
@@ -82,15 +114,17 @@ const size = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
 checkWasmBindgen();
 const optimized = [];
 for (const [name, b] of Object.entries(builds)) {
-  if (only && only !== name) continue;
+  if (only && only !== name && only !== b.family) continue;
   const cargoArgs = ['build', '-p', 'daskling-wasm', '--lib', '--target', 'wasm32-unknown-unknown', ...b.extra];
   if (!debug) cargoArgs.push('--release');
   run('cargo', cargoArgs, b.env);
   const wasm = join(b.env.CARGO_TARGET_DIR, 'wasm32-unknown-unknown', profile, 'daskling_wasm.wasm');
-  const out = join(root, 'dist', name);
+  const out = b.out ?? join(root, 'dist', name);
   rmSync(out, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);
-  if (!debug && !noOpt) optimized.push({ name, file: join(out, 'daskling_bg.wasm'), features: b.features });
+  if (b.as) adopt(b, out);
+  const file = b.as ?? join(out, 'daskling_bg.wasm');
+  if (!debug && !noOpt) optimized.push({ name, file, features: b.features });
 }
 if (optimized.length) {
   for (const o of optimized) o.before = statSync(o.file).size;

@@ -63,10 +63,12 @@ export const DEFAULT_MEMORY_LIMIT = 3.5 * 2 ** 30;
 export class Client {
   #threads;
   #mode;
+  #simd;
   #memoryLimit = DEFAULT_MEMORY_LIMIT;
-  constructor(rpc, mode, threads) {
+  constructor(rpc, mode, threads, simd = 'simd128') {
     this._rpc = rpc;
     this.#mode = mode;
+    this.#simd = simd;
     this.#threads = threads;
     this.array = new ArrayModule(this);
     this.dataframe = new DataFrameModule(this);
@@ -81,8 +83,17 @@ export class Client {
    * {@link DEFAULT_WORKER_TTL}): a compute worker silent that long while it runs a call
    * is wedged, and the kernel is restarted (computes report progress at least once a
    * second; in single mode one task running longer than this counts as wedged).
+   * `relaxedSimd` (default true): where the engine has relaxed SIMD, the threaded build
+   * multiplies matrices with fused multiply-adds (faster; the last bits of a product may
+   * differ from machine to machine, as with BLAS); false keeps them bit-identical
+   * everywhere. `client.simd` says which runs.
    */
-  static async start({ threads = this.host.defaultThreads(), memoryLimit = DEFAULT_MEMORY_LIMIT, workerTtl = DEFAULT_WORKER_TTL } = {}) {
+  static async start({
+    threads = this.host.defaultThreads(),
+    memoryLimit = DEFAULT_MEMORY_LIMIT,
+    workerTtl = DEFAULT_WORKER_TTL,
+    relaxedSimd = true,
+  } = {}) {
     for (const [name, v] of [
       ['memoryLimit', memoryLimit],
       ['workerTtl', workerTtl],
@@ -96,8 +107,9 @@ export class Client {
     const rpc = new Rpc(() => host.startWorker(), { workerTtl });
     try {
       const limit = Number.isFinite(memoryLimit) ? memoryLimit : null;
-      const info = await rpc.init({ mode: host.isolated() ? 'threads' : 'single', threads, memoryLimit: limit });
-      const client = new this(rpc, info.mode, info.threads);
+      const mode = host.isolated() ? 'threads' : 'single';
+      const info = await rpc.init({ mode, threads, memoryLimit: limit, relaxedSimd: Boolean(relaxedSimd) });
+      const client = new this(rpc, info.mode, info.threads, info.simd);
       client.#memoryLimit = memoryLimit;
       return client;
     } catch (e) {
@@ -119,6 +131,11 @@ export class Client {
   /** `'threads'` or `'single'`. */
   get mode() {
     return this.#mode;
+  }
+
+  /** The SIMD the kernel runs: `'relaxed'` (fused multiply-adds) or `'simd128'`. */
+  get simd() {
+    return this.#simd;
   }
 
   /**

@@ -336,14 +336,18 @@ export declare class Client {
    * `memoryLimit`: bytes that persisted arrays, `fromArray` data and one compute may hold
    * at once (default `DEFAULT_MEMORY_LIMIT`, 3.5 GiB; `Infinity`: none). `workerTtl`: ms
    * the compute worker may stay silent while running a call before the kernel is
-   * restarted as wedged (default `DEFAULT_WORKER_TTL`, 60 s).
+   * restarted as wedged (default `DEFAULT_WORKER_TTL`, 60 s). `relaxedSimd` (default
+   * true): the threaded build multiplies matrices with fused multiply-adds where the
+   * engine has relaxed SIMD; false keeps products bit-identical on every machine.
    */
-  static start(options?: { threads?: number; memoryLimit?: number; workerTtl?: number }): Promise<Client>;
+  static start(options?: { threads?: number; memoryLimit?: number; workerTtl?: number; relaxedSimd?: boolean }): Promise<Client>;
   /** Threads in use (1 in single mode). */
   readonly threads: number;
   /** The memory limit in bytes (`Infinity`: none). */
   readonly memoryLimit: number;
   readonly mode: 'threads' | 'single';
+  /** `'relaxed'`: the threaded build with relaxed SIMD (fused multiply-adds); else `'simd128'`. */
+  readonly simd: 'relaxed' | 'simd128';
   readonly array: ArrayModule;
   readonly dataframe: DataFrameModule;
   /** Computes several lazy values in one graph, sharing common work. */

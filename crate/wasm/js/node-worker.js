@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
 import { parentPort, Worker } from 'node:worker_threads';
 
-import { serveCompute, startPool } from './worker-core.js';
+import { serveCompute, startPool, threadedModule } from './worker-core.js';
 
 function startPoolThread(i, module, memory, port) {
   return new Promise((resolve, reject) => {
@@ -17,7 +17,7 @@ function startPoolThread(i, module, memory, port) {
 }
 
 const handle = serveCompute({
-  async load(mode, threads, supervisor) {
+  async load(mode, threads, supervisor, relaxed) {
     if (mode === 'threads') {
       try {
         // Node 20's V8 (11.3) runs the pool start wrong in its baseline wasm compiler
@@ -26,16 +26,17 @@ const handle = serveCompute({
         // process-wide: wasm compiled after this skips the baseline tier.
         v8.setFlagsFromString('--no-liftoff');
         const k = await import('./threads/daskling.js');
-        k.initSync({ module: readFileSync(new URL('./threads/daskling_bg.wasm', import.meta.url)) });
+        const { file, simd } = threadedModule(relaxed);
+        k.initSync({ module: readFileSync(new URL(file, import.meta.url)) });
         await startPool(k, Math.max(1, threads), startPoolThread, supervisor);
-        return { kernel: k, mode: 'threads', threads: k.threadCount() };
+        return { kernel: k, mode: 'threads', threads: k.threadCount(), simd };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
       }
     }
     const k = await import('./single/daskling.js');
     k.initSync({ module: readFileSync(new URL('./single/daskling_bg.wasm', import.meta.url)) });
-    return { kernel: k, mode: 'single', threads: 1 };
+    return { kernel: k, mode: 'single', threads: 1, simd: 'simd128' };
   },
   read(s, start, end) {
     const fd = openSync(s.path, 'r');

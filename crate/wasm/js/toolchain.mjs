@@ -23,22 +23,17 @@ export const THREAD_RUSTFLAGS = [
 
 /**
  * Environment of a threaded build: build-std needs unstable cargo features, which the
- * stable toolchain allows with RUSTC_BOOTSTRAP in cargo's own environment.
+ * stable toolchain allows with RUSTC_BOOTSTRAP in cargo's own environment. `relaxed`
+ * adds relaxed SIMD (`f64x2.relaxed_madd`, a fused multiply-add where the CPU has one, in
+ * the block product's microkernel), in a target directory of its own.
  */
-export function threadsEnv(root) {
+export function threadsEnv(root, { relaxed = false } = {}) {
   return {
-    RUSTFLAGS: `${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS} ${RELAXED_RUSTFLAGS}`,
+    RUSTFLAGS: `${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS} ${relaxed ? '-C target-feature=+relaxed-simd' : ''}`,
     RUSTC_BOOTSTRAP: '1',
-    CARGO_TARGET_DIR: join(root, 'target', 'threads'),
+    CARGO_TARGET_DIR: join(root, 'target', relaxed ? 'relaxed' : 'threads'),
   };
 }
-
-/**
- * `DASKLING_SIMD=relaxed` builds the threaded module with relaxed SIMD
- * (`f64x2.relaxed_madd` in the block product's microkernel), to measure it.
- */
-export const RELAXED = process.env.DASKLING_SIMD === 'relaxed';
-const RELAXED_RUSTFLAGS = RELAXED ? '-C target-feature=+relaxed-simd' : '';
 
 /**
  * The threaded build unwinds panics (wasm exception handling): a panicking task becomes

@@ -13,7 +13,9 @@ import { joinBytes } from './bytes.js';
 
 /**
  * Serves the compute protocol. `platform`:
- *   load(mode, threads)   resolves to {kernel, mode, threads}
+ *   load(mode, threads, supervisor, relaxed)
+ *                         resolves to {kernel, mode, threads, simd}; `relaxed`: load the
+ *                         threaded build with relaxed SIMD where the engine has it
  *   read(src, start, end) bytes of a platform source
  *   readParts(parts)      optional: the bytes of [[src, start, end], …] joined, in one go
  *   beginRead(ids, starts, ends, ptr, len, cap, status)
@@ -26,6 +28,31 @@ import { joinBytes } from './bytes.js';
  */
 // The pool's workers, kept referenced for the life of the pool.
 const poolWorkers = [];
+
+// A module of one function, `f64x2.relaxed_madd` of three zero vectors: valid exactly
+// where the engine has relaxed SIMD. (Header; type () -> v128; one function; its body.)
+const V128_ZERO = [0xfd, 0x0c, ...new Array(16).fill(0)];
+export const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x87, 0x02, 0x0b,
+]);
+
+/** Whether this engine runs relaxed SIMD (the threaded build's relaxed module). */
+export function hasRelaxedSimd() {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** The threaded module to load: the relaxed SIMD one when asked for and runnable. */
+export const threadedModule = (relaxed) =>
+  relaxed && hasRelaxedSimd()
+    ? { file: './threads/daskling_relaxed_bg.wasm', simd: 'relaxed' }
+    : { file: './threads/daskling_bg.wasm', simd: 'simd128' };
 
 /**
  * rayon's global pool of `n` threads for the threaded kernel `k`: prepares the channel,
@@ -75,8 +102,8 @@ export function serveCompute(platform) {
   }
 
   const handlers = {
-    async init({ mode, threads, memoryLimit, supervisor }) {
-      const loaded = await platform.load(mode, threads, supervisor);
+    async init({ mode, threads, memoryLimit, supervisor, relaxedSimd = true }) {
+      const loaded = await platform.load(mode, threads, supervisor, relaxedSimd);
       kernel = loaded.kernel;
       ctx = new kernel.Context();
       ctx.setMemoryLimit(memoryLimit ?? undefined);
@@ -91,7 +118,7 @@ export function serveCompute(platform) {
           }
         }, 0);
       }
-      return { mode: loaded.mode, threads: loaded.threads };
+      return { mode: loaded.mode, threads: loaded.threads, simd: loaded.simd };
     },
     // `message`: {json, data, refs, bytes} of an expression, `add` its new sources.
     compute(message, id) {

@@ -2,7 +2,7 @@
 // page is cross-origin isolated, else the single one, and reads dataframe sources —
 // synchronously here (read-browser.js), or, in the threaded build, in reader workers.
 import { readParts, readSource } from './read-browser.js';
-import { serveCompute, startPool } from './worker-core.js';
+import { serveCompute, startPool, threadedModule } from './worker-core.js';
 
 // The threaded build's reader workers: reads run there in the background, several at
 // once, while the pool parses (Chromium serves FileReaderSync calls of several workers
@@ -43,21 +43,27 @@ function startPoolWorker(i, module, memory, port) {
 }
 
 const handle = serveCompute({
-  async load(mode, threads, supervisor) {
+  async load(mode, threads, supervisor, relaxed) {
     if (mode === 'threads') {
       try {
         const k = await import('./threads/daskling.js');
-        await k.default();
+        // Each module named literally, so bundlers see both.
+        const { simd } = threadedModule(relaxed);
+        const url =
+          simd === 'relaxed'
+            ? new URL('./threads/daskling_relaxed_bg.wasm', import.meta.url)
+            : new URL('./threads/daskling_bg.wasm', import.meta.url);
+        await k.default({ module_or_path: url });
         await startPool(k, Math.max(1, threads), startPoolWorker, supervisor);
         await startReaders(k.poolMemory());
-        return { kernel: k, mode: 'threads', threads: k.threadCount() };
+        return { kernel: k, mode: 'threads', threads: k.threadCount(), simd };
       } catch (e) {
         console.warn(`daskling: threaded build failed to start (${e?.message ?? e}); using one thread`);
       }
     }
     const k = await import('./single/daskling.js');
     await k.default();
-    return { kernel: k, mode: 'single', threads: 1 };
+    return { kernel: k, mode: 'single', threads: 1, simd: 'simd128' };
   },
   read: readSource,
   readParts,

@@ -48,9 +48,10 @@ pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
 
 const MR: usize = 4;
 const NR: usize = 4;
-/// Depth of a packed panel: MR·KC and NR·KC doubles stay in L1.
-const KC: usize = 256;
-/// Rows of A packed at once (a multiple of MR): MC·KC doubles fit in L2.
+/// Depth of a packed panel: an NR·KC strip of B stays in L1.
+const KC: usize = 512;
+/// Rows of A packed at once (a multiple of MR): MC·KC doubles stay in L2, streamed
+/// strip by strip past one strip of B.
 const MC: usize = 128;
 /// Columns of B packed at once.
 const NC: usize = 2048;
@@ -204,8 +205,8 @@ fn blocked(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>, u
     if m == 0 || n == 0 || k == 0 || b.nrows() != k || c.dim() != (m, n) {
         return;
     }
-    let mut ap = Vec::with_capacity(MC * KC);
-    let mut bp = Vec::with_capacity(NC * KC);
+    let mut ap = Vec::with_capacity(MC.min(m.next_multiple_of(MR)) * KC.min(k));
+    let mut bp = Vec::with_capacity(NC.min(n.next_multiple_of(NR)) * KC.min(k));
     for j0 in (0..n).step_by(NC) {
         let nc = NC.min(n - j0);
         for p0 in (0..k).step_by(KC) {
@@ -214,20 +215,23 @@ fn blocked(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>, u
             for i0 in (0..m).step_by(MC) {
                 let mc = MC.min(m - i0);
                 pack_a(&a, i0, mc, p0, kc, &mut ap);
-                for (si, astrip) in ap.chunks_exact(MR * kc).enumerate() {
-                    let rows = MR.min(mc - si * MR);
-                    // The first strip of columns that reaches row `r0` (tiles before it
-                    // lie wholly below the diagonal).
-                    let r0 = i0 + si * MR;
-                    let first = if upper { r0.saturating_sub(j0) / NR } else { 0 };
-                    let strips = bp.chunks_exact(NR * kc).enumerate().skip(first);
-                    for (sj, bstrip) in strips {
-                        let cols = NR.min(nc - sj * NR);
+                // One strip of B stays in L1 while the strips of A stream from L2.
+                for (sj, bstrip) in bp.chunks_exact(NR * kc).enumerate() {
+                    let (c0, cols) = (j0 + sj * NR, NR.min(nc - sj * NR));
+                    // Strips of rows that start before this strip of columns ends (those
+                    // after it lie wholly below the diagonal).
+                    let strips = if upper {
+                        (c0 + NR).saturating_sub(i0).div_ceil(MR)
+                    } else {
+                        usize::MAX
+                    };
+                    for (si, astrip) in ap.chunks_exact(MR * kc).enumerate().take(strips) {
+                        let rows = MR.min(mc - si * MR);
                         let t = micro(kc, astrip, bstrip);
                         for (r, trow) in t.iter().enumerate().take(rows) {
                             let mut crow = c.row_mut(i0 + si * MR + r);
                             for (q, &tv) in trow.iter().enumerate().take(cols) {
-                                crow[j0 + sj * NR + q] += tv;
+                                crow[c0 + q] += tv;
                             }
                         }
                     }

@@ -1,11 +1,13 @@
-//! Matrix products of 1-d and 2-d arrays (`dot`, `matmul`): one task per output block
-//! summing the products of its row and column blocks.
+//! Matrix products of 1-d and 2-d arrays (`dot`, `matmul`): per output block, the
+//! products of its row and column blocks, in groups along the shared axis whose partial
+//! products are summed; symmetric products (`x · xᵀ`) compute half the blocks.
 
 use super::chunks::{block_indices, common_chunks, ChunkSpec};
 use super::lower::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
-use crate::graph::Graph;
+use crate::graph::{tokenize, Graph, Key};
+use crate::kernels::array::BinaryOp;
 use crate::kernels::ArrayKernel;
 
 impl Array {
@@ -118,17 +120,25 @@ fn symmetric(left: &Array, right: &Array) -> bool {
             if input.name() == left.name() && axes[..] == [1, 0])
 }
 
+/// Blocks of the shared axis one product task multiplies: more are split into groups
+/// whose partial products are summed (as dask's `tensordot` sums per-block products),
+/// so few output blocks over a long shared axis still run in parallel, and tasks of
+/// unequal cost (SYRK's diagonal blocks are half the others) balance on the pool.
+const K_GROUP: usize = 2;
+
 /// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered. For
 /// `x.dot(x.T)` (and `x.T.dot(x)`, whose left is the transpose) only the blocks on and
 /// above the diagonal are products (SYRK's half of the work); the others transpose their
 /// mirror block. The blocks on the diagonal are symmetric themselves: only their upper
-/// triangles are multiplied ([`ArrayKernel::SymDot`]).
+/// triangles are multiplied ([`ArrayKernel::SymDot`]). A block whose shared axis has more
+/// than [`K_GROUP`] blocks is the sum of partial products over groups of them.
 pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Dot { left, right } => {
-            let nk = right.numblocks()[0];
+            let nk = right.numblocks()[0] as u32;
             let mirror = symmetric(left, right) || symmetric(right, left);
+            let token = tokenize(a.name());
             for idx in block_indices(&grid) {
                 if mirror && idx[0] > idx[1] {
                     let above = a.block_key(&[idx[1], idx[0]]);
@@ -138,37 +148,75 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                     );
                     continue;
                 }
-                if mirror && idx[0] == idx[1] {
-                    // On the diagonal: Σₗ xᵢₗ · xᵢₗᵀ, itself symmetric (SYRK).
-                    let deps = (0..nk as u32)
-                        .map(|l| left.block_key(&[idx[0], l]))
-                        .collect();
-                    g.insert(a.block_key(&idx), task(ArrayKernel::SymDot { nk }, deps));
-                    continue;
-                }
                 let (i, j) = match (left.ndim(), right.ndim()) {
                     (2, 2) => (Some(idx[0]), Some(idx[1])),
                     (2, _) => (Some(idx[0]), None),
                     (_, 2) => (None, Some(idx[0])),
                     _ => (None, None),
                 };
-                let mut deps = Vec::with_capacity(2 * nk);
-                for l in 0..nk as u32 {
-                    deps.push(match i {
-                        Some(i) => left.block_key(&[i, l]),
-                        None => left.block_key(&[l]),
-                    });
+                let lkey = |l: u32| match i {
+                    Some(i) => left.block_key(&[i, l]),
+                    None => left.block_key(&[l]),
+                };
+                let rkey = |l: u32| match j {
+                    Some(j) => right.block_key(&[l, j]),
+                    None => right.block_key(&[l]),
+                };
+                let product = |ks: std::ops::Range<u32>| {
+                    let n = ks.len();
+                    if mirror && idx[0] == idx[1] {
+                        // On the diagonal: Σₗ xᵢₗ · xᵢₗᵀ, itself symmetric (SYRK).
+                        task(ArrayKernel::SymDot { nk: n }, ks.map(lkey).collect())
+                    } else {
+                        let deps = ks.clone().map(lkey).chain(ks.map(rkey)).collect();
+                        task(ArrayKernel::Dot { nk: n }, deps)
+                    }
+                };
+                let groups: Vec<_> = (0..nk)
+                    .step_by(K_GROUP)
+                    .map(|s| s..(s + K_GROUP as u32).min(nk))
+                    .collect();
+                if groups.len() == 1 {
+                    g.insert(a.block_key(&idx), product(0..nk));
+                    continue;
                 }
-                for l in 0..nk as u32 {
-                    deps.push(match j {
-                        Some(j) => right.block_key(&[l, j]),
-                        None => right.block_key(&[l]),
-                    });
-                }
-                g.insert(a.block_key(&idx), task(ArrayKernel::Dot { nk }, deps));
+                let partial = format!("dot-partial-{token}");
+                let parts = groups
+                    .into_iter()
+                    .enumerate()
+                    .map(|(p, ks)| {
+                        let key = Key::new(partial.as_str(), &[&idx[..], &[p as u32]].concat());
+                        g.insert(key.clone(), product(ks));
+                        key
+                    })
+                    .collect();
+                sum_pairwise(g, parts, a.block_key(&idx), &token, &idx);
             }
         }
         _ => return Err(not_mine("dot")),
     }
     Ok(())
+}
+
+/// Adds `out` = the sum of the blocks `parts` (at least two), added pairwise in a tree.
+fn sum_pairwise(g: &mut Graph, mut parts: Vec<Key>, out: Key, token: &str, idx: &[u32]) {
+    let layer = format!("dot-sum-{token}");
+    let add = |deps| task(ArrayKernel::Binary(BinaryOp::Add), deps);
+    let mut level = 0u32;
+    while parts.len() > 2 {
+        level += 1;
+        parts = parts
+            .chunks(2)
+            .enumerate()
+            .map(|(p, pair)| match pair {
+                [one] => one.clone(),
+                _ => {
+                    let key = Key::new(layer.as_str(), &[idx, &[level, p as u32]].concat());
+                    g.insert(key.clone(), add(pair.to_vec()));
+                    key
+                }
+            })
+            .collect();
+    }
+    g.insert(out, add(parts));
 }
