@@ -40,7 +40,7 @@ pub enum Value {
     /// A block of a chunked array (0-d for a full reduction).
     Block(Arc<ArrayD<f64>>),
     /// Raw bytes read from a source.
-    Bytes(Arc<[u8]>),
+    Bytes(Arc<Vec<u8>>),
     /// A dataframe partition (a Series is a one-column frame).
     Frame(Arc<dataframe::Frame>),
     /// Several values made by one task (a QR's `q` and `r`).
@@ -207,7 +207,8 @@ impl Read {
 
     /// Bytes read, as a task's value (`key` names the task in errors).
     pub fn value(key: &str, r: std::result::Result<Vec<u8>, String>) -> Result<Value> {
-        r.map(|b| Value::Bytes(b.into()))
+        // The buffer itself, shared: no copy of the bytes.
+        r.map(|b| Value::Bytes(Arc::new(b)))
             .map_err(|message| Error::TaskFailed {
                 key: key.to_string(),
                 message,

@@ -168,11 +168,21 @@ impl ByteSource for FileSource {
     fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
         use std::io::{Read, Seek, SeekFrom};
         let mut f = std::fs::File::open(&self.path).map_err(|e| format!("{}: {e}", self.name))?;
-        let end = end.min(self.len);
-        let mut buf = vec![0u8; end.saturating_sub(start) as usize];
+        let want = end.min(self.len).saturating_sub(start);
+        // Read into spare capacity: no zeroing of a buffer about to be overwritten.
+        let mut buf = Vec::with_capacity(want as usize);
         f.seek(SeekFrom::Start(start))
-            .and_then(|_| f.read_exact(&mut buf))
+            .and_then(|_| f.take(want).read_to_end(&mut buf))
             .map_err(|e| format!("{}: {e}", self.name))?;
+        if (buf.len() as u64) < want {
+            return Err(format!(
+                "{}: the file ended at byte {} of {}..{} (it changed since it was listed)",
+                self.name,
+                start + buf.len() as u64,
+                start,
+                start + want
+            ));
+        }
         Ok(buf)
     }
 }

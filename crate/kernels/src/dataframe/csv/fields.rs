@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::super::column::{Column, Dtype, NAT};
-use super::super::datetime::parse_datetime;
+use super::super::datetime::{parse_datetime, DatetimeParser};
 
 /// pandas' default strings for a missing value.
 pub(super) fn is_na(f: &[u8]) -> bool {
@@ -82,7 +82,7 @@ pub(super) enum Builder {
     Float(Vec<f64>),
     Bool(Vec<Option<bool>>),
     Str(Vec<Option<Arc<str>>>),
-    Date(Vec<i64>),
+    Date(Vec<i64>, DatetimeParser),
 }
 
 impl Builder {
@@ -92,7 +92,7 @@ impl Builder {
             Dtype::Float64 => Builder::Float(Vec::with_capacity(cap)),
             Dtype::Bool => Builder::Bool(Vec::with_capacity(cap)),
             Dtype::String => Builder::Str(Vec::with_capacity(cap)),
-            Dtype::Datetime => Builder::Date(Vec::with_capacity(cap)),
+            Dtype::Datetime => Builder::Date(Vec::with_capacity(cap), DatetimeParser::default()),
         }
     }
 
@@ -151,9 +151,9 @@ impl Builder {
                     })?));
                 }
             }
-            Builder::Date(v) => {
+            Builder::Date(v, p) => {
                 if raw.first().is_some_and(u8::is_ascii_digit) {
-                    if let Some(t) = parse_datetime(raw) {
+                    if let Some(t) = p.parse(raw) {
                         v.push(t);
                         return Ok(());
                     }
@@ -180,7 +180,7 @@ impl Builder {
             Builder::Float(v) => Column::Float64(v),
             Builder::Bool(v) => Column::Bool(v),
             Builder::Str(v) => Column::String(v),
-            Builder::Date(v) => Column::Datetime(v),
+            Builder::Date(v, _) => Column::Datetime(v),
         }
     }
 }

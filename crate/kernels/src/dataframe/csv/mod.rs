@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 mod fields;
 mod records;
+mod structural;
 
 use fields::{is_na, parse_bool, parse_f64, parse_i64, strip_bom, trim, Builder};
 use records::Records;

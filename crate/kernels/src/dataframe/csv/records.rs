@@ -2,13 +2,15 @@
 //! next), each with the line it starts on.
 //!
 //! Text with no quote and no carriage return — most machine-written CSV, the workshop's
-//! among it — is split directly: lines at `\n`, fields at the separator, both found with
-//! `memchr` (SIMD, simd128 in wasm), fields borrowed from the input. Anything else goes
+//! among it — is split directly: lines at `\n`, fields at the separator, both found in
+//! one SIMD pass over each piece ([`super::structural`]), fields borrowed from the input. Anything else goes
 //! through csv-core's state machine (quoted fields with separators and newlines, CRLF or
 //! CR line ends), which copies each field. Both give the same records on the same lines
 //! (tested below); blank lines are no records.
 
-use memchr::{memchr, memchr2, memchr_iter};
+use memchr::{memchr2, memchr_iter};
+
+use super::structural::Positions;
 
 thread_local! {
     /// One csv-core reader per thread and separator: building its state machine costs
@@ -38,6 +40,8 @@ pub(super) struct Records<'a> {
     /// Plain mode: the current line (borrowed, or `out` when it crossed pieces), its
     /// fields' ranges, and the number of the next line.
     line: &'a [u8],
+    /// Plain mode: separators and newlines of the first piece from `pos` on.
+    scan: Positions<'a>,
     joined: bool,
     bounds: Vec<(usize, usize)>,
     next_line: u64,
@@ -71,6 +75,7 @@ impl<'a> Records<'a> {
             nfields: 0,
             done: false,
             line: &[],
+            scan: Positions::new(pieces.first().copied().unwrap_or(&[]), sep, b'\n'),
             joined: false,
             bounds: Vec::new(),
             next_line: 1,
@@ -102,53 +107,63 @@ impl<'a> Records<'a> {
     /// The next line of plain text, split at the separator.
     fn next_line_plain(&mut self) -> Option<u64> {
         self.joined = false;
-        self.out.clear();
-        loop {
-            let Some(&p) = self.pieces.first() else {
-                // The input ended inside a line that crossed pieces: that line.
-                if !self.out.is_empty() {
-                    self.joined = true;
-                    break;
-                }
-                self.done = true;
-                return None;
-            };
-            let rest = &p[self.pos..];
-            match memchr(b'\n', rest) {
-                Some(e) => {
-                    if self.out.is_empty() {
-                        self.line = &rest[..e];
-                    } else {
-                        self.out.extend_from_slice(&rest[..e]);
-                        self.joined = true;
-                    }
-                    self.pos += e + 1;
-                    break;
-                }
-                None => {
-                    // The line runs on into the next piece (or is the last one).
-                    self.out.extend_from_slice(rest);
-                    self.pieces = &self.pieces[1..];
-                    self.pos = 0;
-                    if self.pieces.is_empty() && self.out.is_empty() {
-                        self.done = true;
-                        return None;
-                    }
-                }
+        self.bounds.clear();
+        let Some(&p) = self.pieces.first() else {
+            self.done = true;
+            return None;
+        };
+        let begin = self.pos;
+        let mut start = begin;
+        for i in self.scan.by_ref() {
+            self.bounds.push((start - begin, i - begin));
+            if p[i] == b'\n' {
+                self.line = &p[begin..i];
+                self.pos = i + 1;
+                return Some(self.numbered());
             }
+            start = i + 1;
         }
-        let line: &[u8] = if self.joined { &self.out } else { self.line };
+        // The line runs on into the next pieces (or is the input's last).
+        self.out.clear();
+        self.out.extend_from_slice(&p[begin..]);
+        self.next_piece();
+        while let Some(&q) = self.pieces.first() {
+            if let Some(e) = self.scan.find(|&i| q[i] == b'\n') {
+                self.out.extend_from_slice(&q[..e]);
+                self.pos = e + 1;
+                break;
+            }
+            self.out.extend_from_slice(q);
+            self.next_piece();
+        }
+        if self.out.is_empty() && self.pieces.is_empty() {
+            self.done = true;
+            return None;
+        }
+        self.joined = true;
         self.bounds.clear();
         let mut start = 0;
-        for s in memchr_iter(self.sep, line) {
+        for s in memchr_iter(self.sep, &self.out) {
             self.bounds.push((start, s));
             start = s + 1;
         }
-        self.bounds.push((start, line.len()));
+        self.bounds.push((start, self.out.len()));
+        Some(self.numbered())
+    }
+
+    /// Plain mode: on to the next piece, from its start.
+    fn next_piece(&mut self) {
+        self.pieces = &self.pieces[1..];
+        self.pos = 0;
+        self.scan = Positions::new(self.pieces.first().copied().unwrap_or(&[]), self.sep, b'\n');
+    }
+
+    /// The number of the line just split (its fields' count recorded), and on to the next.
+    fn numbered(&mut self) -> u64 {
         self.nfields = self.bounds.len();
         let at = self.next_line;
         self.next_line += 1;
-        Some(at)
+        at
     }
 
     fn next_core(&mut self) -> Option<u64> {
