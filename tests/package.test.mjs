@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 
 import { serve } from '../www/serve.mjs';
+import { hasRelaxedSimd } from '../dist/worker-core.js';
 import { launch } from './browser.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,11 +70,14 @@ function writeData(dir) {
   for (const f of files) writeFileSync(join(dir, f.name), f.text);
 }
 
-function check(out, mode) {
+/** `simd`: the module the engine should load (Chromium has relaxed SIMD). */
+function check(out, mode, simd = mode === 'threads' ? 'relaxed' : 'simd128') {
   assert.ok(!out.error, out.error);
   assert.equal(out.mode, mode);
   if (mode === 'threads') assert.ok(out.threads >= 2, `threads = ${out.threads}`);
   else assert.equal(out.threads, 1);
+  // Where the engine has relaxed SIMD, the package (or bundle) shipped its module too.
+  assert.equal(out.simd, simd);
   assert.deepEqual(out.colSums, new Array(15).fill(15));
   // ones · (onesᵀ + 1) = 2·15 everywhere, minus the mean 1.
   assert.deepEqual(out.y, { shape: [15, 15], min: 29, max: 29 });
@@ -196,7 +200,7 @@ console.log(JSON.stringify(out));
 `,
     );
     const out = JSON.parse(sh('node', ['main.js'], dir));
-    check(out, 'threads');
+    check(out, 'threads', hasRelaxedSimd() ? 'relaxed' : 'simd128');
     assert.deepEqual(out.errors, [
       'readCsv: no files match data/nope-*.csv',
       'readCsv: data/missing.csv: no such file',

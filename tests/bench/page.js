@@ -43,7 +43,7 @@ window.benchArrays = async (reps) => {
   const gen = await best(2, () => r.persist());
   const x = await r.persist();
   const cases = [
-    ['dot', x.dot(x.T).sum(), 1],
+    ['dot', x.dot(x.T).sum(), 2],
     ['mean', x.mean(), reps],
     ['std', x.std(), reps],
     ['transpose sum', x.add(x.T).sum({ axis: 0 }), reps],

@@ -33,10 +33,15 @@ function delayedTable({ wasm, DELAYED_CALLS }) {
   );
 }
 
-function arraysTable({ nativeArrays, wasm, peers }) {
+function arraysTable({ nativeArrays, wasm, wasmPlainSimd, peers }) {
   const dask = peers?.arrays.dask;
-  console.log(`\nArrays: x = random((4000, 4000), chunks=(1000, 1000)), persisted; best seconds (${nativeArrays[0].threads} native threads)\n`);
-  const cols = [['native threads', (c) => nativeArrays.find((r) => r.case === c).seconds], ...Object.entries(wasm).map(([m, w]) => [`wasm ${m}`, (c) => w.arrays[c]])];
+  console.log(`\nArrays: x = random((4000, 4000), chunks=(1000, 1000)), persisted; best seconds (${nativeArrays[0].threads} native threads; ` +
+    `the wasm threaded module: ${wasm['threads (2)'].simd} unless said)\n`);
+  const cols = [
+    ['native threads', (c) => nativeArrays.find((r) => r.case === c).seconds],
+    ...Object.entries(wasm).map(([m, w]) => [`wasm ${m}`, (c) => w.arrays[c]]),
+    ['wasm threads (2), relaxedSimd: false', (c) => wasmPlainSimd.arrays[c]],
+  ];
   table(
     ['case', ...cols.map(([n]) => n), 'wasm threads (2) / native'],
     ['random (persist)', 'dot', 'mean', 'std', 'transpose sum'].map((c) => {
@@ -46,8 +51,10 @@ function arraysTable({ nativeArrays, wasm, peers }) {
   );
   if (peers) {
     const w = wasm['threads (2)'].arrays.dot;
+    const p = wasmPlainSimd.arrays.dot;
     console.log(`\nx.dot(x.T).sum() 4000²: numpy ${fmt(peers.arrays.numpy, 3)} s, dask (2 threads, chunks 1000²) ${fmt(dask, 3)} s; ` +
-      `wasm threads (2) ${fmt(w, 3)} s = **${fmt(w / dask, 2)}× dask's time** (goal ≤ 1.25×).`);
+      `wasm threads (2) ${fmt(w, 3)} s = **${fmt(w / dask, 2)}× dask's time** (goal ≤ 1.25×); ` +
+      `without relaxed SIMD ${fmt(p, 3)} s = ${fmt(p / dask, 2)}×.`);
   }
 }
 

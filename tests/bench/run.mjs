@@ -107,7 +107,7 @@ const mounts = [
   ['/duckdb/', join(root, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist')],
 ];
 /** A bench page (isolated or not) with a `threads`-worker client; `fn(page, info)`. */
-async function inBrowser(isolation, threads, fn) {
+async function inBrowser(isolation, threads, fn, options = {}) {
   const server = await serve({ port: 0, isolation, mounts });
   const page = await chrome.browser.newPage();
   page.setDefaultTimeout(0);
@@ -117,7 +117,7 @@ async function inBrowser(isolation, threads, fn) {
     await page.setInputFiles('#daily', dailyFiles);
     await page.setInputFiles('#one', oneFile);
     if (big) await page.setInputFiles('#big', big);
-    const info = await page.evaluate((t) => window.startClient(t), threads);
+    const info = await page.evaluate(([t, o]) => window.startClient(t, o), [threads, options]);
     if (isolation && info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
     return await fn(page, info);
   } finally {
@@ -149,7 +149,8 @@ const common = async (page) => ({
 });
 
 console.log('wasm threads (2 workers)…');
-const wasmThreads = await inBrowser(true, 2, async (page) => ({
+const wasmThreads = await inBrowser(true, 2, async (page, info) => ({
+  simd: info.simd,
   scheduler: await scheduler(page),
   ...(await common(page)),
   memoryFiles: await page.evaluate(() => window.benchDataframe(9500, 2)),
@@ -158,6 +159,16 @@ console.log('wasm threads (1 worker)…');
 const wasmThreads1 = await inBrowser(true, 1, common);
 console.log('wasm single…');
 const wasmSingle = await inBrowser(false, 1, async (page) => ({ scheduler: await scheduler(page), ...(await common(page)) }));
+console.log('wasm threads (2 workers), relaxedSimd: false (arrays)…');
+const wasmPlainSimd = await inBrowser(
+  true,
+  2,
+  async (page, info) => {
+    if (info.simd !== 'simd128') throw new Error(`relaxedSimd: false loaded ${info.simd}`);
+    return { arrays: await page.evaluate(() => window.benchArrays(5)) };
+  },
+  { relaxedSimd: false },
+);
 console.log('DuckDB-WASM (eh build, 1 thread) on the same picked files…');
 const duckdbWasm = await inBrowser(true, 2, async (page) => ({
   daily: await page.evaluate(() => window.benchDuckdb('daily', 1, 500)),
@@ -176,6 +187,7 @@ report({
   nativeArrays,
   peers,
   wasm: { 'threads (2)': wasmThreads, 'threads (1)': wasmThreads1, single: wasmSingle },
+  wasmPlainSimd,
   duckdbWasm,
   memory,
   SCHEDULER_CASES,

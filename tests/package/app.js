@@ -12,6 +12,7 @@ export async function run(Client, csv) {
     const [days, rows, meanHigh] = await client.compute(byDay, df.len(), df.col('high').mean());
     return {
       mode: client.mode,
+      simd: client.simd,
       threads: client.threads,
       colSums: Array.from(colSums.data),
       y: { shape: y.shape, min: Math.min(...y.data), max: Math.max(...y.data) },

@@ -5,7 +5,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
 import { parentPort, Worker } from 'node:worker_threads';
 
-import { serveCompute, startPool, threadedModule } from './worker-core.js';
+import { initThreaded, serveCompute, startPool } from './worker-core.js';
 
 function startPoolThread(i, module, memory, port) {
   return new Promise((resolve, reject) => {
@@ -26,8 +26,7 @@ const handle = serveCompute({
         // process-wide: wasm compiled after this skips the baseline tier.
         v8.setFlagsFromString('--no-liftoff');
         const k = await import('./threads/daskling.js');
-        const { file, simd } = threadedModule(relaxed);
-        k.initSync({ module: readFileSync(new URL(file, import.meta.url)) });
+        const simd = await initThreaded(relaxed, (m) => k.initSync({ module: readFileSync(new URL(m.file, import.meta.url)) }));
         await startPool(k, Math.max(1, threads), startPoolThread, supervisor);
         return { kernel: k, mode: 'threads', threads: k.threadCount(), simd };
       } catch (e) {

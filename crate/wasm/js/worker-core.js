@@ -48,11 +48,24 @@ export function hasRelaxedSimd() {
   }
 }
 
-/** The threaded module to load: the relaxed SIMD one when asked for and runnable. */
-export const threadedModule = (relaxed) =>
-  relaxed && hasRelaxedSimd()
-    ? { file: './threads/daskling_relaxed_bg.wasm', simd: 'relaxed' }
-    : { file: './threads/daskling_bg.wasm', simd: 'simd128' };
+/**
+ * Initializes the threaded glue with its module: the relaxed SIMD one when `relaxed` and
+ * the engine runs it, else (or if that fails to load) the plain one. `init({file, simd})`
+ * loads one (`file` relative to this directory); resolves to the `simd` loaded.
+ */
+export async function initThreaded(relaxed, init) {
+  const plain = { file: './threads/daskling_bg.wasm', simd: 'simd128' };
+  if (relaxed && hasRelaxedSimd()) {
+    try {
+      await init({ file: './threads/daskling_relaxed_bg.wasm', simd: 'relaxed' });
+      return 'relaxed';
+    } catch (e) {
+      console.warn(`daskling: the relaxed SIMD module failed to load (${e?.message ?? e}); using the plain one`);
+    }
+  }
+  await init(plain);
+  return plain.simd;
+}
 
 /**
  * rayon's global pool of `n` threads for the threaded kernel `k`: prepares the channel,

@@ -2,7 +2,7 @@
 // page is cross-origin isolated, else the single one, and reads dataframe sources —
 // synchronously here (read-browser.js), or, in the threaded build, in reader workers.
 import { readParts, readSource } from './read-browser.js';
-import { serveCompute, startPool, threadedModule } from './worker-core.js';
+import { initThreaded, serveCompute, startPool } from './worker-core.js';
 
 // The threaded build's reader workers: reads run there in the background, several at
 // once, while the pool parses (Chromium serves FileReaderSync calls of several workers
@@ -48,12 +48,11 @@ const handle = serveCompute({
       try {
         const k = await import('./threads/daskling.js');
         // Each module named literally, so bundlers see both.
-        const { simd } = threadedModule(relaxed);
-        const url =
-          simd === 'relaxed'
-            ? new URL('./threads/daskling_relaxed_bg.wasm', import.meta.url)
-            : new URL('./threads/daskling_bg.wasm', import.meta.url);
-        await k.default({ module_or_path: url });
+        const urls = {
+          relaxed: new URL('./threads/daskling_relaxed_bg.wasm', import.meta.url),
+          simd128: new URL('./threads/daskling_bg.wasm', import.meta.url),
+        };
+        const simd = await initThreaded(relaxed, (m) => k.default({ module_or_path: urls[m.simd] }));
         await startPool(k, Math.max(1, threads), startPoolWorker, supervisor);
         await startReaders(k.poolMemory());
         return { kernel: k, mode: 'threads', threads: k.threadCount(), simd };
