@@ -394,3 +394,47 @@ fn head_of_a_grouped_partition_reads_only_its_first_files() {
     let n = df.len().unwrap().compute(Scheduler::Threads).unwrap();
     assert_eq!(n, 40.0 * 5000.0);
 }
+
+#[test]
+fn head_of_a_large_file_reads_its_first_megabytes_and_blocks_chain_their_counts() {
+    // One 5.5 MB file in 4 MB blocks: head reads the first 1 MB block (and the start of the
+    // next, for the line across), not the first 4 MB.
+    let (name, text) = files(1, 300_000).remove(0);
+    let total = text.len();
+    let read = Arc::new(AtomicUsize::new(0));
+    let src: Arc<dyn ByteSource> = Arc::new(Counted {
+        inner: MemorySource::new(name.as_str(), text.into_bytes()),
+        read: read.clone(),
+    });
+    let df = read_csv_sources(vec![src], &with_blocksize(4 << 20)).unwrap();
+    assert_eq!(df.npartitions(), total.div_ceil(4 << 20));
+    read.store(0, Ordering::SeqCst);
+    let head = df.head(3, Scheduler::Threads).unwrap();
+    let i = head.names.iter().position(|c| c == "i").unwrap();
+    assert_eq!(
+        head.columns[i],
+        daskling::kernels::dataframe::Column::Int64(vec![0, 1, 2])
+    );
+    let used = read.load(Ordering::SeqCst);
+    assert!(used <= 2 << 20, "head read {used} of {total} bytes");
+    // The whole file in 64 KiB blocks (85 of them): the counts of earlier blocks are a
+    // chain of sums; the answer is the hand sum.
+    let df = read_csv_sources(
+        vec![Arc::new(MemorySource::new(
+            "f.csv",
+            files(1, 300_000).remove(0).1.into_bytes(),
+        )) as Arc<dyn ByteSource>],
+        &with_blocksize(64 << 10),
+    )
+    .unwrap();
+    let nb = total.div_ceil(64 << 10);
+    assert_eq!(df.npartitions(), nb);
+    let x = df.col("i").unwrap().reduce(SeriesReduce::Sum, 1.0).unwrap();
+    // Linear: every parse's 4 inputs at most, a 2-input sum per block, the reduction; a
+    // parse depending on every earlier scan would make ~nb²/2 = 3,600 edges.
+    let (g, _) = daskling::Lazy::graph(&x.0).unwrap();
+    let edges: usize = g.iter().map(|(_, t)| t.deps.len()).sum();
+    assert!(edges < 10 * nb, "{edges} edges for {nb} blocks");
+    let want = (0..300_000u64).sum::<u64>() as f64;
+    assert_eq!(x.compute(Scheduler::Threads).unwrap(), want);
+}

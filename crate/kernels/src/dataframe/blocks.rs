@@ -44,6 +44,17 @@ fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
     None
 }
 
+/// The summed `[quotes, lines]` of scan values (of [`FrameKernel::Scan`] or
+/// [`FrameKernel::ScanSum`]).
+pub(super) fn sum_scans(key: &str, scans: &[Value]) -> Result<(u64, u64)> {
+    let (mut quotes, mut lines) = (0u64, 0u64);
+    for v in scans {
+        quotes += number(key, v.item(key, 0)?)? as u64;
+        lines += number(key, v.item(key, 1)?)? as u64;
+    }
+    Ok((quotes, lines))
+}
+
 impl FrameKernel {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn parse_block(
@@ -63,19 +74,18 @@ impl FrameKernel {
         } else {
             (Some(bytes(key, input(key, inputs, 1)?)?), 2)
         };
-        // Scans of blocks 0..=index.
-        let mut quotes_before = 0u64;
-        let mut lines_before = 0u64;
-        let mut own_quotes = 0u64;
-        for (b, v) in inputs[scans_from..].iter().enumerate() {
-            let q = number(key, v.item(key, 0)?)? as u64;
-            let l = number(key, v.item(key, 1)?)? as u64;
-            if b < index {
-                quotes_before += q;
-                lines_before += l;
-            } else {
-                own_quotes = q;
-            }
+        // Counts of the blocks before this one, then this block's scan.
+        let Some((own_scan, before)) = inputs[scans_from..].split_last() else {
+            return Err(Error::invalid(format!(
+                "{key}: the block's scan is missing"
+            )));
+        };
+        let (quotes_before, lines_before) = sum_scans(key, before)?;
+        let own_quotes = number(key, own_scan.item(key, 0)?)? as u64;
+        if index == 0 && !before.is_empty() {
+            return Err(Error::invalid(format!(
+                "{key}: counts before the first block"
+            )));
         }
         let too_long = || Error::Csv {
             file: file.to_string(),

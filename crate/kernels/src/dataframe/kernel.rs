@@ -30,9 +30,13 @@ pub enum FrameKernel {
     },
     /// Counts quotes and newlines of a raw block (input: its bytes) → `[quotes, lines]`.
     Scan,
+    /// Sums scans (inputs: `[quotes, lines]` each) → `[quotes, lines]`: the running
+    /// count of a file's blocks so far, one link of a chain (linear in the blocks).
+    ScanSum,
     /// Parses the lines that start in block `index` of a split file. Inputs: this
-    /// block's bytes, the next block's bytes (unless last), then the scans of every
-    /// earlier block and of this one.
+    /// block's bytes, the next block's bytes (unless last), then counts of the earlier
+    /// blocks (their scans, or [`FrameKernel::ScanSum`]s of them) and last this block's
+    /// scan.
     ParseBlock {
         /// The file name, for errors.
         file: Arc<str>,
@@ -203,7 +207,7 @@ impl FrameKernel {
     pub fn kind(&self) -> &'static str {
         match self {
             FrameKernel::ParseFiles { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
-            FrameKernel::Scan => "scan",
+            FrameKernel::Scan | FrameKernel::ScanSum => "scan",
             FrameKernel::Select(_) => "select",
             FrameKernel::Col(_) => "getitem",
             FrameKernel::Filter => "filter",
@@ -261,6 +265,10 @@ impl FrameKernel {
             FrameKernel::Scan => {
                 let b = bytes(key, inp(0)?)?;
                 let (quotes, lines) = super::blocks::count_two(b, b'"', b'\n');
+                Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
+            }
+            FrameKernel::ScanSum => {
+                let (quotes, lines) = super::blocks::sum_scans(key, inputs)?;
                 Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
             }
             FrameKernel::ParseBlock {

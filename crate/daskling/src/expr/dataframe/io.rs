@@ -55,11 +55,11 @@ fn layout(sources: &[SourceRef], blocksize: u64) -> Vec<Piece> {
 }
 
 /// Blocksize of the reads `head` makes: its first rows need the first file or block, not
-/// a whole 16 MB partition of small files.
+/// a whole 16 MB partition.
 const HEAD_BLOCKSIZE: u64 = 1 << 20;
 
-/// `d` with the reads of small files under its row-wise operations grouped in
-/// [`HEAD_BLOCKSIZE`] partitions, for `head`: the rows, in order, are the same. Anything that aggregates
+/// `d` with the reads under its row-wise operations in [`HEAD_BLOCKSIZE`] partitions (runs
+/// of small files, blocks of large ones), for `head`: the rows, in order, are the same. Anything that aggregates
 /// (a reduction, a groupby, describe) is kept as it is. Walks iteratively.
 pub(super) fn for_head(d: &Df) -> Result<Df> {
     let id = |x: &Df| Arc::as_ptr(&x.0);
@@ -79,11 +79,10 @@ pub(super) fn for_head(d: &Df) -> Result<Df> {
                 sources: sources.clone(),
                 options: options.clone(),
                 schema: schema.clone(),
-                // Only runs of small files are regrouped: a file split into blocks keeps
-                // its blocks (a parse task depends on the scans of all blocks before
-                // it, so 1 MB blocks of a 5 GB file would be a graph of 13 million edges).
-                blocksize: if *blocksize == 0 || sources.iter().any(|s| s.size > HEAD_BLOCKSIZE) {
-                    *blocksize
+                // A large file's head needs its first block, not 16 MB of it (the
+                // blocks' counts are a chain: 5,000 blocks of a 5 GB file are fine).
+                blocksize: if *blocksize == 0 {
+                    0
                 } else {
                     (*blocksize).min(HEAD_BLOCKSIZE)
                 },
@@ -224,13 +223,29 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                     reads.push(r);
                     scans.push(sk);
                 }
+                // Counts of blocks 0..b: a chain of sums, so each parse has 4 inputs
+                // however long the file is (linear edges: 1 MB blocks of a 5 GB file too).
+                let sum_layer = format!("scan-sum-{}", tokenize(&s.id));
+                let mut before: Option<Key> = None;
                 for b in 0..nb as usize {
                     let last = b + 1 == nb as usize;
                     let mut deps = vec![reads[b].clone()];
                     if !last {
                         deps.push(reads[b + 1].clone());
                     }
-                    deps.extend(scans[..=b].iter().cloned());
+                    deps.extend(before.clone());
+                    deps.push(scans[b].clone());
+                    if !last {
+                        before = Some(match before.take() {
+                            None => scans[b].clone(),
+                            Some(prev) => {
+                                let k = Key::new(sum_layer.as_str(), &[b as u32]);
+                                let t = ftask(FrameKernel::ScanSum, vec![prev, scans[b].clone()]);
+                                g.insert(k.clone(), t);
+                                k
+                            }
+                        });
+                    }
                     g.insert(
                         d.part_key(p),
                         ftask(
