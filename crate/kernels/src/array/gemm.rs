@@ -22,6 +22,19 @@ pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f6
 
 /// `c += a · aᵀ` on and above the diagonal of the square `c`; below it `c` is left
 /// partly updated (the caller mirrors the upper triangle down).
+///
+/// ```
+/// use daskling_kernels::array::gemm::syrk_upper_acc;
+/// let a = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let mut c = ndarray::Array2::<f64>::zeros((3, 3));
+/// syrk_upper_acc(a.view(), &mut c.view_mut());
+/// let full = a.dot(&a.t());
+/// for i in 0..3 {
+///     for j in i..3 {
+///         assert_eq!(c[[i, j]], full[[i, j]]);
+///     }
+/// }
+/// ```
 pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     packed_syrk(a, c);
@@ -188,12 +201,29 @@ fn micro(kc: usize, a: &[f64], b: &[f64]) -> [[f64; NR]; MR] {
 }
 
 /// `c += a · b` by packed panels and the 4×4 microkernel (any strides, any sizes).
+///
+/// ```
+/// use daskling_kernels::array::gemm::packed;
+/// let a = ndarray::array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+/// let mut c = ndarray::Array2::<f64>::ones((2, 2));
+/// packed(a.view(), a.t(), &mut c.view_mut());
+/// assert_eq!(c, a.dot(&a.t()) + 1.0);
+/// ```
 pub fn packed(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
     blocked(a, b, c, false)
 }
 
 /// `c += a · aᵀ` by [`packed`]'s panels, skipping every 4×4 tile wholly below the
 /// diagonal (the tiles across it are computed whole).
+///
+/// ```
+/// use daskling_kernels::array::gemm::packed_syrk;
+/// let a = ndarray::Array2::from_shape_fn((9, 5), |(i, j)| (i * 5 + j) as f64);
+/// let mut c = ndarray::Array2::<f64>::zeros((9, 9));
+/// packed_syrk(a.view(), &mut c.view_mut());
+/// let full = a.dot(&a.t());
+/// assert!((0..9).all(|i| (i..9).all(|j| c[[i, j]] == full[[i, j]])));
+/// ```
 pub fn packed_syrk(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
     blocked(a, a.t(), c, true)
 }
