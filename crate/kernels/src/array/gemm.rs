@@ -43,10 +43,10 @@ pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
         // Bands of rows, each times the columns from its own first row on.
         const BAND: usize = 256;
         let m = a.nrows();
+        let at = a.t();
         for s in (0..m).step_by(BAND) {
             let e = (s + BAND).min(m);
             let mut cs = c.slice_mut(ndarray::s![s..e, s..]);
-            let at = a.t();
             let b = at.slice(ndarray::s![.., s..]);
             ndarray::linalg::general_mat_mul(
                 1.0,

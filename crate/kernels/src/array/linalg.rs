@@ -11,12 +11,6 @@ pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f6
     super::gemm::gemm_acc(a, b, c)
 }
 
-/// `c += a · aᵀ` on and above the diagonal of the square `c` (what is below it is
-/// left partly updated: mirror the upper triangle down when done).
-pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
-    super::gemm::syrk_upper_acc(a, c)
-}
-
 fn as2<'a>(key: &str, x: &'a ArrayD<f64>, vec_as_row: bool) -> Result<ArrayView2<'a, f64>> {
     match x.ndim() {
         2 => x
@@ -96,7 +90,7 @@ pub fn sym_dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f
                 a.shape()
             )));
         }
-        syrk_upper_acc(a, &mut c.view_mut());
+        super::gemm::syrk_upper_acc(a, &mut c.view_mut());
     }
     for i in 0..m {
         for j in 0..i {

@@ -44,6 +44,11 @@ fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
     None
 }
 
+/// A scan's value: `[quotes, lines]` (read back by [`sum_scans`]).
+pub(super) fn scan_value(quotes: u64, lines: u64) -> Value {
+    Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
+}
+
 /// The summed `[quotes, lines]` of scan values (of [`FrameKernel::Scan`] or
 /// [`FrameKernel::ScanSum`]).
 pub(super) fn sum_scans(key: &str, scans: &[Value]) -> Result<(u64, u64)> {

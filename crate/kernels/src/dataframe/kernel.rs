@@ -265,11 +265,11 @@ impl FrameKernel {
             FrameKernel::Scan => {
                 let b = bytes(key, inp(0)?)?;
                 let (quotes, lines) = super::blocks::count_two(b, b'"', b'\n');
-                Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
+                super::blocks::scan_value(quotes, lines)
             }
             FrameKernel::ScanSum => {
                 let (quotes, lines) = super::blocks::sum_scans(key, inputs)?;
-                Value::Tuple(vec![Value::F64(quotes as f64), Value::F64(lines as f64)].into())
+                super::blocks::scan_value(quotes, lines)
             }
             FrameKernel::ParseBlock {
                 file,

@@ -80,12 +80,9 @@ pub(super) fn for_head(d: &Df) -> Result<Df> {
                 options: options.clone(),
                 schema: schema.clone(),
                 // A large file's head needs its first block, not 16 MB of it (the
-                // blocks' counts are a chain: 5,000 blocks of a 5 GB file are fine).
-                blocksize: if *blocksize == 0 {
-                    0
-                } else {
-                    (*blocksize).min(HEAD_BLOCKSIZE)
-                },
+                // blocks' counts are a chain: 5,000 blocks of a 5 GB file are fine);
+                // 0 (one partition per file) stays 0.
+                blocksize: (*blocksize).min(HEAD_BLOCKSIZE),
             })?,
             DfOp::Select { .. }
             | DfOp::Col { .. }
