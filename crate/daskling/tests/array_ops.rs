@@ -592,7 +592,7 @@ proptest! {
 
     /// SYRK (`c += a · aᵀ` on and above the diagonal), both the packed wasm kernel (on
     /// plain pairs here) and the native bands: the upper triangle equals the textbook
-    /// product, for any sizes (across the 4-wide tiles, 128-row panels and 256-row bands).
+    /// product, for any sizes (across the 4×6 tiles, 128-row panels and 256-row bands).
     #[test]
     fn syrk_upper_triangle_equals_the_textbook_product(
         m in 1usize..300, k in 1usize..300, transpose_a in any::<bool>(), seed in any::<u64>(),
@@ -621,7 +621,8 @@ proptest! {
 fn symmetric_products_compute_the_blocks_above_the_diagonal_only() {
     // 4 × 4 blocks: x·xᵀ and xᵀ·x need 10 block products, not 16; the 6 below the
     // diagonal are their mirrors transposed. The shared axis has 4 blocks: each product
-    // is two partial products (2 blocks each) summed. Values against the textbook product.
+    // off the diagonal is two partial products (2 blocks each) summed. Values against the
+    // textbook product.
     let x = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(5)).unwrap();
     let xv = x.compute(Scheduler::Sync).unwrap();
     let xt = xv.t().to_owned();
@@ -633,21 +634,36 @@ fn symmetric_products_compute_the_blocks_above_the_diagonal_only() {
         (x.dot(&x.t()).unwrap(), ref_dot(&xv, &xt), "x.dot(x.T)"),
         (x.t().dot(&x).unwrap(), ref_dot(&xt, &xv), "x.T.dot(x)"),
     ] {
-        assert_eq!(count(&y, &|k| k.kind() == "dot"), 20, "{what}");
-        // The 4 on the diagonal multiply their upper triangles only (from x's blocks).
-        let sym = |k: &Kernel| matches!(k, Kernel::Array(ArrayKernel::SymDot { nk: 2 }));
-        assert_eq!(count(&y, &sym), 8, "{what}");
+        // 6 off the diagonal in two partial products each, and the 4 on it, which
+        // multiply their upper triangles only (from x's blocks), in one task each: half
+        // the work per block, so the tasks cost alike.
+        assert_eq!(count(&y, &|k| k.kind() == "dot"), 16, "{what}");
+        let sym = |k: &Kernel| matches!(k, Kernel::Array(ArrayKernel::SymDot { nk: 4, .. }));
+        assert_eq!(count(&y, &sym), 4, "{what}");
+        // x's blocks enter the products as transposed views: the only transposes are the
+        // 6 mirrors below the diagonal.
+        assert_eq!(count(&y, &|k| k.kind() == "transpose"), 6, "{what}");
         assert_close(&y.compute(Scheduler::Threads).unwrap(), &want, 1e-12, what);
     }
     // Not symmetric: every block a product.
     let z = Array::random(&[40, 24], ChunkSpec::Block(vec![10, 6]), Some(6)).unwrap();
-    assert_eq!(count(&x.dot(&z.t()).unwrap(), &|k| k.kind() == "dot"), 32);
+    let zv = z.compute(Scheduler::Sync).unwrap();
+    let zt = zv.t().to_owned();
+    for (y, want, what) in [
+        (x.dot(&z.t()).unwrap(), ref_dot(&xv, &zt), "x.dot(z.T)"),
+        (x.t().dot(&z).unwrap(), ref_dot(&xt, &zv), "x.T.dot(z)"),
+    ] {
+        assert_eq!(count(&y, &|k| k.kind() == "dot"), 32, "{what}");
+        assert_eq!(count(&y, &|k| k.kind() == "transpose"), 0, "{what}");
+        assert_close(&y.compute(Scheduler::Threads).unwrap(), &want, 1e-12, what);
+    }
 }
 
 #[test]
 fn long_shared_axes_sum_partial_products_in_parallel() {
     // xᵀ·x of a tall x is one output block over many blocks of the shared axis: partial
-    // products of 2 blocks each, summed pairwise (odd counts too), on several threads.
+    // products of 2 blocks each (4 for the symmetric one), summed pairwise (odd counts
+    // too), on several threads.
     for (rows, nk) in [(50usize, 5usize), (90, 9), (20, 2), (10, 1)] {
         let x =
             Array::random(&[rows, 7], ChunkSpec::Block(vec![10, 7]), Some(rows as u64)).unwrap();
@@ -657,13 +673,14 @@ fn long_shared_axes_sum_partial_products_in_parallel() {
             y.compute(Scheduler::Sync).unwrap(),
         );
         let xt = xv.t().to_owned();
-        for (e, want, what) in [
-            (x.t().dot(&x).unwrap(), ref_dot(&xt, &xv), "x.T.dot(x)"),
-            (x.t().dot(&y).unwrap(), ref_dot(&xt, &yv), "x.T.dot(y)"),
+        // Symmetric (SYRK, half the work per block): groups of 4 blocks.
+        for (e, want, group, what) in [
+            (x.t().dot(&x).unwrap(), ref_dot(&xt, &xv), 4, "x.T.dot(x)"),
+            (x.t().dot(&y).unwrap(), ref_dot(&xt, &yv), 2, "x.T.dot(y)"),
         ] {
             let (g, _) = e.graph().unwrap();
             let products = g.iter().filter(|(_, t)| t.kernel.kind() == "dot").count();
-            assert_eq!(products, nk.div_ceil(2), "{what}, {nk} blocks");
+            assert_eq!(products, nk.div_ceil(group), "{what}, {nk} blocks");
             for s in [Scheduler::Sync, Scheduler::Threads] {
                 assert_close(&e.compute(s).unwrap(), &want, 1e-12, what);
             }

@@ -1,17 +1,30 @@
 // Build settings shared by the package build (build.mjs) and the test runner.
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** wasm-bindgen-cli must equal the wasm-bindgen crate pinned in crate/Cargo.toml. */
 export const WASM_BINDGEN_VERSION = '0.2.130';
 
 /**
- * RUSTFLAGS of the threaded wasm build. Beyond atomics, the linker must be told to share
+ * The flags of every wasm build, from `.cargo/config.toml` (which cargo and wasm-pack
+ * read themselves; RUSTFLAGS replaces them, so the threaded build lists them again).
+ */
+export const WASM_RUSTFLAGS = (() => {
+  const config = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cargo', 'config.toml');
+  const list = readFileSync(config, 'utf8').match(/^rustflags = (\[.*\])$/m);
+  if (!list) throw new Error(`${config}: no \`rustflags = [...]\` line`);
+  return JSON.parse(list[1]).join(' ');
+})();
+
+/**
+ * RUSTFLAGS of the threaded wasm build, beyond WASM_RUSTFLAGS. Beyond atomics, the linker must be told to share
  * and import memory and export the TLS symbols; without these the build succeeds but
  * starting the pool fails with `DataCloneError: #<Memory> could not be cloned`.
  */
 export const THREAD_RUSTFLAGS = [
-  '-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128',
+  '-C target-feature=+atomics,+bulk-memory,+mutable-globals',
   '-C link-arg=--shared-memory',
   '-C link-arg=--max-memory=4294967296',
   '-C link-arg=--import-memory',
@@ -29,7 +42,7 @@ export const THREAD_RUSTFLAGS = [
  */
 export function threadsEnv(root, { relaxed = false } = {}) {
   return {
-    RUSTFLAGS: `${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS} ${relaxed ? '-C target-feature=+relaxed-simd' : ''}`,
+    RUSTFLAGS: `${WASM_RUSTFLAGS} ${THREAD_RUSTFLAGS} ${UNWIND_RUSTFLAGS} ${relaxed ? '-C target-feature=+relaxed-simd' : ''}`,
     RUSTC_BOOTSTRAP: '1',
     CARGO_TARGET_DIR: join(root, 'target', relaxed ? 'relaxed' : 'threads'),
   };

@@ -3,9 +3,14 @@
 //! Natively this is `matrixmultiply` (through ndarray), which picks AVX/FMA kernels at
 //! run time. In wasm, `matrixmultiply` has SIMD kernels for f32 only, so f64 products
 //! use [`packed`]: a BLIS-style blocked GEMM (A and B packed into cache-sized panels)
-//! around a 4×4 `f64x2` microkernel — `f64x2.relaxed_madd` (a fused multiply-add where
+//! around a 4×6 `f64x2` microkernel — `f64x2.relaxed_madd` (a fused multiply-add where
 //! the CPU has one) when the module is built with `relaxed-simd`, `mul` + `add`
-//! otherwise.
+//! otherwise. Its 12 accumulators, 2 columns of A and 1 splat of B fill 15 of the 16
+//! vector registers of x86-64, of which V8 keeps one as scratch: one more would spill,
+//! fewer leave FMA latency uncovered (4×4 runs ~10% slower). Keeping them all in
+//! registers needs the wasm build's `-pre-RA-sched=source` (LLVM otherwise hoists all six
+//! splats ahead of their uses) and its loads at constant offsets from two pointers
+//! `-disable-lsr` (see `crate/wasm/js/toolchain.mjs`).
 //!
 //! [`syrk_upper_acc`] is the symmetric case `c += a · aᵀ` (SYRK): only the tiles on and
 //! above the diagonal are multiplied, half the work.
@@ -60,7 +65,7 @@ pub fn syrk_upper_acc(a: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
 }
 
 const MR: usize = 4;
-const NR: usize = 4;
+const NR: usize = 6;
 /// Depth of a packed panel: an NR·KC strip of B stays in L1.
 const KC: usize = 512;
 /// Rows of A packed at once (a multiple of MR): MC·KC doubles stay in L2, streamed
@@ -74,16 +79,22 @@ mod v {
     use core::arch::wasm32::*;
     pub type V = v128;
 
+    /// The two values at `p`.
+    ///
+    /// # Safety
+    /// `p` and `p + 1` must be readable (wasm loads may be unaligned).
     #[inline(always)]
-    pub fn load(s: &[f64]) -> V {
-        assert!(s.len() >= 2);
-        // SAFETY: `s` holds at least two f64 (16 bytes); wasm loads may be unaligned.
-        unsafe { v128_load(s.as_ptr() as *const v128) }
+    pub unsafe fn load(p: *const f64) -> V {
+        unsafe { v128_load(p as *const v128) }
     }
 
+    /// The value at `p` in both lanes.
+    ///
+    /// # Safety
+    /// `p` must be readable.
     #[inline(always)]
-    pub fn splat(x: f64) -> V {
-        f64x2_splat(x)
+    pub unsafe fn splat(p: *const f64) -> V {
+        unsafe { v128_load64_splat(p as *const u64) }
     }
 
     /// `a · b + c`.
@@ -115,14 +126,18 @@ mod v {
 mod v {
     pub type V = [f64; 2];
 
+    /// # Safety
+    /// As the wasm `load`.
     #[inline(always)]
-    pub fn load(s: &[f64]) -> V {
-        [s[0], s[1]]
+    pub unsafe fn load(p: *const f64) -> V {
+        unsafe { [*p, *p.add(1)] }
     }
 
+    /// # Safety
+    /// As the wasm `splat`.
     #[inline(always)]
-    pub fn splat(x: f64) -> V {
-        [x, x]
+    pub unsafe fn splat(p: *const f64) -> V {
+        unsafe { [*p, *p] }
     }
 
     #[inline(always)]
@@ -174,19 +189,30 @@ fn pack_b(b: &ArrayView2<f64>, p0: usize, kc: usize, j0: usize, nc: usize, out: 
     }
 }
 
-/// The 4×4 microkernel: `Σₚ a[:, p] ⊗ b[p, :]` over `kc` packed steps.
+/// The 4×6 microkernel: `Σₚ a[:, p] ⊗ b[p, :]` over `kc` packed steps.
 #[inline(always)]
 fn micro(kc: usize, a: &[f64], b: &[f64]) -> [[f64; NR]; MR] {
     use v::*;
+    const AV: usize = MR / 2;
+    assert!(a.len() >= kc * MR && b.len() >= kc * NR);
     // acc[j][h]: column j, rows 2h..2h+2.
-    let mut acc = [[zero(); 2]; NR];
-    for (ap, bp) in a.chunks_exact(MR).zip(b.chunks_exact(NR)).take(kc) {
-        let a0 = load(&ap[0..2]);
-        let a1 = load(&ap[2..4]);
-        for j in 0..NR {
-            let bj = splat(bp[j]);
-            acc[j][0] = madd(a0, bj, acc[j][0]);
-            acc[j][1] = madd(a1, bj, acc[j][1]);
+    let mut acc = [[zero(); AV]; NR];
+    let (mut pa, mut pb) = (a.as_ptr(), b.as_ptr());
+    // SAFETY: each of the kc steps reads MR values at `pa` and NR at `pb`, then moves
+    // both on by that much: kc·MR of `a` and kc·NR of `b`, within the lengths asserted.
+    // Pointers (not slice chunks) so that every load is one pointer plus a constant.
+    unsafe {
+        let end = pa.add(kc * MR);
+        while pa != end {
+            let av: [V; AV] = core::array::from_fn(|h| load(pa.add(2 * h)));
+            for (j, col) in acc.iter_mut().enumerate() {
+                let bj = splat(pb.add(j));
+                for (h, x) in col.iter_mut().enumerate() {
+                    *x = madd(av[h], bj, *x);
+                }
+            }
+            pa = pa.add(MR);
+            pb = pb.add(NR);
         }
     }
     let mut out = [[0.0; NR]; MR];
@@ -200,7 +226,7 @@ fn micro(kc: usize, a: &[f64], b: &[f64]) -> [[f64; NR]; MR] {
     out
 }
 
-/// `c += a · b` by packed panels and the 4×4 microkernel (any strides, any sizes).
+/// `c += a · b` by packed panels and the 4×6 microkernel (any strides, any sizes).
 ///
 /// ```
 /// use daskling_kernels::array::gemm::packed;
@@ -213,7 +239,7 @@ pub fn packed(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>
     blocked(a, b, c, false)
 }
 
-/// `c += a · aᵀ` by [`packed`]'s panels, skipping every 4×4 tile wholly below the
+/// `c += a · aᵀ` by [`packed`]'s panels, skipping every 4×6 tile wholly below the
 /// diagonal (the tiles across it are computed whole).
 ///
 /// ```

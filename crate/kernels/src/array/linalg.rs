@@ -12,10 +12,27 @@ pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f6
 }
 
 fn as2<'a>(key: &str, x: &'a ArrayD<f64>, vec_as_row: bool) -> Result<ArrayView2<'a, f64>> {
+    as2t(key, x, vec_as_row, false)
+}
+
+/// [`as2`], transposed (a view) if `t`: only 2-d blocks can be.
+fn as2t<'a>(
+    key: &str,
+    x: &'a ArrayD<f64>,
+    vec_as_row: bool,
+    t: bool,
+) -> Result<ArrayView2<'a, f64>> {
+    if t && x.ndim() != 2 {
+        return Err(Error::invalid(format!(
+            "{key}: only a 2-d block enters a product transposed, got {}-d",
+            x.ndim()
+        )));
+    }
     match x.ndim() {
         2 => x
             .view()
             .into_dimensionality::<Ix2>()
+            .map(|v| if t { v.reversed_axes() } else { v })
             .map_err(|e| Error::invalid(format!("{key}: {e}"))),
         1 => {
             let v = x.view().into_dimensionality::<ndarray::Ix1>();
@@ -35,7 +52,21 @@ fn as2<'a>(key: &str, x: &'a ArrayD<f64>, vec_as_row: bool) -> Result<ArrayView2
 /// One output block of a chunked matrix product: `Σₗ aₗ · bₗ` over the `nk` blocks of
 /// the shared axis (`inputs` = the `a` blocks, then the `b` blocks). 1-d operands act as
 /// a row (left) or column (right) vector and their axis is dropped from the result.
-pub fn dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
+/// `transposed[0]` (`[1]`): the `a` (`b`) blocks are multiplied transposed.
+///
+/// ```
+/// use daskling_kernels::array::linalg::dot;
+/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
+/// // x · xᵀ from x alone, its second operand read transposed.
+/// let c = dot("k", 1, [false, true], &[&x, &x]).unwrap();
+/// assert_eq!(c, ndarray::array![[5.0, 11.0, 17.0], [11.0, 25.0, 39.0], [17.0, 39.0, 61.0]].into_dyn());
+/// ```
+pub fn dot(
+    key: &str,
+    nk: usize,
+    transposed: [bool; 2],
+    inputs: &[&ArrayD<f64>],
+) -> Result<ArrayD<f64>> {
     if inputs.len() != 2 * nk || nk == 0 {
         return Err(Error::invalid(format!(
             "{key}: expected {} blocks, got {}",
@@ -45,12 +76,13 @@ pub fn dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f64>>
     }
     let (left, right) = inputs.split_at(nk);
     let (lvec, rvec) = (left[0].ndim() == 1, right[0].ndim() == 1);
-    let m = as2(key, left[0], true)?.nrows();
-    let n = as2(key, right[0], false)?.ncols();
+    let [ta, tb] = transposed;
+    let m = as2t(key, left[0], true, ta)?.nrows();
+    let n = as2t(key, right[0], false, tb)?.ncols();
     let mut c = Array2::<f64>::zeros((m, n));
     for (a, b) in left.iter().zip(right) {
-        let a = as2(key, a, true)?;
-        let b = as2(key, b, false)?;
+        let a = as2t(key, a, true, ta)?;
+        let b = as2t(key, b, false, tb)?;
         if a.ncols() != b.nrows() || a.nrows() != m || b.ncols() != n {
             return Err(Error::invalid(format!(
                 "{key}: block shapes {:?} and {:?} do not multiply into {m}x{n}",
@@ -71,19 +103,32 @@ pub fn dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f64>>
 }
 
 /// One block on the diagonal of `x · xᵀ`: `Σₗ aₗ · aₗᵀ` over the `nk` 2-d blocks
-/// `inputs` (row block `i` of `x`, one per block of the shared axis). Only the upper
+/// `inputs` (row block `i` of `x`, one per block of the shared axis); with `transposed`,
+/// `Σₗ aₗᵀ · aₗ` (the diagonal of `xᵀ · x`, from column block `i` of `x`). Only the upper
 /// triangle is multiplied; the lower one is its mirror, so the block is exactly symmetric.
-pub fn sym_dot(key: &str, nk: usize, inputs: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
+///
+/// ```
+/// use daskling_kernels::array::linalg::sym_dot;
+/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
+/// let c = sym_dot("k", 1, true, &[&x]).unwrap();
+/// assert_eq!(c, ndarray::array![[35.0, 44.0], [44.0, 56.0]].into_dyn());
+/// ```
+pub fn sym_dot(
+    key: &str,
+    nk: usize,
+    transposed: bool,
+    inputs: &[&ArrayD<f64>],
+) -> Result<ArrayD<f64>> {
     if inputs.len() != nk || nk == 0 {
         return Err(Error::invalid(format!(
             "{key}: expected {nk} blocks, got {}",
             inputs.len()
         )));
     }
-    let m = as2(key, inputs[0], false)?.nrows();
+    let m = as2t(key, inputs[0], false, transposed)?.nrows();
     let mut c = Array2::<f64>::zeros((m, m));
     for a in inputs {
-        let a = as2(key, a, false)?;
+        let a = as2t(key, a, false, transposed)?;
         if a.nrows() != m {
             return Err(Error::invalid(format!(
                 "{key}: block shape {:?} does not multiply into {m}x{m}",

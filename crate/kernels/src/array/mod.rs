@@ -109,12 +109,17 @@ pub enum ArrayKernel {
     Dot {
         /// Blocks along the shared axis.
         nk: usize,
+        /// Whether the `a` (`b`) blocks enter the product transposed: for an operand
+        /// `x.T` they are `x`'s blocks, read as transposed views (no transpose task).
+        transposed: [bool; 2],
     },
     /// `Σₗ aₗ · aₗᵀ` over `nk` 2-d blocks: a block on the diagonal of `x · xᵀ`, which is
     /// symmetric, so only its upper triangle is multiplied (SYRK) and then mirrored.
     SymDot {
         /// Blocks along the shared axis.
         nk: usize,
+        /// `Σₗ aₗᵀ · aₗ` instead (the diagonal of `xᵀ · x`, from `x`'s blocks).
+        transposed: bool,
     },
     /// Slices one block per axis, then drops the axes in `drop` (integer indices).
     Slice {
@@ -239,8 +244,10 @@ impl ArrayKernel {
                 reduce::aggregate(key, *op, &blocks()?, axes, *ddof)?
             }
             ArrayKernel::Transpose { axes } => transpose(key, block(0)?, axes)?,
-            ArrayKernel::Dot { nk } => linalg::dot(key, *nk, &blocks()?)?,
-            ArrayKernel::SymDot { nk } => linalg::sym_dot(key, *nk, &blocks()?)?,
+            ArrayKernel::Dot { nk, transposed } => linalg::dot(key, *nk, *transposed, &blocks()?)?,
+            ArrayKernel::SymDot { nk, transposed } => {
+                linalg::sym_dot(key, *nk, *transposed, &blocks()?)?
+            }
             ArrayKernel::Slice { axes, drop } => slice(key, block(0)?, axes, drop)?,
             ArrayKernel::Assemble { grid, ranges } => {
                 let blocks = blocks()?;
@@ -280,7 +287,7 @@ impl ArrayKernel {
                 let part = q2
                     .slice_axis(Axis(0), Slice::from(*offset..offset + rows))
                     .to_owned();
-                linalg::dot(key, 1, &[q, &part])?
+                linalg::dot(key, 1, [false; 2], &[q, &part])?
             }
             ArrayKernel::Svd => {
                 let (u, s, vt) = linalg::svd(key, block(0)?)?;

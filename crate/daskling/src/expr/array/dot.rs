@@ -120,10 +120,21 @@ fn symmetric(left: &Array, right: &Array) -> bool {
             if input.name() == left.name() && axes[..] == [1, 0])
 }
 
-/// Blocks of the shared axis one product task multiplies: more are split into groups
-/// whose partial products are summed (as dask's `tensordot` sums per-block products),
-/// so few output blocks over a long shared axis still run in parallel, and tasks of
-/// unequal cost (SYRK's diagonal blocks are half the others) balance on the pool.
+/// The array whose blocks a 2-d operand's blocks are, and whether they are transposed:
+/// block (i, j) of `x.T` is block (j, i) of `x`, which the product reads as a transposed
+/// view (no transpose task in between, and none of `x.T`'s blocks is made).
+fn operand(a: &Array) -> (&Array, bool) {
+    match a.op() {
+        ArrayOp::Transpose { input, axes } if a.ndim() == 2 && axes[..] == [1, 0] => (input, true),
+        _ => (a, false),
+    }
+}
+
+/// Blocks of the shared axis one product task multiplies (twice as many on the diagonal
+/// of a symmetric product): more are split into groups whose partial products are summed
+/// (as dask's `tensordot` sums per-block products), so few output blocks over a long
+/// shared axis still run in parallel, and the tasks cost about the same, so they balance
+/// on the pool.
 const K_GROUP: usize = 2;
 
 /// Adds the tasks of every block of `a`, a dot operation whose inputs are lowered. For
@@ -138,6 +149,7 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         ArrayOp::Dot { left, right } => {
             let nk = right.numblocks()[0] as u32;
             let mirror = symmetric(left, right) || symmetric(right, left);
+            let ((lsrc, lt), (rsrc, rt)) = (operand(left), operand(right));
             let token = tokenize(a.name());
             for idx in block_indices(&grid) {
                 if mirror && idx[0] > idx[1] {
@@ -155,26 +167,44 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                     _ => (None, None),
                 };
                 let lkey = |l: u32| match i {
+                    Some(i) if lt => lsrc.block_key(&[l, i]),
                     Some(i) => left.block_key(&[i, l]),
                     None => left.block_key(&[l]),
                 };
                 let rkey = |l: u32| match j {
+                    Some(j) if rt => rsrc.block_key(&[j, l]),
                     Some(j) => right.block_key(&[l, j]),
                     None => right.block_key(&[l]),
                 };
                 let product = |ks: std::ops::Range<u32>| {
                     let n = ks.len();
                     if mirror && idx[0] == idx[1] {
-                        // On the diagonal: Σₗ xᵢₗ · xᵢₗᵀ, itself symmetric (SYRK).
-                        task(ArrayKernel::SymDot { nk: n }, ks.map(lkey).collect())
+                        // On the diagonal: Σₗ aᵢₗ · aᵢₗᵀ, itself symmetric (SYRK).
+                        let kernel = ArrayKernel::SymDot {
+                            nk: n,
+                            transposed: lt,
+                        };
+                        task(kernel, ks.map(lkey).collect())
                     } else {
                         let deps = ks.clone().map(lkey).chain(ks.map(rkey)).collect();
-                        task(ArrayKernel::Dot { nk: n }, deps)
+                        let kernel = ArrayKernel::Dot {
+                            nk: n,
+                            transposed: [lt, rt],
+                        };
+                        task(kernel, deps)
                     }
                 };
+                // A diagonal block multiplies half of each pair of blocks (SYRK): twice
+                // as many of them make a task of the same cost as the others, so the
+                // tasks are alike and end together on the pool.
+                let group = if mirror && idx[0] == idx[1] {
+                    2 * K_GROUP
+                } else {
+                    K_GROUP
+                };
                 let groups: Vec<_> = (0..nk)
-                    .step_by(K_GROUP)
-                    .map(|s| s..(s + K_GROUP as u32).min(nk))
+                    .step_by(group)
+                    .map(|s| s..(s + group as u32).min(nk))
                     .collect();
                 if groups.len() == 1 {
                     g.insert(a.block_key(&idx), product(0..nk));

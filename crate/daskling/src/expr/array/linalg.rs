@@ -353,7 +353,10 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
                 g.insert(
                     svd_key(x, part, &[i, 0]),
                     task(
-                        ArrayKernel::Dot { nk: 1 },
+                        ArrayKernel::Dot {
+                            nk: 1,
+                            transposed: [false; 2],
+                        },
                         vec![qr_key(x, QrPart::Q, &[i, 0]), ur.clone()],
                     ),
                 );
