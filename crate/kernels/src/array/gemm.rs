@@ -7,10 +7,11 @@
 //! the CPU has one) when the module is built with `relaxed-simd`, `mul` + `add`
 //! otherwise. Its 12 accumulators, 2 columns of A and 1 splat of B fill 15 of the 16
 //! vector registers of x86-64, of which V8 keeps one as scratch: one more would spill,
-//! fewer leave FMA latency uncovered (4×4 runs ~10% slower). Keeping them all in
-//! registers needs the wasm build's `-pre-RA-sched=source` (LLVM otherwise hoists all six
-//! splats ahead of their uses) and its loads at constant offsets from two pointers
-//! `-disable-lsr` (see `crate/wasm/js/toolchain.mjs`).
+//! fewer leave FMA latency uncovered (4×4 runs ~10% slower). Two LLVM settings of the
+//! wasm build (`.cargo/config.toml`) keep it so: `-pre-RA-sched=source` (else LLVM hoists
+//! all six splats ahead of their uses, and V8 spills), and `-disable-lsr` (else loop
+//! strength reduction rewrites the two pointers as one counter plus bases, and each load
+//! costs an add instead of a constant offset).
 //!
 //! [`syrk_upper_acc`] is the symmetric case `c += a · aᵀ` (SYRK): only the tiles on and
 //! above the diagonal are multiplied, half the work.
