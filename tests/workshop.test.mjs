@@ -183,6 +183,9 @@ describe('the workshop page', () => {
 
     // Export to dask on a lazy value's output: the script, with Copy and Download.
     await page.click('#cell-lazy-1d details.export summary');
+    // The script is made on the `toggle` event, which the browser fires as a task after
+    // the click: wait for it.
+    await page.waitForSelector('#cell-lazy-1d pre.script');
     const exported = await page.evaluate(() => ({
       script: document.querySelector('#cell-lazy-1d pre.script')?.textContent ?? '',
       download: document.querySelector('#cell-lazy-1d .export a[download]')?.getAttribute('download'),
