@@ -134,13 +134,30 @@ impl Wire {
         w
     }
 
-    /// The sources the dataframe nodes read.
+    /// The sources the dataframe nodes read, each once, in the order they first appear
+    /// (a set of the ids seen: `readCsv` of 9,500 files is 9,500 sources).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::expr::{Expr, Wire};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// let [a, b, c] = ["a.csv", "b.csv", "c.csv"]
+    ///     .map(|n| Arc::new(MemorySource::new(n, &b"x\n1\n"[..])) as Arc<_>);
+    /// let o = ReadOptions::default();
+    /// let ab = read_csv_sources(vec![a, b.clone()], &o).unwrap();
+    /// let bc = read_csv_sources(vec![b, c], &o).unwrap();
+    /// let wire = Wire::encode(&[Expr::Df(ab.0), Expr::Df(bc.0)]);
+    /// let names: Vec<_> = wire.sources().into_iter().map(|s| s.name).collect();
+    /// assert_eq!(names, ["a.csv", "b.csv", "c.csv"]);
+    /// ```
     pub fn sources(&self) -> Vec<SourceRef> {
+        let mut seen = std::collections::HashSet::new();
         let mut out: Vec<SourceRef> = vec![];
         for n in &self.nodes {
             if let WireNode::Dataframe(DfOp::ReadCsv { sources, .. }) = n {
                 for s in sources {
-                    if !out.iter().any(|o| o.id == s.id) {
+                    if seen.insert(s.id.as_str()) {
                         out.push(s.clone());
                     }
                 }
