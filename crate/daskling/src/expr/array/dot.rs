@@ -111,15 +111,6 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     })
 }
 
-/// Whether `right` is the transpose of the 2-d `left`: then `left · right` is `x · xᵀ`
-/// and `right · left` is `xᵀ · x`, symmetric products whose block (i, j) below the
-/// diagonal is block (j, i) transposed.
-fn symmetric(left: &Array, right: &Array) -> bool {
-    left.ndim() == 2
-        && matches!(right.op(), ArrayOp::Transpose { input, axes }
-            if input.name() == left.name() && axes[..] == [1, 0])
-}
-
 /// The array whose blocks a 2-d operand's blocks are, and whether they are transposed:
 /// block (i, j) of `x.T` is block (j, i) of `x`, which the product reads as a transposed
 /// view (no transpose task in between, and none of `x.T`'s blocks is made).
@@ -148,8 +139,10 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     match a.op() {
         ArrayOp::Dot { left, right } => {
             let nk = right.numblocks()[0] as u32;
-            let mirror = symmetric(left, right) || symmetric(right, left);
             let ((lsrc, lt), (rsrc, rt)) = (operand(left), operand(right));
+            // `x · xᵀ` or `xᵀ · x`: symmetric, block (i, j) below the diagonal is block
+            // (j, i) transposed.
+            let mirror = (rt && rsrc.name() == left.name()) || (lt && lsrc.name() == right.name());
             let token = tokenize(a.name());
             for idx in block_indices(&grid) {
                 if mirror && idx[0] > idx[1] {
@@ -176,9 +169,10 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                     Some(j) => right.block_key(&[l, j]),
                     None => right.block_key(&[l]),
                 };
+                let diagonal = mirror && idx[0] == idx[1];
                 let product = |ks: std::ops::Range<u32>| {
                     let n = ks.len();
-                    if mirror && idx[0] == idx[1] {
+                    if diagonal {
                         // On the diagonal: Σₗ aᵢₗ · aᵢₗᵀ, itself symmetric (SYRK).
                         let kernel = ArrayKernel::SymDot {
                             nk: n,
@@ -197,11 +191,7 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                 // A diagonal block multiplies half of each pair of blocks (SYRK): twice
                 // as many of them make a task of the same cost as the others, so the
                 // tasks are alike and end together on the pool.
-                let group = if mirror && idx[0] == idx[1] {
-                    2 * K_GROUP
-                } else {
-                    K_GROUP
-                };
+                let group = if diagonal { 2 * K_GROUP } else { K_GROUP };
                 let groups: Vec<_> = (0..nk)
                     .step_by(group)
                     .map(|s| s..(s + group as u32).min(nk))
