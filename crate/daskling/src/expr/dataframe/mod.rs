@@ -32,6 +32,7 @@ mod lower;
 mod op;
 mod read;
 mod reduce;
+mod series;
 pub mod source;
 
 use std::sync::Arc;

@@ -1,0 +1,313 @@
+//! The operations an [`Array`] expression is made of ([`ArrayOp`], generic over its
+//! inputs so that the wire format decodes into it too) and their arguments.
+
+use serde::{Deserialize, Serialize};
+
+use super::{stored, Array, Data};
+use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp};
+use crate::kernels::float;
+
+/// One axis of a slice, as given: an index (negative counts from the end), a range
+/// `start..stop` by `step` with Python's defaults and negative values, or everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SliceArg {
+    /// One position; the axis is dropped.
+    Index(i64),
+    /// `start:stop:step`, each optional.
+    Range(Option<i64>, Option<i64>, Option<i64>),
+    /// The whole axis (`:`).
+    All,
+}
+
+/// One axis of a normalized slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AxisIndex {
+    /// One position; the axis is dropped.
+    At(usize),
+    /// Positions `first + k·step` for `k < len`.
+    Range {
+        /// The first position.
+        first: usize,
+        /// Distance between elements.
+        step: isize,
+        /// How many positions.
+        len: usize,
+    },
+}
+
+/// Which output of a QR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QrPart {
+    /// The orthonormal factor `q`.
+    Q,
+    /// The triangular factor `r`.
+    R,
+}
+
+/// Which output of an SVD (`x = u · diag(s) · v`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SvdPart {
+    /// Left singular vectors `u`.
+    U,
+    /// Singular values `s`.
+    S,
+    /// Right singular vectors `v` (as rows, numpy's `vh`).
+    V,
+}
+
+/// The operations an array expression is built from. `A` is how inputs are held: an
+/// [`Array`] in memory, a node number in the serialized form (see [`crate::expr::Wire`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ArrayOp<A = Array> {
+    /// A constant array.
+    Full {
+        /// The (block) shape.
+        shape: Vec<usize>,
+        /// Block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+        #[serde(with = "float")]
+        /// The constant.
+        value: f64,
+    },
+    /// `start + i·step` for `i < len` (1-d).
+    Arange {
+        #[serde(with = "float")]
+        /// The first value.
+        start: f64,
+        #[serde(with = "float")]
+        /// The step between values.
+        step: f64,
+        /// How many elements.
+        len: usize,
+        /// Block sizes per axis.
+        chunks: Vec<usize>,
+    },
+    /// Uniform `[0, 1)` values (see [`crate::kernels::array::random`] for the rule).
+    Random {
+        /// The block's shape.
+        shape: Vec<usize>,
+        /// Block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+        /// The generator seed.
+        seed: u64,
+    },
+    /// Data given in memory.
+    FromData {
+        /// The data.
+        data: Data,
+        /// Block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+    },
+    /// An elementwise function (or an operation with a constant).
+    Map {
+        /// The input.
+        input: A,
+        /// The function.
+        func: Elementwise,
+    },
+    /// An elementwise operation of two arrays with broadcasting; their chunks are
+    /// aligned on every axis they share.
+    Binary {
+        /// The operation.
+        op: BinaryOp,
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
+    /// A reduction over `axes` (sorted, distinct) as a tree with fan-in `split_every`.
+    Reduce {
+        /// The input.
+        input: A,
+        /// The reduction.
+        reduce: ReduceOp,
+        /// The axes (sorted, distinct).
+        axes: Vec<usize>,
+        #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
+        ddof: f64,
+        /// Partials merged per tree task.
+        split_every: usize,
+    },
+    /// Axes permuted.
+    Transpose {
+        /// The input.
+        input: A,
+        /// The input axis of each output axis.
+        axes: Vec<usize>,
+    },
+    /// Matrix product of 1-d or 2-d arrays whose chunks agree along the shared axis.
+    Dot {
+        /// The left operand.
+        left: A,
+        /// The right operand.
+        right: A,
+    },
+    /// A selection per axis.
+    Slice {
+        /// The input.
+        input: A,
+        /// One entry per axis.
+        index: Vec<AxisIndex>,
+    },
+    /// The same values in other blocks.
+    Rechunk {
+        /// The input.
+        input: A,
+        /// The new block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+    },
+    /// Blocks computed earlier and kept in memory under the name `id` (`persist`).
+    Stored {
+        /// The persisted array's name.
+        id: String,
+        /// The shape.
+        shape: Vec<usize>,
+        /// Block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+        #[serde(skip)]
+        /// The blocks, or a guard for them (not serialized).
+        held: Option<stored::Held>,
+    },
+    /// TSQR of a tall-and-skinny array.
+    Qr {
+        /// The input.
+        input: A,
+        /// Which output.
+        part: QrPart,
+    },
+    /// SVD of a tall-and-skinny array through TSQR.
+    Svd {
+        /// The input.
+        input: A,
+        /// Which output.
+        part: SvdPart,
+    },
+}
+
+impl<A> ArrayOp<A> {
+    /// The input arrays, in order.
+    pub fn inputs(&self) -> Vec<&A> {
+        match self {
+            ArrayOp::Full { .. }
+            | ArrayOp::Arange { .. }
+            | ArrayOp::Random { .. }
+            | ArrayOp::FromData { .. }
+            | ArrayOp::Stored { .. } => vec![],
+            ArrayOp::Map { input, .. }
+            | ArrayOp::Reduce { input, .. }
+            | ArrayOp::Transpose { input, .. }
+            | ArrayOp::Slice { input, .. }
+            | ArrayOp::Rechunk { input, .. }
+            | ArrayOp::Qr { input, .. }
+            | ArrayOp::Svd { input, .. } => vec![input],
+            ArrayOp::Binary { left, right, .. } | ArrayOp::Dot { left, right } => {
+                vec![left, right]
+            }
+        }
+    }
+
+    /// The same operation with every input replaced by `f(input)`.
+    pub fn try_map<B, E>(&self, mut f: impl FnMut(&A) -> Result<B, E>) -> Result<ArrayOp<B>, E> {
+        Ok(match self {
+            ArrayOp::Full {
+                shape,
+                chunks,
+                value,
+            } => ArrayOp::Full {
+                shape: shape.clone(),
+                chunks: chunks.clone(),
+                value: *value,
+            },
+            ArrayOp::Arange {
+                start,
+                step,
+                len,
+                chunks,
+            } => ArrayOp::Arange {
+                start: *start,
+                step: *step,
+                len: *len,
+                chunks: chunks.clone(),
+            },
+            ArrayOp::Random {
+                shape,
+                chunks,
+                seed,
+            } => ArrayOp::Random {
+                shape: shape.clone(),
+                chunks: chunks.clone(),
+                seed: *seed,
+            },
+            ArrayOp::FromData { data, chunks } => ArrayOp::FromData {
+                data: data.clone(),
+                chunks: chunks.clone(),
+            },
+            ArrayOp::Stored {
+                id,
+                shape,
+                chunks,
+                held,
+            } => ArrayOp::Stored {
+                id: id.clone(),
+                shape: shape.clone(),
+                chunks: chunks.clone(),
+                held: held.clone(),
+            },
+            ArrayOp::Map { input, func } => ArrayOp::Map {
+                input: f(input)?,
+                func: *func,
+            },
+            ArrayOp::Binary { op, left, right } => ArrayOp::Binary {
+                op: *op,
+                left: f(left)?,
+                right: f(right)?,
+            },
+            ArrayOp::Reduce {
+                input,
+                reduce,
+                axes,
+                ddof,
+                split_every,
+            } => ArrayOp::Reduce {
+                input: f(input)?,
+                reduce: *reduce,
+                axes: axes.clone(),
+                ddof: *ddof,
+                split_every: *split_every,
+            },
+            ArrayOp::Transpose { input, axes } => ArrayOp::Transpose {
+                input: f(input)?,
+                axes: axes.clone(),
+            },
+            ArrayOp::Dot { left, right } => ArrayOp::Dot {
+                left: f(left)?,
+                right: f(right)?,
+            },
+            ArrayOp::Slice { input, index } => ArrayOp::Slice {
+                input: f(input)?,
+                index: index.clone(),
+            },
+            ArrayOp::Rechunk { input, chunks } => ArrayOp::Rechunk {
+                input: f(input)?,
+                chunks: chunks.clone(),
+            },
+            ArrayOp::Qr { input, part } => ArrayOp::Qr {
+                input: f(input)?,
+                part: *part,
+            },
+            ArrayOp::Svd { input, part } => ArrayOp::Svd {
+                input: f(input)?,
+                part: *part,
+            },
+        })
+    }
+}
