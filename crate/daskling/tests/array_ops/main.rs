@@ -1,0 +1,23 @@
+//! Chunked arrays against the same computation done directly with ndarray on the whole
+//! array: the reference (`reference`: whole arrays, plain ndarray), random shapes,
+//! chunkings and expression programs (`programs`, property tests), the workshop's
+//! expressions with their closed-form answers (`workshop`), and the block products
+//! (`products`).
+// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
+// the browser tests are crate/wasm/tests (wasm-pack test).
+#![cfg(not(target_arch = "wasm32"))]
+
+mod products;
+mod programs;
+mod reference;
+mod workshop;
+
+use daskling::expr::array::{Array, ChunkSpec, SliceArg};
+use daskling::kernels::array::{ArrayKernel, BinaryOp, ReduceOp, UnaryFn};
+use daskling::kernels::Kernel;
+use daskling::{Lazy, Scheduler};
+use ndarray::{ArrayD, Axis, Ix2, IxDyn, Zip};
+use proptest::prelude::*;
+
+use programs::*;
+use reference::*;
