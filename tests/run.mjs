@@ -1,7 +1,7 @@
 // Every test, in order: lint, native Rust, wasm in Chromium (single and threaded builds),
 // the package build, and the end-to-end page tests. Stops at the first failing step.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,12 @@ const steps = [
   ['native reference command (release)', 'cargo', ['build', '--release', '-p', 'daskling', '--bin', 'daskling']],
   ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],
 ];
+
+// A fresh clone's build output is ~4 GB (debug and release, native and three wasm
+// builds): say so up front rather than fail later with "No space left on device".
+const { bavail, bsize } = statfsSync(root);
+const freeGb = (bavail * bsize) / 2 ** 30;
+if (freeGb < 5) console.warn(`\x1b[33mwarning: ${freeGb.toFixed(1)} GiB free on this disk; the build needs ~4 GiB\x1b[0m`);
 
 const results = [];
 for (const [name, cmd, args, env = {}] of steps) {
