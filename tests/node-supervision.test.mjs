@@ -31,6 +31,20 @@ test('a wasm trap restarts the kernel and the next compute works', async () => {
   assert.equal(client.mode, 'threads');
 });
 
+test('a dataframe read before a restart is read again after it (its sources are sent again)', async () => {
+  const rows = Array.from({ length: 50 }, (_, i) => `${i},${i % 7}`);
+  const files = [0, 1, 2].map((k) => ({ name: `p${k}.csv`, data: `a,b\n${rows.slice(k * 20, k * 20 + 20).join('\n')}\n` }));
+  const df = await client.dataframe.readCsv(files);
+  // By hand: a = 0..49, b = a mod 7.
+  const sumA = (49 * 50) / 2;
+  const sumB = rows.reduce((s, _, i) => s + (i % 7), 0);
+  assert.equal(await df.col('a').sum().compute(), sumA);
+  assert.equal(await df.col('b').sum().compute(), sumB); // the sources are in the worker now
+  await assert.rejects(client._rpc.call('trap', {}), /trapped.*restarted/);
+  assert.equal(await df.col('a').sum().compute(), sumA);
+  assert.equal(await df.len().compute(), 50);
+});
+
 test('a pool thread that traps restarts the kernel', async () => {
   const before = client._rpc.restarts;
   // The trap races with the call's reply: the call may resolve, or reject for the restart.
