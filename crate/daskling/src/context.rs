@@ -2,7 +2,8 @@
 //! value instead of process-wide registries.
 //!
 //! - `fromArray` data the client sent, by content token (sent once, then named);
-//! - the dataframe sources it was given (the page's `File`s, Node's paths), by id;
+//! - the dataframe sources it was given (the page's `File`s, Node's paths), by id, and
+//!   the dataframe reads decoded here, by name (later messages name them only);
 //! - persisted arrays' blocks, by name;
 //! - the runner of JavaScript calls (the wasm bindings give one);
 //! - on the page's side, the guards that tell which of the worker's data and persisted
@@ -20,7 +21,7 @@ use rustc_hash::FxHashMap;
 use crate::error::{Error, Result};
 use crate::expr::array::stored::{Guard, Held, Live, Stored};
 use crate::expr::array::{Array, ArrayOp, Data};
-use crate::expr::dataframe::{DfOp, SourceRef};
+use crate::expr::dataframe::{Df, DfOp, SourceRef};
 use crate::expr::js::JsRunner;
 use crate::expr::{Expr, RunOptions, Wire};
 use crate::kernels::dataframe::source::ByteSource;
@@ -55,6 +56,8 @@ pub struct Context {
     data: RwLock<FxHashMap<String, Arc<ArrayD<f64>>>>,
     sources: RwLock<FxHashMap<String, Arc<dyn ByteSource>>>,
     persisted: RwLock<FxHashMap<String, Arc<Stored>>>,
+    /// The dataframe reads decoded here, by name: later messages name them only.
+    reads: RwLock<FxHashMap<String, Df>>,
     live: Arc<Mutex<Live>>,
     runner: Option<Arc<dyn JsRunner>>,
     clock: Option<Clock>,
@@ -343,6 +346,20 @@ impl Context {
             }
         }
         Ok(())
+    }
+
+    /// Keeps a dataframe read decoded here, for later messages that name it only.
+    pub(crate) fn hold_read(&self, d: &Df) {
+        write(&self.reads).insert(d.name().to_string(), d.clone());
+    }
+
+    /// A dataframe read decoded here earlier, by name.
+    pub(crate) fn held_read(&self, name: &str) -> Result<Df> {
+        read(&self.reads).get(name).cloned().ok_or_else(|| {
+            Error::invalid(format!(
+                "the dataframe read {name} is not held by this kernel (it was never sent here, or the kernel restarted)"
+            ))
+        })
     }
 
     /// The runner calls decoded here get.

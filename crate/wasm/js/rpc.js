@@ -153,6 +153,7 @@ export class Rpc {
     this.#failAll(new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`));
     this.#sent.clear();
     this.#sentData.clear();
+    this.#heldReads.clear();
     this.#attach(this.#startWorker());
     if (this.#init) this.init(this.#init).catch((e) => console.error('daskling: the restarted kernel failed to start', e));
   }
@@ -205,13 +206,15 @@ export class Rpc {
   /** Dataframe sources by id ({blob}, {url} or {bytes}); `#sent` are in the worker. */
   sources = new Map();
   #sent = new Set();
+  /** Names of the dataframe reads the worker's kernel decoded (later calls name them). */
+  #heldReads = new Set();
 
   /**
    * A call carrying lazy values: their expression, with its array data transferred and
    * the sources it reads (those the worker does not have yet).
    */
   callWith(method, values, onProgress, extra = {}, signal) {
-    const { json, data, sources: refs, bytes } = encode(values, this.#sentData);
+    const { json, data, sources: refs, bytes, reads } = encode(values, this.#sentData, this.#heldReads);
     for (const [dataId] of data) this.#sentData.add(dataId);
     // Only sources new to the worker: its kernel keeps the ones it was given (until a
     // restart, which clears `#sent`), and registering 9,500 again cost every call ~40 ms.
@@ -223,7 +226,14 @@ export class Rpc {
     });
     for (const [id] of fresh) this.#sent.add(id);
     const transfer = [...data.map(([, values]) => values.buffer), bytes.buffer];
-    return this.call(method, { json, data, refs: fresh, add, bytes, ...extra }, onProgress, transfer, signal);
+    const restarts = this.restarts;
+    const done = this.call(method, { json, data, refs: fresh, add, bytes, ...extra }, onProgress, transfer, signal);
+    // A call that was answered was decoded: that kernel holds its reads (a restart since
+    // means a new kernel, which holds none).
+    return done.then((result) => {
+      if (this.restarts === restarts) for (const name of reads) this.#heldReads.add(name);
+      return result;
+    });
   }
 
   #failAll(error) {
@@ -266,16 +276,16 @@ export function toDask(values, { address, sources } = {}) {
 
 /**
  * One serialized expression for several lazy values (shared parts once), with the array
- * data the worker does not hold yet (`sent` it does).
+ * data the worker does not hold yet (`sent` it does); the reads in `held` by name only.
  */
-function encode(values, sent) {
+function encode(values, sent, held) {
   const b = new builder.ExprBuilder();
   try {
     for (const v of values) {
       if (!(v instanceof Lazy)) throw new TypeError(`not a lazy daskling value: ${v}`);
       v._addTo(b);
     }
-    return b.finish([...sent]);
+    return b.finish([...sent], [...held]);
   } finally {
     b.free();
   }

@@ -114,10 +114,17 @@ impl ExprBuilder {
     }
 
     /// The expression as JSON, its array data (but that of the ids in `sent`, which
-    /// the worker has; all when not given), sources and the calls' argument bytes.
-    pub fn finish(&self, sent: Option<Vec<String>>) -> Result<JsValue, JsError> {
+    /// the worker has; all when not given), sources, the calls' argument bytes, and
+    /// `reads`: the dataframe reads sent in full (those in `held`, which the worker
+    /// decoded before, are named only).
+    pub fn finish(
+        &self,
+        sent: Option<Vec<String>>,
+        held: Option<Vec<String>>,
+    ) -> Result<JsValue, JsError> {
         let sent = sent.unwrap_or_default();
-        let wire = Wire::encode(&self.0);
+        let held = held.unwrap_or_default();
+        let wire = Wire::encode_holding(&self.0, &|name| held.iter().any(|h| h == name));
         let json = serde_json::to_string(&wire).map_err(|e| JsError::new(&e.to_string()))?;
         let data: js_sys::Array = wire
             .data(&self.0)
@@ -144,6 +151,7 @@ impl ExprBuilder {
         set(&out, "sources", &sources);
         let bytes = js_sys::Uint8Array::from(&wire.bytes[..]);
         set(&out, "bytes", &bytes);
+        set(&out, "reads", &to_js(&wire.reads));
         Ok(out.into())
     }
 }

@@ -4,7 +4,10 @@
 //! (`y = y.add(y.T)` in a loop) stays as small as its graph, and decoding re-checks
 //! every node through the same constructors as building it. Calls of JavaScript
 //! functions name their function in a table of distinct functions and their encoded
-//! arguments as a range of one byte buffer that travels beside the JSON.
+//! arguments as a range of one byte buffer that travels beside the JSON. A dataframe
+//! read (`readCsv`) the kernel already decoded is named by name only
+//! ([`WireNode::Held`]): its sources — 9,500 for the workshop's daily files — are sent
+//! once, not with every compute.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -92,6 +95,12 @@ pub enum WireNode {
     Array(ArrayOp<usize>),
     /// A dataframe operation; inputs are row numbers.
     Dataframe(DfOp<usize>),
+    /// A dataframe read the kernel holds from an earlier message (see
+    /// [`Wire::encode_holding`]), by its name.
+    Held {
+        /// The read's name.
+        name: String,
+    },
     /// A call of a JavaScript function.
     #[serde(rename_all = "camelCase")]
     Call {
@@ -119,16 +128,58 @@ pub struct Wire {
     /// The calls' encoded arguments (sent beside the JSON, as bytes).
     #[serde(skip)]
     pub bytes: Vec<u8>,
+    /// The names of the dataframe reads encoded in full: a kernel that decodes this
+    /// holds them afterwards.
+    #[serde(skip)]
+    pub reads: Vec<String>,
+}
+
+/// Whether `e` is a dataframe read (the nodes a kernel holds by name).
+fn is_read(e: &Expr) -> bool {
+    matches!(e, Expr::Df(d) if matches!(d.op(), DfOp::ReadCsv { .. }))
 }
 
 impl Wire {
     /// Encodes `exprs` (shared nodes once).
     pub fn encode(exprs: &[Expr]) -> Wire {
+        Wire::encode_holding(exprs, &|_| false)
+    }
+
+    /// Encodes `exprs`, naming only by name the dataframe reads for which `held(name)`
+    /// is true: those the kernel decoded in an earlier message. The reads encoded in
+    /// full are listed in [`Wire::reads`].
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::expr::{Expr, Wire};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::{Context, Scheduler};
+    /// let page = Context::new();
+    /// let src = page.add_source("s1", Arc::new(MemorySource::new("a.csv", &b"x\n1\n2\n"[..])));
+    /// let df = read_csv_sources(vec![src.held.clone().unwrap()], &ReadOptions::default()).unwrap();
+    /// let total = Expr::Df(df.col("x").unwrap().sum().unwrap().0);
+    ///
+    /// let worker = Context::new();
+    /// worker.add_source("s1", src.held.clone().unwrap());
+    /// let first = Wire::encode(&[total.clone()]);
+    /// assert_eq!(first.reads.len(), 1); // the read, in full
+    /// worker.decode(&first, &[]).unwrap();
+    /// // Later messages name the read only; the worker fills it in.
+    /// let later = Wire::encode_holding(&[total], &|name| first.reads.iter().any(|r| r == name));
+    /// assert!(later.reads.is_empty());
+    /// assert!(!serde_json::to_string(&later).unwrap().contains("a.csv"));
+    /// let Expr::Df(d) = worker.decode(&later, &[]).unwrap().remove(0) else { panic!() };
+    /// assert_eq!(daskling::expr::dataframe::Scalar(d).compute(Scheduler::Sync).unwrap(), 3.0);
+    /// // A kernel that does not hold it says so.
+    /// assert!(Context::new().decode(&later, &[]).unwrap_err().to_string().contains("not held"));
+    /// ```
+    pub fn encode_holding(exprs: &[Expr], held: &dyn Fn(&str) -> bool) -> Wire {
         let mut w = Wire::default();
         let mut rows: HashMap<String, usize> = HashMap::new();
         let mut funcs: HashMap<Arc<JsFunction>, usize> = HashMap::new();
         for e in exprs {
-            let row = w.add(e, &mut rows, &mut funcs);
+            let row = w.add(e, held, &mut rows, &mut funcs);
             w.outputs.push(row);
         }
         w
@@ -171,6 +222,7 @@ impl Wire {
     fn add(
         &mut self,
         root: &Expr,
+        held: &dyn Fn(&str) -> bool,
         rows: &mut HashMap<String, usize>,
         funcs: &mut HashMap<Arc<JsFunction>, usize>,
     ) -> usize {
@@ -190,7 +242,17 @@ impl Wire {
             }
             // Inputs are always rows by now; a node that is not is skipped (and decoding
             // then rejects the table).
-            if let Some(node) = self.encode_node(&n, rows, funcs) {
+            let node = if is_read(&n) && held(n.name()) {
+                Some(WireNode::Held {
+                    name: n.name().to_string(),
+                })
+            } else {
+                if is_read(&n) {
+                    self.reads.push(n.name().to_string());
+                }
+                self.encode_node(&n, rows, funcs)
+            };
+            if let Some(node) = node {
                 rows.insert(n.name().to_string(), self.nodes.len());
                 self.nodes.push(node);
             }
@@ -265,8 +327,13 @@ impl Wire {
                     })?;
                     let mut op = op;
                     ctx.resolve_df(&mut op)?;
-                    Expr::Df(Df::build(op)?)
+                    let d = Df::build(op)?;
+                    if matches!(d.op(), DfOp::ReadCsv { .. }) {
+                        ctx.hold_read(&d);
+                    }
+                    Expr::Df(d)
                 }
+                WireNode::Held { name } => Expr::Df(ctx.held_read(name)?),
                 WireNode::Call {
                     name,
                     func,
