@@ -134,9 +134,9 @@ pub struct Wire {
     pub reads: Vec<String>,
 }
 
-/// Whether `e` is a dataframe read (the nodes a kernel holds by name).
-fn is_read(e: &Expr) -> bool {
-    matches!(e, Expr::Df(d) if matches!(d.op(), DfOp::ReadCsv { .. }))
+/// Whether `d` is a dataframe read (the nodes a kernel holds by name).
+fn is_read(d: &Df) -> bool {
+    matches!(d.op(), DfOp::ReadCsv { .. })
 }
 
 impl Wire {
@@ -242,12 +242,13 @@ impl Wire {
             }
             // Inputs are always rows by now; a node that is not is skipped (and decoding
             // then rejects the table).
-            let node = if is_read(&n) && held(n.name()) {
+            let read = matches!(&n, Expr::Df(d) if is_read(d));
+            let node = if read && held(n.name()) {
                 Some(WireNode::Held {
                     name: n.name().to_string(),
                 })
             } else {
-                if is_read(&n) {
+                if read {
                     self.reads.push(n.name().to_string());
                 }
                 self.encode_node(&n, rows, funcs)
@@ -328,7 +329,7 @@ impl Wire {
                     let mut op = op;
                     ctx.resolve_df(&mut op)?;
                     let d = Df::build(op)?;
-                    if matches!(d.op(), DfOp::ReadCsv { .. }) {
+                    if is_read(&d) {
                         ctx.hold_read(&d);
                     }
                     Expr::Df(d)
