@@ -17,6 +17,7 @@
 
 mod context;
 pub mod expr;
+pub mod operations;
 pub mod output;
 
 pub use context::Context;

@@ -22,6 +22,7 @@ pub mod array;
 pub mod dataframe;
 pub mod float;
 pub mod moments;
+pub mod names;
 
 use std::any::Any;
 use std::fmt;

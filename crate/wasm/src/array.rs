@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_err, to_js, Context};
+use super::{from_js, js_err, named, to_js, Context};
 use daskling::expr::array::{Array, ChunkSpec, SliceArg, DEFAULT_SPLIT_EVERY};
 use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
 
@@ -133,8 +133,7 @@ impl LazyArray {
 
     /// An elementwise function by name (`"sqrt"`, `"neg"`, …).
     pub fn map(&self, name: &str) -> Result<LazyArray, JsError> {
-        let f = UnaryFn::parse(name)
-            .ok_or_else(|| JsError::new(&format!("unknown elementwise function {name}")))?;
+        let f: UnaryFn = named(name)?;
         wrap(self.0.map(f))
     }
 
@@ -157,8 +156,7 @@ impl LazyArray {
         ddof: Option<f64>,
         split_every: Option<f64>,
     ) -> Result<LazyArray, JsError> {
-        let r =
-            ReduceOp::parse(op).ok_or_else(|| JsError::new(&format!("unknown reduction {op}")))?;
+        let r = named::<ReduceOp>(op)?;
         let axes = axes_arg(axis)?;
         let split_every = match split_every {
             Some(n) => int_arg(n, "splitEvery")?.max(0) as usize,
@@ -241,7 +239,7 @@ impl LazyArray {
 }
 
 fn binary_op(op: &str) -> Result<BinaryOp, JsError> {
-    BinaryOp::parse(op).ok_or_else(|| JsError::new(&format!("unknown operation {op}")))
+    named(op)
 }
 
 /// An array of `shape` filled with `value`, with `chunks` as a block shape or explicit sizes.

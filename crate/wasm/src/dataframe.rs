@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_err};
+use super::{from_js, js_err, named};
 use daskling::expr::dataframe::{
     read_csv_refs, DataFrame, Df, DfOp, Kind, LogicalOp, ReadOptions, Series, SourceRef,
 };
@@ -22,21 +22,12 @@ fn wrap(r: daskling::Result<Df>) -> Result<LazyDf, JsError> {
     r.map(LazyDf).map_err(js_err)
 }
 
-fn op(name: &str) -> Result<BinaryOp, JsError> {
-    BinaryOp::parse(name).ok_or_else(|| JsError::new(&format!("unknown operation {name}")))
-}
-
 #[wasm_bindgen]
 impl LazyDf {
     /// `"frame"`, `"series"` or `"scalar"`.
     #[wasm_bindgen(getter)]
     pub fn kind(&self) -> String {
-        match self.0.kind() {
-            Kind::Frame => "frame",
-            Kind::Series => "series",
-            Kind::Scalar => "scalar",
-        }
-        .into()
+        self.0.kind().name().into()
     }
 
     /// Column names (one for a series).
@@ -98,7 +89,7 @@ impl LazyDf {
 
     /// `this op other` for two series or two scalars.
     pub fn binary(&self, name: &str, other: &LazyDf) -> Result<LazyDf, JsError> {
-        let o = op(name)?;
+        let o: BinaryOp = named(name)?;
         if self.0.kind() == Kind::Scalar {
             return wrap(Df::build(DfOp::ScalarBinary {
                 op: o,
@@ -116,7 +107,7 @@ impl LazyDf {
     /// `this op value` (or `value op this`).
     #[wasm_bindgen(js_name = scalarOp)]
     pub fn scalar_op(&self, name: &str, value: f64, reflected: bool) -> Result<LazyDf, JsError> {
-        let o = op(name)?;
+        let o: BinaryOp = named(name)?;
         if self.0.kind() == Kind::Scalar {
             return wrap(Df::build(DfOp::ScalarConst {
                 op: o,
@@ -134,12 +125,7 @@ impl LazyDf {
 
     /// `and`, `or` (with `other`), `not`.
     pub fn logical(&self, name: &str, other: Option<LazyDf>) -> Result<LazyDf, JsError> {
-        let o = match name {
-            "and" => LogicalOp::And,
-            "or" => LogicalOp::Or,
-            "not" => LogicalOp::Not,
-            _ => return Err(JsError::new(&format!("unknown operation {name}"))),
-        };
+        let o: LogicalOp = named(name)?;
         let other = other.map(|d| Series(d.0));
         wrap(
             Series(self.0.clone())
@@ -151,27 +137,20 @@ impl LazyDf {
     /// A datetime field (`year`, `month`, `day`, `hour`, `minute`, `dayofweek`).
     #[wasm_bindgen(js_name = dtField)]
     pub fn dt_field(&self, field: &str) -> Result<LazyDf, JsError> {
-        let f = DtField::parse(field)
-            .ok_or_else(|| JsError::new(&format!("unknown datetime field {field}")))?;
+        let f: DtField = named(field)?;
         wrap(Series(self.0.clone()).dt_field(f).map(|s| s.0))
     }
 
     /// `dt.round/floor/ceil(freq)`.
     #[wasm_bindgen(js_name = dtRound)]
     pub fn dt_round(&self, mode: &str, freq: &str) -> Result<LazyDf, JsError> {
-        let m = match mode {
-            "round" => RoundMode::Round,
-            "floor" => RoundMode::Floor,
-            "ceil" => RoundMode::Ceil,
-            _ => return Err(JsError::new(&format!("unknown rounding {mode}"))),
-        };
+        let m: RoundMode = named(mode)?;
         wrap(Series(self.0.clone()).dt_round(freq, m).map(|s| s.0))
     }
 
     /// A series reduction (`ddof` for std and var; pandas' default 1).
     pub fn reduce(&self, name: &str, ddof: Option<f64>) -> Result<LazyDf, JsError> {
-        let r = SeriesReduce::parse(name)
-            .ok_or_else(|| JsError::new(&format!("unknown reduction {name}")))?;
+        let r: SeriesReduce = named(name)?;
         wrap(
             Series(self.0.clone())
                 .reduce(r, ddof.unwrap_or(1.0))
@@ -222,11 +201,7 @@ impl GroupAggBuilder {
 
     /// Adds `agg` of the `value` series as column `name`.
     pub fn add(&mut self, value: &LazyDf, name: &str, agg: &str) -> Result<(), JsError> {
-        let a = GroupAgg::parse(agg).ok_or_else(|| {
-            JsError::new(&format!(
-                "unknown aggregation {agg} (sum mean min max count std var first last size)"
-            ))
-        })?;
+        let a: GroupAgg = named(agg)?;
         self.values.push(value.0.clone());
         self.names.push(name.to_string());
         self.aggs.push(a);
@@ -282,11 +257,8 @@ pub fn read_csv(
     };
     let mut dtype = vec![];
     for (c, d) in o.dtype {
-        let t = Dtype::parse(&d).ok_or_else(|| {
-            JsError::new(&format!(
-                "unknown dtype {d} for {c} (int64 float64 bool string datetime)"
-            ))
-        })?;
+        let t = daskling::kernels::names::lookup::<Dtype>(&d)
+            .map_err(|e| JsError::new(&format!("dtype of {c}: {e}")))?;
         dtype.push((c, t));
     }
     let csv = CsvOptions {

@@ -42,6 +42,11 @@ fn js_err(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// The row of table `T` named `name`, or an error listing the names there are.
+fn named<T: daskling::kernels::names::NameTable>(name: &str) -> Result<T, JsError> {
+    daskling::kernels::names::lookup(name).map_err(js_err)
+}
+
 fn from_js<T: for<'de> Deserialize<'de>>(v: JsValue, what: &str) -> Result<T, JsError> {
     serde_wasm_bindgen::from_value(v).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
@@ -271,28 +276,13 @@ pub fn sample_bytes() -> f64 {
     daskling::expr::dataframe::SAMPLE_BYTES as f64
 }
 
-/// The operation table the JavaScript methods are named from, from the kernels' enums:
-/// `{array: {unary, binary, reductions}, series: {binary, reductions}, groupby}`. A
-/// package test checks that every name is a method of the JS classes and is declared in
-/// `index.d.ts`.
+/// The operation tables and the families of methods generated from them
+/// (`daskling::operations::table()`): `{tables: {UnaryFn: [{name, doc}], …}, families}`.
+/// `crate/wasm/js/gen.mjs` writes the JS methods, `index.d.ts` and the reference of
+/// `docs/API.md` from it.
 #[wasm_bindgen]
 pub fn operations() -> JsValue {
-    use daskling::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
-    use daskling::kernels::dataframe::groupby::GroupAgg;
-    use daskling::kernels::dataframe::ops::SeriesReduce;
-    let table = serde_json::json!({
-        "array": {
-            "unary": UnaryFn::ALL.map(|o| o.name()),
-            "binary": BinaryOp::ALL.map(|o| o.name()),
-            "reductions": ReduceOp::ALL.map(|o| o.name()),
-        },
-        "series": {
-            "binary": BinaryOp::ALL.map(|o| o.name()),
-            "reductions": SeriesReduce::ALL.map(|o| o.name()),
-        },
-        "groupby": GroupAgg::ALL.map(|o| o.name()),
-    });
-    to_js(&table)
+    to_js(&daskling::operations::table())
 }
 
 /// Traps, as a Rust abort does: for the tests of the client's supervision, which must

@@ -1,132 +1,72 @@
-//! Elementwise functions on blocks: unary maps, operations with a scalar, and binary
-//! operations with numpy broadcasting.
+//! Elementwise functions on blocks: the tables of unary functions ([`UnaryFn`]) and
+//! binary operations ([`BinaryOp`]), operations with a scalar, and binary operations
+//! with numpy broadcasting.
+//!
+//! **Adding a function is one row** of `unary_fns!` or `binary_ops!` below: its name
+//! (the JS method, the wire spelling), its dask spelling, one line of documentation
+//! and its body. The enum, `ALL`, `parse`, the loops specialized for it, the JS method,
+//! its `index.d.ts` declaration, the `docs/API.md` entry and the dask export all come
+//! from the row.
 
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use serde::{Deserialize, Serialize};
 
 use daskling_core::{Error, Result};
 
-/// A function of one element.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum UnaryFn {
-    /// `-x`.
-    Neg,
-    /// `|x|`.
-    Abs,
-    /// Square root.
-    Sqrt,
-    /// `e^x`.
-    Exp,
-    /// Natural logarithm.
-    Log,
-    /// Sine.
-    Sin,
-    /// Cosine.
-    Cos,
-}
-
-impl UnaryFn {
-    /// Every UnaryFn, in the order the API lists them: the one table its names come
-    /// from ([`UnaryFn::name`] is each one's name, [`UnaryFn::parse`] finds it).
-    pub const ALL: [UnaryFn; 7] = [
-        UnaryFn::Neg,
-        UnaryFn::Abs,
-        UnaryFn::Sqrt,
-        UnaryFn::Exp,
-        UnaryFn::Log,
-        UnaryFn::Sin,
-        UnaryFn::Cos,
-    ];
-
-    /// Parses a method name (`"sqrt"`).
-    pub fn parse(name: &str) -> Option<UnaryFn> {
-        Self::ALL.into_iter().find(|op| op.name() == name)
-    }
-
-    /// The method name.
-    pub fn name(self) -> &'static str {
-        match self {
-            UnaryFn::Neg => "neg",
-            UnaryFn::Abs => "abs",
-            UnaryFn::Sqrt => "sqrt",
-            UnaryFn::Exp => "exp",
-            UnaryFn::Log => "log",
-            UnaryFn::Sin => "sin",
-            UnaryFn::Cos => "cos",
+/// Rows `Variant = "name", "dask spelling": "doc" => |a| body;` give the enum (a
+/// [`name_table!`](crate::name_table)), its dask spelling (`{x}` is the operand) and
+/// one loop per function, specialized (and vectorized) for it.
+macro_rules! unary_fns {
+    ($( $V:ident = $name:literal, $dask:literal : $doc:literal => |$a:ident| $body:expr; )+) => {
+        crate::name_table! {
+            /// A function of one element (numpy's ufuncs): one row of the table in
+            /// `kernels/src/array/elementwise.rs` each.
+            pub enum UnaryFn { $($V = $name: $doc),+ }
         }
-    }
-}
 
-/// A function of two elements; comparisons give 1.0 or 0.0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum BinaryOp {
-    /// `a + b`.
-    Add,
-    /// `a - b`.
-    Sub,
-    /// `a * b`.
-    Mul,
-    /// `a / b`.
-    Div,
-    /// `a ** b`.
-    Pow,
-    /// `a > b` (1 or 0).
-    Gt,
-    /// `a >= b` (1 or 0).
-    Ge,
-    /// `a < b` (1 or 0).
-    Lt,
-    /// `a <= b` (1 or 0).
-    Le,
-    /// `a == b` (1 or 0).
-    Eq,
-    /// `a != b` (1 or 0).
-    Ne,
-}
+        impl UnaryFn {
+            /// How dask spells it, `{x}` standing for the operand (`"da.sqrt({x})"`).
+            pub const fn dask(self) -> &'static str {
+                match self {
+                    $(UnaryFn::$V => $dask,)+
+                }
+            }
 
-impl BinaryOp {
-    /// Every BinaryOp, in the order the API lists them: the one table its names come
-    /// from ([`BinaryOp::name`] is each one's name, [`BinaryOp::parse`] finds it).
-    pub const ALL: [BinaryOp; 11] = [
-        BinaryOp::Add,
-        BinaryOp::Sub,
-        BinaryOp::Mul,
-        BinaryOp::Div,
-        BinaryOp::Pow,
-        BinaryOp::Gt,
-        BinaryOp::Ge,
-        BinaryOp::Lt,
-        BinaryOp::Le,
-        BinaryOp::Eq,
-        BinaryOp::Ne,
-    ];
+            /// The function of one value.
+            pub fn call(self, v: f64) -> f64 {
+                match self {
+                    $(UnaryFn::$V => { let $a = v; $body })+
+                }
+            }
 
-    /// Parses a method name (`"add"`).
-    pub fn parse(name: &str) -> Option<BinaryOp> {
-        Self::ALL.into_iter().find(|op| op.name() == name)
-    }
+            /// Applies to every element of `x`, in place.
+            pub fn apply_inplace(self, x: &mut ArrayD<f64>) {
+                match self {
+                    $(UnaryFn::$V => x.mapv_inplace(|$a: f64| $body),)+
+                }
+            }
 
-    /// The method name.
-    pub fn name(self) -> &'static str {
-        match self {
-            BinaryOp::Add => "add",
-            BinaryOp::Sub => "sub",
-            BinaryOp::Mul => "mul",
-            BinaryOp::Div => "div",
-            BinaryOp::Pow => "pow",
-            BinaryOp::Gt => "gt",
-            BinaryOp::Ge => "ge",
-            BinaryOp::Lt => "lt",
-            BinaryOp::Le => "le",
-            BinaryOp::Eq => "eq",
-            BinaryOp::Ne => "ne",
+            /// Applies to every element of `x` into a new block.
+            pub fn apply(self, x: &ArrayD<f64>) -> ArrayD<f64> {
+                match self {
+                    $(UnaryFn::$V => x.mapv(|$a: f64| $body),)+
+                }
+            }
         }
-    }
+    };
 }
 
-fn b(x: bool) -> f64 {
+unary_fns! {
+    Neg = "neg", "-{x}": "`-x`, elementwise." => |a| -a;
+    Abs = "abs", "abs({x})": "`|x|`, elementwise." => |a| a.abs();
+    Sqrt = "sqrt", "da.sqrt({x})": "The square root, elementwise." => |a| a.sqrt();
+    Exp = "exp", "da.exp({x})": "`e^x`, elementwise." => |a| a.exp();
+    Log = "log", "da.log({x})": "The natural logarithm, elementwise." => |a| a.ln();
+    Sin = "sin", "da.sin({x})": "The sine, elementwise." => |a| a.sin();
+    Cos = "cos", "da.cos({x})": "The cosine, elementwise." => |a| a.cos();
+}
+
+fn bit(x: bool) -> f64 {
     if x {
         1.0
     } else {
@@ -134,92 +74,115 @@ fn b(x: bool) -> f64 {
     }
 }
 
-/// Expands `$body` once per operation, with `$f` bound to that operation's function,
-/// so every loop is specialized (and vectorized) for one operation.
-macro_rules! with_binary {
-    ($op:expr, $f:ident => $body:expr) => {
-        match $op {
-            BinaryOp::Add => {
-                let $f = |a: f64, c: f64| a + c;
-                $body
+/// The loops of a binary operation, written once and monomorphized for each
+/// operation's function (see [`BinaryOp::run`]).
+enum Job<'a> {
+    /// `x op value` (or `value op x` when reflected) on every element, in place.
+    InPlace(&'a mut ArrayD<f64>, f64, bool),
+    /// The same into a new block.
+    New(&'a ArrayD<f64>, f64, bool),
+    /// Elementwise of two views of one shape, into a new block.
+    Zip(ArrayViewD<'a, f64>, ArrayViewD<'a, f64>),
+}
+
+/// Runs `job` with `f`; a new block, or `None` when done in place.
+fn run_job(f: impl Fn(f64, f64) -> f64, job: Job) -> Option<ArrayD<f64>> {
+    match job {
+        Job::InPlace(x, value, false) => x.mapv_inplace(|v| f(v, value)),
+        Job::InPlace(x, value, true) => x.mapv_inplace(|v| f(value, v)),
+        Job::New(x, value, false) => return Some(x.mapv(|v| f(v, value))),
+        Job::New(x, value, true) => return Some(x.mapv(|v| f(value, v))),
+        Job::Zip(x, y) => return Some(Zip::from(&x).and(&y).map_collect(|&p, &q| f(p, q))),
+    }
+    None
+}
+
+/// Rows `Variant = "name", "python operator": "doc" => |a, b| body;` in two groups,
+/// arithmetic (a float) and comparisons (a bool), give the enum, its operator, and its
+/// loops specialized per operation.
+macro_rules! binary_ops {
+    (
+        arithmetic { $( $A:ident = $aname:literal, $asym:literal : $adoc:literal => |$x:ident, $y:ident| $abody:expr; )+ }
+        comparisons { $( $C:ident = $cname:literal, $csym:literal : $cdoc:literal => |$p:ident, $q:ident| $cbody:expr; )+ }
+    ) => {
+        crate::name_table! {
+            /// A function of two elements (arithmetic, then comparisons): one row of the
+            /// table in `kernels/src/array/elementwise.rs` each. Comparisons of arrays
+            /// give 1.0 or 0.0, of series bools.
+            pub enum BinaryOp { $($A = $aname: $adoc,)+ $($C = $cname: $cdoc),+ }
+        }
+
+        impl BinaryOp {
+            /// The Python operator (`"+"`, `">="`), as the dask export writes it.
+            pub const fn symbol(self) -> &'static str {
+                match self {
+                    $(BinaryOp::$A => $asym,)+
+                    $(BinaryOp::$C => $csym,)+
+                }
             }
-            BinaryOp::Sub => {
-                let $f = |a: f64, c: f64| a - c;
-                $body
+
+            /// Whether it compares (a bool result) rather than computes a number.
+            pub const fn is_comparison(self) -> bool {
+                match self {
+                    $(BinaryOp::$A => false,)+
+                    $(BinaryOp::$C => true,)+
+                }
             }
-            BinaryOp::Mul => {
-                let $f = |a: f64, c: f64| a * c;
-                $body
+
+            /// The comparison of two ordered values; `None` for arithmetic.
+            pub fn compare<T: PartialOrd + ?Sized>(self, a: &T, b: &T) -> Option<bool> {
+                match self {
+                    $(BinaryOp::$A => None,)+
+                    $(BinaryOp::$C => { let ($p, $q) = (a, b); Some($cbody) })+
+                }
             }
-            BinaryOp::Div => {
-                let $f = |a: f64, c: f64| a / c;
-                $body
+
+            /// `a op b` on floats; comparisons give 1.0 or 0.0.
+            pub fn call(self, a: f64, b: f64) -> f64 {
+                match self {
+                    $(BinaryOp::$A => { let ($x, $y) = (a, b); $abody })+
+                    $(BinaryOp::$C => { let ($p, $q) = (&a, &b); bit($cbody) })+
+                }
             }
-            BinaryOp::Pow => {
-                let $f = |a: f64, c: f64| a.powf(c);
-                $body
+
+            /// `x op y` of two views of one shape, into a new block.
+            fn zip(self, x: ArrayViewD<f64>, y: ArrayViewD<f64>) -> ArrayD<f64> {
+                let shape = x.raw_dim();
+                self.fresh(Job::Zip(x, y), shape)
             }
-            BinaryOp::Gt => {
-                let $f = |a: f64, c: f64| b(a > c);
-                $body
+
+            /// The new block of a `New` or `Zip` job (which always make one).
+            fn fresh(self, job: Job, shape: IxDyn) -> ArrayD<f64> {
+                self.run(job).unwrap_or_else(|| ArrayD::zeros(shape))
             }
-            BinaryOp::Ge => {
-                let $f = |a: f64, c: f64| b(a >= c);
-                $body
-            }
-            BinaryOp::Lt => {
-                let $f = |a: f64, c: f64| b(a < c);
-                $body
-            }
-            BinaryOp::Le => {
-                let $f = |a: f64, c: f64| b(a <= c);
-                $body
-            }
-            BinaryOp::Eq => {
-                let $f = |a: f64, c: f64| b(a == c);
-                $body
-            }
-            BinaryOp::Ne => {
-                let $f = |a: f64, c: f64| b(a != c);
-                $body
+
+            /// Runs `job` with this operation's function (one specialized loop each).
+            fn run(self, job: Job) -> Option<ArrayD<f64>> {
+                match self {
+                    $(BinaryOp::$A => run_job(|$x: f64, $y: f64| $abody, job),)+
+                    $(BinaryOp::$C => run_job(|l: f64, r: f64| { let ($p, $q) = (&l, &r); bit($cbody) }, job),)+
+                }
             }
         }
     };
 }
 
-macro_rules! with_unary {
-    ($op:expr, $f:ident => $body:expr) => {
-        match $op {
-            UnaryFn::Neg => {
-                let $f = |a: f64| -a;
-                $body
-            }
-            UnaryFn::Abs => {
-                let $f = |a: f64| a.abs();
-                $body
-            }
-            UnaryFn::Sqrt => {
-                let $f = |a: f64| a.sqrt();
-                $body
-            }
-            UnaryFn::Exp => {
-                let $f = |a: f64| a.exp();
-                $body
-            }
-            UnaryFn::Log => {
-                let $f = |a: f64| a.ln();
-                $body
-            }
-            UnaryFn::Sin => {
-                let $f = |a: f64| a.sin();
-                $body
-            }
-            UnaryFn::Cos => {
-                let $f = |a: f64| a.cos();
-                $body
-            }
-        }
-    };
+binary_ops! {
+    arithmetic {
+        Add = "add", "+": "`this + other`; `other` a number or a collection of the same kind." => |a, c| a + c;
+        Sub = "sub", "-": "`this - other`; `other` a number or a collection of the same kind." => |a, c| a - c;
+        Mul = "mul", "*": "`this * other`; `other` a number or a collection of the same kind." => |a, c| a * c;
+        Div = "div", "/": "`this / other`; `other` a number or a collection of the same kind." => |a, c| a / c;
+        Pow = "pow", "**": "`this ** other`; `other` a number or a collection of the same kind." => |a, c| a.powf(c);
+    }
+    comparisons {
+        Gt = "gt", ">": "`this > other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a > c;
+        Ge = "ge", ">=": "`this >= other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a >= c;
+        Lt = "lt", "<": "`this < other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a < c;
+        Le = "le", "<=": "`this <= other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a <= c;
+        Eq = "eq", "==": "`this == other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a == c;
+        Ne = "ne", "!=": "`this != other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a != c;
+    }
 }
 
 /// An elementwise function of one block: a unary function or an operation with a
@@ -256,34 +219,26 @@ impl Elementwise {
     /// Applies to every element of `a`, in place.
     pub fn apply_inplace(&self, a: &mut ArrayD<f64>) {
         match *self {
-            Elementwise::Unary { f } => with_unary!(f, g => a.mapv_inplace(g)),
+            Elementwise::Unary { f } => f.apply_inplace(a),
             Elementwise::Scalar {
                 op,
                 value,
-                reflected: false,
-            } => with_binary!(op, g => a.mapv_inplace(|x| g(x, value))),
-            Elementwise::Scalar {
-                op,
-                value,
-                reflected: true,
-            } => with_binary!(op, g => a.mapv_inplace(|x| g(value, x))),
+                reflected,
+            } => {
+                op.run(Job::InPlace(a, value, reflected));
+            }
         }
     }
 
     /// Applies to every element of `a` into a new block.
     pub fn apply(&self, a: &ArrayD<f64>) -> ArrayD<f64> {
         match *self {
-            Elementwise::Unary { f } => with_unary!(f, g => a.mapv(g)),
+            Elementwise::Unary { f } => f.apply(a),
             Elementwise::Scalar {
                 op,
                 value,
-                reflected: false,
-            } => with_binary!(op, g => a.mapv(|x| g(x, value))),
-            Elementwise::Scalar {
-                op,
-                value,
-                reflected: true,
-            } => with_binary!(op, g => a.mapv(|x| g(value, x))),
+                reflected,
+            } => op.fresh(Job::New(a, value, reflected), a.raw_dim()),
         }
     }
 }
@@ -291,7 +246,7 @@ impl Elementwise {
 /// `op` of two blocks with numpy broadcasting (shapes aligned on the right).
 pub fn binary(key: &str, op: BinaryOp, x: &ArrayD<f64>, y: &ArrayD<f64>) -> Result<ArrayD<f64>> {
     if x.shape() == y.shape() {
-        return Ok(with_binary!(op, g => Zip::from(x).and(y).map_collect(|&a, &c| g(a, c))));
+        return Ok(op.zip(x.view(), y.view()));
     }
     let shape = broadcast_shape(x.shape(), y.shape()).ok_or_else(|| {
         Error::invalid(format!(
@@ -306,7 +261,7 @@ pub fn binary(key: &str, op: BinaryOp, x: &ArrayD<f64>, y: &ArrayD<f64>) -> Resu
     let by: ArrayViewD<f64> = y
         .broadcast(IxDyn(&shape))
         .ok_or_else(|| Error::invalid(format!("{key}: cannot broadcast {:?}", y.shape())))?;
-    Ok(with_binary!(op, g => Zip::from(&bx).and(&by).map_collect(|&a, &c| g(a, c))))
+    Ok(op.zip(bx, by))
 }
 
 /// numpy's broadcast of two shapes (aligned on the right; length 1 stretches), or

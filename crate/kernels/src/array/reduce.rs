@@ -7,62 +7,24 @@
 //! through a sum of squares.
 
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
-use serde::{Deserialize, Serialize};
 
 use crate::moments;
 use daskling_core::{Error, Result};
 
-/// A reduction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ReduceOp {
-    /// The sum.
-    Sum,
-    /// The product.
-    Prod,
-    /// The smallest value.
-    Min,
-    /// The largest value.
-    Max,
-    /// The mean.
-    Mean,
-    /// The variance.
-    Var,
-    /// The standard deviation.
-    Std,
+crate::name_table! {
+    /// A reduction of arrays along axes: one row each.
+    pub enum ReduceOp {
+        Sum = "sum": "The sum.",
+        Prod = "prod": "The product.",
+        Min = "min": "The smallest value.",
+        Max = "max": "The largest value.",
+        Mean = "mean": "The mean.",
+        Var = "var": "The variance (`ddof`, default 0).",
+        Std = "std": "The standard deviation (`ddof`, default 0).",
+    }
 }
 
 impl ReduceOp {
-    /// Every ReduceOp, in the order the API lists them: the one table its names come
-    /// from ([`ReduceOp::name`] is each one's name, [`ReduceOp::parse`] finds it).
-    pub const ALL: [ReduceOp; 7] = [
-        ReduceOp::Sum,
-        ReduceOp::Prod,
-        ReduceOp::Min,
-        ReduceOp::Max,
-        ReduceOp::Mean,
-        ReduceOp::Var,
-        ReduceOp::Std,
-    ];
-
-    /// Parses a method name (`"mean"`).
-    pub fn parse(name: &str) -> Option<ReduceOp> {
-        Self::ALL.into_iter().find(|op| op.name() == name)
-    }
-
-    /// The method name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReduceOp::Sum => "sum",
-            ReduceOp::Prod => "prod",
-            ReduceOp::Min => "min",
-            ReduceOp::Max => "max",
-            ReduceOp::Mean => "mean",
-            ReduceOp::Var => "var",
-            ReduceOp::Std => "std",
-        }
-    }
-
     /// Rows of partial moments (0 for plain reductions).
     fn moments(self) -> usize {
         match self {

@@ -4,63 +4,27 @@
 //! columns, `None` in bool and string columns. An int64 column never has missing values:
 //! a partition that meets one (or a float) promotes that column to float64, as pandas.
 
-use std::fmt;
 use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
 
 use daskling_core::{Error, Result};
 
-/// A column's type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dtype {
-    /// 64-bit integers.
-    Int64,
-    /// 64-bit floats (`NaN`: missing).
-    Float64,
-    /// Booleans.
-    Bool,
-    /// Text.
-    String,
-    /// Milliseconds since the epoch (`NAT`: missing).
-    Datetime,
+crate::name_table! {
+    /// A column's type; pandas' spellings parse too (`"float"`, `"str"`, `"object"`,
+    /// `"datetime64[ns]"`).
+    pub enum Dtype {
+        Int64 = "int64" | "int" | "Int64": "64-bit integers.",
+        Float64 = "float64" | "float" | "Float64": "64-bit floats (`NaN`: missing).",
+        Bool = "bool" | "boolean": "Booleans.",
+        String = "string" | "str" | "object": "Text.",
+        Datetime = "datetime" | "datetime64" | "datetime64[ns]" | "datetime64[ms]":
+            "Milliseconds since the epoch (`NaT`: missing).",
+    }
 }
 
 impl Dtype {
-    /// The name used in the API (`"int64"`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Dtype::Int64 => "int64",
-            Dtype::Float64 => "float64",
-            Dtype::Bool => "bool",
-            Dtype::String => "string",
-            Dtype::Datetime => "datetime",
-        }
-    }
-
-    /// Parses a dtype name; pandas' spellings (`"float"`, `"str"`, `"object"`,
-    /// `"datetime64[ns]"`) are accepted too.
-    pub fn parse(s: &str) -> Option<Dtype> {
-        Some(match s {
-            "int64" | "int" | "Int64" => Dtype::Int64,
-            "float64" | "float" | "Float64" => Dtype::Float64,
-            "bool" | "boolean" => Dtype::Bool,
-            "string" | "str" | "object" => Dtype::String,
-            "datetime" | "datetime64" | "datetime64[ns]" | "datetime64[ms]" => Dtype::Datetime,
-            _ => return None,
-        })
-    }
-
     /// Numeric for reductions (int64, float64, bool).
     pub fn is_numeric(self) -> bool {
         matches!(self, Dtype::Int64 | Dtype::Float64 | Dtype::Bool)
-    }
-}
-
-impl fmt::Display for Dtype {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

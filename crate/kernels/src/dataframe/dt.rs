@@ -2,55 +2,29 @@
 //! rounding to a frequency (`dt.round('1d')`, `floor`, `ceil`) with pandas' frequency
 //! strings.
 
-use serde::{Deserialize, Serialize};
-
 use super::column::{Column, NAT};
 use super::datetime::{civil_from_days, weekday, DAY_MS};
 use daskling_core::{Error, Result};
 
-/// A datetime field (`dt.year`, …).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum DtField {
-    /// The year.
-    Year,
-    /// The month, 1–12.
-    Month,
-    /// The day of the month, 1–31.
-    Day,
-    /// The hour, 0–23.
-    Hour,
-    /// The minute, 0–59.
-    Minute,
-    /// The day of the week, Monday = 0.
-    Dayofweek,
-}
-
-impl DtField {
-    /// Parses an accessor name.
-    pub fn parse(s: &str) -> Option<DtField> {
-        Some(match s {
-            "year" => DtField::Year,
-            "month" => DtField::Month,
-            "day" => DtField::Day,
-            "hour" => DtField::Hour,
-            "minute" => DtField::Minute,
-            "dayofweek" | "weekday" => DtField::Dayofweek,
-            _ => return None,
-        })
+crate::name_table! {
+    /// A field of the `.dt` accessor of datetime series (`dt.year`, …): an int64 series.
+    pub enum DtField {
+        Year = "year": "The year.",
+        Month = "month": "The month, 1–12.",
+        Day = "day": "The day of the month, 1–31.",
+        Hour = "hour": "The hour, 0–23.",
+        Minute = "minute": "The minute, 0–59.",
+        Dayofweek = "dayofweek" | "weekday": "The day of the week, Monday = 0.",
     }
 }
 
-/// `dt.round`, `dt.floor`, `dt.ceil`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum RoundMode {
-    /// To the nearest multiple (halves to even, as pandas).
-    Round,
-    /// Down to a multiple.
-    Floor,
-    /// Up to a multiple.
-    Ceil,
+crate::name_table! {
+    /// `dt.round`, `dt.floor`, `dt.ceil` to a frequency (`'1d'`, `'h'`, `'5min'`).
+    pub enum RoundMode {
+        Round = "round": "To the nearest multiple of the frequency (halves to even, as pandas).",
+        Floor = "floor": "Down to a multiple of the frequency.",
+        Ceil = "ceil": "Up to a multiple of the frequency.",
+    }
 }
 
 /// Parses a frequency (`'min'`, `'5min'`, `'h'`, `'1d'`, pandas' `'T'`, `'H'`, `'D'`)

@@ -5,75 +5,28 @@
 use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 use super::column::{Column, Dtype, NAT};
 use super::ops::{self, KeyValue, Partial, SeriesReduce};
 use daskling_core::{Error, Result};
 
-/// An aggregation of a group.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum GroupAgg {
-    /// The sum.
-    Sum,
-    /// The mean.
-    Mean,
-    /// The smallest value.
-    Min,
-    /// The largest value.
-    Max,
-    /// How many values are not missing.
-    Count,
-    /// The standard deviation.
-    Std,
-    /// The variance.
-    Var,
-    /// The first value.
-    First,
-    /// The last value.
-    Last,
-    /// How many rows (missing values included).
-    Size,
+crate::name_table! {
+    /// An aggregation of each group (a `groupby(...).col.agg()` method, an entry of `agg`).
+    pub enum GroupAgg {
+        Sum = "sum": "The sum of each group.",
+        Mean = "mean": "The mean of each group.",
+        Min = "min": "The smallest value of each group.",
+        Max = "max": "The largest value of each group.",
+        Count = "count": "How many values of each group are not missing.",
+        Std = "std": "The standard deviation of each group (`ddof` 1).",
+        Var = "var": "The variance of each group (`ddof` 1).",
+        First = "first": "The first value of each group.",
+        Last = "last": "The last value of each group.",
+        Size = "size": "How many rows each group has (missing values included).",
+    }
 }
 
 impl GroupAgg {
-    /// Every GroupAgg, in the order the API lists them: the one table its names come
-    /// from ([`GroupAgg::name`] is each one's name, [`GroupAgg::parse`] finds it).
-    pub const ALL: [GroupAgg; 10] = [
-        GroupAgg::Sum,
-        GroupAgg::Mean,
-        GroupAgg::Min,
-        GroupAgg::Max,
-        GroupAgg::Count,
-        GroupAgg::Std,
-        GroupAgg::Var,
-        GroupAgg::First,
-        GroupAgg::Last,
-        GroupAgg::Size,
-    ];
-
-    /// Parses a method name.
-    pub fn parse(s: &str) -> Option<GroupAgg> {
-        Self::ALL.into_iter().find(|op| op.name() == s)
-    }
-
-    /// The method name.
-    pub fn name(self) -> &'static str {
-        match self {
-            GroupAgg::Sum => "sum",
-            GroupAgg::Mean => "mean",
-            GroupAgg::Min => "min",
-            GroupAgg::Max => "max",
-            GroupAgg::Count => "count",
-            GroupAgg::Std => "std",
-            GroupAgg::Var => "var",
-            GroupAgg::First => "first",
-            GroupAgg::Last => "last",
-            GroupAgg::Size => "size",
-        }
-    }
-
     fn reduce(self) -> SeriesReduce {
         match self {
             GroupAgg::Sum => SeriesReduce::Sum,

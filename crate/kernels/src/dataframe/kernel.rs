@@ -8,7 +8,7 @@ use super::csv::{CsvOptions, FrameParser, Schema};
 use super::describe;
 use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
-use super::ops::{self, Partial, SeriesReduce};
+use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use crate::array::BinaryOp;
 use crate::Value;
 use daskling_core::{Error, Result};
@@ -71,7 +71,7 @@ pub enum FrameKernel {
         reflected: bool,
     },
     /// `and`, `or` (two inputs) or `not` (one).
-    Logical(&'static str),
+    Logical(LogicalOp),
     /// A datetime field.
     DtField(DtField),
     /// Datetime rounding to `freq` ms.
@@ -213,7 +213,7 @@ impl FrameKernel {
             FrameKernel::Filter => "filter",
             FrameKernel::Assign(_) => "assign",
             FrameKernel::Binary(op) | FrameKernel::Scalar { op, .. } => op.name(),
-            FrameKernel::Logical(op) => op,
+            FrameKernel::Logical(op) => op.name(),
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
             FrameKernel::Partial(op) => match op {
@@ -382,7 +382,7 @@ impl FrameKernel {
                     Some(v) => Some(series(key, v)?.1),
                     None => None,
                 };
-                series_indexed(name, ops::logical(op, a, b)?, ix.clone())
+                series_indexed(name, ops::logical(*op, a, b)?, ix.clone())
             }
             FrameKernel::DtField(f) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
@@ -482,7 +482,7 @@ impl FrameKernel {
             }
             FrameKernel::ScalarArith(op) => {
                 let (a, b) = (number(key, inp(0)?)?, number(key, inp(1)?)?);
-                Value::F64(ops::arith(*op, a, b))
+                Value::F64(op.call(a, b))
             }
             FrameKernel::ScalarConst {
                 op,
@@ -491,9 +491,9 @@ impl FrameKernel {
             } => {
                 let a = number(key, inp(0)?)?;
                 Value::F64(if *reflected {
-                    ops::arith(*op, *value, a)
+                    op.call(*value, a)
                 } else {
-                    ops::arith(*op, a, *value)
+                    op.call(a, *value)
                 })
             }
             FrameKernel::Concat => {

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
-use serde::{Deserialize, Serialize};
 
 use super::column::{Column, Dtype, NAT};
 use crate::array::BinaryOp;
@@ -26,34 +25,7 @@ fn as_f64(c: &Column) -> Option<Vec<f64>> {
 }
 
 fn compare<T: PartialOrd>(op: BinaryOp, a: &T, b: &T) -> bool {
-    match op {
-        BinaryOp::Gt => a > b,
-        BinaryOp::Ge => a >= b,
-        BinaryOp::Lt => a < b,
-        BinaryOp::Le => a <= b,
-        BinaryOp::Eq => a == b,
-        BinaryOp::Ne => a != b,
-        _ => false,
-    }
-}
-
-fn is_comparison(op: BinaryOp) -> bool {
-    matches!(
-        op,
-        BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Eq | BinaryOp::Ne
-    )
-}
-
-/// `a op b` on numbers; comparisons give 1.0 or 0.0.
-pub fn arith(op: BinaryOp, a: f64, b: f64) -> f64 {
-    match op {
-        BinaryOp::Add => a + b,
-        BinaryOp::Sub => a - b,
-        BinaryOp::Mul => a * b,
-        BinaryOp::Div => a / b,
-        BinaryOp::Pow => a.powf(b),
-        _ => compare(op, &a, &b) as u8 as f64,
-    }
+    op.compare(a, b).unwrap_or(false)
 }
 
 /// The dtype of `a op b`, or an error naming the operation and the dtypes.
@@ -65,7 +37,7 @@ pub fn binary_dtype(op: BinaryOp, a: Dtype, b: Dtype) -> Result<Dtype> {
             op.name()
         )))
     };
-    if is_comparison(op) {
+    if op.is_comparison() {
         return match (a, b) {
             (x, y) if x.is_numeric() && y.is_numeric() => Ok(Bool),
             (String, String) | (Datetime, Datetime) => Ok(Bool),
@@ -94,7 +66,7 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
         )));
     }
     let dtype = binary_dtype(op, a.dtype(), b.dtype())?;
-    if is_comparison(op) {
+    if op.is_comparison() {
         let out: Vec<Option<bool>> = match (a, b) {
             (Column::String(x), Column::String(y)) => x
                 .iter()
@@ -165,7 +137,7 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
     }
     let (x, y) = (as_f64(a).unwrap_or_default(), as_f64(b).unwrap_or_default());
     Ok(Column::Float64(
-        x.iter().zip(&y).map(|(&p, &q)| arith(op, p, q)).collect(),
+        x.iter().zip(&y).map(|(&p, &q)| op.call(p, q)).collect(),
     ))
 }
 
@@ -219,8 +191,28 @@ pub fn scalar(op: BinaryOp, c: &Column, value: f64, reflected: bool) -> Result<C
     }
 }
 
-/// Boolean `and`, `or` (missing is false, as pandas) and `not`.
-pub fn logical(op: &str, a: &Column, b: Option<&Column>) -> Result<Column> {
+crate::name_table! {
+    /// Boolean logic of bool series (missing is false, as pandas).
+    pub enum LogicalOp {
+        And = "and": "`this & other`: both true.",
+        Or = "or": "`this | other`: either true.",
+        Not = "not": "`~this`: negation.",
+    }
+}
+
+impl LogicalOp {
+    /// The Python operator, as the dask export writes it.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            LogicalOp::And => "&",
+            LogicalOp::Or => "|",
+            LogicalOp::Not => "~",
+        }
+    }
+}
+
+/// Boolean `and`, `or` (missing is false, as pandas) and `not` (`b` is `None`).
+pub fn logical(op: LogicalOp, a: &Column, b: Option<&Column>) -> Result<Column> {
     let bools = |c: &Column| -> Result<Vec<bool>> {
         match c {
             Column::Bool(v) => Ok(v.iter().map(|x| x.unwrap_or(false)).collect()),
@@ -232,10 +224,10 @@ pub fn logical(op: &str, a: &Column, b: Option<&Column>) -> Result<Column> {
     };
     let x = bools(a)?;
     let out: Vec<bool> = match (op, b) {
-        ("not", _) => x.iter().map(|v| !v).collect(),
-        ("and", Some(b)) => x.iter().zip(bools(b)?).map(|(p, q)| *p && q).collect(),
-        ("or", Some(b)) => x.iter().zip(bools(b)?).map(|(p, q)| *p || q).collect(),
-        _ => return Err(Error::invalid(format!("unknown logical operation {op}"))),
+        (LogicalOp::Not, _) => x.iter().map(|v| !v).collect(),
+        (LogicalOp::And, Some(b)) => x.iter().zip(bools(b)?).map(|(p, q)| *p && q).collect(),
+        (LogicalOp::Or, Some(b)) => x.iter().zip(bools(b)?).map(|(p, q)| *p || q).collect(),
+        (_, None) => return Err(Error::invalid(format!("{op} needs two series"))),
     };
     Ok(Column::Bool(out.into_iter().map(Some).collect()))
 }
@@ -251,59 +243,17 @@ pub fn mask(c: &Column) -> Result<Vec<bool>> {
     }
 }
 
-/// A series reduction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SeriesReduce {
-    /// The sum.
-    Sum,
-    /// The mean.
-    Mean,
-    /// The smallest value.
-    Min,
-    /// The largest value.
-    Max,
-    /// How many values are not missing.
-    Count,
-    /// The standard deviation.
-    Std,
-    /// The variance.
-    Var,
-    /// How many distinct values.
-    Nunique,
-}
-
-impl SeriesReduce {
-    /// Every SeriesReduce, in the order the API lists them: the one table its names come
-    /// from ([`SeriesReduce::name`] is each one's name, [`SeriesReduce::parse`] finds it).
-    pub const ALL: [SeriesReduce; 8] = [
-        SeriesReduce::Sum,
-        SeriesReduce::Mean,
-        SeriesReduce::Min,
-        SeriesReduce::Max,
-        SeriesReduce::Count,
-        SeriesReduce::Std,
-        SeriesReduce::Var,
-        SeriesReduce::Nunique,
-    ];
-
-    /// Parses a method name.
-    pub fn parse(s: &str) -> Option<SeriesReduce> {
-        Self::ALL.into_iter().find(|op| op.name() == s)
-    }
-
-    /// The method name.
-    pub fn name(self) -> &'static str {
-        match self {
-            SeriesReduce::Sum => "sum",
-            SeriesReduce::Mean => "mean",
-            SeriesReduce::Min => "min",
-            SeriesReduce::Max => "max",
-            SeriesReduce::Count => "count",
-            SeriesReduce::Std => "std",
-            SeriesReduce::Var => "var",
-            SeriesReduce::Nunique => "nunique",
-        }
+crate::name_table! {
+    /// A reduction of a series to one number (missing values skipped, as pandas).
+    pub enum SeriesReduce {
+        Sum = "sum": "The sum.",
+        Mean = "mean": "The mean.",
+        Min = "min": "The smallest value.",
+        Max = "max": "The largest value.",
+        Count = "count": "How many values are not missing.",
+        Std = "std": "The standard deviation (`ddof`, default 1).",
+        Var = "var": "The variance (`ddof`, default 1).",
+        Nunique = "nunique": "How many distinct values.",
     }
 }
 

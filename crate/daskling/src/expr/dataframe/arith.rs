@@ -103,7 +103,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         DfOp::Logical { op, left, right } => {
             let mut ins = vec![left];
             ins.extend(right.iter());
-            each(g, d, FrameKernel::Logical(op.name()), &ins)
+            each(g, d, FrameKernel::Logical(*op), &ins)
         }
         _ => return Err(not_mine("arithmetic")),
     }

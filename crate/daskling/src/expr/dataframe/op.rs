@@ -9,30 +9,9 @@ use crate::kernels::array::BinaryOp;
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
+pub use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::float;
-
-/// `and`, `or`, `not`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum LogicalOp {
-    /// Both true.
-    And,
-    /// Either true.
-    Or,
-    /// Negation (one operand).
-    Not,
-}
-
-impl LogicalOp {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            LogicalOp::And => "and",
-            LogicalOp::Or => "or",
-            LogicalOp::Not => "not",
-        }
-    }
-}
 
 /// The operations dataframe expressions are built from; `A` holds inputs (a [`Df`] in
 /// memory, a row number in the serialized form).
@@ -344,13 +323,11 @@ impl<A> DfOp<A> {
     }
 }
 
-/// What an expression gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// A dataframe (named columns per partition).
-    Frame,
-    /// A series (one column per partition).
-    Series,
-    /// One number.
-    Scalar,
+crate::kernels::name_table! {
+    /// What a dataframe expression gives.
+    pub enum Kind {
+        Frame = "frame": "A dataframe (named columns per partition).",
+        Series = "series": "A series (one column per partition).",
+        Scalar = "scalar": "One number.",
+    }
 }
