@@ -46,6 +46,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A CSV file (or the part of it read) has no header line: nothing but blank lines.
+    /// A kind of its own because the split read recognises it (a header that starts
+    /// after the first block).
+    #[error("{file}, line {line}: the file is empty (no header line)")]
+    NoHeader {
+        /// The file's name.
+        file: String,
+        /// The line where the header was looked for.
+        line: u64,
+    },
     /// A compute would hold more memory than its limit allows.
     #[error("out of memory budget: {what} would bring the memory held to {}{}, over the memory limit of {} (Client.start({{ memoryLimit }})); use smaller chunks, reduce before computing, or release persisted values", bytes(*.needed), if *.held > 0 { format!(" ({} of it persisted arrays and data)", bytes(*.held)) } else { String::new() }, bytes(*.limit))]
     MemoryLimit {

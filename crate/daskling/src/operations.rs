@@ -36,6 +36,18 @@ pub enum Shape {
     Getter,
 }
 
+/// One generated method: a row of a name table on one class.
+#[derive(Clone, Debug, Serialize)]
+pub struct Method {
+    /// The method's name (the row's API name).
+    pub name: &'static str,
+    /// Its documentation (the row's).
+    pub doc: &'static str,
+    /// Its parameters, as TypeScript (`"other: number | DArray"`); their names are
+    /// passed on to the family's `call`.
+    pub params: &'static str,
+}
+
 /// One family of generated methods: the rows of one name table on one JS class.
 #[derive(Clone, Debug, Serialize)]
 pub struct Family {
@@ -43,47 +55,51 @@ pub struct Family {
     pub class: &'static str,
     /// The name table the rows come from ([`NameTable::TABLE`]).
     pub table: &'static str,
-    /// The rows: each one's name and documentation.
-    pub rows: Vec<Row>,
     /// How each row appears.
     pub shape: Shape,
     /// The internal method each generated one calls with its name and arguments.
     pub call: &'static str,
-    /// The parameters, as TypeScript (`"other: number | DArray"`); their names are
-    /// passed on to `call`.
-    pub params: &'static str,
-    /// Parameters of single rows that differ from `params` (`not()` of the logical ops).
-    pub overrides: Vec<(&'static str, &'static str)>,
     /// The TypeScript type each returns.
     pub returns: &'static str,
+    /// What the family's methods share, appended to each one's documentation.
+    pub note: &'static str,
+    /// The methods, one per row.
+    pub methods: Vec<Method>,
 }
 
-fn family<T: NameTable>(class: &'static str, shape: Shape, call: &'static str) -> Family {
+/// The family of table `T` on `class`: `params` gives each row's parameters.
+fn family<T: NameTable>(
+    class: &'static str,
+    shape: Shape,
+    call: &'static str,
+    params: impl Fn(T) -> &'static str,
+) -> Family {
     Family {
         class,
         table: T::TABLE,
-        rows: rows::<T>(),
         shape,
         call,
-        params: "",
-        overrides: vec![],
         returns: class,
+        note: "",
+        methods: T::ALL
+            .iter()
+            .map(|&row| Method {
+                name: row.name(),
+                doc: row.doc(),
+                params: params(row),
+            })
+            .collect(),
     }
 }
 
 impl Family {
-    fn params(mut self, params: &'static str) -> Family {
-        self.params = params;
-        self
-    }
-
     fn returns(mut self, returns: &'static str) -> Family {
         self.returns = returns;
         self
     }
 
-    fn overriding(mut self, name: &'static str, params: &'static str) -> Family {
-        self.overrides.push((name, params));
+    fn note(mut self, note: &'static str) -> Family {
+        self.note = note;
         self
     }
 }
@@ -97,21 +113,49 @@ impl Family {
 pub fn families() -> Vec<Family> {
     use Shape::{Getter, Method};
     vec![
-        family::<BinaryOp>("DArray", Method, "_binary").params("other: number | DArray"),
-        family::<UnaryFn>("DArray", Method, "_unary"),
-        family::<ReduceOp>("DArray", Method, "_reduce").params("options?: ReduceOptions"),
-        family::<BinaryOp>("Series", Method, "_binary").params("other: number | Series"),
-        family::<LogicalOp>("Series", Method, "_logical")
-            .params("other: Series")
-            .overriding("not", ""),
-        family::<SeriesReduce>("Series", Method, "_reduce")
-            .params("options?: { ddof?: number }")
-            .returns("Scalar"),
-        family::<DtField>("DatetimeAccessor", Getter, "_field").returns("Series"),
-        family::<RoundMode>("DatetimeAccessor", Method, "_round")
-            .params("freq: string")
-            .returns("Series"),
-        family::<GroupAgg>("SeriesGroupBy", Method, "_agg").returns("Series"),
+        family("DArray", Method, "_binary", |_: BinaryOp| {
+            "other: number | DArray"
+        })
+        .note("Elementwise, with numpy's broadcasting."),
+        family("DArray", Method, "_unary", |_: UnaryFn| ""),
+        family("DArray", Method, "_reduce", |_: ReduceOp| {
+            "options?: ReduceOptions"
+        })
+        .note(
+            "Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in.",
+        ),
+        family("Series", Method, "_binary", |_: BinaryOp| {
+            "other: number | Series"
+        })
+        .note("Row by row."),
+        family("Series", Method, "_logical", |op: LogicalOp| {
+            if op == LogicalOp::Not {
+                ""
+            } else {
+                "other: Series"
+            }
+        }),
+        family("Series", Method, "_reduce", |r: SeriesReduce| {
+            if r.takes_ddof() {
+                "options?: { ddof?: number }"
+            } else {
+                ""
+            }
+        })
+        .returns("Scalar")
+        .note("Missing values skipped."),
+        family("Scalar", Method, "_binary", |_: BinaryOp| {
+            "other: number | Scalar"
+        }),
+        family("DatetimeAccessor", Getter, "_field", |_: DtField| "").returns("Series"),
+        family("DatetimeAccessor", Method, "_round", |_: RoundMode| {
+            "freq: string"
+        })
+        .returns("Series")
+        .note("`freq` as pandas: `'1d'`, `'h'`, `'15min'`, `'30s'`."),
+        family("SeriesGroupBy", Method, "_agg", |_: GroupAgg| "")
+            .returns("Series")
+            .note("A Series indexed by the sorted group keys."),
     ]
 }
 

@@ -83,6 +83,18 @@ macro_rules! name_table {
                 }
             }
 
+            /// The graph label of one step of a tree reduction of this row
+            /// (`"sum-chunk"`, `"sum-combine"`, `"sum-aggregate"`).
+            pub const fn step(self, step: $crate::names::Step) -> &'static str {
+                match (self, step) {
+                    $(
+                        ($E::$V, $crate::names::Step::Chunk) => concat!($name, "-chunk"),
+                        ($E::$V, $crate::names::Step::Combine) => concat!($name, "-combine"),
+                        ($E::$V, $crate::names::Step::Aggregate) => concat!($name, "-aggregate"),
+                    )+
+                }
+            }
+
             /// The variant named `name` (or one of its aliases).
             pub fn parse(name: &str) -> Option<$E> {
                 match name {
@@ -112,6 +124,24 @@ macro_rules! name_table {
             }
         }
     };
+}
+
+/// The three steps of a tree reduction, as dask names its tasks (`sum-chunk`,
+/// `sum-combine`, `sum-aggregate`); every table row has a label for each
+/// (`ReduceOp::Sum.step(Step::Chunk)`).
+///
+/// ```
+/// use daskling_kernels::{array::ReduceOp, names::Step};
+/// assert_eq!(ReduceOp::Var.step(Step::Aggregate), "var-aggregate");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Reduces one block or partition.
+    Chunk,
+    /// Merges partials.
+    Combine,
+    /// Merges the last partials and finishes.
+    Aggregate,
 }
 
 /// Rows `{name, doc}` of a table, for `operations()` and the generated files.

@@ -1,14 +1,15 @@
 // Chunked arrays, as dask.array: DArray (each method builds an expression at once on the
 // builder instance) and `client.array`, its creation functions and linear algebra.
 
-import { Collection } from './lazy.js';
+import { DArrayOps } from './ops.js';
 import { builder } from './rpc.js';
 
 /**
- * A lazy chunked float64 array, as `dask.array.Array`. Methods return new lazy arrays;
+ * A lazy chunked float64 array, as `dask.array.Array`. Methods return new lazy arrays
+ * (the elementwise operations and reductions, one per table row, are in ops.js);
  * `compute()` resolves to a number (0-d) or `{shape, data: Float64Array}` (row-major).
  */
-export class DArray extends Collection {
+export class DArray extends DArrayOps {
   #h;
   constructor(client, handle) {
     super(client);
@@ -79,46 +80,11 @@ export class DArray extends Collection {
     if (typeof other === 'number') return this.#wrap(this.#h.scalarOp(op, other, false));
     return this.#wrap(this.#h.binary(op, this.#other(other, op)));
   }
-  _reflected(op, value) {
-    return this.#wrap(this.#h.scalarOp(op, value, true));
-  }
   _unary(name) {
     return this.#wrap(this.#h.map(name));
   }
   _reduce(op, { axis, ddof, splitEvery } = {}) {
     return this.#wrap(this.#h.reduce(op, axis, ddof, splitEvery));
-  }
-  /** `-x`, elementwise. */
-  neg() {
-    return this._unary('neg');
-  }
-  /** `|x|`, elementwise. */
-  abs() {
-    return this._unary('abs');
-  }
-  /** The square root, elementwise. */
-  sqrt() {
-    return this._unary('sqrt');
-  }
-  /** `e^x`, elementwise. */
-  exp() {
-    return this._unary('exp');
-  }
-  /** The natural logarithm, elementwise. */
-  log() {
-    return this._unary('log');
-  }
-  /** The sine, elementwise. */
-  sin() {
-    return this._unary('sin');
-  }
-  /** The cosine, elementwise. */
-  cos() {
-    return this._unary('cos');
-  }
-  /** The product over `axis` (all when omitted); options `{axis, ddof, splitEvery}`. */
-  prod(opts) {
-    return this._reduce('prod', opts);
   }
   _handle() {
     return this.#h;
@@ -165,8 +131,7 @@ export class ArrayModule {
     this.random = {
       /** Uniform `[0, 1)` values, reproducible for `seed` and the chunking. */
       random(shape, { chunks, seed } = {}) {
-        const s = seed ?? Math.floor(Math.random() * 2 ** 52);
-        return wrap(builder.random(shape, chunks, s));
+        return wrap(builder.random(shape, chunks, seed));
       },
     };
     this.linalg = {
@@ -180,8 +145,7 @@ export class ArrayModule {
       },
       /** Randomized SVD with `k` components, for any chunking: `[u, s, v]`. */
       svdCompressed(x, k, { seed, nPowerIter = 2 } = {}) {
-        const s = seed ?? Math.floor(Math.random() * 2 ** 52);
-        return wrapAll(client, x._handle().svdCompressed(k, nPowerIter, s));
+        return wrapAll(client, x._handle().svdCompressed(k, nPowerIter, seed));
       },
     };
   }

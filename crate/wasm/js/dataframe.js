@@ -1,44 +1,22 @@
 // Dataframes, as dask.dataframe: DataFrame, Series, Scalar, GroupBy and SeriesGroupBy
 // (pandas' method names), and `client.dataframe.readCsv`.
 
-import { Collection, Lazy } from './lazy.js';
+import { Lazy } from './lazy.js';
+import { DatetimeAccessorOps, ScalarOps, SeriesGroupByOps, SeriesOps } from './ops.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
-/** Applies `build` to a fresh GroupAggBuilder on `by` and frees it. */
-function groupAgg(byHandle, build, frame) {
-  const b = new builder.GroupAggBuilder(byHandle);
-  try {
-    build(b);
-    return b.finish(frame);
-  } finally {
-    b.free();
-  }
-}
-
 /** A lazy number (a reduction, a row count, or arithmetic of those). */
-export class Scalar extends Lazy {
+export class Scalar extends ScalarOps {
   #h;
   constructor(client, handle) {
     super(client);
     this.#h = handle;
   }
-  _arith(op, other) {
+  _binary(op, other) {
     if (typeof other === 'number') return new Scalar(this.client, this.#h.scalarOp(op, other, false));
     if (other instanceof Scalar) return new Scalar(this.client, this.#h.binary(op, other.#h));
     throw new TypeError(`${op}: expected a number or a Scalar`);
-  }
-  add(other) {
-    return this._arith('add', other);
-  }
-  sub(other) {
-    return this._arith('sub', other);
-  }
-  mul(other) {
-    return this._arith('mul', other);
-  }
-  div(other) {
-    return this._arith('div', other);
   }
   _addTo(b) {
     b.addDf(this.#h);
@@ -49,7 +27,7 @@ export class Scalar extends Lazy {
 }
 
 /** A lazy series: one column, partitioned like its dataframe. */
-export class Series extends Collection {
+export class Series extends SeriesOps {
   #h;
   constructor(client, handle) {
     super(client);
@@ -64,14 +42,6 @@ export class Series extends Collection {
   get npartitions() {
     return this.#h.npartitions;
   }
-  /** The number of non-missing values: a lazy Scalar. */
-  count(opts) {
-    return this._reduce('count', opts);
-  }
-  /** The number of distinct values: a lazy Scalar. */
-  nunique(opts) {
-    return this._reduce('nunique', opts);
-  }
   _handle() {
     return this.#h;
   }
@@ -83,14 +53,9 @@ export class Series extends Collection {
     if (other instanceof Series) return this.#wrap(this.#h.binary(op, other.#h));
     throw new TypeError(`${op}: expected a number or a Series`);
   }
-  and(other) {
-    return this.#wrap(this.#h.logical('and', other._handle()));
-  }
-  or(other) {
-    return this.#wrap(this.#h.logical('or', other._handle()));
-  }
-  not() {
-    return this.#wrap(this.#h.logical('not', undefined));
+  _logical(op, other) {
+    if (other !== undefined && !(other instanceof Series)) throw new TypeError(`${op}: expected a bool Series`);
+    return this.#wrap(this.#h.logical(op, other?._handle()));
   }
   _reduce(op, { ddof } = {}) {
     return new Scalar(this.client, this.#h.reduce(op, ddof));
@@ -105,32 +70,13 @@ export class Series extends Collection {
   }
   /** Datetime accessors: `dt.round/floor/ceil(freq)`, `dt.year`, `dt.hour`, …. */
   get dt() {
-    const s = this;
-    const h = this.#h;
-    const field = (f) => s.#wrap(h.dtField(f));
-    return {
-      round: (freq) => s.#wrap(h.dtRound('round', freq)),
-      floor: (freq) => s.#wrap(h.dtRound('floor', freq)),
-      ceil: (freq) => s.#wrap(h.dtRound('ceil', freq)),
-      get year() {
-        return field('year');
-      },
-      get month() {
-        return field('month');
-      },
-      get day() {
-        return field('day');
-      },
-      get hour() {
-        return field('hour');
-      },
-      get minute() {
-        return field('minute');
-      },
-      get dayofweek() {
-        return field('dayofweek');
-      },
-    };
+    return new DatetimeAccessor(this);
+  }
+  _dtField(field) {
+    return this.#wrap(this.#h.dtField(field));
+  }
+  _dtRound(mode, freq) {
+    return this.#wrap(this.#h.dtRound(mode, freq));
   }
   _addTo(b) {
     b.addDf(this.#h);
@@ -140,59 +86,35 @@ export class Series extends Collection {
   }
 }
 
+/** `series.dt`: datetime fields and rounding (ops.js: one per table row). */
+export class DatetimeAccessor extends DatetimeAccessorOps {
+  #series;
+  constructor(series) {
+    super();
+    this.#series = series;
+  }
+  _field(field) {
+    return this.#series._dtField(field);
+  }
+  _round(mode, freq) {
+    return this.#series._dtRound(mode, freq);
+  }
+}
+
 /** One column's groups: each aggregation gives a Series indexed by the sorted keys. */
-export class SeriesGroupBy {
-  #client;
+export class SeriesGroupBy extends SeriesGroupByOps {
+  #frame;
   #by;
-  #values;
-  constructor(client, by, values) {
-    this.#client = client;
+  #column;
+  constructor(frame, by, column) {
+    super();
+    this.#frame = frame;
     this.#by = by;
-    this.#values = values;
+    this.#column = column;
   }
   _agg(agg) {
-    const h = groupAgg(this.#by._handle(), (b) => b.add(this.#values._handle(), this.#values.name, agg), false);
-    return new Series(this.#client, h);
-  }
-  /** The sum of each group. */
-  sum() {
-    return this._agg('sum');
-  }
-  /** The mean of each group. */
-  mean() {
-    return this._agg('mean');
-  }
-  /** The smallest value of each group. */
-  min() {
-    return this._agg('min');
-  }
-  /** The largest value of each group. */
-  max() {
-    return this._agg('max');
-  }
-  /** The number of non-missing values of each group. */
-  count() {
-    return this._agg('count');
-  }
-  /** The standard deviation of each group. */
-  std() {
-    return this._agg('std');
-  }
-  /** The variance of each group. */
-  var() {
-    return this._agg('var');
-  }
-  /** The first value of each group. */
-  first() {
-    return this._agg('first');
-  }
-  /** The last value of each group. */
-  last() {
-    return this._agg('last');
-  }
-  /** The number of rows of each group. */
-  size() {
-    return this._agg('size');
+    const h = this.#frame._handle().groupAggColumn(this.#by._handle(), this.#column, agg);
+    return new Series(this.#frame.client, h);
   }
 }
 
@@ -206,25 +128,15 @@ export class GroupBy {
   }
   /** One column's groups. */
   col(name) {
-    return new SeriesGroupBy(this.#frame.client, this.#by, this.#frame.col(name));
+    this.#frame.col(name); // an unknown column throws here, as pandas' g[name]
+    return new SeriesGroupBy(this.#frame, this.#by, name);
   }
   /**
    * Several aggregations in one pass: `{high: 'max', close: ['min', 'mean']}`. A column
    * with one aggregation keeps its name; with a list, columns are `close_min`, ….
    */
   agg(spec) {
-    const h = groupAgg(
-      this.#by._handle(),
-      (b) => {
-        for (const [col, aggs] of Object.entries(spec)) {
-          const list = Array.isArray(aggs) ? aggs : [aggs];
-          const values = this.#frame.col(col)._handle();
-          for (const a of list) b.add(values, list.length === 1 ? col : `${col}_${a}`, a);
-        }
-      },
-      true,
-    );
-    return new DataFrame(this.#frame.client, h);
+    return new DataFrame(this.#frame.client, this.#frame._handle().groupAgg(this.#by._handle(), spec));
   }
 }
 
@@ -248,6 +160,9 @@ export class DataFrame extends Lazy {
   }
   col(name) {
     return new Series(this.client, this.#h.col(name));
+  }
+  _handle() {
+    return this.#h;
   }
   select(names) {
     return new DataFrame(this.client, this.#h.select(names));

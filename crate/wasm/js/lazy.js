@@ -1,5 +1,5 @@
-// What every lazy value shares (compute, its task graph as data, DOT or a picture), and
-// the operations arrays and series share.
+// What every lazy value shares: compute, its task graph as data, DOT or a picture. (The
+// operations of each class are generated from the operation tables: ops.js.)
 
 /** What every lazy value can do: compute, and show its task graph. */
 export class Lazy {
@@ -47,82 +47,5 @@ export class Lazy {
       );
     }
     return (await viz.instance()).renderString(dot, { format: 'svg' });
-  }
-}
-
-/**
- * Arrays and series: the arithmetic, comparisons and reductions both have, by the names
- * of the kernels' operation table (`operations()`). Elementwise with numpy's
- * broadcasting for arrays, row by row for series; each subclass gives `_binary(op,
- * other)` and `_reduce(op, opts)`.
- */
-export class Collection extends Lazy {
-  /** `this + other`; `other` a number or a collection of the same kind. */
-  add(other) {
-    return this._binary('add', other);
-  }
-  /** `this - other`; `other` a number or a collection of the same kind. */
-  sub(other) {
-    return this._binary('sub', other);
-  }
-  /** `this * other`; `other` a number or a collection of the same kind. */
-  mul(other) {
-    return this._binary('mul', other);
-  }
-  /** `this / other`; `other` a number or a collection of the same kind. */
-  div(other) {
-    return this._binary('div', other);
-  }
-  /** `this ** other`; `other` a number or a collection of the same kind. */
-  pow(other) {
-    return this._binary('pow', other);
-  }
-  /** `this > other` (1 or 0; bool for series); `other` a number or a collection of the same kind. */
-  gt(other) {
-    return this._binary('gt', other);
-  }
-  /** `this >= other`; `other` a number or a collection of the same kind. */
-  ge(other) {
-    return this._binary('ge', other);
-  }
-  /** `this < other`; `other` a number or a collection of the same kind. */
-  lt(other) {
-    return this._binary('lt', other);
-  }
-  /** `this <= other`; `other` a number or a collection of the same kind. */
-  le(other) {
-    return this._binary('le', other);
-  }
-  /** `this == other`; `other` a number or a collection of the same kind. */
-  eq(other) {
-    return this._binary('eq', other);
-  }
-  /** `this != other`; `other` a number or a collection of the same kind. */
-  ne(other) {
-    return this._binary('ne', other);
-  }
-  /** The sum: a lazy array or Scalar (the options of `_reduce`). */
-  sum(opts) {
-    return this._reduce('sum', opts);
-  }
-  /** The mean: a lazy array or Scalar (the options of `_reduce`). */
-  mean(opts) {
-    return this._reduce('mean', opts);
-  }
-  /** The smallest value: a lazy array or Scalar (the options of `_reduce`). */
-  min(opts) {
-    return this._reduce('min', opts);
-  }
-  /** The largest value: a lazy array or Scalar (the options of `_reduce`). */
-  max(opts) {
-    return this._reduce('max', opts);
-  }
-  /** The standard deviation (`{ddof}`): a lazy array or Scalar (the options of `_reduce`). */
-  std(opts) {
-    return this._reduce('std', opts);
-  }
-  /** The variance (`{ddof}`): a lazy array or Scalar (the options of `_reduce`). */
-  var(opts) {
-    return this._reduce('var', opts);
   }
 }

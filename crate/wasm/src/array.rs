@@ -228,12 +228,14 @@ impl LazyArray {
         &self,
         k: f64,
         power_iters: f64,
-        seed: f64,
+        seed: Option<f64>,
     ) -> Result<js_sys::Array, JsError> {
         let k = int_arg(k, "k")?.max(0) as usize;
         let p = int_arg(power_iters, "nPowerIter")?.max(0) as usize;
-        let seed = int_arg(seed, "seed")? as u64;
-        let (u, s, v) = self.0.svd_compressed(k, p, Some(seed)).map_err(js_err)?;
+        let (u, s, v) = self
+            .0
+            .svd_compressed(k, p, seed_arg(seed)?)
+            .map_err(js_err)?;
         Ok(js_list(vec![u, s, v]))
     }
 }
@@ -264,16 +266,27 @@ pub fn arange(start: f64, stop: f64, step: f64, chunk: JsValue) -> Result<LazyAr
     wrap(Array::arange(start, stop, step, chunk))
 }
 
-/// Uniform `[0, 1)` values, reproducible for `seed` and the chunking.
+/// A seed argument: a non-negative integer, or none (daskling draws one).
+fn seed_arg(seed: Option<f64>) -> Result<Option<u64>, JsError> {
+    match seed {
+        None => Ok(None),
+        Some(s) => {
+            let s = int_arg(s, "seed")?;
+            if s < 0 {
+                return Err(JsError::new("seed must be a non-negative integer"));
+            }
+            Ok(Some(s as u64))
+        }
+    }
+}
+
+/// Uniform `[0, 1)` values, reproducible for `seed` and the chunking (a fresh seed when
+/// `seed` is undefined).
 #[wasm_bindgen]
-pub fn random(shape: JsValue, chunks: JsValue, seed: f64) -> Result<LazyArray, JsError> {
+pub fn random(shape: JsValue, chunks: JsValue, seed: Option<f64>) -> Result<LazyArray, JsError> {
     let shape = shape_arg(shape)?;
     let chunks = chunks_arg(chunks, &shape)?;
-    let seed = int_arg(seed, "seed")?;
-    if seed < 0 {
-        return Err(JsError::new("seed must be a non-negative integer"));
-    }
-    wrap(Array::random(&shape, chunks, Some(seed as u64)))
+    wrap(Array::random(&shape, chunks, seed_arg(seed)?))
 }
 
 /// An array of the values in `data` (row-major) with `shape`; `ctx` (the client's)

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named};
 use daskling::expr::dataframe::{
-    read_csv_refs, DataFrame, Df, DfOp, Kind, LogicalOp, ReadOptions, Series, SourceRef,
+    read_csv_refs, DataFrame, Df, Kind, LogicalOp, ReadOptions, Scalar, Series, SourceRef,
 };
 use daskling::kernels::array::BinaryOp;
 use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
@@ -91,11 +91,11 @@ impl LazyDf {
     pub fn binary(&self, name: &str, other: &LazyDf) -> Result<LazyDf, JsError> {
         let o: BinaryOp = named(name)?;
         if self.0.kind() == Kind::Scalar {
-            return wrap(Df::build(DfOp::ScalarBinary {
-                op: o,
-                left: self.0.clone(),
-                right: other.0.clone(),
-            }));
+            return wrap(
+                Scalar(self.0.clone())
+                    .binary(o, &Scalar(other.0.clone()))
+                    .map(|s| s.0),
+            );
         }
         wrap(
             Series(self.0.clone())
@@ -109,12 +109,11 @@ impl LazyDf {
     pub fn scalar_op(&self, name: &str, value: f64, reflected: bool) -> Result<LazyDf, JsError> {
         let o: BinaryOp = named(name)?;
         if self.0.kind() == Kind::Scalar {
-            return wrap(Df::build(DfOp::ScalarConst {
-                op: o,
-                input: self.0.clone(),
-                value,
-                reflected,
-            }));
+            return wrap(
+                Scalar(self.0.clone())
+                    .scalar_op(o, value, reflected)
+                    .map(|s| s.0),
+            );
         }
         wrap(
             Series(self.0.clone())
@@ -160,9 +159,65 @@ impl LazyDf {
 
     /// Number of rows.
     pub fn len(&self) -> Result<LazyDf, JsError> {
-        wrap(Df::build(DfOp::Len {
-            input: self.0.clone(),
-        }))
+        wrap(DataFrame(self.0.clone()).len().map(|s| s.0))
+    }
+
+    /// `agg` of column `column` of this frame, grouped by the series `by`.
+    #[wasm_bindgen(js_name = groupAggColumn)]
+    pub fn group_agg_column(
+        &self,
+        by: &LazyDf,
+        column: &str,
+        agg: &str,
+    ) -> Result<LazyDf, JsError> {
+        let a: GroupAgg = named(agg)?;
+        wrap(
+            DataFrame(self.0.clone())
+                .groupby(&Series(by.0.clone()))
+                .and_then(|g| g.col(column))
+                .and_then(|g| g.agg(a))
+                .map(|s| s.0),
+        )
+    }
+
+    /// Several aggregations of this frame grouped by the series `by`: `spec` is
+    /// `{column: agg | [agg, …]}` (see `GroupBy::agg` for the result's column names).
+    #[wasm_bindgen(js_name = groupAgg)]
+    pub fn group_agg(&self, by: &LazyDf, spec: JsValue) -> Result<LazyDf, JsError> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Aggs {
+            One(String),
+            Many(Vec<String>),
+        }
+        let spec: Vec<(String, Aggs)> = if spec.is_object() {
+            js_sys::Object::entries(spec.unchecked_ref())
+                .iter()
+                .map(|e| from_js(e, "agg spec {column: aggregation | [aggregations]}"))
+                .collect::<Result<_, _>>()?
+        } else {
+            return Err(JsError::new(
+                "agg: expected {column: aggregation | [aggregations]}",
+            ));
+        };
+        let mut typed = vec![];
+        for (col, aggs) in &spec {
+            let names = match aggs {
+                Aggs::One(a) => std::slice::from_ref(a),
+                Aggs::Many(v) => &v[..],
+            };
+            let list = names
+                .iter()
+                .map(|a| named::<GroupAgg>(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            typed.push((col.as_str(), list));
+        }
+        wrap(
+            DataFrame(self.0.clone())
+                .groupby(&Series(by.0.clone()))
+                .and_then(|g| g.agg(&typed))
+                .map(|d| d.0),
+        )
     }
 
     /// count, mean, std, min, quartiles and max of the numeric columns.
@@ -174,51 +229,6 @@ impl LazyDf {
     #[wasm_bindgen(js_name = valueCounts)]
     pub fn value_counts(&self) -> Result<LazyDf, JsError> {
         wrap(Series(self.0.clone()).value_counts().map(|s| s.0))
-    }
-}
-
-/// Collects aggregations of one grouping into a series or frame result.
-#[wasm_bindgen]
-pub struct GroupAggBuilder {
-    by: Df,
-    values: Vec<Df>,
-    names: Vec<String>,
-    aggs: Vec<GroupAgg>,
-}
-
-#[wasm_bindgen]
-impl GroupAggBuilder {
-    /// Groups by the `by` series.
-    #[wasm_bindgen(constructor)]
-    pub fn new(by: &LazyDf) -> GroupAggBuilder {
-        GroupAggBuilder {
-            by: by.0.clone(),
-            values: vec![],
-            names: vec![],
-            aggs: vec![],
-        }
-    }
-
-    /// Adds `agg` of the `value` series as column `name`.
-    pub fn add(&mut self, value: &LazyDf, name: &str, agg: &str) -> Result<(), JsError> {
-        let a: GroupAgg = named(agg)?;
-        self.values.push(value.0.clone());
-        self.names.push(name.to_string());
-        self.aggs.push(a);
-        Ok(())
-    }
-
-    /// The result: a series (one aggregation, `frame` false) or a frame.
-    pub fn finish(&self, frame: bool) -> Result<LazyDf, JsError> {
-        wrap(Df::build(DfOp::GroupAgg {
-            by: self.by.clone(),
-            values: self.values.clone(),
-            names: self.names.clone(),
-            aggs: self.aggs.clone(),
-            ddof: 1.0,
-            by_count_desc: false,
-            frame,
-        }))
     }
 }
 

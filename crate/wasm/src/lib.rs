@@ -32,7 +32,7 @@ mod warm;
 use array::int_arg;
 pub use array::{arange, from_array, full, random, LazyArray};
 pub use context::Context;
-pub use dataframe::{GroupAggBuilder, LazyDf};
+pub use dataframe::LazyDf;
 pub use js::{CallBuilder, LazyCall};
 use output::value_as_js;
 #[cfg(target_feature = "atomics")]

@@ -6,6 +6,8 @@
 //!   are read from `DIR/<source name>`.
 //! - `daskling generate [--out DIR] [--tickers hp,ibm] [--days N] [--seed S]` writes the
 //!   workshop's sample data: `DIR/minute/<ticker>/<YYYY-MM-DD>.csv`.
+//! - `daskling operations` prints the operation tables (`daskling::operations::table`)
+//!   as JSON, which `crate/wasm/js/gen.mjs` turns into JS methods, types and docs.
 
 // The command reads and writes files: it exists natively only (wasm builds of the crate's
 // targets, as `wasm-bindgen-test` makes them, get an empty program).
@@ -34,7 +36,8 @@ mod native {
     use serde_json::Value as Json;
 
     const USAGE: &str = "usage: daskling eval [--root DIR] < expression.json\n       \
-                         daskling generate [--out DIR] [--tickers hp,ibm] [--days N] [--seed S]";
+                         daskling generate [--out DIR] [--tickers hp,ibm] [--days N] [--seed S]\n       \
+                         daskling operations";
 
     fn generate(args: &[String]) -> Result<String, String> {
         use daskling::kernels::dataframe::sample::{minute_files, SampleSpec};
@@ -127,6 +130,8 @@ mod native {
         let result = match args.first().map(String::as_str) {
             Some("eval") => eval(&args[1..]),
             Some("generate") => generate(&args[1..]),
+            Some("operations") => serde_json::to_string_pretty(&daskling::operations::table())
+                .map_err(|e| e.to_string()),
             _ => Err(USAGE.to_string()),
         };
         match result {

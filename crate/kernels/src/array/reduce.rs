@@ -34,17 +34,20 @@ impl ReduceOp {
         }
     }
 
-    /// The labels of the three steps, for graphs.
-    pub fn step_names(self) -> [&'static str; 3] {
-        match self {
-            ReduceOp::Sum => ["sum-chunk", "sum-combine", "sum-aggregate"],
-            ReduceOp::Prod => ["prod-chunk", "prod-combine", "prod-aggregate"],
-            ReduceOp::Min => ["min-chunk", "min-combine", "min-aggregate"],
-            ReduceOp::Max => ["max-chunk", "max-combine", "max-aggregate"],
-            ReduceOp::Mean => ["mean-chunk", "mean-combine", "mean-aggregate"],
-            ReduceOp::Var => ["var-chunk", "var-combine", "var-aggregate"],
-            ReduceOp::Std => ["std-chunk", "std-combine", "std-aggregate"],
-        }
+    /// Whether `ddof` changes the result (`var`, `std`).
+    pub fn takes_ddof(self) -> bool {
+        self.moments() == 3
+    }
+
+    /// The labels of the three steps, for graphs: `sum-chunk`, `sum-combine`,
+    /// `sum-aggregate`.
+    pub const fn step_names(self) -> [&'static str; 3] {
+        use crate::names::Step;
+        [
+            self.step(Step::Chunk),
+            self.step(Step::Combine),
+            self.step(Step::Aggregate),
+        ]
     }
 }
 

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::csv::{parse_parts, CsvOptions, Schema};
-use super::kernel::{bytes, input, number, FrameKernel};
+use super::values::{bytes, input, number};
 use crate::Value;
 use daskling_core::{Error, Result};
 
@@ -60,89 +60,87 @@ pub(super) fn sum_scans(key: &str, scans: &[Value]) -> Result<(u64, u64)> {
     Ok((quotes, lines))
 }
 
-impl FrameKernel {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn parse_block(
-        &self,
-        key: &str,
-        inputs: &[Value],
-        file: &str,
-        index: usize,
-        last: bool,
-        schema: &Schema,
-        options: &CsvOptions,
-        keep: Option<&[usize]>,
-    ) -> Result<Value> {
-        let own = bytes(key, input(key, inputs, 0)?)?;
-        let (next, scans_from) = if last {
-            (None, 1)
-        } else {
-            (Some(bytes(key, input(key, inputs, 1)?)?), 2)
-        };
-        // Counts of the blocks before this one, then this block's scan.
-        let Some((own_scan, before)) = inputs[scans_from..].split_last() else {
-            return Err(Error::invalid(format!(
-                "{key}: the block's scan is missing"
-            )));
-        };
-        let (quotes_before, lines_before) = sum_scans(key, before)?;
-        let own_quotes = number(key, own_scan.item(key, 0)?)? as u64;
-        if index == 0 && !before.is_empty() {
-            return Err(Error::invalid(format!(
-                "{key}: counts before the first block"
-            )));
-        }
-        let too_long = || Error::Csv {
-            file: file.to_string(),
-            line: lines_before + 1,
-            column: None,
-            message: "a line is longer than the blocksize; read with a larger blocksize"
-                .to_string(),
-        };
-        let start = if index == 0 {
-            0
-        } else {
-            match first_line_start(own, quotes_before % 2 == 1) {
-                Some(s) => s,
-                None => return Err(too_long()),
-            }
-        };
-        let first_line = 1 + lines_before + count_two(&own[..start], b'\n', b'\n').0;
-        // The partition runs into the next block up to its first line start; both
-        // pieces are parsed in place, without joining them.
-        let tail: &[u8] = match next {
-            Some(next) => {
-                let in_quotes = (quotes_before + own_quotes) % 2 == 1;
-                let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
-                &next[..end]
-            }
-            None => &[],
-        };
-        let header = index == 0 && options.header;
-        let f = parse_parts(
-            file,
-            &[&own[start..], tail],
-            first_line,
-            header,
-            schema,
-            options,
-            keep,
-        )
-        .map_err(|e| match e {
-            // Only blank lines in the first block of a file that goes on: its header
-            // starts in a later block, which a split read cannot use as the header.
-            Error::Csv { line, .. } if header && !last && e.to_string().contains("no header line") => {
-                Error::Csv {
-                    file: file.to_string(),
-                    line,
-                    column: None,
-                    message: "the header line does not start in the first block; read with a larger blocksize".into(),
-                }
-            }
-            other => other,
-        })?;
-        Ok(Value::Frame(Arc::new(f)))
+/// Parses block `index` of `file` (the block, and the next one's bytes when it is not
+/// the last: a record may run into it), the inputs of a `FrameKernel::ParseBlock`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn parse_block(
+    key: &str,
+    inputs: &[Value],
+    file: &str,
+    index: usize,
+    last: bool,
+    schema: &Schema,
+    options: &CsvOptions,
+    keep: Option<&[usize]>,
+) -> Result<Value> {
+    let own = bytes(key, input(key, inputs, 0)?)?;
+    let (next, scans_from) = if last {
+        (None, 1)
+    } else {
+        (Some(bytes(key, input(key, inputs, 1)?)?), 2)
+    };
+    // Counts of the blocks before this one, then this block's scan.
+    let Some((own_scan, before)) = inputs[scans_from..].split_last() else {
+        return Err(Error::invalid(format!(
+            "{key}: the block's scan is missing"
+        )));
+    };
+    let (quotes_before, lines_before) = sum_scans(key, before)?;
+    let own_quotes = number(key, own_scan.item(key, 0)?)? as u64;
+    if index == 0 && !before.is_empty() {
+        return Err(Error::invalid(format!(
+            "{key}: counts before the first block"
+        )));
     }
+    let too_long = || Error::Csv {
+        file: file.to_string(),
+        line: lines_before + 1,
+        column: None,
+        message: "a line is longer than the blocksize; read with a larger blocksize".to_string(),
+    };
+    let start = if index == 0 {
+        0
+    } else {
+        match first_line_start(own, quotes_before % 2 == 1) {
+            Some(s) => s,
+            None => return Err(too_long()),
+        }
+    };
+    let first_line = 1 + lines_before + count_two(&own[..start], b'\n', b'\n').0;
+    // The partition runs into the next block up to its first line start; both
+    // pieces are parsed in place, without joining them.
+    let tail: &[u8] = match next {
+        Some(next) => {
+            let in_quotes = (quotes_before + own_quotes) % 2 == 1;
+            let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
+            &next[..end]
+        }
+        None => &[],
+    };
+    let header = index == 0 && options.header;
+    let f = parse_parts(
+        file,
+        &[&own[start..], tail],
+        first_line,
+        header,
+        schema,
+        options,
+        keep,
+    )
+    .map_err(|e| match e {
+        // Only blank lines in the first block of a file that goes on: its header
+        // starts in a later block, which a split read cannot use as the header.
+        Error::NoHeader { line, .. } if header && !last => Error::Csv {
+            file: file.to_string(),
+            line,
+            column: None,
+            message:
+                "the header line does not start in the first block; read with a larger blocksize"
+                    .into(),
+        },
+        other => other,
+    })?;
+    Ok(Value::Frame(Arc::new(f)))
 }
 
 #[cfg(test)]

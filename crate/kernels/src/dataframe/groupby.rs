@@ -27,6 +27,11 @@ crate::name_table! {
 }
 
 impl GroupAgg {
+    /// Whether `ddof` changes the result (`var`, `std`).
+    pub fn takes_ddof(self) -> bool {
+        matches!(self, GroupAgg::Std | GroupAgg::Var)
+    }
+
     fn reduce(self) -> SeriesReduce {
         match self {
             GroupAgg::Sum => SeriesReduce::Sum,

@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use super::blocks;
 use super::column::{concat, Column, Dtype, Frame};
 use super::csv::{CsvOptions, FrameParser, Schema};
 use super::describe;
 use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
+use super::values::{bytes, frame, input, number};
 use crate::array::BinaryOp;
 use crate::Value;
 use daskling_core::{Error, Result};
@@ -135,26 +137,6 @@ pub struct GroupSpec {
     pub by_count_desc: bool,
 }
 
-fn frame<'a>(key: &str, v: &'a Value) -> Result<&'a Frame> {
-    match v {
-        Value::Frame(f) => Ok(f),
-        _ => Err(Error::Type {
-            key: key.to_string(),
-            expected: "a dataframe partition",
-        }),
-    }
-}
-
-pub(super) fn bytes<'a>(key: &str, v: &'a Value) -> Result<&'a [u8]> {
-    match v {
-        Value::Bytes(b) => Ok(b),
-        _ => Err(Error::Type {
-            key: key.to_string(),
-            expected: "bytes",
-        }),
-    }
-}
-
 type Index = Option<Arc<(String, Column)>>;
 
 fn series<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column)> {
@@ -173,16 +155,6 @@ fn series_ix<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column, &'a In
     }
 }
 
-pub(super) fn number(key: &str, v: &Value) -> Result<f64> {
-    match v {
-        Value::F64(x) => Ok(*x),
-        _ => Err(Error::Type {
-            key: key.to_string(),
-            expected: "a number",
-        }),
-    }
-}
-
 fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
     v.downcast::<Partial>(key)
 }
@@ -194,12 +166,6 @@ fn series_indexed(name: &str, c: Column, index: Index) -> Value {
         columns: vec![c],
         index,
     }))
-}
-
-pub(super) fn input<'a>(key: &str, inputs: &'a [Value], i: usize) -> Result<&'a Value> {
-    inputs
-        .get(i)
-        .ok_or_else(|| Error::invalid(format!("{key}: missing input {i}")))
 }
 
 impl FrameKernel {
@@ -216,16 +182,7 @@ impl FrameKernel {
             FrameKernel::Logical(op) => op.name(),
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
-            FrameKernel::Partial(op) => match op {
-                SeriesReduce::Sum => "sum-chunk",
-                SeriesReduce::Mean => "mean-chunk",
-                SeriesReduce::Min => "min-chunk",
-                SeriesReduce::Max => "max-chunk",
-                SeriesReduce::Count => "count-chunk",
-                SeriesReduce::Std => "std-chunk",
-                SeriesReduce::Var => "var-chunk",
-                SeriesReduce::Nunique => "nunique-chunk",
-            },
+            FrameKernel::Partial(op) => op.step(crate::names::Step::Chunk),
             FrameKernel::RowCount => "len-chunk",
             FrameKernel::Merge(_) => "combine",
             FrameKernel::Finish { .. } => "aggregate",
@@ -264,12 +221,12 @@ impl FrameKernel {
             }
             FrameKernel::Scan => {
                 let b = bytes(key, inp(0)?)?;
-                let (quotes, lines) = super::blocks::count_two(b, b'"', b'\n');
-                super::blocks::scan_value(quotes, lines)
+                let (quotes, lines) = blocks::count_two(b, b'"', b'\n');
+                blocks::scan_value(quotes, lines)
             }
             FrameKernel::ScanSum => {
-                let (quotes, lines) = super::blocks::sum_scans(key, inputs)?;
-                super::blocks::scan_value(quotes, lines)
+                let (quotes, lines) = blocks::sum_scans(key, inputs)?;
+                blocks::scan_value(quotes, lines)
             }
             FrameKernel::ParseBlock {
                 file,
@@ -278,7 +235,7 @@ impl FrameKernel {
                 schema,
                 options,
                 keep,
-            } => self.parse_block(
+            } => blocks::parse_block(
                 key,
                 inputs,
                 file,

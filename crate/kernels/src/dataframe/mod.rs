@@ -12,5 +12,6 @@ pub mod kernel;
 pub mod ops;
 pub mod sample;
 pub mod source;
+mod values;
 
 pub use column::{Column, Dtype, Frame};

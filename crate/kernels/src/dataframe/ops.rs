@@ -257,6 +257,13 @@ crate::name_table! {
     }
 }
 
+impl SeriesReduce {
+    /// Whether `ddof` changes the result (`var`, `std`).
+    pub fn takes_ddof(self) -> bool {
+        matches!(self, SeriesReduce::Std | SeriesReduce::Var)
+    }
+}
+
 /// A hashable value, for `nunique` and group keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValue {

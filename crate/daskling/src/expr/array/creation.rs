@@ -7,8 +7,8 @@ use ndarray::ArrayD;
 
 use super::chunks::{block_indices, normalize_chunks, offsets, regular, ChunkSpec, MAX_BLOCKS};
 use super::data::Data;
-use super::lower::task;
 use super::stored::{Guard, Live};
+use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Task};
@@ -149,19 +149,22 @@ impl Array {
     }
 }
 
-/// A seed when none is given: different on every call.
+/// A seed when none is given: drawn from the system's random source
+/// (`crypto.getRandomValues` in browsers), 53 bits so that JS numbers hold it exactly.
 fn fresh_seed() -> u64 {
-    use std::collections::hash_map::RandomState;
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.finish() & ((1 << 53) - 1)
+    let mut b = [0u8; 8];
+    // The random source failing (no crypto at all) leaves a time-free fallback: a
+    // per-process counter, so two calls still differ.
+    if getrandom::fill(&mut b).is_err() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0x5eed);
+        return COUNTER.fetch_add(0x9e37_79b9, Ordering::Relaxed) & ((1 << 53) - 1);
+    }
+    u64::from_le_bytes(b) & ((1 << 53) - 1)
 }
 
 /// Shape, chunks and name prefix of a creation operation.
-pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Full {
             shape,
@@ -204,7 +207,7 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a creation operation whose inputs are lowered.
-pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Full { value, .. } => {
@@ -296,4 +299,17 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("creation")),
     }
     Ok(())
+}
+
+/// The creation family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
+        lower(a, g)
+    }
 }

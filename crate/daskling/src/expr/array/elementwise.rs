@@ -2,7 +2,7 @@
 //! broadcasting (chunks aligned on shared axes), and operations with a constant.
 
 use super::chunks::{block_indices, broadcast_shapes, common_chunks, regular, ChunkSpec};
-use super::lower::task;
+use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -174,7 +174,7 @@ fn aligned_chunks(shape: &[usize], operands: &[&Array], refine: bool) -> Result<
 }
 
 /// Shape, chunks and name prefix of a elementwise operation.
-pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Map { input, func } => {
             Meta::new(func.name(), input.shape().to_vec(), input.chunks().to_vec())
@@ -189,7 +189,7 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a elementwise operation whose inputs are lowered.
-pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Map { input, func } => {
@@ -227,4 +227,17 @@ fn broadcast_index(x: &Array, shape: &[usize], idx: &[u32]) -> Vec<u32> {
             }
         })
         .collect()
+}
+
+/// The elementwise family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
+        lower(a, g)
+    }
 }

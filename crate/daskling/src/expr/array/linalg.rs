@@ -7,7 +7,7 @@
 //! factors the small `r = uᵣ s v` and returns `u = q uᵣ`. Outputs of one factorization
 //! share their tasks through fixed layer names derived from the input's name.
 
-use super::lower::task;
+use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, ChunkSpec, Meta, QrPart, SliceArg, SvdPart};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
@@ -264,7 +264,7 @@ fn lower_tsqr(x: &Array, g: &mut Graph) -> Result<(Vec<Key>, Key, Tsqr)> {
 }
 
 /// Shape, chunks and (fixed) name of a QR or SVD output.
-pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+fn meta(op: &ArrayOp) -> Result<Meta> {
     match op {
         ArrayOp::Qr { input, part } => qr_meta(input, *part),
         ArrayOp::Svd { input, part } => svd_meta(input, *part),
@@ -273,7 +273,7 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of a QR or SVD output (the factorization's shared tasks once).
-pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     match a.op() {
         ArrayOp::Qr { input, part } => lower_qr(input, *part, g),
         ArrayOp::Svd { input, part } => lower_svd(input, *part, g),
@@ -376,4 +376,17 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The linalg family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
+        lower(a, g)
+    }
 }

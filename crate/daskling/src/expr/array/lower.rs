@@ -1,20 +1,12 @@
 //! Lowering array expressions to tasks: one task per output block, named
 //! `(layer name, block index)`, depending on the input blocks it needs. This module
-//! walks the expression; the tasks of each operation are made by its family's module.
+//! walks the expression; the tasks of each operation are made by its family
+//! ([`super::family`]).
 
-use super::{creation, dot, elementwise, linalg, reduction, reshape, Array, ArrayOp};
+use super::tasks::MAX_BLOCK_ELEMENTS;
+use super::{family, Array};
 use crate::error::{Error, Result};
-use crate::graph::{Graph, Key, Task};
-use crate::kernels::{ArrayKernel, Kernel};
-
-/// A task of an array kernel: what every family's lowering makes.
-pub(super) fn task(k: ArrayKernel, deps: Vec<Key>) -> Task {
-    Task::new(Kernel::Array(k), deps)
-}
-
-/// The most elements one block (or a whole computed result) may have: 2 GiB of
-/// float64. A larger allocation would abort a wasm instance rather than fail.
-pub(super) const MAX_BLOCK_ELEMENTS: usize = 1 << 28;
+use crate::graph::{Graph, Key};
 
 /// An error when a block of `a` would exceed [`MAX_BLOCK_ELEMENTS`].
 fn check_block_sizes(a: &Array) -> Result<()> {
@@ -56,29 +48,11 @@ pub(super) fn lower_blocks(root: &Array, g: &mut Graph) -> Result<()> {
             continue;
         }
         check_block_sizes(&a)?;
-        lower_op(&a, g)?;
+        family(a.op()).lower(&a, g)?;
     }
     Ok(())
 }
 
 fn first_key(a: &Array) -> Key {
     a.block_key(&vec![0; a.ndim()])
-}
-
-/// The tasks of `a` alone, its inputs lowered.
-fn lower_op(a: &Array, g: &mut Graph) -> Result<()> {
-    match a.op() {
-        ArrayOp::Full { .. }
-        | ArrayOp::Arange { .. }
-        | ArrayOp::Random { .. }
-        | ArrayOp::FromData { .. }
-        | ArrayOp::Stored { .. } => creation::lower(a, g),
-        ArrayOp::Map { .. } | ArrayOp::Binary { .. } => elementwise::lower(a, g),
-        ArrayOp::Reduce { .. } => reduction::lower(a, g),
-        ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
-            reshape::lower(a, g)
-        }
-        ArrayOp::Dot { .. } => dot::lower(a, g),
-        ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => linalg::lower(a, g),
-    }
 }

@@ -31,6 +31,7 @@ mod op;
 mod reduction;
 mod reshape;
 pub mod stored;
+mod tasks;
 
 use std::sync::Arc;
 
@@ -44,6 +45,34 @@ use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
 use crate::scheduler::Scheduler;
+
+/// A family of operations: one module with its operations' constructors, metadata
+/// rule and lowering (`creation`, `elementwise`, `reduction`, `reshape`, `dot`,
+/// `linalg`). A new family is a module implementing this and one arm of [`family`].
+trait Family: Sync {
+    /// Shape, chunks and name of `op` (one of the family's).
+    fn meta(&self, op: &ArrayOp) -> Result<Meta>;
+    /// Adds the tasks of `a` (its op one of the family's), its inputs lowered.
+    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()>;
+}
+
+/// The family of an operation: the one dispatch over families.
+fn family(op: &ArrayOp) -> &'static dyn Family {
+    match op {
+        ArrayOp::Full { .. }
+        | ArrayOp::Arange { .. }
+        | ArrayOp::Random { .. }
+        | ArrayOp::FromData { .. }
+        | ArrayOp::Stored { .. } => &creation::Ops,
+        ArrayOp::Map { .. } | ArrayOp::Binary { .. } => &elementwise::Ops,
+        ArrayOp::Reduce { .. } => &reduction::Ops,
+        ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
+            &reshape::Ops
+        }
+        ArrayOp::Dot { .. } => &dot::Ops,
+        ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => &linalg::Ops,
+    }
+}
 
 /// dask's default fan-in of tree reductions.
 pub const DEFAULT_SPLIT_EVERY: usize = 4;
@@ -161,22 +190,9 @@ impl Array {
         })))
     }
 
-    /// Shape, chunks and name of `op`, from its family's module.
+    /// Shape, chunks and name of `op`, from its family.
     fn meta(op: &ArrayOp) -> Result<Meta> {
-        match op {
-            ArrayOp::Full { .. }
-            | ArrayOp::Arange { .. }
-            | ArrayOp::Random { .. }
-            | ArrayOp::FromData { .. }
-            | ArrayOp::Stored { .. } => creation::meta(op),
-            ArrayOp::Map { .. } | ArrayOp::Binary { .. } => elementwise::meta(op),
-            ArrayOp::Reduce { .. } => reduction::meta(op),
-            ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
-                reshape::meta(op)
-            }
-            ArrayOp::Dot { .. } => dot::meta(op),
-            ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => linalg::meta(op),
-        }
+        family(op).meta(op)
     }
 
     /// The operation this array is the result of.
@@ -406,7 +422,7 @@ impl Lazy for Array {
             .shape()
             .iter()
             .try_fold(1usize, |acc, &x| acc.checked_mul(x));
-        if total.is_none_or(|n| n > lower::MAX_BLOCK_ELEMENTS) {
+        if total.is_none_or(|n| n > tasks::MAX_BLOCK_ELEMENTS) {
             return Err(Error::invalid(format!(
                 "computing the whole {:?} array would need over 2 GiB; compute a reduction \
                  or a slice of it instead",

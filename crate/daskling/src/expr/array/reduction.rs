@@ -2,7 +2,7 @@
 //! axes) as trees of partials with fan-in `split_every`, as `dask.array`'s reductions.
 
 use super::chunks::block_indices;
-use super::lower::task;
+use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta, DEFAULT_SPLIT_EVERY};
 use crate::error::{Error, Result};
 use crate::graph::tokenize;
@@ -134,7 +134,7 @@ impl Array {
 }
 
 /// Shape, chunks and name prefix of a reduction operation.
-pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Reduce {
             input,
@@ -181,7 +181,7 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a reduction operation whose inputs are lowered.
-pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     match a.op() {
         ArrayOp::Reduce {
             input,
@@ -320,4 +320,17 @@ fn group_members(idx: &[u32], grid: &[usize], axes: &[usize], n: usize) -> Vec<V
             .collect();
     }
     out
+}
+
+/// The reduction family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
+        lower(a, g)
+    }
 }

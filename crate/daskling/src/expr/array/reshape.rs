@@ -4,7 +4,7 @@
 use super::chunks::{
     block_indices, normalize_chunks, rechunk_pieces, slice_plan, AxisPlan, ChunkSpec,
 };
-use super::lower::task;
+use super::tasks::task;
 use super::{normalize_axis, AxisIndex, SliceArg};
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
@@ -166,7 +166,7 @@ fn normalize_slice(arg: SliceArg, n: usize, axis: usize) -> Result<AxisIndex> {
 }
 
 /// Shape, chunks and name prefix of a reshape operation.
-pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
+fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Transpose { input, axes } => {
             let mut seen = axes.clone();
@@ -196,7 +196,7 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a reshape operation whose inputs are lowered.
-pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Transpose { input, axes } => {
@@ -295,4 +295,17 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("reshape")),
     }
     Ok(())
+}
+
+/// The reshape family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
+        lower(a, g)
+    }
 }

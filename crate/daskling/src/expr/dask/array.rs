@@ -5,7 +5,7 @@
 use super::{float, tuple, Script, MAX_EMBEDDED};
 use crate::error::{Error, Result};
 use crate::expr::array::{Array, ArrayOp, AxisIndex, QrPart, SvdPart};
-use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp, UnaryFn};
+use crate::kernels::array::{BinaryOp, Elementwise};
 
 /// daskling's random blocks in Python: the same generator, seeding and conversion.
 const RANDOM: &str = r#"
@@ -68,45 +68,13 @@ fn chunks(c: &[Vec<usize>]) -> String {
     }
 }
 
-fn op_symbol(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
-        BinaryOp::Pow => "**",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Eq => "==",
-        BinaryOp::Ne => "!=",
-    }
-}
-
 /// `l op r`; comparisons are 1.0/0.0 in daskling, so cast to float.
 pub(super) fn binary(op: BinaryOp, l: &str, r: &str, cast: &str) -> String {
-    let e = format!("{l} {} {r}", op_symbol(op));
-    if matches!(
-        op,
-        BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Eq | BinaryOp::Ne
-    ) && !cast.is_empty()
-    {
+    let e = format!("{l} {} {r}", op.symbol());
+    if op.is_comparison() && !cast.is_empty() {
         format!("({e}).astype({cast})")
     } else {
         e
-    }
-}
-
-fn unary(f: UnaryFn, x: &str) -> String {
-    match f {
-        UnaryFn::Neg => format!("-{x}"),
-        UnaryFn::Abs => format!("abs({x})"),
-        UnaryFn::Sqrt => format!("da.sqrt({x})"),
-        UnaryFn::Exp => format!("da.exp({x})"),
-        UnaryFn::Log => format!("da.log({x})"),
-        UnaryFn::Sin => format!("da.sin({x})"),
-        UnaryFn::Cos => format!("da.cos({x})"),
     }
 }
 
@@ -180,7 +148,7 @@ pub(super) fn export(a: &Array, s: &mut Script) -> Result<()> {
         ArrayOp::Map { input, func } => {
             let x = s.var(input.name())?.to_string();
             match func {
-                Elementwise::Unary { f } => (f.name(), unary(*f, &x)),
+                Elementwise::Unary { f } => (f.name(), f.dask().replace("{x}", &x)),
                 Elementwise::Scalar { op, value, reflected } => {
                     let c = float(*value);
                     let (l, r) = if *reflected { (c, x) } else { (x, c) };
@@ -198,7 +166,7 @@ pub(super) fn export(a: &Array, s: &mut Script) -> Result<()> {
             if axes.len() != input.ndim() {
                 args.push(format!("axis={}", tuple(axes)));
             }
-            if matches!(reduce, ReduceOp::Std | ReduceOp::Var) && *ddof != 0.0 {
+            if reduce.takes_ddof() && *ddof != 0.0 {
                 args.push(format!("ddof={}", float(*ddof)));
             }
             // 4 is dask's default as well as daskling's.

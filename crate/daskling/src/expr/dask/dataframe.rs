@@ -7,9 +7,7 @@ use super::{float, string, Script};
 use crate::error::{Error, Result};
 use crate::expr::dataframe::{Df, DfOp, LogicalOp};
 use crate::kernels::dataframe::column::Dtype;
-use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
-use crate::kernels::dataframe::ops::SeriesReduce;
 
 /// A pandas frequency string for `ms` milliseconds (`1D`, `6h`, `15min`, `30s`).
 fn freq(ms: i64) -> String {
@@ -157,10 +155,9 @@ pub(super) fn export(d: &Df, s: &mut Script) -> Result<()> {
         DfOp::Logical { op, left, right } => {
             let l = var(s, left)?;
             let code = match (op, right) {
-                (LogicalOp::Not, _) => format!("~{l}"),
-                (LogicalOp::And, Some(r)) => format!("{l} & {}", var(s, r)?),
-                (LogicalOp::Or, Some(r)) => format!("{l} | {}", var(s, r)?),
-                _ => {
+                (LogicalOp::Not, _) => format!("{}{l}", op.symbol()),
+                (_, Some(r)) => format!("{l} {} {}", op.symbol(), var(s, r)?),
+                (_, None) => {
                     return Err(Error::invalid(
                         "toDask: a logical operation without its operand",
                     ))
@@ -169,14 +166,7 @@ pub(super) fn export(d: &Df, s: &mut Script) -> Result<()> {
             ("logical", code)
         }
         DfOp::DtField { input, field } => {
-            let f = match field {
-                DtField::Year => "year",
-                DtField::Month => "month",
-                DtField::Day => "day",
-                DtField::Hour => "hour",
-                DtField::Minute => "minute",
-                DtField::Dayofweek => "dayofweek",
-            };
+            let f = field.name();
             (f, format!("{}.dt.{f}", var(s, input)?))
         }
         DfOp::DtRound {
@@ -184,11 +174,7 @@ pub(super) fn export(d: &Df, s: &mut Script) -> Result<()> {
             freq: ms,
             mode,
         } => {
-            let m = match mode {
-                RoundMode::Round => "round",
-                RoundMode::Floor => "floor",
-                RoundMode::Ceil => "ceil",
-            };
+            let m = mode.name();
             (
                 m,
                 format!("{}.dt.{m}({})", var(s, input)?, string(&freq(*ms))),
@@ -201,9 +187,10 @@ pub(super) fn export(d: &Df, s: &mut Script) -> Result<()> {
         } => {
             let x = var(s, input)?;
             let m = reduce.name();
-            let args = match reduce {
-                SeriesReduce::Std | SeriesReduce::Var => format!("ddof={}", float(*ddof)),
-                _ => String::new(),
+            let args = if reduce.takes_ddof() {
+                format!("ddof={}", float(*ddof))
+            } else {
+                String::new()
             };
             (m, format!("{x}.{m}({args})"))
         }
@@ -218,9 +205,12 @@ pub(super) fn export(d: &Df, s: &mut Script) -> Result<()> {
             frame,
         } => {
             let by_var = var(s, by)?;
-            let agg_args = |a: &GroupAgg| match a {
-                GroupAgg::Std | GroupAgg::Var => format!("ddof={}", float(*ddof)),
-                _ => String::new(),
+            let agg_args = |a: &GroupAgg| {
+                if a.takes_ddof() {
+                    format!("ddof={}", float(*ddof))
+                } else {
+                    String::new()
+                }
             };
             if *by_count_desc {
                 ("value_counts", format!("{by_var}.value_counts()"))
@@ -237,11 +227,7 @@ pub(super) fn export(d: &Df, s: &mut Script) -> Result<()> {
                 );
                 ("groupby", code)
             } else {
-                if aggs
-                    .iter()
-                    .any(|a| matches!(a, GroupAgg::Std | GroupAgg::Var))
-                    && *ddof != 1.0
-                {
+                if aggs.iter().any(|a| a.takes_ddof()) && *ddof != 1.0 {
                     return Err(Error::invalid(
                         "toDask: std or var with ddof other than 1 inside agg() has no dask spelling; \
                          aggregate that column on its own",

@@ -2,7 +2,7 @@
 //! place: `ops::binary_dtype`, `ops::scalar_dtype`), `and`/`or`/`not`, and arithmetic of
 //! scalars.
 
-use super::lower::{self, each, ftask};
+use super::tasks::{each, ftask, scalar_key};
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Key};
@@ -11,7 +11,7 @@ use crate::kernels::dataframe::ops;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a arithmetic operation.
-pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::Binary { op, left, right } => {
             need(left, Kind::Series, op.name())?;
@@ -19,14 +19,14 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             same_rows(left, right, op.name())?;
             let d = ops::binary_dtype(*op, left.0.dtypes[0], right.0.dtypes[0])?;
             let r = left.0.rows.clone();
-            (
-                op.name(),
-                Kind::Series,
-                left.0.names.clone(),
-                vec![d],
-                left.0.npartitions,
-                Some(r),
-            )
+            Meta {
+                prefix: op.name(),
+                kind: Kind::Series,
+                names: left.0.names.clone(),
+                dtypes: vec![d],
+                npartitions: left.0.npartitions,
+                rows: Some(r),
+            }
         }
         DfOp::Scalar {
             op, input, value, ..
@@ -34,14 +34,14 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             need(input, Kind::Series, op.name())?;
             let d = ops::scalar_dtype(*op, input.0.dtypes[0], *value)?;
             let r = input.0.rows.clone();
-            (
-                op.name(),
-                Kind::Series,
-                input.0.names.clone(),
-                vec![d],
-                input.0.npartitions,
-                Some(r),
-            )
+            Meta {
+                prefix: op.name(),
+                kind: Kind::Series,
+                names: input.0.names.clone(),
+                dtypes: vec![d],
+                npartitions: input.0.npartitions,
+                rows: Some(r),
+            }
         }
         DfOp::Logical { op, left, right } => {
             need(left, Kind::Series, op.name())?;
@@ -59,30 +59,44 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 }
             }
             let r = left.0.rows.clone();
-            (
-                op.name(),
-                Kind::Series,
-                left.0.names.clone(),
-                vec![Dtype::Bool],
-                left.0.npartitions,
-                Some(r),
-            )
+            Meta {
+                prefix: op.name(),
+                kind: Kind::Series,
+                names: left.0.names.clone(),
+                dtypes: vec![Dtype::Bool],
+                npartitions: left.0.npartitions,
+                rows: Some(r),
+            }
         }
         DfOp::ScalarBinary { op, left, right } => {
             need(left, Kind::Scalar, op.name())?;
             need(right, Kind::Scalar, op.name())?;
-            (op.name(), Kind::Scalar, vec![], vec![], 1, None)
+            Meta {
+                prefix: op.name(),
+                kind: Kind::Scalar,
+                names: vec![],
+                dtypes: vec![],
+                npartitions: 1,
+                rows: None,
+            }
         }
         DfOp::ScalarConst { op, input, .. } => {
             need(input, Kind::Scalar, op.name())?;
-            (op.name(), Kind::Scalar, vec![], vec![], 1, None)
+            Meta {
+                prefix: op.name(),
+                kind: Kind::Scalar,
+                names: vec![],
+                dtypes: vec![],
+                npartitions: 1,
+                rows: None,
+            }
         }
         _ => return Err(not_mine("arithmetic")),
     })
 }
 
 /// Adds the partition tasks of `d`, a arithmetic operation whose inputs are lowered.
-pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::Binary { op, left, right } => each(g, d, FrameKernel::Binary(*op), &[left, right]),
         DfOp::Scalar {
@@ -111,14 +125,11 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 }
 
 /// Adds the tasks of `d`, a arithmetic scalar whose inputs are lowered; returns its key.
-pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     let key = Key::named(d.name());
     match d.op() {
         DfOp::ScalarBinary { op, left, right } => {
-            let (l, r) = (
-                lower::lower_scalar(left, g)?,
-                lower::lower_scalar(right, g)?,
-            );
+            let (l, r) = (scalar_key(left), scalar_key(right));
             g.insert(
                 key.clone(),
                 ftask(FrameKernel::ScalarArith(*op), vec![l, r]),
@@ -131,7 +142,7 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
             value,
             reflected,
         } => {
-            let i = lower::lower_scalar(input, g)?;
+            let i = scalar_key(input);
             g.insert(
                 key.clone(),
                 ftask(
@@ -146,5 +157,22 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
             Ok(key)
         }
         _ => Err(not_mine("arithmetic")),
+    }
+}
+
+/// The arith family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &DfOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
+        lower_parts(d, g)
+    }
+
+    fn lower_scalar(&self, d: &Df, g: &mut Graph) -> Result<Key> {
+        lower_scalar(d, g)
     }
 }

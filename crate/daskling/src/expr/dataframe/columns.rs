@@ -1,7 +1,7 @@
 //! Column selection: `select`, `col`, `filter` and `assign` — metadata and one task per
 //! partition.
 
-use super::lower::each;
+use super::tasks::each;
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -9,7 +9,7 @@ use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a columns operation.
-pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::Select { input, columns } => {
             need(input, Kind::Frame, "select")?;
@@ -18,14 +18,14 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 dtypes.push(input.dtype_of(c)?);
             }
             let r = input.0.rows.clone();
-            (
-                "select",
-                Kind::Frame,
-                columns.clone(),
+            Meta {
+                prefix: "select",
+                kind: Kind::Frame,
+                names: columns.clone(),
                 dtypes,
-                input.0.npartitions,
-                Some(r),
-            )
+                npartitions: input.0.npartitions,
+                rows: Some(r),
+            }
         }
         DfOp::Filter { input, mask } => {
             need(input, Kind::Frame, "filter")?;
@@ -38,14 +38,14 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 )));
             }
             let i = &input.0;
-            (
-                "filter",
-                Kind::Frame,
-                i.names.clone(),
-                i.dtypes.clone(),
-                i.npartitions,
-                None,
-            )
+            Meta {
+                prefix: "filter",
+                kind: Kind::Frame,
+                names: i.names.clone(),
+                dtypes: i.dtypes.clone(),
+                npartitions: i.npartitions,
+                rows: None,
+            }
         }
         DfOp::Assign {
             input,
@@ -69,27 +69,34 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 }
             }
             let r = input.0.rows.clone();
-            ("assign", Kind::Frame, ns, ds, input.0.npartitions, Some(r))
+            Meta {
+                prefix: "assign",
+                kind: Kind::Frame,
+                names: ns,
+                dtypes: ds,
+                npartitions: input.0.npartitions,
+                rows: Some(r),
+            }
         }
         DfOp::Col { input, name } => {
             need(input, Kind::Frame, "col")?;
             let d = input.dtype_of(name)?;
             let r = input.0.rows.clone();
-            (
-                "getitem",
-                Kind::Series,
-                vec![name.clone()],
-                vec![d],
-                input.0.npartitions,
-                Some(r),
-            )
+            Meta {
+                prefix: "getitem",
+                kind: Kind::Series,
+                names: vec![name.clone()],
+                dtypes: vec![d],
+                npartitions: input.0.npartitions,
+                rows: Some(r),
+            }
         }
         _ => return Err(not_mine("columns")),
     })
 }
 
 /// Adds the partition tasks of `d`, a columns operation whose inputs are lowered.
-pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::Select { input, columns } => {
             each(g, d, FrameKernel::Select(columns.clone()), &[input])
@@ -108,4 +115,17 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("columns")),
     }
     Ok(())
+}
+
+/// The columns family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &DfOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
+        lower_parts(d, g)
+    }
 }

@@ -1,6 +1,6 @@
 //! The `.dt` accessor: datetime fields and rounding, one task per partition.
 
-use super::lower::each;
+use super::tasks::each;
 use super::{need, not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
@@ -8,7 +8,7 @@ use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a datetime operation.
-pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::DtField { input, .. } | DfOp::DtRound { input, .. } => {
             need(input, Kind::Series, "dt")?;
@@ -29,21 +29,21 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 Dtype::Datetime
             };
             let r = input.0.rows.clone();
-            (
-                "dt",
-                Kind::Series,
-                input.0.names.clone(),
-                vec![d],
-                input.0.npartitions,
-                Some(r),
-            )
+            Meta {
+                prefix: "dt",
+                kind: Kind::Series,
+                names: input.0.names.clone(),
+                dtypes: vec![d],
+                npartitions: input.0.npartitions,
+                rows: Some(r),
+            }
         }
         _ => return Err(not_mine("datetime")),
     })
 }
 
 /// Adds the partition tasks of `d`, a datetime operation whose inputs are lowered.
-pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::DtField { input, field } => each(g, d, FrameKernel::DtField(*field), &[input]),
         DfOp::DtRound { input, freq, mode } => each(
@@ -58,4 +58,17 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("datetime")),
     }
     Ok(())
+}
+
+/// The datetime family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &DfOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
+        lower_parts(d, g)
+    }
 }

@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use super::lower::ftask;
-use super::lower::merge_levels;
+use super::tasks::{ftask, merge_levels};
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
@@ -12,7 +11,7 @@ use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::kernel::GroupSpec;
 
 /// Names, dtypes, partitions and rows of a groupby operation.
-pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::GroupAgg {
             by,
@@ -41,14 +40,21 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             }
             let kind = if *frame { Kind::Frame } else { Kind::Series };
             let rows = format!("group-{}", tokenize(&(&by.0.rows, &by.0.name)));
-            ("groupby", kind, names.clone(), dts, 1, Some(rows))
+            Meta {
+                prefix: "groupby",
+                kind,
+                names: names.clone(),
+                dtypes: dts,
+                npartitions: 1,
+                rows: Some(rows),
+            }
         }
         _ => return Err(not_mine("groupby")),
     })
 }
 
 /// Adds the partition tasks of `d`, a groupby operation whose inputs are lowered.
-pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::GroupAgg {
             by,
@@ -103,4 +109,17 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("groupby")),
     }
     Ok(())
+}
+
+/// The groupby family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &DfOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
+        lower_parts(d, g)
+    }
 }

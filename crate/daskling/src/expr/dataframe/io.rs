@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::lower::ftask;
+use super::tasks::ftask;
 use super::SourceRef;
 use super::{not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
@@ -118,7 +118,7 @@ fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
 }
 
 /// Names, dtypes, partitions and rows of a io operation.
-pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::ReadCsv {
             sources,
@@ -129,21 +129,21 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             if sources.is_empty() {
                 return Err(Error::invalid("readCsv: no files given"));
             }
-            (
-                "read-csv",
-                Kind::Frame,
-                schema.names.clone(),
-                schema.dtypes.clone(),
-                partitions_of(sources, *blocksize),
-                None,
-            )
+            Meta {
+                prefix: "read-csv",
+                kind: Kind::Frame,
+                names: schema.names.clone(),
+                dtypes: schema.dtypes.clone(),
+                npartitions: partitions_of(sources, *blocksize),
+                rows: None,
+            }
         }
         _ => return Err(not_mine("io")),
     })
 }
 
 /// Adds the partition tasks of `d`, a io operation whose inputs are lowered.
-pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::ReadCsv {
             sources,
@@ -264,4 +264,17 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("io")),
     }
     Ok(())
+}
+
+/// The io family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &DfOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
+        lower_parts(d, g)
+    }
 }

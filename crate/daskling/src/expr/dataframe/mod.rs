@@ -34,6 +34,7 @@ mod read;
 mod reduce;
 mod series;
 pub mod source;
+mod tasks;
 
 use std::sync::Arc;
 
@@ -103,32 +104,53 @@ impl Drop for Node {
 #[derive(Clone, Debug)]
 pub struct Df(Arc<Node>);
 
-/// What an operation gives: name prefix, kind, column names and dtypes, partitions, and
-/// the rows it shares with its input (`None`: rows of its own).
-type Meta = (
-    &'static str,
-    Kind,
-    Vec<String>,
-    Vec<Dtype>,
-    usize,
-    Option<String>,
-);
+/// What an operation gives, from its family's metadata rule.
+struct Meta {
+    /// The name prefix (`"sum"`, `"read-csv"`).
+    prefix: &'static str,
+    /// Frame, series or scalar.
+    kind: Kind,
+    /// Column names (one for a series, none for a scalar).
+    names: Vec<String>,
+    /// Their dtypes.
+    dtypes: Vec<Dtype>,
+    /// Partitions (1 for a scalar).
+    npartitions: usize,
+    /// The rows it shares with an input (`None`: rows of its own).
+    rows: Option<String>,
+}
 
-/// The metadata of `op`, from its family's module.
-fn meta(op: &DfOp) -> Result<Meta> {
+/// A family of operations: one module with its operations' metadata rule and lowering
+/// (`io`, `columns`, `arith`, `datetime`, `reduce`, `groupby`). A new family is a module
+/// implementing this and one arm of [`family`].
+trait Family: Sync {
+    /// What `op` (one of the family's) gives, checked against its inputs.
+    fn meta(&self, op: &DfOp) -> Result<Meta>;
+    /// Adds the partition tasks of the frame or series `d`, its inputs lowered.
+    fn lower_parts(&self, _d: &Df, _g: &mut Graph) -> Result<()> {
+        Err(Error::invalid("a scalar has no partitions"))
+    }
+    /// Adds the tasks of the scalar `d`, its inputs lowered; returns its key.
+    fn lower_scalar(&self, _d: &Df, _g: &mut Graph) -> Result<Key> {
+        Err(Error::invalid("not a scalar"))
+    }
+}
+
+/// The family of an operation: the one dispatch over families.
+fn family(op: &DfOp) -> &'static dyn Family {
     match op {
-        DfOp::ReadCsv { .. } => io::meta(op),
+        DfOp::ReadCsv { .. } => &io::Ops,
         DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
-            columns::meta(op)
+            &columns::Ops
         }
         DfOp::Binary { .. }
         | DfOp::Scalar { .. }
         | DfOp::Logical { .. }
         | DfOp::ScalarBinary { .. }
-        | DfOp::ScalarConst { .. } => arith::meta(op),
-        DfOp::DtField { .. } | DfOp::DtRound { .. } => datetime::meta(op),
-        DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => reduce::meta(op),
-        DfOp::GroupAgg { .. } => groupby::meta(op),
+        | DfOp::ScalarConst { .. } => &arith::Ops,
+        DfOp::DtField { .. } | DfOp::DtRound { .. } => &datetime::Ops,
+        DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => &reduce::Ops,
+        DfOp::GroupAgg { .. } => &groupby::Ops,
     }
 }
 
@@ -161,7 +183,14 @@ impl Df {
     /// Builds an expression from an operation, checking it against its inputs. Every
     /// constructor ends here, and so does decoding.
     pub fn build(op: DfOp) -> Result<Df> {
-        let (prefix, kind, names, dtypes, nparts, rows) = meta(&op)?;
+        let Meta {
+            prefix,
+            kind,
+            names,
+            dtypes,
+            npartitions,
+            rows,
+        } = family(&op).meta(&op)?;
         let named = op.try_map(|a| Ok::<_, Error>(a.name().to_string()))?;
         let json = serde_json::to_string(&named).map_err(Error::invalid)?;
         let name = format!("{prefix}-{}", tokenize(&json));
@@ -179,7 +208,7 @@ impl Df {
             kind,
             names,
             dtypes,
-            npartitions: nparts,
+            npartitions,
             rows,
             index,
         })))

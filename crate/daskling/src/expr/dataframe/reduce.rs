@@ -1,8 +1,7 @@
 //! Reductions: a series' `sum`, `mean`, … and a frame's `len` as trees of partials,
 //! and `describe`.
 
-use super::lower::{self, ftask};
-use super::lower::{merge_levels, tree};
+use super::tasks::{ftask, merge_levels, tree};
 use super::{need, not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
@@ -11,7 +10,7 @@ use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a reduction operation.
-pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::Reduce { input, reduce, .. } => {
             need(input, Kind::Series, reduce.name())?;
@@ -28,13 +27,27 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                     input.0.names[0]
                 )));
             }
-            (reduce.name(), Kind::Scalar, vec![], vec![], 1, None)
+            Meta {
+                prefix: reduce.name(),
+                kind: Kind::Scalar,
+                names: vec![],
+                dtypes: vec![],
+                npartitions: 1,
+                rows: None,
+            }
         }
         DfOp::Len { input } => {
             if input.0.kind == Kind::Scalar {
                 return Err(Error::invalid("len of a scalar"));
             }
-            ("len", Kind::Scalar, vec![], vec![], 1, None)
+            Meta {
+                prefix: "len",
+                kind: Kind::Scalar,
+                names: vec![],
+                dtypes: vec![],
+                npartitions: 1,
+                rows: None,
+            }
         }
         DfOp::Describe { input } => {
             need(input, Kind::Frame, "describe")?;
@@ -52,14 +65,21 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 ));
             }
             let dts = vec![Dtype::Float64; cols.len()];
-            ("describe", Kind::Frame, cols, dts, 1, None)
+            Meta {
+                prefix: "describe",
+                kind: Kind::Frame,
+                names: cols,
+                dtypes: dts,
+                npartitions: 1,
+                rows: None,
+            }
         }
         _ => return Err(not_mine("reduction")),
     })
 }
 
 /// Adds the partition tasks of `d`, a reduction operation whose inputs are lowered.
-pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::Describe { input } => {
             let cols = d.names().to_vec();
@@ -90,14 +110,13 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 }
 
 /// Adds the tasks of `d`, a reduction scalar whose inputs are lowered; returns its key.
-pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     match d.op() {
         DfOp::Reduce {
             input,
             reduce,
             ddof,
         } => {
-            lower::lower_parts(input, g)?;
             let layer = format!(
                 "{}-{}",
                 FrameKernel::Partial(*reduce).kind(),
@@ -116,7 +135,6 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
             Ok(tree(g, d, *reduce, *ddof, parts))
         }
         DfOp::Len { input } => {
-            lower::lower_parts(input, g)?;
             let layer = format!("len-chunk-{}", tokenize(d.name()));
             let parts = (0..input.npartitions())
                 .map(|p| {
@@ -131,5 +149,22 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
             Ok(tree(g, d, SeriesReduce::Count, 0.0, parts))
         }
         _ => Err(not_mine("reduction")),
+    }
+}
+
+/// The reduce family: its operations' metadata and lowering.
+pub(super) struct Ops;
+
+impl super::Family for Ops {
+    fn meta(&self, op: &DfOp) -> Result<Meta> {
+        meta(op)
+    }
+
+    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
+        lower_parts(d, g)
+    }
+
+    fn lower_scalar(&self, d: &Df, g: &mut Graph) -> Result<Key> {
+        lower_scalar(d, g)
     }
 }

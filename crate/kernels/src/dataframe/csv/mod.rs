@@ -128,7 +128,10 @@ pub fn infer_schema(
     let names = match names {
         Some(n) => n,
         None if opts.header => {
-            return Err(csv_err(file, 1, None, "the file is empty (no header line)"))
+            return Err(Error::NoHeader {
+                file: file.to_string(),
+                line: 1,
+            })
         }
         None => match rows.first() {
             Some(r) => (0..r.len()).map(|i| i.to_string()).collect(),
@@ -338,12 +341,10 @@ impl<'s> FrameParser<'s> {
             }
         }
         if !header_seen {
-            return Err(csv_err(
-                file,
-                first_line,
-                None,
-                "the file is empty (no header line)",
-            ));
+            return Err(Error::NoHeader {
+                file: file.to_string(),
+                line: first_line,
+            });
         }
         Ok(())
     }
