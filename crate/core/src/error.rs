@@ -112,3 +112,53 @@ pub fn bytes(n: u64) -> String {
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn csv_errors_name_file_line_and_column() {
+        let e = Error::Csv {
+            file: "a.csv".into(),
+            line: 12,
+            column: Some("high".into()),
+            message: "not a number: x".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "a.csv, line 12, column high: not a number: x"
+        );
+        let e = Error::NoHeader {
+            file: "b.csv".into(),
+            line: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "b.csv, line 1: the file is empty (no header line)"
+        );
+    }
+
+    #[test]
+    fn memory_errors_give_sizes_in_decimal_units() {
+        let e = Error::MemoryLimit {
+            what: "the result".into(),
+            needed: 128_000_000,
+            held: 0,
+            limit: 64_000_000,
+        }
+        .to_string();
+        assert!(e.contains("128 MB") && e.contains("64.0 MB"), "{e}");
+        assert!(!e.contains("of it persisted"), "{e}");
+    }
+
+    #[test]
+    fn byte_counts_round_to_three_digits() {
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1_000), "1.00 kB");
+        assert_eq!(bytes(99_949_999), "99.9 MB");
+        assert_eq!(bytes(3_500_000_000_000), "3.50 TB");
+    }
+}

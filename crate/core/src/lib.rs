@@ -12,6 +12,10 @@
 //! assert_eq!(Error::invalid("bad axis").to_string(), "bad axis");
 //! ```
 
+// Unit tests run in headless Chromium as well as natively (wasm-pack test).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 pub mod error;
 pub mod token;
 

@@ -6,8 +6,10 @@
 //! `DefaultHasher` makes no such promise). With 128 bits, two different inputs among a
 //! billion tasks collide with probability about 10⁻²¹.
 //!
-//! Tokens hash values through [`std::hash::Hash`]; sizes are fed as `u64` whatever the
-//! target, so a token is the same natively (64-bit `usize`) and in wasm32.
+//! Tokens hash values through [`std::hash::Hash`]; a `usize` or `isize` is fed as 64 bits
+//! whatever the target, so its token is the same natively and in wasm32. A *slice* of
+//! them is not: std hashes integer slices as their raw bytes (`Hash::hash_slice`), 4 per
+//! element in wasm32 — tokenize sizes as `u64` when the token must match across targets.
 
 use std::hash::{Hash, Hasher};
 
@@ -81,4 +83,31 @@ pub fn hash128<T: Hash + ?Sized>(value: &T) -> u128 {
 /// ```
 pub fn tokenize<T: Hash + ?Sized>(value: &T) -> String {
     format!("{:032x}", hash128(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn sizes_hash_as_64_bits_on_every_target() {
+        // wasm32's usize is 32 bits: tokens must not depend on it, or the browser's keys
+        // would differ from the native ones for the same expression.
+        assert_eq!(hash128(&7usize), hash128(&7u64));
+        assert_eq!(hash128(&-7isize), hash128(&-7i64));
+    }
+
+    #[test]
+    fn tokens_are_32_hex_digits_and_tell_values_apart() {
+        let a = tokenize(&("sum", 1u32));
+        assert_eq!(a.len(), 32);
+        assert!(a
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert_eq!(a, tokenize(&("sum", 1u32)));
+        assert_ne!(a, tokenize(&("sum", 2u32)));
+        assert_ne!(tokenize(&("ab", "c")), tokenize(&("a", "bc")));
+    }
 }

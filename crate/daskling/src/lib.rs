@@ -15,6 +15,10 @@
 //! assert!(col_sums.iter().all(|&v| v == 15.0));
 //! ```
 
+// Unit tests run in headless Chromium as well as natively (wasm-pack test).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 mod context;
 pub mod expr;
 pub mod operations;

@@ -4,7 +4,9 @@
 //! — shared helpers go in a leaf module (`expr::array::tasks`, `expr::dataframe::tasks`,
 //! `kernels::dataframe::values`).
 //!
-//! Reads every crate's `src/` and follows the `super::…` and `crate::…` paths of its code.
+//! Reads every crate's `src/` and follows the `super::…` and `crate::…` paths of its code
+//! (natively: it reads files).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

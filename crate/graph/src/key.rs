@@ -148,3 +148,29 @@ pub fn prefix_name(name: &str) -> String {
         clean
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn keys_print_as_dask_tuples_and_compare_by_value() {
+        let k = Key::new("ones-ab12", &[1, 0]);
+        assert_eq!(k.to_string(), "('ones-ab12', 1, 0)");
+        assert_eq!(format!("{k:?}"), "('ones-ab12', 1, 0)");
+        assert_eq!(Key::named("sum-cd").to_string(), "sum-cd");
+        // Equal names from different allocations are the same key.
+        assert_eq!(k, Key::new(String::from("ones-ab12"), &[1, 0]));
+        assert_ne!(k, Key::new("ones-ab12", &[0, 1]));
+    }
+
+    #[test]
+    fn prefixes_drop_a_trailing_hex_token_only() {
+        assert_eq!(Key::new("mean-chunk-0f9e", &[3]).prefix(), "mean-chunk");
+        assert_eq!(Key::named("read-csv").prefix(), "read-csv");
+        assert_eq!(Key::named("-abc").prefix(), "-abc");
+        assert_eq!(prefix_name("f(x)!"), "f_x__");
+    }
+}

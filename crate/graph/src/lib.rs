@@ -14,6 +14,10 @@
 //! assert_eq!(g.len(), 2);
 //! ```
 
+// Unit tests run in headless Chromium as well as natively (wasm-pack test).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 mod export;
 mod key;
 mod optimize;

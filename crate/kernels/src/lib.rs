@@ -18,6 +18,10 @@
 //! assert_eq!(Kernel::Array(ArrayKernel::Binary(BinaryOp::Add)).kind(), "add");
 //! ```
 
+// Unit tests run in headless Chromium as well as natively (wasm-pack test).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 pub mod array;
 pub mod dataframe;
 pub mod float;

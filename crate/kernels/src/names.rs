@@ -189,3 +189,28 @@ pub fn lookup<T: NameTable>(name: &str) -> daskling_core::Result<T> {
         ))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataframe::Dtype;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn lookup_names_the_table_and_its_rows_when_unknown() {
+        let e = lookup::<Dtype>("complex").unwrap_err().to_string();
+        assert!(e.contains("unknown Dtype 'complex'"), "{e}");
+        for r in rows::<Dtype>() {
+            assert!(e.contains(r.name), "{e} lists {}", r.name);
+        }
+        assert_eq!(lookup::<Dtype>("Int64").unwrap(), Dtype::Int64);
+    }
+
+    #[test]
+    fn step_labels_are_name_and_step() {
+        use crate::dataframe::ops::SeriesReduce;
+        assert_eq!(SeriesReduce::Nunique.step(Step::Chunk), "nunique-chunk");
+        assert_eq!(SeriesReduce::Std.step(Step::Combine), "std-combine");
+    }
+}

@@ -15,6 +15,10 @@
 //! assert!(matches!(out[0], Value::F64(x) if x == 1.0));
 //! ```
 
+// Unit tests run in headless Chromium as well as natively (wasm-pack test).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 #[cfg(feature = "bench-graphs")]
 #[doc(hidden)]
 pub mod bench;

@@ -196,3 +196,27 @@ impl Ledger {
         self.sub(value.nbytes());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn the_limit_counts_what_was_held_before() {
+        let l = MemoryLimit::new(1_000).with_held(400);
+        assert!(!l.over(600));
+        assert!(l.over(601));
+        match l.exceeded("a block".into(), 700) {
+            Error::MemoryLimit {
+                needed,
+                held,
+                limit,
+                ..
+            } => assert_eq!((needed, held, limit), (1_100, 400, 1_000)),
+            other => panic!("{other:?}"),
+        }
+        assert!(!MemoryLimit::NONE.over(u64::MAX));
+    }
+}

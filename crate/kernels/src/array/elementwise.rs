@@ -289,3 +289,112 @@ pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn values() -> ArrayD<f64> {
+        ArrayD::from_shape_vec(IxDyn(&[2, 3]), vec![-2.5, -1.0, 0.0, 0.5, 2.0, 9.0]).unwrap()
+    }
+
+    #[test]
+    fn every_unary_row_is_its_f64_function() {
+        let a = values();
+        for &f in UnaryFn::ALL {
+            let reference = |x: f64| match f.name() {
+                "neg" => -x,
+                "abs" => x.abs(),
+                "sqrt" => x.sqrt(),
+                "exp" => x.exp(),
+                "log" => x.ln(),
+                "sin" => x.sin(),
+                "cos" => x.cos(),
+                other => panic!("no reference for {other}: add one"),
+            };
+            let out = f.apply(&a);
+            let mut inplace = a.clone();
+            f.apply_inplace(&mut inplace);
+            for ((x, y), z) in a.iter().zip(&out).zip(&inplace) {
+                let r = reference(*x);
+                assert!(
+                    r.to_bits() == y.to_bits() || (r.is_nan() && y.is_nan()),
+                    "{f}({x})"
+                );
+                assert!(
+                    r.to_bits() == z.to_bits() || (r.is_nan() && z.is_nan()),
+                    "{f}({x}) in place"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_binary_row_with_a_constant_both_ways() {
+        let a = values();
+        for &op in BinaryOp::ALL {
+            let reference = |x: f64, c: f64| match op.symbol() {
+                "+" => x + c,
+                "-" => x - c,
+                "*" => x * c,
+                "/" => x / c,
+                "**" => x.powf(c),
+                ">" => (x > c) as u8 as f64,
+                ">=" => (x >= c) as u8 as f64,
+                "<" => ((x < c) as u8) as f64,
+                "<=" => ((x <= c) as u8) as f64,
+                "==" => ((x == c) as u8) as f64,
+                "!=" => ((x != c) as u8) as f64,
+                other => panic!("no reference for {other}: add one"),
+            };
+            for reflected in [false, true] {
+                let e = Elementwise::Scalar {
+                    op,
+                    value: 2.0,
+                    reflected,
+                };
+                let out = e.apply(&a);
+                for (x, y) in a.iter().zip(&out) {
+                    let r = if reflected {
+                        reference(2.0, *x)
+                    } else {
+                        reference(*x, 2.0)
+                    };
+                    assert!(
+                        r == *y || (r.is_nan() && y.is_nan()),
+                        "{op} {x} reflected={reflected}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn binary_blocks_broadcast_as_numpy() {
+        let a = values(); // 2×3
+        let row = ArrayD::from_shape_vec(IxDyn(&[3]), vec![10.0, 20.0, 30.0]).unwrap();
+        let out = binary("k", BinaryOp::Add, &a, &row).unwrap();
+        for i in 0..2 {
+            for j in 0..3 {
+                assert_eq!(out[[i, j]], a[[i, j]] + row[[j]]);
+            }
+        }
+        let col = ArrayD::from_shape_vec(IxDyn(&[2, 1]), vec![1.0, -1.0]).unwrap();
+        let out = binary("k", BinaryOp::Mul, &col, &a).unwrap();
+        assert_eq!(out[[1, 2]], -9.0);
+        let bad = ArrayD::from_shape_vec(IxDyn(&[2]), vec![1.0, 2.0]).unwrap();
+        let e = binary("k", BinaryOp::Add, &a, &bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("do not broadcast"), "{e}");
+    }
+
+    #[test]
+    fn broadcast_shapes_align_on_the_right() {
+        assert_eq!(broadcast_shape(&[4, 1, 3], &[5, 1]), Some(vec![4, 5, 3]));
+        assert_eq!(broadcast_shape(&[], &[2, 2]), Some(vec![2, 2]));
+        assert_eq!(broadcast_shape(&[3], &[4]), None);
+    }
+}

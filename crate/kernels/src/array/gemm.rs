@@ -297,3 +297,107 @@ fn blocked(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>, u
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Numbers from a plain LCG: independent of the code under test.
+    fn filled(m: usize, n: usize, seed: u64) -> Array2<f64> {
+        let mut s = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        Array2::from_shape_fn((m, n), |_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 33) as f64 / (1u64 << 31) as f64) - 0.5
+        })
+    }
+
+    /// `c + a·b` by the triple loop.
+    fn naive(a: &Array2<f64>, b: &Array2<f64>, c: &Array2<f64>) -> Array2<f64> {
+        let mut out = c.clone();
+        for i in 0..a.nrows() {
+            for j in 0..b.ncols() {
+                let mut s = 0.0;
+                for k in 0..a.ncols() {
+                    s += a[[i, k]] * b[[k, j]];
+                }
+                out[[i, j]] += s;
+            }
+        }
+        out
+    }
+
+    fn close(x: &Array2<f64>, y: &Array2<f64>) {
+        assert_eq!(x.shape(), y.shape());
+        for (p, q) in x.iter().zip(y) {
+            assert!((p - q).abs() <= 1e-12 * (1.0 + q.abs()), "{p} vs {q}");
+        }
+    }
+
+    #[test]
+    fn gemm_accumulates_the_product_for_ragged_sizes() {
+        // Sizes around the 4×6 microkernel and the panel depth: edges of every kind.
+        for &(m, k, n) in &[(1, 1, 1), (3, 5, 7), (4, 6, 6), (9, 13, 11), (17, 300, 25)] {
+            let (a, b) = (filled(m, k, 1), filled(k, n, 2));
+            let c0 = filled(m, n, 3);
+            let mut c = c0.clone();
+            gemm_acc(a.view(), b.view(), &mut c.view_mut());
+            close(&c, &naive(&a, &b, &c0));
+        }
+    }
+
+    #[test]
+    fn packed_gemm_equals_the_triple_loop() {
+        for &(m, k, n) in &[(2, 3, 4), (8, 12, 12), (33, 70, 19)] {
+            let (a, b) = (filled(m, k, 4), filled(k, n, 5));
+            let mut c = Array2::zeros((m, n));
+            packed(a.view(), b.view(), &mut c.view_mut());
+            close(&c, &naive(&a, &b, &Array2::zeros((m, n))));
+        }
+    }
+
+    #[test]
+    fn gemm_of_transposed_views_reads_them_in_place() {
+        let (a, b) = (filled(7, 5, 6), filled(9, 7, 7));
+        let mut c = Array2::zeros((5, 9));
+        gemm_acc(a.t(), b.t(), &mut c.view_mut());
+        close(
+            &c,
+            &naive(&a.t().to_owned(), &b.t().to_owned(), &Array2::zeros((5, 9))),
+        );
+    }
+
+    #[test]
+    fn syrk_fills_the_upper_triangle_of_a_times_its_transpose() {
+        for &(m, k) in &[(1, 3), (5, 4), (13, 9), (300, 7)] {
+            let a = filled(m, k, 8);
+            let mut c = Array2::zeros((m, m));
+            syrk_upper_acc(a.view(), &mut c.view_mut());
+            let full = naive(&a, &a.t().to_owned(), &Array2::zeros((m, m)));
+            for i in 0..m {
+                for j in i..m {
+                    assert!((c[[i, j]] - full[[i, j]]).abs() <= 1e-12 * (1.0 + full[[i, j]].abs()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn packed_syrk_equals_the_triple_loop_above_the_diagonal() {
+        let a = filled(23, 17, 9);
+        let mut c = Array2::zeros((23, 23));
+        packed_syrk(a.view(), &mut c.view_mut());
+        let full = naive(&a, &a.t().to_owned(), &Array2::zeros((23, 23)));
+        for i in 0..23 {
+            for j in i..23 {
+                assert!((c[[i, j]] - full[[i, j]]).abs() <= 1e-12 * (1.0 + full[[i, j]].abs()));
+            }
+        }
+    }
+}

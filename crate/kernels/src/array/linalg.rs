@@ -199,3 +199,86 @@ pub fn svd(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>, Arra
     .map_err(|e| Error::invalid(format!("{key}: {e}")))?;
     Ok((from_matrix(u), s, from_matrix(vt)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn tall() -> ArrayD<f64> {
+        Array2::from_shape_fn((7, 3), |(i, j)| {
+            ((i * 3 + j * 5) % 11) as f64 - 4.0 + (i == j) as u8 as f64
+        })
+        .into_dyn()
+    }
+
+    fn matmul(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Array2<f64> {
+        let (a, b) = (
+            a.view().into_dimensionality::<ndarray::Ix2>().unwrap(),
+            b.view().into_dimensionality::<ndarray::Ix2>().unwrap(),
+        );
+        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
+            (0..a.ncols()).map(|k| a[[i, k]] * b[[k, j]]).sum()
+        })
+    }
+
+    #[test]
+    fn qr_is_orthonormal_times_upper_triangular() {
+        let x = tall();
+        let (q, r) = qr("k", &x).unwrap();
+        assert_eq!((q.shape(), r.shape()), (&[7, 3][..], &[3, 3][..]));
+        let back = matmul(&q, &r);
+        for (p, v) in back.iter().zip(x.iter()) {
+            assert!((p - v).abs() < 1e-12, "{p} vs {v}");
+        }
+        let qtq = matmul(&q.t().to_owned().into_dyn(), &q);
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!((qtq[[i, j]] - (i == j) as u8 as f64).abs() < 1e-12);
+                if i > j {
+                    assert!(r[[i, j]].abs() < 1e-12);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn svd_reconstructs_with_descending_singular_values() {
+        let x = tall();
+        let (u, s, vt) = svd("k", &x).unwrap();
+        assert!(s.iter().zip(s.iter().skip(1)).all(|(a, b)| a >= b), "{s}");
+        let us = Array2::from_shape_fn((7, 3), |(i, j)| u[[i, j]] * s[[j]]).into_dyn();
+        for (p, v) in matmul(&us, &vt).iter().zip(x.iter()) {
+            assert!((p - v).abs() < 1e-10, "{p} vs {v}");
+        }
+    }
+
+    #[test]
+    fn dot_sums_block_products_and_checks_shapes() {
+        let (a, b) = (tall(), tall());
+        // aᵀ·b from two halves of the shared axis.
+        let (a0, a1) = (
+            a.slice(ndarray::s![0..4, ..]).to_owned().into_dyn(),
+            a.slice(ndarray::s![4.., ..]).to_owned().into_dyn(),
+        );
+        let (b0, b1) = (
+            b.slice(ndarray::s![0..4, ..]).to_owned().into_dyn(),
+            b.slice(ndarray::s![4.., ..]).to_owned().into_dyn(),
+        );
+        let c = dot("k", 2, [true, false], &[&a0, &a1, &b0, &b1]).unwrap();
+        let r = matmul(&a.t().to_owned().into_dyn(), &b);
+        for (p, v) in c.iter().zip(r.iter()) {
+            assert!((p - v).abs() < 1e-12);
+        }
+        assert!(dot("k", 2, [false, false], &[&a0]).is_err());
+    }
+
+    #[test]
+    fn vstack_stacks_rows() {
+        let a = tall();
+        let s = vstack("k", &[&a, &a]).unwrap();
+        assert_eq!(s.shape(), &[14, 3]);
+        assert_eq!(s[[9, 1]], a[[2, 1]]);
+    }
+}

@@ -288,3 +288,79 @@ pub fn aggregate(
         .into_shape_with_order(IxDyn(&out_shape))
         .map_err(|e| Error::invalid(format!("{key}: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn block(lo: f64, n: usize) -> ArrayD<f64> {
+        ArrayD::from_shape_vec(
+            IxDyn(&[n, 2]),
+            (0..2 * n).map(|i| lo + (i * i % 7) as f64).collect(),
+        )
+        .unwrap()
+    }
+
+    /// Plain loops over every value of the blocks' column `c`.
+    fn reference(op: ReduceOp, xs: &[f64], ddof: f64) -> f64 {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let m2: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+        match op.name() {
+            "sum" => xs.iter().sum(),
+            "prod" => xs.iter().product(),
+            "min" => xs.iter().copied().fold(f64::INFINITY, f64::min),
+            "max" => xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            "mean" => mean,
+            "var" => m2 / (n - ddof),
+            "std" => (m2 / (n - ddof)).sqrt(),
+            other => panic!("no reference for {other}: add one"),
+        }
+    }
+
+    #[test]
+    fn chunk_combine_aggregate_equal_plain_loops_for_every_row() {
+        let blocks = [block(1.0, 3), block(-2.0, 5), block(0.5, 1)];
+        for &op in ReduceOp::ALL {
+            let parts: Vec<ArrayD<f64>> =
+                blocks.iter().map(|b| chunk(op, b, &[0]).unwrap()).collect();
+            // Two levels, as a tree: (0, 1) then with 2.
+            let first = combine("k", op, &[&parts[0], &parts[1]]).unwrap();
+            let out = aggregate("k", op, &[&first, &parts[2]], &[0], 1.0).unwrap();
+            assert_eq!(out.shape(), &[2]);
+            for c in 0..2 {
+                let xs: Vec<f64> = blocks
+                    .iter()
+                    .flat_map(|b| b.index_axis(Axis(1), c).iter().copied().collect::<Vec<_>>())
+                    .collect();
+                let r = reference(op, &xs, 1.0);
+                assert!(
+                    (out[[c]] - r).abs() <= 1e-12 * (1.0 + r.abs()),
+                    "{op} column {c}: {} vs {r}",
+                    out[[c]]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn var_with_ddof_zero_and_the_whole_block() {
+        let b = block(3.0, 4);
+        let p = chunk(ReduceOp::Var, &b, &[0, 1]).unwrap();
+        let out = aggregate("k", ReduceOp::Var, &[&p], &[0, 1], 0.0).unwrap();
+        let xs: Vec<f64> = b.iter().copied().collect();
+        assert!((out.sum() - reference(ReduceOp::Var, &xs, 0.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn step_labels_come_from_the_row_names() {
+        for &op in ReduceOp::ALL {
+            let [a, b, c] = op.step_names();
+            assert_eq!(a, format!("{}-chunk", op.name()));
+            assert_eq!(b, format!("{}-combine", op.name()));
+            assert_eq!(c, format!("{}-aggregate", op.name()));
+        }
+    }
+}

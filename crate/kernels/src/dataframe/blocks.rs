@@ -146,6 +146,8 @@ pub(super) fn parse_block(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn byte_counts_equal_a_plain_loop_across_run_boundaries() {

@@ -132,6 +132,8 @@ pub fn finish(s: &[Summary]) -> Vec<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn quartiles_interpolate_like_pandas() {

@@ -116,6 +116,8 @@ pub fn dt_round(c: &Column, freq: i64, mode: RoundMode) -> Result<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn rounding_halves_to_even_like_pandas() {

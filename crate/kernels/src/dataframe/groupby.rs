@@ -364,6 +364,8 @@ fn key_int(k: &KeyValue) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn partial_merge_finish() {

@@ -488,6 +488,8 @@ pub fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn merged_moments_equal_direct_ones() {

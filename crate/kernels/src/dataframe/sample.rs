@@ -113,6 +113,8 @@ pub fn minute_files(spec: &SampleSpec) -> impl Iterator<Item = SampleFile> + '_ 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn files_rows_and_bar_invariants() {

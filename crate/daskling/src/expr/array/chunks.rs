@@ -343,6 +343,8 @@ pub(crate) fn slice_plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn summaries_write_runs() {

@@ -39,7 +39,8 @@ impl Data {
     pub fn new(array: Arc<ArrayD<f64>>) -> Data {
         let bits: Vec<u64> = array.iter().map(|v| v.to_bits()).collect();
         Data {
-            id: format!("data-{}", tokenize(&(array.shape(), bits))),
+            // The shape as u64s: a token of a usize slice differs in wasm32 (see token).
+            id: format!("data-{}", tokenize(&(shape_u64(array.shape()), bits))),
             array: Some(array),
             _guard: None,
         }
@@ -102,4 +103,8 @@ impl<'de> Deserialize<'de> for Data {
             _guard: None,
         })
     }
+}
+
+fn shape_u64(shape: &[usize]) -> Vec<u64> {
+    shape.iter().map(|&n| n as u64).collect()
 }

@@ -368,6 +368,8 @@ impl<'s> FrameParser<'s> {
 mod tests {
     use super::*;
     use crate::dataframe::Column;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn opts() -> CsvOptions {
         CsvOptions {

@@ -256,6 +256,8 @@ impl Drop for Records<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn all(pieces: &[&[u8]], sep: u8, core: bool) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut r = Records::with(pieces, sep, core);

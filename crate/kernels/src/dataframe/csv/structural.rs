@@ -102,6 +102,8 @@ fn mask16(c: &[u8], a: u8, b: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn positions_are_every_match_in_order() {

@@ -1,21 +1,32 @@
 //! Both schedulers: results, random DAGs, errors, early freeing, progress, parallelism.
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+//! In headless Chromium (`wasm-pack test --headless --chrome crate/scheduler`) the
+//! synchronous scheduler's tests run; what needs threads, sleeps, unwinding or proptest
+//! runs natively (the threaded browser build is tested by crate/wasm/tests/web_threads.rs).
 
+#[path = "../../graph/tests/common/mod.rs"]
 mod common;
 
 use std::sync::Arc;
 
 use common::{add_direct, add_task, chain, u64_of};
-use daskling::graph::{Graph, Key, Task};
-use daskling::kernels::{Func, Kernel, Value};
-use daskling::scheduler::{compute, compute_with, Progress, Scheduler};
-use daskling::Error;
+use daskling_core::Error;
+use daskling_graph::{Graph, Key, Task};
+use daskling_kernels::{Func, Kernel, Value};
+use daskling_scheduler::{compute, compute_with, Progress, Scheduler};
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+/// The schedulers of this target.
+#[cfg(not(target_arch = "wasm32"))]
 const BOTH: [Scheduler; 2] = [Scheduler::Sync, Scheduler::Threads];
+#[cfg(target_arch = "wasm32")]
+const BOTH: [Scheduler; 1] = [Scheduler::Sync];
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A random DAG: task `i` depends on some of the tasks before it.
 fn random_dag() -> impl Strategy<Value = Vec<(u64, Vec<usize>)>> {
     (1usize..120).prop_flat_map(|n| {
@@ -32,6 +43,7 @@ fn random_dag() -> impl Strategy<Value = Vec<(u64, Vec<usize>)>> {
     })
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn build(spec: &[(u64, Vec<usize>)]) -> Graph {
     let mut g = Graph::new();
     for (i, (seed, deps)) in spec.iter().enumerate() {
@@ -41,6 +53,7 @@ fn build(spec: &[(u64, Vec<usize>)]) -> Graph {
     g
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// Each task's value computed directly, in index order (deps always come earlier).
 fn direct(spec: &[(u64, Vec<usize>)]) -> Vec<u64> {
     let mut vals: Vec<u64> = Vec::with_capacity(spec.len());
@@ -51,6 +64,7 @@ fn direct(spec: &[(u64, Vec<usize>)]) -> Vec<u64> {
     vals
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
@@ -134,6 +148,7 @@ fn a_failing_task_fails_the_compute_and_the_next_compute_works() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_panicking_closure_is_an_error_not_a_crash() {
     let mut g = Graph::new();
@@ -167,6 +182,7 @@ fn early_freeing_keeps_few_results_alive_on_a_long_chain() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn early_freeing_on_a_wide_tree_reduction() {
     // 1024 leaves, binary tree: depth-first order holds O(depth) results in sync.
@@ -215,6 +231,7 @@ fn progress_is_monotone_and_reaches_the_total() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn thread_pool_runs_tasks_on_several_threads() {
     if rayon::current_num_threads() < 2 {
@@ -261,14 +278,15 @@ fn a_cycle_is_an_error_for_compute() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 mod reads {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    use daskling::graph::{Graph, Key, Task};
-    use daskling::kernels::dataframe::source::{ByteSource, Part};
-    use daskling::kernels::{Func, Kernel, Read, Value};
-    use daskling::scheduler::{compute, Scheduler};
+    use daskling_graph::{Graph, Key, Task};
+    use daskling_kernels::dataframe::source::{ByteSource, Part};
+    use daskling_kernels::{Func, Kernel, Read, Value};
+    use daskling_scheduler::{compute, Scheduler};
 
     /// A source that records which thread reads it and how far reads run ahead.
     struct Probe {
@@ -384,9 +402,10 @@ mod reads {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
-    use daskling::scheduler::{run_plan, Plan, Run, Trace};
+    use daskling_scheduler::{run_plan, Plan, Run, Trace};
     let mut g = Graph::new();
     let sleepy = Func {
         name: "sleepy".into(),
@@ -429,7 +448,7 @@ fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
 
 #[test]
 fn a_settled_run_fails_only_what_depends_on_the_failed_task() {
-    use daskling::scheduler::{failure, run_plan, Plan, Run};
+    use daskling_scheduler::{failure, run_plan, Plan, Run};
     // bad → uses_bad; good → uses_good; every other task runs, once.
     let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counted = |fail: bool| {
@@ -483,5 +502,20 @@ fn a_settled_run_fails_only_what_depends_on_the_failed_task() {
             ..run
         };
         assert!(run_plan(&plan, &run, &mut |_| {}).is_err());
+    }
+}
+
+#[test]
+fn fused_chain_computes_the_same_value() {
+    let (g, out) = chain(50);
+    let fused = g.optimize(std::slice::from_ref(&out)).unwrap();
+    assert_eq!(fused.len(), 1);
+    let mut expect = 0u64;
+    for i in 0..50u64 {
+        expect = if i == 0 { 0 } else { add_direct(i, &[expect]) };
+    }
+    for s in BOTH {
+        let v = compute(&fused, std::slice::from_ref(&out), s).unwrap();
+        assert_eq!(u64_of(&v[0]), expect);
     }
 }

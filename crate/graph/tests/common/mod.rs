@@ -1,13 +1,11 @@
-//! Helpers shared by the native test files.
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+//! Task graphs for tests: tasks that add their integer inputs, chains of them. Shared
+//! by the graph's tests and the scheduler's (`#[path]` from crate/scheduler/tests).
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
-use daskling::graph::{Graph, Key, Task};
-use daskling::kernels::{Func, Kernel, Value};
+use daskling_graph::{Graph, Key, Task};
+use daskling_kernels::{Func, Kernel, Value};
 
 /// A task that adds its integer inputs to `seed` (all values are `u64` in `Value::Any`).
 pub fn add_task(name: &str, seed: u64, deps: Vec<Key>) -> Task {
