@@ -1,5 +1,7 @@
 // Every test, in order: lint, native Rust, wasm in Chromium (single and threaded builds),
 // the package build, and the end-to-end page tests. Stops at the first failing step.
+// `--quick` (npm run test:quick): lint, the generated files, native tests and one browser
+// run (the kernels' tests in Chromium) — an answer in a minute or two on a warm build.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,9 +14,22 @@ const e2eFiles = readdirSync(join(root, 'tests'))
   .filter((f) => f.endsWith('.test.mjs'))
   .map((f) => join('tests', f));
 
-const steps = [
+const quick = process.argv.includes('--quick');
+const generated = ['generated files equal the operation tables (else: npm run gen)', 'node', ['crate/wasm/js/gen.mjs', '--check']];
+const lint = [
   ['eslint', 'npx', ['eslint', '.']],
   ['cargo fmt', 'cargo', ['fmt', '--check']],
+];
+const quickSteps = [
+  ...lint,
+  ['clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']],
+  generated,
+  ['native tests (every crate, doctests included)', 'cargo', ['test', '--workspace']],
+  ['browser smoke test: the kernels crate in headless Chromium', 'wasm-pack', ['test', '--headless', '--chrome', 'crate/kernels']],
+];
+const allSteps = [
+  ...lint,
+  generated,
   ['TypeScript declarations (tsc --strict on a consumer of every API call)', 'npx', ['tsc', '-p', 'tests/types']],
   ['clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']],
   ['clippy (wasm)', 'cargo', ['clippy', '--workspace', '--lib', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']],
@@ -27,6 +42,7 @@ const steps = [
   ['native reference command (release)', 'cargo', ['build', '--release', '-p', 'daskling', '--bin', 'daskling']],
   ['end-to-end tests in Chromium', 'node', ['--test', '--test-concurrency=1', ...e2eFiles]],
 ];
+const steps = quick ? quickSteps : allSteps;
 
 // A fresh clone's build output is ~4 GB (debug and release, native and three wasm
 // builds): say so up front rather than fail later with "No space left on device".

@@ -145,8 +145,10 @@ impl Graph {
     /// let mut g = Graph::new();
     /// g.insert(Key::named("a"), lit(1.0));
     /// g.insert(Key::named("b"), Task::new(Kernel::Literal(Value::F64(0.0)), vec![Key::named("a")]));
-    /// g.insert(Key::named("a"), lit(5.0)); // replaces
+    /// g.insert(Key::named("a"), lit(5.0)); // "a" is there: its first task is kept
     /// assert_eq!(g.len(), 2);
+    /// let kept = &g.get(&Key::named("a")).unwrap().kernel;
+    /// assert!(matches!(kept, Kernel::Literal(Value::F64(x)) if *x == 1.0));
     /// ```
     pub fn insert(&mut self, key: Key, task: Task) {
         self.tasks.entry(key).or_insert(task);

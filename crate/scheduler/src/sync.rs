@@ -66,7 +66,7 @@ pub struct State {
     pub finished: usize,
     /// Results released.
     pub released: usize,
-    /// Results held now, and the most ever held.
+    /// Results held now.
     pub live: usize,
     /// The most results held at once.
     pub peak_live: usize,
