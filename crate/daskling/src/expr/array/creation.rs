@@ -164,7 +164,7 @@ fn fresh_seed() -> u64 {
 }
 
 /// Shape, chunks and name prefix of a creation operation.
-fn meta(op: &ArrayOp) -> Result<Meta> {
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Full {
             shape,
@@ -207,7 +207,7 @@ fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a creation operation whose inputs are lowered.
-fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Full { value, .. } => {
@@ -299,17 +299,4 @@ fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("creation")),
     }
     Ok(())
-}
-
-/// The creation family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
-        lower(a, g)
-    }
 }

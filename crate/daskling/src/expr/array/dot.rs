@@ -101,7 +101,7 @@ fn dot_meta(left: &Array, right: &Array) -> Result<(Vec<usize>, Vec<Vec<usize>>)
 }
 
 /// Shape, chunks and name prefix of a dot operation.
-fn meta(op: &ArrayOp) -> Result<Meta> {
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Dot { left, right } => {
             let (shape, chunks) = dot_meta(left, right)?;
@@ -134,7 +134,7 @@ const K_GROUP: usize = 2;
 /// mirror block. The blocks on the diagonal are symmetric themselves: only their upper
 /// triangles are multiplied ([`ArrayKernel::SymDot`]). A block whose shared axis has more
 /// than [`K_GROUP`] blocks is the sum of partial products over groups of them.
-fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Dot { left, right } => {
@@ -239,17 +239,4 @@ fn sum_pairwise(g: &mut Graph, mut parts: Vec<Key>, out: Key, token: &str, idx: 
             .collect();
     }
     g.insert(out, add(parts));
-}
-
-/// The dot family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
-        lower(a, g)
-    }
 }

@@ -174,7 +174,7 @@ fn aligned_chunks(shape: &[usize], operands: &[&Array], refine: bool) -> Result<
 }
 
 /// Shape, chunks and name prefix of a elementwise operation.
-fn meta(op: &ArrayOp) -> Result<Meta> {
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Map { input, func } => {
             Meta::new(func.name(), input.shape().to_vec(), input.chunks().to_vec())
@@ -189,7 +189,7 @@ fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a elementwise operation whose inputs are lowered.
-fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Map { input, func } => {
@@ -227,17 +227,4 @@ fn broadcast_index(x: &Array, shape: &[usize], idx: &[u32]) -> Vec<u32> {
             }
         })
         .collect()
-}
-
-/// The elementwise family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
-        lower(a, g)
-    }
 }

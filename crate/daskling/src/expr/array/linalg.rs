@@ -264,7 +264,7 @@ fn lower_tsqr(x: &Array, g: &mut Graph) -> Result<(Vec<Key>, Key, Tsqr)> {
 }
 
 /// Shape, chunks and (fixed) name of a QR or SVD output.
-fn meta(op: &ArrayOp) -> Result<Meta> {
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     match op {
         ArrayOp::Qr { input, part } => qr_meta(input, *part),
         ArrayOp::Svd { input, part } => svd_meta(input, *part),
@@ -273,7 +273,7 @@ fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of a QR or SVD output (the factorization's shared tasks once).
-fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     match a.op() {
         ArrayOp::Qr { input, part } => lower_qr(input, *part, g),
         ArrayOp::Svd { input, part } => lower_svd(input, *part, g),
@@ -376,17 +376,4 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The linalg family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
-        lower(a, g)
-    }
 }

@@ -48,7 +48,7 @@ pub(super) fn lower_blocks(root: &Array, g: &mut Graph) -> Result<()> {
             continue;
         }
         check_block_sizes(&a)?;
-        family(a.op()).lower(&a, g)?;
+        (family(a.op()).lower)(&a, g)?;
     }
     Ok(())
 }

@@ -47,30 +47,40 @@ use crate::graph::{tokenize, Graph, Key};
 use crate::scheduler::Scheduler;
 
 /// A family of operations: one module with its operations' constructors, metadata
-/// rule and lowering (`creation`, `elementwise`, `reduction`, `reshape`, `dot`,
-/// `linalg`). A new family is a module implementing this and one arm of [`family`].
-trait Family: Sync {
-    /// Shape, chunks and name of `op` (one of the family's).
-    fn meta(&self, op: &ArrayOp) -> Result<Meta>;
-    /// Adds the tasks of `a` (its op one of the family's), its inputs lowered.
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()>;
+/// rule (`meta`) and lowering (`lower`): `creation`, `elementwise`, `reduction`,
+/// `reshape`, `dot`, `linalg`. A new family is a module with those two functions and one
+/// arm of [`family`].
+#[derive(Clone, Copy)]
+struct Family {
+    /// Shape, chunks and name of an operation of the family.
+    meta: fn(&ArrayOp) -> Result<Meta>,
+    /// Adds the tasks of an array of the family, its inputs lowered.
+    lower: fn(&Array, &mut Graph) -> Result<()>,
 }
 
 /// The family of an operation: the one dispatch over families.
-fn family(op: &ArrayOp) -> &'static dyn Family {
+fn family(op: &ArrayOp) -> Family {
+    macro_rules! of {
+        ($m:ident) => {
+            Family {
+                meta: $m::meta,
+                lower: $m::lower,
+            }
+        };
+    }
     match op {
         ArrayOp::Full { .. }
         | ArrayOp::Arange { .. }
         | ArrayOp::Random { .. }
         | ArrayOp::FromData { .. }
-        | ArrayOp::Stored { .. } => &creation::Ops,
-        ArrayOp::Map { .. } | ArrayOp::Binary { .. } => &elementwise::Ops,
-        ArrayOp::Reduce { .. } => &reduction::Ops,
+        | ArrayOp::Stored { .. } => of!(creation),
+        ArrayOp::Map { .. } | ArrayOp::Binary { .. } => of!(elementwise),
+        ArrayOp::Reduce { .. } => of!(reduction),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
-            &reshape::Ops
+            of!(reshape)
         }
-        ArrayOp::Dot { .. } => &dot::Ops,
-        ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => &linalg::Ops,
+        ArrayOp::Dot { .. } => of!(dot),
+        ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => of!(linalg),
     }
 }
 
@@ -192,7 +202,7 @@ impl Array {
 
     /// Shape, chunks and name of `op`, from its family.
     fn meta(op: &ArrayOp) -> Result<Meta> {
-        family(op).meta(op)
+        (family(op).meta)(op)
     }
 
     /// The operation this array is the result of.

@@ -134,7 +134,7 @@ impl Array {
 }
 
 /// Shape, chunks and name prefix of a reduction operation.
-fn meta(op: &ArrayOp) -> Result<Meta> {
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Reduce {
             input,
@@ -181,7 +181,7 @@ fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a reduction operation whose inputs are lowered.
-fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     match a.op() {
         ArrayOp::Reduce {
             input,
@@ -320,17 +320,4 @@ fn group_members(idx: &[u32], grid: &[usize], axes: &[usize], n: usize) -> Vec<V
             .collect();
     }
     out
-}
-
-/// The reduction family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
-        lower(a, g)
-    }
 }

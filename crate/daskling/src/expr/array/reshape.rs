@@ -166,7 +166,7 @@ fn normalize_slice(arg: SliceArg, n: usize, axis: usize) -> Result<AxisIndex> {
 }
 
 /// Shape, chunks and name prefix of a reshape operation.
-fn meta(op: &ArrayOp) -> Result<Meta> {
+pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
     Ok(match op {
         ArrayOp::Transpose { input, axes } => {
             let mut seen = axes.clone();
@@ -196,7 +196,7 @@ fn meta(op: &ArrayOp) -> Result<Meta> {
 }
 
 /// Adds the tasks of every block of `a`, a reshape operation whose inputs are lowered.
-fn lower(a: &Array, g: &mut Graph) -> Result<()> {
+pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
     let grid = a.numblocks();
     match a.op() {
         ArrayOp::Transpose { input, axes } => {
@@ -295,17 +295,4 @@ fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("reshape")),
     }
     Ok(())
-}
-
-/// The reshape family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &ArrayOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower(&self, a: &Array, g: &mut Graph) -> Result<()> {
-        lower(a, g)
-    }
 }

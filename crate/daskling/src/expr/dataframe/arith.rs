@@ -11,37 +11,21 @@ use crate::kernels::dataframe::ops;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a arithmetic operation.
-fn meta(op: &DfOp) -> Result<Meta> {
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::Binary { op, left, right } => {
             need(left, Kind::Series, op.name())?;
             need(right, Kind::Series, op.name())?;
             same_rows(left, right, op.name())?;
             let d = ops::binary_dtype(*op, left.0.dtypes[0], right.0.dtypes[0])?;
-            let r = left.0.rows.clone();
-            Meta {
-                prefix: op.name(),
-                kind: Kind::Series,
-                names: left.0.names.clone(),
-                dtypes: vec![d],
-                npartitions: left.0.npartitions,
-                rows: Some(r),
-            }
+            Meta::series_like(op.name(), left, d)
         }
         DfOp::Scalar {
             op, input, value, ..
         } => {
             need(input, Kind::Series, op.name())?;
             let d = ops::scalar_dtype(*op, input.0.dtypes[0], *value)?;
-            let r = input.0.rows.clone();
-            Meta {
-                prefix: op.name(),
-                kind: Kind::Series,
-                names: input.0.names.clone(),
-                dtypes: vec![d],
-                npartitions: input.0.npartitions,
-                rows: Some(r),
-            }
+            Meta::series_like(op.name(), input, d)
         }
         DfOp::Logical { op, left, right } => {
             need(left, Kind::Series, op.name())?;
@@ -58,15 +42,7 @@ fn meta(op: &DfOp) -> Result<Meta> {
                     )));
                 }
             }
-            let r = left.0.rows.clone();
-            Meta {
-                prefix: op.name(),
-                kind: Kind::Series,
-                names: left.0.names.clone(),
-                dtypes: vec![Dtype::Bool],
-                npartitions: left.0.npartitions,
-                rows: Some(r),
-            }
+            Meta::series_like(op.name(), left, Dtype::Bool)
         }
         DfOp::ScalarBinary { op, left, right } => {
             need(left, Kind::Scalar, op.name())?;
@@ -96,7 +72,7 @@ fn meta(op: &DfOp) -> Result<Meta> {
 }
 
 /// Adds the partition tasks of `d`, a arithmetic operation whose inputs are lowered.
-fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::Binary { op, left, right } => each(g, d, FrameKernel::Binary(*op), &[left, right]),
         DfOp::Scalar {
@@ -125,7 +101,7 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 }
 
 /// Adds the tasks of `d`, a arithmetic scalar whose inputs are lowered; returns its key.
-fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     let key = Key::named(d.name());
     match d.op() {
         DfOp::ScalarBinary { op, left, right } => {
@@ -157,22 +133,5 @@ fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
             Ok(key)
         }
         _ => Err(not_mine("arithmetic")),
-    }
-}
-
-/// The arith family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &DfOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
-        lower_parts(d, g)
-    }
-
-    fn lower_scalar(&self, d: &Df, g: &mut Graph) -> Result<Key> {
-        lower_scalar(d, g)
     }
 }

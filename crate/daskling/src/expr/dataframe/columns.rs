@@ -9,7 +9,7 @@ use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a columns operation.
-fn meta(op: &DfOp) -> Result<Meta> {
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::Select { input, columns } => {
             need(input, Kind::Frame, "select")?;
@@ -96,7 +96,7 @@ fn meta(op: &DfOp) -> Result<Meta> {
 }
 
 /// Adds the partition tasks of `d`, a columns operation whose inputs are lowered.
-fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::Select { input, columns } => {
             each(g, d, FrameKernel::Select(columns.clone()), &[input])
@@ -115,17 +115,4 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("columns")),
     }
     Ok(())
-}
-
-/// The columns family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &DfOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
-        lower_parts(d, g)
-    }
 }

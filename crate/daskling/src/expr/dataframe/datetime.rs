@@ -8,7 +8,7 @@ use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a datetime operation.
-fn meta(op: &DfOp) -> Result<Meta> {
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::DtField { input, .. } | DfOp::DtRound { input, .. } => {
             need(input, Kind::Series, "dt")?;
@@ -28,22 +28,14 @@ fn meta(op: &DfOp) -> Result<Meta> {
             } else {
                 Dtype::Datetime
             };
-            let r = input.0.rows.clone();
-            Meta {
-                prefix: "dt",
-                kind: Kind::Series,
-                names: input.0.names.clone(),
-                dtypes: vec![d],
-                npartitions: input.0.npartitions,
-                rows: Some(r),
-            }
+            Meta::series_like("dt", input, d)
         }
         _ => return Err(not_mine("datetime")),
     })
 }
 
 /// Adds the partition tasks of `d`, a datetime operation whose inputs are lowered.
-fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::DtField { input, field } => each(g, d, FrameKernel::DtField(*field), &[input]),
         DfOp::DtRound { input, freq, mode } => each(
@@ -58,17 +50,4 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("datetime")),
     }
     Ok(())
-}
-
-/// The datetime family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &DfOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
-        lower_parts(d, g)
-    }
 }

@@ -11,7 +11,7 @@ use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::kernel::GroupSpec;
 
 /// Names, dtypes, partitions and rows of a groupby operation.
-fn meta(op: &DfOp) -> Result<Meta> {
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::GroupAgg {
             by,
@@ -54,7 +54,7 @@ fn meta(op: &DfOp) -> Result<Meta> {
 }
 
 /// Adds the partition tasks of `d`, a groupby operation whose inputs are lowered.
-fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::GroupAgg {
             by,
@@ -109,17 +109,4 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("groupby")),
     }
     Ok(())
-}
-
-/// The groupby family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &DfOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
-        lower_parts(d, g)
-    }
 }

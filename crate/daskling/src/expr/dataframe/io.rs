@@ -118,7 +118,7 @@ fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
 }
 
 /// Names, dtypes, partitions and rows of a io operation.
-fn meta(op: &DfOp) -> Result<Meta> {
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::ReadCsv {
             sources,
@@ -143,7 +143,7 @@ fn meta(op: &DfOp) -> Result<Meta> {
 }
 
 /// Adds the partition tasks of `d`, a io operation whose inputs are lowered.
-fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::ReadCsv {
             sources,
@@ -264,17 +264,4 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("io")),
     }
     Ok(())
-}
-
-/// The io family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &DfOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
-        lower_parts(d, g)
-    }
 }

@@ -76,7 +76,7 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     if g.contains(&d.part_key(0)) {
         return Ok(());
     }
-    family(d.op()).lower_parts(d, g)
+    (family(d.op()).lower_parts)(d, g)
 }
 
 /// Adds the tasks of a scalar whose inputs are lowered; returns its key.
@@ -85,7 +85,7 @@ fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     if g.contains(&key) {
         return Ok(key);
     }
-    family(d.op()).lower_scalar(d, g)
+    (family(d.op()).lower_scalar)(d, g)
 }
 
 /// The first `n` rows: partitions (of small reads: `io::for_head`) are computed one at

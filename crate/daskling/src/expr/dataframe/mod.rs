@@ -120,37 +120,72 @@ struct Meta {
     rows: Option<String>,
 }
 
-/// A family of operations: one module with its operations' metadata rule and lowering
-/// (`io`, `columns`, `arith`, `datetime`, `reduce`, `groupby`). A new family is a module
-/// implementing this and one arm of [`family`].
-trait Family: Sync {
-    /// What `op` (one of the family's) gives, checked against its inputs.
-    fn meta(&self, op: &DfOp) -> Result<Meta>;
-    /// Adds the partition tasks of the frame or series `d`, its inputs lowered.
-    fn lower_parts(&self, _d: &Df, _g: &mut Graph) -> Result<()> {
-        Err(Error::invalid("a scalar has no partitions"))
-    }
-    /// Adds the tasks of the scalar `d`, its inputs lowered; returns its key.
-    fn lower_scalar(&self, _d: &Df, _g: &mut Graph) -> Result<Key> {
-        Err(Error::invalid("not a scalar"))
+impl Meta {
+    /// A series with `input`'s rows, partitions and name, of `dtype`: what a row-wise
+    /// operation on a series gives.
+    fn series_like(prefix: &'static str, input: &Df, dtype: Dtype) -> Meta {
+        Meta {
+            prefix,
+            kind: Kind::Series,
+            names: input.0.names.clone(),
+            dtypes: vec![dtype],
+            npartitions: input.0.npartitions,
+            rows: Some(input.0.rows.clone()),
+        }
     }
 }
 
+/// A family of operations: one module with its operations' metadata rule (`meta`) and
+/// lowering (`lower_parts` for frames and series, `lower_scalar` for scalars): `io`,
+/// `columns`, `arith`, `datetime`, `reduce`, `groupby`. A new family is a module with
+/// those functions and one arm of [`family`].
+#[derive(Clone, Copy)]
+struct Family {
+    /// What an operation of the family gives, checked against its inputs.
+    meta: fn(&DfOp) -> Result<Meta>,
+    /// Adds the partition tasks of a frame or series of the family, its inputs lowered.
+    lower_parts: fn(&Df, &mut Graph) -> Result<()>,
+    /// Adds the tasks of a scalar of the family, its inputs lowered; returns its key.
+    lower_scalar: fn(&Df, &mut Graph) -> Result<Key>,
+}
+
+fn not_scalar(_: &Df, _: &mut Graph) -> Result<Key> {
+    Err(Error::invalid("not a scalar"))
+}
+
 /// The family of an operation: the one dispatch over families.
-fn family(op: &DfOp) -> &'static dyn Family {
+fn family(op: &DfOp) -> Family {
+    macro_rules! of {
+        ($m:ident, parts) => {
+            Family {
+                meta: $m::meta,
+                lower_parts: $m::lower_parts,
+                lower_scalar: not_scalar,
+            }
+        };
+        ($m:ident, parts, scalar) => {
+            Family {
+                meta: $m::meta,
+                lower_parts: $m::lower_parts,
+                lower_scalar: $m::lower_scalar,
+            }
+        };
+    }
     match op {
-        DfOp::ReadCsv { .. } => &io::Ops,
+        DfOp::ReadCsv { .. } => of!(io, parts),
         DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
-            &columns::Ops
+            of!(columns, parts)
         }
         DfOp::Binary { .. }
         | DfOp::Scalar { .. }
         | DfOp::Logical { .. }
         | DfOp::ScalarBinary { .. }
-        | DfOp::ScalarConst { .. } => &arith::Ops,
-        DfOp::DtField { .. } | DfOp::DtRound { .. } => &datetime::Ops,
-        DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => &reduce::Ops,
-        DfOp::GroupAgg { .. } => &groupby::Ops,
+        | DfOp::ScalarConst { .. } => of!(arith, parts, scalar),
+        DfOp::DtField { .. } | DfOp::DtRound { .. } => of!(datetime, parts),
+        DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => {
+            of!(reduce, parts, scalar)
+        }
+        DfOp::GroupAgg { .. } => of!(groupby, parts),
     }
 }
 
@@ -190,7 +225,7 @@ impl Df {
             dtypes,
             npartitions,
             rows,
-        } = family(&op).meta(&op)?;
+        } = (family(&op).meta)(&op)?;
         let named = op.try_map(|a| Ok::<_, Error>(a.name().to_string()))?;
         let json = serde_json::to_string(&named).map_err(Error::invalid)?;
         let name = format!("{prefix}-{}", tokenize(&json));

@@ -10,7 +10,7 @@ use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a reduction operation.
-fn meta(op: &DfOp) -> Result<Meta> {
+pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
         DfOp::Reduce { input, reduce, .. } => {
             need(input, Kind::Series, reduce.name())?;
@@ -79,7 +79,7 @@ fn meta(op: &DfOp) -> Result<Meta> {
 }
 
 /// Adds the partition tasks of `d`, a reduction operation whose inputs are lowered.
-fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
     match d.op() {
         DfOp::Describe { input } => {
             let cols = d.names().to_vec();
@@ -110,7 +110,7 @@ fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 }
 
 /// Adds the tasks of `d`, a reduction scalar whose inputs are lowered; returns its key.
-fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
+pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
     match d.op() {
         DfOp::Reduce {
             input,
@@ -149,22 +149,5 @@ fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
             Ok(tree(g, d, SeriesReduce::Count, 0.0, parts))
         }
         _ => Err(not_mine("reduction")),
-    }
-}
-
-/// The reduce family: its operations' metadata and lowering.
-pub(super) struct Ops;
-
-impl super::Family for Ops {
-    fn meta(&self, op: &DfOp) -> Result<Meta> {
-        meta(op)
-    }
-
-    fn lower_parts(&self, d: &Df, g: &mut Graph) -> Result<()> {
-        lower_parts(d, g)
-    }
-
-    fn lower_scalar(&self, d: &Df, g: &mut Graph) -> Result<Key> {
-        lower_scalar(d, g)
     }
 }
