@@ -1,6 +1,6 @@
 // Every test, in order: lint, native Rust, wasm in Chromium (single and threaded builds),
 // the package build, and the end-to-end page tests. Stops at the first failing step.
-// `--quick` (npm run test:quick): lint, the generated files, native tests and one browser
+// `--quick` (npm run test:quick): lint, the generated files, native tests (no doctests) and one browser
 // run (the kernels' tests in Chromium) — an answer in a minute or two on a warm build.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statfsSync } from 'node:fs';
@@ -24,7 +24,8 @@ const quickSteps = [
   ...lint,
   ['clippy (native)', 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']],
   generated,
-  ['native tests (every crate, doctests included)', 'cargo', ['test', '--workspace']],
+  // The full run's fuzzing (20,000 inputs per target) and doctests stay out of it.
+  ['native tests (every crate; no doctests, 1,000 fuzz inputs per target)', 'cargo', ['test', '--workspace', '--lib', '--tests'], { DASKLING_FUZZ_CASES: '1000' }],
   ['browser smoke test: the kernels crate in headless Chromium', 'wasm-pack', ['test', '--headless', '--chrome', 'crate/kernels']],
 ];
 const allSteps = [
