@@ -22,6 +22,7 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use super::walk::unlink;
 use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{prefix_name, tokenize, Graph, Key, Task};
@@ -38,12 +39,8 @@ impl Drop for Node {
     /// Drops a long chain of calls iteratively: the default recursive drop would
     /// overflow the stack on deep chains (a loop of 100,000 calls).
     fn drop(&mut self) {
-        let mut stack = std::mem::take(&mut self.deps);
-        while let Some(n) = stack.pop() {
-            if let Ok(mut inner) = Arc::try_unwrap(n) {
-                stack.append(&mut inner.deps);
-            }
-        }
+        let take = |n: &mut Node| std::mem::take(&mut n.deps);
+        unlink(take(self), take);
     }
 }
 

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::dataframe::Kind;
+use super::walk::{post_order, unlink};
 use super::{Expr, Lazy};
 use serde::{Deserialize, Serialize};
 
@@ -97,15 +98,18 @@ impl Drop for CallNode {
     /// Drops long chains of calls iteratively (a loop of 100,000 calls would overflow
     /// the stack with the default recursive drop).
     fn drop(&mut self) {
-        let mut stack = std::mem::take(&mut self.deps);
-        while let Some(e) = stack.pop() {
-            if let Expr::Call(c) = e {
-                if let Ok(mut inner) = Arc::try_unwrap(c.0) {
-                    stack.append(&mut inner.deps);
-                }
-            }
-        }
+        unlink(call_inputs(self), call_inputs);
     }
+}
+
+/// Takes the calls among `node`'s dependencies (the others drop on their own).
+fn call_inputs(node: &mut CallNode) -> Vec<Arc<CallNode>> {
+    let deps = std::mem::take(&mut node.deps).into_iter();
+    deps.filter_map(|d| match d {
+        Expr::Call(c) => Some(c.0),
+        _ => None,
+    })
+    .collect()
 }
 
 static CALLS: AtomicU64 = AtomicU64::new(0);
@@ -187,23 +191,15 @@ impl Lazy for Call {
     /// lower through their own collections.
     fn lower(&self, g: &mut Graph) -> Result<Key> {
         let key_of = |c: &Call| Key::named(c.name());
-        let mut stack: Vec<(Call, bool)> = vec![(self.clone(), false)];
-        while let Some((c, expanded)) = stack.pop() {
-            let key = key_of(&c);
-            if g.contains(&key) {
-                continue;
-            }
-            if !expanded {
-                stack.push((c.clone(), true));
-                for d in c.0.deps.iter().rev() {
-                    if let Expr::Call(inner) = d {
-                        if !g.contains(&key_of(inner)) {
-                            stack.push((inner.clone(), false));
-                        }
-                    }
-                }
-                continue;
-            }
+        let calls = |c: &Call| {
+            let calls = c.0.deps.iter().filter_map(|d| match d {
+                Expr::Call(inner) => Some(inner.clone()),
+                _ => None,
+            });
+            calls.collect()
+        };
+        let done = |g: &Graph, c: &Call| g.contains(&key_of(c));
+        post_order(g, [self.clone()], calls, done, |g, c| {
             let deps =
                 c.0.deps
                     .iter()
@@ -217,8 +213,12 @@ impl Lazy for Call {
                 args: c.0.args.clone(),
                 deps: c.0.deps.iter().map(dep_kind).collect(),
             };
-            g.insert(key, Task::new(call_kernel(call, c.0.runner.clone()), deps));
-        }
+            g.insert(
+                key_of(&c),
+                Task::new(call_kernel(call, c.0.runner.clone()), deps),
+            );
+            Ok(())
+        })?;
         Ok(key_of(self))
     }
 }

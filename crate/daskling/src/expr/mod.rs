@@ -6,6 +6,7 @@ pub mod dask;
 pub mod dataframe;
 pub mod delayed;
 pub mod js;
+mod walk;
 mod wire;
 
 pub use wire::{Expr, Wire, WireNode};

@@ -18,6 +18,7 @@ use super::array::{Array, ArrayOp};
 use super::dataframe::{Df, DfOp, Kind, SourceRef};
 use super::js::Call;
 use super::js::JsFunction;
+use super::walk::post_order;
 use super::Lazy;
 use crate::error::{Error, Result};
 use crate::graph::{Graph, Key};
@@ -226,22 +227,14 @@ impl Wire {
         rows: &mut HashMap<String, usize>,
         funcs: &mut HashMap<Arc<JsFunction>, usize>,
     ) -> usize {
-        let mut stack: Vec<(Expr, bool)> = vec![(root.clone(), false)];
-        while let Some((n, expanded)) = stack.pop() {
-            if rows.contains_key(n.name()) {
-                continue;
-            }
-            if !expanded {
-                stack.push((n.clone(), true));
-                for input in n.inputs().into_iter().rev() {
-                    if !rows.contains_key(input.name()) {
-                        stack.push((input, false));
-                    }
-                }
-                continue;
-            }
-            // Inputs are always rows by now; a node that is not is skipped (and decoding
-            // then rejects the table).
+        let mut state = (&mut *self, &mut *rows, &mut *funcs);
+        let done = |(_, rows, _): &(&mut Self, &mut HashMap<String, usize>, _), n: &Expr| {
+            rows.contains_key(n.name())
+        };
+        let _ = post_order(&mut state, [root.clone()], Expr::inputs, done, |st, n| {
+            let (wire, rows, funcs) = st;
+            // Inputs are always rows by now; a node that is not is skipped (and
+            // decoding then rejects the table).
             let read = matches!(&n, Expr::Df(d) if is_read(d));
             let node = if read && held(n.name()) {
                 Some(WireNode::Held {
@@ -249,15 +242,16 @@ impl Wire {
                 })
             } else {
                 if read {
-                    self.reads.push(n.name().to_string());
+                    wire.reads.push(n.name().to_string());
                 }
-                self.encode_node(&n, rows, funcs)
+                wire.encode_node(&n, rows, funcs)
             };
             if let Some(node) = node {
-                rows.insert(n.name().to_string(), self.nodes.len());
-                self.nodes.push(node);
+                rows.insert(n.name().to_string(), wire.nodes.len());
+                wire.nodes.push(node);
             }
-        }
+            Ok::<_, std::convert::Infallible>(())
+        });
         rows.get(root.name()).copied().unwrap_or(usize::MAX)
     }
 

@@ -6,6 +6,7 @@
 use super::tasks::MAX_BLOCK_ELEMENTS;
 use super::{family, Array};
 use crate::error::{Error, Result};
+use crate::expr::walk::post_order;
 use crate::graph::{Graph, Key};
 
 /// An error when a block of `a` would exceed [`MAX_BLOCK_ELEMENTS`].
@@ -32,25 +33,12 @@ fn check_block_sizes(a: &Array) -> Result<()> {
 /// 100,000 operations lowers without deep recursion. Each operation's tasks come from
 /// its family's module.
 pub(super) fn lower_blocks(root: &Array, g: &mut Graph) -> Result<()> {
-    let lowered = |a: &Array, g: &Graph| a.npartitions() > 0 && g.contains(&first_key(a));
-    let mut stack: Vec<(Array, bool)> = vec![(root.clone(), false)];
-    while let Some((a, expanded)) = stack.pop() {
-        if lowered(&a, g) {
-            continue;
-        }
-        if !expanded {
-            stack.push((a.clone(), true));
-            for input in a.op().inputs() {
-                if !lowered(input, g) {
-                    stack.push((input.clone(), false));
-                }
-            }
-            continue;
-        }
+    let inputs = |a: &Array| a.op().inputs().into_iter().cloned().collect();
+    let lowered = |g: &Graph, a: &Array| a.npartitions() > 0 && g.contains(&first_key(a));
+    post_order(g, [root.clone()], inputs, lowered, |g, a| {
         check_block_sizes(&a)?;
-        (family(a.op()).lower)(&a, g)?;
-    }
-    Ok(())
+        (family(a.op()).lower)(&a, g)
+    })
 }
 
 fn first_key(a: &Array) -> Key {

@@ -41,6 +41,7 @@ pub use chunks::{normalize_chunks, ChunkSpec, MAX_BLOCKS};
 pub use data::Data;
 pub use op::{ArrayOp, AxisIndex, QrPart, SliceArg, SvdPart};
 
+use super::walk::{post_order, unlink};
 use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
@@ -98,23 +99,21 @@ struct Node {
 
 impl Drop for Node {
     /// Drops long chains iteratively: the default recursive drop of a chain of 100,000
-    /// operations would overflow the stack. Inputs only this node held are unlinked one
-    /// by one.
+    /// operations would overflow the stack.
     fn drop(&mut self) {
-        let empty = || ArrayOp::Full {
-            shape: vec![],
-            chunks: vec![],
-            value: 0.0,
-        };
-        let mut stack: Vec<Array> = self.op.inputs().into_iter().cloned().collect();
-        self.op = empty();
-        while let Some(a) = stack.pop() {
-            if let Ok(mut node) = Arc::try_unwrap(a.0) {
-                stack.extend(node.op.inputs().into_iter().cloned());
-                node.op = empty();
-            }
-        }
+        unlink(take_inputs(self), take_inputs);
     }
+}
+
+/// Empties `node`'s operation; gives the nodes of its inputs.
+fn take_inputs(node: &mut Node) -> Vec<Arc<Node>> {
+    let empty = ArrayOp::Full {
+        shape: vec![],
+        chunks: vec![],
+        value: 0.0,
+    };
+    let op = std::mem::replace(&mut node.op, empty);
+    op.inputs().into_iter().map(|a| a.0.clone()).collect()
 }
 
 /// A lazy chunked float64 array. Cloning is cheap (a shared expression tree).
@@ -460,21 +459,28 @@ impl Lazy for Array {
     /// The whole array's bytes, and the largest block of any array it is built from
     /// (visited once each, iteratively).
     fn needs(&self) -> super::Needs {
-        let mut seen = rustc_hash::FxHashSet::default();
-        let mut stack = vec![self];
-        let mut block = 0u64;
-        while let Some(a) = stack.pop() {
-            if !seen.insert(a.name()) {
-                continue;
-            }
-            let largest = a
-                .chunks()
-                .iter()
-                .map(|c| c.iter().copied().max().unwrap_or(0) as u64)
-                .fold(8u64, u64::saturating_mul);
-            block = block.max(largest);
-            stack.extend(a.op().inputs());
-        }
+        let mut state = (rustc_hash::FxHashSet::default(), 0u64);
+        let inputs = |a: &Array| a.op().inputs().into_iter().cloned().collect();
+        let done = |(seen, _): &(rustc_hash::FxHashSet<Arc<str>>, u64), a: &Array| {
+            seen.contains(&a.0.name)
+        };
+        let _ = post_order(
+            &mut state,
+            [self.clone()],
+            inputs,
+            done,
+            |(seen, block), a| {
+                let largest = a
+                    .chunks()
+                    .iter()
+                    .map(|c| c.iter().copied().max().unwrap_or(0) as u64)
+                    .fold(8u64, u64::saturating_mul);
+                *block = (*block).max(largest);
+                seen.insert(a.0.name.clone());
+                Ok::<_, std::convert::Infallible>(())
+            },
+        );
+        let block = state.1;
         super::Needs {
             result: self.size().saturating_mul(8),
             block,

@@ -26,6 +26,7 @@ use std::fmt::Write;
 
 use rustc_hash::FxHashMap;
 
+use super::walk::post_order;
 use super::Expr;
 use crate::error::{Error, Result};
 
@@ -106,6 +107,11 @@ impl<'o> Script<'o> {
             .ok_or_else(|| Error::invalid(format!("internal: {name} was not exported first")))
     }
 
+    /// Whether the node `name` has a variable (it is exported).
+    fn has(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
     /// Writes `<stem>_<n> = <code>` for the node `name`; returns the variable.
     pub(crate) fn assign(&mut self, name: &str, stem: &str, code: String) -> String {
         let var = format!("{}_{}", stem.replace(['-', ' '], "_"), self.count);
@@ -168,39 +174,6 @@ pub(crate) fn tuple(xs: &[usize]) -> String {
     }
 }
 
-/// Every node of `exprs`, inputs before their users, each once (iteratively).
-fn postorder(exprs: &[Expr]) -> Vec<Expr> {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut out = Vec::new();
-    let mut stack: Vec<(Expr, bool)> = exprs.iter().rev().map(|e| (e.clone(), false)).collect();
-    while let Some((e, expanded)) = stack.pop() {
-        let key = node_name(&e);
-        if seen.contains(&key) {
-            continue;
-        }
-        if expanded {
-            seen.insert(key);
-            out.push(e);
-            continue;
-        }
-        stack.push((e.clone(), true));
-        for i in e.inputs().into_iter().rev() {
-            if !seen.contains(&node_name(&i)) {
-                stack.push((i, false));
-            }
-        }
-    }
-    out
-}
-
-fn node_name(e: &Expr) -> String {
-    match e {
-        Expr::Array(a) => a.name().to_string(),
-        Expr::Df(d) => d.name().to_string(),
-        Expr::Call(c) => c.name().to_string(),
-    }
-}
-
 /// The Python source of a script computing `exprs` on a dask cluster (see the module
 /// docs): `result` holds the values, a tuple in order (the value itself for one).
 pub fn to_dask(exprs: &[Expr], options: &DaskOptions) -> Result<String> {
@@ -208,17 +181,23 @@ pub fn to_dask(exprs: &[Expr], options: &DaskOptions) -> Result<String> {
         return Err(Error::invalid("toDask: give at least one lazy value"));
     }
     let mut s = Script::new(options);
-    for e in postorder(exprs) {
-        match &e {
-            Expr::Array(a) => array::export(a, &mut s)?,
-            Expr::Df(d) => dataframe::export(d, &mut s)?,
-            Expr::Call(c) => delayed::export(c, &mut s)?,
-        }
-    }
+    // Every node once, inputs first (a node is done once it has a variable).
+    let done = |s: &Script, e: &Expr| s.has(e.name());
+    post_order(
+        &mut s,
+        exprs.iter().cloned(),
+        Expr::inputs,
+        done,
+        |s, e| match &e {
+            Expr::Array(a) => array::export(a, s),
+            Expr::Df(d) => dataframe::export(d, s),
+            Expr::Call(c) => delayed::export(c, s),
+        },
+    )?;
     let mut outputs = Vec::new();
     let mut finish = Vec::new();
     for e in exprs {
-        outputs.push(s.var(&node_name(e))?.to_string());
+        outputs.push(s.var(e.name())?.to_string());
         finish.push(match e {
             Expr::Df(d) => dataframe::finish(d),
             _ => None,

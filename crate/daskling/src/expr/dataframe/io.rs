@@ -9,6 +9,7 @@ use super::tasks::ftask;
 use super::SourceRef;
 use super::{not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::walk::post_order;
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::source::Part;
@@ -62,48 +63,58 @@ const HEAD_BLOCKSIZE: u64 = 1 << 20;
 /// of small files, blocks of large ones), for `head`: the rows, in order, are the same. Anything that aggregates
 /// (a reduction, a groupby, describe) is kept as it is. Walks iteratively.
 pub(super) fn for_head(d: &Df) -> Result<Df> {
+    type Done = rustc_hash::FxHashMap<*const super::Node, Df>;
     let id = |x: &Df| Arc::as_ptr(&x.0);
-    let mut done: rustc_hash::FxHashMap<*const super::Node, Df> = Default::default();
-    let mut stack = vec![(d.clone(), false)];
-    while let Some((x, expanded)) = stack.pop() {
-        if done.contains_key(&id(&x)) {
-            continue;
-        }
-        let new = match x.op() {
-            DfOp::ReadCsv {
-                sources,
-                options,
-                schema,
-                blocksize,
-            } => Df::build(DfOp::ReadCsv {
-                sources: sources.clone(),
-                options: options.clone(),
-                schema: schema.clone(),
-                // A large file's head needs its first block, not 16 MB of it (the
-                // blocks' counts are a chain: 5,000 blocks of a 5 GB file are fine);
-                // 0 (one partition per file) stays 0.
-                blocksize: (*blocksize).min(HEAD_BLOCKSIZE),
-            })?,
+    let row_wise = |x: &Df| {
+        matches!(
+            x.op(),
             DfOp::Select { .. }
-            | DfOp::Col { .. }
-            | DfOp::Filter { .. }
-            | DfOp::Assign { .. }
-            | DfOp::Binary { .. }
-            | DfOp::Scalar { .. }
-            | DfOp::Logical { .. }
-            | DfOp::DtField { .. }
-            | DfOp::DtRound { .. } => {
-                if !expanded {
-                    stack.push((x.clone(), true));
-                    stack.extend(x.op().inputs().into_iter().map(|i| (i.clone(), false)));
-                    continue;
+                | DfOp::Col { .. }
+                | DfOp::Filter { .. }
+                | DfOp::Assign { .. }
+                | DfOp::Binary { .. }
+                | DfOp::Scalar { .. }
+                | DfOp::Logical { .. }
+                | DfOp::DtField { .. }
+                | DfOp::DtRound { .. }
+        )
+    };
+    // Row-wise operations are rebuilt on their rewritten inputs; anything else is a leaf.
+    let inputs = |x: &Df| match row_wise(x) {
+        true => x.op().inputs().into_iter().cloned().collect(),
+        false => vec![],
+    };
+    let mut done = Done::default();
+    post_order(
+        &mut done,
+        [d.clone()],
+        inputs,
+        |done, x| done.contains_key(&id(x)),
+        |done, x| {
+            let new = match x.op() {
+                DfOp::ReadCsv {
+                    sources,
+                    options,
+                    schema,
+                    blocksize,
+                } => Df::build(DfOp::ReadCsv {
+                    sources: sources.clone(),
+                    options: options.clone(),
+                    schema: schema.clone(),
+                    // A large file's head needs its first block, not 16 MB of it (the
+                    // blocks' counts are a chain: 5,000 blocks of a 5 GB file are fine);
+                    // 0 (one partition per file) stays 0.
+                    blocksize: (*blocksize).min(HEAD_BLOCKSIZE),
+                })?,
+                _ if row_wise(&x) => {
+                    Df::build(x.op().try_map(|i| Ok::<_, Error>(done[&id(i)].clone()))?)?
                 }
-                Df::build(x.op().try_map(|i| Ok::<_, Error>(done[&id(i)].clone()))?)?
-            }
-            _ => x.clone(),
-        };
-        done.insert(id(&x), new);
-    }
+                _ => x.clone(),
+            };
+            done.insert(id(&x), new);
+            Ok(())
+        },
+    )?;
     Ok(done[&id(d)].clone())
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::tasks::{ftask, scalar_key};
 use super::{family, Df, Kind};
 use crate::error::{Error, Result};
+use crate::expr::walk::post_order;
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::column::concat;
 use crate::kernels::dataframe::kernel::FrameKernel;
@@ -41,33 +42,17 @@ fn lowered(d: &Df, g: &Graph) -> bool {
 /// each node finds its inputs' tasks there: an expression of 100,000 operations lowers
 /// without deep recursion.
 fn lower_inputs(root: &Df, g: &mut Graph) -> Result<()> {
-    let mut stack: Vec<(Df, bool)> = root
-        .op()
-        .inputs()
-        .into_iter()
-        .map(|i| (i.clone(), false))
-        .collect();
-    while let Some((d, expanded)) = stack.pop() {
-        if lowered(&d, g) {
-            continue;
-        }
-        if !expanded {
-            stack.push((d.clone(), true));
-            for i in d.op().inputs() {
-                if !lowered(i, g) {
-                    stack.push((i.clone(), false));
-                }
-            }
-            continue;
-        }
-        match d.kind() {
-            Kind::Scalar => {
-                lower_scalar(&d, g)?;
-            }
-            Kind::Frame | Kind::Series => lower_parts(&d, g)?,
-        }
-    }
-    Ok(())
+    let inputs = |d: &Df| d.op().inputs().into_iter().cloned().collect();
+    post_order(
+        g,
+        inputs(root),
+        inputs,
+        |g, d| lowered(d, g),
+        |g, d| match d.kind() {
+            Kind::Scalar => lower_scalar(&d, g).map(drop),
+            Kind::Frame | Kind::Series => lower_parts(&d, g),
+        },
+    )
 }
 
 /// Adds the partition tasks of a frame or series whose inputs are lowered (every caller

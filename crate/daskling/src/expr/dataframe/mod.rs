@@ -38,6 +38,7 @@ mod tasks;
 
 use std::sync::Arc;
 
+use super::walk::unlink;
 use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
@@ -76,27 +77,25 @@ struct Node {
 }
 
 impl Drop for Node {
-    /// Drops long chains iteratively (see the arrays' node): inputs only this node held
-    /// are unlinked one by one.
+    /// Drops long chains iteratively (see the arrays' node).
     fn drop(&mut self) {
-        let empty_op = || DfOp::ReadCsv {
-            sources: vec![],
-            options: CsvOptions::default(),
-            schema: Schema {
-                names: vec![],
-                dtypes: vec![],
-            },
-            blocksize: 0,
-        };
-        let mut stack: Vec<Df> = self.op.inputs().into_iter().cloned().collect();
-        let _ = std::mem::replace(&mut self.op, empty_op());
-        while let Some(d) = stack.pop() {
-            if let Ok(mut node) = Arc::try_unwrap(d.0) {
-                stack.extend(node.op.inputs().into_iter().cloned());
-                let _ = std::mem::replace(&mut node.op, empty_op());
-            }
-        }
+        unlink(take_inputs(self), take_inputs);
     }
+}
+
+/// Empties `node`'s operation; gives the nodes of its inputs.
+fn take_inputs(node: &mut Node) -> Vec<Arc<Node>> {
+    let empty = DfOp::ReadCsv {
+        sources: vec![],
+        options: CsvOptions::default(),
+        schema: Schema {
+            names: vec![],
+            dtypes: vec![],
+        },
+        blocksize: 0,
+    };
+    let op = std::mem::replace(&mut node.op, empty);
+    op.inputs().into_iter().map(|d| d.0.clone()).collect()
 }
 
 /// A lazy dataframe expression of any kind; [`DataFrame`], [`Series`] and [`Scalar`]
