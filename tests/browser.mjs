@@ -1,11 +1,20 @@
 // Launches Debian's Chromium headless through playwright-core (no browser download).
 import { after, before } from 'node:test';
 
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { chromium } from 'playwright-core';
 
 import { serve } from '../www/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * The package built with the kernel's test hooks (`node crate/wasm/js/build.mjs --hooks`):
+ * mount it at `/dist/` for tests that make the kernel trap or wedge.
+ */
+export const HOOKS_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'target', 'hooks', 'dist');
 
 /** Starts a browser (Playwright gives it a fresh, temporary profile); resolves to `{browser, close()}`. */
 export async function launch() {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { Client } from '../dist/node.js';
+// The package built with its test hooks (trap, trapOnPool, panicInTask, wedge).
+import { Client } from '../target/hooks/dist/node.js';
 
 let client;
 before(async () => {
@@ -94,4 +95,18 @@ test('a panicking task is that task’s error (the threaded build unwinds); no r
   assert.match(await client._rpc.call('panicInTask', {}), /task boom failed: panicked: a test panic/);
   assert.equal(client._rpc.restarts, before);
   assert.equal(await client.array.ones([15], { chunks: [5] }).sum().compute(), 15);
+});
+
+test('the package built for users has no test hooks: calling one says so, the client keeps working', async () => {
+  const { Client: Published } = await import('../dist/node.js');
+  const c = await Published.start({ threads: 1 });
+  try {
+    for (const hook of ['trap', 'trapOnPool', 'panicInTask', 'wedge', 'benchScheduler']) {
+      await assert.rejects(c._rpc.call(hook, {}), /is a test hook: this kernel was built without the test-hooks feature/);
+    }
+    assert.equal(c._rpc.restarts, 0);
+    assert.equal(await c.array.ones([6], { chunks: [4] }).sum().compute(), 6);
+  } finally {
+    await c.close();
+  }
 });

@@ -132,6 +132,18 @@ try {
 const INDEX_HTML = '<!doctype html><meta charset="utf-8"><title>app</title><script type="module" src="./main.js"></script>\n';
 
 describe('the packed package', () => {
+  test('has no test hooks: its kernels are built without the test-hooks feature', () => {
+    const hooks = ['trap', 'panicInTask', 'trapOnPool', 'benchScheduler'];
+    for (const build of ['single', 'threads']) {
+      const glue = sh('tar', ['-xzOf', tarball, `package/dist/${build}/daskling.js`], tmp);
+      assert.match(glue, /export function operations\(/, `${build}: not the kernel's glue`);
+      for (const h of hooks) assert.doesNotMatch(glue, new RegExp(`export function ${h}\\(`), `${build} exports ${h}`);
+    }
+    // The hooks build (the supervision tests') has them: this test can see them.
+    const withHooks = readFileSync(join(root, 'target', 'hooks', 'dist', 'single', 'daskling.js'), 'utf8');
+    for (const h of hooks) assert.match(withHooks, new RegExp(`export function ${h}\\(`));
+  });
+
   test('a Vite app built for production: threads with isolation headers, single without', async () => {
     const dir = join(tmp, 'vite-app');
     npmApp(dir, { vite: VITE });

@@ -38,6 +38,7 @@ const allSteps = [
   ['wasm-pack test --headless --chrome, every crate (single build)', 'node', ['tests/wasm-pack.mjs', 'single']],
   ['wasm-pack test --headless --chrome, threaded build (rayon on Web Workers)', 'node', ['tests/wasm-pack.mjs', 'threads']],
   ['build the package (both wasm builds)', 'node', ['crate/wasm/js/build.mjs']],
+  ['build the package with its test hooks (target/hooks/dist: the supervision tests)', 'node', ['crate/wasm/js/build.mjs', '--hooks']],
   ["build the workshop page's libraries", 'node', ['www/build.mjs']],
   ['build the static site (site/)', 'node', ['www/site.mjs']],
   ['native reference command (release)', 'cargo', ['build', '--release', '-p', 'daskling', '--bin', 'daskling']],

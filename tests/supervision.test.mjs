@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { usingWorkshopPage } from './browser.mjs';
+import { HOOKS_DIST, usingWorkshopPage } from './browser.mjs';
 
 for (const isolation of [true, false]) {
   describe(`supervision (${isolation ? 'threads' : 'single'})`, () => {
-    const session = usingWorkshopPage({ isolation });
+    // The kernel with its test hooks (trap, panicInTask, trapOnPool, wedge).
+    const session = usingWorkshopPage({ isolation, mounts: [['/dist/', HOOKS_DIST]] });
     const inPage = (fn, arg) => session.inPage(fn, arg);
 
     test('an infinite loop ended by AbortSignal.timeout; the next compute works', async () => {

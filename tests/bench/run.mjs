@@ -25,7 +25,7 @@ import { build } from 'vite';
 
 import { PATH } from '../../crate/wasm/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
-import { launch } from '../browser.mjs';
+import { HOOKS_DIST, launch } from '../browser.mjs';
 import { python } from '../venv.mjs';
 import { report } from './report.mjs';
 
@@ -43,6 +43,8 @@ const cargoBench = (name) => lastJson(sh('cargo', ['bench', '-q', '--bench', nam
 
 console.log('building (release)…');
 sh('node', ['crate/wasm/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+// The scheduler benchmark runs inside the kernel: the build with its hooks.
+sh('node', ['crate/wasm/js/build.mjs', '--hooks'], { stdio: ['ignore', 'ignore', 'inherit'] });
 console.log('native: cargo bench (scheduler)…');
 const native = cargoBench('scheduler');
 console.log('native: cargo bench (dataframe; writes ~450 MB under crate/target/bench-data once)…');
@@ -107,8 +109,8 @@ const mounts = [
   ['/duckdb/', join(root, 'node_modules', '@duckdb', 'duckdb-wasm', 'dist')],
 ];
 /** A bench page (isolated or not) with a `threads`-worker client; `fn(page, info)`. */
-async function inBrowser(isolation, threads, fn, options = {}) {
-  const server = await serve({ port: 0, isolation, mounts });
+async function inBrowser(isolation, threads, fn, options = {}, extraMounts = []) {
+  const server = await serve({ port: 0, isolation, mounts: [...extraMounts, ...mounts] });
   const page = await chrome.browser.newPage();
   page.setDefaultTimeout(0);
   try {
@@ -149,9 +151,10 @@ const common = async (page) => ({
 });
 
 console.log('wasm threads (2 workers)…');
+const wasmScheduler = await inBrowser(true, 2, scheduler, {}, [['/dist/', HOOKS_DIST]]);
 const wasmThreads = await inBrowser(true, 2, async (page, info) => ({
   simd: info.simd,
-  scheduler: await scheduler(page),
+  scheduler: wasmScheduler,
   ...(await common(page)),
   memoryFiles: await page.evaluate(() => window.benchDataframe(9500, 2)),
 }));

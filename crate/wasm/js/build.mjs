@@ -17,9 +17,14 @@
 //                                        is the threaded one (the build checks they match)
 // Release builds are then optimized with `wasm-opt -O3` (binaryen from npm; both at once).
 // Usage: node crate/wasm/js/build.mjs [--debug] [--no-opt] [--only single|threads|relaxed]
-// (`threads` builds both threaded modules, `relaxed` the relaxed one alone).
+//        [--hooks]
+// (`threads` builds both threaded modules, `relaxed` the relaxed one alone). `--hooks`
+// builds the kernel with its test and benchmark hooks (the `test-hooks` feature: trap,
+// panicInTask, trapOnPool, benchScheduler) into target/hooks/dist/ instead, the same
+// layout, for the supervision tests and `npm run bench`; its relaxed module is a copy of
+// the plain threaded one (the hooks need no relaxed SIMD). dist/ never has the hooks.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +37,9 @@ const debug = args.includes('--debug');
 const noOpt = args.includes('--no-opt');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
+const hooks = args.includes('--hooks');
 const profile = debug ? 'debug' : 'release';
+const dist = hooks ? join(root, 'target', 'hooks', 'dist') : join(root, 'dist');
 
 function run(cmd, cmdArgs, env = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, ...env } });
@@ -75,7 +82,7 @@ const builds = {
     extra: BUILD_STD,
     features: [...THREADS, '--enable-relaxed-simd'],
     out: join(root, 'target', 'relaxed', 'bindgen'),
-    as: join(root, 'dist', 'threads', 'daskling_relaxed_bg.wasm'),
+    as: join(dist, 'threads', 'daskling_relaxed_bg.wasm'),
   },
 };
 
@@ -116,11 +123,13 @@ checkWasmBindgen();
 const optimized = [];
 for (const [name, b] of Object.entries(builds)) {
   if (only && only !== name && only !== b.family) continue;
+  if (hooks && name === 'relaxed') continue;
   const cargoArgs = ['build', '-p', 'daskling-wasm', '--lib', '--target', 'wasm32-unknown-unknown', ...b.extra];
   if (!debug) cargoArgs.push('--release');
+  if (hooks) cargoArgs.push('--features', 'test-hooks');
   run('cargo', cargoArgs, b.env);
   const wasm = join(b.env.CARGO_TARGET_DIR, 'wasm32-unknown-unknown', profile, 'daskling_wasm.wasm');
-  const out = b.out ?? join(root, 'dist', name);
+  const out = b.out ?? join(dist, name);
   rmSync(out, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', out, '--out-name', 'daskling', wasm]);
   if (b.as) adopt(b, out);
@@ -137,10 +146,13 @@ if (optimized.length) {
     );
   }
 }
-mkdirSync(join(root, 'dist'), { recursive: true });
+if (hooks && existsSync(join(dist, 'threads'))) {
+  cpSync(join(dist, 'threads', 'daskling_bg.wasm'), join(dist, 'threads', 'daskling_relaxed_bg.wasm'));
+}
+mkdirSync(dist, { recursive: true });
 // Every .js module of crate/wasm/js is the package's (the .mjs files are build tools).
 const jsDir = join(root, 'crate', 'wasm', 'js');
 for (const f of [...readdirSync(jsDir).filter((f) => f.endsWith('.js')), 'index.d.ts']) {
-  cpSync(join(root, 'crate', 'wasm', 'js', f), join(root, 'dist', f));
+  cpSync(join(root, 'crate', 'wasm', 'js', f), join(dist, f));
 }
-console.log(`built dist/ (${profile})`);
+console.log(`built ${hooks ? 'target/hooks/dist/ (with test hooks, ' : 'dist/ ('}${profile})`);

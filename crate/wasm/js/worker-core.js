@@ -147,10 +147,6 @@ export function serveCompute(platform) {
       addSources(message.add);
       return ctx.persist(message, (progress) => platform.post({ id, progress }));
     },
-    // For the supervision tests: a compute worker that stops answering.
-    wedge() {
-      for (;;);
-    },
     release({ names }) {
       ctx.release(names);
       return null;
@@ -163,7 +159,20 @@ export function serveCompute(platform) {
       addSources(message.add);
       return ctx.toDot(message);
     },
-    // For the supervision tests: a wasm trap, as a Rust abort gives.
+    // For `npm run bench`: the peak size of the kernel's wasm memory.
+    memoryBytes() {
+      return kernel.memoryBytes();
+    },
+  };
+
+  // Test and benchmark hooks: only where the kernel was built with the `test-hooks`
+  // feature (build.mjs --hooks, for the tests and `npm run bench`), never in the package.
+  const hooks = {
+    // A compute worker that stops answering (the supervision tests).
+    wedge() {
+      for (;;);
+    },
+    // A wasm trap, as a Rust abort gives; a panic in a task; a trap on a pool thread.
     trap() {
       kernel.trap();
     },
@@ -174,15 +183,18 @@ export function serveCompute(platform) {
       kernel.trapOnPool();
       return null;
     },
-    // For `npm run bench`: the peak size of the kernel's wasm memory.
-    memoryBytes() {
-      return kernel.memoryBytes();
-    },
-    // For `npm run bench`: scheduler overhead measured inside this worker.
+    // Scheduler overhead measured inside this worker.
     benchScheduler({ name, scheduler, reps }) {
       const [tasks, usPerTask] = kernel.benchScheduler(name, scheduler, reps, () => performance.now());
       return { tasks, usPerTask };
     },
+  };
+  const hook = (method) => {
+    if (!Object.hasOwn(hooks, method)) return null;
+    if (typeof kernel?.trap !== 'function') {
+      throw new Error(`${method} is a test hook: this kernel was built without the test-hooks feature (node crate/wasm/js/build.mjs --hooks)`);
+    }
+    return hooks[method];
   };
 
   /** The buffers of typed arrays inside results (arrays, Tables, Columns), to transfer. */
@@ -203,9 +215,9 @@ export function serveCompute(platform) {
 
   return async ({ id, method, args }) => {
     try {
-      const handler = handlers[method];
-      if (!handler) throw new Error(`unknown method ${method}`);
       if (method !== 'init' && !kernel) throw new Error('the client is not started');
+      const handler = Object.hasOwn(handlers, method) ? handlers[method] : hook(method);
+      if (!handler) throw new Error(`unknown method ${method}`);
       const result = await handler(args, id);
       platform.post({ id, result }, transferables(result));
     } catch (e) {
