@@ -1,6 +1,6 @@
 //! # daskling-kernels
 //!
-//! Kernels: plain functions on blocks and values — array blocks ([`array`]), dataframe
+//! Kernels: plain functions on blocks and values — array blocks ([`array`](mod@array)), dataframe
 //! partitions and CSV parsing ([`dataframe`]). They know nothing of graphs or JS.
 //!
 //! A [`Kernel`] is data — which computation, with which parameters — so a task can be
@@ -25,7 +25,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub mod array;
 pub mod dataframe;
 pub mod float;
-pub mod moments;
+pub(crate) mod moments;
 pub mod names;
 
 use std::any::Any;

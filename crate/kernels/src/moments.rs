@@ -4,26 +4,10 @@
 //! large sums, so it stays accurate where the textbook `Σx² − n·mean²` does not.
 
 /// `(count, mean, m2)` of one part.
-pub type Moments = (f64, f64, f64);
+pub(crate) type Moments = (f64, f64, f64);
 
 /// The moments of the union of two parts.
-///
-/// ```
-/// use daskling_kernels::moments::merge;
-/// // [1, 2] and [4]: count 3, mean 7/3, m2 = Σ(x − mean)² = 14/3.
-/// let (n, mean, m2) = merge((2.0, 1.5, 0.5), (1.0, 4.0, 0.0));
-/// assert_eq!(n, 3.0);
-/// assert!((mean - 7.0 / 3.0).abs() < 1e-15);
-/// assert!((m2 - 14.0 / 3.0).abs() < 1e-14);
-/// assert_eq!(merge((0.0, 0.0, 0.0), (1.0, 4.0, 0.0)), (1.0, 4.0, 0.0));
-/// // With an infinity, the mean is the sum's (numpy: mean([inf, 1]) = inf), m2 NaN.
-/// let (_, mean, m2) = merge((1.0, f64::INFINITY, 0.0), (1.0, 1.0, 0.0));
-/// assert_eq!(mean, f64::INFINITY);
-/// assert!(m2.is_nan());
-/// let (_, mean, _) = merge((1.0, f64::INFINITY, 0.0), (1.0, f64::NEG_INFINITY, 0.0));
-/// assert!(mean.is_nan());
-/// ```
-pub fn merge(a: Moments, b: Moments) -> Moments {
+pub(crate) fn merge(a: Moments, b: Moments) -> Moments {
     let ((na, ma, qa), (nb, mb, qb)) = (a, b);
     if nb == 0.0 {
         return a;
@@ -44,4 +28,28 @@ pub fn merge(a: Moments, b: Moments) -> Moments {
         ma + delta * (nb / n),
         qa + qb + delta * delta * (na * nb / n),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Exact moments of [1, 2] ∪ [4]; empty parts; infinities as numpy gives them.
+    #[test]
+    fn merge_gives_the_moments_of_the_union() {
+        // [1, 2] and [4]: count 3, mean 7/3, m2 = Σ(x − mean)² = 14/3.
+        let (n, mean, m2) = merge((2.0, 1.5, 0.5), (1.0, 4.0, 0.0));
+        assert_eq!(n, 3.0);
+        assert!((mean - 7.0 / 3.0).abs() < 1e-15);
+        assert!((m2 - 14.0 / 3.0).abs() < 1e-14);
+        assert_eq!(merge((0.0, 0.0, 0.0), (1.0, 4.0, 0.0)), (1.0, 4.0, 0.0));
+        // With an infinity, the mean is the sum's (numpy: mean([inf, 1]) = inf), m2 NaN.
+        let (_, mean, m2) = merge((1.0, f64::INFINITY, 0.0), (1.0, 1.0, 0.0));
+        assert_eq!(mean, f64::INFINITY);
+        assert!(m2.is_nan());
+        let (_, mean, _) = merge((1.0, f64::INFINITY, 0.0), (1.0, f64::NEG_INFINITY, 0.0));
+        assert!(mean.is_nan());
+    }
 }

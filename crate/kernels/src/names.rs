@@ -1,5 +1,5 @@
 //! Name tables: every enum the API names (operations, aggregations, dtypes, accessor
-//! fields) is declared with [`name_table!`], so that its variants, their order
+//! fields) is declared with [`name_table!`](crate::name_table), so that its variants, their order
 //! ([`NameTable::ALL`]), their API names, the documentation of each and the wire
 //! spelling (serde) all come from one list. The JS methods, `index.d.ts` and the
 //! operation reference of `docs/API.md` are generated from these tables

@@ -19,7 +19,7 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 /// `c += a · b`.
-pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+pub(crate) fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     packed(a, b, c);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]

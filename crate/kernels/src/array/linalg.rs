@@ -7,7 +7,7 @@ use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewMut2, Axis, Ix2, IxDyn};
 use daskling_core::{Error, Result};
 
 /// `c += a · b`.
-pub fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
+pub(crate) fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>) {
     super::gemm::gemm_acc(a, b, c)
 }
 
@@ -53,15 +53,7 @@ fn as2t<'a>(
 /// the shared axis (`inputs` = the `a` blocks, then the `b` blocks). 1-d operands act as
 /// a row (left) or column (right) vector and their axis is dropped from the result.
 /// `transposed[0]` (`[1]`): the `a` (`b`) blocks are multiplied transposed.
-///
-/// ```
-/// use daskling_kernels::array::linalg::dot;
-/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
-/// // x · xᵀ from x alone, its second operand read transposed.
-/// let c = dot("k", 1, [false, true], &[&x, &x]).unwrap();
-/// assert_eq!(c, ndarray::array![[5.0, 11.0, 17.0], [11.0, 25.0, 39.0], [17.0, 39.0, 61.0]].into_dyn());
-/// ```
-pub fn dot(
+pub(crate) fn dot(
     key: &str,
     nk: usize,
     transposed: [bool; 2],
@@ -106,14 +98,7 @@ pub fn dot(
 /// `inputs` (row block `i` of `x`, one per block of the shared axis); with `transposed`,
 /// `Σₗ aₗᵀ · aₗ` (the diagonal of `xᵀ · x`, from column block `i` of `x`). Only the upper
 /// triangle is multiplied; the lower one is its mirror, so the block is exactly symmetric.
-///
-/// ```
-/// use daskling_kernels::array::linalg::sym_dot;
-/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
-/// let c = sym_dot("k", 1, true, &[&x]).unwrap();
-/// assert_eq!(c, ndarray::array![[35.0, 44.0], [44.0, 56.0]].into_dyn());
-/// ```
-pub fn sym_dot(
+pub(crate) fn sym_dot(
     key: &str,
     nk: usize,
     transposed: bool,
@@ -168,13 +153,13 @@ fn from_matrix(m: &DMatrix<f64>) -> ArrayD<f64> {
 
 /// Reduced QR of a block: `(q, r)` with `q` m×k orthonormal, `r` k×n upper triangular,
 /// `k = min(m, n)`.
-pub fn qr(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>)> {
+pub(crate) fn qr(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>)> {
     let qr = to_matrix(key, x)?.qr();
     Ok((from_matrix(&qr.q()), from_matrix(&qr.r())))
 }
 
 /// Stacks blocks vertically (all with the same number of columns).
-pub fn vstack(key: &str, blocks: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
+pub(crate) fn vstack(key: &str, blocks: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
     let views = blocks
         .iter()
         .map(|b| as2(key, b, false))
@@ -185,7 +170,7 @@ pub fn vstack(key: &str, blocks: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
 }
 
 /// Thin SVD of a block: `(u, s, vt)` with singular values in descending order.
-pub fn svd(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>, ArrayD<f64>)> {
+pub(crate) fn svd(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>, ArrayD<f64>)> {
     let m = to_matrix(key, x)?;
     let svd = SVD::try_new(m, true, true, f64::EPSILON, 100_000)
         .ok_or_else(|| Error::invalid(format!("{key}: the SVD did not converge")))?;
@@ -280,5 +265,25 @@ mod tests {
         let s = vstack("k", &[&a, &a]).unwrap();
         assert_eq!(s.shape(), &[14, 3]);
         assert_eq!(s[[9, 1]], a[[2, 1]]);
+    }
+
+    /// x · xᵀ from x alone (the doc example of `dot`).
+    #[test]
+    fn dot_reads_its_second_operand_transposed() {
+        let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
+        // x · xᵀ from x alone, its second operand read transposed.
+        let c = dot("k", 1, [false, true], &[&x, &x]).unwrap();
+        assert_eq!(
+            c,
+            ndarray::array![[5.0, 11.0, 17.0], [11.0, 25.0, 39.0], [17.0, 39.0, 61.0]].into_dyn()
+        );
+    }
+
+    /// xᵀ · x, symmetric (the doc example of `sym_dot`).
+    #[test]
+    fn sym_dot_gives_the_diagonal_block() {
+        let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
+        let c = sym_dot("k", 1, true, &[&x]).unwrap();
+        assert_eq!(c, ndarray::array![[35.0, 44.0], [44.0, 56.0]].into_dyn());
     }
 }

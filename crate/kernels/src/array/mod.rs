@@ -11,7 +11,7 @@ use daskling_core::{Error, Result};
 
 mod elementwise;
 pub mod gemm;
-pub mod linalg;
+pub(crate) mod linalg;
 pub mod random;
 mod reduce;
 

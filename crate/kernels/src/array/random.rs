@@ -12,18 +12,18 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator of block `block` of an array drawn with `seed`.
-pub fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
+pub(crate) fn block_rng(seed: u64, block: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(seed ^ block.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// A `[0, 1)` float from 64 random bits.
 #[inline]
-pub fn unit(u: u64) -> f64 {
+pub(crate) fn unit(u: u64) -> f64 {
     (u >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Block `block` of a uniform random array drawn with `seed`.
-pub fn random_block(shape: &[usize], seed: u64, block: u64) -> ArrayD<f64> {
+pub(crate) fn random_block(shape: &[usize], seed: u64, block: u64) -> ArrayD<f64> {
     let mut rng = block_rng(seed, block);
     let n: usize = shape.iter().product();
     let mut data = Vec::with_capacity(n);

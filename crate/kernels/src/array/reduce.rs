@@ -147,7 +147,7 @@ fn sum_keepdims(b: &ArrayD<f64>, axes: &[usize]) -> ArrayD<f64> {
 }
 
 /// Reduces one block over `axes` (kept with length 1); moments get a leading axis.
-pub fn chunk(op: ReduceOp, b: &ArrayD<f64>, axes: &[usize]) -> Result<ArrayD<f64>> {
+pub(crate) fn chunk(op: ReduceOp, b: &ArrayD<f64>, axes: &[usize]) -> Result<ArrayD<f64>> {
     Ok(match op {
         ReduceOp::Sum => sum_keepdims(b, axes),
         ReduceOp::Prod => fold_keepdims(b, axes, 1.0, |a, x| a * x),
@@ -213,7 +213,7 @@ fn merge_moments(acc: &mut [f64], p: &[f64], rows: usize) {
 }
 
 /// Merges same-shape partials.
-pub fn combine(key: &str, op: ReduceOp, parts: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
+pub(crate) fn combine(key: &str, op: ReduceOp, parts: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
     let (first, rest) = parts
         .split_first()
         .ok_or_else(|| Error::invalid(format!("{key}: no partial results to combine")))?;
@@ -251,7 +251,7 @@ pub fn combine(key: &str, op: ReduceOp, parts: &[&ArrayD<f64>]) -> Result<ArrayD
 
 /// Merges the last partials and finishes: the reduced `axes` are dropped; `var`/`std`
 /// divide by `n - ddof`.
-pub fn aggregate(
+pub(crate) fn aggregate(
     key: &str,
     op: ReduceOp,
     parts: &[&ArrayD<f64>],

@@ -28,7 +28,7 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Day of the week, Monday = 0 … Sunday = 6 (as pandas' `dayofweek`).
-pub fn weekday(days: i64) -> u32 {
+pub(crate) fn weekday(days: i64) -> u32 {
     // 1970-01-01 was a Thursday (3).
     (days + 3).rem_euclid(7) as u32
 }
@@ -121,16 +121,8 @@ fn parse_time(rest: &[u8]) -> Option<i64> {
 
 /// [`parse_datetime`] down a column, remembering the last date: rows of one day (minute
 /// data: hundreds in a row) parse only their time.
-///
-/// ```
-/// use daskling_kernels::dataframe::datetime::{parse_datetime, DatetimeParser};
-/// let mut p = DatetimeParser::default();
-/// for s in ["2016-01-04 09:30:00", "2016-01-04 09:31:00", "2016-01-05", "x"] {
-///     assert_eq!(p.parse(s.as_bytes()), parse_datetime(s.as_bytes()));
-/// }
-/// ```
 #[derive(Default)]
-pub struct DatetimeParser {
+pub(crate) struct DatetimeParser {
     /// The last valid date's 10 bytes and its ms since the epoch.
     last: Option<([u8; 10], i64)>,
 }
@@ -255,6 +247,20 @@ mod tests {
                     String::from_utf8_lossy(s)
                 );
             }
+        }
+    }
+
+    /// Remembering the last date changes no result.
+    #[test]
+    fn datetime_parser_equals_parse_datetime() {
+        let mut p = DatetimeParser::default();
+        for s in [
+            "2016-01-04 09:30:00",
+            "2016-01-04 09:31:00",
+            "2016-01-05",
+            "x",
+        ] {
+            assert_eq!(p.parse(s.as_bytes()), parse_datetime(s.as_bytes()));
         }
     }
 }

@@ -9,11 +9,11 @@ use super::ops::{self, Partial, SeriesReduce};
 use daskling_core::Result;
 
 /// Points kept per sketch.
-pub const SKETCH: usize = 1001;
+pub(crate) const SKETCH: usize = 1001;
 
 /// A column's mergeable summary.
 #[derive(Clone, Debug)]
-pub struct Summary {
+pub(crate) struct Summary {
     moments: Partial,
     min: f64,
     max: f64,
@@ -22,7 +22,7 @@ pub struct Summary {
 }
 
 /// The row labels of the result.
-pub const STATS: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
+pub(crate) const STATS: [&str; 8] = ["count", "mean", "std", "min", "25%", "50%", "75%", "max"];
 
 fn compress(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -45,7 +45,7 @@ fn compress(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 }
 
 /// The summary of one column of a partition.
-pub fn summarize(c: &Column) -> Result<Summary> {
+pub(crate) fn summarize(c: &Column) -> Result<Summary> {
     let values: Vec<f64> = (0..c.len()).filter_map(|i| c.f64_at(i)).collect();
     Ok(Summary {
         moments: ops::partial(SeriesReduce::Var, c)?,
@@ -56,7 +56,7 @@ pub fn summarize(c: &Column) -> Result<Summary> {
 }
 
 /// Summaries of the `columns` of a partition.
-pub fn partial(f: &Frame, columns: &[String]) -> Result<Vec<Summary>> {
+pub(crate) fn partial(f: &Frame, columns: &[String]) -> Result<Vec<Summary>> {
     columns
         .iter()
         .map(|n| {
@@ -69,7 +69,7 @@ pub fn partial(f: &Frame, columns: &[String]) -> Result<Vec<Summary>> {
 }
 
 /// Merges summaries of the same columns.
-pub fn merge(parts: &[&Vec<Summary>]) -> Result<Vec<Summary>> {
+pub(crate) fn merge(parts: &[&Vec<Summary>]) -> Result<Vec<Summary>> {
     let mut out: Vec<Summary> = parts.first().map(|p| (*p).clone()).unwrap_or_default();
     for p in parts.iter().skip(1) {
         for (a, b) in out.iter_mut().zip(p.iter()) {
@@ -109,7 +109,7 @@ fn quantile(sketch: &[(f64, f64)], q: f64) -> f64 {
 }
 
 /// The eight statistics of each summary, as columns.
-pub fn finish(s: &[Summary]) -> Vec<Column> {
+pub(crate) fn finish(s: &[Summary]) -> Vec<Column> {
     s.iter()
         .map(|x| {
             let count = ops::finish(SeriesReduce::Count, &x.moments, 1.0);

@@ -47,7 +47,7 @@ pub fn parse_freq(s: &str) -> Option<i64> {
 
 /// Rounds ms to a multiple of `freq` ms; `Round` halves go to the even multiple, as
 /// pandas.
-pub fn round_ms(v: i64, freq: i64, mode: RoundMode) -> i64 {
+pub(crate) fn round_ms(v: i64, freq: i64, mode: RoundMode) -> i64 {
     if v == NAT {
         return NAT;
     }
@@ -70,7 +70,7 @@ pub fn round_ms(v: i64, freq: i64, mode: RoundMode) -> i64 {
 
 /// A datetime field of every value (missing → NaN, so the result is float64 when
 /// values are missing and int64 otherwise).
-pub fn dt_field(c: &Column, f: DtField) -> Result<Column> {
+pub(crate) fn dt_field(c: &Column, f: DtField) -> Result<Column> {
     let Column::Datetime(v) = c else {
         return Err(Error::invalid(format!(
             "the dt accessor needs a datetime series, got {}",
@@ -101,7 +101,7 @@ pub fn dt_field(c: &Column, f: DtField) -> Result<Column> {
 }
 
 /// `dt.round/floor/ceil(freq)`.
-pub fn dt_round(c: &Column, freq: i64, mode: RoundMode) -> Result<Column> {
+pub(crate) fn dt_round(c: &Column, freq: i64, mode: RoundMode) -> Result<Column> {
     match c {
         Column::Datetime(v) => Ok(Column::Datetime(
             v.iter().map(|&x| round_ms(x, freq, mode)).collect(),

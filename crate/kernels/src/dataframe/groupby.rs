@@ -74,7 +74,7 @@ impl GroupAgg {
 
 /// One group's partial: the reduction's partial, or the first/last value and size.
 #[derive(Clone, Debug, PartialEq)]
-pub enum GroupPartial {
+pub(crate) enum GroupPartial {
     /// A reduction's partial.
     Reduce(Partial),
     /// The first non-missing value.
@@ -87,7 +87,7 @@ pub enum GroupPartial {
 
 /// Partials per key, one table per aggregation spec.
 #[derive(Clone, Debug, Default)]
-pub struct GroupTable {
+pub(crate) struct GroupTable {
     /// Partials per key.
     pub groups: FxHashMap<KeyValue, Vec<GroupPartial>>,
 }
@@ -108,7 +108,7 @@ impl crate::Footprint for GroupTable {
 }
 
 /// The partial table of one partition: `by` keys, and one value column per spec.
-pub fn partial(by: &Column, values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
+pub(crate) fn partial(by: &Column, values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
     let keys = ops::keys(by);
     let mut t = GroupTable::default();
     let n = keys.len();
@@ -227,7 +227,7 @@ fn merge_one(a: &mut GroupPartial, b: &GroupPartial, agg: GroupAgg) -> Result<()
 }
 
 /// Merges tables in order (earlier partitions first, for `first`/`last`).
-pub fn merge(tables: &[&GroupTable], aggs: &[GroupAgg]) -> Result<GroupTable> {
+pub(crate) fn merge(tables: &[&GroupTable], aggs: &[GroupAgg]) -> Result<GroupTable> {
     let mut out = GroupTable::default();
     for t in tables {
         for (k, parts) in &t.groups {
@@ -258,7 +258,7 @@ fn cmp_keys(a: &KeyValue, b: &KeyValue) -> Ordering {
 /// The final columns: sorted keys (as `key_dtype`), then one column per spec of the
 /// given dtypes. `by_count_desc` orders by the first value column, largest first
 /// (`valueCounts`), ties by key.
-pub fn finish(
+pub(crate) fn finish(
     t: &GroupTable,
     key_dtype: Dtype,
     specs: &[(GroupAgg, Dtype)],

@@ -5,7 +5,7 @@ mod blocks;
 pub mod column;
 pub mod csv;
 pub mod datetime;
-pub mod describe;
+pub(crate) mod describe;
 pub mod dt;
 pub mod groupby;
 pub mod kernel;

@@ -143,7 +143,7 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
 
 /// The dtype of a constant in series arithmetic: int64 for an integer that int64 and
 /// float64 both hold exactly (|v| < 2⁵³), else float64 — so `s + 1e20` is float64.
-pub fn constant_dtype(value: f64) -> Dtype {
+pub(crate) fn constant_dtype(value: f64) -> Dtype {
     if value.fract() == 0.0 && value.abs() < crate::float::MAX_EXACT_INT {
         Dtype::Int64
     } else {
@@ -152,7 +152,7 @@ pub fn constant_dtype(value: f64) -> Dtype {
 }
 
 /// The dtype of `s op value` for a series of dtype `series`: the one rule the
-/// expression's metadata and [`scalar`] both follow.
+/// expression's metadata and the kernel of `s op value` both follow.
 ///
 /// ```
 /// use daskling_kernels::array::BinaryOp;
@@ -170,7 +170,7 @@ pub fn scalar_dtype(op: BinaryOp, series: Dtype, value: f64) -> Result<Dtype> {
 }
 
 /// `c op value` (or `value op c` when `reflected`).
-pub fn scalar(op: BinaryOp, c: &Column, value: f64, reflected: bool) -> Result<Column> {
+pub(crate) fn scalar(op: BinaryOp, c: &Column, value: f64, reflected: bool) -> Result<Column> {
     let k = match constant_dtype(value) {
         Dtype::Int64 => Column::Int64(vec![value as i64; c.len()]),
         _ => Column::Float64(vec![value; c.len()]),
@@ -212,7 +212,7 @@ impl LogicalOp {
 }
 
 /// Boolean `and`, `or` (missing is false, as pandas) and `not` (`b` is `None`).
-pub fn logical(op: LogicalOp, a: &Column, b: Option<&Column>) -> Result<Column> {
+pub(crate) fn logical(op: LogicalOp, a: &Column, b: Option<&Column>) -> Result<Column> {
     let bools = |c: &Column| -> Result<Vec<bool>> {
         match c {
             Column::Bool(v) => Ok(v.iter().map(|x| x.unwrap_or(false)).collect()),
@@ -233,7 +233,7 @@ pub fn logical(op: LogicalOp, a: &Column, b: Option<&Column>) -> Result<Column> 
 }
 
 /// A mask from a bool column (missing is false).
-pub fn mask(c: &Column) -> Result<Vec<bool>> {
+pub(crate) fn mask(c: &Column) -> Result<Vec<bool>> {
     match c {
         Column::Bool(v) => Ok(v.iter().map(|x| x.unwrap_or(false)).collect()),
         other => Err(Error::invalid(format!(
@@ -266,7 +266,7 @@ impl SeriesReduce {
 
 /// A hashable value, for `nunique` and group keys.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum KeyValue {
+pub(crate) enum KeyValue {
     /// An integer (or datetime) key.
     Int(i64),
     /// A float's bits (NaN never becomes a key).
@@ -278,7 +278,7 @@ pub enum KeyValue {
 }
 
 /// The non-missing values of `c` as keys.
-pub fn keys(c: &Column) -> Vec<Option<KeyValue>> {
+pub(crate) fn keys(c: &Column) -> Vec<Option<KeyValue>> {
     match c {
         Column::Int64(v) => v.iter().map(|&x| Some(KeyValue::Int(x))).collect(),
         Column::Datetime(v) => v
@@ -296,7 +296,7 @@ pub fn keys(c: &Column) -> Vec<Option<KeyValue>> {
 
 /// A partial reduction of one partition, merged up a tree.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Partial {
+pub(crate) enum Partial {
     /// count, sum (of non-missing values).
     Sum {
         /// Non-missing values.
@@ -352,7 +352,7 @@ impl crate::Footprint for Partial {
 }
 
 /// The partial reduction of a column.
-pub fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
+pub(crate) fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
     if op == SeriesReduce::Nunique {
         return Ok(Partial::Distinct(keys(c).into_iter().flatten().collect()));
     }
@@ -406,7 +406,7 @@ pub fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
 }
 
 /// Merges partials of the same reduction.
-pub fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
+pub(crate) fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
     let mut it = parts.iter();
     let mut acc = (*it
         .next()
@@ -454,7 +454,7 @@ pub fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
 }
 
 /// The final value of a merged partial (`ddof` for std and var, pandas' default 1).
-pub fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
+pub(crate) fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
     match (op, p) {
         (SeriesReduce::Count, Partial::Sum { count, .. } | Partial::Moments { count, .. }) => {
             *count

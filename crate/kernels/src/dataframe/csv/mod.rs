@@ -222,7 +222,7 @@ fn parse_partition(
 /// Parses whole lines given as consecutive pieces (a block and the start of the next,
 /// read without joining them), keeping only the columns in `keep` (all when `None`;
 /// the others are checked for their count but not parsed).
-pub fn parse_parts(
+pub(crate) fn parse_parts(
     file: &str,
     pieces: &[&[u8]],
     first_line: u64,
@@ -238,22 +238,7 @@ pub fn parse_parts(
 
 /// Parses several files' lines into one frame (a partition of many small files): the
 /// columns grow file after file; errors name each file and its own line.
-///
-/// ```
-/// use daskling_kernels::dataframe::csv::{infer_schema, CsvOptions, FrameParser};
-/// let opts = CsvOptions::default();
-/// let schema = infer_schema("a.csv", b"x,y\n1,2\n", true, &opts).unwrap();
-/// let (a, b) = (&b"x,y\n1,2\n"[..], &b"x,y\n3,4\n5,6\n"[..]);
-/// let mut p = FrameParser::new(&schema, &opts, None, &[a, b]);
-/// p.parse("a.csv", &[a], 1, true).unwrap();
-/// p.parse("b.csv", &[b], 1, true).unwrap();
-/// assert_eq!(p.finish().len(), 3);
-/// let c = &b"x,y\n1,2\n3,z\n"[..];
-/// let mut p = FrameParser::new(&schema, &opts, None, &[c]);
-/// let e = p.parse("c.csv", &[c], 1, true).unwrap_err();
-/// assert_eq!(e.to_string(), "c.csv, line 3, column y: cannot parse 'z' as int64");
-/// ```
-pub struct FrameParser<'s> {
+pub(crate) struct FrameParser<'s> {
     schema: &'s Schema,
     opts: &'s CsvOptions,
     kept: Vec<usize>,
@@ -454,6 +439,25 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "q.csv, line 4, column i: cannot parse 'zz' as int64"
+        );
+    }
+
+    /// Two files into one frame; an error names its own file and line.
+    #[test]
+    fn frame_parser_grows_file_after_file() {
+        let opts = CsvOptions::default();
+        let schema = infer_schema("a.csv", b"x,y\n1,2\n", true, &opts).unwrap();
+        let (a, b) = (&b"x,y\n1,2\n"[..], &b"x,y\n3,4\n5,6\n"[..]);
+        let mut p = FrameParser::new(&schema, &opts, None, &[a, b]);
+        p.parse("a.csv", &[a], 1, true).unwrap();
+        p.parse("b.csv", &[b], 1, true).unwrap();
+        assert_eq!(p.finish().len(), 3);
+        let c = &b"x,y\n1,2\n3,z\n"[..];
+        let mut p = FrameParser::new(&schema, &opts, None, &[c]);
+        let e = p.parse("c.csv", &[c], 1, true).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "c.csv, line 3, column y: cannot parse 'z' as int64"
         );
     }
 }
