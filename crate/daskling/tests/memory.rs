@@ -1,9 +1,14 @@
 //! The memory limit: computes that cannot fit fail with an error naming what is too
 //! large (before they allocate it, where the size is known), and the scheduler's count
 //! of held bytes is checked against what the allocator really held.
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+//!
+//! A test binary of its own: its global allocator counts every allocation of the
+//! process, so no other test may run beside these (and these run one at a time).
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

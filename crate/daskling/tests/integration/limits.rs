@@ -1,9 +1,9 @@
 //! Sizes are checked 64-bit integers on every target: the right answer or a clear error,
 //! never a wrap (rows of the reliability issue, natively; the browser tests repeat them
 //! on wasm32, whose `usize` is 32 bits).
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use daskling::expr::array::MAX_BLOCKS;
 use daskling::{Array, ChunkSpec};
@@ -36,8 +36,9 @@ fn too_many_blocks_is_a_clear_error() {
 
 #[test]
 fn shapes_whose_product_overflows_are_errors() {
-    let big = 1usize << 40;
-    let e = Array::ones(&[big, big], ChunkSpec::Block(vec![big, big]))
+    // 2^93 elements: past 2^64 with dimensions that fit a 32-bit usize.
+    let big = 1usize << 31;
+    let e = Array::ones(&[big, big, big], ChunkSpec::Block(vec![big, big, big]))
         .unwrap_err()
         .to_string();
     assert!(e.contains("2^64"), "{e}");

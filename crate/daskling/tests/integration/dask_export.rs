@@ -1,8 +1,8 @@
 //! toDask: the exported scripts' text for the workshop's expressions, and the errors of
 //! what cannot be exported. (Running them on a dask cluster is tests/dask.test.mjs.)
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use daskling::expr::dask::{to_dask, DaskOptions};
 use daskling::expr::Expr;

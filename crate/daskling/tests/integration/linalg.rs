@@ -1,8 +1,8 @@
 //! TSQR and the SVDs, checked against their definitions and an independent one-sided
 //! Jacobi SVD written here.
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use daskling::expr::array::{Array, ChunkSpec};
 use daskling::Scheduler;

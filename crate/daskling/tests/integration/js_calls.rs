@@ -1,8 +1,8 @@
 //! Calls of JavaScript functions, natively: their graph (keys, dependencies, sharing),
 //! the wire table round trip, long chains, and the clear error when run outside wasm.
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use daskling::expr::array::{Array, ChunkSpec};
 use daskling::expr::js::Call;

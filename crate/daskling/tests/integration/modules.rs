@@ -6,7 +6,6 @@
 //!
 //! Reads every crate's `src/` and follows the `super::…` and `crate::…` paths of its code
 //! (natively: it reads files).
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `delayed` for Rust closures.
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

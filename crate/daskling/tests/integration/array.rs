@@ -1,12 +1,15 @@
 //! Chunked arrays: the foundation slice (ones/zeros/full, sum by any axes).
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use daskling::expr::array::{normalize_chunks, Array, ChunkSpec};
 use daskling::expr::{Expr, Wire};
 use daskling::{Context, Lazy, Scheduler};
-use ndarray::{ArrayD, Axis, IxDyn};
+use ndarray::IxDyn;
+#[cfg(not(target_arch = "wasm32"))]
+use ndarray::{ArrayD, Axis};
+#[cfg(not(target_arch = "wasm32"))]
 use proptest::prelude::*;
 
 #[test]
@@ -128,6 +131,8 @@ fn shared_nodes_are_serialized_once() {
     assert_eq!(back.name(), y.name());
 }
 
+// proptest is a native dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     /// For random shapes, chunkings, values, axes and fan-ins, the chunked sum equals

@@ -1,8 +1,8 @@
 //! Expressions of 100,000 operations build, encode, decode, lower, optimize, compute and
 //! drop without deep recursion (on a thread with a 1 MiB stack, a wasm worker's kind).
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use std::sync::Arc;
 
@@ -14,6 +14,14 @@ use daskling::{Array, ChunkSpec, Context, Scheduler};
 
 const N: usize = 100_000;
 
+/// Runs `f` on a 1 MiB stack: natively on a thread of that size; in the browser on the
+/// test's own wasm stack, which is that size (rustc's default for wasm32).
+#[cfg(target_arch = "wasm32")]
+fn small_stack<T>(f: impl FnOnce() -> T) -> T {
+    f()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
         .stack_size(1 << 20)

@@ -3,9 +3,6 @@
 //! chunkings and expression programs (`programs`, property tests), the workshop's
 //! expressions with their closed-form answers (`workshop`), and the block products
 //! (`products`).
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
 
 mod products;
 mod programs;

@@ -4,7 +4,6 @@
 //! package calls, the wire carries and the kernels run cannot drift apart (the JS side
 //! and the generated files are checked against that table by tests/api.test.mjs).
 // Native only: reads the sources of the kernels crate; the browser tests are crate/wasm/tests.
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::HashSet;
 use std::path::Path;

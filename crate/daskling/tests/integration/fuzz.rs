@@ -3,15 +3,12 @@
 //! target for a bounded number of inputs (`DASKLING_FUZZ_CASES`, default 20,000 per
 //! target, about a minute in all) from a fixed seed (`DASKLING_FUZZ_SEED`: another, or
 //! `random`); failures proptest shrinks are kept in
-//! `tests/fuzz.proptest-regressions` (the corpus of found crashes, replayed first).
+//! `tests/integration/fuzz.proptest-regressions` (the corpus of found crashes, replayed first).
 //!
 //! Targets: the CSV reader (random bytes and CSV-shaped text, options, blocksizes:
 //! splitting the file must not change the answer), the wire decoder (random node tables),
 //! the date and frequency parsers, and the expression builder (random operation
 //! sequences with unchecked arguments).
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

@@ -3,16 +3,17 @@
 //! hand-made files), and background reads — a source whose reads finish on another
 //! thread, as the browser's reader workers do — kept in flight beside the pool, within
 //! the streaming bound, with failures reported and in-flight reads dropped safely.
-#![cfg(not(target_arch = "wasm32"))]
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
 use daskling::kernels::dataframe::csv::CsvOptions;
 use daskling::kernels::dataframe::ops::SeriesReduce;
-use daskling::kernels::dataframe::source::{ByteSource, MemorySource, Part, PendingRead};
+use daskling::kernels::dataframe::source::{ByteSource, MemorySource};
 use daskling::Scheduler;
 
 /// `n` files `f000.csv`…: header `i,x`, then rows `k, k * 0.5` for this file's `k`s.
@@ -168,169 +169,179 @@ fn errors_in_a_grouped_partition_name_the_file_and_its_own_line() {
     );
 }
 
-/// A source whose reads finish on another thread after `delay`, counting reads in
-/// flight; `fail` makes them fail.
-struct Background {
-    inner: MemorySource,
-    delay: Duration,
-    fail: bool,
-    in_flight: Arc<AtomicUsize>,
-    peak: Arc<AtomicUsize>,
-    begun: Arc<AtomicUsize>,
-    dropped: Arc<AtomicUsize>,
-}
+/// Reads that finish on other threads (a browser's reader workers, simulated with OS
+/// threads): native only.
+#[cfg(not(target_arch = "wasm32"))]
+mod background {
+    use super::*;
+    use daskling::kernels::dataframe::source::{Part, PendingRead};
+    use std::sync::atomic::AtomicBool;
+    use std::time::Duration;
 
-/// Where a background read leaves its result.
-type Slot = Arc<std::sync::Mutex<Option<Result<Vec<u8>, String>>>>;
+    /// A source whose reads finish on another thread after `delay`, counting reads in
+    /// flight; `fail` makes them fail.
+    struct Background {
+        inner: MemorySource,
+        delay: Duration,
+        fail: bool,
+        in_flight: Arc<AtomicUsize>,
+        peak: Arc<AtomicUsize>,
+        begun: Arc<AtomicUsize>,
+        dropped: Arc<AtomicUsize>,
+    }
 
-struct Pending {
-    done: Arc<AtomicBool>,
-    bytes: Slot,
-    dropped: Arc<AtomicUsize>,
-}
+    /// Where a background read leaves its result.
+    type Slot = Arc<std::sync::Mutex<Option<Result<Vec<u8>, String>>>>;
 
-impl PendingRead for Pending {
-    fn is_done(&self) -> bool {
-        self.done.load(Ordering::Acquire)
+    struct Pending {
+        done: Arc<AtomicBool>,
+        bytes: Slot,
+        dropped: Arc<AtomicUsize>,
     }
-    fn finish(self: Box<Self>) -> Result<Vec<u8>, String> {
-        self.bytes.lock().unwrap().take().expect("finished once")
-    }
-}
 
-impl Drop for Pending {
-    fn drop(&mut self) {
-        self.dropped.fetch_add(1, Ordering::SeqCst);
+    impl PendingRead for Pending {
+        fn is_done(&self) -> bool {
+            self.done.load(Ordering::Acquire)
+        }
+        fn finish(self: Box<Self>) -> Result<Vec<u8>, String> {
+            self.bytes.lock().unwrap().take().expect("finished once")
+        }
     }
-}
 
-impl ByteSource for Background {
-    fn name(&self) -> &str {
-        self.inner.name()
+    impl Drop for Pending {
+        fn drop(&mut self) {
+            self.dropped.fetch_add(1, Ordering::SeqCst);
+        }
     }
-    fn len(&self) -> u64 {
-        self.inner.len()
+
+    impl ByteSource for Background {
+        fn name(&self) -> &str {
+            self.inner.name()
+        }
+        fn len(&self) -> u64 {
+            self.inner.len()
+        }
+        /// Sampling the first file for its schema reads synchronously.
+        fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+            self.inner.read(start, end)
+        }
+        fn begin_read(&self, parts: &[Part]) -> Option<Box<dyn PendingRead>> {
+            self.begun.fetch_add(1, Ordering::SeqCst);
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.peak.fetch_max(now, Ordering::SeqCst);
+            let result = if self.fail {
+                Err("the disk is gone".to_string())
+            } else {
+                let mut out = Vec::new();
+                for p in parts {
+                    out.extend(self.inner.read(p.start, p.end).unwrap());
+                }
+                Ok(out)
+            };
+            let done = Arc::new(AtomicBool::new(false));
+            let bytes: Slot = Arc::new(std::sync::Mutex::new(None));
+            let (d, b, f, delay) = (
+                done.clone(),
+                bytes.clone(),
+                self.in_flight.clone(),
+                self.delay,
+            );
+            std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                *b.lock().unwrap() = Some(result);
+                f.fetch_sub(1, Ordering::SeqCst);
+                d.store(true, Ordering::Release);
+            });
+            Some(Box::new(Pending {
+                done,
+                bytes,
+                dropped: self.dropped.clone(),
+            }))
+        }
     }
-    /// Sampling the first file for its schema reads synchronously.
-    fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
-        self.inner.read(start, end)
+
+    struct Counters {
+        peak: Arc<AtomicUsize>,
+        begun: Arc<AtomicUsize>,
+        dropped: Arc<AtomicUsize>,
     }
-    fn begin_read(&self, parts: &[Part]) -> Option<Box<dyn PendingRead>> {
-        self.begun.fetch_add(1, Ordering::SeqCst);
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.peak.fetch_max(now, Ordering::SeqCst);
-        let result = if self.fail {
-            Err("the disk is gone".to_string())
-        } else {
-            let mut out = Vec::new();
-            for p in parts {
-                out.extend(self.inner.read(p.start, p.end).unwrap());
-            }
-            Ok(out)
+
+    fn background(
+        fs: &[(String, String)],
+        delay: Duration,
+        fail: bool,
+    ) -> (Vec<Arc<dyn ByteSource>>, Counters) {
+        let c = Counters {
+            peak: Arc::new(AtomicUsize::new(0)),
+            begun: Arc::new(AtomicUsize::new(0)),
+            dropped: Arc::new(AtomicUsize::new(0)),
         };
-        let done = Arc::new(AtomicBool::new(false));
-        let bytes: Slot = Arc::new(std::sync::Mutex::new(None));
-        let (d, b, f, delay) = (
-            done.clone(),
-            bytes.clone(),
-            self.in_flight.clone(),
-            self.delay,
-        );
-        std::thread::spawn(move || {
-            std::thread::sleep(delay);
-            *b.lock().unwrap() = Some(result);
-            f.fetch_sub(1, Ordering::SeqCst);
-            d.store(true, Ordering::Release);
-        });
-        Some(Box::new(Pending {
-            done,
-            bytes,
-            dropped: self.dropped.clone(),
-        }))
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let srcs = fs
+            .iter()
+            .map(|(n, t)| {
+                Arc::new(Background {
+                    inner: MemorySource::new(n.as_str(), t.as_bytes().to_vec()),
+                    delay,
+                    fail,
+                    in_flight: in_flight.clone(),
+                    peak: c.peak.clone(),
+                    begun: c.begun.clone(),
+                    dropped: c.dropped.clone(),
+                }) as Arc<dyn ByteSource>
+            })
+            .collect();
+        (srcs, c)
     }
-}
 
-struct Counters {
-    peak: Arc<AtomicUsize>,
-    begun: Arc<AtomicUsize>,
-    dropped: Arc<AtomicUsize>,
-}
+    #[test]
+    fn background_reads_run_several_at_once_within_the_streaming_bound() {
+        let fs = files(60, 20);
+        let n = 60 * 20;
+        let (srcs, c) = background(&fs, Duration::from_millis(3), false);
+        // blocksize 0: 60 partitions, 60 reads.
+        let df = read_csv_sources(srcs, &with_blocksize(0)).unwrap();
+        let sum = df
+            .col("x")
+            .unwrap()
+            .reduce(SeriesReduce::Sum, 1.0)
+            .unwrap()
+            .compute(Scheduler::Threads)
+            .unwrap();
+        assert_eq!(sum, (0..n).map(|k| k as f64 * 0.5).sum::<f64>());
+        assert_eq!(c.begun.load(Ordering::SeqCst), 60);
+        assert_eq!(c.dropped.load(Ordering::SeqCst), 60);
+        let peak = c.peak.load(Ordering::SeqCst);
+        let bound = (2 * rayon::current_num_threads()).max(4);
+        assert!(peak >= 2, "reads ran one at a time (peak {peak} in flight)");
+        assert!(
+            peak <= bound,
+            "{peak} reads in flight, over the bound {bound}"
+        );
+    }
 
-fn background(
-    fs: &[(String, String)],
-    delay: Duration,
-    fail: bool,
-) -> (Vec<Arc<dyn ByteSource>>, Counters) {
-    let c = Counters {
-        peak: Arc::new(AtomicUsize::new(0)),
-        begun: Arc::new(AtomicUsize::new(0)),
-        dropped: Arc::new(AtomicUsize::new(0)),
-    };
-    let in_flight = Arc::new(AtomicUsize::new(0));
-    let srcs = fs
-        .iter()
-        .map(|(n, t)| {
-            Arc::new(Background {
-                inner: MemorySource::new(n.as_str(), t.as_bytes().to_vec()),
-                delay,
-                fail,
-                in_flight: in_flight.clone(),
-                peak: c.peak.clone(),
-                begun: c.begun.clone(),
-                dropped: c.dropped.clone(),
-            }) as Arc<dyn ByteSource>
-        })
-        .collect();
-    (srcs, c)
-}
-
-#[test]
-fn background_reads_run_several_at_once_within_the_streaming_bound() {
-    let fs = files(60, 20);
-    let n = 60 * 20;
-    let (srcs, c) = background(&fs, Duration::from_millis(3), false);
-    // blocksize 0: 60 partitions, 60 reads.
-    let df = read_csv_sources(srcs, &with_blocksize(0)).unwrap();
-    let sum = df
-        .col("x")
-        .unwrap()
-        .reduce(SeriesReduce::Sum, 1.0)
-        .unwrap()
-        .compute(Scheduler::Threads)
-        .unwrap();
-    assert_eq!(sum, (0..n).map(|k| k as f64 * 0.5).sum::<f64>());
-    assert_eq!(c.begun.load(Ordering::SeqCst), 60);
-    assert_eq!(c.dropped.load(Ordering::SeqCst), 60);
-    let peak = c.peak.load(Ordering::SeqCst);
-    let bound = (2 * rayon::current_num_threads()).max(4);
-    assert!(peak >= 2, "reads ran one at a time (peak {peak} in flight)");
-    assert!(
-        peak <= bound,
-        "{peak} reads in flight, over the bound {bound}"
-    );
-}
-
-#[test]
-fn a_failed_background_read_fails_the_compute_and_no_read_is_left_behind() {
-    let fs = files(30, 5);
-    let (srcs, c) = background(&fs, Duration::from_millis(2), true);
-    let df = read_csv_sources(srcs, &with_blocksize(0)).unwrap();
-    let e = df
-        .len()
-        .unwrap()
-        .compute(Scheduler::Threads)
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("the disk is gone"), "{e}");
-    // Every read started was finished or dropped (none leaked with the compute).
-    assert_eq!(
-        c.begun.load(Ordering::SeqCst),
-        c.dropped.load(Ordering::SeqCst)
-    );
-    assert!(
-        c.begun.load(Ordering::SeqCst) < 30,
-        "the failure stopped further reads"
-    );
+    #[test]
+    fn a_failed_background_read_fails_the_compute_and_no_read_is_left_behind() {
+        let fs = files(30, 5);
+        let (srcs, c) = background(&fs, Duration::from_millis(2), true);
+        let df = read_csv_sources(srcs, &with_blocksize(0)).unwrap();
+        let e = df
+            .len()
+            .unwrap()
+            .compute(Scheduler::Threads)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the disk is gone"), "{e}");
+        // Every read started was finished or dropped (none leaked with the compute).
+        assert_eq!(
+            c.begun.load(Ordering::SeqCst),
+            c.dropped.load(Ordering::SeqCst)
+        );
+        assert!(
+            c.begun.load(Ordering::SeqCst) < 30,
+            "the failure stopped further reads"
+        );
+    }
 }
 
 /// A source counting the bytes read from it.

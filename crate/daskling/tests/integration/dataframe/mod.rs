@@ -2,9 +2,6 @@
 //! loops over rows split by hand), and hand-written CSVs with known answers: the
 //! workshop's exercises on generated minute files (`workshop`), small hand-checked files
 //! (`small`), and bad input and splits of quoted files (`errors`).
-// Native only: these tests use threads, files, processes or proptest, which wasm32 lacks;
-// the browser tests are crate/wasm/tests (wasm-pack test).
-#![cfg(not(target_arch = "wasm32"))]
 
 mod errors;
 mod small;
