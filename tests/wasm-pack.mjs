@@ -1,7 +1,8 @@
 // The Rust tests in headless Chromium through wasm-pack, as a Rust developer runs them:
 //   node tests/wasm-pack.mjs single    `wasm-pack test --headless --chrome` in every crate's
-//                                      folder (the browser tests are crate/wasm/tests/web.rs;
-//                                      native-only tests are gated to native targets)
+//                                      folder: each crate's unit and integration tests
+//                                      (those needing files, processes or proptest are
+//                                      gated to native targets)
 //   node tests/wasm-pack.mjs threads   the threaded build's tests (web_threads.rs): atomics,
 //                                      build-std, a rayon pool on Web Workers
 // wasm-pack finds Debian's chromedriver and the pinned wasm-bindgen on PATH.
