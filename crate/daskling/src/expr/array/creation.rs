@@ -11,6 +11,7 @@ use super::stored::{Guard, Live};
 use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{chunks, float, tuple, Line, Script, MAX_EMBEDDED, RANDOM};
 use crate::graph::{Graph, Task};
 use crate::kernels::Value;
 use crate::kernels::{ArrayKernel, Kernel};
@@ -299,4 +300,52 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("creation")),
     }
     Ok(())
+}
+
+/// The `dask.array` line of a creation: `da.ones`, `da.zeros`, `da.full`, `da.arange`,
+/// daskling's random blocks ([`RANDOM`]), embedded `fromArray` data.
+pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
+    Ok(match a.op() {
+        ArrayOp::Full { shape, chunks: c, value } => {
+            let (shape, c) = (tuple(shape), chunks(c));
+            if *value == 1.0 {
+                ("ones".into(), format!("da.ones({shape}, chunks={c})"))
+            } else if *value == 0.0 {
+                ("zeros".into(), format!("da.zeros({shape}, chunks={c})"))
+            } else {
+                let v = float(*value);
+                ("full".into(), format!("da.full({shape}, {v}, chunks={c})"))
+            }
+        }
+        ArrayOp::Arange { start, step, len, chunks: c } => (
+            "arange".into(),
+            // start + i·step, as daskling computes each element.
+            format!("da.arange({len}, chunks=({},)) * {} + {}", tuple(c), float(*step), float(*start)),
+        ),
+        ArrayOp::Random { chunks: c, seed, .. } => {
+            s.helper(RANDOM);
+            ("random".into(), format!("daskling_random({}, seed={seed})", chunks(c)))
+        }
+        ArrayOp::FromData { data, chunks: c } => {
+            let arr = data.array()?;
+            if arr.len() > MAX_EMBEDDED {
+                return Err(Error::invalid(format!(
+                    "toDask: fromArray data of {} elements is too large to embed in a script (at most \
+                     {MAX_EMBEDDED}); save it (np.save) next to the cluster and load it with da.from_array",
+                    arr.len()
+                )));
+            }
+            let values: Vec<String> = arr.iter().map(|&v| float(v)).collect();
+            let (shape, c) = (tuple(arr.shape()), chunks(c));
+            let code = format!("da.from_array(np.array([{}]).reshape({shape}), chunks={c})", values.join(", "));
+            ("data".into(), code)
+        }
+        ArrayOp::Stored { id, .. } => {
+            return Err(Error::invalid(format!(
+                "toDask: {id} is a persisted array, whose blocks live in the browser's kernel; export the \
+                 expression it was computed from (before persist())"
+            )))
+        }
+        _ => return Err(not_mine("creation")),
+    })
 }

@@ -6,6 +6,7 @@ use super::chunks::{block_indices, common_chunks, ChunkSpec};
 use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{Line, Script};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::array::BinaryOp;
 use crate::kernels::ArrayKernel;
@@ -239,4 +240,13 @@ fn sum_pairwise(g: &mut Graph, mut parts: Vec<Key>, out: Key, token: &str, idx: 
             .collect();
     }
     g.insert(out, add(parts));
+}
+
+/// The `dask.array` line of a matrix product: `x.dot(y)`.
+pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
+    let ArrayOp::Dot { left, right } = a.op() else {
+        return Err(not_mine("dot"));
+    };
+    let (l, r) = (s.var(left.name())?, s.var(right.name())?);
+    Ok(("dot".into(), format!("{l}.dot({r})")))
 }

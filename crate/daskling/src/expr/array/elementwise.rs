@@ -5,6 +5,7 @@ use super::chunks::{block_indices, broadcast_shapes, common_chunks, regular, Chu
 use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{binary, float, Line, Script};
 use crate::graph::Graph;
 use crate::kernels::array::{BinaryOp, Elementwise, UnaryFn};
 use crate::kernels::ArrayKernel;
@@ -227,4 +228,32 @@ fn broadcast_index(x: &Array, shape: &[usize], idx: &[u32]) -> Vec<u32> {
             }
         })
         .collect()
+}
+
+/// The `dask.array` line of an elementwise operation: the row's dask spelling for a
+/// ufunc, Python's operator for arithmetic (comparisons cast to float, as daskling's
+/// are 1.0 / 0.0).
+pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
+    Ok(match a.op() {
+        ArrayOp::Map { input, func } => {
+            let x = s.var(input.name())?.to_string();
+            match func {
+                Elementwise::Unary { f } => (f.name().into(), f.dask().replace("{x}", &x)),
+                Elementwise::Scalar {
+                    op,
+                    value,
+                    reflected,
+                } => {
+                    let c = float(*value);
+                    let (l, r) = if *reflected { (c, x) } else { (x, c) };
+                    (op.name().into(), binary(*op, &l, &r, "float"))
+                }
+            }
+        }
+        ArrayOp::Binary { op, left, right } => {
+            let (l, r) = (s.var(left.name())?, s.var(right.name())?);
+            (op.name().into(), binary(*op, l, r, "float"))
+        }
+        _ => return Err(not_mine("elementwise")),
+    })
 }

@@ -10,6 +10,7 @@
 use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, ChunkSpec, Meta, QrPart, SliceArg, SvdPart};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{Line, Script};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::array::BinaryOp;
 use crate::kernels::ArrayKernel;
@@ -376,4 +377,28 @@ fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The `dask.array` line of a factor: `da.linalg.qr(x)[i]`, `da.linalg.svd(x)[i]`.
+pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
+    Ok(match a.op() {
+        ArrayOp::Qr { input, part } => {
+            let x = s.var(input.name())?;
+            let i = match part {
+                QrPart::Q => 0,
+                QrPart::R => 1,
+            };
+            ("qr".into(), format!("da.linalg.qr({x})[{i}]"))
+        }
+        ArrayOp::Svd { input, part } => {
+            let x = s.var(input.name())?;
+            let i = match part {
+                SvdPart::U => 0,
+                SvdPart::S => 1,
+                SvdPart::V => 2,
+            };
+            ("svd".into(), format!("da.linalg.svd({x})[{i}]"))
+        }
+        _ => return Err(not_mine("linalg")),
+    })
 }

@@ -41,6 +41,7 @@ pub use chunks::{normalize_chunks, ChunkSpec, MAX_BLOCKS};
 pub use data::Data;
 pub use op::{ArrayOp, AxisIndex, QrPart, SliceArg, SvdPart};
 
+use super::dask::script::{Line, Script};
 use super::walk::{post_order, unlink};
 use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
@@ -48,13 +49,15 @@ use crate::graph::{tokenize, Graph, Key};
 use crate::scheduler::Scheduler;
 
 /// A family of operations: one module with its operations' constructors, metadata
-/// rule (`meta`) and lowering (`lower`): `creation`, `elementwise`, `reduction`,
-/// `reshape`, `dot`, `linalg`. A new family is a module with those two functions and one
-/// arm of [`family`].
+/// rule (`meta`), lowering (`lower`) and dask export (`dask`): `creation`, `elementwise`,
+/// `reduction`, `reshape`, `dot`, `linalg`. A new family is a module with those three
+/// functions and one arm of [`family`].
 #[derive(Clone, Copy)]
 struct Family {
     /// Shape, chunks and name of an operation of the family.
     meta: fn(&ArrayOp) -> Result<Meta>,
+    /// Its `dask.array` line (the variable's stem and the code), its inputs exported.
+    dask: fn(&Array, &mut Script) -> Result<Line>,
     /// Adds the tasks of an array of the family, its inputs lowered.
     lower: fn(&Array, &mut Graph) -> Result<()>,
 }
@@ -66,6 +69,7 @@ fn family(op: &ArrayOp) -> Family {
             Family {
                 meta: $m::meta,
                 lower: $m::lower,
+                dask: $m::dask,
             }
         };
     }
@@ -83,6 +87,13 @@ fn family(op: &ArrayOp) -> Family {
         ArrayOp::Dot { .. } => of!(dot),
         ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => of!(linalg),
     }
+}
+
+/// Writes `a`'s line of a `toDask` script (its inputs are written), from its family.
+pub(crate) fn export_dask(a: &Array, s: &mut Script) -> Result<()> {
+    let (stem, code) = (family(a.op()).dask)(a, s)?;
+    s.assign(a.name(), &stem, code);
+    Ok(())
 }
 
 /// dask's default fan-in of tree reductions.

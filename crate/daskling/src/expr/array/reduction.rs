@@ -5,6 +5,7 @@ use super::chunks::block_indices;
 use super::tasks::task;
 use super::{not_mine, Array, ArrayOp, Meta, DEFAULT_SPLIT_EVERY};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{float, tuple, Line, Script};
 use crate::graph::tokenize;
 use crate::graph::{Graph, Key};
 use crate::kernels::array::ReduceOp;
@@ -320,4 +321,33 @@ fn group_members(idx: &[u32], grid: &[usize], axes: &[usize], n: usize) -> Vec<V
             .collect();
     }
     out
+}
+
+/// The `dask.array` line of a reduction: `x.sum(axis=…, ddof=…, split_every=…)`, each
+/// argument only where it is not dask's default.
+pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
+    let ArrayOp::Reduce {
+        input,
+        reduce,
+        axes,
+        ddof,
+        split_every,
+    } = a.op()
+    else {
+        return Err(not_mine("reduction"));
+    };
+    let x = s.var(input.name())?;
+    let mut args = Vec::new();
+    if axes.len() != input.ndim() {
+        args.push(format!("axis={}", tuple(axes)));
+    }
+    if reduce.takes_ddof() && *ddof != 0.0 {
+        args.push(format!("ddof={}", float(*ddof)));
+    }
+    // 4 is dask's default as well as daskling's.
+    if *split_every != 0 && *split_every != DEFAULT_SPLIT_EVERY {
+        args.push(format!("split_every={split_every}"));
+    }
+    let m = reduce.name();
+    Ok((m.into(), format!("{x}.{m}({})", args.join(", "))))
 }

@@ -8,6 +8,7 @@ use super::tasks::task;
 use super::{normalize_axis, AxisIndex, SliceArg};
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{chunks, tuple, Line, Script};
 use crate::graph::Graph;
 use crate::kernels::ArrayKernel;
 
@@ -295,4 +296,55 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("reshape")),
     }
     Ok(())
+}
+
+/// The `dask.array` line of a transpose (`x.T`), a slice (`x[1:4, 2]`) or a rechunk.
+pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
+    Ok(match a.op() {
+        ArrayOp::Transpose { input, axes } => {
+            let x = s.var(input.name())?;
+            let reversed: Vec<usize> = (0..axes.len()).rev().collect();
+            if *axes == reversed {
+                ("transpose".into(), format!("{x}.T"))
+            } else {
+                (
+                    "transpose".into(),
+                    format!("{x}.transpose({})", tuple(axes)),
+                )
+            }
+        }
+        ArrayOp::Slice { input, index: ix } => {
+            let x = s.var(input.name())?;
+            ("getitem".into(), format!("{x}[{}]", python_index(ix)))
+        }
+        ArrayOp::Rechunk { input, chunks: c } => {
+            let x = s.var(input.name())?;
+            ("rechunk".into(), format!("{x}.rechunk({})", chunks(c)))
+        }
+        _ => return Err(not_mine("reshape")),
+    })
+}
+
+/// A Python index of normalized axis indices: `1:4, 2, ::2`.
+fn python_index(ix: &[AxisIndex]) -> String {
+    let parts: Vec<String> = ix
+        .iter()
+        .map(|i| match *i {
+            AxisIndex::At(k) => k.to_string(),
+            AxisIndex::Range { first, step, len } => {
+                let stop = first as i64 + step as i64 * len as i64;
+                let stop = if stop < 0 {
+                    "None".to_string()
+                } else {
+                    stop.to_string()
+                };
+                if step == 1 {
+                    format!("{first}:{stop}")
+                } else {
+                    format!("{first}:{stop}:{step}")
+                }
+            }
+        })
+        .collect();
+    parts.join(", ")
 }

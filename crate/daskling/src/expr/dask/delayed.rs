@@ -4,7 +4,7 @@
 //! them for a function: arrays `{shape, data}` (a number when 0-d), series Columns
 //! `{name, values, index}`, frames Tables `{columns, data, index, length}`, scalars numbers.
 
-use super::{string, Script};
+use super::script::{string, Script};
 use crate::error::{Error, Result};
 use crate::expr::dataframe::Kind;
 use crate::expr::js::Call;

@@ -5,9 +5,11 @@
 use super::tasks::{each, ftask, scalar_key};
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{binary, float, Line, Script};
 use crate::graph::{Graph, Key};
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::ops;
+use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a arithmetic operation.
@@ -134,4 +136,47 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
         }
         _ => Err(not_mine("arithmetic")),
     }
+}
+
+/// The `dask.dataframe` line of arithmetic, comparisons and logical operations:
+/// Python's operators (`a + b`, `s > 2.0`, `m & n`, `~m`).
+pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    let var = |s: &Script, x: &Df| s.var(x.name()).map(str::to_string);
+    Ok(match d.op() {
+        DfOp::Binary { op, left, right } | DfOp::ScalarBinary { op, left, right } => (
+            op.name().into(),
+            binary(*op, &var(s, left)?, &var(s, right)?, ""),
+        ),
+        DfOp::Scalar {
+            op,
+            input,
+            value,
+            reflected,
+        }
+        | DfOp::ScalarConst {
+            op,
+            input,
+            value,
+            reflected,
+        } => {
+            let x = var(s, input)?;
+            let c = float(*value);
+            let (l, r) = if *reflected { (c, x) } else { (x, c) };
+            (op.name().into(), binary(*op, &l, &r, ""))
+        }
+        DfOp::Logical { op, left, right } => {
+            let l = var(s, left)?;
+            let code = match (op, right) {
+                (LogicalOp::Not, _) => format!("{}{l}", op.symbol()),
+                (_, Some(r)) => format!("{l} {} {}", op.symbol(), var(s, r)?),
+                (_, None) => {
+                    return Err(Error::invalid(
+                        "toDask: a logical operation without its operand",
+                    ))
+                }
+            };
+            ("logical".into(), code)
+        }
+        _ => return Err(not_mine("arith")),
+    })
 }

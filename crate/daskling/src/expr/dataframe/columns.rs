@@ -4,6 +4,7 @@
 use super::tasks::each;
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{list, string, Line, Script};
 use crate::graph::Graph;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
@@ -115,4 +116,47 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("columns")),
     }
     Ok(())
+}
+
+/// The `dask.dataframe` line of a selection, filter, assign or column: pandas' own
+/// spelling; a column's variable is named after it (`high_3`) where that makes an
+/// identifier.
+pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    let var = |s: &Script, x: &Df| s.var(x.name()).map(str::to_string);
+    Ok(match d.op() {
+        DfOp::Select { input, columns } => {
+            let c: Vec<String> = columns.iter().map(|n| string(n)).collect();
+            ("select".into(), format!("{}[{}]", var(s, input)?, list(&c)))
+        }
+        DfOp::Filter { input, mask } => (
+            "filter".into(),
+            format!("{}[{}]", var(s, input)?, var(s, mask)?),
+        ),
+        DfOp::Assign {
+            input,
+            names,
+            values,
+        } => {
+            let kv = names
+                .iter()
+                .zip(values)
+                .map(|(n, v)| Ok(format!("{}: {}", string(n), var(s, v)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let code = format!("{}.assign(**{{{}}})", var(s, input)?, kv.join(", "));
+            ("assign".into(), code)
+        }
+        DfOp::Col { input, name } => {
+            let stem: String = name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let stem = if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) {
+                "col".to_string()
+            } else {
+                stem
+            };
+            (stem, format!("{}[{}]", var(s, input)?, string(name)))
+        }
+        _ => return Err(not_mine("columns")),
+    })
 }

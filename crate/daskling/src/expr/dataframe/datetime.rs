@@ -3,6 +3,7 @@
 use super::tasks::each;
 use super::{need, not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{freq, string, Line, Script};
 use crate::graph::Graph;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
@@ -50,4 +51,25 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("datetime")),
     }
     Ok(())
+}
+
+/// The `dask.dataframe` line of a `dt` field or rounding: `s.dt.hour`,
+/// `s.dt.round("1D")`.
+pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    Ok(match d.op() {
+        DfOp::DtField { input, field } => {
+            let f = field.name();
+            (f.into(), format!("{}.dt.{f}", s.var(input.name())?))
+        }
+        DfOp::DtRound {
+            input,
+            freq: ms,
+            mode,
+        } => {
+            let m = mode.name();
+            let code = format!("{}.dt.{m}({})", s.var(input.name())?, string(&freq(*ms)));
+            (m.into(), code)
+        }
+        _ => return Err(not_mine("datetime")),
+    })
 }

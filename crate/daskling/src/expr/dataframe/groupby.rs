@@ -6,7 +6,9 @@ use std::sync::Arc;
 use super::tasks::{ftask, merge_levels};
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{float, list, string, Line, Script};
 use crate::graph::{tokenize, Graph, Key};
+use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::kernel::GroupSpec;
 
@@ -109,4 +111,86 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("groupby")),
     }
     Ok(())
+}
+
+/// The `dask.dataframe` line of a group aggregation: `v.groupby(by).mean()`,
+/// `by.value_counts()`, or for several columns `dd.concat([...], axis=1).groupby(by)
+/// .agg({...})`.
+pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    let DfOp::GroupAgg {
+        by,
+        values,
+        names,
+        aggs,
+        ddof,
+        by_count_desc,
+        frame,
+    } = d.op()
+    else {
+        return Err(not_mine("groupby"));
+    };
+    let var = |s: &Script, x: &Df| s.var(x.name()).map(str::to_string);
+    let by_var = var(s, by)?;
+    let agg_args = |a: &GroupAgg| {
+        if a.takes_ddof() {
+            format!("ddof={}", float(*ddof))
+        } else {
+            String::new()
+        }
+    };
+    if *by_count_desc {
+        return Ok(("value_counts".into(), format!("{by_var}.value_counts()")));
+    }
+    if !*frame {
+        let (Some(v), Some(a)) = (values.first(), aggs.first()) else {
+            return Err(Error::invalid("toDask: a groupby without values"));
+        };
+        let code = format!(
+            "{}.groupby({by_var}).{}({})",
+            var(s, v)?,
+            a.name(),
+            agg_args(a)
+        );
+        return Ok(("groupby".into(), code));
+    }
+    if aggs.iter().any(|a| a.takes_ddof()) && *ddof != 1.0 {
+        return Err(Error::invalid(
+            "toDask: std or var with ddof other than 1 inside agg() has no dask spelling; \
+             aggregate that column on its own",
+        ));
+    }
+    let cols = names
+        .iter()
+        .zip(values)
+        .map(|(n, v)| Ok(format!("{}.rename({})", var(s, v)?, string(n))))
+        .collect::<Result<Vec<_>>>()?;
+    let spec: Vec<String> = names
+        .iter()
+        .zip(aggs)
+        .map(|(n, a)| format!("{}: {}", string(n), string(a.name())))
+        .collect();
+    let code = format!(
+        "dd.concat({}, axis=1).groupby({by_var}).agg({{{}}})",
+        list(&cols),
+        spec.join(", ")
+    );
+    Ok(("groupby".into(), code))
+}
+
+/// What a computed value needs to equal daskling's: a result indexed by group keys (a
+/// groupby, or arithmetic on groupbys) is sorted by key, as daskling sorts it.
+pub(super) fn dask_finish(d: &Df) -> Option<&'static str> {
+    let mut stack = vec![d];
+    while let Some(x) = stack.pop() {
+        match x.op() {
+            DfOp::GroupAgg { by_count_desc, .. } => {
+                return (!by_count_desc).then_some("sort_index")
+            }
+            DfOp::Binary { .. } | DfOp::Scalar { .. } | DfOp::Logical { .. } => {
+                stack.extend(x.op().inputs())
+            }
+            _ => {}
+        }
+    }
+    None
 }

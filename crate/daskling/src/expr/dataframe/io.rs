@@ -9,10 +9,12 @@ use super::tasks::ftask;
 use super::SourceRef;
 use super::{not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{list, string, Line, Script};
 use crate::expr::walk::post_order;
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::source::Part;
+use crate::kernels::dataframe::Dtype;
 use crate::kernels::{Kernel, Read};
 
 /// A run of partitions of a `ReadCsv`.
@@ -275,4 +277,56 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         _ => return Err(not_mine("io")),
     }
     Ok(())
+}
+
+/// The `dask.dataframe` line of a read: `dd.read_csv([paths], sep=…, dtype={…},
+/// blocksize=…)`, paths as the export's `sources` option makes them.
+pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    let DfOp::ReadCsv {
+        sources,
+        options,
+        blocksize,
+        ..
+    } = d.op()
+    else {
+        return Err(not_mine("io"));
+    };
+    let paths = sources
+        .iter()
+        .map(|src| s.source_path(&src.name).map(|p| string(&p)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut args = vec![list(&paths)];
+    if options.sep != b',' {
+        args.push(format!(
+            "sep={}",
+            string(&(options.sep as char).to_string())
+        ));
+    }
+    if !options.header {
+        let names: Vec<String> = d.names().iter().map(|n| string(n)).collect();
+        args.push(format!("header=None, names={}", list(&names)));
+    }
+    if !options.parse_dates.is_empty() {
+        let p: Vec<String> = options.parse_dates.iter().map(|n| string(n)).collect();
+        args.push(format!("parse_dates={}", list(&p)));
+    }
+    let dtypes: Vec<String> = options
+        .dtype
+        .iter()
+        .filter(|(_, t)| *t != Dtype::Datetime)
+        .map(|(n, t)| {
+            let t = match t {
+                Dtype::Int64 => "int64",
+                Dtype::Float64 => "float64",
+                Dtype::Bool => "boolean",
+                Dtype::String | Dtype::Datetime => "string",
+            };
+            format!("{}: {}", string(n), string(t))
+        })
+        .collect();
+    if !dtypes.is_empty() {
+        args.push(format!("dtype={{{}}}", dtypes.join(", ")));
+    }
+    args.push(format!("blocksize={blocksize}"));
+    Ok(("df".into(), format!("dd.read_csv({})", args.join(", "))))
 }

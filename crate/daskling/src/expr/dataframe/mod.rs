@@ -38,6 +38,7 @@ mod tasks;
 
 use std::sync::Arc;
 
+use super::dask::script::{Line, Script};
 use super::walk::unlink;
 use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
@@ -146,6 +147,8 @@ struct Family {
     lower_parts: fn(&Df, &mut Graph) -> Result<()>,
     /// Adds the tasks of a scalar of the family, its inputs lowered; returns its key.
     lower_scalar: fn(&Df, &mut Graph) -> Result<Key>,
+    /// Its `dask.dataframe` line (the variable's stem and the code), inputs exported.
+    dask: fn(&Df, &mut Script) -> Result<Line>,
 }
 
 fn not_scalar(_: &Df, _: &mut Graph) -> Result<Key> {
@@ -160,6 +163,7 @@ fn family(op: &DfOp) -> Family {
                 meta: $m::meta,
                 lower_parts: $m::lower_parts,
                 lower_scalar: not_scalar,
+                dask: $m::dask,
             }
         };
         ($m:ident, parts, scalar) => {
@@ -167,6 +171,7 @@ fn family(op: &DfOp) -> Family {
                 meta: $m::meta,
                 lower_parts: $m::lower_parts,
                 lower_scalar: $m::lower_scalar,
+                dask: $m::dask,
             }
         };
     }
@@ -186,6 +191,19 @@ fn family(op: &DfOp) -> Family {
         }
         DfOp::GroupAgg { .. } => of!(groupby, parts),
     }
+}
+
+/// Writes `d`'s line of a `toDask` script (its inputs are written), from its family.
+pub(crate) fn export_dask(d: &Df, s: &mut Script) -> Result<()> {
+    let (stem, code) = (family(d.op()).dask)(d, s)?;
+    s.assign(d.name(), &stem, code);
+    Ok(())
+}
+
+/// What `d`'s computed value needs to equal daskling's in a `toDask` script (a
+/// method called on it, `sort_index`), if anything.
+pub(crate) fn dask_finish(d: &Df) -> Option<&'static str> {
+    groupby::dask_finish(d)
 }
 
 /// An error unless `d` is of kind `k`; `what` names the operation.

@@ -4,6 +4,7 @@
 use super::tasks::{ftask, merge_levels, tree};
 use super::{need, not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
+use crate::expr::dask::script::{float, Line, Script};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::ops::SeriesReduce;
@@ -150,4 +151,31 @@ pub(super) fn lower_scalar(d: &Df, g: &mut Graph) -> Result<Key> {
         }
         _ => Err(not_mine("reduction")),
     }
+}
+
+/// The `dask.dataframe` line of a reduction (`s.sum()`, `s.std(ddof=1.0)`), `len`
+/// (`df.shape[0]`) or `describe()`.
+pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    Ok(match d.op() {
+        DfOp::Reduce {
+            input,
+            reduce,
+            ddof,
+        } => {
+            let x = s.var(input.name())?;
+            let m = reduce.name();
+            let args = if reduce.takes_ddof() {
+                format!("ddof={}", float(*ddof))
+            } else {
+                String::new()
+            };
+            (m.into(), format!("{x}.{m}({args})"))
+        }
+        DfOp::Len { input } => ("len".into(), format!("{}.shape[0]", s.var(input.name())?)),
+        DfOp::Describe { input } => (
+            "describe".into(),
+            format!("{}.describe()", s.var(input.name())?),
+        ),
+        _ => return Err(not_mine("reduce")),
+    })
 }
