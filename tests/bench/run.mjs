@@ -151,7 +151,9 @@ const common = async (page) => ({
 });
 
 console.log('wasm threads (2 workers)…');
-const wasmScheduler = await inBrowser(true, 2, scheduler, {}, [['/dist/', HOOKS_DIST]]);
+// The scheduler cases run inside the kernel: on the build with its test hooks.
+const hooks = [['/dist/', HOOKS_DIST]];
+const wasmScheduler = await inBrowser(true, 2, scheduler, {}, hooks);
 const wasmThreads = await inBrowser(true, 2, async (page, info) => ({
   simd: info.simd,
   scheduler: wasmScheduler,
@@ -161,7 +163,8 @@ const wasmThreads = await inBrowser(true, 2, async (page, info) => ({
 console.log('wasm threads (1 worker)…');
 const wasmThreads1 = await inBrowser(true, 1, common);
 console.log('wasm single…');
-const wasmSingle = await inBrowser(false, 1, async (page) => ({ scheduler: await scheduler(page), ...(await common(page)) }));
+const wasmSingleScheduler = await inBrowser(false, 1, scheduler, {}, hooks);
+const wasmSingle = await inBrowser(false, 1, async (page) => ({ scheduler: wasmSingleScheduler, ...(await common(page)) }));
 console.log('wasm threads (2 workers), relaxedSimd: false (arrays)…');
 const wasmPlainSimd = await inBrowser(
   true,

@@ -244,7 +244,10 @@ pub fn sample_bytes() -> f64 {
 /// The operation tables and the families of methods generated from them
 /// (`daskling::operations::table()`): `{tables: {UnaryFn: [{name, doc}], …}, families}`.
 /// `crate/wasm/js/gen.mjs` writes the JS methods, `index.d.ts` and the reference of
-/// `docs/API.md` from it.
+/// `docs/API.md` from it. In the single build only: the tables are read where
+/// expressions are built (the page's and Node's main-thread instance is the single
+/// build); the threaded kernel only computes, and 18 kB of it would be dead weight.
+#[cfg(not(target_feature = "atomics"))]
 #[wasm_bindgen]
 pub fn operations() -> JsValue {
     to_js(&daskling::operations::table())
