@@ -68,6 +68,10 @@ pub enum Error {
         /// The limit, in bytes.
         limit: u64,
     },
+    /// The compute was cancelled ([`crate::cancel::CancelToken::cancel`]): it stopped
+    /// dispatching tasks and its running kernels stopped at their next block.
+    #[error("the compute was cancelled")]
+    Cancelled,
     /// A value had another type than the task expected.
     #[error("type mismatch in {key}: expected {expected}")]
     Type {

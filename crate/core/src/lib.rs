@@ -1,7 +1,8 @@
 //! # daskling-core
 //!
 //! What every layer of daskling shares: the one [`Error`] type (every fallible call in
-//! every crate returns [`Result`]) and [`token`]s, the content hashes that name tasks.
+//! every crate returns [`Result`]), [`token`]s, the content hashes that name tasks, and
+//! [`cancel`]lation tokens, which the schedulers and long kernels check.
 //!
 //! ```
 //! use daskling_core::{token::tokenize, Error};
@@ -16,6 +17,7 @@
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+pub mod cancel;
 pub mod error;
 pub mod token;
 

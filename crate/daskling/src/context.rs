@@ -166,6 +166,7 @@ impl Context {
             memory_limit: self.memory_limit(),
             held: self.held_bytes(),
             settle: false,
+            cancel: None,
         }
     }
 

@@ -27,7 +27,7 @@ pub mod output;
 pub use context::Context;
 pub use output::Output;
 
-pub use daskling_core::{error, token};
+pub use daskling_core::{cancel, error, token};
 pub use daskling_graph as graph;
 pub use daskling_kernels as kernels;
 pub use daskling_scheduler as scheduler;

@@ -35,6 +35,7 @@ pub use trace::{Clock, TaskEvent, Trace};
 
 use serde::Serialize;
 
+use daskling_core::cancel::CancelToken;
 use daskling_core::{Error, Result};
 use daskling_graph::{Graph, Key};
 use daskling_kernels::Value;
@@ -133,6 +134,10 @@ pub struct Run<'a> {
     /// that depend on it (their value is the failure, see [`failure`]) and the rest run
     /// on. Otherwise the first failure ends the compute.
     pub settle: bool,
+    /// Cancels the compute when cancelled (from any thread): no task is dispatched
+    /// after, running kernels stop at their next block ([`daskling_core::cancel`]), and
+    /// the run ends with [`Error::Cancelled`].
+    pub cancel: Option<&'a CancelToken>,
 }
 
 /// A failed task's value in a settled run ([`Run::settle`]).
@@ -172,6 +177,15 @@ pub fn run_plan(
     match run.scheduler {
         Scheduler::Threads if !single => threads::run(plan, on_progress, run),
         _ => sync::run(plan, on_progress, run),
+    }
+}
+
+/// The error a run ends with: [`Error::Cancelled`] once its token is cancelled (a kernel
+/// that noticed first may have failed its task), else `e`.
+fn cancelled_or(run: &Run, e: Error) -> Error {
+    match run.cancel {
+        Some(t) if t.is_cancelled() => Error::Cancelled,
+        _ => e,
     }
 }
 

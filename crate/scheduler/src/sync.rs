@@ -13,7 +13,7 @@
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
 use super::memory::{Ledger, MemoryLimit};
-use super::{execute_settled, progress_every, Plan, Progress, Run, Stats, Trace};
+use super::{cancelled_or, execute_settled, progress_every, Plan, Progress, Run, Stats, Trace};
 use daskling_core::Result;
 use daskling_kernels::Value;
 
@@ -175,15 +175,25 @@ pub fn run(
         total,
         running: 0,
     });
-    while st.step(plan, trace)?.is_some() {
-        if st.finished.is_multiple_of(every) && st.finished < total {
-            on_progress(Progress {
-                done: st.finished,
-                total,
-                running: 0,
-            });
+    // Every task runs on this thread: one cancel scope for all (kernels check it).
+    daskling_core::cancel::scope(run.cancel, || -> Result<()> {
+        loop {
+            if let Some(t) = run.cancel {
+                t.check()?;
+            }
+            if st.step(plan, trace)?.is_none() {
+                return Ok(());
+            }
+            if st.finished.is_multiple_of(every) && st.finished < total {
+                on_progress(Progress {
+                    done: st.finished,
+                    total,
+                    running: 0,
+                });
+            }
         }
-    }
+    })
+    .map_err(|e| cancelled_or(run, e))?;
     on_progress(Progress {
         done: st.finished,
         total,

@@ -23,7 +23,8 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::memory::Ledger;
-use super::{execute_settled, record, settled, Plan, Progress, Run, Stats, Trace};
+use super::{cancelled_or, execute_settled, record, settled, Plan, Progress, Run, Stats, Trace};
+use daskling_core::cancel::{self, CancelToken};
 use daskling_core::{Error, Result};
 use daskling_kernels::dataframe::source::PendingRead;
 use daskling_kernels::{Kernel, Read, Value};
@@ -59,6 +60,8 @@ struct Caller {
 
 struct Shared<'p> {
     plan: &'p Plan,
+    /// The compute's cancel token, if it has one.
+    token: Option<&'p CancelToken>,
     trace: Option<&'p Trace>,
     settle: bool,
     /// Input tasks go to the caller (false when the caller is itself a pool thread).
@@ -117,7 +120,9 @@ impl<'p> Shared<'p> {
         let inputs = plan.inputs_of(i, |d| lock(&self.cache[d]).clone());
         let result = inputs.and_then(|inputs| {
             self.ledger.begin(plan, i)?;
-            let r = execute_settled(plan, i, &inputs, self.trace, self.settle);
+            let r = cancel::scope(self.token, || {
+                execute_settled(plan, i, &inputs, self.trace, self.settle)
+            });
             self.ledger.outcome(plan, i, r)
         });
         self.release_inputs(i);
@@ -242,6 +247,10 @@ impl<'p> Shared<'p> {
             if self.cancelled.load(Ordering::Acquire) {
                 return;
             }
+            if self.token.is_some_and(CancelToken::is_cancelled) {
+                self.fail(Error::Cancelled);
+                return;
+            }
             let Some(mut ready) = self.run_one(i) else {
                 return;
             };
@@ -316,6 +325,13 @@ impl<'p> Shared<'p> {
             if waited.timed_out() {
                 quiet += interval;
             }
+            // A cancelled compute ends here within an interval, even while every pool
+            // thread is in a long kernel (which stops at its next block).
+            if self.token.is_some_and(CancelToken::is_cancelled) && !caller.finished {
+                drop(caller);
+                self.fail(Error::Cancelled);
+                caller = lock(&self.caller);
+            }
             let p = self.progress();
             // Changed progress is reported at once; unchanged, about once a second, as
             // a heartbeat: the caller is alive even while a task runs for long.
@@ -342,6 +358,7 @@ pub fn run<'p>(
     let caller_reads = rayon::current_thread_index().is_none();
     let shared = Shared {
         plan,
+        token: run.cancel,
         trace: run.trace,
         settle: run.settle,
         caller_reads,
@@ -387,7 +404,10 @@ pub fn run<'p>(
         }
     });
     if let Some(e) = lock(&shared.error).take() {
-        return Err(e);
+        return Err(cancelled_or(run, e));
+    }
+    if let Some(t) = run.cancel {
+        t.check()?;
     }
     on_progress(shared.progress());
     let values = plan.output_values(|o| lock(&shared.cache[o]).clone())?;

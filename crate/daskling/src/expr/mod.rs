@@ -71,6 +71,9 @@ pub struct RunOptions<'a> {
     /// [`scheduler::Run::settle`]): a failed output's value is its failure
     /// ([`scheduler::failure`]) and the others are computed.
     pub settle: bool,
+    /// Cancels the compute when cancelled: it ends with [`crate::Error::Cancelled`] soon
+    /// after, and the pool, persisted arrays and other computes are untouched.
+    pub cancel: Option<&'a crate::cancel::CancelToken>,
 }
 
 /// The limit `items` run within, or an error before anything runs when their results
@@ -155,6 +158,7 @@ pub fn compute_values_with(
         trace: options.trace,
         limit,
         settle: options.settle,
+        cancel: options.cancel,
     };
     scheduler::run_plan(&plan, &run, on_progress)
 }

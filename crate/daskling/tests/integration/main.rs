@@ -12,6 +12,8 @@ mod array;
 #[cfg(not(target_arch = "wasm32"))]
 mod array_ops;
 #[cfg(not(target_arch = "wasm32"))]
+mod cancel;
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
 mod dask_export;
 #[cfg(not(target_arch = "wasm32"))]

@@ -270,6 +270,11 @@ fn blocked(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayViewMut2<f64>, u
             let kc = KC.min(k - p0);
             pack_b(&b, p0, kc, j0, nc, &mut bp);
             for i0 in (0..m).step_by(MC) {
+                // A cancelled compute stops here, panel by panel; the caller checks
+                // again and drops the partial product.
+                if daskling_core::cancel::check().is_err() {
+                    return;
+                }
                 let mc = MC.min(m - i0);
                 pack_a(&a, i0, mc, p0, kc, &mut ap);
                 // One strip of B stays in L1 while the strips of A stream from L2.

@@ -83,6 +83,8 @@ pub(crate) fn dot(
             )));
         }
         gemm_acc(a, b, &mut c.view_mut());
+        // A cancelled GEMM returns early: its partial sum must not be a result.
+        daskling_core::cancel::check()?;
     }
     let mut out = c.into_dyn();
     if rvec {
@@ -121,6 +123,7 @@ pub(crate) fn sym_dot(
             )));
         }
         super::gemm::syrk_upper_acc(a, &mut c.view_mut());
+        daskling_core::cancel::check()?;
     }
     for i in 0..m {
         for j in 0..i {

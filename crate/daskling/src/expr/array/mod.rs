@@ -382,6 +382,7 @@ impl Array {
             trace: options.trace,
             limit,
             settle: false,
+            cancel: options.cancel,
         };
         let (values, _) = crate::scheduler::run_plan(&plan, &run, on_progress)?;
         let blocks = values

@@ -289,8 +289,14 @@ impl<'s> FrameParser<'s> {
         let n = schema.names.len();
         let mut rd = Records::new(pieces, self.opts.sep);
         let mut header_seen = !has_header;
+        let mut rows = 0u32;
         while let Some(at) = rd.next() {
             let line = first_line + at - 1;
+            // A cancelled compute stops within a few thousand rows.
+            rows = rows.wrapping_add(1);
+            if rows.is_multiple_of(4096) {
+                daskling_core::cancel::check()?;
+            }
             if !header_seen {
                 header_seen = true;
                 let names = names_of((0..rd.len()).map(|i| rd.field(i)));
