@@ -26,6 +26,17 @@ test('an infinite loop ended by a signal; the next compute works', async () => {
   assert.equal(await client.delayed((x) => x * 2)(21).compute(), 42);
 });
 
+test('aborting a long product cancels it in place: no restart, the persisted array stays', async () => {
+  const spec = [[3000, 3000], { chunks: [500, 500], seed: 3 }];
+  const x = await client.array.random.random(...spec).persist();
+  const restarts = client._rpc.restarts;
+  const t0 = performance.now();
+  await assert.rejects(x.dot(x.T).dot(x).sum().compute({ signal: AbortSignal.timeout(300) }), (e) => e.name === 'AbortError');
+  assert.ok(performance.now() - t0 < 1000);
+  assert.equal(await x.sum().compute(), await client.array.random.random(...spec).sum().compute());
+  assert.equal(client._rpc.restarts, restarts, 'no kernel restart');
+});
+
 test('a wasm trap restarts the kernel and the next compute works', async () => {
   await assert.rejects(client._rpc.call('trap', {}), /trapped.*restarted/);
   assert.equal(await client.array.arange(0, 10, 1, { chunks: [3] }).sum().compute(), 45);

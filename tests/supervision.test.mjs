@@ -63,6 +63,27 @@ for (const isolation of [true, false]) {
       assert.equal(r.next, 4);
     });
 
+    test('aborting a long product cancels it in place: the kernel and the persisted array stay (threaded build)', { skip: !isolation }, async () => {
+      const r = await inPage(async (c) => {
+        const spec = [[3000, 3000], { chunks: [500, 500], seed: 3 }];
+        const x = await c.array.random.random(...spec).persist();
+        const restarts = c._rpc.restarts;
+        const ac = new AbortController();
+        setTimeout(() => ac.abort(), 300);
+        const t0 = performance.now();
+        const err = await x.dot(x.T).dot(x).sum().compute({ signal: ac.signal }).catch((e) => e);
+        const waited = performance.now() - t0;
+        // The persisted blocks, summed, against the same numbers drawn afresh.
+        const sum = await x.sum().compute();
+        const fresh = await c.array.random.random(...spec).sum().compute();
+        return { name: err?.name, waited, sum, fresh, restarts: c._rpc.restarts - restarts };
+      });
+      assert.equal(r.name, 'AbortError');
+      assert.ok(r.waited < 1000, `rejected after ${r.waited} ms`);
+      assert.equal(r.restarts, 0, 'no kernel restart');
+      assert.equal(r.sum, r.fresh);
+    });
+
     test('cancelling a running future ends it; the next compute works', async () => {
       const r = await inPage(async (c) => {
         const f = c.submit(() => {

@@ -26,14 +26,14 @@
 //! ```
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use crate::{Error, Result};
 
-/// A compute's cancel flag, shared by its clones: cheap to check, set once.
+/// A compute's cancel flag, shared by its clones: cheap to check. Nonzero is cancelled.
 #[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
+pub struct CancelToken(Arc<AtomicU32>);
 
 impl CancelToken {
     /// A token not cancelled.
@@ -43,12 +43,19 @@ impl CancelToken {
 
     /// Cancels the compute: from any thread, at any time; the first call counts.
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::Release);
+        self.0.store(1, Ordering::Release);
     }
 
-    /// Whether [`cancel`](Self::cancel) was called.
+    /// Whether [`cancel`](Self::cancel) was called (or the flag set nonzero).
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Acquire)
+        self.0.load(Ordering::Acquire) != 0
+    }
+
+    /// The flag itself, for another party sharing this memory: the wasm bindings give
+    /// its address to the page, which cancels a running compute by storing 1 there with
+    /// `Atomics.store` (and 0 before reusing it for the next).
+    pub fn flag(&self) -> &AtomicU32 {
+        &self.0
     }
 
     /// [`Error::Cancelled`] once cancelled.

@@ -27,17 +27,26 @@ function abortError(signal) {
 
 /**
  * Sends calls to the compute worker and routes its answers and progress; supervises the
- * worker. When the worker dies or traps (a wasm trap, a stack overflow, out of memory),
- * or a call is aborted while it runs, the kernel is restarted: the worker is terminated
- * and a new one started with the same mode, the pending calls reject with an error that
- * says what happened, and the next call works. What the old kernel held (persisted
- * arrays) is gone: using it is a clear error; data and sources are sent again.
+ * worker. A compute aborted while it runs is cancelled in place where the kernel's
+ * memory is shared (the threaded build): its flag is set, the promise rejects with
+ * `AbortError` at once, the kernel stops it within its next blocks and keeps its data,
+ * and later calls wait for that (at most a second: a task that never checks — a
+ * JavaScript function in an endless loop — gets the kernel restarted). When the worker
+ * dies or traps (a wasm trap, a stack overflow, out of memory), or an aborted call
+ * cannot be cancelled in place (single mode), the kernel is restarted: the worker is
+ * terminated and a new one started with the same mode, the pending calls reject with an
+ * error that says what happened, and the next call works. What the old kernel held
+ * (persisted arrays) is gone: using it is a clear error; data and sources are sent again.
  */
 export class Rpc {
   #startWorker;
   #worker;
   #init = null;
   #ready = Promise.resolve();
+  /** Resolves once every aborted compute has stopped (or the kernel restarted). */
+  #stopping = Promise.resolve();
+  /** The kernel's shared memory and cancel flags (threaded build), and the free slots. */
+  #cancel = null;
   #next = 1;
   #pending = new Map();
   /** Kernel restarts so far, and why (the last 20). */
@@ -98,6 +107,7 @@ export class Rpc {
       const call = this.#pending.get(id);
       if (!call) return;
       if (progress) {
+        if (call.aborted) return;
         try {
           call.onProgress?.(progress);
         } catch (e) {
@@ -133,7 +143,13 @@ export class Rpc {
       data.poolPort.unref?.();
     };
     port1.unref?.();
-    const started = this.call('init', { ...args, supervisor: port2 }, undefined, [port2]);
+    this.#cancel = null;
+    const started = this.call('init', { ...args, supervisor: port2 }, undefined, [port2]).then((info) => {
+      if (info?.memory && info.cancelFlags?.length) {
+        this.#cancel = { memory: info.memory, flags: info.cancelFlags, free: info.cancelFlags.map((_, i) => i) };
+      }
+      return info;
+    });
     this.#ready = started.then(
       () => undefined,
       () => undefined,
@@ -150,7 +166,8 @@ export class Rpc {
     this.#worker.terminate();
     this.restarts++;
     this.restartReasons = [...this.restartReasons.slice(-19), reason];
-    this.#failAll(new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`));
+    // Calls the old kernel had fail; calls still waiting to be posted go to the new one.
+    this.#failAll(new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`), (c) => c.posted);
     this.#sent.clear();
     this.#sentData.clear();
     this.#heldReads.clear();
@@ -162,12 +179,62 @@ export class Rpc {
     const call = this.#pending.get(id);
     this.#pending.delete(id);
     call?.cleanup?.();
+    this.#freeSlot(call);
+    call?.stopped?.();
     if (!this.#pending.size) this.#worker.idle?.(true);
   }
 
-  call(method, args, onProgress, transfer = [], signal) {
+  /** Gives `call` a cancel flag, cleared, when the kernel has one free. */
+  #takeSlot(call) {
+    const c = this.#cancel;
+    if (!c || !c.free.length) return;
+    call.slot = c.free.pop();
+    call.cancel = c;
+    Atomics.store(new Int32Array(c.memory.buffer), c.flags[call.slot] >> 2, 0);
+  }
+
+  #freeSlot(call) {
+    // A slot of an older kernel's memory is not this one's to give.
+    if (call?.slot !== undefined && call.cancel === this.#cancel) this.#cancel.free.push(call.slot);
+    if (call) call.slot = undefined;
+  }
+
+  /**
+   * Cancels running call `id` in place: sets its flag, and holds later calls until the
+   * kernel answers it — or restarts the kernel if it has not within a second.
+   */
+  #cancelInPlace(id, call) {
+    Atomics.store(new Int32Array(call.cancel.memory.buffer), call.cancel.flags[call.slot] >> 2, 1);
+    call.aborted = true;
+    const stopped = new Promise((ok) => (call.stopped = ok));
+    const timer = setTimeout(() => {
+      if (this.#pending.get(id) === call) {
+        this.restart('an aborted compute did not stop within a second (a task that never checks, such as a JavaScript function in an endless loop)');
+      }
+    }, 1000);
+    timer.unref?.();
+    const before = this.#stopping;
+    this.#stopping = Promise.all([before, stopped]).then(() => clearTimeout(timer));
+  }
+
+  /**
+   * Posts `method(args)` to the worker once it is ready; resolves to its answer.
+   * `rebuild()` gives `{args, transfer}` anew when the kernel restarted before the call
+   * was posted (what the new kernel holds differs).
+   */
+  call(method, args, onProgress, transfer = [], signal, rebuild) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const post = () => {
+      const call = this.#pending.get(id);
+      if (rebuild && call && call.restarts !== this.restarts) {
+        try {
+          ({ args, transfer } = rebuild());
+        } catch (e) {
+          this.#settle(id);
+          call.reject(e);
+          return;
+        }
+      }
       // Free the worker's copies of data and persisted arrays nothing here uses any more.
       const released = this.ctx.takeReleased();
       if (released.length) {
@@ -175,22 +242,33 @@ export class Rpc {
         this.#worker.postMessage({ id: 0, method: 'release', args: { names: released } });
       }
       this.#worker.idle?.(false);
-      this.#worker.postMessage({ id, method, args }, transfer);
-      const call = this.#pending.get(id);
+      if (call && signal && method === 'compute') this.#takeSlot(call);
+      const message = call?.slot === undefined ? args : { ...args, cancelSlot: call.slot };
+      this.#worker.postMessage({ id, method, args: message }, transfer);
       if (call) call.posted = true;
       this.#heard = performance.now();
       this.#supervise();
     };
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      const call = { resolve, reject, onProgress, method };
+      const call = { resolve, reject, onProgress, method, restarts: this.restarts };
       if (signal) {
         const onAbort = () => {
-          if (!this.#pending.has(id)) return;
-          this.#settle(id);
+          if (this.#pending.get(id) !== call || call.aborted) return;
           reject(abortError(signal));
-          // A running call cannot be interrupted inside the worker (a task may never
-          // yield): end the worker and start a new kernel.
+          if (!call.posted) {
+            this.#settle(id);
+            return;
+          }
+          // Cancelled in place where the memory is shared (the answer that follows is
+          // dropped); otherwise the call cannot be interrupted inside the worker (a task
+          // may never yield): end the worker and start a new kernel.
+          if (call.slot !== undefined && call.cancel === this.#cancel) {
+            call.cleanup?.();
+            this.#cancelInPlace(id, call);
+            return;
+          }
+          this.#settle(id);
           this.restart('a compute was aborted');
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -199,7 +277,10 @@ export class Rpc {
       this.#pending.set(id, call);
       // After a restart, calls wait for the new kernel to start ('init' goes at once).
       if (method === 'init') post();
-      else this.#ready.then(() => this.#pending.has(id) && post());
+      else {
+        // After an aborted compute, wait for it to stop (or the restart) first.
+        this.#stopping.then(() => this.#ready).then(() => this.#pending.has(id) && post());
+      }
     });
   }
 
@@ -214,20 +295,28 @@ export class Rpc {
    * the sources it reads (those the worker does not have yet).
    */
   callWith(method, values, onProgress, extra = {}, signal) {
-    const { json, data, sources: refs, bytes, reads } = encode(values, this.#sentData, this.#heldReads);
-    for (const [dataId] of data) this.#sentData.add(dataId);
-    // Only sources new to the worker: its kernel keeps the ones it was given (until a
-    // restart, which clears `#sent`), and registering 9,500 again cost every call ~40 ms.
-    const fresh = refs.filter(([id]) => !this.#sent.has(id));
-    const add = fresh.map(([id]) => {
-      const src = this.sources.get(id);
-      if (!src) throw new Error(`unknown source ${id}`);
-      return [id, src];
-    });
-    for (const [id] of fresh) this.#sent.add(id);
-    const transfer = [...data.map(([, values]) => values.buffer), bytes.buffer];
-    const restarts = this.restarts;
-    const done = this.call(method, { json, data, refs: fresh, add, bytes, ...extra }, onProgress, transfer, signal);
+    let reads;
+    let restarts;
+    // Encoded for the kernel as it is when posted: again after a restart.
+    const build = () => {
+      const { json, data, sources: refs, bytes, reads: r } = encode(values, this.#sentData, this.#heldReads);
+      for (const [dataId] of data) this.#sentData.add(dataId);
+      // Only sources new to the worker: its kernel keeps the ones it was given (until a
+      // restart, which clears `#sent`), and registering 9,500 again cost every call ~40 ms.
+      const fresh = refs.filter(([id]) => !this.#sent.has(id));
+      const add = fresh.map(([id]) => {
+        const src = this.sources.get(id);
+        if (!src) throw new Error(`unknown source ${id}`);
+        return [id, src];
+      });
+      for (const [id] of fresh) this.#sent.add(id);
+      reads = r;
+      restarts = this.restarts;
+      const transfer = [...data.map(([, v]) => v.buffer), bytes.buffer];
+      return { args: { json, data, refs: fresh, add, bytes, ...extra }, transfer };
+    };
+    const { args, transfer } = build();
+    const done = this.call(method, args, onProgress, transfer, signal, build);
     // A call that was answered was decoded: that kernel holds its reads (a restart since
     // means a new kernel, which holds none).
     return done.then((result) => {
@@ -236,12 +325,14 @@ export class Rpc {
     });
   }
 
-  #failAll(error) {
-    const calls = [...this.#pending.entries()];
-    this.#pending.clear();
+  /** Rejects the pending calls (those `which` picks) with `error`. */
+  #failAll(error, which = () => true) {
+    const calls = [...this.#pending.entries()].filter(([, c]) => which(c));
+    for (const [id] of calls) this.#pending.delete(id);
     for (const [, call] of calls) {
       call.cleanup?.();
-      call.reject(error);
+      call.stopped?.();
+      if (!call.aborted) call.reject(error);
     }
   }
 

@@ -131,7 +131,13 @@ export function serveCompute(platform) {
           }
         }, 0);
       }
-      return { mode: loaded.mode, threads: loaded.threads, simd: loaded.simd };
+      const info = { mode: loaded.mode, threads: loaded.threads, simd: loaded.simd };
+      // Shared memory (the threaded build): the page cancels a running compute by
+      // setting its flag there (Context.cancelFlags), without a restart.
+      if (typeof kernel.poolMemory === 'function') {
+        return { ...info, memory: kernel.poolMemory(), cancelFlags: Array.from(ctx.cancelFlags()) };
+      }
+      return info;
     },
     // `message`: {json, data, refs, bytes} of an expression, `add` its new sources.
     compute(message, id) {

@@ -6,6 +6,9 @@ use wasm_bindgen::prelude::*;
 
 use super::output::{output_js, value_as_js};
 use super::{from_js, js, js_err, sources, to_js};
+use std::sync::atomic::AtomicU32;
+
+use daskling::cancel::CancelToken;
 use daskling::expr::dataframe::Kind;
 use daskling::expr::{self, compute_values_with, Expr, Lazy, Wire};
 use daskling::graph::Graph;
@@ -13,10 +16,14 @@ use daskling::scheduler::{failure, Progress, Scheduler};
 use daskling::Output;
 
 /// The state of one kernel instance: on the compute worker, the data, sources and
-/// persisted arrays expressions name (see `daskling::Context`); on the page, the
-/// guards of a client's expressions.
+/// persisted arrays expressions name (see `daskling::Context`), and the cancel flags of
+/// computes; on the page, the guards of a client's expressions.
 #[wasm_bindgen]
-pub struct Context(pub(crate) daskling::Context);
+pub struct Context(pub(crate) daskling::Context, Vec<CancelToken>);
+
+/// Computes that can run with a cancel flag at once (a compute beyond them runs without
+/// one: aborting it restarts the kernel).
+const CANCEL_SLOTS: usize = 64;
 
 impl Default for Context {
     fn default() -> Self {
@@ -34,7 +41,20 @@ impl Context {
             daskling::Context::new()
                 .with_js_runner(std::sync::Arc::new(js::Runner))
                 .with_clock(js::clock),
+            (0..CANCEL_SLOTS).map(|_| CancelToken::new()).collect(),
         )
+    }
+
+    /// The addresses in this module's memory of the cancel flags, one per slot: where
+    /// the memory is shared (the threaded build), the page cancels the compute it gave
+    /// slot `i` (`cancelSlot` of its message) by `Atomics.store(i32, address / 4, 1)`;
+    /// it stores 0 before giving the slot to the next compute. The compute then stops
+    /// dispatching tasks, its kernels stop at their next block, and it fails with "the
+    /// compute was cancelled"; the kernel and its data stay.
+    #[wasm_bindgen(js_name = cancelFlags)]
+    pub fn cancel_flags(&self) -> Vec<u32> {
+        let address = |t: &CancelToken| t.flag() as *const AtomicU32 as usize as u32;
+        self.1.iter().map(address).collect()
     }
 
     /// Sets the memory limit in bytes (`undefined`: none): data, persisted arrays and
@@ -122,8 +142,12 @@ impl Context {
             // A throwing progress callback must not stop the compute.
             let _ = on_progress.call1(&JsValue::NULL, &obj);
         };
+        let slot = js_sys::Reflect::get(message, &"cancelSlot".into())
+            .ok()
+            .and_then(|v| v.as_f64());
         let options = expr::RunOptions {
             settle,
+            cancel: slot.and_then(|s| self.1.get(s as usize)),
             ..self.0.run_options(Scheduler::Threads, stream.as_ref())
         };
         let (values, _) = compute_values_with(&lazies, &options, &mut report).map_err(js_err)?;
