@@ -161,13 +161,15 @@ export class Rpc {
    * Terminates the worker and starts a new kernel like the old; every pending call
    * rejects saying `reason`.
    */
-  restart(reason) {
+  restart(reason, { keepWaiting = false } = {}) {
     this.#worker.onmessage = this.#worker.onerror = null;
     this.#worker.terminate();
     this.restarts++;
     this.restartReasons = [...this.restartReasons.slice(-19), reason];
-    // Calls the old kernel had fail; calls still waiting to be posted go to the new one.
-    this.#failAll(new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`), (c) => c.posted);
+    // The calls fail (a user's restart ends them all, as dask's Client.restart); with
+    // `keepWaiting`, calls not posted yet go to the new kernel instead.
+    const error = new Error(`daskling: ${reason}; the kernel was restarted, so persisted arrays of the old one are gone`);
+    this.#failAll(error, (c) => c.posted || !keepWaiting);
     this.#sent.clear();
     this.#sentData.clear();
     this.#heldReads.clear();
@@ -182,6 +184,17 @@ export class Rpc {
     this.#freeSlot(call);
     call?.stopped?.();
     if (!this.#pending.size) this.#worker.idle?.(true);
+  }
+
+  /** Resolves once the kernel is started and no aborted compute is still stopping
+   * (waiting again if a restart replaced either meanwhile). */
+  async #whenReady() {
+    for (;;) {
+      const [stopping, ready] = [this.#stopping, this.#ready];
+      await stopping;
+      await ready;
+      if (stopping === this.#stopping && ready === this.#ready) return;
+    }
   }
 
   /** Gives `call` a cancel flag, cleared, when the kernel has one free. */
@@ -209,7 +222,9 @@ export class Rpc {
     const stopped = new Promise((ok) => (call.stopped = ok));
     const timer = setTimeout(() => {
       if (this.#pending.get(id) === call) {
-        this.restart('an aborted compute did not stop within a second (a task that never checks, such as a JavaScript function in an endless loop)');
+        this.restart('an aborted compute did not stop within a second (a task that never checks, such as a JavaScript function in an endless loop)', {
+          keepWaiting: true,
+        });
       }
     }, 1000);
     timer.unref?.();
@@ -278,8 +293,7 @@ export class Rpc {
       // After a restart, calls wait for the new kernel to start ('init' goes at once).
       if (method === 'init') post();
       else {
-        // After an aborted compute, wait for it to stop (or the restart) first.
-        this.#stopping.then(() => this.#ready).then(() => this.#pending.has(id) && post());
+        this.#whenReady().then(() => this.#pending.has(id) && post());
       }
     });
   }
