@@ -49,25 +49,11 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
         DfOp::ScalarBinary { op, left, right } => {
             need(left, Kind::Scalar, op.name())?;
             need(right, Kind::Scalar, op.name())?;
-            Meta {
-                prefix: op.name(),
-                kind: Kind::Scalar,
-                names: vec![],
-                dtypes: vec![],
-                npartitions: 1,
-                rows: None,
-            }
+            Meta::scalar(op.name())
         }
         DfOp::ScalarConst { op, input, .. } => {
             need(input, Kind::Scalar, op.name())?;
-            Meta {
-                prefix: op.name(),
-                kind: Kind::Scalar,
-                names: vec![],
-                dtypes: vec![],
-                npartitions: 1,
-                rows: None,
-            }
+            Meta::scalar(op.name())
         }
         _ => return Err(not_mine("arithmetic")),
     })

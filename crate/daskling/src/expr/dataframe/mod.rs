@@ -133,12 +133,24 @@ impl Meta {
             rows: Some(input.0.rows.clone()),
         }
     }
+
+    /// A scalar (one value, one partition, no columns): what a reduction gives.
+    fn scalar(prefix: &'static str) -> Meta {
+        Meta {
+            prefix,
+            kind: Kind::Scalar,
+            names: vec![],
+            dtypes: vec![],
+            npartitions: 1,
+            rows: None,
+        }
+    }
 }
 
-/// A family of operations: one module with its operations' metadata rule (`meta`) and
-/// lowering (`lower_parts` for frames and series, `lower_scalar` for scalars): `io`,
-/// `columns`, `arith`, `datetime`, `reduce`, `groupby`. A new family is a module with
-/// those functions and one arm of [`family`].
+/// A family of operations: one module with its operations' metadata rule (`meta`),
+/// lowering (`lower_parts` for frames and series, `lower_scalar` for scalars) and dask
+/// export (`dask`): `io`, `columns`, `arith`, `datetime`, `reduce`, `groupby`. A new
+/// family is a module with those functions and one arm of [`family`].
 #[derive(Clone, Copy)]
 struct Family {
     /// What an operation of the family gives, checked against its inputs.

@@ -28,27 +28,13 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                     input.0.names[0]
                 )));
             }
-            Meta {
-                prefix: reduce.name(),
-                kind: Kind::Scalar,
-                names: vec![],
-                dtypes: vec![],
-                npartitions: 1,
-                rows: None,
-            }
+            Meta::scalar(reduce.name())
         }
         DfOp::Len { input } => {
             if input.0.kind == Kind::Scalar {
                 return Err(Error::invalid("len of a scalar"));
             }
-            Meta {
-                prefix: "len",
-                kind: Kind::Scalar,
-                names: vec![],
-                dtypes: vec![],
-                npartitions: 1,
-                rows: None,
-            }
+            Meta::scalar("len")
         }
         DfOp::Describe { input } => {
             need(input, Kind::Frame, "describe")?;
