@@ -18,6 +18,11 @@ export function loadBuilder(host) {
 /** How long a worker may stay silent while running a call (ms): dask's worker TTL is 5 minutes. */
 export const DEFAULT_WORKER_TTL = 60_000;
 
+/** Stores `value` in the cancel flag of `call`'s slot, in its kernel's shared memory. */
+function setFlag(call, value) {
+  Atomics.store(new Int32Array(call.cancel.memory.buffer), call.cancel.flags[call.slot] >> 2, value);
+}
+
 /** The error a call gets when it is aborted (what `fetch` gives: a DOMException). */
 function abortError(signal) {
   const reason = signal?.reason;
@@ -159,7 +164,8 @@ export class Rpc {
 
   /**
    * Terminates the worker and starts a new kernel like the old; every pending call
-   * rejects saying `reason`.
+   * rejects saying `reason` — with `keepWaiting`, only those the old kernel had (calls
+   * not posted yet go to the new one).
    */
   restart(reason, { keepWaiting = false } = {}) {
     this.#worker.onmessage = this.#worker.onerror = null;
@@ -203,7 +209,7 @@ export class Rpc {
     if (!c || !c.free.length) return;
     call.slot = c.free.pop();
     call.cancel = c;
-    Atomics.store(new Int32Array(c.memory.buffer), c.flags[call.slot] >> 2, 0);
+    setFlag(call, 0);
   }
 
   #freeSlot(call) {
@@ -217,7 +223,7 @@ export class Rpc {
    * kernel answers it — or restarts the kernel if it has not within a second.
    */
   #cancelInPlace(id, call) {
-    Atomics.store(new Int32Array(call.cancel.memory.buffer), call.cancel.flags[call.slot] >> 2, 1);
+    setFlag(call, 1);
     call.aborted = true;
     const stopped = new Promise((ok) => (call.stopped = ok));
     const timer = setTimeout(() => {
