@@ -37,6 +37,52 @@ test('aborting a long product cancels it in place: no restart, the persisted arr
   assert.equal(client._rpc.restarts, restarts, 'no kernel restart');
 });
 
+test('a quick sum issued while a long product runs is answered first, without a restart', async () => {
+  // J·Jᵀ·J·Jᵀ of 3000×3000 ones, summed: n⁵ (seconds on two threads).
+  const n = 3000;
+  const o = client.array.ones([n, n], { chunks: [500, 500] });
+  const restarts = client.restarts;
+  const t0 = performance.now();
+  let longAt;
+  const long = o
+    .dot(o.T)
+    .dot(o)
+    .dot(o.T)
+    .sum()
+    .compute()
+    .then((v) => ((longAt = performance.now() - t0), v));
+  await new Promise((ok) => setTimeout(ok, 300));
+  const tq = performance.now();
+  assert.equal(await client.array.ones([4]).sum().compute(), 4);
+  const quickTook = performance.now() - tq;
+  const quickAt = performance.now() - t0;
+  assert.equal(await long, n ** 5);
+  assert.ok(quickTook < 1000, `the quick sum took ${quickTook} ms`);
+  assert.ok(quickAt < longAt, `quick at ${quickAt} ms, long at ${longAt} ms`);
+  assert.equal(client.restarts, restarts);
+});
+
+test('an endless delayed function without a signal holds one pool thread: the next compute is answered', async () => {
+  const c = await Client.start({ threads: 2 });
+  try {
+    const spin = c.delayed(() => {
+      for (;;);
+    });
+    const stuck = spin()
+      .compute()
+      .catch((e) => e.message);
+    await new Promise((ok) => setTimeout(ok, 300));
+    const t0 = performance.now();
+    assert.equal(await c.array.ones([4]).sum().compute(), 4);
+    assert.ok(performance.now() - t0 < 2000);
+    assert.equal(c.restarts, 0);
+    c.restart('the test is over');
+    assert.match(await stuck, /the test is over/);
+  } finally {
+    await c.close();
+  }
+});
+
 test('a wasm trap restarts the kernel and the next compute works', async () => {
   await assert.rejects(client._rpc.call('trap', {}), /trapped.*restarted/);
   assert.equal(await client.array.arange(0, 10, 1, { chunks: [3] }).sum().compute(), 45);

@@ -1,7 +1,8 @@
 // Never a dead client (Chromium, threaded build on a 2-thread pool, and single mode): an
-// infinite loop in a delayed function ended by an AbortSignal, an abort during a long
-// compute, and a wasm trap each reject at once with what happened, the kernel restarts,
-// and the next compute works. Persisted arrays of the old kernel are a clear error.
+// abort during a long compute rejects at once and stops it in place (the kernel and its
+// persisted arrays stay); an infinite loop in a delayed function ended by an AbortSignal,
+// and a wasm trap, reject with what happened, the kernel restarts, and the next compute
+// works. Persisted arrays of the old kernel are a clear error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -63,11 +64,11 @@ for (const isolation of [true, false]) {
       assert.equal(r.next, 4);
     });
 
-    test('aborting a long product cancels it in place: the kernel and the persisted array stay (threaded build)', { skip: !isolation }, async () => {
+    test('aborting a long product cancels it in place: the kernel and the persisted array stay', async () => {
       const r = await inPage(async (c) => {
         const spec = [[3000, 3000], { chunks: [500, 500], seed: 3 }];
         const x = await c.array.random.random(...spec).persist();
-        const restarts = c._rpc.restarts;
+        const restarts = c.restarts;
         const ac = new AbortController();
         setTimeout(() => ac.abort(), 300);
         const t0 = performance.now();
@@ -76,7 +77,7 @@ for (const isolation of [true, false]) {
         // The persisted blocks, summed, against the same numbers drawn afresh.
         const sum = await x.sum().compute();
         const fresh = await c.array.random.random(...spec).sum().compute();
-        return { name: err?.name, waited, sum, fresh, restarts: c._rpc.restarts - restarts };
+        return { name: err?.name, waited, sum, fresh, restarts: c.restarts - restarts };
       });
       assert.equal(r.name, 'AbortError');
       assert.ok(r.waited < 1000, `rejected after ${r.waited} ms`);

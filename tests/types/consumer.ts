@@ -7,6 +7,8 @@ export async function everything(): Promise<void> {
   const threads: number = client.threads;
   const mode: 'threads' | 'single' = client.mode;
   const simd: 'relaxed' | 'simd128' = client.simd;
+  const restarts: number = client.restarts;
+  const reasons: string[] = client.restartReasons;
   const exact = await Client.start({ threads: 2, relaxedSimd: false });
   await exact.close();
 
@@ -78,7 +80,7 @@ export async function everything(): Promise<void> {
   const spreadC: Column = spread;
   const [arr] = await client.compute(x.sum());
   const arrR: ArrayResult = arr;
-  void [threads, mode, simd, z, f, r, fa, fn, shape, chunks, meta, y, cmp, red, shaped, q, rr, u, s, v, uc, sc, vc, total, persisted, g, dot];
+  void [threads, mode, simd, restarts, reasons, z, f, r, fa, fn, shape, chunks, meta, y, cmp, red, shaped, q, rr, u, s, v, uc, sc, vc, total, persisted, g, dot];
   // Delayed functions and futures.
   const inc = client.delayed((v: number) => v + 1);
   const add = client.delayed((a: number, b: number) => a + b, { name: 'add', pure: true });

@@ -155,14 +155,11 @@ impl Context {
     /// assert!(e.to_string().contains("the computed result (1.28 MB)"), "{e}");
     /// # drop(p);
     /// ```
-    pub fn run_options<'a>(
-        &self,
-        scheduler: Scheduler,
-        trace: Option<&'a Trace>,
-    ) -> RunOptions<'a> {
+    pub fn run_options(&self, scheduler: Scheduler, trace: Option<Arc<Trace>>) -> RunOptions {
         RunOptions {
             scheduler,
             trace,
+            clock: self.clock,
             memory_limit: self.memory_limit(),
             held: self.held_bytes(),
             settle: false,
@@ -272,6 +269,13 @@ impl Context {
         on_progress: &mut dyn FnMut(crate::scheduler::Progress),
     ) -> Result<Array> {
         let p = array.persist_with(&self.run_options(scheduler, None), on_progress)?;
+        self.keep(&p);
+        Ok(p)
+    }
+
+    /// Keeps the blocks of persisted array `p` (what [`Array::persisted`] gives) under
+    /// its name until [`Context::release`].
+    pub fn keep(&self, p: &Array) {
         if let ArrayOp::Stored {
             held: Some(Held::Local(s)),
             ..
@@ -279,7 +283,6 @@ impl Context {
         {
             write(&self.persisted).insert(p.name().to_string(), s.clone());
         }
-        Ok(p)
     }
 
     /// Frees data and persisted arrays by name (unknown names are ignored).

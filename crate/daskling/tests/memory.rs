@@ -55,7 +55,7 @@ fn measured<T>(f: impl FnOnce() -> T) -> (T, u64) {
     (v, (PEAK.load(Ordering::Relaxed) - base) as u64)
 }
 
-fn limited(bytes: u64) -> RunOptions<'static> {
+fn limited(bytes: u64) -> RunOptions {
     RunOptions {
         scheduler: Scheduler::Sync,
         trace: None,

@@ -22,16 +22,23 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[cfg(feature = "bench-graphs")]
 #[doc(hidden)]
 pub mod bench;
+mod exec;
+mod fair;
 mod memory;
 mod plan;
 mod sync;
 mod threads;
 pub mod trace;
+mod wake;
 
+pub use exec::Execution;
 pub use memory::MemoryLimit;
 pub use plan::Plan;
 pub use sync::State;
 pub use trace::{Clock, TaskEvent, Trace};
+pub use wake::{wait, Ticket};
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -118,16 +125,19 @@ pub fn compute_with(
         scheduler,
         ..Run::default()
     };
-    run_plan(&plan, &run, on_progress)
+    run_plan(Arc::new(plan), run, on_progress)
 }
 
 /// How a plan runs.
-#[derive(Clone, Copy, Default)]
-pub struct Run<'a> {
+#[derive(Clone, Default)]
+pub struct Run {
     /// Which scheduler.
     pub scheduler: Scheduler,
     /// Where every task records its [`TaskEvent`], if anywhere.
-    pub trace: Option<&'a Trace>,
+    pub trace: Option<Arc<Trace>>,
+    /// The clock of heartbeats and of [`Execution::poll`]'s time slices, in
+    /// milliseconds (the default: the trace's default clock).
+    pub clock: Option<Clock>,
     /// What the held results may add up to.
     pub limit: MemoryLimit,
     /// Each output settles on its own, as futures do: a failed task fails only the tasks
@@ -137,7 +147,14 @@ pub struct Run<'a> {
     /// Cancels the compute when cancelled (from any thread): no task is dispatched
     /// after, running kernels stop at their next block ([`daskling_core::cancel`]), and
     /// the run ends with [`Error::Cancelled`].
-    pub cancel: Option<&'a CancelToken>,
+    pub cancel: Option<CancelToken>,
+}
+
+impl Run {
+    /// Milliseconds by this run's clock.
+    fn now(&self) -> f64 {
+        self.clock.map_or_else(trace::default_clock, |c| c())
+    }
 }
 
 /// A failed task's value in a settled run ([`Run::settle`]).
@@ -156,7 +173,7 @@ struct Failed(Error);
 /// g.insert(Key::named("good"), Task::new(Kernel::Literal(Value::F64(1.0)), vec![]));
 /// let plan = Plan::new(&g, &[Key::named("bad"), Key::named("good")]).unwrap();
 /// let run = Run { scheduler: Scheduler::Threads, settle: true, ..Run::default() };
-/// let (values, _) = run_plan(&plan, &run, &mut |_| {}).unwrap();
+/// let (values, _) = run_plan(Arc::new(plan), run, &mut |_| {}).unwrap();
 /// assert_eq!(failure(&values[0]).unwrap().to_string(), "task bad failed: no");
 /// assert!(failure(&values[1]).is_none());
 /// ```
@@ -167,23 +184,21 @@ pub fn failure(value: &Value) -> Option<&Error> {
     }
 }
 
-/// Runs a compiled plan as `run` says.
+/// Runs a compiled plan as `run` says, to the end, on the calling thread (which reads
+/// the inputs and reports progress); see [`Execution`] for a run that returns between
+/// slices.
 pub fn run_plan(
-    plan: &Plan,
-    run: &Run,
+    plan: Arc<Plan>,
+    run: Run,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
-    let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
-    match run.scheduler {
-        Scheduler::Threads if !single => threads::run(plan, on_progress, run),
-        _ => sync::run(plan, on_progress, run),
-    }
+    Execution::start(plan, run).finish(on_progress)
 }
 
 /// The error a run ends with: [`Error::Cancelled`] once its token is cancelled (a kernel
 /// that noticed first may have failed its task), else `e`.
 fn cancelled_or(run: &Run, e: Error) -> Error {
-    match run.cancel {
+    match &run.cancel {
         Some(t) if t.is_cancelled() => Error::Cancelled,
         _ => e,
     }

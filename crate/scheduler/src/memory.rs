@@ -15,8 +15,8 @@
 //! let mut g = Graph::new();
 //! let block = Value::Bytes(Arc::from(vec![0u8; 8000]));
 //! g.insert(Key::named("x"), Task::new(Kernel::Literal(block), vec![]));
-//! let plan = Plan::new(&g, &[Key::named("x")]).unwrap();
-//! let run = |limit| run_plan(&plan, &Run { limit, ..Run::default() }, &mut |_| {});
+//! let plan = Arc::new(Plan::new(&g, &[Key::named("x")]).unwrap());
+//! let run = |limit| run_plan(plan.clone(), Run { limit, ..Run::default() }, &mut |_| {});
 //! // 8,000 bytes fit in 10 kB, not in 4 kB.
 //! assert_eq!(run(MemoryLimit::new(10_000)).unwrap().1.peak_bytes, 8_000);
 //! let e = run(MemoryLimit::new(4_000)).unwrap_err().to_string();

@@ -12,6 +12,8 @@
 //! `ready` is a stack, so a task's newly ready dependents run before unrelated work:
 //! one branch of a reduction completes before the next begins and its inputs are freed.
 
+use std::sync::Arc;
+
 use super::memory::{Ledger, MemoryLimit};
 use super::{cancelled_or, execute_settled, progress_every, Plan, Progress, Run, Stats, Trace};
 use daskling_core::Result;
@@ -159,52 +161,93 @@ impl State {
     }
 }
 
-/// Runs `plan` on the calling thread.
-pub fn run(
-    plan: &Plan,
-    on_progress: &mut dyn FnMut(Progress),
-    run: &Run,
-) -> Result<(Vec<Value>, Stats)> {
-    let total = plan.len();
-    let every = progress_every(total);
-    let trace = run.trace;
-    let mut st = State::with_limit(plan, run.limit);
-    st.settle = run.settle;
-    on_progress(Progress {
-        done: 0,
-        total,
-        running: 0,
-    });
-    // Every task runs on this thread: one cancel scope for all (kernels check it).
-    daskling_core::cancel::scope(run.cancel, || -> Result<()> {
-        loop {
-            if let Some(t) = run.cancel {
-                t.check()?;
+/// A synchronous run in progress: its tasks run on the thread that polls it.
+pub(crate) struct Exec {
+    plan: Arc<Plan>,
+    st: State,
+    run: Run,
+    every: usize,
+    /// Progress last reported (`None`: not yet).
+    reported: Option<Progress>,
+}
+
+impl Exec {
+    pub(crate) fn new(plan: Arc<Plan>, run: Run) -> Exec {
+        let mut st = State::with_limit(&plan, run.limit);
+        st.settle = run.settle;
+        Exec {
+            every: progress_every(plan.len()),
+            plan,
+            st,
+            run,
+            reported: None,
+        }
+    }
+
+    fn progress(&self) -> Progress {
+        Progress {
+            done: self.st.finished,
+            total: self.plan.len(),
+            running: 0,
+        }
+    }
+
+    fn report(&mut self, on_progress: &mut dyn FnMut(Progress)) {
+        let p = self.progress();
+        if self.reported != Some(p) {
+            on_progress(p);
+            self.reported = Some(p);
+        }
+    }
+
+    /// Runs tasks until the run's clock passes `until` (or to the end); the outcome
+    /// when the run is over.
+    pub(crate) fn poll(
+        &mut self,
+        until: Option<f64>,
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Option<Result<(Vec<Value>, Stats)>> {
+        if self.reported.is_none() {
+            self.report(on_progress);
+        }
+        let (plan, run, every) = (self.plan.clone(), self.run.clone(), self.every);
+        let total = plan.len();
+        // Every task runs on this thread: one cancel scope for the slice (kernels check it).
+        let step = daskling_core::cancel::scope(run.cancel.as_ref(), || -> Result<bool> {
+            loop {
+                if let Some(t) = &run.cancel {
+                    t.check()?;
+                }
+                if self.st.step(&plan, run.trace.as_deref())?.is_none() {
+                    return Ok(true);
+                }
+                if self.st.finished.is_multiple_of(every) && self.st.finished < total {
+                    self.report(on_progress);
+                }
+                if until.is_some_and(|u| run.now() >= u) {
+                    return Ok(false);
+                }
             }
-            if st.step(plan, trace)?.is_none() {
-                return Ok(());
+        });
+        match step {
+            Err(e) => Some(Err(cancelled_or(&run, e))),
+            Ok(false) => {
+                self.report(on_progress);
+                None
             }
-            if st.finished.is_multiple_of(every) && st.finished < total {
-                on_progress(Progress {
-                    done: st.finished,
-                    total,
-                    running: 0,
-                });
+            Ok(true) => {
+                self.report(on_progress);
+                let st = &self.st;
+                Some(plan.output_values(|o| st.cache[o].clone()).map(|values| {
+                    let stats = Stats {
+                        tasks: st.finished,
+                        peak_live: st.peak_live,
+                        peak_bytes: st.peak_bytes(),
+                        threads_used: 1,
+                    };
+                    (values, stats)
+                }))
             }
         }
-    })
-    .map_err(|e| cancelled_or(run, e))?;
-    on_progress(Progress {
-        done: st.finished,
-        total,
-        running: 0,
-    });
-    let values = plan.output_values(|o| st.cache[o].clone())?;
-    let stats = Stats {
-        tasks: st.finished,
-        peak_live: st.peak_live,
-        peak_bytes: st.peak_bytes(),
-        threads_used: 1,
-    };
-    Ok((values, stats))
+    }
 }

@@ -3,10 +3,15 @@
 //! The same transitions as [`super::sync::State`], made thread-safe: per-task atomic
 //! counters of unfinished dependencies (`waiting`) and of dependents still to run
 //! (`waiting_data`), and a slot per result. A worker that finishes a task continues
-//! with one of the tasks it made ready and spawns the others, so chains run without
-//! a trip through the pool's queues.
+//! with the next one the dispatcher gives it, without a trip through the pool's queues.
 //!
-//! The calling thread reports progress (at least once a second, a heartbeat) and runs
+//! Tasks do not go to the pool's own queues one by one: each run keeps its ready tasks in
+//! a queue of the [`Fair`] dispatcher, and a pool job takes the next task from the runs
+//! in turn, so a quick compute started while a long one keeps the pool busy gets every
+//! other task, not a place behind all of the long one's.
+//!
+//! The calling thread ([`Exec::poll`], between other work: see [`crate::Execution`])
+//! reports progress (at least once a second, a heartbeat) and runs
 //! the input tasks ([`Plan::io`]): in the browser only the compute worker holds the
 //! `File`s, and reading there also bounds memory — a read starts only while fewer than
 //! [`io_budget`] read results wait for their consumers or are being read, and reads go in
@@ -19,12 +24,14 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::fair::{self, Fair};
 use super::memory::Ledger;
-use super::{cancelled_or, execute_settled, record, settled, Plan, Progress, Run, Stats, Trace};
-use daskling_core::cancel::{self, CancelToken};
+use super::wake::wake_callers;
+use super::{cancelled_or, execute_settled, record, settled, Plan, Progress, Run, Stats};
+use daskling_core::cancel;
 use daskling_core::{Error, Result};
 use daskling_kernels::dataframe::source::PendingRead;
 use daskling_kernels::{Kernel, Read, Value};
@@ -36,34 +43,38 @@ struct InFlight {
     start: f64,
 }
 
-/// How long the caller sleeps between progress reports.
+/// How long the caller may sleep between progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(25);
 
-/// How long the caller sleeps between polls of background reads.
+/// How long the caller may sleep between polls of background reads.
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
 
-/// Quiet time after which unchanged progress is reported anyway: the heartbeat the
-/// client's supervision watches for. Counted in waits (wasm has no clock here).
-const HEARTBEAT: Duration = Duration::from_secs(1);
+/// Milliseconds after which unchanged progress is reported anyway: the heartbeat the
+/// client's supervision watches for.
+const HEARTBEAT_MS: f64 = 1000.0;
 
 /// Read results allowed to wait for their consumers at once.
 fn io_budget() -> usize {
     (2 * rayon::current_num_threads()).max(4)
 }
 
-/// What the calling thread waits on.
+/// The ready tasks of every run in progress.
+static FAIR: Mutex<Fair<Shared>> = Mutex::new(Fair::new());
+
+/// Ids of runs, for their queues in [`FAIR`].
+static RUN_IDS: AtomicU64 = AtomicU64::new(1);
+
+/// What the calling thread has to do.
 struct Caller {
     finished: bool,
     /// Ready input tasks, lowest plan number first.
     io_ready: BinaryHeap<Reverse<usize>>,
 }
 
-struct Shared<'p> {
-    plan: &'p Plan,
-    /// The compute's cancel token, if it has one.
-    token: Option<&'p CancelToken>,
-    trace: Option<&'p Trace>,
-    settle: bool,
+struct Shared {
+    id: u64,
+    plan: Arc<Plan>,
+    run: Run,
     /// Input tasks go to the caller (false when the caller is itself a pool thread).
     caller_reads: bool,
     waiting: Vec<AtomicU32>,
@@ -71,6 +82,10 @@ struct Shared<'p> {
     cache: Vec<Mutex<Option<Value>>>,
     done: AtomicUsize,
     running: AtomicUsize,
+    /// Pool jobs inside one of this run's tasks: a failed or cancelled run is over for
+    /// its caller only once they have returned (a task that never does — a JavaScript
+    /// function in an endless loop — keeps it from ending; the client then restarts).
+    on_pool: AtomicUsize,
     live: AtomicUsize,
     io_live: AtomicUsize,
     /// Compute tasks made ready and not finished yet.
@@ -81,7 +96,6 @@ struct Shared<'p> {
     ledger: Ledger,
     error: Mutex<Option<Error>>,
     caller: Mutex<Caller>,
-    wake: Condvar,
 }
 
 /// Locks, ignoring poisoning: a panic is turned into a task error before it can
@@ -90,7 +104,44 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl<'p> Shared<'p> {
+/// Queues ready `tasks` of `run` and starts a pool job for each (but `keep`, which
+/// the calling pool job will take itself).
+fn dispatch(run: &Arc<Shared>, tasks: &[usize], keep: usize) {
+    if tasks.is_empty() {
+        return;
+    }
+    fair::lock(&FAIR).push(run.id, run, tasks);
+    for _ in keep.min(tasks.len())..tasks.len() {
+        rayon::spawn(work);
+    }
+}
+
+/// A pool job: runs tasks the dispatcher gives it until none is ready.
+fn work() {
+    if let Some(t) = rayon::current_thread_index() {
+        // Which threads ran tasks: one bit each, in every run this job serves.
+        let bit = 1u64 << (t % 64);
+        let mut last: Option<u64> = None;
+        loop {
+            // Taken under the lock, run without it.
+            let next = fair::lock(&FAIR).take();
+            let Some((run, i)) = next else { return };
+            if last != Some(run.id) {
+                run.threads.fetch_or(bit, Ordering::Relaxed);
+                last = Some(run.id);
+            }
+            run.run_task(i);
+        }
+    } else {
+        loop {
+            let next = fair::lock(&FAIR).take();
+            let Some((run, i)) = next else { return };
+            run.run_task(i);
+        }
+    }
+}
+
+impl Shared {
     fn progress(&self) -> Progress {
         Progress {
             done: self.done.load(Ordering::Acquire),
@@ -103,25 +154,58 @@ impl<'p> Shared<'p> {
     fn tell_caller(&self, f: impl FnOnce(&mut Caller)) {
         let mut c = lock(&self.caller);
         f(&mut c);
-        self.wake.notify_all();
+        drop(c);
+        wake_callers();
     }
 
     fn fail(&self, e: Error) {
         lock(&self.error).get_or_insert(e);
-        self.cancelled.store(true, Ordering::Release);
+        self.cancelled.store(true, Ordering::SeqCst);
+        fair::lock(&FAIR).retire(self.id);
         self.tell_caller(|c| c.finished = true);
     }
 
+    /// Runs task `i` (a pool job took it) and queues the tasks it made ready, keeping
+    /// one for this job.
+    fn run_task(self: &Arc<Self>, i: usize) {
+        // Counted before `cancelled` is read: a caller that sees the run cancelled and
+        // no job on it knows none will start a task of it.
+        self.on_pool.fetch_add(1, Ordering::SeqCst);
+        let ready = if self.cancelled.load(Ordering::SeqCst) {
+            None
+        } else if self.run.cancel.as_ref().is_some_and(|t| t.is_cancelled()) {
+            self.fail(Error::Cancelled);
+            None
+        } else {
+            self.run_one(i)
+        };
+        if self.on_pool.fetch_sub(1, Ordering::SeqCst) == 1 && self.cancelled.load(Ordering::SeqCst)
+        {
+            wake_callers();
+        }
+        if let Some(ready) = ready {
+            dispatch(self, &ready, 1);
+        }
+    }
+
+    /// Whether the caller may take the outcome: every task done, or the run failed
+    /// and no pool job is still inside one of its tasks.
+    fn over(&self) -> bool {
+        lock(&self.caller).finished
+            && (!self.cancelled.load(Ordering::SeqCst) || self.on_pool.load(Ordering::SeqCst) == 0)
+    }
+
     /// Runs task `i` on this thread and records its result; returns the tasks it made
-    /// ready that this thread may run (input tasks go to the caller instead).
+    /// ready that the pool may run (input tasks go to the caller instead).
     fn run_one(&self, i: usize) -> Option<Vec<usize>> {
-        let plan = self.plan;
+        let plan = &*self.plan;
         self.running.fetch_add(1, Ordering::Relaxed);
         let inputs = plan.inputs_of(i, |d| lock(&self.cache[d]).clone());
+        let trace = self.run.trace.as_deref();
         let result = inputs.and_then(|inputs| {
             self.ledger.begin(plan, i)?;
-            let r = cancel::scope(self.token, || {
-                execute_settled(plan, i, &inputs, self.trace, self.settle)
+            let r = cancel::scope(self.run.cancel.as_ref(), || {
+                execute_settled(plan, i, &inputs, trace, self.run.settle)
             });
             self.ledger.outcome(plan, i, r)
         });
@@ -135,8 +219,8 @@ impl<'p> Shared<'p> {
         let Kernel::Read(r) = &self.plan.kernels[i] else {
             return None;
         };
-        let start = self.trace.map_or(0.0, Trace::now);
-        if let Err(e) = self.ledger.begin(self.plan, i) {
+        let start = self.run.trace.as_ref().map_or(0.0, |t| t.now());
+        if let Err(e) = self.ledger.begin(&self.plan, i) {
             return Some(Err(e));
         }
         match r.begin() {
@@ -157,11 +241,11 @@ impl<'p> Shared<'p> {
 
     /// Completes a background read that is done; returns the tasks it made ready.
     fn finish_read(&self, f: InFlight) -> Option<Vec<usize>> {
-        let (plan, i) = (self.plan, f.task);
+        let (plan, i) = (&*self.plan, f.task);
         let key = plan.keys[i].to_string();
-        let read = settled(Read::value(&key, f.read.finish()), self.settle);
+        let read = settled(Read::value(&key, f.read.finish()), self.run.settle);
         let result = self.ledger.outcome(plan, i, read);
-        if let Some(trace) = self.trace {
+        if let Some(trace) = &self.run.trace {
             record(trace, plan, i, -1, f.start);
         }
         self.running.fetch_sub(1, Ordering::Relaxed);
@@ -170,7 +254,7 @@ impl<'p> Shared<'p> {
 
     /// Drops the inputs of task `i` that no other task still needs.
     fn release_inputs(&self, i: usize) {
-        let plan = self.plan;
+        let plan = &*self.plan;
         for &d in &plan.deps[i] {
             let d = d as usize;
             if self.waiting_data[d].fetch_sub(1, Ordering::AcqRel) == 1 && !plan.is_output[d] {
@@ -186,10 +270,9 @@ impl<'p> Shared<'p> {
             }
         }
     }
-
     /// Records the result of task `i`; returns the tasks it made ready.
     fn complete(&self, i: usize, result: Result<Value>) -> Option<Vec<usize>> {
-        let plan = self.plan;
+        let plan = &*self.plan;
         let value = match result {
             Ok(v) => v,
             Err(e) => {
@@ -234,188 +317,176 @@ impl<'p> Shared<'p> {
             self.tell_caller(|_| {});
         }
     }
+}
 
-    /// Runs task `i`, then the tasks it makes ready: one inline, the rest spawned.
-    fn run_from<'s>(&'s self, scope: &rayon::Scope<'s>, mut i: usize)
-    where
-        'p: 's,
-    {
-        if let Some(t) = rayon::current_thread_index() {
-            self.threads.fetch_or(1 << (t % 64), Ordering::Relaxed);
-        }
-        loop {
-            if self.cancelled.load(Ordering::Acquire) {
-                return;
-            }
-            if self.token.is_some_and(CancelToken::is_cancelled) {
-                self.fail(Error::Cancelled);
-                return;
-            }
-            let Some(mut ready) = self.run_one(i) else {
-                return;
-            };
-            match ready.pop() {
-                Some(n) => {
-                    for r in ready {
-                        scope.spawn(move |s| self.run_from(s, r));
-                    }
-                    i = n;
-                }
-                None => return,
-            }
+/// A threaded run in progress: its tasks run on the pool; the thread that polls it
+/// runs the input tasks and reports progress.
+pub(crate) struct Exec {
+    shared: Arc<Shared>,
+    in_flight: Vec<InFlight>,
+    /// Progress last reported and when (`None`: not yet).
+    reported: Option<(Progress, f64)>,
+}
+
+impl Exec {
+    /// A run of `plan` on the pool; its first tasks are queued at the first poll.
+    pub(crate) fn start(plan: Arc<Plan>, run: Run) -> Exec {
+        let n = plan.len();
+        // A caller inside the pool runs pool jobs while it waits, so every task runs
+        // on the pool, inputs too.
+        let caller_reads = rayon::current_thread_index().is_none();
+        let shared = Arc::new(Shared {
+            id: RUN_IDS.fetch_add(1, Ordering::Relaxed),
+            waiting: plan
+                .deps
+                .iter()
+                .map(|d| AtomicU32::new(d.len() as u32))
+                .collect(),
+            waiting_data: plan
+                .dependents
+                .iter()
+                .map(|d| AtomicU32::new(d.len() as u32))
+                .collect(),
+            cache: (0..n).map(|_| Mutex::new(None)).collect(),
+            done: AtomicUsize::new(0),
+            running: AtomicUsize::new(0),
+            on_pool: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            io_live: AtomicUsize::new(0),
+            queued: AtomicUsize::new(0),
+            peak_live: AtomicUsize::new(0),
+            threads: AtomicU64::new(0),
+            cancelled: AtomicBool::new(false),
+            ledger: Ledger::new(run.limit),
+            error: Mutex::new(None),
+            caller: Mutex::new(Caller {
+                finished: n == 0,
+                io_ready: BinaryHeap::new(),
+            }),
+            caller_reads,
+            plan,
+            run,
+        });
+        Exec {
+            shared,
+            in_flight: Vec::new(),
+            reported: None,
         }
     }
 
-    /// The caller's loop: runs input tasks within the budget (or starts them in the
-    /// background and polls them), reports progress, and returns when the compute is
-    /// finished or failed. Reads still in flight then are dropped (see [`PendingRead`]).
-    fn drive<'s>(&'s self, scope: &rayon::Scope<'s>, on_progress: &mut dyn FnMut(Progress))
-    where
-        'p: 's,
-    {
+    /// How long the caller may sleep: briefly while reads are in flight.
+    pub(crate) fn idle_for(&self) -> Duration {
+        if self.in_flight.is_empty() {
+            PROGRESS_INTERVAL
+        } else {
+            POLL_INTERVAL
+        }
+    }
+
+    /// The caller's share of the run, without waiting: completes the background reads
+    /// that are done, starts input tasks within the budget (or runs them here), notices
+    /// a cancel, reports progress; the outcome once the run is over. Reads still in
+    /// flight then are dropped (see [`PendingRead`]).
+    pub(crate) fn poll(
+        &mut self,
+        on_progress: &mut dyn FnMut(Progress),
+    ) -> Option<Result<(Vec<Value>, Stats)>> {
+        let sh = &self.shared;
+        if self.reported.is_none() {
+            let p = sh.progress();
+            on_progress(p);
+            self.reported = Some((p, sh.run.now()));
+            let mut roots = Vec::new();
+            for i in (0..sh.plan.len()).filter(|&i| sh.plan.deps[i].is_empty()) {
+                sh.make_ready(i, &mut roots);
+            }
+            dispatch(sh, &roots, 0);
+        }
         let budget = io_budget();
-        let spawn = |ready: Option<Vec<usize>>| {
-            for r in ready.into_iter().flatten() {
-                scope.spawn(move |s| self.run_from(s, r));
-            }
-        };
-        let mut in_flight: Vec<InFlight> = Vec::new();
-        let mut last = self.progress();
-        let mut quiet = Duration::ZERO;
-        let mut caller = lock(&self.caller);
         loop {
+            let mut caller = lock(&sh.caller);
             if caller.finished {
-                return;
+                break;
             }
-            if let Some(k) = in_flight.iter().position(|f| f.read.is_done()) {
-                let f = in_flight.swap_remove(k);
+            if let Some(k) = self.in_flight.iter().position(|f| f.read.is_done()) {
                 drop(caller);
-                spawn(self.finish_read(f));
-                caller = lock(&self.caller);
+                let f = self.in_flight.swap_remove(k);
+                dispatch(sh, &sh.finish_read(f).unwrap_or_default(), 0);
                 continue;
             }
-            let room = self.io_live.load(Ordering::Acquire) + in_flight.len() < budget;
+            let room = sh.io_live.load(Ordering::Acquire) + self.in_flight.len() < budget;
             // No other task is ready or running: every waiting read result waits for
             // more reads, so admit one over budget rather than stall.
-            let idle = self.queued.load(Ordering::Acquire) == 0 && in_flight.is_empty();
-            if room || idle {
-                if let Some(Reverse(i)) = caller.io_ready.pop() {
-                    drop(caller);
-                    if !self.cancelled.load(Ordering::Acquire) {
-                        match self.begin_read(i) {
-                            Some(Ok(f)) => in_flight.push(f),
-                            Some(Err(e)) => spawn(self.complete(i, Err(e))),
-                            None => spawn(self.run_one(i)),
-                        }
-                    }
-                    caller = lock(&self.caller);
-                    continue;
-                }
-            }
-            let interval = if in_flight.is_empty() {
-                PROGRESS_INTERVAL
+            let idle = sh.queued.load(Ordering::Acquire) == 0 && self.in_flight.is_empty();
+            let next = if room || idle {
+                caller.io_ready.pop()
             } else {
-                POLL_INTERVAL
+                None
             };
-            let (guard, waited) = self
-                .wake
-                .wait_timeout(caller, interval)
-                .unwrap_or_else(|e| e.into_inner());
-            caller = guard;
-            if waited.timed_out() {
-                quiet += interval;
+            drop(caller);
+            let Some(Reverse(i)) = next else {
+                break;
+            };
+            if sh.cancelled.load(Ordering::Acquire) {
+                continue;
             }
-            // A cancelled compute ends here within an interval, even while every pool
-            // thread is in a long kernel (which stops at its next block).
-            if self.token.is_some_and(CancelToken::is_cancelled) && !caller.finished {
-                drop(caller);
-                self.fail(Error::Cancelled);
-                caller = lock(&self.caller);
-            }
-            let p = self.progress();
-            // Changed progress is reported at once; unchanged, about once a second, as
-            // a heartbeat: the caller is alive even while a task runs for long.
-            if (p != last || quiet >= HEARTBEAT) && !caller.finished {
-                drop(caller);
-                on_progress(p);
-                last = p;
-                quiet = Duration::ZERO;
-                caller = lock(&self.caller);
+            match sh.begin_read(i) {
+                Some(Ok(f)) => self.in_flight.push(f),
+                Some(Err(e)) => dispatch(sh, &sh.complete(i, Err(e)).unwrap_or_default(), 0),
+                None => dispatch(sh, &sh.run_one(i).unwrap_or_default(), 0),
             }
         }
+        // A cancelled compute ends here, even while every pool thread is in a long
+        // kernel (which stops at its next block).
+        let finished = lock(&sh.caller).finished;
+        if !finished && sh.run.cancel.as_ref().is_some_and(|t| t.is_cancelled()) {
+            sh.fail(Error::Cancelled);
+        }
+        if sh.over() {
+            return Some(self.outcome(on_progress));
+        }
+        // Changed progress is reported at once; unchanged, about once a second, as a
+        // heartbeat: the caller is alive even while a task runs for long.
+        let (p, now) = (sh.progress(), sh.run.now());
+        let due = match self.reported {
+            None => true,
+            Some((last, at)) => last != p || now - at >= HEARTBEAT_MS,
+        };
+        if due {
+            on_progress(p);
+            self.reported = Some((p, now));
+        }
+        None
+    }
+
+    fn outcome(&mut self, on_progress: &mut dyn FnMut(Progress)) -> Result<(Vec<Value>, Stats)> {
+        let sh = &self.shared;
+        fair::lock(&FAIR).retire(sh.id);
+        if let Some(e) = lock(&sh.error).take() {
+            return Err(cancelled_or(&sh.run, e));
+        }
+        if let Some(t) = &sh.run.cancel {
+            t.check()?;
+        }
+        on_progress(sh.progress());
+        let values = sh.plan.output_values(|o| lock(&sh.cache[o]).clone())?;
+        Ok((
+            values,
+            Stats {
+                tasks: sh.done.load(Ordering::Acquire),
+                peak_live: sh.peak_live.load(Ordering::Relaxed),
+                peak_bytes: sh.ledger.peak(),
+                threads_used: sh.threads.load(Ordering::Relaxed).count_ones() as usize,
+            },
+        ))
     }
 }
 
-/// Runs `plan` on the rayon pool; the caller reads inputs and calls `on_progress`.
-pub fn run<'p>(
-    plan: &'p Plan,
-    on_progress: &mut dyn FnMut(Progress),
-    run: &Run<'p>,
-) -> Result<(Vec<Value>, Stats)> {
-    let n = plan.len();
-    // A caller inside the pool must not block a worker: the scope's end joins (and
-    // helps) instead, every task runs on the pool, and progress is reported at the end.
-    let caller_reads = rayon::current_thread_index().is_none();
-    let shared = Shared {
-        plan,
-        token: run.cancel,
-        trace: run.trace,
-        settle: run.settle,
-        caller_reads,
-        waiting: plan
-            .deps
-            .iter()
-            .map(|d| AtomicU32::new(d.len() as u32))
-            .collect(),
-        waiting_data: plan
-            .dependents
-            .iter()
-            .map(|d| AtomicU32::new(d.len() as u32))
-            .collect(),
-        cache: (0..n).map(|_| Mutex::new(None)).collect(),
-        done: AtomicUsize::new(0),
-        running: AtomicUsize::new(0),
-        live: AtomicUsize::new(0),
-        io_live: AtomicUsize::new(0),
-        queued: AtomicUsize::new(0),
-        peak_live: AtomicUsize::new(0),
-        threads: AtomicU64::new(0),
-        cancelled: AtomicBool::new(false),
-        ledger: Ledger::new(run.limit),
-        error: Mutex::new(None),
-        caller: Mutex::new(Caller {
-            finished: n == 0,
-            io_ready: BinaryHeap::new(),
-        }),
-        wake: Condvar::new(),
-    };
-    on_progress(shared.progress());
-    let shared = &shared;
-    rayon::in_place_scope(|scope| {
-        let mut roots = Vec::new();
-        for i in (0..n).filter(|&i| plan.deps[i].is_empty()) {
-            shared.make_ready(i, &mut roots);
-        }
-        for i in roots {
-            scope.spawn(move |s| shared.run_from(s, i));
-        }
-        if caller_reads {
-            shared.drive(scope, on_progress);
-        }
-    });
-    if let Some(e) = lock(&shared.error).take() {
-        return Err(cancelled_or(run, e));
+impl Drop for Exec {
+    /// A run dropped before its end (its caller gave up on it) stops dispatching.
+    fn drop(&mut self) {
+        let sh = &self.shared;
+        sh.cancelled.store(true, Ordering::Release);
+        fair::lock(&FAIR).retire(sh.id);
     }
-    if let Some(t) = run.cancel {
-        t.check()?;
-    }
-    on_progress(shared.progress());
-    let values = plan.output_values(|o| lock(&shared.cache[o]).clone())?;
-    let stats = Stats {
-        tasks: shared.done.load(Ordering::Acquire),
-        peak_live: shared.peak_live.load(Ordering::Relaxed),
-        peak_bytes: shared.ledger.peak(),
-        threads_used: shared.threads.load(Ordering::Relaxed).count_ones() as usize,
-    };
-    Ok((values, stats))
 }

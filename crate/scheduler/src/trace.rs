@@ -80,8 +80,10 @@ impl Trace {
 /// A clock in milliseconds that every thread agrees on.
 pub type Clock = fn() -> f64;
 
+/// Natively, milliseconds since the first reading; in wasm (no clock without the
+/// bindings' one) always 0.
 #[cfg(not(target_arch = "wasm32"))]
-fn default_clock() -> f64 {
+pub(crate) fn default_clock() -> f64 {
     static START: OnceLock<std::time::Instant> = OnceLock::new();
     START
         .get_or_init(std::time::Instant::now)
@@ -91,7 +93,7 @@ fn default_clock() -> f64 {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn default_clock() -> f64 {
+pub(crate) fn default_clock() -> f64 {
     // No clock in wasm without the bindings' one: events keep their order only.
     0.0
 }

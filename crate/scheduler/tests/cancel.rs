@@ -54,10 +54,10 @@ fn run(
     let plan = Plan::new(g, std::slice::from_ref(out))?;
     let run = Run {
         scheduler,
-        cancel: Some(token),
+        cancel: Some(token.clone()),
         ..Run::default()
     };
-    run_plan(&plan, &run, &mut |_| {}).map(|(v, _)| v)
+    run_plan(Arc::new(plan), run, &mut |_| {}).map(|(v, _)| v)
 }
 
 #[test]

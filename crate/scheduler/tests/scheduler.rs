@@ -418,16 +418,16 @@ fn a_traced_compute_records_every_task_once_with_its_thread_and_times() {
     for k in &keys {
         g.insert(k.clone(), Task::new(Kernel::Func(sleepy.clone()), vec![]));
     }
-    let plan = Plan::new(&g, &keys).unwrap();
+    let plan = Arc::new(Plan::new(&g, &keys).unwrap());
     for s in BOTH {
-        let trace = Trace::new();
+        let trace = Arc::new(Trace::new());
         let mut drained = vec![];
         let run = Run {
             scheduler: s,
-            trace: Some(&trace),
+            trace: Some(trace.clone()),
             ..Run::default()
         };
-        run_plan(&plan, &run, &mut |_| drained.extend(trace.drain())).unwrap();
+        run_plan(plan.clone(), run, &mut |_| drained.extend(trace.drain())).unwrap();
         drained.extend(trace.drain());
         assert_eq!(drained.len(), 32, "{s:?}");
         for e in &drained {
@@ -481,7 +481,7 @@ fn a_settled_run_fails_only_what_depends_on_the_failed_task() {
         Key::named("uses_good"),
         Key::named("bad"),
     ];
-    let plan = Plan::new(&g, &outs).unwrap();
+    let plan = Arc::new(Plan::new(&g, &outs).unwrap());
     for s in BOTH {
         runs.store(0, std::sync::atomic::Ordering::SeqCst);
         let run = Run {
@@ -489,7 +489,7 @@ fn a_settled_run_fails_only_what_depends_on_the_failed_task() {
             settle: true,
             ..Run::default()
         };
-        let (v, _) = run_plan(&plan, &run, &mut |_| {}).unwrap();
+        let (v, _) = run_plan(plan.clone(), run.clone(), &mut |_| {}).unwrap();
         let msg = |i: usize| failure(&v[i]).map(|e| e.to_string());
         assert_eq!(msg(0).as_deref(), Some("task bad failed: broken"), "{s:?}");
         assert!(matches!(v[1], Value::F64(x) if x == 1.0), "{s:?}");
@@ -501,7 +501,7 @@ fn a_settled_run_fails_only_what_depends_on_the_failed_task() {
             settle: false,
             ..run
         };
-        assert!(run_plan(&plan, &run, &mut |_| {}).is_err());
+        assert!(run_plan(plan.clone(), run, &mut |_| {}).is_err());
     }
 }
 

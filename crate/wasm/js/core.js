@@ -139,11 +139,28 @@ export class Client {
   }
 
   /**
-   * Computes several lazy values in one graph, sharing common work.
+   * How often the kernel was restarted (a trap, a dead or wedged worker, an abort that
+   * could not stop in place, `restart()`); the last reasons in `restartReasons`.
+   */
+  get restarts() {
+    return this._rpc.restarts;
+  }
+
+  /** Why the kernel was restarted, the last 20 times, oldest first. */
+  get restartReasons() {
+    return [...this._rpc.restartReasons];
+  }
+
+  /**
+   * Computes several lazy values in one graph, sharing common work. Computes run at the
+   * same time on the one pool, taking turns task by task: a quick one issued while a
+   * long one runs is answered first.
    * The last argument may be `{onProgress, taskStream, signal}`: aborting `signal` (an
    * AbortSignal; `AbortSignal.timeout(ms)` is a timeout) rejects with a DOMException named
-   * `AbortError` at once and restarts the kernel, which ends the computation whatever it
-   * is doing. Resolves to an array of results.
+   * `AbortError` at once; the compute stops dispatching tasks, its running kernels stop
+   * at their next block, and the kernel keeps its data (persisted arrays) and the other
+   * computes. Only a task that never returns (a JavaScript function in an endless loop)
+   * gets the kernel restarted, a second later. Resolves to an array of results.
    */
   compute(...args) {
     // Any value that is not lazy is an error naming its position (not taken as options).

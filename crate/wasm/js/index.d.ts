@@ -25,8 +25,9 @@ export interface ComputeOptions {
   /** Report every task run (`progress.tasks`): which thread, when. */
   taskStream?: boolean;
   /**
-   * Aborting it rejects the compute with a DOMException named `AbortError` at once and
-   * restarts the kernel (ending whatever runs); `AbortSignal.timeout(ms)` is a timeout.
+   * Aborting it rejects the compute with a DOMException named `AbortError` at once; the
+   * compute stops in place and the kernel keeps its data and the other computes (only a
+   * task that never returns gets the kernel restarted). `AbortSignal.timeout(ms)` is a timeout.
    */
   signal?: AbortSignal;
 }
@@ -475,6 +476,10 @@ export declare class Client {
   toDask(...args: [...LazyValue[], DaskOptions] | LazyValue[]): string;
   /** Restarts the kernel: what runs ends, pending computes reject, persisted arrays are gone. */
   restart(reason?: string): void;
+  /** How often the kernel was restarted (traps, dead or wedged workers, `restart()`). */
+  readonly restarts: number;
+  /** Why, the last 20 times, oldest first. */
+  readonly restartReasons: string[];
   close(): Promise<void>;
 }
 

@@ -18,6 +18,9 @@ export function loadBuilder(host) {
 /** How long a worker may stay silent while running a call (ms): dask's worker TTL is 5 minutes. */
 export const DEFAULT_WORKER_TTL = 60_000;
 
+/** The calls the kernel runs as cancellable computes (src/runs.rs). */
+const CANCELLABLE = new Set(['compute', 'persist']);
+
 /** Stores `value` in the cancel flag of `call`'s slot, in its kernel's shared memory. */
 function setFlag(call, value) {
   Atomics.store(new Int32Array(call.cancel.memory.buffer), call.cancel.flags[call.slot] >> 2, value);
@@ -32,16 +35,19 @@ function abortError(signal) {
 
 /**
  * Sends calls to the compute worker and routes its answers and progress; supervises the
- * worker. A compute aborted while it runs is cancelled in place where the kernel's
- * memory is shared (the threaded build): its flag is set, the promise rejects with
- * `AbortError` at once, the kernel stops it within its next blocks and keeps its data,
- * and later calls wait for that (at most a second: a task that never checks — a
- * JavaScript function in an endless loop — gets the kernel restarted). When the worker
- * dies or traps (a wasm trap, a stack overflow, out of memory), or an aborted call
- * cannot be cancelled in place (single mode), the kernel is restarted: the worker is
- * terminated and a new one started with the same mode, the pending calls reject with an
- * error that says what happened, and the next call works. What the old kernel held
- * (persisted arrays) is gone: using it is a clear error; data and sources are sent again.
+ * worker. Calls run at the same time in the worker (computes take turns on its pool).
+ * A compute or persist aborted while it runs is cancelled in place: its flag is set
+ * (where the kernel's memory is shared, the threaded build) and a cancel message sent
+ * (read between the worker's slices, in either build); the promise rejects with
+ * `AbortError` at once, the kernel stops it within its next blocks or slice and keeps
+ * its data, and later calls wait for that (at most a second: a task that never checks —
+ * a JavaScript function in an endless loop, one long task in single mode — gets the
+ * kernel restarted). When the worker dies or traps (a wasm trap, a stack overflow, out
+ * of memory), or another aborted call cannot be cancelled in place, the kernel is
+ * restarted: the worker is terminated and a new one started with the same mode, the
+ * pending calls reject with an error that says what happened, and the next call works.
+ * What the old kernel held (persisted arrays) is gone: using it is a clear error; data
+ * and sources are sent again.
  */
 export class Rpc {
   #startWorker;
@@ -223,7 +229,10 @@ export class Rpc {
    * kernel answers it — or restarts the kernel if it has not within a second.
    */
   #cancelInPlace(id, call) {
-    setFlag(call, 1);
+    // The flag in shared memory is seen at once, even while the worker's thread is busy
+    // (a read); the message where the memory is not shared, between the worker's slices.
+    if (call.slot !== undefined && call.cancel === this.#cancel) setFlag(call, 1);
+    this.#worker.postMessage({ id: 0, method: 'cancel', args: { id } });
     call.aborted = true;
     const stopped = new Promise((ok) => (call.stopped = ok));
     const timer = setTimeout(() => {
@@ -263,7 +272,7 @@ export class Rpc {
         this.#worker.postMessage({ id: 0, method: 'release', args: { names: released } });
       }
       this.#worker.idle?.(false);
-      if (call && signal && method === 'compute') this.#takeSlot(call);
+      if (call && signal && CANCELLABLE.has(method)) this.#takeSlot(call);
       const message = call?.slot === undefined ? args : { ...args, cancelSlot: call.slot };
       this.#worker.postMessage({ id, method, args: message }, transfer);
       if (call) call.posted = true;
@@ -281,10 +290,10 @@ export class Rpc {
             this.#settle(id);
             return;
           }
-          // Cancelled in place where the memory is shared (the answer that follows is
-          // dropped); otherwise the call cannot be interrupted inside the worker (a task
-          // may never yield): end the worker and start a new kernel.
-          if (call.slot !== undefined && call.cancel === this.#cancel) {
+          // A compute is cancelled in place (the answer that follows is dropped);
+          // another call cannot be interrupted inside the worker: end the worker and
+          // start a new kernel.
+          if (CANCELLABLE.has(call.method)) {
             call.cleanup?.();
             this.#cancelInPlace(id, call);
             return;

@@ -1,8 +1,10 @@
 // The compute worker's logic, shared by the browser worker (worker.js) and the Node
 // worker thread (node-worker.js): it hosts the wasm module (threaded or single) and its
 // rayon pool. Messages in: {id, method, args}; out: {id, result} | {id, error} |
-// {id, progress}. A compute blocks this worker (never the page) until it finishes; the
-// next message is handled after it.
+// {id, progress}. Computes and persists run together: each is started in the kernel,
+// and one pump advances them all a slice at a time (src/runs.rs), returning to this
+// worker's event loop in between, so that the next message — another compute, a
+// cancel — is read while they run.
 //
 // Sources of dataframes, by id: {bytes} here, or what the platform reads ({blob}, {url}
 // in the browser; {path} in Node). The kernel reads them on this thread (its scheduler
@@ -87,6 +89,25 @@ export async function startPool(k, n, spawn, supervisor) {
   k.buildPool();
 }
 
+/** Resolves after the events queued now (messages) have been handled: a macrotask. */
+const yieldToEvents =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : (() => {
+        // setTimeout(0) is clamped to 4 ms once nested; a message is not.
+        const channel = new MessageChannel();
+        const waiting = [];
+        channel.port1.onmessage = () => waiting.shift()?.();
+        return () =>
+          new Promise((resolve) => {
+            waiting.push(resolve);
+            channel.port2.postMessage(0);
+          });
+      })();
+
+/** How long one pump of the running computes lasts before the worker reads its messages (ms). */
+const PUMP_MS = 16;
+
 export function serveCompute(platform) {
   let kernel = null;
   // The kernel's state between calls: data, sources and persisted arrays.
@@ -112,6 +133,43 @@ export function serveCompute(platform) {
   function addSources(list) {
     for (const [id, src] of list ?? []) sources.set(id, src);
     platform.addSources?.(list ?? []);
+  }
+
+  // The computes started in the kernel, by id: how to answer each when it ends.
+  const running = new Map();
+  let pumping = false;
+
+  /** Advances the running computes until none is left, between the worker's messages. */
+  async function pump() {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (running.size) {
+        for (const { id, result, error } of ctx.pump(PUMP_MS)) {
+          const call = running.get(id);
+          running.delete(id);
+          if (error !== undefined) call?.reject(new Error(error));
+          else call?.resolve(result);
+        }
+        if (running.size) await yieldToEvents();
+      }
+    } catch (e) {
+      // A trap ends the instance, and with it every compute it ran.
+      for (const call of running.values()) call.reject(e);
+      running.clear();
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** Starts `message` as compute `id` and resolves to its result when it ends. */
+  function run(id, message, { trace = false, settle = false, persist = false } = {}) {
+    addSources(message.add);
+    const onProgress = (progress) => platform.post({ id, progress });
+    ctx.start(id, message, onProgress, trace, settle, persist);
+    const done = new Promise((resolve, reject) => running.set(id, { resolve, reject }));
+    pump();
+    return done;
   }
 
   const handlers = {
@@ -141,17 +199,20 @@ export function serveCompute(platform) {
     },
     // `message`: {json, data, refs, bytes} of an expression, `add` its new sources.
     compute(message, id) {
-      addSources(message.add);
-      const onProgress = (progress) => platform.post({ id, progress });
-      return Array.from(ctx.compute(message, onProgress, message.trace ?? false, message.settle ?? false));
+      return run(id, message, { trace: message.trace ?? false, settle: message.settle ?? false });
     },
     head(message) {
       addSources(message.add);
       return ctx.head(message, message.n);
     },
     persist(message, id) {
-      addSources(message.add);
-      return ctx.persist(message, (progress) => platform.post({ id, progress }));
+      return run(id, message, { persist: true });
+    },
+    // Stops running compute `id` (it answers "the compute was cancelled"); the kernel
+    // and its data stay. Where the memory is shared the page sets its flag instead.
+    cancel({ id }) {
+      ctx.cancel(id);
+      return null;
     },
     release({ names }) {
       ctx.release(names);

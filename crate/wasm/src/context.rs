@@ -4,22 +4,40 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::output::{output_js, value_as_js};
+use super::output::output_js;
 use super::{from_js, js, js_err, sources, to_js};
 use std::sync::atomic::AtomicU32;
 
+use super::runs::Running;
+
 use daskling::cancel::CancelToken;
 use daskling::expr::dataframe::Kind;
-use daskling::expr::{self, compute_values_with, Expr, Lazy, Wire};
+use daskling::expr::{self, Expr, Lazy, Wire};
 use daskling::graph::Graph;
-use daskling::scheduler::{failure, Progress, Scheduler};
+use daskling::scheduler::Scheduler;
 use daskling::Output;
 
 /// The state of one kernel instance: on the compute worker, the data, sources and
 /// persisted arrays expressions name (see `daskling::Context`), and the cancel flags of
 /// computes; on the page, the guards of a client's expressions.
 #[wasm_bindgen]
-pub struct Context(pub(crate) daskling::Context, Vec<CancelToken>);
+pub struct Context(
+    pub(crate) daskling::Context,
+    Vec<CancelToken>,
+    std::sync::Mutex<Vec<Running>>,
+);
+
+impl Context {
+    /// `f` of the computes running (locked only while `f` runs; a mutex rather than a
+    /// `RefCell` so that `&Context` crosses wasm-bindgen's unwind boundary, and a panic
+    /// while it is held does not lose the other runs).
+    pub(crate) fn runs_mut<R>(&self, f: impl FnOnce(&mut Vec<Running>) -> R) -> R {
+        f(&mut self
+            .2
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
 
 /// Computes that can run with a cancel flag at once (a compute beyond them runs without
 /// one: aborting it restarts the kernel).
@@ -42,6 +60,7 @@ impl Context {
                 .with_js_runner(std::sync::Arc::new(js::Runner))
                 .with_clock(js::clock),
             (0..CANCEL_SLOTS).map(|_| CancelToken::new()).collect(),
+            std::sync::Mutex::new(Vec::new()),
         )
     }
 
@@ -87,7 +106,7 @@ impl Context {
     /// Decodes an expression message `{json, data, refs, bytes}` (what
     /// [`ExprBuilder::finish`](crate::ExprBuilder::finish) gives, `refs` its sources),
     /// keeping its new data and sources here.
-    fn decode(&self, message: &JsValue) -> Result<Vec<Expr>, JsError> {
+    pub(crate) fn decode(&self, message: &JsValue) -> Result<Vec<Expr>, JsError> {
         let field =
             |k: &str| js_sys::Reflect::get(message, &k.into()).unwrap_or(JsValue::UNDEFINED);
         let json = field("json")
@@ -119,58 +138,53 @@ impl Context {
         self.0.decode(&wire, &bytes).map_err(js_err)
     }
 
-    /// Computes the expressions in one graph, calling `on_progress({done, total,
-    /// running})` while it runs — with `tasks`, the task stream since the last call
-    /// (`[{prefix, worker, start, end}]`), when `trace`. Returns an array of results;
-    /// with `settle`, of `{value}` or `{error}` per output, each computed on its own (a
-    /// failed output does not stop the others: futures).
-    pub fn compute(
+    /// Starts computing the expressions of `message` in one graph, as call `id`:
+    /// [`Context::pump`] advances it, calling `on_progress({done, total, running})`
+    /// while it runs — with `tasks`, the task stream since the last call
+    /// (`[{prefix, worker, start, end}]`), when `trace` — and gives its result when it
+    /// ends: an array of values; with `settle`, of `{value}` or `{error}` per output,
+    /// each computed on its own (a failed output does not stop the others: futures).
+    /// With `persist`, the one array expression's blocks are kept here until
+    /// [`Context::release`] and the result is its name. `message.cancelSlot`, where
+    /// given, names the cancel flag the page sets to stop it (see
+    /// [`Context::cancel_flags`]); [`Context::cancel`] stops it in any build. Several
+    /// runs advance together, their tasks taking turns on the pool.
+    pub fn start(
         &self,
+        id: u32,
         message: &JsValue,
-        on_progress: &js_sys::Function,
+        on_progress: js_sys::Function,
         trace: bool,
         settle: bool,
-    ) -> Result<js_sys::Array, JsError> {
-        let exprs = self.decode(message)?;
-        let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
-        let stream = trace.then(|| self.0.trace());
-        let mut report = |p: Progress| {
-            let obj = to_js(&p);
-            if let Some(t) = &stream {
-                let _ = js_sys::Reflect::set(&obj, &"tasks".into(), &to_js(&t.drain()));
-            }
-            // A throwing progress callback must not stop the compute.
-            let _ = on_progress.call1(&JsValue::NULL, &obj);
-        };
+        persist: bool,
+    ) -> Result<(), JsError> {
         let slot = js_sys::Reflect::get(message, &"cancelSlot".into())
             .ok()
             .and_then(|v| v.as_f64());
-        let options = expr::RunOptions {
-            settle,
-            cancel: slot.and_then(|s| self.1.get(s as usize)),
-            ..self.0.run_options(Scheduler::Threads, stream.as_ref())
-        };
-        let (values, _) = compute_values_with(&lazies, &options, &mut report).map_err(js_err)?;
-        let settled = |v: &daskling::kernels::Value, e: &Expr| {
-            let out = js_sys::Object::new();
-            let (k, x) = match failure(v) {
-                Some(err) => ("error", JsValue::from_str(&err.to_string())),
-                None => ("value", value_as_js(v, e.kind())),
-            };
-            let _ = js_sys::Reflect::set(&out, &k.into(), &x);
-            JsValue::from(out)
-        };
-        Ok(values
-            .iter()
-            .zip(&exprs)
-            .map(|(v, e)| {
-                if settle {
-                    settled(v, e)
-                } else {
-                    value_as_js(v, e.kind())
-                }
-            })
-            .collect())
+        let token = slot
+            .and_then(|s| self.1.get(s as usize))
+            .cloned()
+            .unwrap_or_default();
+        self.begin(id, message, on_progress, trace, settle, persist, token)
+    }
+
+    /// Advances the running computes for about `budget_ms` milliseconds (the
+    /// single-threaded build runs their tasks, in turns of a few milliseconds; the
+    /// threaded one starts their reads and reports their progress while the pool runs
+    /// their tasks). Returns the ones that ended: `[{id, result} | {id, error}]`.
+    pub fn pump(&self, budget_ms: f64) -> js_sys::Array {
+        self.pump_runs(budget_ms)
+    }
+
+    /// Computes still running.
+    pub fn running(&self) -> usize {
+        self.runs_mut(|runs| runs.len())
+    }
+
+    /// Cancels running compute `id`: no task of it starts after, and it ends with "the
+    /// compute was cancelled" at the next [`Context::pump`].
+    pub fn cancel(&self, id: u32) {
+        self.cancel_run(id);
     }
 
     /// The first `n` rows of a frame or series expression, reading only the partitions
@@ -207,26 +221,5 @@ impl Context {
     #[wasm_bindgen(js_name = toDot)]
     pub fn to_dot(&self, message: &JsValue) -> Result<String, JsError> {
         Ok(self.optimized_graph(message)?.to_dot())
-    }
-
-    /// Computes the array expression and keeps its blocks here until
-    /// [`Context::release`], calling `on_progress` while it runs; returns its name.
-    pub fn persist(
-        &self,
-        message: &JsValue,
-        on_progress: &js_sys::Function,
-    ) -> Result<String, JsError> {
-        let exprs = self.decode(message)?;
-        let Some(Expr::Array(a)) = exprs.first() else {
-            return Err(JsError::new("persist: expected one array"));
-        };
-        let mut report = |p: Progress| {
-            let _ = on_progress.call1(&JsValue::NULL, &to_js(&p));
-        };
-        let p = self
-            .0
-            .persist_with(a, Scheduler::Threads, &mut report)
-            .map_err(js_err)?;
-        Ok(p.name().to_string())
     }
 }

@@ -11,6 +11,8 @@ mod wire;
 
 pub use wire::{Expr, Wire, WireNode};
 
+use std::sync::Arc;
+
 use crate::error::Result;
 use crate::graph::{Graph, Key};
 use crate::kernels::Value;
@@ -57,12 +59,14 @@ pub struct Needs {
 }
 
 /// How a compute runs.
-#[derive(Clone, Copy, Default)]
-pub struct RunOptions<'a> {
+#[derive(Clone, Default)]
+pub struct RunOptions {
     /// Which scheduler.
     pub scheduler: Scheduler,
     /// Where tasks record their runs (the task stream), if anywhere.
-    pub trace: Option<&'a Trace>,
+    pub trace: Option<Arc<Trace>>,
+    /// The clock of heartbeats and time slices (see [`scheduler::Run::clock`]).
+    pub clock: Option<crate::scheduler::Clock>,
     /// The most bytes held at once (`None`: no limit), `held` included.
     pub memory_limit: Option<u64>,
     /// Bytes held before the compute (persisted arrays, data).
@@ -73,7 +77,21 @@ pub struct RunOptions<'a> {
     pub settle: bool,
     /// Cancels the compute when cancelled: it ends with [`crate::Error::Cancelled`] soon
     /// after, and the pool, persisted arrays and other computes are untouched.
-    pub cancel: Option<&'a crate::cancel::CancelToken>,
+    pub cancel: Option<crate::cancel::CancelToken>,
+}
+
+impl RunOptions {
+    /// The scheduler's run of these options, within `limit`.
+    pub(crate) fn run(&self, limit: MemoryLimit) -> scheduler::Run {
+        scheduler::Run {
+            scheduler: self.scheduler,
+            trace: self.trace.clone(),
+            clock: self.clock,
+            limit,
+            settle: self.settle,
+            cancel: self.cancel.clone(),
+        }
+    }
 }
 
 /// The limit `items` run within, or an error before anything runs when their results
@@ -150,15 +168,31 @@ pub fn compute_values_with(
     options: &RunOptions,
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<(Vec<Value>, Stats)> {
+    start_values(items, options)?.finish(on_progress)
+}
+
+/// As [`compute_values_with`], started but not run: the caller polls the
+/// [`Execution`](scheduler::Execution) (between other work, or other computes).
+///
+/// ```
+/// use daskling::expr::{start_values, Lazy, RunOptions};
+/// use daskling::{Array, ChunkSpec};
+/// let x = Array::ones(&[100], ChunkSpec::Block(vec![10])).unwrap();
+/// let s = x.sum(None).unwrap();
+/// let mut run = start_values(&[&s as &dyn Lazy], &RunOptions::default()).unwrap();
+/// let out = loop {
+///     if let Some(out) = run.poll(None, &mut |_| {}) {
+///         break out.unwrap().0;
+///     }
+/// };
+/// assert!(matches!(out[0], daskling::kernels::Value::F64(x) if x == 100.0));
+/// ```
+pub fn start_values(items: &[&dyn Lazy], options: &RunOptions) -> Result<scheduler::Execution> {
     let limit = limit_for(items, options)?;
     let (g, keys) = optimized_graph(items)?;
     let plan = Plan::new(&g, &keys)?;
-    let run = scheduler::Run {
-        scheduler: options.scheduler,
-        trace: options.trace,
-        limit,
-        settle: options.settle,
-        cancel: options.cancel,
-    };
-    scheduler::run_plan(&plan, &run, on_progress)
+    Ok(scheduler::Execution::start(
+        Arc::new(plan),
+        options.run(limit),
+    ))
 }

@@ -22,7 +22,7 @@ fn a_cancelled_product_ends_and_the_persisted_array_still_computes() {
         remote.cancel();
     });
     let options = daskling::expr::RunOptions {
-        cancel: Some(&token),
+        cancel: Some(token.clone()),
         ..ctx.run_options(Scheduler::Threads, None)
     };
     let mut last = None;

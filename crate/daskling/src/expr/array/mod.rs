@@ -368,6 +368,25 @@ impl Array {
         options: &super::RunOptions,
         on_progress: &mut dyn FnMut(crate::scheduler::Progress),
     ) -> Result<Array> {
+        let run = self.start_persist(options)?;
+        let (values, _) = run.finish(on_progress)?;
+        self.persisted(values)
+    }
+
+    /// As [`Array::persist_with`], started but not run: poll the execution, then give
+    /// its values to [`Array::persisted`].
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec};
+    /// let x = Array::ones(&[4], ChunkSpec::Block(vec![2])).unwrap();
+    /// let run = x.start_persist(&Default::default()).unwrap();
+    /// let (blocks, _) = run.finish(&mut |_| {}).unwrap();
+    /// assert_eq!(x.persisted(blocks).unwrap().name(), x.name());
+    /// ```
+    pub fn start_persist(
+        &self,
+        options: &super::RunOptions,
+    ) -> Result<crate::scheduler::Execution> {
         let limit = super::limit_for(&[self as &dyn Lazy], options)?;
         let mut g = Graph::new();
         lower::lower_blocks(self, &mut g)?;
@@ -377,14 +396,16 @@ impl Array {
             .collect();
         let g = g.optimize(&keys)?;
         let plan = crate::scheduler::Plan::new(&g, &keys)?;
-        let run = crate::scheduler::Run {
-            scheduler: options.scheduler,
-            trace: options.trace,
-            limit,
+        let run = super::RunOptions {
             settle: false,
-            cancel: options.cancel,
-        };
-        let (values, _) = crate::scheduler::run_plan(&plan, &run, on_progress)?;
+            ..options.clone()
+        }
+        .run(limit);
+        Ok(crate::scheduler::Execution::start(Arc::new(plan), run))
+    }
+
+    /// The persisted array of this one's computed blocks (in block order).
+    pub fn persisted(&self, values: Vec<crate::kernels::Value>) -> Result<Array> {
         let blocks = values
             .into_iter()
             .map(|v| match v {

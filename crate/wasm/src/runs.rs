@@ -1,0 +1,216 @@
+//! The computes a compute worker's [`Context`] has running: started by
+//! [`Context::start`], advanced together by [`Context::pump`] between the worker's
+//! messages (so that another compute, or a cancel, is read while one runs), and turned
+//! into JavaScript values when they end.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasm_bindgen::prelude::*;
+
+use super::context::Context;
+use super::{js, js_err, set, to_js, value_as_js};
+use daskling::cancel::CancelToken;
+use daskling::expr::{self, Expr, Lazy};
+use daskling::kernels::Value;
+use daskling::scheduler::{failure, wait, Execution, Progress, Scheduler, Stats, Ticket, Trace};
+use daskling::{Array, Result};
+
+/// What a run's values become when it ends.
+enum Finish {
+    /// The expressions' values, each `{value}` or `{error}` when `settle`.
+    Values { exprs: Vec<Expr>, settle: bool },
+    /// A persisted array, kept by the context; its name is the result.
+    Persist(Array),
+}
+
+/// One compute in progress.
+pub(crate) struct Running {
+    /// The caller's id for it (the worker's message id).
+    id: u32,
+    exec: Execution,
+    finish: Finish,
+    token: CancelToken,
+    on_progress: js_sys::Function,
+    stream: Option<Arc<Trace>>,
+    /// Milliseconds of this thread spent polling it, counted from the least any run
+    /// had when it started: the fair share (see [`Context::pump_runs`]).
+    used: f64,
+}
+
+/// The longest a synchronous run holds the thread before the next run's turn (ms).
+const SYNC_SLICE_MS: f64 = 4.0;
+
+impl Running {
+    /// Advances the run (until `until` where it runs its own tasks); its outcome once over.
+    fn poll(&mut self, until: f64) -> Option<Result<(Vec<Value>, Stats)>> {
+        let (stream, on_progress) = (&self.stream, &self.on_progress);
+        let mut report = |p: Progress| {
+            let obj = to_js(&p);
+            if let Some(t) = stream {
+                let _ = js_sys::Reflect::set(&obj, &"tasks".into(), &to_js(&t.drain()));
+            }
+            // A throwing progress callback must not stop the compute.
+            let _ = on_progress.call1(&JsValue::NULL, &obj);
+        };
+        self.exec.poll(Some(until), &mut report)
+    }
+}
+
+impl Context {
+    /// A run of the expressions in message `message` under `id`, cancelled by `token`.
+    pub(crate) fn begin(
+        &self,
+        id: u32,
+        message: &JsValue,
+        on_progress: js_sys::Function,
+        trace: bool,
+        settle: bool,
+        persist: bool,
+        token: CancelToken,
+    ) -> std::result::Result<(), JsError> {
+        let exprs = self.decode(message)?;
+        let stream = trace.then(|| Arc::new(self.0.trace()));
+        let options = expr::RunOptions {
+            settle,
+            cancel: Some(token.clone()),
+            ..self.0.run_options(Scheduler::Threads, stream.clone())
+        };
+        let (exec, finish) = if persist {
+            let Some(Expr::Array(a)) = exprs.first() else {
+                return Err(JsError::new("persist: expected one array"));
+            };
+            let a = a.clone();
+            (
+                a.start_persist(&options).map_err(js_err)?,
+                Finish::Persist(a),
+            )
+        } else {
+            let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
+            let exec = expr::start_values(&lazies, &options).map_err(js_err)?;
+            (exec, Finish::Values { exprs, settle })
+        };
+        self.runs_mut(|runs| {
+            // A new run starts level with the least served one, not at zero: it gets
+            // its turns at once without holding the thread until it has caught up.
+            let used = least_used(runs).unwrap_or(0.0);
+            runs.push(Running {
+                id,
+                exec,
+                finish,
+                token,
+                on_progress,
+                stream,
+                used,
+            })
+        });
+        Ok(())
+    }
+
+    /// Cancels run `id`, if it is running.
+    pub(crate) fn cancel_run(&self, id: u32) {
+        self.runs_mut(|runs| {
+            if let Some(r) = runs.iter().find(|r| r.id == id) {
+                r.token.cancel();
+            }
+        });
+    }
+
+    /// Advances every run for about `budget_ms`; the ones that ended, as
+    /// `[{id, result} | {id, error}]`.
+    ///
+    /// Runs share this thread by the time they take, not by turns: each round polls only
+    /// the runs within a slice of the least served one, so in the single-threaded build a
+    /// compute of many short tasks started beside one of 100 ms GEMM blocks runs several
+    /// slices for each of the long one's tasks. (Threaded runs take microseconds to poll:
+    /// every round polls them all, and the pool shares itself fairly.)
+    pub(crate) fn pump_runs(&self, budget_ms: f64) -> js_sys::Array {
+        let out = js_sys::Array::new();
+        let end = js::clock() + budget_ms.max(0.0);
+        loop {
+            let ticket = Ticket::now();
+            let floor = self.runs_mut(|runs| least_used(runs)).unwrap_or(0.0);
+            let mut k = 0;
+            loop {
+                // The run is taken out while it is polled: its progress callback is
+                // JavaScript, which may call back into this context.
+                let next = self.runs_mut(|runs| {
+                    while k < runs.len() && runs[k].used > floor + SYNC_SLICE_MS {
+                        k += 1;
+                    }
+                    (k < runs.len()).then(|| runs.remove(k))
+                });
+                let Some(mut r) = next else { break };
+                let start = js::clock();
+                let outcome = r.poll(end.min(start + SYNC_SLICE_MS));
+                r.used += js::clock() - start;
+                match outcome {
+                    Some(outcome) => {
+                        out.push(&self.outcome(r, outcome));
+                    }
+                    None => {
+                        self.runs_mut(|runs| runs.insert(k, r));
+                        k += 1;
+                    }
+                }
+            }
+            let idle = self.runs_mut(|runs| runs.iter().map(|r| r.exec.idle_for()).min());
+            let left = end - js::clock();
+            let Some(idle) = idle else { break };
+            if left <= 0.0 {
+                break;
+            }
+            wait(ticket, idle.min(Duration::from_secs_f64(left / 1e3)));
+        }
+        out
+    }
+
+    /// The message of an ended run: `{id, result}` or `{id, error}`.
+    fn outcome(&self, r: Running, outcome: Result<(Vec<Value>, Stats)>) -> JsValue {
+        let msg = js_sys::Object::new();
+        set(&msg, "id", &r.id.into());
+        let result = outcome.and_then(|(values, _)| match r.finish {
+            Finish::Values { exprs, settle } => Ok(values_js(&values, &exprs, settle)),
+            Finish::Persist(a) => {
+                let p = a.persisted(values)?;
+                self.0.keep(&p);
+                Ok(JsValue::from_str(p.name()))
+            }
+        });
+        match result {
+            Ok(v) => set(&msg, "result", &v),
+            Err(e) => set(&msg, "error", &JsValue::from_str(&e.to_string())),
+        }
+        msg.into()
+    }
+}
+
+/// The least time any of `runs` has been served (`None`: no run).
+fn least_used(runs: &[Running]) -> Option<f64> {
+    runs.iter().map(|r| r.used).reduce(f64::min)
+}
+
+/// The values of `exprs` as JavaScript: an array of them, or with `settle` of `{value}`
+/// or `{error}` per output (a failed output does not stop the others: futures).
+fn values_js(values: &[Value], exprs: &[Expr], settle: bool) -> JsValue {
+    let settled = |v: &Value, e: &Expr| {
+        let out = js_sys::Object::new();
+        match failure(v) {
+            Some(err) => set(&out, "error", &JsValue::from_str(&err.to_string())),
+            None => set(&out, "value", &value_as_js(v, e.kind())),
+        }
+        JsValue::from(out)
+    };
+    let list: js_sys::Array = values
+        .iter()
+        .zip(exprs)
+        .map(|(v, e)| {
+            if settle {
+                settled(v, e)
+            } else {
+                value_as_js(v, e.kind())
+            }
+        })
+        .collect();
+    list.into()
+}
