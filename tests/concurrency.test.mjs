@@ -1,11 +1,13 @@
 // Many computes at once on the one kernel (Chromium, threaded build on a 2-thread pool,
 // and single mode): a quick compute issued while a long one runs is answered before it
-// ends, twenty mixed computes each get their own (independently computed) answer, and
-// an endless JavaScript function holds one pool thread, not the client.
+// ends, twenty mixed computes each get their own (independently computed) answer, a
+// compute over the memory limit fails alone, and an endless JavaScript function holds
+// one pool thread, not the client.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { usingWorkshopPage } from './browser.mjs';
+import { checkOverMemoryBesideOthers, checkQuickDuringLong, overMemoryBesideOthers, quickDuringLong } from './scenarios.mjs';
 
 for (const isolation of [true, false]) {
   describe(`concurrent computes (${isolation ? 'threads' : 'single'})`, () => {
@@ -16,33 +18,7 @@ for (const isolation of [true, false]) {
     const n = isolation ? 3000 : 2000;
 
     test('a quick sum issued while a long product runs is answered first, in well under a second', async () => {
-      const r = await inPage(
-        async (c, { n }) => {
-          const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
-          const o = c.array.ones([n, n], { chunks: [500, 500] });
-          const t0 = performance.now();
-          let longAt;
-          const long = o
-            .dot(o.T)
-            .dot(o)
-            .dot(o.T)
-            .sum()
-            .compute()
-            .then((v) => ((longAt = performance.now() - t0), v));
-          await sleep(300);
-          const tq = performance.now();
-          const quick = await c.array.ones([4]).sum().compute();
-          const quickTook = performance.now() - tq;
-          const quickAt = performance.now() - t0;
-          return { quick, quickTook, quickAt, long: await long, longAt, restarts: c.restarts };
-        },
-        { n },
-      );
-      assert.equal(r.quick, 4);
-      assert.equal(r.long, n ** 5);
-      assert.ok(r.quickTook < 1000, `the quick sum took ${r.quickTook} ms`);
-      assert.ok(r.quickAt < r.longAt, `quick at ${r.quickAt} ms, long at ${r.longAt} ms`);
-      assert.equal(r.restarts, 0);
+      checkQuickDuringLong(await inPage(quickDuringLong, n), n);
     });
 
     test('twenty concurrent computes of mixed size each get their own answer; the quick ones before the long one', async () => {
@@ -87,6 +63,19 @@ for (const isolation of [true, false]) {
         assert.deepEqual(q.v, q.want);
         assert.ok(q.at < r.long.at, `a quick compute answered at ${q.at} ms, the long one at ${r.long.at} ms`);
       }
+    });
+
+    test('a compute over memoryLimit beside others running: it fails naming what, the others complete', async () => {
+      const r = await session.page.evaluate(`(async () => {
+        const { Client } = await import('/dist/index.js');
+        const c = await Client.start({ threads: 2, memoryLimit: 2e6 });
+        try {
+          return await (${overMemoryBesideOthers})(c);
+        } finally {
+          await c.close();
+        }
+      })()`);
+      checkOverMemoryBesideOthers(r);
     });
 
     test('an endless delayed function without a signal holds one pool thread: the next compute is answered (threaded build)', { skip: !isolation }, async () => {

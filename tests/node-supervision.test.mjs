@@ -1,11 +1,14 @@
 // Never a dead client, in Node (the threaded build on worker threads): an infinite loop
 // in a delayed function ended by a signal, and a wasm trap, each restart the kernel and
-// the next compute works; the process still exits when nothing is pending.
+// the next compute works; an aborted product stops in place, a quick compute is answered
+// during a long one, an endless function holds one pool thread, and a compute over the
+// memory limit fails alone; the process still exits when nothing is pending.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 // The package built with its test hooks (trap, trapOnPool, panicInTask, wedge).
 import { Client } from '../target/hooks/dist/node.js';
+import { checkOverMemoryBesideOthers, checkQuickDuringLong, overMemoryBesideOthers, quickDuringLong } from './scenarios.mjs';
 
 let client;
 before(async () => {
@@ -38,28 +41,8 @@ test('aborting a long product cancels it in place: no restart, the persisted arr
 });
 
 test('a quick sum issued while a long product runs is answered first, without a restart', async () => {
-  // J·Jᵀ·J·Jᵀ of 3000×3000 ones, summed: n⁵ (seconds on two threads).
-  const n = 3000;
-  const o = client.array.ones([n, n], { chunks: [500, 500] });
-  const restarts = client.restarts;
-  const t0 = performance.now();
-  let longAt;
-  const long = o
-    .dot(o.T)
-    .dot(o)
-    .dot(o.T)
-    .sum()
-    .compute()
-    .then((v) => ((longAt = performance.now() - t0), v));
-  await new Promise((ok) => setTimeout(ok, 300));
-  const tq = performance.now();
-  assert.equal(await client.array.ones([4]).sum().compute(), 4);
-  const quickTook = performance.now() - tq;
-  const quickAt = performance.now() - t0;
-  assert.equal(await long, n ** 5);
-  assert.ok(quickTook < 1000, `the quick sum took ${quickTook} ms`);
-  assert.ok(quickAt < longAt, `quick at ${quickAt} ms, long at ${longAt} ms`);
-  assert.equal(client.restarts, restarts);
+  // 3000×3000: seconds on two threads.
+  checkQuickDuringLong(await quickDuringLong(client, 3000), 3000);
 });
 
 test('an endless delayed function without a signal holds one pool thread: the next compute is answered', async () => {
@@ -123,6 +106,15 @@ test('memoryLimit: a compute over it rejects naming the result; the default is 3
     assert.equal(await x.sum().compute(), 16e6);
   } finally {
     await small.close();
+  }
+});
+
+test('a compute over memoryLimit beside others running: it fails naming what, the others complete', async () => {
+  const c = await Client.start({ threads: 2, memoryLimit: 2e6 });
+  try {
+    checkOverMemoryBesideOthers(await overMemoryBesideOthers(c));
+  } finally {
+    await c.close();
   }
 });
 

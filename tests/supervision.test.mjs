@@ -199,30 +199,56 @@ for (const isolation of [true, false]) {
 
 describe('the workshop page', () => {
   const session = usingWorkshopPage();
-  test('Stop (and Escape) end a running cell; the next cell runs', async () => {
+  test('two computes at once each get a progress row; the bar shows both, then done', async () => {
+    const r = await session.page.evaluate(async () => {
+      const c = window.client;
+      const o = c.array.ones([2000, 2000], { chunks: [500, 500] });
+      const both = Promise.all([o.dot(o.T).sum().compute(), o.dot(o.T).dot(o).sum().compute()]);
+      await new Promise((ok) => setTimeout(ok, 150));
+      const root = document.getElementById('progress');
+      const during = { rows: document.querySelectorAll('.computes li').length, computes: root.dataset.computes, label: root.querySelector('.label').textContent };
+      const values = await both;
+      return { values, during, after: { rows: document.querySelectorAll('.computes li').length, state: root.dataset.state, percent: root.dataset.percent } };
+    });
+    assert.deepEqual(r.values, [2000 ** 3, 2000 ** 4]);
+    assert.equal(r.during.rows, 2, JSON.stringify(r.during));
+    assert.equal(r.during.computes, '2');
+    assert.match(r.during.label, /^2 computes · \d+ \/ \d+ tasks/);
+    assert.deepEqual(r.after, { rows: 0, state: 'done', percent: '100' });
+  });
+
+  test('Stop (and Escape) end a running cell: a product stops in place, an endless function restarts the kernel; the next cell runs', async () => {
     const { page } = session;
     const r = await page.evaluate(async () => {
       const nb = window.notebook;
       const c = window.client;
+      const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+      const x = await c.array.ones([2500, 2500], { chunks: [500, 500] }).persist();
+      const before = c.restarts;
+      const product = x.dot(x.T).dot(x).sum().compute().catch((e) => `${e.name}: ${e.message}`);
+      await sleep(300);
+      document.getElementById('stop').click();
+      const stoppedProduct = await product;
+      const kept = await x.sum().compute();
+      const restartsAfterProduct = c.restarts - before;
       const loop = c.delayed(() => {
         for (;;);
       });
-      const running = loop().compute().catch((e) => e.message);
-      await new Promise((ok) => setTimeout(ok, 200));
-      document.getElementById('stop').click();
-      const stopped = await running;
-      const again = c.delayed(() => {
-        for (;;);
-      })().compute().catch((e) => e.message);
-      await new Promise((ok) => setTimeout(ok, 200));
+      const running = loop().compute().catch((e) => `${e.name}: ${e.message}`);
+      await sleep(200);
       document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
-      const escaped = await again;
+      const escaped = await running;
+      // The endless function never stops: a second later the kernel restarts.
+      for (let i = 0; i < 40 && c.restarts - before === 0; i++) await sleep(100);
       for (const id of ['lazy-1d', 'sum-1d']) await nb.run(nb.cells.find((x) => x.id === id));
       const cell = nb.cells.find((x) => x.id === 'sum-1d');
-      return { stopped, escaped, status: cell.status, result: cell.result };
+      return { stoppedProduct, kept, restartsAfterProduct, escaped, restarts: c.restarts - before, status: cell.status, result: cell.result };
     });
-    assert.match(r.stopped, /stopped from the page; the kernel was restarted/);
-    assert.match(r.escaped, /stopped from the page/);
+    assert.match(r.stoppedProduct, /^AbortError: .*stopped from the page/);
+    assert.equal(r.kept, 2500 * 2500);
+    assert.equal(r.restartsAfterProduct, 0);
+    assert.match(r.escaped, /^AbortError: .*stopped from the page/);
+    assert.equal(r.restarts, 1);
     assert.equal(r.status, 'ok');
     assert.equal(r.result, 15);
   });

@@ -93,7 +93,7 @@ async function main() {
   $('status').dataset.threads = client.threads;
   $('status').dataset.mode = client.mode;
 
-  // Every compute drives the progress bar.
+  // Every compute drives the progress bar (a row of its own while several run).
   const progress = progressBar($('progress'));
   const stream = taskStream($('task-stream'));
   window.taskStream = stream;
@@ -102,7 +102,7 @@ async function main() {
     let opts = {};
     const last = args.at(-1);
     if (last && typeof last === 'object' && !('client' in last)) opts = args.pop();
-    progress.start();
+    const bar = progress.start();
     stream.start();
     let ok = false;
     try {
@@ -110,7 +110,7 @@ async function main() {
         ...opts,
         taskStream: true,
         onProgress: (p) => {
-          progress.update(p);
+          bar.update(p);
           stream.add(p.tasks);
           opts.onProgress?.(p);
         },
@@ -118,7 +118,7 @@ async function main() {
       ok = true;
       return out;
     } finally {
-      progress.finish(ok);
+      bar.finish(ok);
     }
   };
 
@@ -144,11 +144,12 @@ async function main() {
   window.scope = scope.vars;
   $('run-all').onclick = () => notebook.runAll();
   $('show-solutions').onclick = () => notebook.showSolutions();
-  // Stop (or Escape): end Run all and restart the kernel, which ends the running cell's
-  // computes (they reject saying so) whatever they are doing.
+  // Stop (or Escape): end Run all and interrupt the running computes, as Jupyter's
+  // interrupt: they reject with AbortError and stop in place, and the kernel keeps what
+  // earlier cells persisted (it restarts only for a task that never returns).
   const stop = () => {
     notebook.stop();
-    client.restart('stopped from the page');
+    client.interrupt('stopped from the page');
   };
   $('stop').onclick = stop;
   document.addEventListener('keydown', (e) => {

@@ -52,6 +52,36 @@ window.benchArrays = async (reps) => {
   for (const [name, e, n] of cases) out[name] = await best(n, () => e.compute());
   return out;
 };
+// Latency: a quick `ones([4]).sum()` computed `reps` times on an idle client, then
+// `reps` times while a long product chain runs (its seconds alone, and with them);
+// milliseconds, median and worst. Dask answers such a compute from its own caller thread.
+window.benchLatency = async (reps) => {
+  const c = window.client;
+  const quick = c.array.ones([4]).sum();
+  const times = async () => {
+    const out = [];
+    for (let i = 0; i < reps; i++) {
+      const t = performance.now();
+      if ((await quick.compute()) !== 4) throw new Error('wrong quick sum');
+      out.push(performance.now() - t);
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const summary = (ts) => ({ median: ts[ts.length >> 1], worst: ts[ts.length - 1] });
+  const idle = summary(await times());
+  const n = 3000;
+  const o = c.array.ones([n, n], { chunks: [500, 500] });
+  const chain = o.dot(o.T).dot(o).dot(o.T).sum();
+  const t0 = performance.now();
+  const long = chain.compute().then((v) => {
+    if (v !== n ** 5) throw new Error('wrong long product');
+    return performance.now() - t0;
+  });
+  await new Promise((ok) => setTimeout(ok, 300));
+  const busy = summary(await times());
+  return { idle, busy, longMs: await long, reps };
+};
 // The workshop's exercise (rows, max/min high, mean close, daily high max, daily spread,
 // computed together, then the first rows) on `source`; seconds and the answers.
 async function exercise(source) {

@@ -33,6 +33,22 @@ function delayedTable({ wasm, DELAYED_CALLS }) {
   );
 }
 
+function latencyTable({ wasm }) {
+  const reps = Object.values(wasm)[0].latency.reps;
+  console.log(`\nLatency of a quick compute (ones([4]).sum(), ${reps} times, 50 ms apart), idle and while a long product chain runs; ms\n`);
+  table(
+    ['mode', 'idle median', 'idle worst', 'during the long one: median', 'worst', 'the long one (s)'],
+    Object.entries(wasm).map(([mode, { latency: l }]) => [
+      `wasm ${mode}`,
+      fmt(l.idle.median),
+      fmt(l.idle.worst),
+      fmt(l.busy.median),
+      fmt(l.busy.worst),
+      fmt(l.longMs / 1000),
+    ]),
+  );
+}
+
 function arraysTable({ nativeArrays, wasm, wasmPlainSimd, peers }) {
   const dask = peers?.arrays.dask;
   console.log(`\nArrays: x = random((4000, 4000), chunks=(1000, 1000)), persisted; best seconds (${nativeArrays[0].threads} native threads; ` +
@@ -102,6 +118,7 @@ function checkAnswers({ peers, wasm, duckdbWasm }) {
 export function report(r) {
   schedulerTable(r);
   delayedTable(r);
+  latencyTable(r);
   arraysTable(r);
   dataframeTable(r);
   if (r.memory) {

@@ -147,6 +147,7 @@ const picked = async (page) => ({
 const common = async (page) => ({
   delayed: await page.evaluate((n) => window.benchDelayed(n, 5), DELAYED_CALLS),
   arrays: await page.evaluate(() => window.benchArrays(5)),
+  latency: await page.evaluate(() => window.benchLatency(9)),
   picked: await picked(page),
 });
 

@@ -9,6 +9,7 @@ export async function everything(): Promise<void> {
   const simd: 'relaxed' | 'simd128' = client.simd;
   const restarts: number = client.restarts;
   const reasons: string[] = client.restartReasons;
+  client.interrupt();
   const exact = await Client.start({ threads: 2, relaxedSimd: false });
   await exact.close();
 

@@ -61,8 +61,10 @@ pub struct Context {
     live: Arc<Mutex<Live>>,
     runner: Option<Arc<dyn JsRunner>>,
     clock: Option<Clock>,
-    /// The most bytes data, persisted arrays and one compute may hold (0: no limit).
+    /// The most bytes data, persisted arrays and the running computes may hold (0: no limit).
     memory_limit: AtomicU64,
+    /// What the computes running at once hold together.
+    budget: Arc<crate::scheduler::Budget>,
 }
 
 impl std::fmt::Debug for Context {
@@ -162,6 +164,7 @@ impl Context {
             clock: self.clock,
             memory_limit: self.memory_limit(),
             held: self.held_bytes(),
+            budget: Some(self.budget.clone()),
             settle: false,
             cancel: None,
         }

@@ -32,7 +32,7 @@ pub mod trace;
 mod wake;
 
 pub use exec::Execution;
-pub use memory::MemoryLimit;
+pub use memory::{Budget, MemoryLimit};
 pub use plan::Plan;
 pub use sync::State;
 pub use trace::{Clock, TaskEvent, Trace};
@@ -140,6 +140,9 @@ pub struct Run {
     pub clock: Option<Clock>,
     /// What the held results may add up to.
     pub limit: MemoryLimit,
+    /// Shared by the computes running at once: `limit` bounds what they hold together
+    /// (see [`Budget`]; `None`: this run's own bytes only).
+    pub budget: Option<Arc<Budget>>,
     /// Each output settles on its own, as futures do: a failed task fails only the tasks
     /// that depend on it (their value is the failure, see [`failure`]) and the rest run
     /// on. Otherwise the first failure ends the compute.

@@ -1,4 +1,10 @@
-//! The memory budget of one compute: what its held results may add up to.
+//! The memory budget of computes: what their held results may add up to.
+//!
+//! Computes running at once on one kernel share a [`Budget`] (their [`crate::Run`]'s
+//! `budget`): the limit bounds what they hold together. When a task would take the
+//! total over it, the compute holding the most is the one that fails — the task's own
+//! when that is the largest, else the largest one at its next task (it is the one over
+//! its share, and its memory is freed when it ends) while the smaller goes on.
 //!
 //! Every result a scheduler holds is counted by [`Value::nbytes`] from the moment its
 //! task finishes until it is released; a task about to start first reserves what it
@@ -24,7 +30,7 @@
 //! ```
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use super::Plan;
 use daskling_core::error::bytes;
@@ -97,21 +103,71 @@ impl Default for MemoryLimit {
     }
 }
 
+/// What the computes running at once hold together: give every [`crate::Run`] of one
+/// kernel the same one.
+///
+/// ```
+/// use daskling_scheduler::Budget;
+/// let budget = std::sync::Arc::new(Budget::default());
+/// assert_eq!(budget.held(), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct Budget {
+    held: AtomicU64,
+    /// The computes' accounts (dropped ones are pruned when the next registers).
+    accounts: Mutex<Vec<Weak<Account>>>,
+}
+
+impl Budget {
+    /// Bytes the running computes hold together.
+    pub fn held(&self) -> u64 {
+        self.held.load(Ordering::Acquire)
+    }
+
+    fn accounts(&self) -> MutexGuard<'_, Vec<Weak<Account>>> {
+        self.accounts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One compute's bytes, its largest result so far (bytes and key) that another
+/// compute's error can name, and the error it is to stop with when a smaller compute
+/// needs the room it holds.
+#[derive(Debug, Default)]
+struct Account {
+    held: AtomicU64,
+    largest: Mutex<Option<(u64, String)>>,
+    evicted: Mutex<Option<Error>>,
+}
+
+impl Account {
+    fn evicted(&self) -> MutexGuard<'_, Option<Error>> {
+        self.evicted.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// The running count of a compute's bytes (shared by the pool's threads).
 #[derive(Debug)]
 pub(crate) struct Ledger {
     limit: MemoryLimit,
-    held: AtomicU64,
+    account: Arc<Account>,
+    budget: Option<Arc<Budget>>,
     peak: AtomicU64,
     /// The largest result so far: its bytes and task.
     largest: Mutex<(u64, usize)>,
 }
 
 impl Ledger {
-    pub(crate) fn new(limit: MemoryLimit) -> Self {
+    pub(crate) fn new(limit: MemoryLimit, budget: Option<Arc<Budget>>) -> Self {
+        let account = Arc::new(Account::default());
+        if let Some(b) = &budget {
+            let mut accounts = b.accounts();
+            accounts.retain(|a| a.strong_count() > 0);
+            accounts.push(Arc::downgrade(&account));
+        }
         Ledger {
             limit,
-            held: AtomicU64::new(0),
+            account,
+            budget,
             peak: AtomicU64::new(0),
             largest: Mutex::new((0, 0)),
         }
@@ -122,24 +178,80 @@ impl Ledger {
         self.peak.load(Ordering::Relaxed)
     }
 
+    /// Counts `n` more bytes; what the limit is checked against: the bytes of every
+    /// compute sharing the budget, or this one's.
     fn add(&self, n: u64) -> u64 {
-        let now = self.held.fetch_add(n, Ordering::AcqRel).saturating_add(n);
-        self.peak.fetch_max(now, Ordering::Relaxed);
-        now
+        let own = self
+            .account
+            .held
+            .fetch_add(n, Ordering::AcqRel)
+            .saturating_add(n);
+        self.peak.fetch_max(own, Ordering::Relaxed);
+        match &self.budget {
+            Some(b) => b.held.fetch_add(n, Ordering::AcqRel).saturating_add(n),
+            None => own,
+        }
     }
 
     fn sub(&self, n: u64) {
-        self.held.fetch_sub(n, Ordering::AcqRel);
+        self.account.held.fetch_sub(n, Ordering::AcqRel);
+        if let Some(b) = &self.budget {
+            b.held.fetch_sub(n, Ordering::AcqRel);
+        }
+    }
+
+    /// Over the limit at `total` bytes: whether this compute goes on because another
+    /// sharing the budget holds more (that one is told to stop, see [`Budget`]).
+    fn another_holds_more(&self, total: u64) -> bool {
+        let Some(b) = &self.budget else {
+            return false;
+        };
+        let own = self.account.held.load(Ordering::Acquire);
+        let accounts = b.accounts();
+        let live: Vec<Arc<Account>> = accounts.iter().filter_map(Weak::upgrade).collect();
+        let Some(largest) = live
+            .iter()
+            .max_by_key(|a| a.held.load(Ordering::Acquire))
+            .filter(|a| !Arc::ptr_eq(a, &self.account))
+        else {
+            return false;
+        };
+        let theirs = largest.held.load(Ordering::Acquire);
+        if theirs <= own {
+            return false;
+        }
+        let result = match &*largest.largest.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((n, key)) => format!("; its largest result {key}, {}", bytes(*n)),
+            None => String::new(),
+        };
+        let what = format!(
+            "this compute (holding {}, the most of the {} running at once{result})",
+            bytes(theirs),
+            live.len()
+        );
+        largest
+            .evicted()
+            .get_or_insert_with(|| self.limit.exceeded(what, total));
+        true
+    }
+
+    /// The error this compute was told to stop with, if any (once).
+    fn check_evicted(&self) -> Result<()> {
+        match self.account.evicted().take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Reserves what task `i` is expected to allocate, or an error when it cannot fit.
     pub(crate) fn begin(&self, plan: &Plan, i: usize) -> Result<()> {
+        self.check_evicted()?;
         let want = self.limit.per_task;
         if want == 0 {
             return Ok(());
         }
         let now = self.add(want);
-        if self.limit.over(now) {
+        if self.limit.over(now) && !self.another_holds_more(now) {
             self.sub(want);
             let what = format!(
                 "running {} (its blocks are up to {})",
@@ -169,10 +281,17 @@ impl Ledger {
             let mut l = self.largest.lock().unwrap_or_else(|e| e.into_inner());
             if n > l.0 {
                 *l = (n, i);
+                if self.budget.is_some() {
+                    *self
+                        .account
+                        .largest
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) = Some((n, plan.keys[i].to_string()));
+                }
             }
             *l
         };
-        if self.limit.over(now) {
+        if self.limit.over(now) && !self.another_holds_more(now) {
             let mut what = format!("the result of {} ({})", plan.keys[i], bytes(n));
             if largest.1 != i {
                 what += &format!(
@@ -194,6 +313,17 @@ impl Ledger {
     /// A released result.
     pub(crate) fn free(&self, value: &Value) {
         self.sub(value.nbytes());
+    }
+}
+
+impl Drop for Ledger {
+    /// The compute is over: what it still counted (its outputs, handed to its caller,
+    /// or results dropped with it) leaves the shared budget.
+    fn drop(&mut self) {
+        if let Some(b) = &self.budget {
+            b.held
+                .fetch_sub(self.account.held.load(Ordering::Acquire), Ordering::AcqRel);
+        }
     }
 }
 

@@ -14,7 +14,7 @@
 
 use std::sync::Arc;
 
-use super::memory::{Ledger, MemoryLimit};
+use super::memory::{Budget, Ledger, MemoryLimit};
 use super::{cancelled_or, execute_settled, progress_every, Plan, Progress, Run, Stats, Trace};
 use daskling_core::Result;
 use daskling_kernels::Value;
@@ -86,6 +86,16 @@ impl State {
 
     /// The state before anything runs; held results may not exceed `limit`.
     pub fn with_limit(plan: &Plan, limit: MemoryLimit) -> Self {
+        State::with_budget(plan, limit, None)
+    }
+
+    /// As [`State::with_limit`], `limit` bounding what every compute sharing `budget`
+    /// holds together.
+    pub(crate) fn with_budget(
+        plan: &Plan,
+        limit: MemoryLimit,
+        budget: Option<Arc<Budget>>,
+    ) -> Self {
         let waiting: Vec<u32> = plan.deps.iter().map(|d| d.len() as u32).collect();
         // Lowest index on top of the stack.
         let ready = (0..plan.len() as u32)
@@ -102,7 +112,7 @@ impl State {
             live: 0,
             peak_live: 0,
             settle: false,
-            ledger: Ledger::new(limit),
+            ledger: Ledger::new(limit, budget),
         }
     }
 
@@ -173,7 +183,7 @@ pub(crate) struct Exec {
 
 impl Exec {
     pub(crate) fn new(plan: Arc<Plan>, run: Run) -> Exec {
-        let mut st = State::with_limit(&plan, run.limit);
+        let mut st = State::with_budget(&plan, run.limit, run.budget.clone());
         st.settle = run.settle;
         Exec {
             every: progress_every(plan.len()),

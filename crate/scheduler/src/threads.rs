@@ -357,7 +357,7 @@ impl Exec {
             peak_live: AtomicUsize::new(0),
             threads: AtomicU64::new(0),
             cancelled: AtomicBool::new(false),
-            ledger: Ledger::new(run.limit),
+            ledger: Ledger::new(run.limit, run.budget.clone()),
             error: Mutex::new(None),
             caller: Mutex::new(Caller {
                 finished: n == 0,

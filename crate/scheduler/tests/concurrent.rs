@@ -187,3 +187,90 @@ fn a_cancelled_run_ends_once_its_running_tasks_have_returned() {
         "ended after {waited:?}, before its task returned"
     );
 }
+
+/// `n` leaves of 100 kB each, all held until one task sums their lengths; the `k`-th
+/// leaf to run first sleeps `nap(k)` ms.
+fn blobs(name: &str, n: u32, nap: fn(usize) -> u64) -> Arc<Plan> {
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let leaf = Kernel::Func(Func {
+        name: "blob".into(),
+        body: Arc::new(move |_: &[Value]| {
+            let k = started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(nap(k)));
+            Ok(Value::Bytes(Arc::from(vec![0u8; 100_000])))
+        }),
+    });
+    let total = Kernel::Func(Func {
+        name: "total".into(),
+        body: Arc::new(|v: &[Value]| {
+            let n: usize = v
+                .iter()
+                .map(|x| if let Value::Bytes(b) = x { b.len() } else { 0 })
+                .sum();
+            Ok(Value::F64(n as f64))
+        }),
+    });
+    let mut g = Graph::new();
+    let leaves: Vec<Key> = (0..n)
+        .map(|i| {
+            let k = Key::new(format!("{name}-blob"), &[i]);
+            g.insert(k.clone(), Task::new(leaf.clone(), vec![]));
+            k
+        })
+        .collect();
+    let out = Key::named(name);
+    g.insert(out.clone(), Task::new(total, leaves));
+    Arc::new(Plan::new(&g, &[out]).unwrap())
+}
+
+#[test]
+fn the_compute_holding_the_most_fails_when_the_shared_budget_is_full() {
+    // Limit 1 MB for all computes together. A hog of 8 blobs (0.8 MB) holds 0.7 MB and
+    // then runs a slow one (one pool thread); a modest compute of 5 blobs (0.5 MB)
+    // started then takes the total over the limit with its 4th blob. Each would fit
+    // alone; together they do not, and the one holding more — the hog — fails, the
+    // modest one completes.
+    let schedulers = if rayon::current_num_threads() >= 2 {
+        vec![Scheduler::Threads, Scheduler::Sync]
+    } else {
+        vec![Scheduler::Sync]
+    };
+    for scheduler in schedulers {
+        let clock: daskling_scheduler::Clock = || {
+            static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+            START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
+        };
+        let budget = Arc::new(daskling_scheduler::Budget::default());
+        let run = || Run {
+            scheduler,
+            clock: Some(clock),
+            limit: daskling_scheduler::MemoryLimit::new(1_000_000),
+            budget: Some(budget.clone()),
+            ..Run::default()
+        };
+        let mut hog = Execution::start(blobs("hog", 8, |k| if k < 7 { 1 } else { 300 }), run());
+        let start = Instant::now();
+        while budget.held() < 700_000 {
+            assert!(
+                hog.poll(Some(clock() + 5.0), &mut |_| {}).is_none(),
+                "{scheduler:?}"
+            );
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{scheduler:?}: {}",
+                budget.held()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let modest = Execution::start(blobs("modest", 5, |_| 1), run());
+        let out = poll_all(vec![modest, hog], Instant::now());
+        assert_eq!(*out[0].0.as_ref().unwrap(), 500_000.0, "{scheduler:?}");
+        match &out[1].0 {
+            // Told to stop by the modest one, or over at its own next result: named.
+            Err(Error::MemoryLimit { what, .. }) => assert!(what.contains("hog-blob"), "{what}"),
+            other => panic!("{scheduler:?}: the hog gave {other:?}"),
+        }
+        // Nothing is counted once both are over.
+        assert_eq!(budget.held(), 0, "{scheduler:?}");
+    }
+}

@@ -276,6 +276,17 @@ export class Client {
     this._rpc.restart(reason);
   }
 
+  /**
+   * Stops every running compute in place, as Jupyter's interrupt (the workshop page's
+   * Stop button): each rejects with a DOMException named `AbortError` saying `reason`,
+   * and the kernel keeps its persisted arrays and data. Only a compute that has not
+   * stopped a second later (a JavaScript function in an endless loop) gets the kernel
+   * restarted.
+   */
+  interrupt(reason = 'interrupted by the user') {
+    this._rpc.interrupt(reason);
+  }
+
   /** Stops the worker and its pool. */
   async close() {
     this._rpc.close();

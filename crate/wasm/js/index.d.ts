@@ -476,6 +476,11 @@ export declare class Client {
   toDask(...args: [...LazyValue[], DaskOptions] | LazyValue[]): string;
   /** Restarts the kernel: what runs ends, pending computes reject, persisted arrays are gone. */
   restart(reason?: string): void;
+  /**
+   * Stops every running compute in place (as Jupyter's interrupt): each rejects with an
+   * `AbortError`; the kernel keeps its data (restarted only if one has not stopped a second later).
+   */
+  interrupt(reason?: string): void;
   /** How often the kernel was restarted (traps, dead or wedged workers, `restart()`). */
   readonly restarts: number;
   /** Why, the last 20 times, oldest first. */

@@ -283,24 +283,7 @@ export class Rpc {
     return new Promise((resolve, reject) => {
       const call = { resolve, reject, onProgress, method, restarts: this.restarts };
       if (signal) {
-        const onAbort = () => {
-          if (this.#pending.get(id) !== call || call.aborted) return;
-          reject(abortError(signal));
-          if (!call.posted) {
-            this.#settle(id);
-            return;
-          }
-          // A compute is cancelled in place (the answer that follows is dropped);
-          // another call cannot be interrupted inside the worker: end the worker and
-          // start a new kernel.
-          if (CANCELLABLE.has(call.method)) {
-            call.cleanup?.();
-            this.#cancelInPlace(id, call);
-            return;
-          }
-          this.#settle(id);
-          this.restart('a compute was aborted');
-        };
+        const onAbort = () => this.#abort(id, call, abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
         call.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
@@ -311,6 +294,39 @@ export class Rpc {
         this.#whenReady().then(() => this.#pending.has(id) && post());
       }
     });
+  }
+
+  /**
+   * Ends call `id` with `error` (an `AbortError`): one not posted yet is dropped, a
+   * compute or persist is cancelled in place (the answer that follows is dropped);
+   * another call cannot be interrupted inside the worker: the kernel is restarted.
+   */
+  #abort(id, call, error) {
+    if (this.#pending.get(id) !== call || call.aborted) return;
+    call.reject(error);
+    if (!call.posted) {
+      this.#settle(id);
+      return;
+    }
+    if (CANCELLABLE.has(call.method)) {
+      call.cleanup?.();
+      this.#cancelInPlace(id, call);
+      return;
+    }
+    this.#settle(id);
+    this.restart('a compute was aborted');
+  }
+
+  /**
+   * Aborts every compute and persist pending or running, as Jupyter's interrupt: each
+   * rejects with an `AbortError` saying `reason` and stops in place; the kernel keeps
+   * its data (a restart only for one that does not stop within a second).
+   */
+  interrupt(reason) {
+    const error = new DOMException(`the compute was aborted (${reason})`, 'AbortError');
+    for (const [id, call] of [...this.#pending]) {
+      if (CANCELLABLE.has(call.method)) this.#abort(id, call, error);
+    }
   }
 
   /** Dataframe sources by id ({blob}, {url} or {bytes}); `#sent` are in the worker. */

@@ -8,7 +8,7 @@ use super::output::output_js;
 use super::{from_js, js, js_err, sources, to_js};
 use std::sync::atomic::AtomicU32;
 
-use super::runs::Running;
+use super::runs::{Request, Runs};
 
 use daskling::cancel::CancelToken;
 use daskling::expr::dataframe::Kind;
@@ -21,23 +21,7 @@ use daskling::Output;
 /// persisted arrays expressions name (see `daskling::Context`), and the cancel flags of
 /// computes; on the page, the guards of a client's expressions.
 #[wasm_bindgen]
-pub struct Context(
-    pub(crate) daskling::Context,
-    Vec<CancelToken>,
-    std::sync::Mutex<Vec<Running>>,
-);
-
-impl Context {
-    /// `f` of the computes running (locked only while `f` runs; a mutex rather than a
-    /// `RefCell` so that `&Context` crosses wasm-bindgen's unwind boundary, and a panic
-    /// while it is held does not lose the other runs).
-    pub(crate) fn runs_mut<R>(&self, f: impl FnOnce(&mut Vec<Running>) -> R) -> R {
-        f(&mut self
-            .2
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner))
-    }
-}
+pub struct Context(pub(crate) daskling::Context, Vec<CancelToken>, Runs);
 
 /// Computes that can run with a cancel flag at once (a compute beyond them runs without
 /// one: aborting it restarts the kernel).
@@ -60,7 +44,7 @@ impl Context {
                 .with_js_runner(std::sync::Arc::new(js::Runner))
                 .with_clock(js::clock),
             (0..CANCEL_SLOTS).map(|_| CancelToken::new()).collect(),
-            std::sync::Mutex::new(Vec::new()),
+            Runs::default(),
         )
     }
 
@@ -165,7 +149,16 @@ impl Context {
             .and_then(|s| self.1.get(s as usize))
             .cloned()
             .unwrap_or_default();
-        self.begin(id, message, on_progress, trace, settle, persist, token)
+        let req = Request {
+            id,
+            exprs: self.decode(message)?,
+            on_progress,
+            trace,
+            settle,
+            persist,
+            token,
+        };
+        self.2.begin(&self.0, req)
     }
 
     /// Advances the running computes for about `budget_ms` milliseconds (the
@@ -173,18 +166,18 @@ impl Context {
     /// threaded one starts their reads and reports their progress while the pool runs
     /// their tasks). Returns the ones that ended: `[{id, result} | {id, error}]`.
     pub fn pump(&self, budget_ms: f64) -> js_sys::Array {
-        self.pump_runs(budget_ms)
+        self.2.pump(&self.0, budget_ms)
     }
 
     /// Computes still running.
     pub fn running(&self) -> usize {
-        self.runs_mut(|runs| runs.len())
+        self.2.len()
     }
 
     /// Cancels running compute `id`: no task of it starts after, and it ends with "the
     /// compute was cancelled" at the next [`Context::pump`].
     pub fn cancel(&self, id: u32) {
-        self.cancel_run(id);
+        self.2.cancel(id);
     }
 
     /// The first `n` rows of a frame or series expression, reading only the partitions

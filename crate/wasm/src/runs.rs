@@ -1,20 +1,20 @@
-//! The computes a compute worker's [`Context`] has running: started by
-//! [`Context::start`], advanced together by [`Context::pump`] between the worker's
-//! messages (so that another compute, or a cancel, is read while one runs), and turned
-//! into JavaScript values when they end.
+//! The computes a compute worker's kernel has running ([`Runs`]): started by
+//! `Context.start`, advanced together by `Context.pump` between the worker's messages
+//! (so that another compute, or a cancel, is read while one runs), and turned into
+//! JavaScript values when they end.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use wasm_bindgen::prelude::*;
 
-use super::context::Context;
 use super::{js, js_err, set, to_js, value_as_js};
 use daskling::cancel::CancelToken;
 use daskling::expr::{self, Expr, Lazy};
 use daskling::kernels::Value;
 use daskling::scheduler::{failure, wait, Execution, Progress, Scheduler, Stats, Ticket, Trace};
 use daskling::{Array, Result};
+use std::sync::{Mutex, PoisonError};
 
 /// What a run's values become when it ends.
 enum Finish {
@@ -57,24 +57,55 @@ impl Running {
     }
 }
 
-impl Context {
-    /// A run of the expressions in message `message` under `id`, cancelled by `token`.
+/// What a run is asked for: its expressions, how its results are given, and its
+/// progress callback and cancel token.
+pub(crate) struct Request {
+    pub(crate) id: u32,
+    pub(crate) exprs: Vec<Expr>,
+    pub(crate) on_progress: js_sys::Function,
+    pub(crate) trace: bool,
+    pub(crate) settle: bool,
+    pub(crate) persist: bool,
+    pub(crate) token: CancelToken,
+}
+
+/// The runs in progress (behind a mutex rather than a `RefCell` so that the kernel's
+/// `&Context` crosses wasm-bindgen's unwind boundary, and a panic while it is held does
+/// not lose the other runs).
+#[derive(Default)]
+pub(crate) struct Runs(Mutex<Vec<Running>>);
+
+impl Runs {
+    /// `f` of the runs (locked only while `f` runs).
+    fn with<R>(&self, f: impl FnOnce(&mut Vec<Running>) -> R) -> R {
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// How many are running.
+    pub(crate) fn len(&self) -> usize {
+        self.with(|runs| runs.len())
+    }
+
+    /// Starts run `req` of expressions in `ctx`.
     pub(crate) fn begin(
         &self,
-        id: u32,
-        message: &JsValue,
-        on_progress: js_sys::Function,
-        trace: bool,
-        settle: bool,
-        persist: bool,
-        token: CancelToken,
+        ctx: &daskling::Context,
+        req: Request,
     ) -> std::result::Result<(), JsError> {
-        let exprs = self.decode(message)?;
-        let stream = trace.then(|| Arc::new(self.0.trace()));
+        let Request {
+            id,
+            exprs,
+            on_progress,
+            trace,
+            settle,
+            persist,
+            token,
+        } = req;
+        let stream = trace.then(|| Arc::new(ctx.trace()));
         let options = expr::RunOptions {
             settle,
             cancel: Some(token.clone()),
-            ..self.0.run_options(Scheduler::Threads, stream.clone())
+            ..ctx.run_options(Scheduler::Threads, stream.clone())
         };
         let (exec, finish) = if persist {
             let Some(Expr::Array(a)) = exprs.first() else {
@@ -90,7 +121,7 @@ impl Context {
             let exec = expr::start_values(&lazies, &options).map_err(js_err)?;
             (exec, Finish::Values { exprs, settle })
         };
-        self.runs_mut(|runs| {
+        self.with(|runs| {
             // A new run starts level with the least served one, not at zero: it gets
             // its turns at once without holding the thread until it has caught up.
             let used = least_used(runs).unwrap_or(0.0);
@@ -108,8 +139,8 @@ impl Context {
     }
 
     /// Cancels run `id`, if it is running.
-    pub(crate) fn cancel_run(&self, id: u32) {
-        self.runs_mut(|runs| {
+    pub(crate) fn cancel(&self, id: u32) {
+        self.with(|runs| {
             if let Some(r) = runs.iter().find(|r| r.id == id) {
                 r.token.cancel();
             }
@@ -124,17 +155,17 @@ impl Context {
     /// compute of many short tasks started beside one of 100 ms GEMM blocks runs several
     /// slices for each of the long one's tasks. (Threaded runs take microseconds to poll:
     /// every round polls them all, and the pool shares itself fairly.)
-    pub(crate) fn pump_runs(&self, budget_ms: f64) -> js_sys::Array {
+    pub(crate) fn pump(&self, ctx: &daskling::Context, budget_ms: f64) -> js_sys::Array {
         let out = js_sys::Array::new();
         let end = js::clock() + budget_ms.max(0.0);
         loop {
             let ticket = Ticket::now();
-            let floor = self.runs_mut(|runs| least_used(runs)).unwrap_or(0.0);
+            let floor = self.with(|runs| least_used(runs)).unwrap_or(0.0);
             let mut k = 0;
             loop {
                 // The run is taken out while it is polled: its progress callback is
                 // JavaScript, which may call back into this context.
-                let next = self.runs_mut(|runs| {
+                let next = self.with(|runs| {
                     while k < runs.len() && runs[k].used > floor + SYNC_SLICE_MS {
                         k += 1;
                     }
@@ -146,15 +177,15 @@ impl Context {
                 r.used += js::clock() - start;
                 match outcome {
                     Some(outcome) => {
-                        out.push(&self.outcome(r, outcome));
+                        out.push(&outcome_js(ctx, r, outcome));
                     }
                     None => {
-                        self.runs_mut(|runs| runs.insert(k, r));
+                        self.with(|runs| runs.insert(k, r));
                         k += 1;
                     }
                 }
             }
-            let idle = self.runs_mut(|runs| runs.iter().map(|r| r.exec.idle_for()).min());
+            let idle = self.with(|runs| runs.iter().map(|r| r.exec.idle_for()).min());
             let left = end - js::clock();
             let Some(idle) = idle else { break };
             if left <= 0.0 {
@@ -164,25 +195,29 @@ impl Context {
         }
         out
     }
+}
 
-    /// The message of an ended run: `{id, result}` or `{id, error}`.
-    fn outcome(&self, r: Running, outcome: Result<(Vec<Value>, Stats)>) -> JsValue {
-        let msg = js_sys::Object::new();
-        set(&msg, "id", &r.id.into());
-        let result = outcome.and_then(|(values, _)| match r.finish {
-            Finish::Values { exprs, settle } => Ok(values_js(&values, &exprs, settle)),
-            Finish::Persist(a) => {
-                let p = a.persisted(values)?;
-                self.0.keep(&p);
-                Ok(JsValue::from_str(p.name()))
-            }
-        });
-        match result {
-            Ok(v) => set(&msg, "result", &v),
-            Err(e) => set(&msg, "error", &JsValue::from_str(&e.to_string())),
+/// The message of an ended run: `{id, result}` or `{id, error}`.
+fn outcome_js(
+    ctx: &daskling::Context,
+    r: Running,
+    outcome: Result<(Vec<Value>, Stats)>,
+) -> JsValue {
+    let msg = js_sys::Object::new();
+    set(&msg, "id", &r.id.into());
+    let result = outcome.and_then(|(values, _)| match r.finish {
+        Finish::Values { exprs, settle } => Ok(values_js(&values, &exprs, settle)),
+        Finish::Persist(a) => {
+            let p = a.persisted(values)?;
+            ctx.keep(&p);
+            Ok(JsValue::from_str(p.name()))
         }
-        msg.into()
+    });
+    match result {
+        Ok(v) => set(&msg, "result", &v),
+        Err(e) => set(&msg, "error", &JsValue::from_str(&e.to_string())),
     }
+    msg.into()
 }
 
 /// The least time any of `runs` has been served (`None`: no run).

@@ -71,6 +71,9 @@ pub struct RunOptions {
     pub memory_limit: Option<u64>,
     /// Bytes held before the compute (persisted arrays, data).
     pub held: u64,
+    /// Shared by the computes of one context running at once: `memory_limit` bounds
+    /// what they hold together (see [`scheduler::Budget`]).
+    pub budget: Option<Arc<scheduler::Budget>>,
     /// Each output settles on its own, as futures do (see
     /// [`scheduler::Run::settle`]): a failed output's value is its failure
     /// ([`scheduler::failure`]) and the others are computed.
@@ -88,6 +91,7 @@ impl RunOptions {
             trace: self.trace.clone(),
             clock: self.clock,
             limit,
+            budget: self.budget.clone(),
             settle: self.settle,
             cancel: self.cancel.clone(),
         }
