@@ -48,7 +48,8 @@ pub struct Execution {
 }
 
 enum Inner {
-    Sync(sync::Exec),
+    /// Boxed: its state is several times the threaded one's handle.
+    Sync(Box<sync::Exec>),
     Threads(threads::Exec),
 }
 
@@ -60,7 +61,7 @@ impl Execution {
         let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
         let inner = match run.scheduler {
             Scheduler::Threads if !single => Inner::Threads(threads::Exec::start(plan, run)),
-            _ => Inner::Sync(sync::Exec::new(plan, run)),
+            _ => Inner::Sync(Box::new(sync::Exec::new(plan, run))),
         };
         Execution { inner, over: false }
     }
