@@ -189,7 +189,9 @@ pub fn compute_values_with(
 ///         break out.unwrap().0;
 ///     }
 /// };
-/// assert!(matches!(out[0], daskling::kernels::Value::F64(x) if x == 100.0));
+/// // The sum: a 0-d block holding 100.
+/// let daskling::kernels::Value::Block(b) = &out[0] else { panic!("{:?}", out[0]) };
+/// assert_eq!(b.first(), Some(&100.0));
 /// ```
 pub fn start_values(items: &[&dyn Lazy], options: &RunOptions) -> Result<scheduler::Execution> {
     let limit = limit_for(items, options)?;
