@@ -136,6 +136,8 @@ impl Budget {
 struct Account {
     held: AtomicU64,
     largest: Mutex<Option<(u64, String)>>,
+    /// Set with `evicted`: every task reads it, only a told compute takes the lock.
+    told: std::sync::atomic::AtomicBool,
     evicted: Mutex<Option<Error>>,
 }
 
@@ -232,11 +234,15 @@ impl Ledger {
         largest
             .evicted()
             .get_or_insert_with(|| self.limit.exceeded(what, total));
+        largest.told.store(true, Ordering::Release);
         true
     }
 
     /// The error this compute was told to stop with, if any (once).
     fn check_evicted(&self) -> Result<()> {
+        if !self.account.told.load(Ordering::Acquire) {
+            return Ok(());
+        }
         match self.account.evicted().take() {
             Some(e) => Err(e),
             None => Ok(()),
