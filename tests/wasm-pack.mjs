@@ -15,10 +15,19 @@ const root = join(import.meta.dirname, '..');
 const CRATES = ['core', 'kernels', 'graph', 'scheduler', 'daskling', 'wasm'];
 const mode = process.argv[2];
 
+// wasm-bindgen-test-runner gives a whole test binary 20 s in the browser by default;
+// daskling's integration binary (100,000-operation chains in a debug build among its 40
+// tests) takes 20-30 s on a loaded 2-core machine.
+const TIMEOUT_S = '180';
+
 function wasmPack(crate, extra = [], env = {}) {
   const args = ['test', '--headless', '--chrome', join('crate', crate), ...extra];
   console.log(`$ wasm-pack ${args.join(' ')}`);
-  const r = spawnSync('wasm-pack', args, { cwd: root, stdio: 'inherit', env: { ...process.env, PATH, ...env } });
+  const r = spawnSync('wasm-pack', args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PATH, WASM_BINDGEN_TEST_TIMEOUT: TIMEOUT_S, ...env },
+  });
   if (r.error) throw new Error(`wasm-pack could not start (${r.error.message}); npm test installs it (.ci/setup)`);
   return r.status === 0;
 }
