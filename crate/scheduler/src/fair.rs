@@ -10,7 +10,7 @@
 //! the next starts). Every task pushed comes with one job, so no task is left without a
 //! job to run it; a job that finds nothing (its task was taken by another job) ends.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// A run's queue: its id, the run, and its ready tasks (the next on top).
 struct Queue<R> {
@@ -69,11 +69,6 @@ impl<R> Fair<R> {
         self.queues.retain(|q| q.id != id);
         self.next = 0;
     }
-}
-
-/// Locks a dispatcher, ignoring poisoning (no code under its lock panics).
-pub(crate) fn lock<R>(m: &Mutex<Fair<R>>) -> MutexGuard<'_, Fair<R>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -160,6 +160,12 @@ impl Run {
     }
 }
 
+/// Locks `m`, ignoring poisoning: a panic is turned into a task error before it can
+/// unwind through a lock, and the data behind the scheduler's locks stays consistent.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A failed task's value in a settled run ([`Run::settle`]).
 struct Failed(Error);
 

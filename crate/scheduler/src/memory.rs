@@ -32,7 +32,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use super::Plan;
+use super::{lock, Plan};
 use daskling_core::error::bytes;
 use daskling_core::{Error, Result};
 use daskling_kernels::Value;
@@ -125,7 +125,7 @@ impl Budget {
     }
 
     fn accounts(&self) -> MutexGuard<'_, Vec<Weak<Account>>> {
-        self.accounts.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.accounts)
     }
 }
 
@@ -143,7 +143,7 @@ struct Account {
 
 impl Account {
     fn evicted(&self) -> MutexGuard<'_, Option<Error>> {
-        self.evicted.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.evicted)
     }
 }
 
@@ -222,7 +222,7 @@ impl Ledger {
         if theirs <= own {
             return false;
         }
-        let result = match &*largest.largest.lock().unwrap_or_else(|e| e.into_inner()) {
+        let result = match &*lock(&largest.largest) {
             Some((n, key)) => format!("; its largest result {key}, {}", bytes(*n)),
             None => String::new(),
         };
@@ -284,15 +284,11 @@ impl Ledger {
         self.sub(self.limit.per_task);
         let now = self.add(n);
         let largest = {
-            let mut l = self.largest.lock().unwrap_or_else(|e| e.into_inner());
+            let mut l = lock(&self.largest);
             if n > l.0 {
                 *l = (n, i);
                 if self.budget.is_some() {
-                    *self
-                        .account
-                        .largest
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) = Some((n, plan.keys[i].to_string()));
+                    *lock(&self.account.largest) = Some((n, plan.keys[i].to_string()));
                 }
             }
             *l

@@ -24,13 +24,13 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::fair::{self, Fair};
+use super::fair::Fair;
 use super::memory::Ledger;
 use super::wake::wake_callers;
-use super::{cancelled_or, execute_settled, record, settled, Plan, Progress, Run, Stats};
+use super::{cancelled_or, execute_settled, lock, record, settled, Plan, Progress, Run, Stats};
 use daskling_core::cancel;
 use daskling_core::{Error, Result};
 use daskling_kernels::dataframe::source::PendingRead;
@@ -98,19 +98,13 @@ struct Shared {
     caller: Mutex<Caller>,
 }
 
-/// Locks, ignoring poisoning: a panic is turned into a task error before it can
-/// unwind through a lock, and the data behind these locks stays consistent.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 /// Queues ready `tasks` of `run` and starts a pool job for each (but `keep`, which
 /// the calling pool job will take itself).
 fn dispatch(run: &Arc<Shared>, tasks: &[usize], keep: usize) {
     if tasks.is_empty() {
         return;
     }
-    fair::lock(&FAIR).push(run.id, run, tasks);
+    lock(&FAIR).push(run.id, run, tasks);
     for _ in keep.min(tasks.len())..tasks.len() {
         rayon::spawn(work);
     }
@@ -124,7 +118,7 @@ fn work() {
         let mut last: Option<u64> = None;
         loop {
             // Taken under the lock, run without it.
-            let next = fair::lock(&FAIR).take();
+            let next = lock(&FAIR).take();
             let Some((run, i)) = next else { return };
             if last != Some(run.id) {
                 run.threads.fetch_or(bit, Ordering::Relaxed);
@@ -134,7 +128,7 @@ fn work() {
         }
     } else {
         loop {
-            let next = fair::lock(&FAIR).take();
+            let next = lock(&FAIR).take();
             let Some((run, i)) = next else { return };
             run.run_task(i);
         }
@@ -161,7 +155,7 @@ impl Shared {
     fn fail(&self, e: Error) {
         lock(&self.error).get_or_insert(e);
         self.cancelled.store(true, Ordering::SeqCst);
-        fair::lock(&FAIR).retire(self.id);
+        lock(&FAIR).retire(self.id);
         self.tell_caller(|c| c.finished = true);
     }
 
@@ -461,7 +455,7 @@ impl Exec {
 
     fn outcome(&mut self, on_progress: &mut dyn FnMut(Progress)) -> Result<(Vec<Value>, Stats)> {
         let sh = &self.shared;
-        fair::lock(&FAIR).retire(sh.id);
+        lock(&FAIR).retire(sh.id);
         if let Some(e) = lock(&sh.error).take() {
             return Err(cancelled_or(&sh.run, e));
         }
@@ -487,6 +481,6 @@ impl Drop for Exec {
     fn drop(&mut self) {
         let sh = &self.shared;
         sh.cancelled.store(true, Ordering::Release);
-        fair::lock(&FAIR).retire(sh.id);
+        lock(&FAIR).retire(sh.id);
     }
 }

@@ -21,7 +21,7 @@ static WAKES: Mutex<u64> = Mutex::new(0);
 static WAKE: Condvar = Condvar::new();
 
 fn wakes() -> MutexGuard<'static, u64> {
-    WAKES.lock().unwrap_or_else(|e| e.into_inner())
+    super::lock(&WAKES)
 }
 
 /// The wake-ups so far: take one before polling, then [`wait`] with it, so that work
