@@ -90,7 +90,7 @@ impl Context {
     /// Decodes an expression message `{json, data, refs, bytes}` (what
     /// [`ExprBuilder::finish`](crate::ExprBuilder::finish) gives, `refs` its sources),
     /// keeping its new data and sources here.
-    pub(crate) fn decode(&self, message: &JsValue) -> Result<Vec<Expr>, JsError> {
+    fn decode(&self, message: &JsValue) -> Result<Vec<Expr>, JsError> {
         let field =
             |k: &str| js_sys::Reflect::get(message, &k.into()).unwrap_or(JsValue::UNDEFINED);
         let json = field("json")
