@@ -69,7 +69,8 @@ impl Graph {
                     Some(kv) => kv,
                     None => continue,
                 };
-                if dep_task.kernel.is_io() {
+                // Reads run on the caller, remote work elsewhere: neither fuses.
+                if dep_task.kernel.is_io() || dep_task.kernel.is_remote() || t.kernel.is_remote() {
                     continue;
                 }
                 let single = dependents.get(dep).is_some_and(|d| d.len() == 1);

@@ -4,9 +4,10 @@
 //! partitions and CSV parsing ([`dataframe`]). They know nothing of graphs or JS.
 //!
 //! A [`Kernel`] is data — which computation, with which parameters — so a task can be
-//! inspected, drawn and run on any thread. The one exception is [`Kernel::Func`], an
-//! opaque closure: a Rust function of `daskling::delayed`, or a call of a JavaScript
-//! function that the wasm bindings supply.
+//! inspected, drawn and run on any thread. The exceptions are [`Kernel::Func`], an
+//! opaque closure (a Rust function of `daskling::delayed`), and [`Kernel::Remote`],
+//! work done outside the scheduler's threads (a call of a JavaScript function, which the
+//! wasm bindings hand to a function worker).
 //!
 //! ```
 //! use daskling_kernels::{Kernel, Value};
@@ -177,8 +178,11 @@ pub enum Kernel {
     Literal(Value),
     /// A block computation of chunked arrays.
     Array(ArrayKernel),
-    /// An opaque closure: a Rust `delayed` function, or a JavaScript call.
+    /// An opaque closure: a Rust `delayed` function.
     Func(Func),
+    /// Work done elsewhere (a JavaScript call in a function worker): the thread that
+    /// polls a run starts it and collects its answer (see [`Remote`]).
+    Remote(Remote),
     /// Reads byte ranges of sources, joined: an input task (see [`Kernel::is_io`]).
     Read(Read),
     /// A dataframe task.
@@ -186,6 +190,67 @@ pub enum Kernel {
     /// A fused linear chain: the first kernel takes the task's inputs, every later one
     /// the previous output.
     Chain(Arc<[Kernel]>),
+}
+
+/// Work that runs outside the scheduler's threads — a JavaScript function in a function
+/// worker — so that a task that never returns can be stopped alone. The thread that
+/// polls a run [starts](Remote::start) it and [polls](PendingCall::poll) the answer;
+/// where nothing polls (a nested compute on a pool thread) or it cannot be started
+/// elsewhere, [`Kernel::run`] runs `body` in place.
+///
+/// ```
+/// use std::sync::Arc;
+/// use daskling_kernels::{Kernel, PendingCall, Remote, Value};
+///
+/// // An answer that is in at once; a real one arrives from another worker later.
+/// struct Ready(Option<Value>);
+/// impl PendingCall for Ready {
+///     fn poll(&mut self) -> Option<Result<Value, String>> {
+///         self.0.take().map(Ok)
+///     }
+/// }
+/// let twice = Remote {
+///     name: "twice".into(),
+///     body: Arc::new(|v: &[Value]| match v {
+///         [Value::F64(x)] => Ok(Value::F64(2.0 * x)),
+///         _ => Err("expected a number".into()),
+///     }),
+///     start: Arc::new(|v: &[Value]| match v {
+///         [Value::F64(x)] => Some(Box::new(Ready(Some(Value::F64(2.0 * x)))) as Box<dyn PendingCall>),
+///         _ => None,
+///     }),
+/// };
+/// let mut pending = (twice.start)(&[Value::F64(4.0)]).unwrap();
+/// assert!(matches!(pending.poll(), Some(Ok(Value::F64(x))) if x == 8.0));
+/// let k = Kernel::Remote(twice);
+/// assert!(k.is_remote());
+/// assert!(matches!(k.run("twice-1", &[Value::F64(1.0)]), Ok(Value::F64(x)) if x == 2.0));
+/// ```
+#[derive(Clone)]
+pub struct Remote {
+    /// Shown in graph labels.
+    pub name: Arc<str>,
+    /// Runs it on this thread, to its end.
+    pub body: Arc<FuncBody>,
+    /// Starts it elsewhere on its inputs; `None` when it cannot be (then `body` runs).
+    pub start: Arc<StartFn>,
+}
+
+/// The signature of [`Remote::start`].
+pub type StartFn = dyn Fn(&[Value]) -> Option<Box<dyn PendingCall>> + Send + Sync;
+
+/// A [`Remote`] task started elsewhere. Dropping it before its answer is in cancels it
+/// (the bindings terminate the worker running it).
+pub trait PendingCall: Send {
+    /// The answer once it is in (the task's value, or its error's message); `None`
+    /// while it runs. Called again after an answer, it may give `None`.
+    fn poll(&mut self) -> Option<std::result::Result<Value, String>>;
+
+    /// The task stream's lane of the worker that answered (see
+    /// `daskling_scheduler::TaskEvent::worker`), once answered; `None`: the caller's.
+    fn lane(&self) -> Option<i32> {
+        None
+    }
 }
 
 /// Byte ranges of sources, read in one call and joined: a block of a large file, or a
@@ -250,12 +315,19 @@ impl Kernel {
         }
     }
 
+    /// Whether this task runs elsewhere ([`Kernel::Remote`]): a scheduler's polling
+    /// thread starts it, and it is never fused into a chain.
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Kernel::Remote(_))
+    }
+
     /// A short name for the kind of work, used to color and label graphs.
     pub fn kind(&self) -> &str {
         match self {
             Kernel::Literal(_) => "literal",
             Kernel::Array(k) => k.kind(),
             Kernel::Func(f) => &f.name,
+            Kernel::Remote(r) => &r.name,
             Kernel::Read(_) => "read",
             Kernel::Frame(k) => k.kind(),
             Kernel::Chain(ks) => ks.last().map_or("chain", |k| k.kind()),
@@ -267,7 +339,8 @@ impl Kernel {
         match self {
             Kernel::Literal(v) => Ok(v.clone()),
             Kernel::Array(k) => k.run(key, inputs),
-            Kernel::Func(f) => run_func(f, key, inputs),
+            Kernel::Func(f) => run_func(&*f.body, key, inputs),
+            Kernel::Remote(r) => run_func(&*r.body, key, inputs),
             Kernel::Frame(k) => k.run(key, inputs),
             Kernel::Read(r) => Read::value(key, r.read()),
             Kernel::Chain(ks) => {
@@ -294,6 +367,7 @@ impl fmt::Debug for Kernel {
             Kernel::Literal(v) => write!(f, "Literal({v:?})"),
             Kernel::Array(k) => write!(f, "{k:?}"),
             Kernel::Func(func) => write!(f, "Func({})", func.name),
+            Kernel::Remote(r) => write!(f, "Remote({})", r.name),
             Kernel::Read(r) => {
                 write!(f, "Read(")?;
                 for (k, p) in r.parts.iter().enumerate() {
@@ -308,8 +382,8 @@ impl fmt::Debug for Kernel {
     }
 }
 
-fn run_func(f: &Func, key: &str, inputs: &[Value]) -> Result<Value> {
-    (f.body)(inputs).map_err(|message| Error::TaskFailed {
+fn run_func(body: &FuncBody, key: &str, inputs: &[Value]) -> Result<Value> {
+    body(inputs).map_err(|message| Error::TaskFailed {
         key: key.to_string(),
         message,
     })

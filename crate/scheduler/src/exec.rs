@@ -87,11 +87,27 @@ impl Execution {
         out
     }
 
-    /// How long the caller may wait (with [`wait`]) before this run needs it again.
+    /// How long the caller may wait (with [`wait`]) before this run needs it again:
+    /// zero while it has tasks to run on this thread (and always where threads cannot
+    /// block: the single-threaded wasm build).
     pub fn idle_for(&self) -> Duration {
+        let single = cfg!(all(target_arch = "wasm32", not(target_feature = "atomics")));
         match &self.inner {
+            Inner::Sync(e) if e.waiting_outside() && !single => Duration::from_millis(1),
             Inner::Sync(_) => Duration::ZERO,
             Inner::Threads(e) => e.idle_for(),
+        }
+    }
+
+    /// Whether the run can go on only once a remote task ([`Kernel::Remote`]) answers:
+    /// a caller whose answers arrive as messages (the browser's compute worker) returns
+    /// to its event loop rather than waiting here.
+    ///
+    /// [`Kernel::Remote`]: daskling_kernels::Kernel::Remote
+    pub fn waiting_outside(&self) -> bool {
+        match &self.inner {
+            Inner::Sync(e) => e.waiting_outside(),
+            Inner::Threads(e) => e.waiting_outside(),
         }
     }
 

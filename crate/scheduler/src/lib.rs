@@ -26,6 +26,7 @@ mod exec;
 mod fair;
 mod memory;
 mod plan;
+mod remote;
 mod sync;
 mod threads;
 pub mod trace;
@@ -291,6 +292,10 @@ fn execute_task(plan: &Plan, i: usize, inputs: &[Value]) -> Result<Value> {
         kernel.run(&key.to_string(), inputs)
     }
 }
+
+/// Milliseconds after which unchanged progress is reported anyway: the heartbeat the
+/// client's supervision watches for.
+const HEARTBEAT_MS: f64 = 1000.0;
 
 /// How often progress is reported by task count: about a hundred times a compute.
 fn progress_every(total: usize) -> usize {

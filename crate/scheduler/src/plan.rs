@@ -23,6 +23,9 @@ pub struct Plan {
     /// Whether a task reads input (see [`Kernel::is_io`]): the threaded scheduler runs
     /// these on the calling thread, a bounded number ahead of their consumers.
     pub io: Vec<bool>,
+    /// Whether a task runs elsewhere (see [`Kernel::is_remote`]): the thread that polls
+    /// the run starts it and collects its answer.
+    pub remote: Vec<bool>,
 }
 
 impl Plan {
@@ -59,8 +62,10 @@ impl Plan {
             is_output[o as usize] = true;
         }
         let io = kernels.iter().map(Kernel::is_io).collect();
+        let remote = kernels.iter().map(Kernel::is_remote).collect();
         Ok(Plan {
             io,
+            remote,
             keys,
             kernels,
             deps,

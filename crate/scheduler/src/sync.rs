@@ -11,10 +11,16 @@
 //! ```
 //! `ready` is a stack, so a task's newly ready dependents run before unrelated work:
 //! one branch of a reduction completes before the next begins and its inputs are freed.
+//!
+//! A remote task ([`daskling_kernels::Kernel::Remote`]) is started when it comes up and
+//! finished when its answer is in ([`State::collect`]); meanwhile other tasks run, and a
+//! poll with nothing else to do returns to its caller (see
+//! [`Execution::waiting_outside`](crate::Execution::waiting_outside)).
 
 use std::sync::Arc;
 
 use super::memory::{Budget, Ledger, MemoryLimit};
+use super::remote::{self, Begun, InCall};
 use super::{cancelled_or, execute_settled, progress_every, Plan, Progress, Run, Stats, Trace};
 use daskling_core::Result;
 use daskling_kernels::Value;
@@ -76,6 +82,8 @@ pub struct State {
     pub settle: bool,
     /// The bytes held, against the compute's limit.
     ledger: Ledger,
+    /// Remote tasks started and not answered yet.
+    calls: Vec<InCall>,
 }
 
 impl State {
@@ -113,6 +121,7 @@ impl State {
             peak_live: 0,
             settle: false,
             ledger: Ledger::new(limit, budget),
+            calls: Vec::new(),
         }
     }
 
@@ -144,8 +153,9 @@ impl State {
         }
     }
 
-    /// Runs the task on top of `ready` and records its result: the task's number, or
-    /// `None` when nothing is ready (the run is over). A failing task is an error.
+    /// Runs the task on top of `ready` and records its result (a remote task: starts
+    /// it): the task's number, or `None` when nothing is ready (the run is over unless
+    /// remote tasks are [running](State::calls_running)). A failing task is an error.
     pub fn step(&mut self, plan: &Plan, trace: Option<&Trace>) -> Result<Option<usize>> {
         let Some(i) = self.ready.pop() else {
             return Ok(None);
@@ -153,12 +163,43 @@ impl State {
         let i = i as usize;
         let inputs = plan.inputs_of(i, |d| self.cache[d].clone())?;
         self.ledger.begin(plan, i)?;
-        let value = execute_settled(plan, i, &inputs, trace, self.settle)
-            .inspect_err(|_| self.ledger.abandon())?;
+        let value = if plan.remote[i] {
+            match remote::begin(plan, i, &inputs, trace, self.settle) {
+                Begun::Started(call) => {
+                    self.calls.push(call);
+                    return Ok(Some(i));
+                }
+                Begun::Done(r) => r,
+            }
+        } else {
+            execute_settled(plan, i, &inputs, trace, self.settle)
+        };
+        let value = value.inspect_err(|_| self.ledger.abandon())?;
         drop(inputs);
         self.ledger.end(plan, i, &value)?;
         self.finish_task(plan, i, value);
         Ok(Some(i))
+    }
+
+    /// Finishes the remote tasks whose answers are in; how many. A failed one is an
+    /// error (in a settled run, a failed value).
+    pub fn collect(&mut self, plan: &Plan, trace: Option<&Trace>) -> Result<usize> {
+        if self.calls.is_empty() {
+            return Ok(0);
+        }
+        let answered = remote::answered(&mut self.calls, plan, trace, self.settle);
+        let n = answered.len();
+        for (i, r) in answered {
+            let value = r.inspect_err(|_| self.ledger.abandon())?;
+            self.ledger.end(plan, i, &value)?;
+            self.finish_task(plan, i, value);
+        }
+        Ok(n)
+    }
+
+    /// Remote tasks started and not answered yet.
+    pub fn calls_running(&self) -> usize {
+        self.calls.len()
     }
 
     /// Frees the result of task `i`.
@@ -177,8 +218,8 @@ pub(crate) struct Exec {
     st: State,
     run: Run,
     every: usize,
-    /// Progress last reported (`None`: not yet).
-    reported: Option<Progress>,
+    /// Progress last reported and when (`None`: not yet).
+    reported: Option<(Progress, f64)>,
 }
 
 impl Exec {
@@ -198,16 +239,27 @@ impl Exec {
         Progress {
             done: self.st.finished,
             total: self.plan.len(),
-            running: 0,
+            running: self.st.calls_running(),
         }
     }
 
+    /// Reports progress when it changed, and unchanged about once a second (the
+    /// heartbeat the client watches for while remote tasks run).
     fn report(&mut self, on_progress: &mut dyn FnMut(Progress)) {
-        let p = self.progress();
-        if self.reported != Some(p) {
+        let (p, now) = (self.progress(), self.run.now());
+        let due = match self.reported {
+            None => true,
+            Some((last, at)) => last != p || now - at >= super::HEARTBEAT_MS,
+        };
+        if due {
             on_progress(p);
-            self.reported = Some(p);
+            self.reported = Some((p, now));
         }
+    }
+
+    /// Whether nothing can run until a remote task's answer is in.
+    pub(crate) fn waiting_outside(&self) -> bool {
+        self.st.ready.is_empty() && self.st.calls_running() > 0
     }
 
     /// Runs tasks until the run's clock passes `until` (or to the end); the outcome
@@ -228,8 +280,10 @@ impl Exec {
                 if let Some(t) = &run.cancel {
                     t.check()?;
                 }
+                self.st.collect(&plan, run.trace.as_deref())?;
                 if self.st.step(&plan, run.trace.as_deref())?.is_none() {
-                    return Ok(true);
+                    // Over, or every task left waits for a remote answer.
+                    return Ok(self.st.calls_running() == 0);
                 }
                 if self.st.finished.is_multiple_of(every) && self.st.finished < total {
                     self.report(on_progress);

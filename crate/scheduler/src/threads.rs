@@ -20,6 +20,10 @@
 //! ([`daskling_kernels::dataframe::source::ByteSource::begin_read`]: the browser's
 //! reader workers) the caller starts up to the budget of reads at once and polls them,
 //! so reading runs beside the pool's parsing instead of one read at a time.
+//!
+//! Remote tasks ([`Kernel::Remote`]: JavaScript functions in function workers) go to
+//! the caller too, which starts each as it becomes ready and collects the answers at
+//! each poll: no pool thread waits for one.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -29,8 +33,11 @@ use std::time::Duration;
 
 use super::fair::Fair;
 use super::memory::Ledger;
+use super::remote::{self, Begun, InCall};
 use super::wake::wake_callers;
-use super::{cancelled_or, execute_settled, lock, record, settled, Plan, Progress, Run, Stats};
+use super::{
+    cancelled_or, execute_settled, lock, record, settled, Plan, Progress, Run, Stats, HEARTBEAT_MS,
+};
 use daskling_core::cancel;
 use daskling_core::{Error, Result};
 use daskling_kernels::dataframe::source::PendingRead;
@@ -49,10 +56,6 @@ const PROGRESS_INTERVAL: Duration = Duration::from_millis(25);
 /// How long the caller may sleep between polls of background reads.
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
 
-/// Milliseconds after which unchanged progress is reported anyway: the heartbeat the
-/// client's supervision watches for.
-const HEARTBEAT_MS: f64 = 1000.0;
-
 /// Read results allowed to wait for their consumers at once.
 fn io_budget() -> usize {
     (2 * rayon::current_num_threads()).max(4)
@@ -69,6 +72,8 @@ struct Caller {
     finished: bool,
     /// Ready input tasks, lowest plan number first.
     io_ready: BinaryHeap<Reverse<usize>>,
+    /// Ready remote tasks.
+    remote_ready: Vec<usize>,
 }
 
 struct Shared {
@@ -233,6 +238,37 @@ impl Shared {
         }
     }
 
+    /// Starts remote task `i` (or runs it here, where it cannot start elsewhere): the
+    /// started call, or the tasks it made ready.
+    fn begin_remote(&self, i: usize) -> std::result::Result<InCall, Vec<usize>> {
+        let plan = &*self.plan;
+        let started = plan
+            .inputs_of(i, |d| lock(&self.cache[d]).clone())
+            .and_then(|inputs| {
+                self.ledger.begin(plan, i)?;
+                let trace = self.run.trace.as_deref();
+                Ok(remote::begin(plan, i, &inputs, trace, self.run.settle))
+            });
+        let r = match started {
+            Ok(Begun::Started(call)) => {
+                self.running.fetch_add(1, Ordering::Relaxed);
+                return Ok(call);
+            }
+            Ok(Begun::Done(r)) => self.ledger.outcome(plan, i, r),
+            Err(e) => Err(e),
+        };
+        self.release_inputs(i);
+        Err(self.complete(i, r).unwrap_or_default())
+    }
+
+    /// Completes remote task `i`, answered with `r`; returns the tasks it made ready.
+    fn finish_remote(&self, i: usize, r: Result<Value>) -> Vec<usize> {
+        let r = self.ledger.outcome(&self.plan, i, r);
+        self.release_inputs(i);
+        self.running.fetch_sub(1, Ordering::Relaxed);
+        self.complete(i, r).unwrap_or_default()
+    }
+
     /// Completes a background read that is done; returns the tasks it made ready.
     fn finish_read(&self, f: InFlight) -> Option<Vec<usize>> {
         let (plan, i) = (&*self.plan, f.task);
@@ -294,9 +330,16 @@ impl Shared {
         Some(ready)
     }
 
+    /// Whether task `i` runs on (or is started by) the caller rather than the pool.
+    fn on_caller(&self, i: usize) -> bool {
+        (self.plan.io[i] || self.plan.remote[i]) && self.caller_reads
+    }
+
     fn make_ready(&self, d: usize, ready: &mut Vec<usize>) {
         if self.plan.io[d] && self.caller_reads {
             self.tell_caller(|c| c.io_ready.push(Reverse(d)));
+        } else if self.plan.remote[d] && self.caller_reads {
+            self.tell_caller(|c| c.remote_ready.push(d));
         } else {
             self.queued.fetch_add(1, Ordering::AcqRel);
             ready.push(d);
@@ -305,9 +348,7 @@ impl Shared {
 
     /// A compute task is over (done or failed); wakes the caller when it was the last.
     fn unqueue(&self, i: usize) {
-        if !(self.plan.io[i] && self.caller_reads)
-            && self.queued.fetch_sub(1, Ordering::AcqRel) == 1
-        {
+        if !self.on_caller(i) && self.queued.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.tell_caller(|_| {});
         }
     }
@@ -318,6 +359,8 @@ impl Shared {
 pub(crate) struct Exec {
     shared: Arc<Shared>,
     in_flight: Vec<InFlight>,
+    /// Remote tasks started and not answered yet.
+    calls: Vec<InCall>,
     /// Progress last reported and when (`None`: not yet).
     reported: Option<(Progress, f64)>,
 }
@@ -356,6 +399,7 @@ impl Exec {
             caller: Mutex::new(Caller {
                 finished: n == 0,
                 io_ready: BinaryHeap::new(),
+                remote_ready: Vec::new(),
             }),
             caller_reads,
             plan,
@@ -364,16 +408,59 @@ impl Exec {
         Exec {
             shared,
             in_flight: Vec::new(),
+            calls: Vec::new(),
             reported: None,
         }
     }
 
-    /// How long the caller may sleep: briefly while reads are in flight.
+    /// How long the caller may sleep: briefly while reads or remote tasks are in flight.
     pub(crate) fn idle_for(&self) -> Duration {
-        if self.in_flight.is_empty() {
+        if self.in_flight.is_empty() && self.calls.is_empty() {
             PROGRESS_INTERVAL
         } else {
             POLL_INTERVAL
+        }
+    }
+
+    /// Whether nothing can run until a remote task's answer is in: calls are out, and
+    /// the pool and the caller have none of this run's work.
+    pub(crate) fn waiting_outside(&self) -> bool {
+        let sh = &self.shared;
+        if self.calls.is_empty() || !self.in_flight.is_empty() {
+            return false;
+        }
+        let caller = lock(&sh.caller);
+        !caller.finished
+            && caller.io_ready.is_empty()
+            && caller.remote_ready.is_empty()
+            && sh.queued.load(Ordering::Acquire) == 0
+    }
+
+    /// Starts the ready remote tasks and completes the answered ones (whose dependents
+    /// may be remote tasks to start at once).
+    fn remote_work(&mut self) {
+        let sh = self.shared.clone();
+        let trace = sh.run.trace.as_deref();
+        loop {
+            if sh.cancelled.load(Ordering::Acquire) {
+                // Dropped: the bindings stop the ones still running.
+                self.calls.clear();
+                return;
+            }
+            let ready = std::mem::take(&mut lock(&sh.caller).remote_ready);
+            for &i in &ready {
+                match sh.begin_remote(i) {
+                    Ok(call) => self.calls.push(call),
+                    Err(next) => dispatch(&sh, &next, 0),
+                }
+            }
+            let answered = remote::answered(&mut self.calls, &sh.plan, trace, sh.run.settle);
+            if ready.is_empty() && answered.is_empty() {
+                return;
+            }
+            for (i, r) in answered {
+                dispatch(&sh, &sh.finish_remote(i, r), 0);
+            }
         }
     }
 
@@ -385,7 +472,7 @@ impl Exec {
         &mut self,
         on_progress: &mut dyn FnMut(Progress),
     ) -> Option<Result<(Vec<Value>, Stats)>> {
-        let sh = &self.shared;
+        let sh = &self.shared.clone();
         if self.reported.is_none() {
             let p = sh.progress();
             on_progress(p);
@@ -430,6 +517,7 @@ impl Exec {
                 None => dispatch(sh, &sh.run_one(i).unwrap_or_default(), 0),
             }
         }
+        self.remote_work();
         // A cancelled compute ends here, even while every pool thread is in a long
         // kernel (which stops at its next block).
         let finished = lock(&sh.caller).finished;

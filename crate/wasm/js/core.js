@@ -86,13 +86,17 @@ export class Client {
    * `relaxedSimd` (default true): where the engine has relaxed SIMD, the threaded build
    * multiplies matrices with fused multiply-adds (faster; the last bits of a product may
    * differ from machine to machine, as with BLAS); false keeps them bit-identical
-   * everywhere. `client.simd` says which runs.
+   * everywhere. `client.simd` says which runs. `functionWorkers` (default: `threads`, at
+   * least 2): how many function workers run JavaScript functions (`delayed`, `submit`,
+   * `map`) beside the kernel's pool; one stuck in a loop is terminated and replaced alone
+   * when its compute is aborted or its future cancelled.
    */
   static async start({
     threads = this.host.defaultThreads(),
     memoryLimit = DEFAULT_MEMORY_LIMIT,
     workerTtl = DEFAULT_WORKER_TTL,
     relaxedSimd = true,
+    functionWorkers = Math.max(2, threads),
   } = {}) {
     for (const [name, v] of [
       ['memoryLimit', memoryLimit],
@@ -102,13 +106,16 @@ export class Client {
         throw new TypeError(`Client.start: ${name} must be a positive number (or Infinity), not ${String(v)}`);
       }
     }
+    if (!(Number.isInteger(functionWorkers) && functionWorkers >= 1)) {
+      throw new TypeError(`Client.start: functionWorkers must be a whole number of at least 1, not ${String(functionWorkers)}`);
+    }
     const host = this.host;
     await loadBuilder(host);
     const rpc = new Rpc(() => host.startWorker(), { workerTtl });
     try {
       const limit = Number.isFinite(memoryLimit) ? memoryLimit : null;
       const mode = host.isolated() ? 'threads' : 'single';
-      const info = await rpc.init({ mode, threads, memoryLimit: limit, relaxedSimd: Boolean(relaxedSimd) });
+      const info = await rpc.init({ mode, threads, memoryLimit: limit, relaxedSimd: Boolean(relaxedSimd), functionWorkers });
       const client = new this(rpc, info.mode, info.threads, info.simd);
       client.#memoryLimit = memoryLimit;
       return client;

@@ -444,8 +444,11 @@ export declare class Client {
    * restarted as wedged (default `DEFAULT_WORKER_TTL`, 60 s). `relaxedSimd` (default
    * true): the threaded build multiplies matrices with fused multiply-adds where the
    * engine has relaxed SIMD; false keeps products bit-identical on every machine.
+   * `functionWorkers` (default: `threads`, at least 2): workers that run JavaScript
+   * functions (`delayed`, `submit`, `map`) beside the kernel; one stuck in a loop is
+   * terminated and replaced alone when its compute is aborted or its future cancelled.
    */
-  static start(options?: { threads?: number; memoryLimit?: number; workerTtl?: number; relaxedSimd?: boolean }): Promise<Client>;
+  static start(options?: { threads?: number; memoryLimit?: number; workerTtl?: number; relaxedSimd?: boolean; functionWorkers?: number }): Promise<Client>;
   /** Threads in use (1 in single mode). */
   readonly threads: number;
   /** The memory limit in bytes (`Infinity`: none). */

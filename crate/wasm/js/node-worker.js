@@ -16,6 +16,17 @@ function startPoolThread(i, module, memory, port) {
   });
 }
 
+/** Starts function worker `n` (see functions.js). */
+function spawnFunction(n, onAnswer, onFail) {
+  const w = new Worker(new URL('./node-function-worker.js', import.meta.url), { name: `daskling-fn-${n}` });
+  w.on('message', onAnswer);
+  w.on('error', (e) => onFail(e.message));
+  w.on('exit', (code) => code !== 0 && onFail(`it exited with code ${code}`));
+  // The compute thread's liveness is the client's to decide (it unrefs it when idle).
+  w.unref();
+  return { post: (m, transfer) => w.postMessage(m, transfer), terminate: () => w.terminate() };
+}
+
 const handle = serveCompute({
   async load(mode, threads, supervisor, relaxed) {
     if (mode === 'threads') {
@@ -52,6 +63,7 @@ const handle = serveCompute({
       closeSync(fd);
     }
   },
+  spawnFunction,
   post: (message, transfer = []) => parentPort.postMessage(message, transfer),
 });
 

@@ -11,7 +11,12 @@
 // runs reads here) through `dasklingReadParts` — the parts of one read task, joined —
 // or, where the platform has reader workers, starts them in the background through
 // `dasklingBeginRead` (see src/sources.rs for the protocol).
+//
+// User functions run in function workers (functions.js), started by the kernel while it
+// pumps (`globalThis.dasklingFunctions`); when every compute waits for their answers the
+// worker sleeps until one comes (or a message, or a heartbeat's time).
 import { joinBytes } from './bytes.js';
+import { FunctionPool } from './functions.js';
 
 /**
  * Serves the compute protocol. `platform`:
@@ -25,6 +30,9 @@ import { joinBytes } from './bytes.js';
  *                         when it cannot take these parts
  *   addSources(list)      optional: sees each batch of new sources ([id, src] pairs)
  *   warmUp                true where wasm is compiled in tiers (browsers): see src/warm.rs
+ *   spawnFunction(n, onAnswer, onFail)
+ *                         starts function worker `n` (function-worker.js): `{post(message,
+ *                         transfer), terminate()}`; see FunctionPool
  *   post(message, transfer)
  * Returns the message handler.
  */
@@ -108,6 +116,10 @@ const yieldToEvents =
 /** How long one pump of the running computes lasts before the worker reads its messages (ms). */
 const PUMP_MS = 16;
 
+/** The longest the worker sleeps while every compute waits for a function worker (ms):
+ * then it pumps again, which notices a cancel flag and sends the heartbeat. */
+const WAIT_MS = 50;
+
 export function serveCompute(platform) {
   let kernel = null;
   // The kernel's state between calls: data, sources and persisted arrays.
@@ -138,20 +150,50 @@ export function serveCompute(platform) {
   // The computes started in the kernel, by id: how to answer each when it ends.
   const running = new Map();
   let pumping = false;
+  // Inside ctx.pump: calls start in function workers only then (a synchronous `head`
+  // runs its calls in place, as it cannot wait for messages).
+  let inPump = false;
+  let functions = null;
+  globalThis.dasklingFunctions = {
+    start: (...call) => (inPump && functions ? functions.start(...call) : undefined),
+    result: (id) => functions?.result(id),
+    drop: (id) => functions?.drop(id),
+  };
+  // Wakes a pump asleep while every compute waits for a function worker.
+  let wake = () => {};
+  const sleep = () =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => wake(), WAIT_MS);
+      wake = () => {
+        clearTimeout(timer);
+        wake = () => {};
+        resolve();
+      };
+    });
 
   /** Advances the running computes until none is left, between the worker's messages. */
   async function pump() {
-    if (pumping) return;
+    if (pumping) {
+      wake();
+      return;
+    }
     pumping = true;
     try {
       while (running.size) {
-        for (const { id, result, error } of ctx.pump(PUMP_MS)) {
+        inPump = true;
+        let ended;
+        try {
+          ended = ctx.pump(PUMP_MS);
+        } finally {
+          inPump = false;
+        }
+        for (const { id, result, error } of ended) {
           const call = running.get(id);
           running.delete(id);
           if (error !== undefined) call?.reject(new Error(error));
           else call?.resolve(result);
         }
-        if (running.size) await yieldToEvents();
+        if (running.size) await (ctx.waitingOutside() ? sleep() : yieldToEvents());
       }
     } catch (e) {
       // A trap ends the instance, and with it every compute it ran.
@@ -173,9 +215,13 @@ export function serveCompute(platform) {
   }
 
   const handlers = {
-    async init({ mode, threads, memoryLimit, supervisor, relaxedSimd = true }) {
+    async init({ mode, threads, memoryLimit, supervisor, relaxedSimd = true, functionWorkers = 2 }) {
       const loaded = await platform.load(mode, threads, supervisor, relaxedSimd);
       kernel = loaded.kernel;
+      if (platform.spawnFunction) {
+        functions = new FunctionPool(platform.spawnFunction, functionWorkers);
+        functions.onAnswer = () => wake();
+      }
       ctx = new kernel.Context();
       ctx.setMemoryLimit(memoryLimit ?? undefined);
       // Once the page has its answer: the JIT warm-up (src/warm.rs) where the pool can
@@ -212,7 +258,13 @@ export function serveCompute(platform) {
     // and its data stay. Where the memory is shared the page sets its flag instead.
     cancel({ id }) {
       ctx.cancel(id);
+      wake();
       return null;
+    },
+    // How the function workers fare: workers replaced because a call was dropped
+    // while it ran (an abort, a future's cancel).
+    functionWorkers() {
+      return { replaced: functions?.replaced ?? 0 };
     },
     release({ names }) {
       ctx.release(names);

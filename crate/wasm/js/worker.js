@@ -42,6 +42,17 @@ function startPoolWorker(i, module, memory, port) {
   });
 }
 
+/** Starts function worker `n` (see functions.js). */
+function spawnFunction(n, onAnswer, onFail) {
+  const w = new Worker(new URL('./function-worker.js', import.meta.url), { type: 'module', name: `daskling-fn-${n}` });
+  w.onmessage = (e) => onAnswer(e.data);
+  w.onerror = (e) => {
+    e.preventDefault();
+    onFail(e.message || 'error');
+  };
+  return { post: (m, transfer) => w.postMessage(m, transfer), terminate: () => w.terminate() };
+}
+
 const handle = serveCompute({
   async load(mode, threads, supervisor, relaxed) {
     if (mode === 'threads') {
@@ -78,6 +89,7 @@ const handle = serveCompute({
     if (shared.length) for (const r of readers) r.postMessage({ sources: shared });
   },
   warmUp: true,
+  spawnFunction,
   post: (message, transfer = []) => self.postMessage(message, transfer),
 });
 

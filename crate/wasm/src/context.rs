@@ -169,6 +169,13 @@ impl Context {
         self.2.pump(&self.0, budget_ms)
     }
 
+    /// Whether every running compute waits for a function worker's answer: the worker
+    /// has nothing to pump until one of its messages is read.
+    #[wasm_bindgen(js_name = waitingOutside)]
+    pub fn waiting_outside(&self) -> bool {
+        self.2.waiting_outside()
+    }
+
     /// Computes still running.
     pub fn running(&self) -> usize {
         self.2.len()

@@ -1,6 +1,8 @@
-//! Calls of JavaScript functions: building them on the page, and running them in the
-//! worker that executes their task (`crate/wasm/js/clone.js`, a snippet of this module that
-//! every worker of the pool loads with it).
+//! Calls of JavaScript functions: building them on the page, and running them — in a
+//! function worker of the compute worker's pool (`crate/wasm/js/functions.js`), which
+//! it reaches through `globalThis.dasklingFunctions`, or, where there is none (a nested
+//! compute on a pool thread, a synchronous `head`), in the realm of the thread that runs
+//! their task (`crate/wasm/js/clone.js`, a snippet of this module).
 
 use wasm_bindgen::prelude::*;
 
@@ -10,7 +12,7 @@ use daskling::expr::dataframe::Kind;
 use daskling::expr::js::Call;
 use daskling::expr::js::{DepKind, Encoded, JsCall, JsFunction, JsRunner};
 use daskling::expr::Expr;
-use daskling::kernels::Value;
+use daskling::kernels::{PendingCall, Value};
 
 #[wasm_bindgen(module = "/js/clone.js")]
 extern "C" {
@@ -77,11 +79,89 @@ impl JsRunner for Runner {
     fn call(&self, c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
         call(c, inputs)
     }
+
+    fn begin(&self, c: &JsCall, inputs: &[Value]) -> Option<Box<dyn PendingCall>> {
+        let pool = functions()?;
+        let start = method(&pool, "start")?;
+        let args: [JsValue; 4] = [
+            c.func.source.as_ref().into(),
+            c.func.name.as_ref().into(),
+            js_sys::Uint8Array::from(&c.args[..]).into(),
+            deps_js(c, inputs).into(),
+        ];
+        let id = start.apply(&pool, &args.iter().collect()).ok()?.as_f64()?;
+        Some(Box::new(InWorker {
+            id,
+            lane: None,
+            answered: false,
+        }))
+    }
 }
 
-/// Converts the dependencies' values, calls, and returns the encoded result or the
-/// error's message.
-fn call(c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
+/// The compute worker's function workers (`functions.js`), where this thread has them.
+fn functions() -> Option<JsValue> {
+    let pool = js_sys::Reflect::get(&js_sys::global(), &"dasklingFunctions".into()).ok()?;
+    pool.is_object().then_some(pool)
+}
+
+/// Method `name` of `obj`.
+fn method(obj: &JsValue, name: &str) -> Option<js_sys::Function> {
+    js_sys::Reflect::get(obj, &name.into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// A call running in a function worker, by its id there. Dropped unanswered, it is
+/// cancelled: the pool terminates the worker running it and starts another.
+struct InWorker {
+    id: f64,
+    /// The task stream's lane of the worker that answered.
+    lane: Option<i32>,
+    answered: bool,
+}
+
+impl InWorker {
+    /// `dasklingFunctions[name](id)`.
+    fn ask(&self, name: &str) -> Option<JsValue> {
+        let pool = functions()?;
+        method(&pool, name)?.call1(&pool, &self.id.into()).ok()
+    }
+}
+
+impl PendingCall for InWorker {
+    fn poll(&mut self) -> Option<Result<Value, String>> {
+        let answer = self.ask("result")?;
+        if !answer.is_object() {
+            return None;
+        }
+        let get = |k: &str| js_sys::Reflect::get(&answer, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        self.answered = true;
+        self.lane = get("lane").as_f64().map(|l| l as i32);
+        let bytes = get("bytes");
+        Some(match bytes.dyn_into::<js_sys::Uint8Array>() {
+            Ok(b) => Ok(Value::any(Encoded(b.to_vec().into()))),
+            Err(_) => Err(get("error")
+                .as_string()
+                .unwrap_or_else(|| "the function worker gave no answer".into())),
+        })
+    }
+
+    fn lane(&self) -> Option<i32> {
+        self.lane
+    }
+}
+
+impl Drop for InWorker {
+    fn drop(&mut self) {
+        if !self.answered {
+            self.ask("drop");
+        }
+    }
+}
+
+/// The dependencies' values as the function gets them.
+fn deps_js(c: &JsCall, inputs: &[Value]) -> js_sys::Array {
     let deps = js_sys::Array::new();
     for (v, kind) in inputs.iter().zip(c.deps.iter()) {
         let encoded = v.downcast::<Encoded>("a call's result").ok();
@@ -94,6 +174,13 @@ fn call(c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
         };
         deps.push(&js);
     }
+    deps
+}
+
+/// Converts the dependencies' values, calls, and returns the encoded result or the
+/// error's message.
+fn call(c: &JsCall, inputs: &[Value]) -> Result<Value, String> {
+    let deps = deps_js(c, inputs);
     match call_function(&c.func.source, &c.func.name, &c.args, &deps) {
         Ok(bytes) => Ok(Value::any(Encoded(bytes.into()))),
         Err(e) => Err(match e.dyn_ref::<js_sys::Error>() {

@@ -147,6 +147,12 @@ impl Runs {
         });
     }
 
+    /// Whether every run waits for a function worker's answer (which arrives as a
+    /// message of this worker: nothing to do until it is read).
+    pub(crate) fn waiting_outside(&self) -> bool {
+        self.with(|runs| !runs.is_empty() && runs.iter().all(|r| r.exec.waiting_outside()))
+    }
+
     /// Advances every run for about `budget_ms`; the ones that ended, as
     /// `[{id, result} | {id, error}]`.
     ///
@@ -188,7 +194,8 @@ impl Runs {
             let idle = self.with(|runs| runs.iter().map(|r| r.exec.idle_for()).min());
             let left = end - js::clock();
             let Some(idle) = idle else { break };
-            if left <= 0.0 {
+            // Answers of function workers arrive as this worker's messages: read them.
+            if left <= 0.0 || self.waiting_outside() {
                 break;
             }
             wait(ticket, idle.min(Duration::from_secs_f64(left / 1e3)));

@@ -6,8 +6,9 @@
 //! `clone.js` format), so they can live in any worker's view of the shared memory; the
 //! call itself needs a JavaScript realm, which only the wasm bindings have. They give a
 //! [`JsRunner`] to the [`Context`](crate::Context) that decodes expressions, and each
-//! decoded call lowers to an opaque [`Kernel::Func`] that runs through it. A call built
-//! without a runner (natively) is a task error when it runs.
+//! decoded call lowers to a [`Kernel::Remote`]: the scheduler's polling thread starts it
+//! through the runner (in a function worker, where it can be stopped alone) or runs it
+//! in place. A call built without a runner (natively) is a task error when it runs.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::graph::{prefix_name, tokenize, Graph, Key, Task};
-use crate::kernels::{Func, Kernel, Value};
+use crate::kernels::{Kernel, PendingCall, Remote, Value};
 
 /// A JavaScript function as its source text, compiled once per worker where it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,11 +63,19 @@ pub struct JsCall {
     pub deps: Arc<[DepKind]>,
 }
 
-/// Runs calls in the current thread's JavaScript realm (the wasm bindings implement it).
+/// Runs calls of JavaScript functions (the wasm bindings implement it).
 pub trait JsRunner: Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe {
-    /// Calls `call` on `inputs` (its dependencies' values): the result (an [`Encoded`]
-    /// value), or the error's message (what the function threw).
+    /// Calls `call` on `inputs` (its dependencies' values) in the current thread's
+    /// realm: the result (an [`Encoded`] value), or the error's message (what the
+    /// function threw).
     fn call(&self, call: &JsCall, inputs: &[Value]) -> std::result::Result<Value, String>;
+
+    /// Starts `call` on `inputs` elsewhere (a function worker), when this thread has
+    /// somewhere to send it; `None` (the default): [`JsRunner::call`] runs it here.
+    fn begin(&self, call: &JsCall, inputs: &[Value]) -> Option<Box<dyn PendingCall>> {
+        let _ = (call, inputs);
+        None
+    }
 }
 
 /// A call of a JavaScript function on encoded arguments and lazy dependencies.
@@ -223,27 +232,41 @@ impl Lazy for Call {
     }
 }
 
-/// The opaque kernel of a call: runs through `runner`, or fails saying where calls run.
+/// The kernel of a call: started elsewhere or run in place through `runner`, or failing
+/// to say where calls run.
 fn call_kernel(call: JsCall, runner: Option<Arc<dyn JsRunner>>) -> Kernel {
     let name = call.func.name.clone();
+    let call = Arc::new(call);
+    let (c, r) = (call.clone(), runner.clone());
     let body = move |inputs: &[Value]| -> std::result::Result<Value, String> {
-        if inputs.len() != call.deps.len() {
-            return Err(format!(
-                "{} inputs for {} dependencies",
-                inputs.len(),
-                call.deps.len()
-            ));
-        }
-        match &runner {
-            Some(r) => r.call(&call, inputs),
+        check_inputs(&c, inputs)?;
+        match &r {
+            Some(r) => r.call(&c, inputs),
             None => Err(format!(
                 "{} is a JavaScript function: it runs only in the wasm build",
-                call.func.name
+                c.func.name
             )),
         }
     };
-    Kernel::Func(Func {
+    let start = move |inputs: &[Value]| -> Option<Box<dyn PendingCall>> {
+        check_inputs(&call, inputs).ok()?;
+        runner.as_ref()?.begin(&call, inputs)
+    };
+    Kernel::Remote(Remote {
         name,
         body: Arc::new(body),
+        start: Arc::new(start),
     })
+}
+
+/// An error unless there is one input per dependency.
+fn check_inputs(call: &JsCall, inputs: &[Value]) -> std::result::Result<(), String> {
+    if inputs.len() == call.deps.len() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} inputs for {} dependencies",
+        inputs.len(),
+        call.deps.len()
+    ))
 }
