@@ -2,12 +2,19 @@
 // and single mode): a quick compute issued while a long one runs is answered before it
 // ends, twenty mixed computes each get their own (independently computed) answer, a
 // compute over the memory limit fails alone, and an endless JavaScript function holds
-// one pool thread, not the client.
+// one function worker, not the client: cancelling its future replaces that worker alone.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { usingWorkshopPage } from './browser.mjs';
-import { checkOverMemoryBesideOthers, checkQuickDuringLong, overMemoryBesideOthers, quickDuringLong } from './scenarios.mjs';
+import {
+  checkEndlessFunctionBeside,
+  checkOverMemoryBesideOthers,
+  checkQuickDuringLong,
+  endlessFunctionBeside,
+  overMemoryBesideOthers,
+  quickDuringLong,
+} from './scenarios.mjs';
 
 for (const isolation of [true, false]) {
   describe(`concurrent computes (${isolation ? 'threads' : 'single'})`, () => {
@@ -78,31 +85,17 @@ for (const isolation of [true, false]) {
       checkOverMemoryBesideOthers(r);
     });
 
-    test('an endless delayed function without a signal holds one pool thread: the next compute is answered (threaded build)', { skip: !isolation }, async () => {
-      const r = await inPage(async () => {
+    test('an endless function without a signal runs in a function worker: the next compute is answered; cancelling its future replaces that worker, no restart', async () => {
+      const r = await session.page.evaluate(`(async () => {
         const { Client } = await import('/dist/index.js');
-        const c = await Client.start({ threads: 2 });
+        const c = await Client.start({ threads: 2, functionWorkers: 1 });
         try {
-          const spin = c.delayed(() => {
-            for (;;);
-          });
-          const stuck = spin().compute().catch((e) => e.message);
-          await new Promise((ok) => setTimeout(ok, 300));
-          const t0 = performance.now();
-          const next = await c.array.ones([4]).sum().compute();
-          const took = performance.now() - t0;
-          const restarts = c.restarts;
-          // The loop ends only with its kernel (function workers are a later step).
-          c.restart('the test is over');
-          return { next, took, restarts, stuck: await stuck };
+          return await (${endlessFunctionBeside})(c);
         } finally {
           await c.close();
         }
-      });
-      assert.equal(r.next, 4);
-      assert.ok(r.took < 2000, `answered after ${r.took} ms`);
-      assert.equal(r.restarts, 0);
-      assert.match(r.stuck, /the test is over/);
+      })()`);
+      checkEndlessFunctionBeside(r);
     });
   });
 }

@@ -1,5 +1,5 @@
 // Delayed JavaScript functions and futures in Chromium on a >= 2-thread pool: the seed's
-// loop against a plain loop, calls spread over the pool's workers, the three kinds of
+// loop against a plain loop, calls spread over the function workers, the three kinds of
 // user error each followed by a compute that works, and calls mixed with an array
 // reduction and a dataframe aggregate (checked against values computed here).
 import assert from 'node:assert/strict';
@@ -49,7 +49,7 @@ describe('delayed and futures in the browser', () => {
     assert.match(out.label, /^[fg]$/);
   });
 
-  test('calls run on more than one worker of the pool', async () => {
+  test('calls run on more than one function worker, none on the pool', async () => {
     const out = await inPage(async (c) => {
       const where = c.delayed(function where(i) {
         // Long enough (~5 ms) that both threads take calls.
@@ -67,7 +67,7 @@ describe('delayed and futures in the browser', () => {
       Array.from({ length: 64 }, (_, i) => i),
     );
     const workers = new Set(out.rs.map((r) => r.worker));
-    for (const w of workers) assert.match(w, /^daskling-pool-\d+$/);
+    for (const w of workers) assert.match(w, /^daskling-fn-\d+$/);
     assert.ok(workers.size >= 2, `calls ran on ${[...workers].join(', ')}`);
   });
 

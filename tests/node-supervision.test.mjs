@@ -1,14 +1,22 @@
 // Never a dead client, in Node (the threaded build on worker threads): an infinite loop
-// in a delayed function ended by a signal, and a wasm trap, each restart the kernel and
-// the next compute works; an aborted product stops in place, a quick compute is answered
-// during a long one, an endless function holds one pool thread, and a compute over the
-// memory limit fails alone; the process still exits when nothing is pending.
+// in a delayed function ended by a signal stops in place (its function worker replaced),
+// and a wasm trap restarts the kernel; the next compute works either way. An aborted
+// product stops in place, a quick compute is answered during a long one, an endless
+// function holds one function worker, and a compute over the memory limit fails alone;
+// the process still exits when nothing is pending.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 // The package built with its test hooks (trap, trapOnPool, panicInTask, wedge).
 import { Client } from '../target/hooks/dist/node.js';
-import { checkOverMemoryBesideOthers, checkQuickDuringLong, overMemoryBesideOthers, quickDuringLong } from './scenarios.mjs';
+import {
+  checkEndlessFunctionBeside,
+  checkOverMemoryBesideOthers,
+  checkQuickDuringLong,
+  endlessFunctionBeside,
+  overMemoryBesideOthers,
+  quickDuringLong,
+} from './scenarios.mjs';
 
 let client;
 before(async () => {
@@ -23,8 +31,11 @@ test('an infinite loop ended by a signal; the next compute works', async () => {
     for (;;);
   });
   const t0 = performance.now();
+  const restarts = client.restarts;
   await assert.rejects(spin().compute({ signal: AbortSignal.timeout(300) }), (e) => e.name === 'AbortError');
   assert.ok(performance.now() - t0 < 1500);
+  await new Promise((ok) => setTimeout(ok, 1200));
+  assert.equal(client.restarts, restarts, 'stopped in place: no restart');
   assert.equal(await client.array.ones([15], { chunks: [5] }).sum().compute(), 15);
   assert.equal(await client.delayed((x) => x * 2)(21).compute(), 42);
 });
@@ -45,22 +56,10 @@ test('a quick sum issued while a long product runs is answered first, without a 
   checkQuickDuringLong(await quickDuringLong(client, 3000), 3000);
 });
 
-test('an endless delayed function without a signal holds one pool thread: the next compute is answered', async () => {
-  const c = await Client.start({ threads: 2 });
+test('an endless function without a signal runs in a function worker: the next compute is answered; cancelling its future replaces that worker, no restart', async () => {
+  const c = await Client.start({ threads: 2, functionWorkers: 1 });
   try {
-    const spin = c.delayed(() => {
-      for (;;);
-    });
-    const stuck = spin()
-      .compute()
-      .catch((e) => e.message);
-    await new Promise((ok) => setTimeout(ok, 300));
-    const t0 = performance.now();
-    assert.equal(await c.array.ones([4]).sum().compute(), 4);
-    assert.ok(performance.now() - t0 < 2000);
-    assert.equal(c.restarts, 0);
-    c.restart('the test is over');
-    assert.match(await stuck, /the test is over/);
+    checkEndlessFunctionBeside(await endlessFunctionBeside(c));
   } finally {
     await c.close();
   }

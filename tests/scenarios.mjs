@@ -44,6 +44,46 @@ export async function overMemoryBesideOthers(c) {
   return { hog, others, after: await c.array.ones([15], { chunks: [5] }).sum().compute(), restarts: c.restarts };
 }
 
+/**
+ * An endless function submitted without a signal (it runs in a function worker), then a
+ * quick sum; then the loop's future cancelled, and another call. What each gave, how
+ * long the sum took, how many function workers were replaced, and the kernel restarts
+ * (read 1.2 s after the cancel: an aborted compute that does not stop within a second
+ * would have restarted it).
+ */
+export async function endlessFunctionBeside(c) {
+  const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+  const restarts = c.restarts;
+  const spin = c.submit(function spin() {
+    for (;;);
+  });
+  await sleep(300);
+  const t0 = performance.now();
+  const quick = await c.array.ones([4]).sum().compute();
+  const quickTook = performance.now() - t0;
+  const cancelled = spin.cancel();
+  const error = await spin.result().catch((e) => e.message);
+  let replaced = 0;
+  for (let i = 0; i < 40 && !replaced; i++) {
+    ({ replaced } = await c._rpc.call('functionWorkers', {}));
+    if (!replaced) await sleep(50);
+  }
+  const next = await c.submit((x) => x + 1, 41).result();
+  await sleep(1200);
+  return { quick, quickTook, cancelled, error, replaced, next, restarts: c.restarts - restarts };
+}
+
+/** What `endlessFunctionBeside(c)` must give: the sum at once, the loop's worker replaced, no restart. */
+export function checkEndlessFunctionBeside(r) {
+  assert.equal(r.quick, 4);
+  assert.ok(r.quickTook < 2000, `the sum took ${r.quickTook} ms beside the loop`);
+  assert.equal(r.cancelled, true);
+  assert.match(r.error, /spin-.* was cancelled/);
+  assert.equal(r.replaced, 1, 'the loop\'s function worker was terminated and replaced');
+  assert.equal(r.next, 42);
+  assert.equal(r.restarts, 0, 'the kernel never restarted');
+}
+
 /** What `quickDuringLong(c, n)` must give: both right, the quick one first, no restart. */
 export function checkQuickDuringLong(r, n) {
   assert.equal(r.quick, 4);

@@ -1,7 +1,9 @@
-// The task stream, as dask's dashboard draws it: one lane per thread of the pool (and one
-// for the compute worker's own thread, which reads the files), one bar per task from its
-// start to its end, colored by the task's key prefix. Drawn on a canvas while the
-// compute runs, from the `tasks` of its progress reports.
+// The task stream, as dask's dashboard draws it: one lane per thread of the pool (one
+// for the compute worker's own thread, which reads the files, and one per function
+// worker, which runs JavaScript functions), one bar per task from its start to its end,
+// colored by the task's key prefix. Drawn on a canvas while the compute runs, from the
+// `tasks` of its progress reports.
+import { FUNCTION_LANES } from '../dist/index.js';
 
 const LANE = 18;
 const LEFT = 90;
@@ -20,6 +22,12 @@ function colorOf(prefix) {
     colors.set(prefix, c);
   }
   return c;
+}
+
+/** A lane's label: the compute worker's reads, a pool thread, or a function worker. */
+function laneLabel(w) {
+  if (w < 0) return 'reads';
+  return w >= FUNCTION_LANES ? `function ${w - FUNCTION_LANES}` : `worker ${w}`;
 }
 
 export function taskStream(root) {
@@ -49,7 +57,7 @@ export function taskStream(root) {
     const x = (t) => LEFT + ((t - t0) / span) * (width - LEFT - 8);
     workers.forEach((w, lane) => {
       ctx.fillStyle = '#5b6476';
-      ctx.fillText(w < 0 ? 'reads' : `worker ${w}`, 4, lane * LANE + LANE / 2);
+      ctx.fillText(laneLabel(w), 4, lane * LANE + LANE / 2);
       ctx.fillStyle = '#f3f5f8';
       ctx.fillRect(LEFT, lane * LANE + 2, width - LEFT - 8, LANE - 4);
     });

@@ -84,6 +84,8 @@ pub struct State {
     ledger: Ledger,
     /// Remote tasks started and not answered yet.
     calls: Vec<InCall>,
+    /// Ready remote tasks waiting for room in the window ([`remote::WINDOW`]).
+    deferred: Vec<u32>,
 }
 
 impl State {
@@ -122,6 +124,7 @@ impl State {
             settle: false,
             ledger: Ledger::new(limit, budget),
             calls: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 
@@ -161,6 +164,10 @@ impl State {
             return Ok(None);
         };
         let i = i as usize;
+        if plan.remote[i] && self.calls.len() >= remote::WINDOW {
+            self.deferred.push(i as u32);
+            return Ok(Some(i));
+        }
         let inputs = plan.inputs_of(i, |d| self.cache[d].clone())?;
         self.ledger.begin(plan, i)?;
         let value = if plan.remote[i] {
@@ -181,10 +188,11 @@ impl State {
         Ok(Some(i))
     }
 
-    /// Finishes the remote tasks whose answers are in; how many. A failed one is an
-    /// error (in a settled run, a failed value).
+    /// Finishes the remote tasks whose answers are in, and makes deferred ones ready
+    /// again as the window has room; how many finished. A failed one is an error (in a
+    /// settled run, a failed value).
     pub fn collect(&mut self, plan: &Plan, trace: Option<&Trace>) -> Result<usize> {
-        if self.calls.is_empty() {
+        if self.calls.is_empty() && self.deferred.is_empty() {
             return Ok(0);
         }
         let answered = remote::answered(&mut self.calls, plan, trace, self.settle);
@@ -194,12 +202,15 @@ impl State {
             self.ledger.end(plan, i, &value)?;
             self.finish_task(plan, i, value);
         }
+        let room = remote::WINDOW.saturating_sub(self.calls.len());
+        let back = self.deferred.len().saturating_sub(room);
+        self.ready.extend(self.deferred.drain(back..));
         Ok(n)
     }
 
-    /// Remote tasks started and not answered yet.
+    /// Remote tasks started and not answered yet, or waiting for room to start.
     pub fn calls_running(&self) -> usize {
-        self.calls.len()
+        self.calls.len() + self.deferred.len()
     }
 
     /// Frees the result of task `i`.

@@ -432,7 +432,7 @@ impl Exec {
         let caller = lock(&sh.caller);
         !caller.finished
             && caller.io_ready.is_empty()
-            && caller.remote_ready.is_empty()
+            && (caller.remote_ready.is_empty() || self.calls.len() >= remote::WINDOW)
             && sh.queued.load(Ordering::Acquire) == 0
     }
 
@@ -447,7 +447,13 @@ impl Exec {
                 self.calls.clear();
                 return;
             }
-            let ready = std::mem::take(&mut lock(&sh.caller).remote_ready);
+            // As many as the window has room for; the rest wait their turn.
+            let ready: Vec<usize> = {
+                let mut caller = lock(&sh.caller);
+                let room = remote::WINDOW.saturating_sub(self.calls.len());
+                let k = caller.remote_ready.len().min(room);
+                caller.remote_ready.drain(..k).collect()
+            };
             for &i in &ready {
                 match sh.begin_remote(i) {
                     Ok(call) => self.calls.push(call),

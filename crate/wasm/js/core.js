@@ -23,6 +23,7 @@ import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc, toDask } from './rpc.js'
 
 export { DArray, DataFrame, DEFAULT_WORKER_TTL, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy };
 export { urlSample, urlSource } from './sources.js';
+export { FUNCTION_LANES } from './functions.js';
 
 /**
  * Whether `path` matches the glob `pattern` as readCsv's patterns do everywhere (`*`,

@@ -71,8 +71,9 @@ export class Future {
   }
   /**
    * Cancels it (true): a pending future does not start; a running one rejects at once,
-   * and when every future of the graph it runs in is cancelled that compute is aborted
-   * (which restarts the kernel, ending the work). A finished future cannot be (false).
+   * and when every future of the graph it runs in is cancelled that compute is cancelled
+   * in place (a function still running is stopped: its function worker is terminated and
+   * replaced; the kernel and its data stay). A finished future cannot be (false).
    */
   cancel() {
     if (this.#state === 'cancelled') return true;

@@ -435,6 +435,10 @@ export declare const DEFAULT_MEMORY_LIMIT: number;
 /** The default `workerTtl` of `Client.start`: 60,000 ms. */
 export declare const DEFAULT_WORKER_TTL: number;
 
+/** The task stream's lane of function worker `n` is `FUNCTION_LANES + n` (1000 + n); the
+ * pool's threads are lanes 0, 1, …, the compute worker's reads -1. */
+export declare const FUNCTION_LANES: number;
+
 /** Runs task graphs off the main thread. Create with `await Client.start()`. */
 export declare class Client {
   /**

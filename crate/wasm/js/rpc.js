@@ -40,9 +40,9 @@ function abortError(signal) {
  * (where the kernel's memory is shared, the threaded build) and a cancel message sent
  * (read between the worker's slices, in either build); the promise rejects with
  * `AbortError` at once, the kernel stops it within its next blocks or slice and keeps
- * its data, and later calls wait for that (at most a second: a task that never checks —
- * a JavaScript function in an endless loop, one long task in single mode — gets the
- * kernel restarted). When the worker dies or traps (a wasm trap, a stack overflow, out
+ * its data, and later calls wait for that (at most a second: a kernel task that never
+ * checks — one long task in single mode — gets the kernel restarted; a JavaScript
+ * function runs in a function worker, which is terminated and replaced alone). When the worker dies or traps (a wasm trap, a stack overflow, out
  * of memory), or another aborted call cannot be cancelled in place, the kernel is
  * restarted: the worker is terminated and a new one started with the same mode, the
  * pending calls reject with an error that says what happened, and the next call works.
@@ -237,7 +237,7 @@ export class Rpc {
     const stopped = new Promise((ok) => (call.stopped = ok));
     const timer = setTimeout(() => {
       if (this.#pending.get(id) === call) {
-        this.restart('an aborted compute did not stop within a second (a task that never checks, such as a JavaScript function in an endless loop)', {
+        this.restart('an aborted compute did not stop within a second (a task that never checks its cancel flag)', {
           keepWaiting: true,
         });
       }
