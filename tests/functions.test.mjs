@@ -12,9 +12,10 @@ import { FUNCTION_LANES, FunctionPool } from '../crate/wasm/js/functions.js';
 
 const WORKER = new URL('../crate/wasm/js/node-function-worker.js', import.meta.url);
 
-/** A pool of `size` Node function workers, and the workers it started. */
+/** A pool of `size` Node function workers, the workers it started, and its answers. */
 function pool(size) {
   const started = [];
+  const answers = new Map();
   const p = new FunctionPool((n, onAnswer, onFail) => {
     const w = new Worker(WORKER, { name: `fn-${n}` });
     w.on('message', onAnswer);
@@ -23,6 +24,13 @@ function pool(size) {
     started.push(n);
     return { post: (m, t) => w.postMessage(m, t), terminate: () => w.terminate() };
   }, size);
+  p.onAnswer = (id, a) => answers.set(id, a);
+  // Takes call `id`'s answer, once it is in.
+  p.result = (id) => {
+    const a = answers.get(id);
+    answers.delete(id);
+    return a;
+  };
   return { p, started };
 }
 

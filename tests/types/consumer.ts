@@ -1,5 +1,5 @@
 // Every call of docs/API.md, type-checked with `tsc --noEmit --strict` (npm test).
-import { Client, generateSample } from '../../crate/wasm/js/index.js';
+import { Client, FUNCTION_LANES, generateSample } from '../../crate/wasm/js/index.js';
 import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Table } from '../../crate/wasm/js/index.js';
 
 export async function everything(): Promise<void> {
@@ -10,8 +10,9 @@ export async function everything(): Promise<void> {
   const restarts: number = client.restarts;
   const reasons: string[] = client.restartReasons;
   client.interrupt();
-  const exact = await Client.start({ threads: 2, relaxedSimd: false });
+  const exact = await Client.start({ threads: 2, relaxedSimd: false, functionWorkers: 1 });
   await exact.close();
+  const firstFunctionLane: number = FUNCTION_LANES;
 
   // Arrays.
   const a = client.array;
@@ -81,7 +82,7 @@ export async function everything(): Promise<void> {
   const spreadC: Column = spread;
   const [arr] = await client.compute(x.sum());
   const arrR: ArrayResult = arr;
-  void [threads, mode, simd, restarts, reasons, z, f, r, fa, fn, shape, chunks, meta, y, cmp, red, shaped, q, rr, u, s, v, uc, sc, vc, total, persisted, g, dot];
+  void [threads, mode, simd, restarts, reasons, firstFunctionLane, z, f, r, fa, fn, shape, chunks, meta, y, cmp, red, shaped, q, rr, u, s, v, uc, sc, vc, total, persisted, g, dot];
   // Delayed functions and futures.
   const inc = client.delayed((v: number) => v + 1);
   const add = client.delayed((a: number, b: number) => a + b, { name: 'add', pure: true });

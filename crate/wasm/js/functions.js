@@ -4,8 +4,9 @@
 // cancel — while the kernel, its data and the other computes go on.
 //
 // The kernel reaches the pool through `globalThis.dasklingFunctions` (src/js.rs): it
-// starts a call (`start` → an id), polls its answer (`result`), and drops one it no
-// longer wants (`drop`: a queued call is forgotten, a running one's worker terminated).
+// starts a call (`start` → an id) and drops one it no longer wants (`drop`: a queued call
+// is forgotten, a running one's worker terminated); answers go to `onAnswer` as they
+// come in (the compute worker hands them to the kernel: `functionAnswer`).
 // Arguments and results travel as clone.js bytes, the dependencies' arrays and columns
 // as transferred typed arrays (no copy into JSON). Workers start on the first call.
 
@@ -42,13 +43,11 @@ export class FunctionPool {
   #slots = [];
   /** Calls waiting for a worker: `{id, message}`. */
   #queue = [];
-  /** Answers not taken yet, by id: `{bytes, lane}` or `{error, lane}`. */
-  #answers = new Map();
   #next = 1;
   #spawned = 0;
   /** Workers terminated with a call still running (replaced). */
   replaced = 0;
-  /** Called whenever an answer comes in. */
+  /** `onAnswer(id, {bytes, lane} | {error, lane})`: each answer as it comes in. */
   onAnswer = null;
 
   constructor(spawn, size) {
@@ -64,16 +63,8 @@ export class FunctionPool {
     return id;
   }
 
-  /** Takes call `id`'s answer, once it is in (`undefined` before). */
-  result(id) {
-    const a = this.#answers.get(id);
-    if (a) this.#answers.delete(id);
-    return a;
-  }
-
   /** Forgets call `id`: dropped from the queue, or its worker terminated and replaced. */
   drop(id) {
-    this.#answers.delete(id);
     const q = this.#queue.findIndex((c) => c.id === id);
     if (q >= 0) {
       this.#queue.splice(q, 1);
@@ -92,7 +83,6 @@ export class FunctionPool {
     for (const s of this.#slots) s.worker.terminate();
     this.#slots = [];
     this.#queue = [];
-    this.#answers.clear();
   }
 
   #dispatch() {
@@ -122,17 +112,15 @@ export class FunctionPool {
     const answer = (m) => {
       if (slot.n !== n || slot.call !== m.id) return;
       slot.call = undefined;
-      this.#answers.set(m.id, { ...m, lane });
       this.#dispatch();
-      this.onAnswer?.();
+      this.onAnswer?.(m.id, { bytes: m.bytes, error: m.error, lane });
     };
     const fail = (message) => {
       const id = slot.call;
       if (slot.n !== n || id === undefined) return;
       this.#replace(slot);
-      this.#answers.set(id, { error: `the function worker running it failed: ${message}`, lane });
       this.#dispatch();
-      this.onAnswer?.();
+      this.onAnswer?.(id, { error: `the function worker running it failed: ${message}`, lane });
     };
     slot.worker = this.#spawn(n, answer, fail);
   }

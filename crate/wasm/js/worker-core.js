@@ -156,7 +156,6 @@ export function serveCompute(platform) {
   let functions = null;
   globalThis.dasklingFunctions = {
     start: (...call) => (inPump && functions ? functions.start(...call) : undefined),
-    result: (id) => functions?.result(id),
     drop: (id) => functions?.drop(id),
   };
   // Wakes a pump asleep while every compute waits for a function worker.
@@ -220,7 +219,10 @@ export function serveCompute(platform) {
       kernel = loaded.kernel;
       if (platform.spawnFunction) {
         functions = new FunctionPool(platform.spawnFunction, functionWorkers);
-        functions.onAnswer = () => wake();
+        functions.onAnswer = (id, { bytes, error, lane }) => {
+          kernel.functionAnswer(id, bytes, error, lane);
+          wake();
+        };
       }
       ctx = new kernel.Context();
       ctx.setMemoryLimit(memoryLimit ?? undefined);

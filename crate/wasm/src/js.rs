@@ -82,69 +82,82 @@ impl JsRunner for Runner {
 
     fn begin(&self, c: &JsCall, inputs: &[Value]) -> Option<Box<dyn PendingCall>> {
         let pool = functions()?;
-        let start = method(&pool, "start")?;
         let args: [JsValue; 4] = [
             c.func.source.as_ref().into(),
             c.func.name.as_ref().into(),
             js_sys::Uint8Array::from(&c.args[..]).into(),
             deps_js(c, inputs).into(),
         ];
-        let id = start.apply(&pool, &args.iter().collect()).ok()?.as_f64()?;
+        let id = pool.start.apply(&pool.this, &args.iter().collect()).ok()?;
         Some(Box::new(InWorker {
-            id,
+            id: id.as_f64()? as u32,
             lane: None,
             answered: false,
         }))
     }
 }
 
-/// The compute worker's function workers (`functions.js`), where this thread has them.
-fn functions() -> Option<JsValue> {
-    let pool = js_sys::Reflect::get(&js_sys::global(), &"dasklingFunctions".into()).ok()?;
-    pool.is_object().then_some(pool)
+/// The compute worker's function workers (`globalThis.dasklingFunctions`, see
+/// `functions.js`): its `start(source, name, args, deps)` → an id (or `undefined`:
+/// run it here) and `drop(id)`. Answers come back through [`function_answer`].
+#[derive(Clone)]
+struct Functions {
+    this: JsValue,
+    start: js_sys::Function,
+    drop: js_sys::Function,
 }
 
-/// Method `name` of `obj`.
-fn method(obj: &JsValue, name: &str) -> Option<js_sys::Function> {
-    js_sys::Reflect::get(obj, &name.into())
-        .ok()?
-        .dyn_into()
-        .ok()
+/// What a call's answer holds: its encoded result or error, and the lane of its worker.
+type Answer = (Result<Vec<u8>, String>, Option<i32>);
+
+thread_local! {
+    /// This thread's function workers, looked up once (`None`: it has none).
+    static FUNCTIONS: Option<Functions> = {
+        let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
+        get(&js_sys::global(), "dasklingFunctions")
+            .filter(JsValue::is_object)
+            .and_then(|this| {
+                Some(Functions {
+                    start: get(&this, "start")?.dyn_into().ok()?,
+                    drop: get(&this, "drop")?.dyn_into().ok()?,
+                    this,
+                })
+            })
+    };
+    /// Answers of the function workers not taken yet, by call id.
+    static ANSWERS: std::cell::RefCell<std::collections::HashMap<u32, Answer>> =
+        Default::default();
+}
+
+fn functions() -> Option<Functions> {
+    FUNCTIONS.with(Clone::clone)
+}
+
+/// The answer of function call `id` (the compute worker's pool calls it as each comes
+/// in): its encoded result (`bytes`) or `error`, and the task stream's `lane` of the
+/// worker that ran it.
+#[wasm_bindgen(js_name = functionAnswer)]
+pub fn function_answer(id: u32, bytes: Option<Vec<u8>>, error: Option<String>, lane: Option<i32>) {
+    let r =
+        bytes.ok_or_else(|| error.unwrap_or_else(|| "the function worker gave no answer".into()));
+    ANSWERS.with(|a| a.borrow_mut().insert(id, (r, lane)));
 }
 
 /// A call running in a function worker, by its id there. Dropped unanswered, it is
 /// cancelled: the pool terminates the worker running it and starts another.
 struct InWorker {
-    id: f64,
+    id: u32,
     /// The task stream's lane of the worker that answered.
     lane: Option<i32>,
     answered: bool,
 }
 
-impl InWorker {
-    /// `dasklingFunctions[name](id)`.
-    fn ask(&self, name: &str) -> Option<JsValue> {
-        let pool = functions()?;
-        method(&pool, name)?.call1(&pool, &self.id.into()).ok()
-    }
-}
-
 impl PendingCall for InWorker {
     fn poll(&mut self) -> Option<Result<Value, String>> {
-        let answer = self.ask("result")?;
-        if !answer.is_object() {
-            return None;
-        }
-        let get = |k: &str| js_sys::Reflect::get(&answer, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let (r, lane) = ANSWERS.with(|a| a.borrow_mut().remove(&self.id))?;
         self.answered = true;
-        self.lane = get("lane").as_f64().map(|l| l as i32);
-        let bytes = get("bytes");
-        Some(match bytes.dyn_into::<js_sys::Uint8Array>() {
-            Ok(b) => Ok(Value::any(Encoded(b.to_vec().into()))),
-            Err(_) => Err(get("error")
-                .as_string()
-                .unwrap_or_else(|| "the function worker gave no answer".into())),
-        })
+        self.lane = lane;
+        Some(r.map(|b| Value::any(Encoded(b.into()))))
     }
 
     fn lane(&self) -> Option<i32> {
@@ -154,8 +167,12 @@ impl PendingCall for InWorker {
 
 impl Drop for InWorker {
     fn drop(&mut self) {
-        if !self.answered {
-            self.ask("drop");
+        if self.answered {
+            return;
+        }
+        ANSWERS.with(|a| a.borrow_mut().remove(&self.id));
+        if let Some(pool) = functions() {
+            let _ = pool.drop.call1(&pool.this, &self.id.into());
         }
     }
 }
