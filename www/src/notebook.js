@@ -118,8 +118,8 @@ eager.length`,
   },
   {
     md: `With \`delayed\` the same loop builds 10,000 tasks and computes them together, in parallel on
-the pool's workers. Functions travel to the workers as source text, so they use only their
-arguments.`,
+daskling's function workers (the lanes marked *function* in the task stream). Functions travel
+to the workers as source text, so they use only their arguments.`,
   },
   {
     code: `const fd = client.delayed(f);
