@@ -1,8 +1,9 @@
 // The function workers' pool on its own (crate/wasm/js/functions.js, Node worker threads):
-// calls run at most `size` at a time and their answers come back by id; typed arrays of
-// the dependencies are transferred, not copied; a dropped call that is running has its
-// worker terminated and replaced, while the other calls go on; a queued one is forgotten;
-// a worker that dies answers its call with an error.
+// calls run at most `size` workers at a time and their answers come back by id; typed
+// arrays of the dependencies are transferred, not copied; small calls go in batches; a
+// dropped call that is running has its worker terminated and replaced, while the other
+// calls go on; a queued one is forgotten; a worker that dies answers the call that killed
+// it with an error, and the rest of its batch with their values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -58,6 +59,7 @@ test('calls answer by id, at most size at once; typed arrays of dependencies are
     const blocks = [0, 1, 2, 3].map((i) => ({ shape: [3], data: new Float64Array([i, i, i]) }));
     // Argument 2 is dependency i (clone.js tag 14): a placeholder in the encoded arguments.
     const ids = blocks.map((b, i) => p.start(where.toString(), 'where', encodeArgsWithDep(i), [b]));
+    await Promise.resolve();
     // Transferred: the sender's copies of the two posted at once are detached.
     assert.deepEqual(
       blocks.map((b) => b.data.byteLength),
@@ -109,6 +111,38 @@ test('a dropped running call replaces its worker; the others go on; a queued one
     assert.equal(p.result(queued), undefined);
     assert.equal(p.result(spin), undefined);
     assert.deepEqual(started, [0, 1, 2], 'one new worker, for the terminated one');
+  } finally {
+    p.close();
+  }
+});
+
+test('forty small calls go in batches to two workers, every answer right', async () => {
+  const { p, started } = pool(2);
+  try {
+    const ids = Array.from({ length: 40 }, (_, i) => start(p, (x) => x * x, [i]));
+    const got = await Promise.all(ids.map((id) => answer(p, id)));
+    assert.deepEqual(
+      got.map((a) => decodeValue(a.bytes)),
+      Array.from({ length: 40 }, (_, i) => i * i),
+    );
+    assert.deepEqual(started, [0, 1]);
+  } finally {
+    p.close();
+  }
+});
+
+test('a worker killed inside a batch: the killer gets the failure, the rest their values', async () => {
+  const { p } = pool(1);
+  try {
+    const sq = (x) => x * x;
+    const before = start(p, sq, [3]);
+    const dies = start(p, function dies() {
+      globalThis.process.exit(3);
+    }, []);
+    const after = start(p, sq, [4]);
+    assert.equal(decodeValue((await answer(p, before)).bytes), 9);
+    assert.match((await answer(p, dies)).error ?? '', /the function worker running it failed/);
+    assert.equal(decodeValue((await answer(p, after)).bytes), 16);
   } finally {
     p.close();
   }

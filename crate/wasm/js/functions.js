@@ -31,17 +31,31 @@ function transferables(deps) {
   return [...out];
 }
 
+/** The most calls one worker is sent at once: a batch travels as one message each way. */
+const MAX_BATCH = 16;
+
 /**
- * A pool of at most `size` function workers; `spawn(n, onAnswer, onFail)` starts worker
+ * A pool of at most `size` function workers; `spawn(n, onAnswers, onFail)` starts worker
  * number `n` (a Worker or worker thread wrapped as `{post(message, transfer), terminate()}`),
- * calling `onAnswer(message)` with each of its answers and `onFail(message)` if it dies.
+ * calling `onAnswers(message)` with each of its answers and `onFail(message)` if it dies.
+ *
+ * Calls go to a free worker in batches (as many as the queue shares out among the free
+ * workers, at most {@link MAX_BATCH}): one message there, one back with every answer. A
+ * call whose dependencies hold typed arrays (blocks, columns) travels alone, its arrays
+ * transferred; batched calls are copied (small), so that they can be sent again: dropping
+ * a call of a running batch terminates that worker and queues the rest of the batch
+ * again, and a worker that dies with a batch fails nobody at once — the batch is queued
+ * again with each call on its own, so a call that kills a worker on its own is the one
+ * answered with the failure.
  */
 export class FunctionPool {
   #spawn;
   #size;
-  /** Slots: `{worker, n, call}` (`call`: the id it runs). */
+  /** Slots: `{worker, n, batch}` (`batch`: the queue entries it runs; empty when free). */
   #slots = [];
-  /** Calls waiting for a worker: `{id, message}`. */
+  /** Calls waiting for a worker: `{id, message, transfer, alone}` (`transfer`: its
+   * dependencies' buffers, sent alone; `alone`: a batched call suspected of killing a
+   * worker, sent alone, copied). */
   #queue = [];
   #next = 1;
   #spawned = 0;
@@ -58,21 +72,24 @@ export class FunctionPool {
   /** Queues a call of the function with `source` and `name`; its id. */
   start(source, name, args, deps) {
     const id = this.#next++;
-    this.#queue.push({ id, message: { id, source, name, args, deps } });
-    this.#dispatch();
+    this.#queue.push({ id, message: { id, source, name, args, deps }, transfer: transferables(deps), alone: false });
+    // Once the kernel's current turn has queued what it starts: batches fill up.
+    if (this.#queue.length === 1) queueMicrotask(() => this.#dispatch());
     return id;
   }
 
-  /** Forgets call `id`: dropped from the queue, or its worker terminated and replaced. */
+  /** Forgets call `id`: dropped from the queue, or its worker terminated and replaced
+   * (the rest of its batch queued again). */
   drop(id) {
     const q = this.#queue.findIndex((c) => c.id === id);
     if (q >= 0) {
       this.#queue.splice(q, 1);
       return;
     }
-    const slot = this.#slots.find((s) => s.call === id);
+    const slot = this.#slots.find((s) => s.batch.some((c) => c.id === id));
     if (slot) {
       this.replaced++;
+      this.#queue.unshift(...slot.batch.filter((c) => c.id !== id));
       this.#replace(slot);
       this.#dispatch();
     }
@@ -87,53 +104,71 @@ export class FunctionPool {
 
   #dispatch() {
     while (this.#queue.length) {
-      let slot = this.#slots.find((s) => s.call === undefined);
-      if (!slot && this.#slots.length < this.#size) {
-        slot = { worker: null, n: 0, call: undefined };
+      let free = this.#slots.filter((s) => !s.batch.length);
+      if (!free.length && this.#slots.length < this.#size) {
+        const slot = { worker: null, n: 0, batch: [] };
         this.#slots.push(slot);
         this.#replace(slot);
+        free = [slot];
       }
-      if (!slot) return;
-      const { id, message } = this.#queue.shift();
-      slot.call = id;
-      const transfer = transferables(message.deps);
-      transfer.push(message.args.buffer);
-      slot.worker.post(message, transfer);
+      if (!free.length) return;
+      const q = this.#queue;
+      const single = (c) => c.alone || c.transfer.length > 0;
+      const idle = free.length + this.#size - this.#slots.length;
+      const most = single(q[0]) ? 1 : Math.min(MAX_BATCH, Math.ceil(q.length / idle));
+      let k = 1;
+      while (k < most && k < q.length && !single(q[k])) k++;
+      const slot = free[0];
+      slot.batch = q.splice(0, k);
+      slot.worker.post({ calls: slot.batch.map((c) => c.message) }, slot.batch[0].transfer);
     }
   }
 
   /** Gives `slot` a new worker (terminating its old one). */
   #replace(slot) {
     slot.worker?.terminate();
-    slot.call = undefined;
+    slot.batch = [];
     const n = (slot.n = this.#spawned++);
     const lane = FUNCTION_LANES + n;
     // A terminated worker's late events are not the new one's.
-    const answer = (m) => {
-      if (slot.n !== n || slot.call !== m.id) return;
-      slot.call = undefined;
+    const answer = ({ answers }) => {
+      if (slot.n !== n || !slot.batch.length) return;
+      slot.batch = [];
       this.#dispatch();
-      this.onAnswer?.(m.id, { bytes: m.bytes, error: m.error, lane });
+      for (const a of answers) this.onAnswer?.(a.id, { bytes: a.bytes, error: a.error, lane });
     };
     const fail = (message) => {
-      const id = slot.call;
-      if (slot.n !== n || id === undefined) return;
+      const batch = slot.batch;
+      if (slot.n !== n || !batch.length) return;
       this.#replace(slot);
+      if (batch.length === 1) {
+        // On its own, it killed the worker: its answer is the failure.
+        this.onAnswer?.(batch[0].id, { error: `the function worker running it failed: ${message}`, lane });
+      } else {
+        // Which one did is not known: each again on its own.
+        this.#queue.unshift(...batch.map((c) => ({ ...c, alone: true })));
+      }
       this.#dispatch();
-      this.onAnswer?.(id, { error: `the function worker running it failed: ${message}`, lane });
     };
     slot.worker = this.#spawn(n, answer, fail);
   }
 }
 
-/** Answers the calls a function worker is sent; `post(message, transfer)` replies. */
+/** Answers the batches of calls a function worker is sent, in one message each;
+ * `post(message, transfer)` replies. */
 export function serveFunctions(callFunction, post) {
-  return ({ id, source, name, args, deps }) => {
-    try {
-      const bytes = callFunction(source, name, args, deps);
-      post({ id, bytes }, [bytes.buffer]);
-    } catch (e) {
-      post({ id, error: e instanceof Error ? e.message : String(e) });
+  return ({ calls }) => {
+    const answers = [];
+    const transfer = [];
+    for (const { id, source, name, args, deps } of calls) {
+      try {
+        const bytes = callFunction(source, name, args, deps);
+        answers.push({ id, bytes });
+        transfer.push(bytes.buffer);
+      } catch (e) {
+        answers.push({ id, error: e instanceof Error ? e.message : String(e) });
+      }
     }
+    post({ answers }, transfer);
   };
 }
