@@ -7,14 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { usingWorkshopPage } from './browser.mjs';
-import {
-  checkEndlessFunctionBeside,
-  checkOverMemoryBesideOthers,
-  checkQuickDuringLong,
-  endlessFunctionBeside,
-  overMemoryBesideOthers,
-  quickDuringLong,
-} from './scenarios.mjs';
+import * as scenarios from './scenarios.mjs';
 
 for (const isolation of [true, false]) {
   describe(`concurrent computes (${isolation ? 'threads' : 'single'})`, () => {
@@ -25,7 +18,7 @@ for (const isolation of [true, false]) {
     const n = isolation ? 3000 : 2000;
 
     test('a quick sum issued while a long product runs is answered first, in well under a second', async () => {
-      checkQuickDuringLong(await inPage(quickDuringLong, n), n);
+      scenarios.checkQuickDuringLong(await inPage(scenarios.quickDuringLong, n), n);
     });
 
     test('twenty concurrent computes of mixed size each get their own answer; the quick ones before the long one', async () => {
@@ -77,12 +70,12 @@ for (const isolation of [true, false]) {
         const { Client } = await import('/dist/index.js');
         const c = await Client.start({ threads: 2, memoryLimit: 2e6 });
         try {
-          return await (${overMemoryBesideOthers})(c);
+          return await (${scenarios.overMemoryBesideOthers})(c);
         } finally {
           await c.close();
         }
       })()`);
-      checkOverMemoryBesideOthers(r);
+      scenarios.checkOverMemoryBesideOthers(r);
     });
 
     test('an endless function without a signal runs in a function worker: the next compute is answered; cancelling its future replaces that worker, no restart', async () => {
@@ -90,12 +83,12 @@ for (const isolation of [true, false]) {
         const { Client } = await import('/dist/index.js');
         const c = await Client.start({ threads: 2, functionWorkers: 1 });
         try {
-          return await (${endlessFunctionBeside})(c);
+          return await (${scenarios.endlessFunctionBeside})(c);
         } finally {
           await c.close();
         }
       })()`);
-      checkEndlessFunctionBeside(r);
+      scenarios.checkEndlessFunctionBeside(r);
     });
   });
 }

@@ -9,14 +9,7 @@ import { after, before, test } from 'node:test';
 
 // The package built with its test hooks (trap, trapOnPool, panicInTask, wedge).
 import { Client } from '../target/hooks/dist/node.js';
-import {
-  checkEndlessFunctionBeside,
-  checkOverMemoryBesideOthers,
-  checkQuickDuringLong,
-  endlessFunctionBeside,
-  overMemoryBesideOthers,
-  quickDuringLong,
-} from './scenarios.mjs';
+import * as scenarios from './scenarios.mjs';
 
 let client;
 before(async () => {
@@ -53,13 +46,13 @@ test('aborting a long product cancels it in place: no restart, the persisted arr
 
 test('a quick sum issued while a long product runs is answered first, without a restart', async () => {
   // 3000×3000: seconds on two threads.
-  checkQuickDuringLong(await quickDuringLong(client, 3000), 3000);
+  scenarios.checkQuickDuringLong(await scenarios.quickDuringLong(client, 3000), 3000);
 });
 
 test('an endless function without a signal runs in a function worker: the next compute is answered; cancelling its future replaces that worker, no restart', async () => {
   const c = await Client.start({ threads: 2, functionWorkers: 1 });
   try {
-    checkEndlessFunctionBeside(await endlessFunctionBeside(c));
+    scenarios.checkEndlessFunctionBeside(await scenarios.endlessFunctionBeside(c));
   } finally {
     await c.close();
   }
@@ -111,7 +104,7 @@ test('memoryLimit: a compute over it rejects naming the result; the default is 3
 test('a compute over memoryLimit beside others running: it fails naming what, the others complete', async () => {
   const c = await Client.start({ threads: 2, memoryLimit: 2e6 });
   try {
-    checkOverMemoryBesideOthers(await overMemoryBesideOthers(c));
+    scenarios.checkOverMemoryBesideOthers(await scenarios.overMemoryBesideOthers(c));
   } finally {
     await c.close();
   }
