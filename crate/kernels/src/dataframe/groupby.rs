@@ -199,7 +199,8 @@ fn add(p: &mut GroupPartial, agg: GroupAgg, v: Option<f64>) {
                     (*count, *mean, *m2) =
                         crate::moments::merge((*count, *mean, *m2), (1.0, x, 0.0));
                 }
-                Partial::Distinct(_) => {}
+                // Groups add floats (their int64 sums are not exact yet).
+                Partial::Distinct(_) | Partial::IntSum { .. } => {}
             }
         }
     }

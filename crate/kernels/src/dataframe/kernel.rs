@@ -435,7 +435,12 @@ impl FrameKernel {
                     .iter()
                     .map(|v| partial(key, v))
                     .collect::<Result<Vec<_>>>()?;
-                Value::F64(ops::finish(*op, &ops::merge(*op, &parts)?, *ddof))
+                let merged = ops::merge(*op, &parts)?;
+                ops::check(&merged).map_err(|e| Error::TaskFailed {
+                    key: key.to_string(),
+                    message: e.to_string(),
+                })?;
+                Value::F64(ops::finish(*op, &merged, *ddof))
             }
             FrameKernel::ScalarArith(op) => {
                 let (a, b) = (number(key, inp(0)?)?, number(key, inp(1)?)?);

@@ -304,6 +304,14 @@ pub(crate) enum Partial {
         /// Their sum.
         sum: f64,
     },
+    /// count, exact sum of an int64 series (wider than int64: the range is checked at
+    /// the end, [`check`]).
+    IntSum {
+        /// Values.
+        count: f64,
+        /// Their sum.
+        sum: i128,
+    },
     /// count, mean, M2 (Chan et al.).
     Moments {
         /// Non-missing values.
@@ -375,6 +383,12 @@ pub(crate) fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
             c.dtype()
         )));
     }
+    if let (SeriesReduce::Sum, Column::Int64(v)) = (op, c) {
+        return Ok(Partial::IntSum {
+            count: v.len() as f64,
+            sum: v.iter().map(|&x| x as i128).sum(),
+        });
+    }
     let values = (0..c.len()).filter_map(|i| c.f64_at(i));
     Ok(match op {
         SeriesReduce::Sum => {
@@ -418,6 +432,12 @@ pub(crate) fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
                 count: count + c2,
                 sum: sum + s2,
             },
+            (Partial::IntSum { count, sum }, Partial::IntSum { count: c2, sum: s2 }) => {
+                Partial::IntSum {
+                    count: count + c2,
+                    sum: sum + s2,
+                }
+            }
             (Partial::Extreme { value }, Partial::Extreme { value: v2 }) => Partial::Extreme {
                 value: match (value, v2) {
                     (Some(a), Some(b)) => Some(if op == SeriesReduce::Min {
@@ -453,6 +473,19 @@ pub(crate) fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
     Ok(acc)
 }
 
+/// An error when a merged partial has no value of its dtype: an int64 sum outside the
+/// int64 range (pandas would wrap around silently; a float would round).
+pub(crate) fn check(p: &Partial) -> Result<()> {
+    match p {
+        Partial::IntSum { sum, .. } if i64::try_from(*sum).is_err() => Err(Error::invalid(format!(
+            "the sum of this int64 series is {sum}, outside the int64 range ({} to {}): sum it as float64 instead",
+            i64::MIN,
+            i64::MAX
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The final value of a merged partial (`ddof` for std and var, pandas' default 1).
 pub(crate) fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
     match (op, p) {
@@ -460,6 +493,7 @@ pub(crate) fn finish(op: SeriesReduce, p: &Partial, ddof: f64) -> f64 {
             *count
         }
         (SeriesReduce::Sum, Partial::Sum { sum, .. }) => *sum,
+        (SeriesReduce::Sum, Partial::IntSum { sum, .. }) => *sum as f64,
         (SeriesReduce::Mean, Partial::Moments { count, mean, .. }) => {
             if *count == 0.0 {
                 f64::NAN
@@ -503,5 +537,34 @@ mod tests {
             ((1.0f64 - 3.75).powi(2) + (2.0f64 - 3.75).powi(2) + 0.25f64.powi(2) + 4.25f64.powi(2))
                 / 3.0;
         assert!((finish(SeriesReduce::Var, &m, 1.0) - want).abs() < 1e-12);
+    }
+
+    #[test]
+    fn int64_sums_are_exact_and_leave_the_range_as_an_error() {
+        let big = Column::Int64(vec![i64::MAX, 1]);
+        let back = Column::Int64(vec![-2]);
+        let (a, b) = (
+            partial(SeriesReduce::Sum, &big).unwrap(),
+            partial(SeriesReduce::Sum, &back).unwrap(),
+        );
+        // Over and back again: i64::MAX + 1 - 2, exact in between.
+        let m = merge(SeriesReduce::Sum, &[&a, &b]).unwrap();
+        assert!(check(&m).is_ok());
+        assert_eq!(finish(SeriesReduce::Sum, &m, 1.0), (i64::MAX - 1) as f64);
+        let over = merge(SeriesReduce::Sum, &[&a]).unwrap();
+        let e = check(&over).unwrap_err().to_string();
+        assert!(
+            e.contains("9223372036854775808, outside the int64 range"),
+            "{e}"
+        );
+        // 2^53 + 1 is exact as an integer sum (a float sum would round it).
+        let p = partial(SeriesReduce::Sum, &Column::Int64(vec![1 << 53, 1])).unwrap();
+        assert_eq!(
+            p,
+            Partial::IntSum {
+                count: 2.0,
+                sum: (1 << 53) + 1
+            }
+        );
     }
 }

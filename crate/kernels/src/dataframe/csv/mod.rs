@@ -211,11 +211,6 @@ fn parse_partition(
     schema: &Schema,
     opts: &CsvOptions,
 ) -> Result<Frame> {
-    let bytes = if first_line == 1 {
-        strip_bom(bytes)
-    } else {
-        bytes
-    };
     parse_parts(file, &[bytes], first_line, has_header, schema, opts, None)
 }
 
@@ -287,6 +282,18 @@ impl<'s> FrameParser<'s> {
     ) -> Result<()> {
         let schema = self.schema;
         let n = schema.names.len();
+        // A file's UTF-8 byte-order mark (Excel's "CSV UTF-8") is not part of its first
+        // field, as pandas reads it.
+        let unmarked: Vec<&[u8]>;
+        let pieces = match pieces.split_first() {
+            Some((head, rest)) if first_line == 1 && strip_bom(head).len() < head.len() => {
+                unmarked = std::iter::once(strip_bom(head))
+                    .chain(rest.iter().copied())
+                    .collect();
+                &unmarked[..]
+            }
+            _ => pieces,
+        };
         let mut rd = Records::new(pieces, self.opts.sep);
         let mut header_seen = !has_header;
         let mut rows = 0u32;
@@ -465,5 +472,30 @@ mod tests {
             e.to_string(),
             "c.csv, line 3, column y: cannot parse 'z' as int64"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_starts_no_field_in_any_file_or_block() {
+        let opts = CsvOptions::default();
+        let a = "\u{feff}x,y\n1,2\n3,4\n".as_bytes();
+        let schema = infer_schema("a.csv", a, true, &opts).unwrap();
+        assert_eq!(schema.names, ["x", "y"]);
+        // Two files, each with its mark and header, in one partition.
+        let mut p = FrameParser::new(&schema, &opts, None, &[a]);
+        p.parse("a.csv", &[a], 1, true).unwrap();
+        p.parse("b.csv", &[a], 1, true).unwrap();
+        let f = p.finish();
+        assert_eq!(f.len(), 4);
+        // A file split in blocks: the first starts at line 1 with the mark, the next
+        // at line 3, in two pieces.
+        let head = "\u{feff}x,y\n1,2\n".as_bytes();
+        let tail = [&b"3,"[..], &b"4\n"[..]];
+        let f1 = parse_parts("a.csv", &[head], 1, true, &schema, &opts, None).unwrap();
+        let f2 = parse_parts("a.csv", &tail, 3, false, &schema, &opts, None).unwrap();
+        assert_eq!((f1.len(), f2.len()), (1, 1));
+        // Without a header the mark does not start the first value either.
+        let bare = "\u{feff}5,6\n".as_bytes();
+        let f3 = parse_parts("c.csv", &[bare], 1, false, &schema, &opts, None).unwrap();
+        assert_eq!(f3.columns[0].f64_at(0), Some(5.0));
     }
 }
