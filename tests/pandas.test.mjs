@@ -97,3 +97,70 @@ test('int64 sums: exact where pandas is; outside the int64 range an error, not a
   await assert.rejects(df.col('k').sum().compute(), /sum of this int64 series is 13835058055282163712, outside the int64 range/);
   assert.equal(await df.col('k').max().compute(), Number(big));
 });
+
+/** Runs `code` in the venv's Python with `input` as JSON on stdin; its stdout as JSON.
+ * Floats travel as strings where JSON has no spelling ('nan', 'inf', '-inf'). */
+function pyJson(code, input) {
+  const r = spawnSync(py, ['-c', `import json, sys, math\nimport numpy as np, pandas as pd\ninp = json.load(sys.stdin)\n${code}`], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+const toJson = (xs) => Array.from(xs, (x) => (Number.isFinite(x) ? x : String(x).replace('Infinity', 'inf').replace('NaN', 'nan')));
+const fromJson = (xs) => xs.map((x) => (typeof x === 'string' ? Number(x.replace('inf', 'Infinity').replace('nan', 'NaN')) : x));
+const PY_OUT = `def out(a):\n    return [x if math.isfinite(x) else str(x) for x in np.asarray(a, dtype=float).ravel().tolist()]\n`;
+
+/** Elementwise equal, NaN equal to NaN, within `rel` of each other. */
+function close(got, want, what, rel = 1e-12) {
+  assert.equal(got.length, want.length, what);
+  got.forEach((g, i) => {
+    const w = want[i];
+    const ok = Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)) || Math.abs(g - w) <= rel * Math.max(1, Math.abs(w));
+    assert.ok(ok, `${what}[${i}]: got ${g}, numpy/pandas ${w}`);
+  });
+}
+
+test('mod and floorDiv of arrays equal numpy (negative, zero and infinite divisors, NaN)', async () => {
+  const a = [7, -7, 7, -7, 0, 5.5, -5.5, 1, -1, Infinity, -Infinity, NaN, 1e300, -3, 2.5, 0];
+  const b = [2, 2, -2, -2, 3, 0, 0, Infinity, Infinity, 2, -3, 2, 7, -Infinity, 0.1, -4];
+  const x = client.array.fromArray(a, { chunks: [5] });
+  const y = client.array.fromArray(b, { chunks: [5] });
+  const [m, q, m3, qneg] = await client.compute(x.mod(y), x.floorDiv(y), x.mod(3), x.floorDiv(-2.5));
+  const want = pyJson(
+    `${PY_OUT}a = np.array([float(v) for v in inp['a']]); b = np.array([float(v) for v in inp['b']])\n` +
+      `with np.errstate(all='ignore'):\n    print(json.dumps([out(np.mod(a, b)), out(np.floor_divide(a, b)), out(np.mod(a, 3)), out(np.floor_divide(a, -2.5))]))`,
+    { a: toJson(a), b: toJson(b) },
+  ).map(fromJson);
+  close(Array.from(m.data), want[0], 'mod');
+  close(Array.from(q.data), want[1], 'floorDiv');
+  close(Array.from(m3.data), want[2], 'mod 3');
+  close(Array.from(qneg.data), want[3], 'floorDiv -2.5');
+});
+
+test('mod and floorDiv of int64 and float64 series equal pandas; an int64 division by zero is an error', async () => {
+  const rows = [
+    [7, 2, 7.5, 2],
+    [-7, 3, -7.5, -2],
+    [0, -4, 0, 0],
+    [13, -5, 1e15 + 0.5, 0.25],
+    [-13, 5, -0.0, 3],
+  ];
+  const paths = write({ 'a.csv': `i,j,f,g\n${rows.map((r) => r.join(',')).join('\n')}\n` });
+  const df = await client.dataframe.readCsv(paths);
+  const [i, j, f, g] = ['i', 'j', 'f', 'g'].map((c) => df.col(c));
+  const cases = { 'i % j': i.mod(j), 'i // j': i.floorDiv(j), 'i % 3': i.mod(3), 'i // -2': i.floorDiv(-2), 'f % g': f.mod(g), 'f // g': f.floorDiv(g), 'f % 2.5': f.mod(2.5), 'i // g': i.floorDiv(g) };
+  const got = await client.compute(...Object.values(cases));
+  const want = pyJson(
+    `${PY_OUT}df = pd.read_csv(inp['path'])\ni, j, f, g = df.i, df.j, df.f, df.g\n` +
+      `r = {}\nfor k in inp['cases']:\n    s = eval(k)\n    r[k] = {'dtype': str(s.dtype), 'values': out(s)}\nprint(json.dumps(r))`,
+    { path: paths[0], cases: Object.keys(cases) },
+  );
+  Object.keys(cases).forEach((k, n) => {
+    assert.equal(got[n].dtype, want[k].dtype, `${k} dtype`);
+    close(Array.from(got[n].values), fromJson(want[k].values), k);
+  });
+  await assert.rejects(i.mod(0).compute(), /mod of int64 series: division by zero \(7 by 0\)/);
+  await assert.rejects(i.floorDiv(i.sub(i)).compute(), /floorDiv of int64 series: division by zero/);
+});

@@ -110,6 +110,10 @@ declare abstract class DArrayOps extends Lazy<ArrayResult> {
   div(other: number | DArray): DArray;
   /** `this ** other`; `other` a number or a collection of the same kind. Elementwise, with numpy's broadcasting. */
   pow(other: number | DArray): DArray;
+  /** `this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`). Elementwise, with numpy's broadcasting. */
+  mod(other: number | DArray): DArray;
+  /** `this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`). Elementwise, with numpy's broadcasting. */
+  floorDiv(other: number | DArray): DArray;
   /** `this > other` (1.0 / 0.0 for arrays, bool for series). Elementwise, with numpy's broadcasting. */
   gt(other: number | DArray): DArray;
   /** `this >= other` (1.0 / 0.0 for arrays, bool for series). Elementwise, with numpy's broadcasting. */
@@ -164,6 +168,10 @@ declare abstract class SeriesOps extends Lazy<Column> {
   div(other: number | Series): Series;
   /** `this ** other`; `other` a number or a collection of the same kind. Row by row. */
   pow(other: number | Series): Series;
+  /** `this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`). Row by row. */
+  mod(other: number | Series): Series;
+  /** `this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`). Row by row. */
+  floorDiv(other: number | Series): Series;
   /** `this > other` (1.0 / 0.0 for arrays, bool for series). Row by row. */
   gt(other: number | Series): Series;
   /** `this >= other` (1.0 / 0.0 for arrays, bool for series). Row by row. */
@@ -212,6 +220,10 @@ declare abstract class ScalarOps extends Lazy<number> {
   div(other: number | Scalar): Scalar;
   /** `this ** other`; `other` a number or a collection of the same kind. */
   pow(other: number | Scalar): Scalar;
+  /** `this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`). */
+  mod(other: number | Scalar): Scalar;
+  /** `this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`). */
+  floorDiv(other: number | Scalar): Scalar;
   /** `this > other` (1.0 / 0.0 for arrays, bool for series). */
   gt(other: number | Scalar): Scalar;
   /** `this >= other` (1.0 / 0.0 for arrays, bool for series). */

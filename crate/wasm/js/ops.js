@@ -25,6 +25,14 @@ export class DArrayOps extends Lazy {
   pow(other) {
     return this._binary('pow', other);
   }
+  /** `this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`). Elementwise, with numpy's broadcasting. */
+  mod(other) {
+    return this._binary('mod', other);
+  }
+  /** `this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`). Elementwise, with numpy's broadcasting. */
+  floorDiv(other) {
+    return this._binary('floorDiv', other);
+  }
   /** `this > other` (1.0 / 0.0 for arrays, bool for series). Elementwise, with numpy's broadcasting. */
   gt(other) {
     return this._binary('gt', other);
@@ -129,6 +137,14 @@ export class SeriesOps extends Lazy {
   pow(other) {
     return this._binary('pow', other);
   }
+  /** `this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`). Row by row. */
+  mod(other) {
+    return this._binary('mod', other);
+  }
+  /** `this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`). Row by row. */
+  floorDiv(other) {
+    return this._binary('floorDiv', other);
+  }
   /** `this > other` (1.0 / 0.0 for arrays, bool for series). Row by row. */
   gt(other) {
     return this._binary('gt', other);
@@ -220,6 +236,14 @@ export class ScalarOps extends Lazy {
   /** `this ** other`; `other` a number or a collection of the same kind. */
   pow(other) {
     return this._binary('pow', other);
+  }
+  /** `this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`). */
+  mod(other) {
+    return this._binary('mod', other);
+  }
+  /** `this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`). */
+  floorDiv(other) {
+    return this._binary('floorDiv', other);
   }
   /** `this > other` (1.0 / 0.0 for arrays, bool for series). */
   gt(other) {

@@ -174,6 +174,8 @@ binary_ops! {
         Mul = "mul", "*": "`this * other`; `other` a number or a collection of the same kind." => |a, c| a * c;
         Div = "div", "/": "`this / other`; `other` a number or a collection of the same kind." => |a, c| a / c;
         Pow = "pow", "**": "`this ** other`; `other` a number or a collection of the same kind." => |a, c| a.powf(c);
+        Mod = "mod", "%": "`this % other`: the remainder, with the sign of `other` (Python's, numpy's and pandas' `%`)." => |a, c| divmod(a, c).1;
+        FloorDiv = "floorDiv", "//": "`this // other`: the quotient rounded down (Python's, numpy's and pandas' `//`)." => |a, c| divmod(a, c).0;
     }
     comparisons {
         Gt = "gt", ">": "`this > other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a > c;
@@ -183,6 +185,46 @@ binary_ops! {
         Eq = "eq", "==": "`this == other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a == c;
         Ne = "ne", "!=": "`this != other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a != c;
     }
+}
+
+/// `(a // b, a % b)` of floats as numpy's `divmod` gives them: the remainder takes the
+/// divisor's sign, and the quotient is `(a - remainder) / b` snapped to the integer below,
+/// so that `q * b + r` gives back `a` as closely as floats allow. Division by zero gives
+/// `a / 0` (±inf, or NaN for 0 / 0) and a NaN remainder.
+///
+/// ```
+/// use daskling_kernels::array::divmod;
+/// assert_eq!(divmod(7.0, 2.0), (3.0, 1.0));
+/// assert_eq!(divmod(-7.0, 2.0), (-4.0, 1.0));
+/// assert_eq!(divmod(7.0, -2.0), (-4.0, -1.0));
+/// assert_eq!(divmod(1.0, 0.0).0, f64::INFINITY);
+/// assert!(divmod(1.0, 0.0).1.is_nan());
+/// ```
+pub fn divmod(a: f64, b: f64) -> (f64, f64) {
+    let mut m = a % b;
+    if b == 0.0 {
+        return (a / b, m);
+    }
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0_f64.copysign(b);
+    }
+    let q = if div != 0.0 {
+        let f = div.floor();
+        if div - f > 0.5 {
+            f + 1.0
+        } else {
+            f
+        }
+    } else {
+        0.0_f64.copysign(a / b)
+    };
+    (q, m)
 }
 
 /// An elementwise function of one block: a unary function or an operation with a
@@ -341,6 +383,9 @@ mod tests {
                 "*" => x * c,
                 "/" => x / c,
                 "**" => x.powf(c),
+                // numpy's % and //, in closed form (exact for these values).
+                "%" => x - (x / c).floor() * c,
+                "//" => (x / c).floor(),
                 ">" => (x > c) as u8 as f64,
                 ">=" => (x >= c) as u8 as f64,
                 "<" => ((x < c) as u8) as f64,

@@ -15,7 +15,7 @@ pub(crate) mod linalg;
 pub mod random;
 mod reduce;
 
-pub use elementwise::{binary, broadcast_shape, BinaryOp, Elementwise, UnaryFn};
+pub use elementwise::{binary, broadcast_shape, divmod, BinaryOp, Elementwise, UnaryFn};
 pub use reduce::ReduceOp;
 
 /// How one axis of a block is sliced: elements `first + k·step` for `k < len`.

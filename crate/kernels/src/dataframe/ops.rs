@@ -49,13 +49,18 @@ pub fn binary_dtype(op: BinaryOp, a: Dtype, b: Dtype) -> Result<Dtype> {
             (BinaryOp::Sub, Datetime, Datetime) => Ok(Float64),
             _ => bad(),
         },
-        (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul, Int64 | Bool, Int64 | Bool) => Ok(Int64),
+        (
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Mod | BinaryOp::FloorDiv,
+            Int64 | Bool,
+            Int64 | Bool,
+        ) => Ok(Int64),
         _ => Ok(Float64),
     }
 }
 
 /// `a op b` elementwise (equal lengths). Arithmetic of ints stays int64 where pandas
-/// keeps it (add, sub, mul), else float64; comparisons give bool (missing compares
+/// keeps it (add, sub, mul, mod, floorDiv — an int64 division by zero is an error, where
+/// pandas would turn the whole result into floats), else float64; comparisons give bool (missing compares
 /// false, `ne` true, as pandas); datetime − datetime gives milliseconds.
 pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
     if a.len() != b.len() {
@@ -126,14 +131,36 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
             }
         };
         let (x, y) = (ints(a), ints(b));
-        let f = |p: i64, q: i64| match op {
-            BinaryOp::Add => p.wrapping_add(q),
-            BinaryOp::Sub => p.wrapping_sub(q),
-            _ => p.wrapping_mul(q),
+        let f = |p: i64, q: i64| -> Result<i64> {
+            if q == 0 && matches!(op, BinaryOp::Mod | BinaryOp::FloorDiv) {
+                return Err(Error::invalid(format!(
+                    "{} of int64 series: division by zero ({p} by 0); as float64 it gives inf or NaN",
+                    op.name()
+                )));
+            }
+            Ok(match op {
+                BinaryOp::Add => p.wrapping_add(q),
+                BinaryOp::Sub => p.wrapping_sub(q),
+                // Python's and numpy's: rounded down, the remainder with the divisor's sign.
+                BinaryOp::FloorDiv | BinaryOp::Mod => {
+                    let (d, r) = (p.wrapping_div(q), p.wrapping_rem(q));
+                    let below = r != 0 && ((r < 0) != (q < 0));
+                    match (op, below) {
+                        (BinaryOp::FloorDiv, true) => d - 1,
+                        (BinaryOp::FloorDiv, false) => d,
+                        (_, true) => r + q,
+                        (_, false) => r,
+                    }
+                }
+                _ => p.wrapping_mul(q),
+            })
         };
-        return Ok(Column::Int64(
-            x.iter().zip(&y).map(|(&p, &q)| f(p, q)).collect(),
-        ));
+        let out = x
+            .iter()
+            .zip(&y)
+            .map(|(&p, &q)| f(p, q))
+            .collect::<Result<Vec<i64>>>()?;
+        return Ok(Column::Int64(out));
     }
     let (x, y) = (as_f64(a).unwrap_or_default(), as_f64(b).unwrap_or_default());
     Ok(Column::Float64(

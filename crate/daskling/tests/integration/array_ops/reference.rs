@@ -77,6 +77,8 @@ pub(crate) fn ref_binary(op: BinaryOp, a: &ArrayD<f64>, b: &ArrayD<f64>) -> Arra
         BinaryOp::Mul => x * y,
         BinaryOp::Div => x / y,
         BinaryOp::Pow => x.powf(y),
+        BinaryOp::Mod => x - (x / y).floor() * y,
+        BinaryOp::FloorDiv => (x / y).floor(),
         BinaryOp::Gt => (x > y) as u8 as f64,
         BinaryOp::Ge => (x >= y) as u8 as f64,
         BinaryOp::Lt => (x < y) as u8 as f64,
