@@ -164,3 +164,27 @@ test('mod and floorDiv of int64 and float64 series equal pandas; an int64 divisi
   await assert.rejects(i.mod(0).compute(), /mod of int64 series: division by zero \(7 by 0\)/);
   await assert.rejects(i.floorDiv(i.sub(i)).compute(), /floorDiv of int64 series: division by zero/);
 });
+
+test("a series' elementwise functions equal pandas' (numpy's ufuncs), dtypes included", async () => {
+  const paths = write({ 'a.csv': 'i,f,s\n-4,-2.25,a\n9,0,b\n0,1e-300,c\n7,7.5,d\n-1,-0.5,e\n' });
+  const df = await client.dataframe.readCsv(paths, { blocksize: 24 });
+  const [i, f] = [df.col('i'), df.col('f')];
+  const names = ['neg', 'abs', 'sqrt', 'exp', 'log', 'sin', 'cos'];
+  const cases = {};
+  for (const n of names) {
+    cases[`i.${n}`] = i[n]();
+    cases[`f.${n}`] = f[n]();
+  }
+  const got = await client.compute(...Object.values(cases));
+  const want = pyJson(
+    `${PY_OUT}df = pd.read_csv(inp['path'])\n` +
+      `fns = {'neg': lambda s: -s, 'abs': abs, 'sqrt': np.sqrt, 'exp': np.exp, 'log': np.log, 'sin': np.sin, 'cos': np.cos}\n` +
+      `r = {}\nfor k in inp['cases']:\n    col, fn = k.split('.')\n    with np.errstate(all='ignore'):\n        s = fns[fn](df[col])\n    r[k] = {'dtype': str(s.dtype), 'values': out(s)}\nprint(json.dumps(r))`,
+    { path: paths[0], cases: Object.keys(cases) },
+  );
+  Object.keys(cases).forEach((k, n) => {
+    assert.equal(got[n].dtype, want[k].dtype, `${k} dtype`);
+    close(Array.from(got[n].values), fromJson(want[k].values), k, 1e-15);
+  });
+  assert.throws(() => df.col('s').sqrt(), /sqrt needs a numeric series, got string/);
+});

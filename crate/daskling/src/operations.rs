@@ -128,6 +128,8 @@ pub fn families() -> Vec<Family> {
             "other: number | Series"
         })
         .note("Row by row."),
+        family("Series", Method, "_unary", |_: UnaryFn| "")
+            .note("Of each value; `neg` and `abs` keep int64, the others give float64."),
         family("Series", Method, "_logical", |op: LogicalOp| {
             if op == LogicalOp::Not {
                 ""

@@ -53,6 +53,9 @@ export class Series extends SeriesOps {
     if (other instanceof Series) return this.#wrap(this.#h.binary(op, other.#h));
     throw new TypeError(`${op}: expected a number or a Series`);
   }
+  _unary(name) {
+    return this.#wrap(this.#h.map(name));
+  }
   _logical(op, other) {
     if (other !== undefined && !(other instanceof Series)) throw new TypeError(`${op}: expected a bool Series`);
     return this.#wrap(this.#h.logical(op, other?._handle()));

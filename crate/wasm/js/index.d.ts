@@ -184,6 +184,20 @@ declare abstract class SeriesOps extends Lazy<Column> {
   eq(other: number | Series): Series;
   /** `this != other` (1.0 / 0.0 for arrays, bool for series). Row by row. */
   ne(other: number | Series): Series;
+  /** `-x`, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  neg(): Series;
+  /** `|x|`, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  abs(): Series;
+  /** The square root, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  sqrt(): Series;
+  /** `e^x`, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  exp(): Series;
+  /** The natural logarithm, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  log(): Series;
+  /** The sine, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  sin(): Series;
+  /** The cosine, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  cos(): Series;
   /** `this & other`: both true. */
   and(other: Series): Series;
   /** `this | other`: either true. */

@@ -115,7 +115,7 @@ export class DArrayOps extends Lazy {
   }
 }
 
-/** The operations of Series, one per table row (BinaryOp, LogicalOp, SeriesReduce). */
+/** The operations of Series, one per table row (BinaryOp, UnaryFn, LogicalOp, SeriesReduce). */
 export class SeriesOps extends Lazy {
   /** `this + other`; `other` a number or a collection of the same kind. Row by row. */
   add(other) {
@@ -168,6 +168,34 @@ export class SeriesOps extends Lazy {
   /** `this != other` (1.0 / 0.0 for arrays, bool for series). Row by row. */
   ne(other) {
     return this._binary('ne', other);
+  }
+  /** `-x`, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  neg() {
+    return this._unary('neg');
+  }
+  /** `|x|`, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  abs() {
+    return this._unary('abs');
+  }
+  /** The square root, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  sqrt() {
+    return this._unary('sqrt');
+  }
+  /** `e^x`, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  exp() {
+    return this._unary('exp');
+  }
+  /** The natural logarithm, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  log() {
+    return this._unary('log');
+  }
+  /** The sine, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  sin() {
+    return this._unary('sin');
+  }
+  /** The cosine, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
+  cos() {
+    return this._unary('cos');
   }
   /** `this & other`: both true. */
   and(other) {

@@ -7,7 +7,7 @@ use super::{from_js, js_err, named};
 use daskling::expr::dataframe::{
     read_csv_refs, DataFrame, Df, Kind, LogicalOp, ReadOptions, Scalar, Series, SourceRef,
 };
-use daskling::kernels::array::BinaryOp;
+use daskling::kernels::array::{BinaryOp, UnaryFn};
 use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
 use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
@@ -120,6 +120,12 @@ impl LazyDf {
                 .scalar_op(o, value, reflected)
                 .map(|s| s.0),
         )
+    }
+
+    /// A function of each value (`abs`, `sqrt`, …).
+    pub fn map(&self, name: &str) -> Result<LazyDf, JsError> {
+        let f: UnaryFn = named(name)?;
+        wrap(Series(self.0.clone()).map(f).map(|s| s.0))
     }
 
     /// `and`, `or` (with `other`), `not`.

@@ -11,7 +11,7 @@ use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use super::values::{bytes, frame, input, number};
-use crate::array::BinaryOp;
+use crate::array::{BinaryOp, UnaryFn};
 use crate::Value;
 use daskling_core::{Error, Result};
 
@@ -63,6 +63,8 @@ pub enum FrameKernel {
     Assign(Vec<String>),
     /// A binary operation of two series.
     Binary(BinaryOp),
+    /// A function of each value of a series (numpy's ufuncs, as pandas applies them).
+    Unary(UnaryFn),
     /// A series with a constant.
     Scalar {
         /// The operation.
@@ -180,6 +182,7 @@ impl FrameKernel {
             FrameKernel::Assign(_) => "assign",
             FrameKernel::Binary(op) | FrameKernel::Scalar { op, .. } => op.name(),
             FrameKernel::Logical(op) => op.name(),
+            FrameKernel::Unary(f) => f.name(),
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
             FrameKernel::Partial(op) => op.step(crate::names::Step::Chunk),
@@ -332,6 +335,10 @@ impl FrameKernel {
             } => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, ops::scalar(*op, a, *value, *reflected)?, ix.clone())
+            }
+            FrameKernel::Unary(f) => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, ops::unary(*f, a)?, ix.clone())
             }
             FrameKernel::Logical(op) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashSet;
 
 use super::column::{Column, Dtype, NAT};
-use crate::array::BinaryOp;
+use crate::array::{BinaryOp, UnaryFn};
 use crate::moments;
 use daskling_core::{Error, Result};
 
@@ -166,6 +166,50 @@ pub fn binary(op: BinaryOp, a: &Column, b: &Column) -> Result<Column> {
     Ok(Column::Float64(
         x.iter().zip(&y).map(|(&p, &q)| op.call(p, q)).collect(),
     ))
+}
+
+/// The dtype of `f(s)` for a series of dtype `series`, as pandas gives it: `-s` and
+/// `abs(s)` of int64 stay int64, every other function gives float64; other dtypes are
+/// an error naming the function.
+///
+/// ```
+/// use daskling_kernels::array::UnaryFn;
+/// use daskling_kernels::dataframe::{ops::unary_dtype, Dtype};
+/// assert_eq!(unary_dtype(UnaryFn::Abs, Dtype::Int64).unwrap(), Dtype::Int64);
+/// assert_eq!(unary_dtype(UnaryFn::Sqrt, Dtype::Int64).unwrap(), Dtype::Float64);
+/// assert!(unary_dtype(UnaryFn::Sqrt, Dtype::String).is_err());
+/// ```
+pub fn unary_dtype(f: UnaryFn, series: Dtype) -> Result<Dtype> {
+    match (f, series) {
+        (UnaryFn::Neg | UnaryFn::Abs, Dtype::Int64) => Ok(Dtype::Int64),
+        (_, Dtype::Int64 | Dtype::Float64) => Ok(Dtype::Float64),
+        _ => Err(Error::invalid(format!(
+            "{} needs a numeric series, got {series}",
+            f.name()
+        ))),
+    }
+}
+
+/// `f` of each value of `c` (the dtype [`unary_dtype`] says; missing stays missing).
+pub(crate) fn unary(f: UnaryFn, c: &Column) -> Result<Column> {
+    let dtype = unary_dtype(f, c.dtype())?;
+    Ok(match (c, dtype) {
+        (Column::Int64(v), Dtype::Int64) => Column::Int64(
+            v.iter()
+                .map(|&x| match f {
+                    UnaryFn::Neg => x.wrapping_neg(),
+                    _ => x.wrapping_abs(),
+                })
+                .collect(),
+        ),
+        _ => Column::Float64(
+            as_f64(c)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|x| f.call(x))
+                .collect(),
+        ),
+    })
 }
 
 /// The dtype of a constant in series arithmetic: int64 for an integer that int64 and

@@ -1,6 +1,6 @@
 //! Arithmetic and logic: series with series or constants (pandas' dtype rules, one
-//! place: `ops::binary_dtype`, `ops::scalar_dtype`), `and`/`or`/`not`, and arithmetic of
-//! scalars.
+//! place: `ops::binary_dtype`, `ops::scalar_dtype`, `ops::unary_dtype`), functions of each
+//! value (`abs`, `sqrt`, …), `and`/`or`/`not`, and arithmetic of scalars.
 
 use super::tasks::{each, ftask, scalar_key};
 use super::{need, not_mine, same_rows, Df, DfOp, Kind, Meta};
@@ -28,6 +28,11 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             need(input, Kind::Series, op.name())?;
             let d = ops::scalar_dtype(*op, input.0.dtypes[0], *value)?;
             Meta::series_like(op.name(), input, d)
+        }
+        DfOp::Unary { f, input } => {
+            need(input, Kind::Series, f.name())?;
+            let d = ops::unary_dtype(*f, input.0.dtypes[0])?;
+            Meta::series_like(f.name(), input, d)
         }
         DfOp::Logical { op, left, right } => {
             need(left, Kind::Series, op.name())?;
@@ -78,6 +83,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
             },
             &[input],
         ),
+        DfOp::Unary { f, input } => each(g, d, FrameKernel::Unary(*f), &[input]),
         DfOp::Logical { op, left, right } => {
             let mut ins = vec![left];
             ins.extend(right.iter());
@@ -150,6 +156,14 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             let (l, r) = if *reflected { (c, x) } else { (x, c) };
             (op.name().into(), binary(*op, &l, &r, ""))
         }
+        // numpy's ufuncs apply to a dask Series (`np.sqrt(s)`); `-s` and `abs(s)` are
+        // Python's.
+        DfOp::Unary { f, input } => (
+            f.name().into(),
+            f.dask()
+                .replace("da.", "np.")
+                .replace("{x}", &var(s, input)?),
+        ),
         DfOp::Logical { op, left, right } => {
             let l = var(s, left)?;
             let code = match (op, right) {

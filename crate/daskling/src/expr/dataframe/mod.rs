@@ -194,6 +194,7 @@ fn family(op: &DfOp) -> Family {
         }
         DfOp::Binary { .. }
         | DfOp::Scalar { .. }
+        | DfOp::Unary { .. }
         | DfOp::Logical { .. }
         | DfOp::ScalarBinary { .. }
         | DfOp::ScalarConst { .. } => of!(arith, parts, scalar),

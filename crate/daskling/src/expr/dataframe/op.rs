@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Df, SourceRef};
-use crate::kernels::array::BinaryOp;
+use crate::kernels::array::{BinaryOp, UnaryFn};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
@@ -83,6 +83,13 @@ pub enum DfOp<A = Df> {
         value: f64,
         /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
+    },
+    /// A function of each value of a series (`abs`, `sqrt`, …).
+    Unary {
+        /// The function.
+        f: UnaryFn,
+        /// The input.
+        input: A,
     },
     /// Boolean logic of series.
     Logical {
@@ -179,6 +186,7 @@ impl<A> DfOp<A> {
             DfOp::Select { input, .. }
             | DfOp::Col { input, .. }
             | DfOp::Scalar { input, .. }
+            | DfOp::Unary { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
             | DfOp::Reduce { input, .. }
@@ -257,6 +265,10 @@ impl<A> DfOp<A> {
                 input: f(input)?,
                 value: *value,
                 reflected: *reflected,
+            },
+            DfOp::Unary { f: func, input } => DfOp::Unary {
+                f: *func,
+                input: f(input)?,
             },
             DfOp::Logical { op, left, right } => DfOp::Logical {
                 op: *op,

@@ -5,7 +5,7 @@
 use super::collections::compute_frame;
 use super::{Df, DfOp, Lazy, LogicalOp, Scalar, Series};
 use crate::error::{Error, Result};
-use crate::kernels::array::BinaryOp;
+use crate::kernels::array::{BinaryOp, UnaryFn};
 use crate::kernels::dataframe::dt::{self, DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::ops::SeriesReduce;
@@ -109,6 +109,28 @@ impl Series {
             op,
             left: self.0.clone(),
             right: other.map(|o| o.0.clone()),
+        })
+        .map(Series)
+    }
+
+    /// `f` of each value (`abs`, `sqrt`, …; pandas' dtypes: `neg` and `abs` keep int64).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::array::UnaryFn;
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"v\n-4\n9\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let v = df.col("v").unwrap();
+    /// let total = v.map(UnaryFn::Abs).unwrap().sum().unwrap();
+    /// assert_eq!(total.compute(Scheduler::Sync).unwrap(), 13.0);
+    /// ```
+    pub fn map(&self, f: UnaryFn) -> Result<Series> {
+        Df::build(DfOp::Unary {
+            f,
+            input: self.0.clone(),
         })
         .map(Series)
     }
