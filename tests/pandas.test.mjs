@@ -188,3 +188,16 @@ test("a series' elementwise functions equal pandas' (numpy's ufuncs), dtypes inc
   });
   assert.throws(() => df.col('s').sqrt(), /sqrt needs a numeric series, got string/);
 });
+
+test('between (numbers and series bounds, missing values, ties) and get equal pandas', async () => {
+  const paths = write({ 'a.csv': 'x,lo,hi\n1,0,1\n2.5,3,4\n,0,9\n4,4,4\n-1,-2,0\n7,,9\n' });
+  const df = await client.dataframe.readCsv(paths, { blocksize: 16 });
+  const x = df.get('x');
+  const [a, b] = await client.compute(x.between(1, 4), x.between(df.col('lo'), df.col('hi')));
+  const want = pyJson(
+    `df = pd.read_csv(inp['path'])\nprint(json.dumps([df.get('x').between(1, 4).tolist(), df.x.between(df.lo, df.hi).tolist()]))`,
+    { path: paths[0] },
+  );
+  assert.equal(a.dtype, 'bool');
+  assert.deepEqual([Array.from(a.values, Boolean), Array.from(b.values, Boolean)], want);
+});

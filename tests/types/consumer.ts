@@ -1,6 +1,6 @@
 // Every call of docs/API.md, type-checked with `tsc --noEmit --strict` (npm test).
 import { Client, FUNCTION_LANES, generateSample } from '../../crate/wasm/js/index.js';
-import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Table } from '../../crate/wasm/js/index.js';
+import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Series, Table } from '../../crate/wasm/js/index.js';
 
 export async function everything(): Promise<void> {
   const client = await Client.start({ threads: 4 });
@@ -62,6 +62,7 @@ export async function everything(): Promise<void> {
   const scalars = [high.sum(), high.mean(), high.min(), high.max(), high.count(), high.std(), high.var({ ddof: 0 }), high.nunique(), df.len()];
   const arith = high.max().sub(high.min()).add(1).mul(high.count()).div(2);
   const counts = high.valueCounts();
+  const inRange: Series = df.get('high').between(1, df.col('low'));
   const day = df.col('timestamp').dt.round('1d');
   const dts = [df.col('timestamp').dt.floor('h'), df.col('timestamp').dt.ceil('5min'), day.dt.year, day.dt.month, day.dt.day, day.dt.hour, day.dt.minute, day.dt.dayofweek];
   const gb = df.groupby(day);
@@ -100,6 +101,6 @@ export async function everything(): Promise<void> {
   const mixedT: { t: ArrayResult; m: number } = mixed;
   const dN: number = d;
   void [svg, five, key, product, states, gathered, mixedT, dN];
-  void [cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
+  void [inRange, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }

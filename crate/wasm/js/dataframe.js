@@ -67,6 +67,11 @@ export class Series extends SeriesOps {
   valueCounts() {
     return this.#wrap(this.#h.valueCounts());
   }
+  /** Whether each value is within `[lo, hi]` (pandas' `between`, both ends included;
+   * missing is false): `ge(lo)` and `le(hi)`. */
+  between(lo, hi) {
+    return this.ge(lo).and(this.le(hi));
+  }
   /** The first `n` values (reads only the partitions they are in). */
   head(n = 5) {
     return this.client._rpc.callWith('head', [this], undefined, { n });
@@ -163,6 +168,10 @@ export class DataFrame extends Lazy {
   }
   col(name) {
     return new Series(this.client, this.#h.col(name));
+  }
+  /** `col(name)`, as pandas' `df.get(name)`. */
+  get(name) {
+    return this.col(name);
   }
   _handle() {
     return this.#h;

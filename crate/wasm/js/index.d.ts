@@ -347,6 +347,8 @@ export declare class Series extends SeriesOps {
   readonly npartitions: number;
   readonly dt: DatetimeAccessor;
   valueCounts(): Series;
+  /** Whether each value is within `[lo, hi]` (both ends included; missing is false). */
+  between(lo: number | Series, hi: number | Series): Series;
   head(n?: number): Promise<Column>;
 }
 
@@ -364,6 +366,8 @@ export declare class DataFrame extends Lazy<Table> {
   readonly dtypes: Record<string, Dtype>;
   readonly npartitions: number;
   col(name: string): Series;
+  /** `col(name)`, as pandas' `df.get(name)`. */
+  get(name: string): Series;
   select(names: string[]): DataFrame;
   filter(mask: Series): DataFrame;
   assign(columns: Record<string, Series>): DataFrame;
