@@ -7,13 +7,13 @@
 //! scheduler's own.
 
 use super::{execute_settled, failure, record, settled, Plan, Trace};
+use daskling_core::{Error, Result};
+use daskling_kernels::{Kernel, PendingCall, Value};
 
 /// The most remote tasks one run has out at once. Each poll asks every one of them for
 /// its answer, so the window keeps a run of 10,000 ready calls linear; it is well above
 /// the number of function workers, which run the calls a few at a time anyway.
 pub(crate) const WINDOW: usize = 32;
-use daskling_core::{Error, Result};
-use daskling_kernels::{Kernel, PendingCall, Value};
 
 /// A remote task started and not answered yet.
 pub(crate) struct InCall {

@@ -10,26 +10,11 @@
 // Arguments and results travel as clone.js bytes, the dependencies' arrays and columns
 // as transferred typed arrays (no copy into JSON). Workers start on the first call.
 
+import { transferables } from './bytes.js';
+
 /** Lanes of the task stream: function worker `n` is lane `FUNCTION_LANES + n` (the
  * pool's threads are 0, 1, …; the compute worker's reads -1). */
 export const FUNCTION_LANES = 1000;
-
-/** The buffers of the typed arrays in `deps` (arrays, Tables, Columns, call results). */
-function transferables(deps) {
-  const out = new Set();
-  const shared = (b) => typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer;
-  const add = (x) => {
-    if (ArrayBuffer.isView(x) && !shared(x.buffer)) out.add(x.buffer);
-  };
-  for (const d of deps) {
-    if (ArrayBuffer.isView(d)) add(d);
-    else if (d && typeof d === 'object') {
-      for (const v of [d.data, d.values, d.index]) add(v);
-      if (d.data && !ArrayBuffer.isView(d.data) && typeof d.data === 'object') Object.values(d.data).forEach(add);
-    }
-  }
-  return [...out];
-}
 
 /** The most calls one worker is sent at once: a batch travels as one message each way. */
 const MAX_BATCH = 16;

@@ -15,7 +15,7 @@
 // User functions run in function workers (functions.js), started by the kernel while it
 // pumps (`globalThis.dasklingFunctions`); when every compute waits for their answers the
 // worker sleeps until one comes (or a message, or a heartbeat's time).
-import { joinBytes } from './bytes.js';
+import { joinBytes, transferables } from './bytes.js';
 import { FunctionPool } from './functions.js';
 
 /**
@@ -317,22 +317,6 @@ export function serveCompute(platform) {
     }
     return hooks[method];
   };
-
-  /** The buffers of typed arrays inside results (arrays, Tables, Columns), to transfer. */
-  function transferables(value) {
-    const out = new Set();
-    const add = (x) => {
-      if (ArrayBuffer.isView(x)) out.add(x.buffer);
-    };
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (!v || typeof v !== 'object') continue;
-      add(v.data);
-      add(v.values);
-      add(v.index);
-      if (v.data && !ArrayBuffer.isView(v.data)) Object.values(v.data).forEach(add);
-    }
-    return [...out];
-  }
 
   return async ({ id, method, args }) => {
     try {

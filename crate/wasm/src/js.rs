@@ -81,14 +81,15 @@ impl JsRunner for Runner {
     }
 
     fn begin(&self, c: &JsCall, inputs: &[Value]) -> Option<Box<dyn PendingCall>> {
-        let pool = functions()?;
-        let args: [JsValue; 4] = [
-            c.func.source.as_ref().into(),
-            c.func.name.as_ref().into(),
-            js_sys::Uint8Array::from(&c.args[..]).into(),
-            deps_js(c, inputs).into(),
-        ];
-        let id = pool.start.apply(&pool.this, &args.iter().collect()).ok()?;
+        let id = with_functions(|pool| {
+            let args: [JsValue; 4] = [
+                c.func.source.as_ref().into(),
+                c.func.name.as_ref().into(),
+                js_sys::Uint8Array::from(&c.args[..]).into(),
+                deps_js(c, inputs).into(),
+            ];
+            pool.start.apply(&pool.this, &args.iter().collect()).ok()
+        })??;
         Some(Box::new(InWorker {
             id: id.as_f64()? as u32,
             lane: None,
@@ -100,7 +101,6 @@ impl JsRunner for Runner {
 /// The compute worker's function workers (`globalThis.dasklingFunctions`, see
 /// `functions.js`): its `start(source, name, args, deps)` → an id (or `undefined`:
 /// run it here) and `drop(id)`. Answers come back through [`function_answer`].
-#[derive(Clone)]
 struct Functions {
     this: JsValue,
     start: js_sys::Function,
@@ -129,8 +129,9 @@ thread_local! {
         Default::default();
 }
 
-fn functions() -> Option<Functions> {
-    FUNCTIONS.with(Clone::clone)
+/// `f` of this thread's function workers, where it has them.
+fn with_functions<R>(f: impl FnOnce(&Functions) -> R) -> Option<R> {
+    FUNCTIONS.with(|pool| pool.as_ref().map(f))
 }
 
 /// The answer of function call `id` (the compute worker's pool calls it as each comes
@@ -171,9 +172,7 @@ impl Drop for InWorker {
             return;
         }
         ANSWERS.with(|a| a.borrow_mut().remove(&self.id));
-        if let Some(pool) = functions() {
-            let _ = pool.drop.call1(&pool.this, &self.id.into());
-        }
+        let _ = with_functions(|pool| pool.drop.call1(&pool.this, &self.id.into()));
     }
 }
 
