@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { initSync, operations } from '../dist/single/daskling.js';
-import { DArray, Scalar, Series, SeriesGroupBy } from '../dist/node.js';
+import { DArray, DataFrame, Scalar, Series, SeriesGroupBy } from '../dist/node.js';
 import { DatetimeAccessor } from '../dist/dataframe.js';
 import { generate, root } from '../crate/wasm/js/gen.mjs';
 
@@ -59,7 +59,7 @@ function declared(dts, name) {
   return members;
 }
 
-const classes = { DArray, Series, Scalar, SeriesGroupBy, DatetimeAccessor };
+const classes = { DArray, DataFrame, Series, Scalar, SeriesGroupBy, DatetimeAccessor };
 
 test('every row is a method (or getter) of its JS class and declared in index.d.ts', () => {
   const dts = committed('crate/wasm/js/index.d.ts');

@@ -6,7 +6,7 @@
 // clear error (Node). Delayed JavaScript functions run on the workers in V8 (mini-racer).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,6 +23,11 @@ const DATA = join(work, 'data');
   const g = spawnSync(NATIVE, ['generate', '--out', DATA, '--tickers', 'hp', '--days', '3', '--seed', '4'], { encoding: 'utf8' });
   if (g.status !== 0) throw new Error(`daskling generate failed: ${g.stderr}`);
 }
+// Files with missing values in every column kind (one partition each; b.csv has one row).
+mkdirSync(join(DATA, 'missing'));
+writeFileSync(join(DATA, 'missing', 'a.csv'), 'i,f,s,g\n1,1.5,a,2.25\n2,,b,\n3,-2.5,,-1.75\n1,0.125,a,\n');
+writeFileSync(join(DATA, 'missing', 'b.csv'), 'i,f,s,g\n4,,,\n');
+writeFileSync(join(DATA, 'missing', 'c.csv'), 'i,f,s,g\n-15,15,c,0.5\n25,2.675,,-0.5\n7,,b,7\n');
 const session = usingWorkshopPage({ mounts: [['/data/', DATA]] });
 let py;
 let client;
@@ -74,6 +79,7 @@ function onCluster(script, name) {
 
 function close(got, want, what) {
   if (want === null || Number.isNaN(want)) return assert.ok(got === null || Number.isNaN(got), `${what}: ${got}`);
+  if (typeof want !== 'number') return assert.equal(got, want, what);
   assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
 }
 
@@ -168,6 +174,54 @@ describe('toDask on a dask cluster', () => {
     assert.equal(mine[0], want);
     assert.deepEqual(theirs, mine);
     assert.deepEqual(mine[2], { n: 12, sum: 2 * 66 * 3 });
+  });
+
+  test('missing data, round, clip, isin, astype and frame-wide reductions on files with missing values', { timeout: 600_000 }, async () => {
+    const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
+      const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { blocksize: 0 });
+      const [i, f, s] = ['i', 'f', 's'].map((n) => df.col(n));
+      const values = [
+        df.isna(),
+        f.fillna(0),
+        s.fillna('none'),
+        df.fillna({ f: -1, s: 'z' }),
+        df.dropna(),
+        df.dropna({ how: 'all', subset: ['f', 'g'] }),
+        f.dropna(),
+        f.round(1),
+        i.round(-1),
+        df.select(['i', 'f']).clip(-1, 1.5),
+        i.clip(null, 3),
+        f.isin([1.5, null]),
+        s.isin(['a', null]),
+        i.astype('float64'),
+        f.astype('string'),
+        f.fillna(0).astype('int64'),
+        f.count(),
+        df.sum(),
+        df.count(),
+        df.std({ ddof: 0 }),
+        df.select(['i']).max(),
+      ];
+      const plain = (v) => {
+        const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+        if (typeof v === 'number') return v;
+        if (v.columns) return { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) };
+        return { values: col(v.values), index: v.index ? Array.from(v.index) : null };
+      };
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
+    }, { address, prefix: `${DATA}/` });
+    assert.match(script, /\.fillna\(0\.0\)/);
+    assert.match(script, /\.isin\(\[1\.5, np\.nan\]\)/);
+    const theirs = onCluster(script, 'missing');
+    mine.forEach((m, n) => {
+      if (typeof m === 'number') return assert.equal(theirs[n], m, `value ${n}`);
+      if (m.data) return assert.deepEqual(theirs[n].data, m.data, `value ${n}`);
+      if (m.index) assert.deepEqual(theirs[n].index, m.index, `value ${n}: index`);
+      m.values.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
+    });
   });
 
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {

@@ -201,3 +201,159 @@ test('between (numbers and series bounds, missing values, ties) and get equal pa
   assert.equal(a.dtype, 'bool');
   assert.deepEqual([Array.from(a.values, Boolean), Array.from(b.values, Boolean)], want);
 });
+
+/**
+ * pandas' value of each of `codes` (Python expressions over `df`, the file read with
+ * `read_csv(path, **readArgs)`), by code: a series as `{dtype, values}`, a frame as
+ * `{columns, dtypes, data}`, an error as `{error}`; missing values null.
+ */
+function pandasCases(path, codes, readArgs = {}) {
+  return pyJson(
+    `df = pd.read_csv(inp['path'], **inp['args'])\n` +
+      `def vals(s):\n    return [None if pd.isna(v) else (v.item() if hasattr(v, 'item') else v) for v in s]\n` +
+      `def dt(t):\n    return {'str': 'string'}.get(str(t), str(t))\n` +
+      `r = {}\nfor k in inp['codes']:\n    try:\n        v = eval(k)\n    except Exception as e:\n        r[k] = {'error': str(e)}\n        continue\n` +
+      `    if isinstance(v, pd.DataFrame):\n        r[k] = {'columns': list(v.columns), 'dtypes': [dt(t) for t in v.dtypes], 'data': {c: vals(v[c]) for c in v.columns}}\n` +
+      `    else:\n        r[k] = {'dtype': dt(v.dtype), 'values': vals(v)}\nprint(json.dumps(r))`,
+    { path, codes, args: readArgs },
+  );
+}
+
+/** A computed Column's values with missing as null and bools as true / false. */
+function columnValues(dtype, values) {
+  return Array.from(values, (v) => {
+    if (v === null || Number.isNaN(v)) return null;
+    return dtype === 'bool' ? v === 1 : v;
+  });
+}
+
+/** Our result of a case in pandasCases' shape. */
+function ours(r) {
+  if (r.columns) {
+    return {
+      columns: r.columns,
+      dtypes: r.columns.map((c) => r.dtypes[c]),
+      data: Object.fromEntries(r.columns.map((c) => [c, columnValues(r.dtypes[c], r.data[c])])),
+    };
+  }
+  return { dtype: r.dtype, values: columnValues(r.dtype, r.values) };
+}
+
+// Missing values in every column kind, ties, a one-row file, and partitions a filter empties.
+const MISSING_CSV = {
+  'a.csv': 'i,f,s,g\n1,1.5,a,2.25\n2,,b,\n3,-2.5,,-1.75\n1,0.125,a,\n',
+  'b.csv': 'i,f,s,g\n4,,,\n',
+  'c.csv': 'i,f,s,g\n-15,15,c,0.5\n25,2.675,,-0.5\n7,,b,7\n',
+};
+
+test('missing data: isna, notna, fillna, dropna and count equal pandas (series and frames)', async () => {
+  const paths = write(MISSING_CSV);
+  const joined = write({ 'all.csv': Object.values(MISSING_CSV).map((t, n) => (n ? t.split('\n').slice(1).join('\n') : t)).join('') })[0];
+  const df = await client.dataframe.readCsv(paths, { blocksize: 0 });
+  assert.equal(df.npartitions, 3);
+  const [f, s, g] = ['f', 's', 'g'].map((c) => df.col(c));
+  const cases = {
+    'df.isna()': df.isna(),
+    'df.notna()': df.notna(),
+    'df.f.isna()': f.isna(),
+    'df.s.notna()': s.notna(),
+    'df.f.fillna(0)': f.fillna(0),
+    'df.s.fillna("z")': s.fillna('z'),
+    'df.fillna({"f": -1, "s": "none"})': df.fillna({ f: -1, s: 'none' }),
+    'df.dropna()': df.dropna(),
+    'df.dropna(how="all", subset=["f", "g"])': df.dropna({ how: 'all', subset: ['f', 'g'] }),
+    'df.dropna(subset="s")': df.dropna({ subset: 's' }),
+    'df.f.dropna()': f.dropna(),
+    'df[df.i > 100].dropna()': df.filter(df.col('i').gt(100)).dropna(),
+    'df[df.i > 3].fillna({"g": 0})': df.filter(df.col('i').gt(3)).fillna({ g: 0 }),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(joined, Object.keys(cases));
+  Object.keys(cases).forEach((k, n) => assert.deepEqual(ours(got[n]), want[k], k));
+  // count() skips missing values; so do the reductions.
+  const counts = await client.compute(f.count(), s.count(), g.count(), f.sum(), g.mean(), f.max());
+  const wantCounts = pyJson(`df = pd.read_csv(inp['path'])\nprint(json.dumps([int(df.f.count()), int(df.s.count()), int(df.g.count()), df.f.sum(), df.g.mean(), df.f.max()]))`, { path: joined });
+  close(counts, wantCounts, 'count, sum, mean, max');
+  assert.throws(() => df.fillna(0), /column s: fillna: a string series cannot be filled with a number 0.0/);
+  assert.throws(() => f.fillna(null), /fillna needs a value/);
+  assert.throws(() => df.dropna({ how: 'some' }), /how must be 'any' or 'all'/);
+  assert.throws(() => df.dropna({ subset: ['nope'] }), /no column nope/);
+});
+
+test('round, clip, isin and astype equal pandas: values and dtypes, missing values kept', async () => {
+  const paths = write(MISSING_CSV);
+  const joined = write({ 'all.csv': Object.values(MISSING_CSV).map((t, n) => (n ? t.split('\n').slice(1).join('\n') : t)).join('') })[0];
+  const df = await client.dataframe.readCsv(paths, { blocksize: 0 });
+  const [i, f, s] = ['i', 'f', 's'].map((c) => df.col(c));
+  const cases = {
+    'df.f.round(2)': f.round(2),
+    'df.f.round()': f.round(),
+    'df.f.round(-1)': f.round(-1),
+    'df.i.round(-1)': i.round(-1),
+    'df.round(1)': df.round(1),
+    'df.f.clip(0, 2)': f.clip(0, 2),
+    'df.i.clip(1, 4)': i.clip(1, 4),
+    'df.i.clip(0.5)': i.clip(0.5),
+    'df.f.clip(None, 1)': f.clip(null, 1),
+    'df[["i", "f"]].clip(-1, 1.5)': df.select(['i', 'f']).clip(-1, 1.5),
+    'df.i.isin([1, 3, 99])': i.isin([1, 3, 99]),
+    'df.s.isin(["a", None])': s.isin(['a', null]),
+    'df.f.isin([1.5, np.nan, 2.675])': f.isin([1.5, null, 2.675]),
+    'df.f.isin([np.nan])': f.isin([NaN]),
+    'df.i.isin(["1"])': i.isin(['1']),
+    'df[["i", "f"]].isin([1, 1.5])': df.select(['i', 'f']).isin([1, 1.5]),
+    'df.i.astype("float64")': i.astype('float64'),
+    'df.i.astype(str)': i.astype('string'),
+    'df.f.astype(str)': f.astype('string'),
+    'df.f.astype(bool)': f.astype('bool'),
+    'df.f.fillna(0).astype("int64")': f.fillna(0).astype('int64'),
+    '(df.i > 2).astype("int64")': i.gt(2).astype('int64'),
+    'df.i.astype(str).astype("float64")': i.astype('string').astype('float64'),
+    'df.astype({"i": "float64"})': df.astype({ i: 'float64' }),
+    'df[["i", "f", "s"]].astype(str)': df.select(['i', 'f', 's']).astype('string'),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(joined, Object.keys(cases));
+  Object.keys(cases).forEach((k, n) => assert.deepEqual(ours(got[n]), want[k], k));
+  // What pandas refuses, refused with a message saying what to do.
+  await assert.rejects(f.astype('int64').compute(), /cannot convert non-finite values \(NA or inf\) to integer; fill them first/);
+  await assert.rejects(s.astype('int64').compute(), /astype\(int64\): cannot convert "[abc]": not an integer/);
+  await assert.rejects(df.filter(i.eq(4)).col('s').astype('int64').compute(), /astype\(int64\): cannot convert a missing value: int64 has no missing values/);
+  assert.throws(() => s.round(), /round needs a numeric series, got string/);
+  assert.throws(() => i.isin(3), /isin needs a list of values/);
+  assert.throws(() => i.astype('complex'), /unknown Dtype 'complex'/);
+  assert.throws(() => df.col('g').round(1.5), /decimals must be an integer/);
+});
+
+test("frame-wide reductions equal pandas' numeric_only ones: a Series indexed by column name", async () => {
+  const paths = write(MISSING_CSV);
+  const joined = write({ 'all.csv': Object.values(MISSING_CSV).map((t, n) => (n ? t.split('\n').slice(1).join('\n') : t)).join('') })[0];
+  const df = await client.dataframe.readCsv(paths, { blocksize: 0 });
+  const ints = df.select(['i']);
+  const none = df.filter(df.col('i').gt(100));
+  const one = df.filter(df.col('i').eq(-15));
+  const cases = {};
+  for (const op of ['sum', 'mean', 'min', 'max', 'std', 'var']) {
+    cases[`df.${op}(numeric_only=True)`] = df[op]();
+    cases[`df[["i"]].${op}(numeric_only=True)`] = ints[op]();
+    cases[`df[df.i == -15].${op}(numeric_only=True)`] = one[op]();
+  }
+  cases['df.count()'] = df.count();
+  cases['df.nunique()'] = df.nunique();
+  cases['df.std(numeric_only=True, ddof=0)'] = df.std({ ddof: 0 });
+  cases['df[df.i > 100].sum(numeric_only=True)'] = none.sum();
+  cases['df[df.i > 100].count()'] = none.count();
+  const got = await client.compute(...Object.values(cases));
+  const want = pyJson(
+    `df = pd.read_csv(inp['path'])\nr = {}\nfor k in inp['codes']:\n    v = eval(k)\n` +
+      `    r[k] = {'dtype': str(v.dtype), 'index': [str(x) for x in v.index], 'values': [None if pd.isna(x) else (x.item() if hasattr(x, 'item') else x) for x in v]}\nprint(json.dumps(r))`,
+    { path: joined, codes: Object.keys(cases) },
+  );
+  Object.keys(cases).forEach((k, n) => {
+    const w = want[k];
+    assert.deepEqual(Array.from(got[n].index), w.index, `${k}: index`);
+    assert.equal(got[n].dtype, w.dtype, `${k}: dtype`);
+    close(Array.from(got[n].values), w.values.map((x) => (x === null ? NaN : x)), k, 1e-12);
+  });
+  assert.equal(df.sum().npartitions, 1);
+});

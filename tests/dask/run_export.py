@@ -32,6 +32,8 @@ def plain(v):
 
 
 def number(x):
+    if x is pd.NA or x is pd.NaT:
+        return None
     if isinstance(x, pd.Timestamp):
         return x.value // 1_000_000
     if isinstance(x, (np.generic,)):

@@ -1,6 +1,6 @@
 // Every call of docs/API.md, type-checked with `tsc --noEmit --strict` (npm test).
 import { Client, FUNCTION_LANES, generateSample } from '../../crate/wasm/js/index.js';
-import type { ArrayResult, Column, DArray, Delayed, Future, Progress, Series, Table } from '../../crate/wasm/js/index.js';
+import type { ArrayResult, Column, DArray, DataFrame, Delayed, Future, Progress, Series, Table } from '../../crate/wasm/js/index.js';
 
 export async function everything(): Promise<void> {
   const client = await Client.start({ threads: 4 });
@@ -63,6 +63,10 @@ export async function everything(): Promise<void> {
   const arith = high.max().sub(high.min()).add(1).mul(high.count()).div(2);
   const counts = high.valueCounts();
   const inRange: Series = df.get('high').between(1, df.col('low'));
+  const cleaned: DataFrame = df.dropna({ subset: ['high'], how: 'any' }).fillna({ low: 0 }).astype({ volume: 'float64' });
+  const flags: Series[] = [df.col('high').isna(), df.col('high').fillna(0).round(2).clip(null, 10), df.col('low').isin([1, null]), df.col('low').astype('string'), df.col('low').dropna()];
+  const frames: DataFrame[] = [df.isna(), df.round(1), df.fillna(0), df.astype('float64'), df.clip(0)];
+  const perColumn: Series[] = [df.sum(), df.mean(), df.count(), df.std({ ddof: 0 }), df.nunique()];
   const day = df.col('timestamp').dt.round('1d');
   const dts = [df.col('timestamp').dt.floor('h'), df.col('timestamp').dt.ceil('5min'), day.dt.year, day.dt.month, day.dt.day, day.dt.hour, day.dt.minute, day.dt.dayofweek];
   const gb = df.groupby(day);
@@ -101,6 +105,6 @@ export async function everything(): Promise<void> {
   const mixedT: { t: ArrayResult; m: number } = mixed;
   const dN: number = d;
   void [svg, five, key, product, states, gathered, mixedT, dN];
-  void [inRange, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
+  void [inRange, cleaned, flags, frames, perColumn, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }

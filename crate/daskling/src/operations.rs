@@ -22,6 +22,7 @@ use crate::expr::dataframe::{Kind, LogicalOp};
 use crate::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
+use crate::kernels::dataframe::map::MapFn;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::Dtype;
 use crate::kernels::names::{rows, NameTable, Row};
@@ -146,6 +147,21 @@ pub fn families() -> Vec<Family> {
         })
         .returns("Scalar")
         .note("Missing values skipped."),
+        family("Series", Method, "_map", |f: MapFn| map_params(f, false)).note(
+            "Of each value; missing values are NaN (floats), NaT (datetimes) or null.",
+        ),
+        family("DataFrame", Method, "_reduce", |r: SeriesReduce| {
+            if r.takes_ddof() {
+                "options?: { ddof?: number }"
+            } else {
+                ""
+            }
+        })
+        .returns("Series")
+        .note("Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped."),
+        family("DataFrame", Method, "_map", |f: MapFn| map_params(f, true))
+            .returns("DataFrame")
+            .note("Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns."),
         family("Scalar", Method, "_binary", |_: BinaryOp| {
             "other: number | Scalar"
         }),
@@ -159,6 +175,21 @@ pub fn families() -> Vec<Family> {
             .returns("Series")
             .note("A Series indexed by the sorted group keys."),
     ]
+}
+
+/// The parameters of a [`MapFn`] method; a frame's `fillna` and `astype` also take
+/// `{column: …}`.
+fn map_params(f: MapFn, frame: bool) -> &'static str {
+    match (f, frame) {
+        (MapFn::IsNa | MapFn::NotNa, _) => "",
+        (MapFn::FillNa, false) => "value: Literal",
+        (MapFn::FillNa, true) => "value: Literal | Record<string, Literal>",
+        (MapFn::Round, _) => "decimals?: number",
+        (MapFn::Clip, _) => "lower?: number | null, upper?: number | null",
+        (MapFn::IsIn, _) => "values: Literal[]",
+        (MapFn::Astype, false) => "dtype: Dtype",
+        (MapFn::Astype, true) => "dtype: Dtype | Record<string, Dtype>",
+    }
 }
 
 fn named_rows<T: NameTable>() -> (&'static str, Vec<Row>) {
@@ -175,6 +206,7 @@ pub fn table() -> Value {
         named_rows::<ReduceOp>(),
         named_rows::<SeriesReduce>(),
         named_rows::<LogicalOp>(),
+        named_rows::<MapFn>(),
         named_rows::<GroupAgg>(),
         named_rows::<DtField>(),
         named_rows::<RoundMode>(),

@@ -1,8 +1,7 @@
 // Dataframes, as dask.dataframe: DataFrame, Series, Scalar, GroupBy and SeriesGroupBy
 // (pandas' method names), and `client.dataframe.readCsv`.
 
-import { Lazy } from './lazy.js';
-import { DatetimeAccessorOps, ScalarOps, SeriesGroupByOps, SeriesOps } from './ops.js';
+import { DataFrameOps, DatetimeAccessorOps, ScalarOps, SeriesGroupByOps, SeriesOps } from './ops.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
@@ -55,6 +54,13 @@ export class Series extends SeriesOps {
   }
   _unary(name) {
     return this.#wrap(this.#h.map(name));
+  }
+  _map(name, ...args) {
+    return this.#wrap(this.#h.mapEach(name, args));
+  }
+  /** The values that are not missing (pandas' `dropna`). */
+  dropna() {
+    return this.#wrap(this.#h.dropna(null, null));
   }
   _logical(op, other) {
     if (other !== undefined && !(other instanceof Series)) throw new TypeError(`${op}: expected a bool Series`);
@@ -148,8 +154,10 @@ export class GroupBy {
   }
 }
 
+const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /** A lazy dataframe read from CSV files, as `dask.dataframe.DataFrame`. */
-export class DataFrame extends Lazy {
+export class DataFrame extends DataFrameOps {
   #h;
   constructor(client, handle) {
     super(client);
@@ -192,6 +200,25 @@ export class DataFrame extends Lazy {
       h = h.assign(name, s._handle());
     }
     return new DataFrame(this.client, h);
+  }
+  _reduce(op, { ddof } = {}) {
+    return new Series(this.client, this.#h.reduce(op, ddof));
+  }
+  _map(name, ...args) {
+    // fillna({col: value}) and astype({col: dtype}): the series' method on those columns.
+    if ((name === 'fillna' || name === 'astype') && isRecord(args[0])) {
+      const cols = Object.entries(args[0]).map(([c, v]) => [c, this.col(c)._map(name, v)]);
+      return this.assign(Object.fromEntries(cols));
+    }
+    return new DataFrame(this.client, this.#h.mapEach(name, args));
+  }
+  /**
+   * The rows without missing values: `subset` the columns looked at (all by default),
+   * `how` `'any'` (a row with any missing value goes, pandas' default) or `'all'`.
+   */
+  dropna({ subset, how } = {}) {
+    const cols = typeof subset === 'string' ? [subset] : subset;
+    return new DataFrame(this.client, this.#h.dropna(cols ?? null, how ?? null));
   }
   /** Groups rows by a Series of this frame or a column name. */
   groupby(by) {

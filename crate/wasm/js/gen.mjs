@@ -21,6 +21,7 @@ const BASES = {
   DArray: { js: 'Lazy', ts: 'Lazy<ArrayResult>' },
   Series: { js: 'Lazy', ts: 'Lazy<Column>' },
   Scalar: { js: 'Lazy', ts: 'Lazy<number>' },
+  DataFrame: { js: 'Lazy', ts: 'Lazy<Table>' },
 };
 
 // Unions of names declared in index.d.ts: type name -> table.

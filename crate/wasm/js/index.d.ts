@@ -90,6 +90,9 @@ export interface ReduceOptions {
   splitEvery?: number;
 }
 
+/** A constant for `fillna` and `isin`: a number, text, a bool, or null (the missing value). */
+export type Literal = number | string | boolean | null;
+
 /** One axis of a slice: an index, `[start, stop, step]` (nulls for defaults), or `null` for all. */
 export type SliceSpec = number | null | [number | null, (number | null)?, (number | null)?];
 
@@ -220,6 +223,54 @@ declare abstract class SeriesOps extends Lazy<Column> {
   var(options?: { ddof?: number }): Scalar;
   /** How many distinct values. Missing values skipped. */
   nunique(): Scalar;
+  /** Whether each value is missing (NaN, NaT, null): a bool result. Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  isna(): Series;
+  /** Whether each value is present: the opposite of `isna`. Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  notna(): Series;
+  /** Missing values replaced by `value` (a number for numeric columns, text for text, a bool for bools). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  fillna(value: Literal): Series;
+  /** Rounded to `decimals` places (numpy's: halves to even; negative rounds to tens, hundreds, …). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  round(decimals?: number): Series;
+  /** Values below `lower` set to it, above `upper` to it (null: no bound). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  clip(lower?: number | null, upper?: number | null): Series;
+  /** Whether each value is one of `values` (null or NaN in `values` matches missing values). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  isin(values: Literal[]): Series;
+  /** Converted to `dtype` (floats to text as Python writes them; an error names a value that cannot be). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  astype(dtype: Dtype): Series;
+}
+
+/** The operations of DataFrame, one per table row. */
+declare abstract class DataFrameOps extends Lazy<Table> {
+  /** The sum. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  sum(): Series;
+  /** The mean. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  mean(): Series;
+  /** The smallest value. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  min(): Series;
+  /** The largest value. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  max(): Series;
+  /** How many values are not missing. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  count(): Series;
+  /** The standard deviation (`ddof`, default 1). Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  std(options?: { ddof?: number }): Series;
+  /** The variance (`ddof`, default 1). Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  var(options?: { ddof?: number }): Series;
+  /** How many distinct values. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  nunique(): Series;
+  /** Whether each value is missing (NaN, NaT, null): a bool result. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  isna(): DataFrame;
+  /** Whether each value is present: the opposite of `isna`. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  notna(): DataFrame;
+  /** Missing values replaced by `value` (a number for numeric columns, text for text, a bool for bools). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  fillna(value: Literal | Record<string, Literal>): DataFrame;
+  /** Rounded to `decimals` places (numpy's: halves to even; negative rounds to tens, hundreds, …). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  round(decimals?: number): DataFrame;
+  /** Values below `lower` set to it, above `upper` to it (null: no bound). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  clip(lower?: number | null, upper?: number | null): DataFrame;
+  /** Whether each value is one of `values` (null or NaN in `values` matches missing values). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  isin(values: Literal[]): DataFrame;
+  /** Converted to `dtype` (floats to text as Python writes them; an error names a value that cannot be). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  astype(dtype: Dtype | Record<string, Dtype>): DataFrame;
 }
 
 /** The operations of Scalar, one per table row. */
@@ -349,6 +400,8 @@ export declare class Series extends SeriesOps {
   valueCounts(): Series;
   /** Whether each value is within `[lo, hi]` (both ends included; missing is false). */
   between(lo: number | Series, hi: number | Series): Series;
+  /** The values that are not missing (pandas' `dropna`). */
+  dropna(): Series;
   head(n?: number): Promise<Column>;
 }
 
@@ -361,7 +414,7 @@ export declare class GroupBy {
 }
 
 /** A lazy dataframe, as `dask.dataframe.DataFrame`. */
-export declare class DataFrame extends Lazy<Table> {
+export declare class DataFrame extends DataFrameOps {
   readonly columns: string[];
   readonly dtypes: Record<string, Dtype>;
   readonly npartitions: number;
@@ -375,6 +428,8 @@ export declare class DataFrame extends Lazy<Table> {
   len(): Scalar;
   describe(): DataFrame;
   head(n?: number): Promise<Table>;
+  /** The rows without missing values in `subset` (all columns by default); `how: 'all'` drops only rows missing everywhere. */
+  dropna(options?: { subset?: string | string[]; how?: 'any' | 'all' }): DataFrame;
 }
 
 export type CsvSource =

@@ -115,7 +115,7 @@ export class DArrayOps extends Lazy {
   }
 }
 
-/** The operations of Series, one per table row (BinaryOp, UnaryFn, LogicalOp, SeriesReduce). */
+/** The operations of Series, one per table row (BinaryOp, UnaryFn, LogicalOp, SeriesReduce, MapFn). */
 export class SeriesOps extends Lazy {
   /** `this + other`; `other` a number or a collection of the same kind. Row by row. */
   add(other) {
@@ -240,6 +240,98 @@ export class SeriesOps extends Lazy {
   /** How many distinct values. Missing values skipped. */
   nunique() {
     return this._reduce('nunique');
+  }
+  /** Whether each value is missing (NaN, NaT, null): a bool result. Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  isna() {
+    return this._map('isna');
+  }
+  /** Whether each value is present: the opposite of `isna`. Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  notna() {
+    return this._map('notna');
+  }
+  /** Missing values replaced by `value` (a number for numeric columns, text for text, a bool for bools). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  fillna(value) {
+    return this._map('fillna', value);
+  }
+  /** Rounded to `decimals` places (numpy's: halves to even; negative rounds to tens, hundreds, …). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  round(decimals) {
+    return this._map('round', decimals);
+  }
+  /** Values below `lower` set to it, above `upper` to it (null: no bound). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  clip(lower, upper) {
+    return this._map('clip', lower, upper);
+  }
+  /** Whether each value is one of `values` (null or NaN in `values` matches missing values). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  isin(values) {
+    return this._map('isin', values);
+  }
+  /** Converted to `dtype` (floats to text as Python writes them; an error names a value that cannot be). Of each value; missing values are NaN (floats), NaT (datetimes) or null. */
+  astype(dtype) {
+    return this._map('astype', dtype);
+  }
+}
+
+/** The operations of DataFrame, one per table row (SeriesReduce, MapFn). */
+export class DataFrameOps extends Lazy {
+  /** The sum. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  sum() {
+    return this._reduce('sum');
+  }
+  /** The mean. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  mean() {
+    return this._reduce('mean');
+  }
+  /** The smallest value. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  min() {
+    return this._reduce('min');
+  }
+  /** The largest value. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  max() {
+    return this._reduce('max');
+  }
+  /** How many values are not missing. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  count() {
+    return this._reduce('count');
+  }
+  /** The standard deviation (`ddof`, default 1). Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  std(options) {
+    return this._reduce('std', options);
+  }
+  /** The variance (`ddof`, default 1). Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  var(options) {
+    return this._reduce('var', options);
+  }
+  /** How many distinct values. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
+  nunique() {
+    return this._reduce('nunique');
+  }
+  /** Whether each value is missing (NaN, NaT, null): a bool result. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  isna() {
+    return this._map('isna');
+  }
+  /** Whether each value is present: the opposite of `isna`. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  notna() {
+    return this._map('notna');
+  }
+  /** Missing values replaced by `value` (a number for numeric columns, text for text, a bool for bools). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  fillna(value) {
+    return this._map('fillna', value);
+  }
+  /** Rounded to `decimals` places (numpy's: halves to even; negative rounds to tens, hundreds, …). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  round(decimals) {
+    return this._map('round', decimals);
+  }
+  /** Values below `lower` set to it, above `upper` to it (null: no bound). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  clip(lower, upper) {
+    return this._map('clip', lower, upper);
+  }
+  /** Whether each value is one of `values` (null or NaN in `values` matches missing values). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  isin(values) {
+    return this._map('isin', values);
+  }
+  /** Converted to `dtype` (floats to text as Python writes them; an error names a value that cannot be). Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
+  astype(dtype) {
+    return this._map('astype', dtype);
   }
 }
 

@@ -5,12 +5,13 @@ use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named};
 use daskling::expr::dataframe::{
-    read_csv_refs, DataFrame, Df, Kind, LogicalOp, ReadOptions, Scalar, Series, SourceRef,
+    read_csv_refs, DataFrame, Df, DropHow, Kind, LogicalOp, ReadOptions, Scalar, Series, SourceRef,
 };
 use daskling::kernels::array::{BinaryOp, UnaryFn};
 use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
 use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
+use daskling::kernels::dataframe::map::{Arg, ColumnMap, MapFn};
 use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::Dtype;
 
@@ -128,6 +129,48 @@ impl LazyDf {
         wrap(Series(self.0.clone()).map(f).map(|s| s.0))
     }
 
+    /// A function of each value with parameters (`fillna`, `round`, `astype`, …) of a
+    /// series or of every column of a frame; `args` its positional arguments.
+    #[wasm_bindgen(js_name = mapEach)]
+    pub fn map_each(&self, name: &str, args: JsValue) -> Result<LazyDf, JsError> {
+        let f: MapFn = named(name)?;
+        let args: Vec<Arg> = from_js(args, "arguments")?;
+        let f = ColumnMap::from_args(f, &args).map_err(js_err)?;
+        match self.0.kind() {
+            Kind::Frame => wrap(DataFrame(self.0.clone()).map_each(f).map(|d| d.0)),
+            _ => wrap(Series(self.0.clone()).map_each(f).map(|d| d.0)),
+        }
+    }
+
+    /// The rows (of a frame) or values (of a series) without missing values:
+    /// `subset` the columns looked at (all when null), `how` `'any'` or `'all'`.
+    pub fn dropna(
+        &self,
+        subset: Option<Vec<String>>,
+        how: Option<String>,
+    ) -> Result<LazyDf, JsError> {
+        let how = match how.as_deref() {
+            None | Some("any") => DropHow::Any,
+            Some("all") => DropHow::All,
+            Some(h) => {
+                return Err(JsError::new(&format!(
+                    "dropna: how must be 'any' or 'all', got {h:?}"
+                )))
+            }
+        };
+        if self.0.kind() == Kind::Series {
+            return wrap(Series(self.0.clone()).dropna().map(|d| d.0));
+        }
+        let refs: Option<Vec<&str>> = subset
+            .as_ref()
+            .map(|v| v.iter().map(String::as_str).collect());
+        wrap(
+            DataFrame(self.0.clone())
+                .dropna(refs.as_deref(), how)
+                .map(|d| d.0),
+        )
+    }
+
     /// `and`, `or` (with `other`), `not`.
     pub fn logical(&self, name: &str, other: Option<LazyDf>) -> Result<LazyDf, JsError> {
         let o: LogicalOp = named(name)?;
@@ -153,9 +196,17 @@ impl LazyDf {
         wrap(Series(self.0.clone()).dt_round(freq, m).map(|s| s.0))
     }
 
-    /// A series reduction (`ddof` for std and var; pandas' default 1).
+    /// A series reduction (`ddof` for std and var; pandas' default 1); of a frame, a
+    /// series indexed by column name.
     pub fn reduce(&self, name: &str, ddof: Option<f64>) -> Result<LazyDf, JsError> {
         let r: SeriesReduce = named(name)?;
+        if self.0.kind() == Kind::Frame {
+            return wrap(
+                DataFrame(self.0.clone())
+                    .reduce(r, ddof.unwrap_or(1.0))
+                    .map(|s| s.0),
+            );
+        }
         wrap(
             Series(self.0.clone())
                 .reduce(r, ddof.unwrap_or(1.0))

@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use super::across;
 use super::blocks;
 use super::column::{concat, Column, Dtype, Frame};
 use super::csv::{CsvOptions, FrameParser, Schema};
 use super::describe;
 use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
+use super::map::ColumnMap;
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use super::values::{bytes, frame, input, number};
 use crate::array::{BinaryOp, UnaryFn};
@@ -65,6 +67,14 @@ pub enum FrameKernel {
     Binary(BinaryOp),
     /// A function of each value of a series (numpy's ufuncs, as pandas applies them).
     Unary(UnaryFn),
+    /// A function of each value with parameters, on a series or on every column of a
+    /// frame (`frame`; its numeric columns only where the function says so).
+    Map {
+        /// The function.
+        f: Arc<ColumnMap>,
+        /// The input is a frame.
+        frame: bool,
+    },
     /// A series with a constant.
     Scalar {
         /// The operation.
@@ -109,6 +119,12 @@ pub enum FrameKernel {
         /// Whether the constant is the left operand (`c - x`).
         reflected: bool,
     },
+    /// The partials of a reduction of these columns of a partition (`df.sum()`).
+    AcrossPartial(SeriesReduce, Arc<[String]>),
+    /// Merges frame-wide partials.
+    AcrossMerge(SeriesReduce),
+    /// Merges the last frame-wide partials into a series indexed by column name.
+    AcrossFinish(Arc<AcrossSpec>),
     /// Concatenates partitions (in input order) into one frame.
     Concat,
     /// A group table of one partition: inputs are the key series, then one value series
@@ -124,6 +140,21 @@ pub enum FrameKernel {
     DescribeMerge,
     /// Merges the last summaries into the describe table of these columns.
     DescribeFinish(Vec<String>),
+}
+
+/// A frame-wide reduction's result: what it reduces, the columns, and the series made.
+#[derive(Clone, Debug)]
+pub struct AcrossSpec {
+    /// The reduction.
+    pub op: SeriesReduce,
+    /// Delta degrees of freedom (`std`, `var`).
+    pub ddof: f64,
+    /// The columns reduced (the result's index).
+    pub columns: Vec<String>,
+    /// The result's name.
+    pub name: String,
+    /// The result's dtype.
+    pub dtype: Dtype,
 }
 
 /// The shape of a group-by result.
@@ -161,6 +192,14 @@ fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
     v.downcast::<Partial>(key)
 }
 
+/// The frame-wide partials of `inputs`.
+fn across_parts<'a>(key: &str, inputs: &'a [Value]) -> Result<Vec<&'a across::Partials>> {
+    inputs
+        .iter()
+        .map(|v| v.downcast::<across::Partials>(key))
+        .collect()
+}
+
 /// A one-column frame with an index.
 fn series_indexed(name: &str, c: Column, index: Index) -> Value {
     Value::Frame(Arc::new(Frame {
@@ -183,6 +222,7 @@ impl FrameKernel {
             FrameKernel::Binary(op) | FrameKernel::Scalar { op, .. } => op.name(),
             FrameKernel::Logical(op) => op.name(),
             FrameKernel::Unary(f) => f.name(),
+            FrameKernel::Map { f, .. } => f.function().name(),
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
             FrameKernel::Partial(op) => op.step(crate::names::Step::Chunk),
@@ -190,6 +230,9 @@ impl FrameKernel {
             FrameKernel::Merge(_) => "combine",
             FrameKernel::Finish { .. } => "aggregate",
             FrameKernel::ScalarArith(op) | FrameKernel::ScalarConst { op, .. } => op.name(),
+            FrameKernel::AcrossPartial(op, _) => op.step(crate::names::Step::Chunk),
+            FrameKernel::AcrossMerge(_) => "combine",
+            FrameKernel::AcrossFinish(_) => "aggregate",
             FrameKernel::Concat => "concat",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
             FrameKernel::GroupMerge(_) => "groupby-combine",
@@ -340,6 +383,35 @@ impl FrameKernel {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, ops::unary(*f, a)?, ix.clone())
             }
+            FrameKernel::Map { f, frame: is_frame } => {
+                let input = frame(key, inp(0)?)?;
+                let columns = input
+                    .names
+                    .iter()
+                    .zip(&input.columns)
+                    .map(|(n, c)| {
+                        if *is_frame
+                            && f.numeric_only()
+                            && !matches!(c.dtype(), Dtype::Int64 | Dtype::Float64)
+                        {
+                            return Ok(c.clone());
+                        }
+                        f.apply(c).map_err(|e| {
+                            let m = e.to_string();
+                            if *is_frame {
+                                Error::invalid(format!("column {n}: {m}"))
+                            } else {
+                                e
+                            }
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Value::Frame(Arc::new(Frame {
+                    names: input.names.clone(),
+                    columns,
+                    index: input.index.clone(),
+                }))
+            }
             FrameKernel::Logical(op) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 let b = match inputs.get(1) {
@@ -465,6 +537,17 @@ impl FrameKernel {
                     op.call(a, *value)
                 })
             }
+            FrameKernel::AcrossPartial(op, names) => {
+                Value::partial(across::partial(*op, frame(key, inp(0)?)?, names)?)
+            }
+            FrameKernel::AcrossMerge(op) => {
+                Value::partial(across::merge(*op, &across_parts(key, inputs)?)?)
+            }
+            FrameKernel::AcrossFinish(s) => {
+                let merged = across::merge(s.op, &across_parts(key, inputs)?)?;
+                let f = across::finish(s.op, &merged, &s.columns, s.ddof, &s.name, s.dtype)?;
+                Value::Frame(Arc::new(f))
+            }
             FrameKernel::Concat => {
                 let frames = inputs
                     .iter()
@@ -483,6 +566,7 @@ impl FrameKernel {
             FrameKernel::Select(ns) => Some(ns.clone()),
             FrameKernel::RowCount => Some(vec![]),
             FrameKernel::DescribePartial(cols) => Some(cols.clone()),
+            FrameKernel::AcrossPartial(_, cols) => Some(cols.to_vec()),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! Dataframe kernels: columnar partitions, CSV parsing, dates and times, and the
 //! workshop's sample data.
 
+pub mod across;
 mod blocks;
 pub mod column;
 pub mod csv;
@@ -9,6 +10,7 @@ pub(crate) mod describe;
 pub mod dt;
 pub mod groupby;
 pub mod kernel;
+pub mod map;
 pub mod ops;
 pub mod sample;
 pub mod source;

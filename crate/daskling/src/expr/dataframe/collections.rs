@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::{lower, Df, DfOp, Lazy};
 use crate::error::{Error, Result};
 use crate::kernels::dataframe::groupby::GroupAgg;
+use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::{Dtype, Frame};
 use crate::scheduler::{self, Scheduler};
 
@@ -267,6 +268,33 @@ impl DataFrame {
             values: columns.iter().map(|(_, s)| s.0.clone()).collect(),
         })
         .map(DataFrame)
+    }
+
+    /// Every column reduced: a series indexed by column name, as pandas' `df.sum()` —
+    /// the numeric columns (pandas' `numeric_only=True`), every column for `count` and
+    /// `nunique`; `ddof` for `std` and `var`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::ops::SeriesReduce;
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v,w\na,1,0.5\nb,2,\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let sums = df.reduce(SeriesReduce::Sum, 1.0).unwrap().compute_frame(Scheduler::Sync).unwrap();
+    /// let index = &sums.index.as_ref().unwrap().1;
+    /// assert_eq!(index.len(), 2); // v and w: k is text
+    /// assert_eq!(sums.columns[0].f64_at(0), Some(3.0));
+    /// assert_eq!(sums.columns[0].f64_at(1), Some(0.5));
+    /// ```
+    pub fn reduce(&self, reduce: SeriesReduce, ddof: f64) -> Result<Series> {
+        Df::build(DfOp::FrameReduce {
+            input: self.0.clone(),
+            reduce,
+            ddof,
+        })
+        .map(Series)
     }
 
     /// Number of rows.

@@ -29,7 +29,9 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             }
         }
         DfOp::Filter { input, mask } => {
-            need(input, Kind::Frame, "filter")?;
+            if input.0.kind == Kind::Scalar {
+                need(input, Kind::Frame, "filter")?;
+            }
             need(mask, Kind::Series, "filter")?;
             same_rows(input, mask, "filter")?;
             if mask.0.dtypes[0] != Dtype::Bool {
@@ -41,7 +43,7 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             let i = &input.0;
             Meta {
                 prefix: "filter",
-                kind: Kind::Frame,
+                kind: i.kind,
                 names: i.names.clone(),
                 dtypes: i.dtypes.clone(),
                 npartitions: i.npartitions,

@@ -327,6 +327,10 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     if !dtypes.is_empty() {
         args.push(format!("dtype={{{}}}", dtypes.join(", ")));
     }
-    args.push(format!("blocksize={blocksize}"));
+    // daskling's 0 (one partition per file) is dask's None.
+    args.push(match blocksize {
+        0 => "blocksize=None".to_string(),
+        b => format!("blocksize={b}"),
+    });
     Ok(("df".into(), format!("dd.read_csv({})", args.join(", "))))
 }

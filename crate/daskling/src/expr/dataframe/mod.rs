@@ -4,8 +4,9 @@
 //!
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
-//! logic), `datetime` (the `.dt` accessor), `reduce` (reductions, len, describe) and
-//! `groupby`; `lower` walks an expression iteratively and hands each node to its family.
+//! logic), `map` (functions of each value with parameters: missing data, `round`,
+//! `astype`, …), `datetime` (the `.dt` accessor), `reduce` (reductions, len, describe)
+//! and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
 //! ```
 //! use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
@@ -29,6 +30,7 @@ mod datetime;
 mod groupby;
 mod io;
 mod lower;
+mod map;
 mod op;
 mod read;
 mod reduce;
@@ -46,6 +48,7 @@ use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::Dtype;
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
+pub use map::DropHow;
 pub use op::{DfOp, Kind, LogicalOp};
 #[cfg(not(target_arch = "wasm32"))]
 pub use read::read_csv;
@@ -199,7 +202,11 @@ fn family(op: &DfOp) -> Family {
         | DfOp::ScalarBinary { .. }
         | DfOp::ScalarConst { .. } => of!(arith, parts, scalar),
         DfOp::DtField { .. } | DfOp::DtRound { .. } => of!(datetime, parts),
-        DfOp::Reduce { .. } | DfOp::Len { .. } | DfOp::Describe { .. } => {
+        DfOp::Map { .. } => of!(map, parts),
+        DfOp::Reduce { .. }
+        | DfOp::FrameReduce { .. }
+        | DfOp::Len { .. }
+        | DfOp::Describe { .. } => {
             of!(reduce, parts, scalar)
         }
         DfOp::GroupAgg { .. } => of!(groupby, parts),
@@ -263,7 +270,9 @@ impl Df {
         let name: Arc<str> = name.into();
         let index = match &op {
             DfOp::GroupAgg { by, .. } => Some((by.0.names[0].clone(), by.0.dtypes[0])),
-            DfOp::Describe { .. } => Some((String::new(), Dtype::String)),
+            DfOp::Describe { .. } | DfOp::FrameReduce { .. } => {
+                Some((String::new(), Dtype::String))
+            }
             _ if kind == Kind::Scalar => None,
             _ => op.inputs().first().and_then(|i| i.0.index.clone()),
         };

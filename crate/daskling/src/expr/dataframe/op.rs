@@ -9,6 +9,7 @@ use crate::kernels::array::{BinaryOp, UnaryFn};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
+use crate::kernels::dataframe::map::ColumnMap;
 pub use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::float;
@@ -91,6 +92,14 @@ pub enum DfOp<A = Df> {
         /// The input.
         input: A,
     },
+    /// A function of each value with parameters (`fillna`, `round`, `astype`, …), of a
+    /// series or of every column of a frame.
+    Map {
+        /// The input.
+        input: A,
+        /// The function and its parameters.
+        f: ColumnMap,
+    },
     /// Boolean logic of series.
     Logical {
         /// The operation.
@@ -119,6 +128,17 @@ pub enum DfOp<A = Df> {
     /// A series reduced to a number.
     Reduce {
         /// The input.
+        input: A,
+        /// The reduction.
+        reduce: SeriesReduce,
+        #[serde(with = "float")]
+        /// Delta degrees of freedom (`std`, `var`).
+        ddof: f64,
+    },
+    /// Every column reduced (its numeric ones, but for `count` and `nunique`): a series
+    /// indexed by column name.
+    FrameReduce {
+        /// The input frame.
         input: A,
         /// The reduction.
         reduce: SeriesReduce,
@@ -187,9 +207,11 @@ impl<A> DfOp<A> {
             | DfOp::Col { input, .. }
             | DfOp::Scalar { input, .. }
             | DfOp::Unary { input, .. }
+            | DfOp::Map { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
             | DfOp::Reduce { input, .. }
+            | DfOp::FrameReduce { input, .. }
             | DfOp::Len { input }
             | DfOp::Describe { input }
             | DfOp::ScalarConst { input, .. } => vec![input],
@@ -270,6 +292,10 @@ impl<A> DfOp<A> {
                 f: *func,
                 input: f(input)?,
             },
+            DfOp::Map { input, f: func } => DfOp::Map {
+                input: f(input)?,
+                f: func.clone(),
+            },
             DfOp::Logical { op, left, right } => DfOp::Logical {
                 op: *op,
                 left: f(left)?,
@@ -292,6 +318,15 @@ impl<A> DfOp<A> {
                 reduce,
                 ddof,
             } => DfOp::Reduce {
+                input: f(input)?,
+                reduce: *reduce,
+                ddof: *ddof,
+            },
+            DfOp::FrameReduce {
+                input,
+                reduce,
+                ddof,
+            } => DfOp::FrameReduce {
                 input: f(input)?,
                 reduce: *reduce,
                 ddof: *ddof,

@@ -1,14 +1,16 @@
-//! Reductions: a series' `sum`, `mean`, … and a frame's `len` as trees of partials,
-//! and `describe`.
+//! Reductions: a series' `sum`, `mean`, …, a frame's (`df.sum()`: a series indexed by
+//! column name) and its `len` as trees of partials, and `describe`.
 
 use super::tasks::{ftask, merge_levels, tree};
 use super::{need, not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{float, Line, Script};
 use crate::graph::{tokenize, Graph, Key};
-use crate::kernels::dataframe::kernel::FrameKernel;
+use crate::kernels::dataframe::across;
+use crate::kernels::dataframe::kernel::{AcrossSpec, FrameKernel};
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::Dtype;
+use crate::kernels::names::Step;
 
 /// Names, dtypes, partitions and rows of a reduction operation.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
@@ -29,6 +31,19 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 )));
             }
             Meta::scalar(reduce.name())
+        }
+        DfOp::FrameReduce { input, reduce, .. } => {
+            need(input, Kind::Frame, reduce.name())?;
+            let cols = across::columns(*reduce, &input.0.dtypes);
+            let dts: Vec<Dtype> = cols.iter().map(|&i| input.0.dtypes[i]).collect();
+            Meta {
+                prefix: reduce.name(),
+                kind: Kind::Series,
+                names: vec![String::new()],
+                dtypes: vec![across::result_dtype(*reduce, &dts)],
+                npartitions: 1,
+                rows: None,
+            }
         }
         DfOp::Len { input } => {
             if input.0.kind == Kind::Scalar {
@@ -89,6 +104,37 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
             g.insert(
                 d.part_key(0),
                 ftask(FrameKernel::DescribeFinish(cols), parts),
+            );
+        }
+        DfOp::FrameReduce {
+            input,
+            reduce,
+            ddof,
+        } => {
+            let cols: Vec<String> = across::columns(*reduce, input.dtypes())
+                .into_iter()
+                .map(|i| input.names()[i].clone())
+                .collect();
+            let layer = format!("{}-{}", reduce.step(Step::Chunk), tokenize(d.name()));
+            let parts: Vec<Key> = (0..input.npartitions())
+                .map(|p| {
+                    let k = Key::new(layer.as_str(), &[p as u32]);
+                    let partial = FrameKernel::AcrossPartial(*reduce, cols.clone().into());
+                    g.insert(k.clone(), ftask(partial, vec![input.part_key(p)]));
+                    k
+                })
+                .collect();
+            let parts = merge_levels(g, d, "combine", FrameKernel::AcrossMerge(*reduce), parts);
+            let spec = AcrossSpec {
+                op: *reduce,
+                ddof: *ddof,
+                columns: cols,
+                name: d.names()[0].clone(),
+                dtype: d.dtypes()[0],
+            };
+            g.insert(
+                d.part_key(0),
+                ftask(FrameKernel::AcrossFinish(spec.into()), parts),
             );
         }
         _ => return Err(not_mine("reduction")),
@@ -156,6 +202,23 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
                 String::new()
             };
             (m.into(), format!("{x}.{m}({args})"))
+        }
+        // pandas' numeric_only=True: the columns daskling reduces.
+        DfOp::FrameReduce {
+            input,
+            reduce,
+            ddof,
+        } => {
+            let x = s.var(input.name())?;
+            let m = reduce.name();
+            let mut args = vec![];
+            if !matches!(reduce, SeriesReduce::Count | SeriesReduce::Nunique) {
+                args.push("numeric_only=True".to_string());
+            }
+            if reduce.takes_ddof() {
+                args.push(format!("ddof={}", float(*ddof)));
+            }
+            (m.into(), format!("{x}.{m}({})", args.join(", ")))
         }
         DfOp::Len { input } => ("len".into(), format!("{}.shape[0]", s.var(input.name())?)),
         DfOp::Describe { input } => (

@@ -1,0 +1,118 @@
+//! Reductions of every column of a frame at once (`df.sum()`, `df.count()`): which
+//! columns take part and the result's dtype (pandas' rules, [`columns`] and
+//! [`result_dtype`]), one task's partials of a partition ([`Partials`]), their merge,
+//! and the result — a series indexed by column name. The per-column arithmetic is the
+//! series reductions' (`ops`).
+//!
+//! ```
+//! use daskling_kernels::dataframe::across::{columns, result_dtype};
+//! use daskling_kernels::dataframe::ops::SeriesReduce;
+//! use daskling_kernels::dataframe::Dtype;
+//! let dts = [Dtype::Int64, Dtype::String, Dtype::Float64];
+//! assert_eq!(columns(SeriesReduce::Sum, &dts), vec![0, 2]);
+//! assert_eq!(columns(SeriesReduce::Count, &dts), vec![0, 1, 2]);
+//! assert_eq!(result_dtype(SeriesReduce::Sum, &[Dtype::Int64, Dtype::Float64]), Dtype::Float64);
+//! assert_eq!(result_dtype(SeriesReduce::Count, &dts), Dtype::Int64);
+//! ```
+
+use std::sync::Arc;
+
+use super::column::{Column, Dtype, Frame};
+use super::ops::{self, Partial, SeriesReduce};
+use daskling_core::{Error, Result};
+
+/// The columns (their positions) a frame-wide `op` reduces, of a frame with `dtypes`:
+/// every column for `count` and `nunique`, the numeric ones (int64, float64, bool)
+/// otherwise — pandas' `numeric_only=True`.
+pub fn columns(op: SeriesReduce, dtypes: &[Dtype]) -> Vec<usize> {
+    (0..dtypes.len())
+        .filter(|&i| {
+            matches!(op, SeriesReduce::Count | SeriesReduce::Nunique) || dtypes[i].is_numeric()
+        })
+        .collect()
+}
+
+/// The dtype of a frame-wide `op` over columns of `dtypes` (those [`columns`] keeps):
+/// int64 for counts, and for sums, minima and maxima of integer (and bool) columns only;
+/// float64 otherwise.
+pub fn result_dtype(op: SeriesReduce, dtypes: &[Dtype]) -> Dtype {
+    let ints = dtypes
+        .iter()
+        .all(|d| matches!(d, Dtype::Int64 | Dtype::Bool));
+    match op {
+        SeriesReduce::Count | SeriesReduce::Nunique => Dtype::Int64,
+        SeriesReduce::Sum | SeriesReduce::Min | SeriesReduce::Max if ints => Dtype::Int64,
+        _ => Dtype::Float64,
+    }
+}
+
+/// One partial per reduced column, in order (a task's value between partition and result).
+pub struct Partials(Vec<Partial>);
+
+impl crate::Footprint for Partials {
+    fn nbytes(&self) -> u64 {
+        self.0.iter().map(crate::Footprint::nbytes).sum()
+    }
+}
+
+/// The partials of `op` over the columns `names` of partition `f`.
+pub(crate) fn partial(op: SeriesReduce, f: &Frame, names: &[String]) -> Result<Partials> {
+    names
+        .iter()
+        .map(|n| {
+            let c = f
+                .column(n)
+                .ok_or_else(|| Error::invalid(format!("no column {n}")))?;
+            ops::partial(op, c)
+        })
+        .collect::<Result<_>>()
+        .map(Partials)
+}
+
+/// Partials of several partitions merged column by column.
+pub(crate) fn merge(op: SeriesReduce, parts: &[&Partials]) -> Result<Partials> {
+    let n = parts.first().map_or(0, |p| p.0.len());
+    (0..n)
+        .map(|j| {
+            let col: Vec<&Partial> = parts.iter().map(|p| &p.0[j]).collect();
+            ops::merge(op, &col)
+        })
+        .collect::<Result<_>>()
+        .map(Partials)
+}
+
+/// The result: a series called `name` of `dtype`, one value per column, indexed by the
+/// column names (an index named `""`).
+pub(crate) fn finish(
+    op: SeriesReduce,
+    merged: &Partials,
+    names: &[String],
+    ddof: f64,
+    name: &str,
+    dtype: Dtype,
+) -> Result<Frame> {
+    let mut values = Vec::with_capacity(names.len());
+    let mut ints = Vec::with_capacity(names.len());
+    for (p, n) in merged.0.iter().zip(names) {
+        ops::check(p).map_err(|e| Error::invalid(format!("column {n}: {e}")))?;
+        let x = ops::finish(op, p, ddof);
+        values.push(x);
+        // Exact: int64 sums (checked above) from their integer total.
+        ints.push(match p {
+            Partial::IntSum { sum, .. } => *sum as i64,
+            _ => x as i64,
+        });
+    }
+    // An extreme of no values (an empty frame) is NaN, as pandas gives it: float64.
+    let column = if dtype == Dtype::Int64 && !values.iter().any(|x| x.is_nan()) {
+        Column::Int64(ints)
+    } else {
+        Column::Float64(values)
+    };
+    let index = Column::String(names.iter().map(|n| Some(Arc::from(n.as_str()))).collect());
+    Ok(Frame {
+        names: vec![name.to_string()].into(),
+        columns: vec![column],
+        index: Some(Arc::new((String::new(), index))),
+    })
+}
