@@ -176,13 +176,16 @@ describe('toDask on a dask cluster', () => {
     assert.deepEqual(mine[2], { n: 12, sum: 2 * 66 * 3 });
   });
 
-  test('missing data, round, clip, isin, astype and frame-wide reductions on files with missing values', { timeout: 600_000 }, async () => {
+  test('naValues, missing data, round, clip, isin, astype and frame-wide reductions on files with missing values', { timeout: 600_000 }, async () => {
     const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
       const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
       const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
       const df = await c.dataframe.readCsv(files, { blocksize: 0 });
       const [i, f, s] = ['i', 'f', 's'].map((n) => df.col(n));
+      const marked = await c.dataframe.readCsv(files, { blocksize: 0, naValues: { s: ['a'], g: [7] } });
       const values = [
+        marked.isna(),
+        marked.sum(),
         df.isna(),
         f.fillna(0),
         s.fillna('none'),
@@ -215,6 +218,7 @@ describe('toDask on a dask cluster', () => {
     }, { address, prefix: `${DATA}/` });
     assert.match(script, /\.fillna\(0\.0\)/);
     assert.match(script, /\.isin\(\[1\.5, np\.nan\]\)/);
+    assert.match(script, /na_values=\{"i": \[\], "f": \[\], "s": \["a"\], "g": \["7"\]\}/);
     const theirs = onCluster(script, 'missing');
     mine.forEach((m, n) => {
       if (typeof m === 'number') return assert.equal(theirs[n], m, `value ${n}`);

@@ -259,10 +259,12 @@ export class DataFrameModule {
    * A dataframe of CSV files: a File, Blob, File[], FileList, URL(s), or
    * `[{name, data}]`. Options: `parseDates`, `dtype` ({col: dtype}), `sep`, `header`,
    * `blocksize` (bytes, default 16 MB: a partition's size — larger files are split, runs
-   * of smaller ones grouped; 0: one partition per file). Reads only the first bytes of the first
+   * of smaller ones grouped; 0: one partition per file), `naValues` (more text that
+   * means missing: a list, or `{col: list}`, beside pandas' defaults), `keepDefaultNa`
+   * (default true: pandas' `''`, `NA`, `NaN`, `null`, … are missing). Reads only the first bytes of the first
    * file now, to learn columns and dtypes.
    */
-  async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize } = {}) {
+  async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize, naValues, keepDefaultNa } = {}) {
     const host = this.#client.constructor.host;
     const list = await normalizeSources(host, source);
     for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
@@ -273,7 +275,7 @@ export class DataFrameModule {
       list.map((s) => [s.id, s.name, s.size]),
       sample,
       list[0].size <= sampleBytes,
-      { parseDates, dtype, sep, header, blocksize },
+      { parseDates, dtype, sep, header, blocksize, naValues, keepDefaultNa },
     );
     return new DataFrame(this.#client, h);
   }

@@ -448,6 +448,10 @@ export interface ReadCsvOptions {
   header?: boolean;
   /** Partition size in bytes (default 16 MB): larger files are split, runs of smaller ones grouped; 0: one partition per file. */
   blocksize?: number;
+  /** More text meaning a missing value, beside pandas' defaults: for every column, or `{column: values}`; numbers match numeric fields by value (`-999` also `-999.0`). */
+  naValues?: string | number | (string | number)[] | Record<string, string | number | (string | number)[]>;
+  /** Whether pandas' default missing markers (`''`, `NA`, `NaN`, `null`, `#N/A`, …) count (default true). */
+  keepDefaultNa?: boolean;
 }
 
 export interface DataFrameModule {

@@ -8,7 +8,7 @@ use daskling::expr::dataframe::{
     read_csv_refs, DataFrame, Df, DropHow, Kind, LogicalOp, ReadOptions, Scalar, Series, SourceRef,
 };
 use daskling::kernels::array::{BinaryOp, UnaryFn};
-use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions};
+use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions, NaValues};
 use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
 use daskling::kernels::dataframe::map::{Arg, ColumnMap, MapFn};
@@ -306,6 +306,45 @@ pub fn read_csv(
         parse_dates: Vec<String>,
         dtype: std::collections::BTreeMap<String, String>,
         blocksize: Option<f64>,
+        na_values: Option<NaArg>,
+        keep_default_na: Option<bool>,
+    }
+    /// `naValues`: one value, a list, or `{column: list}`.
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum NaArg {
+        One(Text),
+        List(Vec<Text>),
+        Columns(std::collections::BTreeMap<String, NaList>),
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum NaList {
+        One(Text),
+        List(Vec<Text>),
+    }
+    /// A missing-value marker, given as text or as a number.
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        N(f64),
+    }
+    impl Text {
+        fn text(self) -> String {
+            match self {
+                Text::S(s) => s,
+                Text::N(x) => x.to_string(),
+            }
+        }
+    }
+    impl NaList {
+        fn texts(self) -> Vec<String> {
+            match self {
+                NaList::One(t) => vec![t.text()],
+                NaList::List(v) => v.into_iter().map(Text::text).collect(),
+            }
+        }
     }
     let o: Opts = if options.is_undefined() || options.is_null() {
         Opts::default()
@@ -328,11 +367,24 @@ pub fn read_csv(
             .map_err(|e| JsError::new(&format!("dtype of {c}: {e}")))?;
         dtype.push((c, t));
     }
+    let mut na_values = NaValues {
+        keep_default: o.keep_default_na.unwrap_or(true),
+        ..NaValues::default()
+    };
+    match o.na_values {
+        None => {}
+        Some(NaArg::One(t)) => na_values.all.push(t.text()),
+        Some(NaArg::List(v)) => na_values.all = v.into_iter().map(Text::text).collect(),
+        Some(NaArg::Columns(m)) => {
+            na_values.columns = m.into_iter().map(|(c, l)| (c, l.texts())).collect()
+        }
+    }
     let csv = CsvOptions {
         sep,
         header: o.header.unwrap_or(true),
         parse_dates: o.parse_dates,
         dtype,
+        na_values,
     };
     let mut refs = vec![];
     for entry in sources.iter() {

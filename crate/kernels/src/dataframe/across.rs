@@ -33,52 +33,58 @@ pub fn columns(op: SeriesReduce, dtypes: &[Dtype]) -> Vec<usize> {
 }
 
 /// The dtype of a frame-wide `op` over columns of `dtypes` (those [`columns`] keeps):
-/// int64 for counts, and for sums, minima and maxima of integer (and bool) columns only;
+/// int64 for counts, for sums of int64 and bool columns and for extremes of int64 ones;
 /// float64 otherwise.
 pub fn result_dtype(op: SeriesReduce, dtypes: &[Dtype]) -> Dtype {
-    let ints = dtypes
-        .iter()
-        .all(|d| matches!(d, Dtype::Int64 | Dtype::Bool));
+    let all = |f: fn(&Dtype) -> bool| dtypes.iter().all(f);
     match op {
         SeriesReduce::Count | SeriesReduce::Nunique => Dtype::Int64,
-        SeriesReduce::Sum | SeriesReduce::Min | SeriesReduce::Max if ints => Dtype::Int64,
+        SeriesReduce::Sum if all(|d| matches!(d, Dtype::Int64 | Dtype::Bool)) => Dtype::Int64,
+        // pandas gives bools' extremes as bools, and mixed with numbers an object
+        // series; here float64.
+        SeriesReduce::Min | SeriesReduce::Max if all(|d| *d == Dtype::Int64) => Dtype::Int64,
         _ => Dtype::Float64,
     }
 }
 
-/// One partial per reduced column, in order (a task's value between partition and result).
-pub struct Partials(Vec<Partial>);
+/// One partial per reduced column, in order (a task's value between partition and
+/// result), and whether a partition read that column as float64 where the schema says
+/// int64 (it met a missing value: pandas, reading all rows, gives float64 then).
+pub struct Partials(Vec<Partial>, Vec<bool>);
 
 impl crate::Footprint for Partials {
     fn nbytes(&self) -> u64 {
-        self.0.iter().map(crate::Footprint::nbytes).sum()
+        self.1.len() as u64 + self.0.iter().map(crate::Footprint::nbytes).sum::<u64>()
     }
 }
 
 /// The partials of `op` over the columns `names` of partition `f`.
 pub(crate) fn partial(op: SeriesReduce, f: &Frame, names: &[String]) -> Result<Partials> {
-    names
+    let mut floats = Vec::with_capacity(names.len());
+    let parts = names
         .iter()
         .map(|n| {
             let c = f
                 .column(n)
                 .ok_or_else(|| Error::invalid(format!("no column {n}")))?;
+            floats.push(c.dtype() == Dtype::Float64);
             ops::partial(op, c)
         })
-        .collect::<Result<_>>()
-        .map(Partials)
+        .collect::<Result<_>>()?;
+    Ok(Partials(parts, floats))
 }
 
 /// Partials of several partitions merged column by column.
 pub(crate) fn merge(op: SeriesReduce, parts: &[&Partials]) -> Result<Partials> {
     let n = parts.first().map_or(0, |p| p.0.len());
-    (0..n)
+    let merged = (0..n)
         .map(|j| {
             let col: Vec<&Partial> = parts.iter().map(|p| &p.0[j]).collect();
             ops::merge(op, &col)
         })
-        .collect::<Result<_>>()
-        .map(Partials)
+        .collect::<Result<_>>()?;
+    let floats = (0..n).map(|j| parts.iter().any(|p| p.1[j])).collect();
+    Ok(Partials(merged, floats))
 }
 
 /// The result: a series called `name` of `dtype`, one value per column, indexed by the
@@ -93,18 +99,25 @@ pub(crate) fn finish(
 ) -> Result<Frame> {
     let mut values = Vec::with_capacity(names.len());
     let mut ints = Vec::with_capacity(names.len());
+    let counts = matches!(op, SeriesReduce::Count | SeriesReduce::Nunique);
+    let mut all_ints = dtype == Dtype::Int64 && (counts || !merged.1.iter().any(|&f| f));
     for (p, n) in merged.0.iter().zip(names) {
         ops::check(p).map_err(|e| Error::invalid(format!("column {n}: {e}")))?;
         let x = ops::finish(op, p, ddof);
         values.push(x);
-        // Exact: int64 sums (checked above) from their integer total.
+        // Exact: int64 sums (checked above) from their integer total. A sum that is
+        // not one (a partition read the column as float64, having met a missing
+        // value) or an extreme of no values (NaN) makes the result float64, as pandas
+        // reading those rows gives it.
         ints.push(match p {
             Partial::IntSum { sum, .. } => *sum as i64,
-            _ => x as i64,
+            _ => {
+                all_ints &= counts || (op != SeriesReduce::Sum && x.fract() == 0.0);
+                x as i64
+            }
         });
     }
-    // An extreme of no values (an empty frame) is NaN, as pandas gives it: float64.
-    let column = if dtype == Dtype::Int64 && !values.iter().any(|x| x.is_nan()) {
+    let column = if all_ints {
         Column::Int64(ints)
     } else {
         Column::Float64(values)

@@ -460,6 +460,14 @@ pub(crate) fn partial(op: SeriesReduce, c: &Column) -> Result<Partial> {
             sum: v.iter().map(|&x| x as i128).sum(),
         });
     }
+    // Bools sum as ints (the number of trues), as pandas.
+    if let (SeriesReduce::Sum, Column::Bool(v)) = (op, c) {
+        let present = v.iter().flatten();
+        return Ok(Partial::IntSum {
+            count: present.clone().count() as f64,
+            sum: present.filter(|&&b| b).count() as i128,
+        });
+    }
     let values = (0..c.len()).filter_map(|i| c.f64_at(i));
     Ok(match op {
         SeriesReduce::Sum => {
@@ -509,6 +517,16 @@ pub(crate) fn merge(op: SeriesReduce, parts: &[&Partial]) -> Result<Partial> {
                     sum: sum + s2,
                 }
             }
+            // A partition whose int64 column met a missing value read it as float64 (as
+            // pandas would the whole column): the sum is a float sum.
+            (Partial::IntSum { count, sum }, Partial::Sum { count: c2, sum: s2 }) => Partial::Sum {
+                count: count + c2,
+                sum: sum as f64 + s2,
+            },
+            (Partial::Sum { count, sum }, Partial::IntSum { count: c2, sum: s2 }) => Partial::Sum {
+                count: count + c2,
+                sum: sum + *s2 as f64,
+            },
             (Partial::Extreme { value }, Partial::Extreme { value: v2 }) => Partial::Extreme {
                 value: match (value, v2) {
                     (Some(a), Some(b)) => Some(if op == SeriesReduce::Min {
@@ -595,6 +613,17 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn int_and_float_partitions_of_one_column_sum_as_floats() {
+        let ints = partial(SeriesReduce::Sum, &Column::Int64(vec![1, 2])).unwrap();
+        let floats = partial(SeriesReduce::Sum, &Column::Float64(vec![0.5, f64::NAN])).unwrap();
+        for parts in [[&ints, &floats], [&floats, &ints]] {
+            let m = merge(SeriesReduce::Sum, &parts).unwrap();
+            assert_eq!(finish(SeriesReduce::Sum, &m, 1.0), 3.5);
+            assert_eq!(finish(SeriesReduce::Count, &m, 1.0), 3.0);
+        }
+    }
 
     #[test]
     fn merged_moments_equal_direct_ones() {

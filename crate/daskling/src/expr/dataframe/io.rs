@@ -327,6 +327,32 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     if !dtypes.is_empty() {
         args.push(format!("dtype={{{}}}", dtypes.join(", ")));
     }
+    let na = &options.na_values;
+    let strings = |v: &[String]| list(&v.iter().map(|x| string(x)).collect::<Vec<_>>());
+    if !na.columns.is_empty() || !na.all.is_empty() {
+        // pandas takes one list, or one per column; daskling's list for every column
+        // joins each column's own.
+        let code = if na.columns.is_empty() {
+            strings(&na.all)
+        } else {
+            let kv: Vec<String> = d
+                .names()
+                .iter()
+                .map(|c| {
+                    let mut v = na.all.clone();
+                    for (_, own) in na.columns.iter().filter(|(n, _)| n == c) {
+                        v.extend(own.iter().cloned());
+                    }
+                    format!("{}: {}", string(c), strings(&v))
+                })
+                .collect();
+            format!("{{{}}}", kv.join(", "))
+        };
+        args.push(format!("na_values={code}"));
+    }
+    if !na.keep_default {
+        args.push("keep_default_na=False".to_string());
+    }
     // daskling's 0 (one partition per file) is dask's None.
     args.push(match blocksize {
         0 => "blocksize=None".to_string(),

@@ -7,7 +7,7 @@ use super::super::column::{Column, Dtype, NAT};
 use super::super::datetime::{parse_datetime, DatetimeParser};
 
 /// pandas' default strings for a missing value.
-pub(super) fn is_na(f: &[u8]) -> bool {
+fn is_na(f: &[u8]) -> bool {
     matches!(
         f,
         b"" | b"#N/A"
@@ -29,6 +29,53 @@ pub(super) fn is_na(f: &[u8]) -> bool {
             | b"nan"
             | b"null"
     )
+}
+
+/// What counts as missing in one column (see `NaValues`).
+#[derive(Clone, Debug)]
+pub(super) struct NaSet {
+    default: bool,
+    strings: Vec<Box<[u8]>>,
+    numbers: Vec<f64>,
+}
+
+impl NaSet {
+    /// The set of column `name`.
+    pub(super) fn of(v: &super::NaValues, name: &str) -> NaSet {
+        let own = v.columns.iter().filter(|(c, _)| c == name);
+        let strings: Vec<Box<[u8]>> = v
+            .all
+            .iter()
+            .chain(own.flat_map(|(_, s)| s))
+            .map(|s| s.as_bytes().into())
+            .collect();
+        let numbers = strings
+            .iter()
+            .filter_map(|s| parse_f64(trim(s)))
+            .filter(|x| !x.is_nan())
+            .collect();
+        NaSet {
+            default: v.keep_default,
+            strings,
+            numbers,
+        }
+    }
+
+    /// Whether the text `f` is missing.
+    fn is_na(&self, f: &[u8]) -> bool {
+        (self.default && is_na(f)) || self.strings.iter().any(|s| **s == *f)
+    }
+
+    /// Whether the number `x` is missing (a numeric column's value).
+    fn is_na_number(&self, x: f64) -> bool {
+        !self.numbers.is_empty() && self.numbers.contains(&x)
+    }
+
+    /// Whether `f` is missing as text or, read as a number, by value.
+    pub(super) fn matches(&self, f: &[u8]) -> bool {
+        self.is_na(f)
+            || (!self.numbers.is_empty() && parse_f64(f).is_some_and(|x| self.is_na_number(x)))
+    }
 }
 
 pub(super) fn trim(f: &[u8]) -> &[u8] {
@@ -97,10 +144,10 @@ impl Builder {
     }
 
     /// Adds a field; an error message when it does not fit the column's type.
-    pub(super) fn push(&mut self, raw: &[u8]) -> std::result::Result<(), String> {
+    pub(super) fn push(&mut self, raw: &[u8], na: &NaSet) -> std::result::Result<(), String> {
         match self {
             Builder::Str(v) => {
-                if is_na(raw) {
+                if na.matches(raw) {
                     v.push(None);
                 } else {
                     let s = std::str::from_utf8(raw)
@@ -112,38 +159,38 @@ impl Builder {
             Builder::Int(v) => {
                 let f = trim(raw);
                 if let Some(x) = parse_i64(f) {
-                    v.push(x);
-                    return Ok(());
-                }
-                if !(is_na(f) || parse_f64(f).is_some()) {
+                    if !na.is_na_number(x as f64) {
+                        v.push(x);
+                        return Ok(());
+                    }
+                } else if !(na.is_na(f) || parse_f64(f).is_some()) {
                     return Err(format!("cannot parse '{}' as int64", show(raw)));
                 }
                 // A float or a missing value: the column becomes float64, as pandas.
                 let promoted: Vec<f64> = v.iter().map(|&x| x as f64).collect();
                 *self = Builder::Float(promoted);
-                return self.push(raw);
+                return self.push(raw, na);
             }
             Builder::Float(v) => {
                 // The common case first: a plain number, no spaces, no missing marker.
                 if raw.first().is_some_and(u8::is_ascii_digit) {
                     if let Ok(x) = lexical_core::parse::<f64>(raw) {
-                        v.push(x);
+                        v.push(if na.is_na_number(x) { f64::NAN } else { x });
                         return Ok(());
                     }
                 }
                 let f = trim(raw);
-                if is_na(f) {
+                if na.is_na(f) {
                     v.push(f64::NAN);
                 } else {
-                    v.push(
-                        parse_f64(f)
-                            .ok_or_else(|| format!("cannot parse '{}' as float64", show(raw)))?,
-                    );
+                    let x = parse_f64(f)
+                        .ok_or_else(|| format!("cannot parse '{}' as float64", show(raw)))?;
+                    v.push(if na.is_na_number(x) { f64::NAN } else { x });
                 }
             }
             Builder::Bool(v) => {
                 let f = trim(raw);
-                if is_na(f) {
+                if na.is_na(f) {
                     v.push(None);
                 } else {
                     v.push(Some(parse_bool(f).ok_or_else(|| {
@@ -159,7 +206,7 @@ impl Builder {
                     }
                 }
                 let f = trim(raw);
-                if is_na(f) {
+                if na.is_na(f) {
                     v.push(NAT);
                 } else {
                     v.push(parse_datetime(f).ok_or_else(|| {

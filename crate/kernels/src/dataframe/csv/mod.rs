@@ -8,7 +8,7 @@ mod fields;
 mod records;
 mod structural;
 
-use fields::{is_na, parse_bool, parse_f64, parse_i64, strip_bom, trim, Builder};
+use fields::{parse_bool, parse_f64, parse_i64, strip_bom, trim, Builder, NaSet};
 use records::Records;
 
 use super::column::{Dtype, Frame};
@@ -26,6 +26,34 @@ pub struct CsvOptions {
     pub parse_dates: Vec<String>,
     /// Dtypes forced per column.
     pub dtype: Vec<(String, Dtype)>,
+    /// What else counts as missing (pandas' `na_values`, `keep_default_na`).
+    #[serde(default)]
+    pub na_values: NaValues,
+}
+
+/// The text a field has to be to count as missing: pandas' default set (unless
+/// `keep_default` is false), plus `all` in every column and `columns`' own in theirs.
+/// A field that reads as a number matches a numeric marker by value (`-999` also
+/// matches `-999.0`), in text columns too, as pandas.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NaValues {
+    /// pandas' default strings (`''`, `NA`, `NaN`, `null`, `#N/A`, …) count.
+    pub keep_default: bool,
+    /// Missing in every column.
+    pub all: Vec<String>,
+    /// Missing in one column each.
+    pub columns: Vec<(String, Vec<String>)>,
+}
+
+impl Default for NaValues {
+    fn default() -> Self {
+        NaValues {
+            keep_default: true,
+            all: vec![],
+            columns: vec![],
+        }
+    }
 }
 
 impl Default for CsvOptions {
@@ -35,6 +63,7 @@ impl Default for CsvOptions {
             header: true,
             parse_dates: vec![],
             dtype: vec![],
+            na_values: NaValues::default(),
         }
     }
 }
@@ -173,7 +202,8 @@ pub fn infer_schema(
             if opts.parse_dates.contains(name) {
                 return Dtype::Datetime;
             }
-            infer_column(rows.iter().map(|r| trim(&r[i])))
+            let na = NaSet::of(&opts.na_values, name);
+            infer_column(rows.iter().map(|r| trim(&r[i])), &na)
         })
         .collect();
     Ok(Schema { names, dtypes })
@@ -181,12 +211,12 @@ pub fn infer_schema(
 
 /// The narrowest dtype all non-missing values fit: int64 (float64 if a value is
 /// missing), float64, bool, else string. All missing: float64.
-fn infer_column<'a>(values: impl Iterator<Item = &'a [u8]> + Clone) -> Dtype {
-    let present = || values.clone().filter(|v| !is_na(v));
+fn infer_column<'a>(values: impl Iterator<Item = &'a [u8]> + Clone, na: &NaSet) -> Dtype {
+    let present = || values.clone().filter(|v| !na.matches(v));
     if present().next().is_none() {
         return Dtype::Float64;
     }
-    let any_na = values.clone().any(is_na);
+    let any_na = values.clone().any(|v| na.matches(v));
     if present().all(|v| parse_i64(v).is_some()) {
         return if any_na { Dtype::Float64 } else { Dtype::Int64 };
     }
@@ -238,6 +268,8 @@ pub(crate) struct FrameParser<'s> {
     opts: &'s CsvOptions,
     kept: Vec<usize>,
     cols: Vec<Builder>,
+    /// What is missing in each kept column.
+    nas: Vec<NaSet>,
 }
 
 impl<'s> FrameParser<'s> {
@@ -262,11 +294,16 @@ impl<'s> FrameParser<'s> {
             .iter()
             .map(|&i| Builder::new(schema.dtypes[i], cap))
             .collect();
+        let nas = kept
+            .iter()
+            .map(|&i| NaSet::of(&opts.na_values, &schema.names[i]))
+            .collect();
         FrameParser {
             schema,
             opts,
             kept,
             cols,
+            nas,
         }
     }
 
@@ -333,8 +370,8 @@ impl<'s> FrameParser<'s> {
                     format!("expected {n} fields, found {}", rd.len()),
                 ));
             }
-            for (b, &i) in self.cols.iter_mut().zip(&self.kept) {
-                b.push(rd.field(i))
+            for ((b, &i), na) in self.cols.iter_mut().zip(&self.kept).zip(&self.nas) {
+                b.push(rd.field(i), na)
                     .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
             }
         }
