@@ -228,6 +228,42 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
+  test('nlargest, nsmallest, unique and dropDuplicates on files with missing values and ties', { timeout: 600_000 }, async () => {
+    const { mine, script, keepFalse } = await session.inPage(async (c, { address, prefix }) => {
+      const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { blocksize: 0 });
+      const values = [
+        df.col('f').nlargest(3),
+        df.col('f').nsmallest(10),
+        df.nsmallest(4, ['i', 'g']),
+        df.nlargest(2, 'g'),
+        df.col('i').unique(),
+        df.col('s').unique(),
+        df.dropDuplicates({ subset: 'i' }),
+        df.dropDuplicates({ subset: ['s'], keep: 'last' }),
+        df.dropDuplicates(),
+      ];
+      const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+      const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
+      let keepFalse = null;
+      try {
+        c.toDask(df.dropDuplicates({ keep: false }));
+      } catch (e) {
+        keepFalse = e.message;
+      }
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }), keepFalse };
+    }, { address, prefix: `${DATA}/` });
+    assert.match(script, /\.drop_duplicates\(subset=\["s"\], keep="last", split_out=1\)/);
+    assert.match(keepFalse, /dask's drop_duplicates has no keep=False/);
+    const theirs = onCluster(script, 'rows');
+    mine.forEach((m, n) => {
+      if (m.data) return assert.deepEqual(theirs[n].data, m.data, `value ${n}`);
+      assert.equal(theirs[n].values.length, m.values.length, `value ${n}: length`);
+      m.values.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
+    });
+  });
+
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
     const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
     const df = await client.dataframe.readCsv([f]);

@@ -405,3 +405,58 @@ test('naValues and keepDefaultNa read as pandas reads them, whole and split', as
     }
   }
 });
+
+test('nlargest, nsmallest, unique, dropDuplicates and tail equal pandas (ties, missing values, many partitions)', async () => {
+  const paths = write(MISSING_CSV);
+  const joined = write({ 'all.csv': Object.values(MISSING_CSV).map((t, n) => (n ? t.split('\n').slice(1).join('\n') : t)).join('') })[0];
+  const df = await client.dataframe.readCsv(paths, { blocksize: 0 });
+  const [i, f, s] = ['i', 'f', 's'].map((c) => df.col(c));
+  const cases = {
+    'df.f.nlargest(3)': f.nlargest(3),
+    'df.f.nsmallest(10)': f.nsmallest(10),
+    'df.i.nlargest(4)': i.nlargest(4),
+    'df.i.nsmallest(3)': i.nsmallest(3),
+    'df.nlargest(3, "f")': df.nlargest(3, 'f'),
+    'df.nsmallest(4, ["i", "g"])': df.nsmallest(4, ['i', 'g']),
+    'df.nlargest(0, "i")': df.nlargest(0, 'i'),
+    'pd.Series(df.i.unique())': i.unique(),
+    'pd.Series(df.s.unique())': s.unique(),
+    'pd.Series(df.f.unique())': f.unique(),
+    'df.drop_duplicates(subset="i")': df.dropDuplicates({ subset: 'i' }),
+    'df.drop_duplicates(subset=["s"], keep="last")': df.dropDuplicates({ subset: ['s'], keep: 'last' }),
+    'df.drop_duplicates(subset=["i", "s"], keep=False)': df.dropDuplicates({ subset: ['i', 's'], keep: false }),
+    'df.drop_duplicates()': df.dropDuplicates(),
+    'df.s.drop_duplicates(keep=False)': s.dropDuplicates({ keep: false }),
+    'df[df.i > 100].drop_duplicates()': df.filter(df.col('i').gt(100)).dropDuplicates(),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(joined, Object.keys(cases));
+  Object.keys(cases).forEach((k, n) => assert.deepEqual(ours(got[n]), want[k], k));
+  // tail computes, as dask's; more than there are gives all.
+  const tails = { 'df.tail(3)': await df.tail(3), 'df.tail(100)': await df.tail(100), 'df.s.tail(2)': await s.tail(2) };
+  const wantTails = pandasCases(joined, Object.keys(tails));
+  for (const [k, v] of Object.entries(tails)) assert.deepEqual(ours(v), wantTails[k], k);
+  assert.throws(() => df.col('s').nlargest(2), /nlargest orders by numbers or datetimes; column s is string/);
+  assert.throws(() => df.nlargest(2, 'nope'), /nlargest: no column nope/);
+  assert.throws(() => df.dropDuplicates({ keep: 'middle' }), /keep must be 'first', 'last' or false/);
+  assert.throws(() => df.nlargest(1.5, 'i'), /n must be a whole number of rows/);
+});
+
+test('nlargest, unique and dropDuplicates over many partitions (two combine levels) equal pandas', async () => {
+  const rows = Array.from({ length: 3000 }, (_, j) => `${(j * 7919) % 1009},${((j * 31) % 97) / 4},k${j % 13}`);
+  const text = `a,b,k\n${rows.join('\n')}\n`;
+  const paths = write({ 'big.csv': text });
+  const df = await client.dataframe.readCsv(paths, { blocksize: 400 });
+  assert.ok(df.npartitions > 64, `${df.npartitions} partitions`);
+  const cases = {
+    'df.nlargest(25, ["b", "a"])': df.nlargest(25, ['b', 'a']),
+    'df.b.nsmallest(30)': df.col('b').nsmallest(30),
+    'pd.Series(df.a.unique())': df.col('a').unique(),
+    'df.drop_duplicates(subset=["b", "k"], keep="last")': df.dropDuplicates({ subset: ['b', 'k'], keep: 'last' }),
+    'df.drop_duplicates(subset=["a"], keep=False)': df.dropDuplicates({ subset: ['a'], keep: false }),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(paths[0], Object.keys(cases));
+  Object.keys(cases).forEach((k, n) => assert.deepEqual(ours(got[n]), want[k], k));
+  assert.deepEqual(ours(await df.tail(7)), pandasCases(paths[0], ['df.tail(7)'])['df.tail(7)']);
+});

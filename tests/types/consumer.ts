@@ -67,6 +67,9 @@ export async function everything(): Promise<void> {
   const flags: Series[] = [df.col('high').isna(), df.col('high').fillna(0).round(2).clip(null, 10), df.col('low').isin([1, null]), df.col('low').astype('string'), df.col('low').dropna()];
   const frames: DataFrame[] = [df.isna(), df.round(1), df.fillna(0), df.astype('float64'), df.clip(0)];
   const perColumn: Series[] = [df.sum(), df.mean(), df.count(), df.std({ ddof: 0 }), df.nunique()];
+  const picked: (Series | DataFrame)[] = [df.nlargest(3, 'high'), df.nsmallest(2, ['low', 'high']), df.dropDuplicates({ subset: 'low', keep: false }), df.col('low').unique(), df.col('low').nlargest(), df.col('low').dropDuplicates({ keep: 'last' })];
+  const lastRows: Table = await df.tail(3);
+  const lastValues: Column = await df.col('low').tail();
   const day = df.col('timestamp').dt.round('1d');
   const dts = [df.col('timestamp').dt.floor('h'), df.col('timestamp').dt.ceil('5min'), day.dt.year, day.dt.month, day.dt.day, day.dt.hour, day.dt.minute, day.dt.dayofweek];
   const gb = df.groupby(day);
@@ -105,6 +108,6 @@ export async function everything(): Promise<void> {
   const mixedT: { t: ArrayResult; m: number } = mixed;
   const dN: number = d;
   void [svg, five, key, product, states, gathered, mixedT, dN];
-  void [inRange, cleaned, flags, frames, perColumn, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
+  void [inRange, cleaned, flags, frames, perColumn, picked, lastRows, lastValues, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }

@@ -62,6 +62,26 @@ export class Series extends SeriesOps {
   dropna() {
     return this.#wrap(this.#h.dropna(null, null));
   }
+  /** The `n` largest values, largest first (ties in order of occurrence, missing values last). */
+  nlargest(n = 5) {
+    return this.#wrap(this.#h.top(n, null, true));
+  }
+  /** The `n` smallest values, smallest first. */
+  nsmallest(n = 5) {
+    return this.#wrap(this.#h.top(n, null, false));
+  }
+  /** The distinct values in order of first occurrence (a missing value once). */
+  unique() {
+    return this.#wrap(this.#h.unique());
+  }
+  /** The values without repeats: `keep` `'first'` (default), `'last'` or `false` (none of a repeated value). */
+  dropDuplicates({ keep } = {}) {
+    return this.#wrap(this.#h.dropDuplicates(null, keep));
+  }
+  /** The last `n` values (computes, as dask's `tail`). */
+  tail(n = 5) {
+    return this.#wrap(this.#h.tail(n)).compute();
+  }
   _logical(op, other) {
     if (other !== undefined && !(other instanceof Series)) throw new TypeError(`${op}: expected a bool Series`);
     return this.#wrap(this.#h.logical(op, other?._handle()));
@@ -219,6 +239,26 @@ export class DataFrame extends DataFrameOps {
   dropna({ subset, how } = {}) {
     const cols = typeof subset === 'string' ? [subset] : subset;
     return new DataFrame(this.client, this.#h.dropna(cols ?? null, how ?? null));
+  }
+  /** The `n` rows with the largest values of `columns` (a name or names, compared in order). */
+  nlargest(n, columns) {
+    return new DataFrame(this.client, this.#h.top(n, [columns].flat(), true));
+  }
+  /** The `n` rows with the smallest values of `columns`. */
+  nsmallest(n, columns) {
+    return new DataFrame(this.client, this.#h.top(n, [columns].flat(), false));
+  }
+  /**
+   * The rows without duplicates among `subset` (all columns by default): `keep`
+   * `'first'` (default), `'last'` or `false` (no row that occurs more than once).
+   */
+  dropDuplicates({ subset, keep } = {}) {
+    const cols = subset === undefined || subset === null ? null : [subset].flat();
+    return new DataFrame(this.client, this.#h.dropDuplicates(cols, keep));
+  }
+  /** The last `n` rows as a Table (computes, as dask's `tail`). */
+  tail(n = 5) {
+    return new DataFrame(this.client, this.#h.tail(n)).compute();
   }
   /** Groups rows by a Series of this frame or a column name. */
   groupby(by) {

@@ -402,6 +402,16 @@ export declare class Series extends SeriesOps {
   between(lo: number | Series, hi: number | Series): Series;
   /** The values that are not missing (pandas' `dropna`). */
   dropna(): Series;
+  /** The `n` largest values, largest first (ties in order of occurrence, missing values last). */
+  nlargest(n?: number): Series;
+  /** The `n` smallest values, smallest first. */
+  nsmallest(n?: number): Series;
+  /** The distinct values in order of first occurrence. */
+  unique(): Series;
+  /** The values without repeats (`keep`: `'first'`, `'last'`, or `false` for none of a repeated value). */
+  dropDuplicates(options?: { keep?: 'first' | 'last' | false }): Series;
+  /** The last `n` values (computes). */
+  tail(n?: number): Promise<Column>;
   head(n?: number): Promise<Column>;
 }
 
@@ -430,6 +440,14 @@ export declare class DataFrame extends DataFrameOps {
   head(n?: number): Promise<Table>;
   /** The rows without missing values in `subset` (all columns by default); `how: 'all'` drops only rows missing everywhere. */
   dropna(options?: { subset?: string | string[]; how?: 'any' | 'all' }): DataFrame;
+  /** The `n` rows with the largest values of `columns` (compared in order). */
+  nlargest(n: number, columns: string | string[]): DataFrame;
+  /** The `n` rows with the smallest values of `columns`. */
+  nsmallest(n: number, columns: string | string[]): DataFrame;
+  /** The rows without duplicates among `subset` (all columns by default). */
+  dropDuplicates(options?: { subset?: string | string[]; keep?: 'first' | 'last' | false }): DataFrame;
+  /** The last `n` rows (computes). */
+  tail(n?: number): Promise<Table>;
 }
 
 export type CsvSource =

@@ -13,6 +13,7 @@ use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
 use daskling::kernels::dataframe::map::{Arg, ColumnMap, MapFn};
 use daskling::kernels::dataframe::ops::SeriesReduce;
+use daskling::kernels::dataframe::rows::Keep;
 use daskling::kernels::dataframe::Dtype;
 
 /// A lazy dataframe, series or scalar.
@@ -171,6 +172,82 @@ impl LazyDf {
         )
     }
 
+    /// The `n` rows with the largest (`largest`) or smallest values: of a series, or of
+    /// a frame by `columns` (compared in order).
+    pub fn top(
+        &self,
+        n: f64,
+        columns: Option<Vec<String>>,
+        largest: bool,
+    ) -> Result<LazyDf, JsError> {
+        let n = count(n, if largest { "nlargest" } else { "nsmallest" })?;
+        if self.0.kind() == Kind::Frame {
+            let cols = columns.unwrap_or_default();
+            let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+            return wrap(
+                DataFrame(self.0.clone())
+                    .top(n, &refs, largest)
+                    .map(|d| d.0),
+            );
+        }
+        wrap(Series(self.0.clone()).top(n, largest).map(|d| d.0))
+    }
+
+    /// The last `n` rows (values).
+    pub fn tail(&self, n: f64) -> Result<LazyDf, JsError> {
+        let n = count(n, "tail")?;
+        if self.0.kind() == Kind::Frame {
+            return wrap(DataFrame(self.0.clone()).tail(n).map(|d| d.0));
+        }
+        wrap(Series(self.0.clone()).tail(n).map(|d| d.0))
+    }
+
+    /// The distinct values of a series, in order of first occurrence.
+    pub fn unique(&self) -> Result<LazyDf, JsError> {
+        if self.0.kind() != Kind::Series {
+            return Err(JsError::new(
+                "unique is a Series method (a DataFrame's distinct rows: dropDuplicates)",
+            ));
+        }
+        wrap(Series(self.0.clone()).unique().map(|d| d.0))
+    }
+
+    /// The rows (values) without duplicates: `subset` the columns compared (all when
+    /// null), `keep` `'first'` (default), `'last'` or `false`.
+    #[wasm_bindgen(js_name = dropDuplicates)]
+    pub fn drop_duplicates(
+        &self,
+        subset: Option<Vec<String>>,
+        keep: JsValue,
+    ) -> Result<LazyDf, JsError> {
+        let keep = if keep.is_undefined() || keep.is_null() {
+            Keep::First
+        } else if keep == JsValue::FALSE {
+            Keep::None
+        } else {
+            match keep.as_string().as_deref() {
+                Some("first") => Keep::First,
+                Some("last") => Keep::Last,
+                _ => {
+                    return Err(JsError::new(
+                        "dropDuplicates: keep must be 'first', 'last' or false",
+                    ))
+                }
+            }
+        };
+        if self.0.kind() == Kind::Series {
+            return wrap(Series(self.0.clone()).drop_duplicates(keep).map(|d| d.0));
+        }
+        let refs: Option<Vec<&str>> = subset
+            .as_ref()
+            .map(|v| v.iter().map(String::as_str).collect());
+        wrap(
+            DataFrame(self.0.clone())
+                .drop_duplicates(refs.as_deref(), keep)
+                .map(|d| d.0),
+        )
+    }
+
     /// `and`, `or` (with `other`), `not`.
     pub fn logical(&self, name: &str, other: Option<LazyDf>) -> Result<LazyDf, JsError> {
         let o: LogicalOp = named(name)?;
@@ -286,6 +363,17 @@ impl LazyDf {
     #[wasm_bindgen(js_name = valueCounts)]
     pub fn value_counts(&self) -> Result<LazyDf, JsError> {
         wrap(Series(self.0.clone()).value_counts().map(|s| s.0))
+    }
+}
+
+/// `n` as a row count, or an error naming `what`.
+fn count(n: f64, what: &str) -> Result<usize, JsError> {
+    if n >= 0.0 && n.fract() == 0.0 && n <= 1e15 {
+        Ok(n as usize)
+    } else {
+        Err(JsError::new(&format!(
+            "{what}: n must be a whole number of rows, got {n}"
+        )))
     }
 }
 

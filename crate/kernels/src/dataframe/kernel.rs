@@ -12,6 +12,7 @@ use super::dt::{self, DtField, RoundMode};
 use super::groupby::{self, GroupAgg, GroupTable};
 use super::map::ColumnMap;
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
+use super::rows::RowsOp;
 use super::values::{bytes, frame, input, number};
 use crate::array::{BinaryOp, UnaryFn};
 use crate::Value;
@@ -125,6 +126,12 @@ pub enum FrameKernel {
     AcrossMerge(SeriesReduce),
     /// Merges the last frame-wide partials into a series indexed by column name.
     AcrossFinish(Arc<AcrossSpec>),
+    /// The rows of a partition a row-picking operation can keep (`nlargest`, `tail`, …).
+    RowsChunk(Arc<RowsOp>),
+    /// The rows of several chunks (concatenated in input order) it can keep.
+    RowsCombine(Arc<RowsOp>),
+    /// Its result from the last chunks.
+    RowsFinish(Arc<RowsOp>),
     /// Concatenates partitions (in input order) into one frame.
     Concat,
     /// A group table of one partition: inputs are the key series, then one value series
@@ -233,6 +240,9 @@ impl FrameKernel {
             FrameKernel::AcrossPartial(op, _) => op.step(crate::names::Step::Chunk),
             FrameKernel::AcrossMerge(_) => "combine",
             FrameKernel::AcrossFinish(_) => "aggregate",
+            FrameKernel::RowsChunk(op)
+            | FrameKernel::RowsCombine(op)
+            | FrameKernel::RowsFinish(op) => op.name(),
             FrameKernel::Concat => "concat",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
             FrameKernel::GroupMerge(_) => "groupby-combine",
@@ -547,6 +557,18 @@ impl FrameKernel {
                 let merged = across::merge(s.op, &across_parts(key, inputs)?)?;
                 let f = across::finish(s.op, &merged, &s.columns, s.ddof, &s.name, s.dtype)?;
                 Value::Frame(Arc::new(f))
+            }
+            FrameKernel::RowsChunk(op) => Value::Frame(Arc::new(op.chunk(frame(key, inp(0)?)?)?)),
+            FrameKernel::RowsCombine(op) | FrameKernel::RowsFinish(op) => {
+                let frames = inputs
+                    .iter()
+                    .map(|v| frame(key, v))
+                    .collect::<Result<Vec<_>>>()?;
+                let all = concat(key, &frames)?;
+                Value::Frame(Arc::new(match self {
+                    FrameKernel::RowsFinish(_) => op.finish(&all)?,
+                    _ => op.combine(&all)?,
+                }))
             }
             FrameKernel::Concat => {
                 let frames = inputs

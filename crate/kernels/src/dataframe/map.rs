@@ -168,7 +168,7 @@ pub fn python_float(x: f64) -> String {
 }
 
 /// A Python string literal of `s`.
-fn python_str(s: &str) -> String {
+pub(crate) fn python_str(s: &str) -> String {
     let mut out = String::from("\"");
     for ch in s.chars() {
         match ch {

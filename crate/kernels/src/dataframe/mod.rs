@@ -12,6 +12,7 @@ pub mod groupby;
 pub mod kernel;
 pub mod map;
 pub mod ops;
+pub mod rows;
 pub mod sample;
 pub mod source;
 mod values;

@@ -5,8 +5,8 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …), `datetime` (the `.dt` accessor), `reduce` (reductions, len, describe)
-//! and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
+//! `astype`, …), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `datetime` (the
+//! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
 //! ```
 //! use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
@@ -34,6 +34,7 @@ mod map;
 mod op;
 mod read;
 mod reduce;
+mod rows;
 mod series;
 pub mod source;
 mod tasks;
@@ -203,6 +204,7 @@ fn family(op: &DfOp) -> Family {
         | DfOp::ScalarConst { .. } => of!(arith, parts, scalar),
         DfOp::DtField { .. } | DfOp::DtRound { .. } => of!(datetime, parts),
         DfOp::Map { .. } => of!(map, parts),
+        DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Reduce { .. }
         | DfOp::FrameReduce { .. }
         | DfOp::Len { .. }

@@ -12,6 +12,7 @@ use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::map::ColumnMap;
 pub use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::ops::SeriesReduce;
+use crate::kernels::dataframe::rows::RowsOp;
 use crate::kernels::float;
 
 /// The operations dataframe expressions are built from; `A` holds inputs (a [`Df`] in
@@ -99,6 +100,14 @@ pub enum DfOp<A = Df> {
         input: A,
         /// The function and its parameters.
         f: ColumnMap,
+    },
+    /// Rows picked from the whole input (`nlargest`, `tail`, `unique`,
+    /// `dropDuplicates`): one partition.
+    Rows {
+        /// The input.
+        input: A,
+        /// What is picked.
+        op: RowsOp,
     },
     /// Boolean logic of series.
     Logical {
@@ -208,6 +217,7 @@ impl<A> DfOp<A> {
             | DfOp::Scalar { input, .. }
             | DfOp::Unary { input, .. }
             | DfOp::Map { input, .. }
+            | DfOp::Rows { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
             | DfOp::Reduce { input, .. }
@@ -295,6 +305,10 @@ impl<A> DfOp<A> {
             DfOp::Map { input, f: func } => DfOp::Map {
                 input: f(input)?,
                 f: func.clone(),
+            },
+            DfOp::Rows { input, op } => DfOp::Rows {
+                input: f(input)?,
+                op: op.clone(),
             },
             DfOp::Logical { op, left, right } => DfOp::Logical {
                 op: *op,
