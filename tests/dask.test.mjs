@@ -142,6 +142,10 @@ describe('toDask on a dask cluster', () => {
         byDay.col('high').max().sub(byDay.col('low').min()),
         df.groupby(df.col('timestamp').dt.hour).col('close').mean(),
         df.filter(df.col('volume').gt(10000)).len(),
+        df.col('timestamp').dt.quarter.max(),
+        df.col('timestamp').dt.dayofyear.sum(),
+        df.col('timestamp').dt.strftime('%Y-%m-%d %H').nunique(),
+        df.col('timestamp').dt.normalize().nunique(),
       ];
       const plain = (v) => (typeof v === 'number' ? v : { index: Array.from(v.index), values: Array.from(v.values) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };

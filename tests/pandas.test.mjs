@@ -460,3 +460,37 @@ test('nlargest, unique and dropDuplicates over many partitions (two combine leve
   Object.keys(cases).forEach((k, n) => assert.deepEqual(ours(got[n]), want[k], k));
   assert.deepEqual(ours(await df.tail(7)), pandasCases(paths[0], ['df.tail(7)'])['df.tail(7)']);
 });
+
+test('dt fields second, dayofyear, quarter, weekday; date, normalize and strftime equal pandas', async () => {
+  const paths = write({
+    'a.csv': 'k,t\na,2012-05-01 09:30:15\nb,2012-12-31 23:59:59\nc,\n',
+    'b.csv': 'k,t\nd,2024-02-29 00:00:00\ne,1999-01-01 12:00:00\nf,2023-07-04 18:05:09\n',
+  });
+  const joined = write({ 'all.csv': 'k,t\na,2012-05-01 09:30:15\nb,2012-12-31 23:59:59\nc,\nd,2024-02-29 00:00:00\ne,1999-01-01 12:00:00\nf,2023-07-04 18:05:09\n' })[0];
+  const df = await client.dataframe.readCsv(paths, { blocksize: 0, parseDates: ['t'] });
+  const t = df.col('t').dt;
+  const noNat = df.col('t').dropna().dt;
+  const fmt = '%Y/%m/%d %H:%M:%S.%f %y %I%p %j %a %A %b %B %F %T %%';
+  const cases = {
+    'df.t.dt.second': t.second,
+    'df.t.dt.dayofyear': t.dayofyear,
+    'df.t.dt.quarter': t.quarter,
+    'df.t.dt.weekday': t.weekday,
+    'df.t.dt.dayofweek': t.dayofweek,
+    'df.t.dropna().dt.quarter': noNat.quarter,
+    [`df.t.dt.strftime(${JSON.stringify(fmt)})`]: t.strftime(fmt),
+    '(df.t.dt.normalize() - pd.Timestamp(0)).dt.total_seconds() * 1000': t.normalize(),
+    '(pd.to_datetime(df.t.dt.date) - pd.Timestamp(0)).dt.total_seconds() * 1000': t.date,
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(joined, Object.keys(cases), { parse_dates: ['t'] });
+  Object.keys(cases).forEach((k, n) => {
+    const g = ours(got[n]);
+    if (g.dtype === 'datetime') g.dtype = 'float64'; // pandas' side is milliseconds as floats
+    // pandas' fields are int32, a dtype daskling does not have: int64 holds the same values.
+    const w = want[k].dtype === 'int32' ? { ...want[k], dtype: 'int64' } : want[k];
+    assert.deepEqual(g, w, k);
+  });
+  assert.throws(() => t.strftime('%Q'), /unknown directive %Q/);
+  assert.throws(() => df.col('k').dt.strftime('%Y'), /needs a datetime series/);
+});

@@ -112,6 +112,9 @@ export class Series extends SeriesOps {
   _dtRound(mode, freq) {
     return this.#wrap(this.#h.dtRound(mode, freq));
   }
+  _dtFormat(format) {
+    return this.#wrap(this.#h.dtFormat(format));
+  }
   _addTo(b) {
     b.addDf(this.#h);
   }
@@ -132,6 +135,18 @@ export class DatetimeAccessor extends DatetimeAccessorOps {
   }
   _round(mode, freq) {
     return this.#series._dtRound(mode, freq);
+  }
+  /** Each datetime as text, with C's directives (`'%Y-%m-%d %H:%M'`; `%Y %y %m %d %H %I %M %S %f %j %p %a %A %b %B %F %T %%`). */
+  strftime(format) {
+    return this.#series._dtFormat(format);
+  }
+  /** Midnight of each datetime (pandas' `dt.normalize()`): `floor('1d')`. */
+  normalize() {
+    return this.floor('1d');
+  }
+  /** The date of each datetime, as a datetime at midnight (pandas gives `datetime.date` objects). */
+  get date() {
+    return this.floor('1d');
   }
 }
 

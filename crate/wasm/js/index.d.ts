@@ -315,8 +315,16 @@ declare abstract class DatetimeAccessorOps {
   readonly hour: Series;
   /** The minute, 0–59. */
   readonly minute: Series;
+  /** The second, 0–59. */
+  readonly second: Series;
   /** The day of the week, Monday = 0. */
   readonly dayofweek: Series;
+  /** The day of the week, Monday = 0 (as `dayofweek`). */
+  readonly weekday: Series;
+  /** The day of the year, 1–366. */
+  readonly dayofyear: Series;
+  /** The quarter, 1–4. */
+  readonly quarter: Series;
   /** To the nearest multiple of the frequency (halves to even, as pandas). `freq` as pandas: `'1d'`, `'h'`, `'15min'`, `'30s'`. */
   round(freq: string): Series;
   /** Down to a multiple of the frequency. `freq` as pandas: `'1d'`, `'h'`, `'15min'`, `'30s'`. */
@@ -389,7 +397,14 @@ export interface ArrayModule {
 export declare class Scalar extends ScalarOps {}
 
 /** `series.dt`: datetime fields and rounding. */
-export declare class DatetimeAccessor extends DatetimeAccessorOps {}
+export declare class DatetimeAccessor extends DatetimeAccessorOps {
+  /** Each datetime as text, with C's directives (`'%Y-%m-%d %H:%M'`). */
+  strftime(format: string): Series;
+  /** Midnight of each datetime: `floor('1d')`. */
+  normalize(): Series;
+  /** The date of each datetime, as a datetime at midnight. */
+  readonly date: Series;
+}
 
 /** A lazy series (one column). */
 export declare class Series extends SeriesOps {

@@ -413,9 +413,25 @@ export class DatetimeAccessorOps {
   get minute() {
     return this._field('minute');
   }
+  /** The second, 0–59. */
+  get second() {
+    return this._field('second');
+  }
   /** The day of the week, Monday = 0. */
   get dayofweek() {
     return this._field('dayofweek');
+  }
+  /** The day of the week, Monday = 0 (as `dayofweek`). */
+  get weekday() {
+    return this._field('weekday');
+  }
+  /** The day of the year, 1–366. */
+  get dayofyear() {
+    return this._field('dayofyear');
+  }
+  /** The quarter, 1–4. */
+  get quarter() {
+    return this._field('quarter');
   }
   /** To the nearest multiple of the frequency (halves to even, as pandas). `freq` as pandas: `'1d'`, `'h'`, `'15min'`, `'30s'`. */
   round(freq) {

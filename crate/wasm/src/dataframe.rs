@@ -273,6 +273,12 @@ impl LazyDf {
         wrap(Series(self.0.clone()).dt_round(freq, m).map(|s| s.0))
     }
 
+    /// `dt.strftime(format)`.
+    #[wasm_bindgen(js_name = dtFormat)]
+    pub fn dt_format(&self, format: &str) -> Result<LazyDf, JsError> {
+        wrap(Series(self.0.clone()).dt_format(format).map(|s| s.0))
+    }
+
     /// A series reduction (`ddof` for std and var; pandas' default 1); of a frame, a
     /// series indexed by column name.
     pub fn reduce(&self, name: &str, ddof: Option<f64>) -> Result<LazyDf, JsError> {

@@ -65,7 +65,8 @@ fn every_table_is_one_list_of_names() {
 
 #[test]
 fn aliases_parse_to_their_variant() {
-    assert_eq!(DtField::parse("weekday"), Some(DtField::Dayofweek));
+    assert_eq!(DtField::parse("day_of_week"), Some(DtField::Dayofweek));
+    assert_eq!(DtField::parse("weekday"), Some(DtField::Weekday));
     assert_eq!(Dtype::parse("object"), Some(Dtype::String));
     assert_eq!(Dtype::parse("datetime64[ns]"), Some(Dtype::Datetime));
     let d: Dtype = serde_json::from_value("float".into()).unwrap();

@@ -3,7 +3,7 @@
 //! strings.
 
 use super::column::{Column, NAT};
-use super::datetime::{civil_from_days, weekday, DAY_MS};
+use super::datetime::{civil_from_days, days_from_civil, weekday, DAY_MS};
 use daskling_core::{Error, Result};
 
 crate::name_table! {
@@ -14,7 +14,11 @@ crate::name_table! {
         Day = "day": "The day of the month, 1–31.",
         Hour = "hour": "The hour, 0–23.",
         Minute = "minute": "The minute, 0–59.",
-        Dayofweek = "dayofweek" | "weekday": "The day of the week, Monday = 0.",
+        Second = "second": "The second, 0–59.",
+        Dayofweek = "dayofweek" | "day_of_week": "The day of the week, Monday = 0.",
+        Weekday = "weekday": "The day of the week, Monday = 0 (as `dayofweek`).",
+        Dayofyear = "dayofyear" | "day_of_year": "The day of the year, 1–366.",
+        Quarter = "quarter": "The quarter, 1–4.",
     }
 }
 
@@ -86,7 +90,13 @@ pub(crate) fn dt_field(c: &Column, f: DtField) -> Result<Column> {
             DtField::Day => civil_from_days(days).2 as i64,
             DtField::Hour => in_day / 3_600_000,
             DtField::Minute => in_day / 60_000 % 60,
-            DtField::Dayofweek => weekday(days) as i64,
+            DtField::Second => in_day / 1000 % 60,
+            DtField::Dayofweek | DtField::Weekday => weekday(days) as i64,
+            DtField::Dayofyear => {
+                let y = civil_from_days(days).0;
+                days - days_from_civil(y, 1, 1) + 1
+            }
+            DtField::Quarter => (civil_from_days(days).1 as i64 - 1) / 3 + 1,
         }
     };
     if v.contains(&NAT) {
@@ -98,6 +108,116 @@ pub(crate) fn dt_field(c: &Column, f: DtField) -> Result<Column> {
     } else {
         Ok(Column::Int64(v.iter().map(|&x| field(x)).collect()))
     }
+}
+
+/// `dt.strftime(format)`: each datetime as text (missing stays missing), with C's
+/// directives `%Y %y %m %d %H %I %M %S %f %j %p %a %A %b %B %F %T %%`; another directive
+/// is an error naming it.
+///
+/// ```
+/// use daskling_kernels::dataframe::dt::strftime;
+/// use daskling_kernels::dataframe::Column;
+/// let t = Column::Datetime(vec![1_335_864_615_250]); // 2012-05-01 09:30:15.250
+/// let s = strftime(&t, "%Y/%m/%d %H:%M:%S.%f %a %b %j %p").unwrap();
+/// assert_eq!(s, Column::String(vec![Some("2012/05/01 09:30:15.250000 Tue May 122 AM".into())]));
+/// ```
+pub fn strftime(c: &Column, format: &str) -> Result<Column> {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let Column::Datetime(v) = c else {
+        return Err(Error::invalid(format!(
+            "dt.strftime needs a datetime series, got {}",
+            c.dtype()
+        )));
+    };
+    check_format(format)?;
+    let one = |ms: i64| -> String {
+        use std::fmt::Write;
+        let days = ms.div_euclid(DAY_MS);
+        let in_day = ms.rem_euclid(DAY_MS);
+        let (y, m, d) = civil_from_days(days);
+        let (h, mi, sec, milli) = (
+            in_day / 3_600_000,
+            in_day / 60_000 % 60,
+            in_day / 1000 % 60,
+            in_day % 1000,
+        );
+        let mut out = String::new();
+        let mut chars = format.chars();
+        while let Some(ch) = chars.next() {
+            if ch != '%' {
+                out.push(ch);
+                continue;
+            }
+            let _ = match chars.next() {
+                Some('Y') => write!(out, "{y}"),
+                Some('y') => write!(out, "{:02}", y.rem_euclid(100)),
+                Some('m') => write!(out, "{m:02}"),
+                Some('d') => write!(out, "{d:02}"),
+                Some('H') => write!(out, "{h:02}"),
+                Some('I') => write!(out, "{:02}", (h + 11) % 12 + 1),
+                Some('M') => write!(out, "{mi:02}"),
+                Some('S') => write!(out, "{sec:02}"),
+                Some('f') => write!(out, "{:06}", milli * 1000),
+                Some('j') => write!(out, "{:03}", days - days_from_civil(y, 1, 1) + 1),
+                Some('p') => write!(out, "{}", if h < 12 { "AM" } else { "PM" }),
+                Some('a') => write!(out, "{}", &DAYS[weekday(days) as usize][..3]),
+                Some('A') => write!(out, "{}", DAYS[weekday(days) as usize]),
+                Some('b') => write!(out, "{}", &MONTHS[m as usize - 1][..3]),
+                Some('B') => write!(out, "{}", MONTHS[m as usize - 1]),
+                Some('F') => write!(out, "{y:04}-{m:02}-{d:02}"),
+                Some('T') => write!(out, "{h:02}:{mi:02}:{sec:02}"),
+                _ => write!(out, "%"),
+            };
+        }
+        out
+    };
+    Ok(Column::String(
+        v.iter()
+            .map(|&x| (x != NAT).then(|| one(x).into()))
+            .collect(),
+    ))
+}
+
+/// An error naming a directive [`strftime`] does not know.
+pub fn check_format(format: &str) -> Result<()> {
+    let mut chars = format.chars();
+    while let Some(ch) = chars.next() {
+        if ch == '%' {
+            match chars.next() {
+                Some('Y' | 'y' | 'm' | 'd' | 'H' | 'I' | 'M' | 'S' | 'f' | 'j' | 'p' | 'a'
+                | 'A' | 'b' | 'B' | 'F' | 'T' | '%') => {}
+                other => {
+                    return Err(Error::invalid(format!(
+                        "dt.strftime: unknown directive %{} in {format:?} (known: %Y %y %m %d %H %I %M %S %f %j %p %a %A %b %B %F %T %%)",
+                        other.map(String::from).unwrap_or_default()
+                    )))
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `dt.round/floor/ceil(freq)`.

@@ -96,6 +96,8 @@ pub enum FrameKernel {
         /// Round, floor or ceil.
         mode: RoundMode,
     },
+    /// Datetimes as text in this format (`dt.strftime`).
+    DtFormat(String),
     /// A reduction's partial of one partition.
     Partial(SeriesReduce),
     /// Rows of a partition, as a partial sum.
@@ -232,6 +234,7 @@ impl FrameKernel {
             FrameKernel::Map { f, .. } => f.function().name(),
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
+            FrameKernel::DtFormat(_) => "strftime",
             FrameKernel::Partial(op) => op.step(crate::names::Step::Chunk),
             FrameKernel::RowCount => "len-chunk",
             FrameKernel::Merge(_) => "combine",
@@ -437,6 +440,10 @@ impl FrameKernel {
             FrameKernel::DtRound { freq, mode } => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, dt::dt_round(a, *freq, *mode)?, ix.clone())
+            }
+            FrameKernel::DtFormat(format) => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, dt::strftime(a, format)?, ix.clone())
             }
             FrameKernel::DescribePartial(cols) => {
                 Value::any(describe::partial(frame(key, inp(0)?)?, cols)?)

@@ -1,17 +1,20 @@
-//! The `.dt` accessor: datetime fields and rounding, one task per partition.
+//! The `.dt` accessor: datetime fields, rounding and `strftime`, one task per partition.
 
 use super::tasks::each;
 use super::{need, not_mine, Df, DfOp, Kind, Meta};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{freq, string, Line, Script};
 use crate::graph::Graph;
+use crate::kernels::dataframe::dt;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a datetime operation.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     Ok(match op {
-        DfOp::DtField { input, .. } | DfOp::DtRound { input, .. } => {
+        DfOp::DtField { input, .. }
+        | DfOp::DtRound { input, .. }
+        | DfOp::DtFormat { input, .. } => {
             need(input, Kind::Series, "dt")?;
             if input.0.dtypes[0] != Dtype::Datetime {
                 return Err(Error::invalid(format!(
@@ -24,10 +27,13 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                     return Err(Error::invalid("dt rounding needs a positive frequency"));
                 }
             }
-            let d = if matches!(op, DfOp::DtField { .. }) {
-                Dtype::Int64
-            } else {
-                Dtype::Datetime
+            let d = match op {
+                DfOp::DtField { .. } => Dtype::Int64,
+                DfOp::DtFormat { format, .. } => {
+                    dt::check_format(format)?;
+                    Dtype::String
+                }
+                _ => Dtype::Datetime,
             };
             Meta::series_like("dt", input, d)
         }
@@ -48,6 +54,9 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
             },
             &[input],
         ),
+        DfOp::DtFormat { input, format } => {
+            each(g, d, FrameKernel::DtFormat(format.clone()), &[input])
+        }
         _ => return Err(not_mine("datetime")),
     }
     Ok(())
@@ -70,6 +79,10 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             let code = format!("{}.dt.{m}({})", s.var(input.name())?, string(&freq(*ms)));
             (m.into(), code)
         }
+        DfOp::DtFormat { input, format } => (
+            "strftime".into(),
+            format!("{}.dt.strftime({})", s.var(input.name())?, string(format)),
+        ),
         _ => return Err(not_mine("datetime")),
     })
 }

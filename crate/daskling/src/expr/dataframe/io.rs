@@ -77,8 +77,11 @@ pub(super) fn for_head(d: &Df) -> Result<Df> {
                 | DfOp::Binary { .. }
                 | DfOp::Scalar { .. }
                 | DfOp::Logical { .. }
+                | DfOp::Unary { .. }
+                | DfOp::Map { .. }
                 | DfOp::DtField { .. }
                 | DfOp::DtRound { .. }
+                | DfOp::DtFormat { .. }
         )
     };
     // Row-wise operations are rebuilt on their rewritten inputs; anything else is a leaf.

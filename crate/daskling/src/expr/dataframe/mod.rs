@@ -202,7 +202,9 @@ fn family(op: &DfOp) -> Family {
         | DfOp::Logical { .. }
         | DfOp::ScalarBinary { .. }
         | DfOp::ScalarConst { .. } => of!(arith, parts, scalar),
-        DfOp::DtField { .. } | DfOp::DtRound { .. } => of!(datetime, parts),
+        DfOp::DtField { .. } | DfOp::DtRound { .. } | DfOp::DtFormat { .. } => {
+            of!(datetime, parts)
+        }
         DfOp::Map { .. } => of!(map, parts),
         DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Reduce { .. }

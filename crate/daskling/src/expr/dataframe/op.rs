@@ -134,6 +134,13 @@ pub enum DfOp<A = Df> {
         /// Round, floor or ceil.
         mode: RoundMode,
     },
+    /// Datetimes as text (`dt.strftime`).
+    DtFormat {
+        /// The input.
+        input: A,
+        /// The format, C's directives (`%Y-%m-%d`).
+        format: String,
+    },
     /// A series reduced to a number.
     Reduce {
         /// The input.
@@ -220,6 +227,7 @@ impl<A> DfOp<A> {
             | DfOp::Rows { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
+            | DfOp::DtFormat { input, .. }
             | DfOp::Reduce { input, .. }
             | DfOp::FrameReduce { input, .. }
             | DfOp::Len { input }
@@ -326,6 +334,10 @@ impl<A> DfOp<A> {
                 input: f(input)?,
                 freq: *freq,
                 mode: *mode,
+            },
+            DfOp::DtFormat { input, format } => DfOp::DtFormat {
+                input: f(input)?,
+                format: format.clone(),
             },
             DfOp::Reduce {
                 input,

@@ -192,6 +192,30 @@ impl Series {
         .map(Series)
     }
 
+    /// `dt.strftime(format)`: each datetime as text (C's directives, see
+    /// `kernels::dataframe::dt::strftime`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::kernels::dataframe::Column;
+    /// use daskling::Scheduler;
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"t\n2012-05-01 09:30:00\n"[..]));
+    /// let df = read_csv_sources(vec![src], &opts).unwrap();
+    /// let (_, s) = df.col("t").unwrap().dt_format("%d.%m.%Y").unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(s, Column::String(vec![Some("01.05.2012".into())]));
+    /// ```
+    pub fn dt_format(&self, format: &str) -> Result<Series> {
+        Df::build(DfOp::DtFormat {
+            input: self.0.clone(),
+            format: format.to_string(),
+        })
+        .map(Series)
+    }
+
     /// A reduction (`ddof` applies to std and var).
     ///
     /// ```
