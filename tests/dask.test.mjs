@@ -232,7 +232,7 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
-  test('nlargest, nsmallest, unique and dropDuplicates on files with missing values and ties', { timeout: 600_000 }, async () => {
+  test('nlargest, nsmallest, unique, dropDuplicates and the str accessor on files with missing values and ties', { timeout: 600_000 }, async () => {
     const { mine, script, keepFalse } = await session.inPage(async (c, { address, prefix }) => {
       const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
       const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
@@ -247,6 +247,14 @@ describe('toDask on a dask cluster', () => {
         df.dropDuplicates({ subset: 'i' }),
         df.dropDuplicates({ subset: ['s'], keep: 'last' }),
         df.dropDuplicates(),
+        df.col('s').str.upper(),
+        df.col('s').str.contains('[ab]'),
+        df.col('s').str.contains('A', { case: false, regex: false }),
+        df.col('s').str.len(),
+        df.col('s').str.replace('a', 'x$1'),
+        df.col('s').str.slice(-1),
+        df.col('s').str.split('b').get(0),
+        df.col('s').str.startswith('c'),
       ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });

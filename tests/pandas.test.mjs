@@ -494,3 +494,45 @@ test('dt fields second, dayofyear, quarter, weekday; date, normalize and strftim
   assert.throws(() => t.strftime('%Q'), /unknown directive %Q/);
   assert.throws(() => df.col('k').dt.strftime('%Y'), /needs a datetime series/);
 });
+
+test('the str accessor equals pandas: cases, regex and literal patterns, slices, split parts, missing values', async () => {
+  const values = ['Apple pie', '', '  b ', 'ab.c', 'Straße Ünïcode ﬁ İ ΣΑΣ', 'x-1-y-22', 'a$b', 'Banana split'];
+  const text = `k,n\n${values.map((v, j) => `${JSON.stringify(v)},${j}`).join('\n')}\n,99\n`;
+  const paths = write({ 'a.csv': text });
+  const df = await client.dataframe.readCsv(paths, { blocksize: 64 });
+  assert.ok(df.npartitions > 1);
+  const k = df.col('k').str;
+  const cases = {
+    'df.k.str.lower()': k.lower(),
+    'df.k.str.upper()': k.upper(),
+    'df.k.str.strip()': k.strip(),
+    'df.k.str.len()': k.len(),
+    'df.k.dropna().str.len()': df.col('k').dropna().str.len(),
+    'df.k.str.contains("p")': k.contains('p'),
+    'df.k.str.contains("P", case=False)': k.contains('P', { case: false }),
+    'df.k.str.contains(".", regex=False)': k.contains('.', { regex: false }),
+    'df.k.str.contains(r"\\d+-\\w")': k.contains('\\d+-\\w'),
+    'df.k.str.startswith("a")': k.startswith('a'),
+    'df.k.str.endswith("e")': k.endswith('e'),
+    'df.k.str.replace(".", "!")': k.replace('.', '!'),
+    'df.k.str.replace("$", "€")': k.replace('$', '€'),
+    'df.k.str.replace(r"(\\d+)", r"<\\1>", regex=True)': k.replace('(\\d+)', '<\\1>', { regex: true }),
+    'df.k.str.replace("A", "a", case=False, regex=True)': k.replace('A', 'a', { case: false, regex: true }),
+    'df.k.str.slice(1, -1)': k.slice(1, -1),
+    'df.k.str.slice(-3)': k.slice(-3),
+    'df.k.str.slice(None, 2)': k.slice(null, 2),
+    'df.k.str.split(" ").str.get(1)': k.split(' ').get(1),
+    'df.k.str.split("-").str.get(-1)': k.split('-').get(-1),
+    'df.k.str.split().str.get(0)': k.split().get(0),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(paths[0], Object.keys(cases));
+  Object.keys(cases).forEach((key, n) => {
+    // pandas gives the parts of split(...).str.get as an object series.
+    const w = want[key].dtype === 'object' ? { ...want[key], dtype: 'string' } : want[key];
+    assert.deepEqual(ours(got[n]), w, key);
+  });
+  assert.throws(() => k.contains('('), /the pattern "\(" is not a regular expression/);
+  assert.throws(() => df.col('n').str.lower(), /the str accessor needs a string series, got int64/);
+  assert.throws(() => k.split('').get(0), /sep must be non-empty text or null/);
+});

@@ -70,6 +70,7 @@ export async function everything(): Promise<void> {
   const picked: (Series | DataFrame)[] = [df.nlargest(3, 'high'), df.nsmallest(2, ['low', 'high']), df.dropDuplicates({ subset: 'low', keep: false }), df.col('low').unique(), df.col('low').nlargest(), df.col('low').dropDuplicates({ keep: 'last' })];
   const lastRows: Table = await df.tail(3);
   const lastValues: Column = await df.col('low').tail();
+  const text: Series[] = [df.col('ticker').str.lower(), df.col('ticker').str.contains('h.', { case: false }), df.col('ticker').str.replace('a', 'b', { regex: true }), df.col('ticker').str.slice(0, 2), df.col('ticker').str.split('-').get(0), df.col('ticker').str.len()];
   const when: Series[] = [df.col('timestamp').dt.quarter, df.col('timestamp').dt.strftime('%Y'), df.col('timestamp').dt.normalize(), df.col('timestamp').dt.date];
   const day = df.col('timestamp').dt.round('1d');
   const dts = [df.col('timestamp').dt.floor('h'), df.col('timestamp').dt.ceil('5min'), day.dt.year, day.dt.month, day.dt.day, day.dt.hour, day.dt.minute, day.dt.dayofweek];
@@ -109,6 +110,6 @@ export async function everything(): Promise<void> {
   const mixedT: { t: ArrayResult; m: number } = mixed;
   const dN: number = d;
   void [svg, five, key, product, states, gathered, mixedT, dN];
-  void [inRange, cleaned, flags, frames, perColumn, picked, lastRows, lastValues, when, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
+  void [inRange, cleaned, flags, frames, perColumn, picked, lastRows, lastValues, text, when, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }

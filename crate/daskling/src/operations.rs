@@ -24,6 +24,7 @@ use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::map::MapFn;
 use crate::kernels::dataframe::ops::SeriesReduce;
+use crate::kernels::dataframe::strings::StrFn;
 use crate::kernels::dataframe::Dtype;
 use crate::kernels::names::{rows, NameTable, Row};
 
@@ -171,6 +172,18 @@ pub fn families() -> Vec<Family> {
         })
         .returns("Series")
         .note("`freq` as pandas: `'1d'`, `'h'`, `'15min'`, `'30s'`."),
+        family("StringAccessor", Method, "_str", |f: StrFn| match f {
+            StrFn::Contains => "pat: string, options?: { regex?: boolean; case?: boolean }",
+            StrFn::Startswith | StrFn::Endswith => "pat: string",
+            StrFn::Replace => {
+                "pat: string, repl: string, options?: { regex?: boolean; case?: boolean }"
+            }
+            StrFn::Slice => "start?: number | null, stop?: number | null",
+            StrFn::SplitGet => "sep: string | null, i: number",
+            _ => "",
+        })
+        .returns("Series")
+        .note("Of each value of a string series; missing stays missing."),
         family("SeriesGroupBy", Method, "_agg", |_: GroupAgg| "")
             .returns("Series")
             .note("A Series indexed by the sorted group keys."),
@@ -207,6 +220,7 @@ pub fn table() -> Value {
         named_rows::<SeriesReduce>(),
         named_rows::<LogicalOp>(),
         named_rows::<MapFn>(),
+        named_rows::<StrFn>(),
         named_rows::<GroupAgg>(),
         named_rows::<DtField>(),
         named_rows::<RoundMode>(),

@@ -1,7 +1,7 @@
 // Dataframes, as dask.dataframe: DataFrame, Series, Scalar, GroupBy and SeriesGroupBy
 // (pandas' method names), and `client.dataframe.readCsv`.
 
-import { DataFrameOps, DatetimeAccessorOps, ScalarOps, SeriesGroupByOps, SeriesOps } from './ops.js';
+import { DataFrameOps, DatetimeAccessorOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
@@ -106,6 +106,13 @@ export class Series extends SeriesOps {
   get dt() {
     return new DatetimeAccessor(this);
   }
+  /** Text functions: `str.lower()`, `str.contains(pat)`, `str.split(sep).get(i)`, …. */
+  get str() {
+    return new StringAccessor(this);
+  }
+  _strMap(name, args) {
+    return this.#wrap(this.#h.strMap(name, args));
+  }
   _dtField(field) {
     return this.#wrap(this.#h.dtField(field));
   }
@@ -147,6 +154,22 @@ export class DatetimeAccessor extends DatetimeAccessorOps {
   /** The date of each datetime, as a datetime at midnight (pandas gives `datetime.date` objects). */
   get date() {
     return this.floor('1d');
+  }
+}
+
+/** `series.str`: text functions (ops.js: one per table row). */
+export class StringAccessor extends StringAccessorOps {
+  #series;
+  constructor(series) {
+    super();
+    this.#series = series;
+  }
+  _str(name, ...args) {
+    return this.#series._strMap(name, args);
+  }
+  /** Each value split at `sep` (null: runs of whitespace), as pandas' `str.split(sep)`: take a part with `.get(i)`. */
+  split(sep = null) {
+    return { get: (i) => this.splitGet(sep, i) };
   }
 }
 

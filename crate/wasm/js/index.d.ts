@@ -333,6 +333,30 @@ declare abstract class DatetimeAccessorOps {
   ceil(freq: string): Series;
 }
 
+/** The operations of StringAccessor, one per table row. */
+declare abstract class StringAccessorOps {
+  /** Lower case (character by character, as pandas' Arrow strings). Of each value of a string series; missing stays missing. */
+  lower(): Series;
+  /** Upper case (character by character: `ß` → `ẞ`, as pandas' Arrow strings). Of each value of a string series; missing stays missing. */
+  upper(): Series;
+  /** Without leading and trailing whitespace. Of each value of a string series; missing stays missing. */
+  strip(): Series;
+  /** The number of characters (float64 with NaN where a value is missing). Of each value of a string series; missing stays missing. */
+  len(): Series;
+  /** Whether `pat` occurs (a regular expression unless `{regex: false}`; `{case: false}` ignores case); missing: false. Of each value of a string series; missing stays missing. */
+  contains(pat: string, options?: { regex?: boolean; case?: boolean }): Series;
+  /** Whether each value starts with `pat` (missing: false). Of each value of a string series; missing stays missing. */
+  startswith(pat: string): Series;
+  /** Whether each value ends with `pat` (missing: false). Of each value of a string series; missing stays missing. */
+  endswith(pat: string): Series;
+  /** `pat` replaced by `repl` (literal unless `{regex: true}`; groups as `\1`). Of each value of a string series; missing stays missing. */
+  replace(pat: string, repl: string, options?: { regex?: boolean; case?: boolean }): Series;
+  /** Characters `start` to `stop` (Python's slice: negative counts from the end). Of each value of a string series; missing stays missing. */
+  slice(start?: number | null, stop?: number | null): Series;
+  /** Part `i` of each value split at `sep` (`str.split(sep).get(i)`; null `sep`: runs of whitespace). Of each value of a string series; missing stays missing. */
+  splitGet(sep: string | null, i: number): Series;
+}
+
 /** The operations of SeriesGroupBy, one per table row. */
 declare abstract class SeriesGroupByOps {
   /** The sum of each group. A Series indexed by the sorted group keys. */
@@ -397,6 +421,12 @@ export interface ArrayModule {
 export declare class Scalar extends ScalarOps {}
 
 /** `series.dt`: datetime fields and rounding. */
+/** `series.str`: text functions of a string series. */
+export declare class StringAccessor extends StringAccessorOps {
+  /** Each value split at `sep` (null: runs of whitespace); `.get(i)` takes part `i` (negative: from the end). */
+  split(sep?: string | null): { get(i: number): Series };
+}
+
 export declare class DatetimeAccessor extends DatetimeAccessorOps {
   /** Each datetime as text, with C's directives (`'%Y-%m-%d %H:%M'`). */
   strftime(format: string): Series;
@@ -417,6 +447,8 @@ export declare class Series extends SeriesOps {
   between(lo: number | Series, hi: number | Series): Series;
   /** The values that are not missing (pandas' `dropna`). */
   dropna(): Series;
+  /** Text functions of a string series: `str.lower()`, `str.contains(pat)`, …. */
+  readonly str: StringAccessor;
   /** The `n` largest values, largest first (ties in order of occurrence, missing values last). */
   nlargest(n?: number): Series;
   /** The `n` smallest values, smallest first. */

@@ -447,6 +447,50 @@ export class DatetimeAccessorOps {
   }
 }
 
+/** The operations of StringAccessor, one per table row (StrFn). */
+export class StringAccessorOps {
+  /** Lower case (character by character, as pandas' Arrow strings). Of each value of a string series; missing stays missing. */
+  lower() {
+    return this._str('lower');
+  }
+  /** Upper case (character by character: `ß` → `ẞ`, as pandas' Arrow strings). Of each value of a string series; missing stays missing. */
+  upper() {
+    return this._str('upper');
+  }
+  /** Without leading and trailing whitespace. Of each value of a string series; missing stays missing. */
+  strip() {
+    return this._str('strip');
+  }
+  /** The number of characters (float64 with NaN where a value is missing). Of each value of a string series; missing stays missing. */
+  len() {
+    return this._str('len');
+  }
+  /** Whether `pat` occurs (a regular expression unless `{regex: false}`; `{case: false}` ignores case); missing: false. Of each value of a string series; missing stays missing. */
+  contains(pat, options) {
+    return this._str('contains', pat, options);
+  }
+  /** Whether each value starts with `pat` (missing: false). Of each value of a string series; missing stays missing. */
+  startswith(pat) {
+    return this._str('startswith', pat);
+  }
+  /** Whether each value ends with `pat` (missing: false). Of each value of a string series; missing stays missing. */
+  endswith(pat) {
+    return this._str('endswith', pat);
+  }
+  /** `pat` replaced by `repl` (literal unless `{regex: true}`; groups as `\1`). Of each value of a string series; missing stays missing. */
+  replace(pat, repl, options) {
+    return this._str('replace', pat, repl, options);
+  }
+  /** Characters `start` to `stop` (Python's slice: negative counts from the end). Of each value of a string series; missing stays missing. */
+  slice(start, stop) {
+    return this._str('slice', start, stop);
+  }
+  /** Part `i` of each value split at `sep` (`str.split(sep).get(i)`; null `sep`: runs of whitespace). Of each value of a string series; missing stays missing. */
+  splitGet(sep, i) {
+    return this._str('splitGet', sep, i);
+  }
+}
+
 /** The operations of SeriesGroupBy, one per table row (GroupAgg). */
 export class SeriesGroupByOps {
   /** The sum of each group. A Series indexed by the sorted group keys. */

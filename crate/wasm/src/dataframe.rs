@@ -14,6 +14,7 @@ use daskling::kernels::dataframe::groupby::GroupAgg;
 use daskling::kernels::dataframe::map::{Arg, ColumnMap, MapFn};
 use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::rows::Keep;
+use daskling::kernels::dataframe::strings::{StrArg, StrFn, StrMap};
 use daskling::kernels::dataframe::Dtype;
 
 /// A lazy dataframe, series or scalar.
@@ -271,6 +272,15 @@ impl LazyDf {
     pub fn dt_round(&self, mode: &str, freq: &str) -> Result<LazyDf, JsError> {
         let m: RoundMode = named(mode)?;
         wrap(Series(self.0.clone()).dt_round(freq, m).map(|s| s.0))
+    }
+
+    /// A `.str` function (`contains`, `replace`, …); `args` its positional arguments.
+    #[wasm_bindgen(js_name = strMap)]
+    pub fn str_map(&self, name: &str, args: JsValue) -> Result<LazyDf, JsError> {
+        let f: StrFn = named(name)?;
+        let args: Vec<StrArg> = from_js(args, "arguments")?;
+        let f = StrMap::from_args(f, &args).map_err(js_err)?;
+        wrap(Series(self.0.clone()).str_map(f).map(|s| s.0))
     }
 
     /// `dt.strftime(format)`.

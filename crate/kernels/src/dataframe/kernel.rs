@@ -13,6 +13,7 @@ use super::groupby::{self, GroupAgg, GroupTable};
 use super::map::ColumnMap;
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use super::rows::RowsOp;
+use super::strings::StrMap;
 use super::values::{bytes, frame, input, number};
 use crate::array::{BinaryOp, UnaryFn};
 use crate::Value;
@@ -96,6 +97,8 @@ pub enum FrameKernel {
         /// Round, floor or ceil.
         mode: RoundMode,
     },
+    /// A `.str` function of a text series.
+    Str(Arc<StrMap>),
     /// Datetimes as text in this format (`dt.strftime`).
     DtFormat(String),
     /// A reduction's partial of one partition.
@@ -235,6 +238,7 @@ impl FrameKernel {
             FrameKernel::DtField(_) => "dt",
             FrameKernel::DtRound { .. } => "dt-round",
             FrameKernel::DtFormat(_) => "strftime",
+            FrameKernel::Str(f) => f.function().name(),
             FrameKernel::Partial(op) => op.step(crate::names::Step::Chunk),
             FrameKernel::RowCount => "len-chunk",
             FrameKernel::Merge(_) => "combine",
@@ -440,6 +444,10 @@ impl FrameKernel {
             FrameKernel::DtRound { freq, mode } => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, dt::dt_round(a, *freq, *mode)?, ix.clone())
+            }
+            FrameKernel::Str(f) => {
+                let (name, a, ix) = series_ix(key, inp(0)?)?;
+                series_indexed(name, f.apply(a)?, ix.clone())
             }
             FrameKernel::DtFormat(format) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod rows;
 pub mod sample;
 pub mod source;
+pub mod strings;
 mod values;
 
 pub use column::{Column, Dtype, Frame};

@@ -79,6 +79,7 @@ pub(super) fn for_head(d: &Df) -> Result<Df> {
                 | DfOp::Logical { .. }
                 | DfOp::Unary { .. }
                 | DfOp::Map { .. }
+                | DfOp::Str { .. }
                 | DfOp::DtField { .. }
                 | DfOp::DtRound { .. }
                 | DfOp::DtFormat { .. }

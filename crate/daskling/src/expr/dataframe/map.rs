@@ -1,19 +1,26 @@
 //! Functions of each value with parameters (`isna`, `fillna`, `round`, `clip`, `isin`,
 //! `astype`; `kernels::dataframe::map` defines each): on a series, or on every column of
-//! a frame — metadata, one task per partition, and pandas' spelling.
+//! a frame; and the `.str` accessor of text series (`kernels::dataframe::strings`) —
+//! metadata, one task per partition, and pandas' spelling.
 
 use super::tasks::each;
-use super::{not_mine, DataFrame, Df, DfOp, Kind, LogicalOp, Meta, Series};
+use super::{need, not_mine, DataFrame, Df, DfOp, Kind, LogicalOp, Meta, Series};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{Line, Script};
 use crate::graph::Graph;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::map::ColumnMap;
+use crate::kernels::dataframe::strings::StrMap;
 use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a map: the input's, with each column's dtype
 /// as the function gives it.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+    if let DfOp::Str { input, f } = op {
+        need(input, Kind::Series, "the str accessor")?;
+        let d = f.dtype(input.0.dtypes[0])?;
+        return Ok(Meta::series_like(f.function().name(), input, d));
+    }
     let DfOp::Map { input, f } = op else {
         return Err(not_mine("map"));
     };
@@ -51,6 +58,10 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
 
 /// One task per partition.
 pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+    if let DfOp::Str { input, f } = d.op() {
+        each(g, d, FrameKernel::Str(f.clone().into()), &[input]);
+        return Ok(());
+    }
     let DfOp::Map { input, f } = d.op() else {
         return Err(not_mine("map"));
     };
@@ -64,6 +75,10 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 
 /// pandas' call, which dask's series and frames share (`s.fillna(0.0)`).
 pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    if let DfOp::Str { input, f } = d.op() {
+        let x = s.var(input.name())?.to_string();
+        return Ok((f.function().name().to_lowercase(), f.pandas(&x)));
+    }
     let DfOp::Map { input, f } = d.op() else {
         return Err(not_mine("map"));
     };
@@ -98,6 +113,27 @@ impl Series {
     /// ```
     pub fn map_each(&self, f: ColumnMap) -> Result<Series> {
         Df::build(DfOp::Map {
+            input: self.0.clone(),
+            f,
+        })
+        .map(Series)
+    }
+
+    /// A `.str` function of a text series.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::kernels::dataframe::strings::StrMap;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k\nApple\nbanana\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let n = df.col("k").unwrap().str_map(StrMap::Len).unwrap().sum().unwrap();
+    /// assert_eq!(n.compute(Scheduler::Sync).unwrap(), 11.0);
+    /// ```
+    pub fn str_map(&self, f: StrMap) -> Result<Series> {
+        Df::build(DfOp::Str {
             input: self.0.clone(),
             f,
         })

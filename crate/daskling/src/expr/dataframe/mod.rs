@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `datetime` (the
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
 //! ```
@@ -205,7 +205,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::DtField { .. } | DfOp::DtRound { .. } | DfOp::DtFormat { .. } => {
             of!(datetime, parts)
         }
-        DfOp::Map { .. } => of!(map, parts),
+        DfOp::Map { .. } | DfOp::Str { .. } => of!(map, parts),
         DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Reduce { .. }
         | DfOp::FrameReduce { .. }

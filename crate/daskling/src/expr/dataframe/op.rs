@@ -13,6 +13,7 @@ use crate::kernels::dataframe::map::ColumnMap;
 pub use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::rows::RowsOp;
+use crate::kernels::dataframe::strings::StrMap;
 use crate::kernels::float;
 
 /// The operations dataframe expressions are built from; `A` holds inputs (a [`Df`] in
@@ -100,6 +101,13 @@ pub enum DfOp<A = Df> {
         input: A,
         /// The function and its parameters.
         f: ColumnMap,
+    },
+    /// A `.str` function of a text series.
+    Str {
+        /// The input.
+        input: A,
+        /// The function and its parameters.
+        f: StrMap,
     },
     /// Rows picked from the whole input (`nlargest`, `tail`, `unique`,
     /// `dropDuplicates`): one partition.
@@ -224,6 +232,7 @@ impl<A> DfOp<A> {
             | DfOp::Scalar { input, .. }
             | DfOp::Unary { input, .. }
             | DfOp::Map { input, .. }
+            | DfOp::Str { input, .. }
             | DfOp::Rows { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
@@ -311,6 +320,10 @@ impl<A> DfOp<A> {
                 input: f(input)?,
             },
             DfOp::Map { input, f: func } => DfOp::Map {
+                input: f(input)?,
+                f: func.clone(),
+            },
+            DfOp::Str { input, f: func } => DfOp::Str {
                 input: f(input)?,
                 f: func.clone(),
             },
