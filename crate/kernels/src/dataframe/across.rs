@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use super::column::{Column, Dtype, Frame};
 use super::ops::{self, Partial, SeriesReduce};
+use crate::Value;
 use daskling_core::{Error, Result};
 
 /// The columns (their positions) a frame-wide `op` reduces, of a frame with `dtypes`:
@@ -128,4 +129,43 @@ pub(crate) fn finish(
         columns: vec![column],
         index: Some(Arc::new((String::new(), index))),
     })
+}
+
+/// A frame-wide reduction's result: what it reduces, the columns, and the series made.
+#[derive(Clone, Debug)]
+pub struct AcrossSpec {
+    /// The reduction.
+    pub op: SeriesReduce,
+    /// Delta degrees of freedom (`std`, `var`).
+    pub ddof: f64,
+    /// The columns reduced (the result's index).
+    pub columns: Vec<String>,
+    /// The result's name.
+    pub name: String,
+    /// The result's dtype.
+    pub dtype: Dtype,
+}
+
+impl AcrossSpec {
+    /// The result from the last partials (`inputs`, each a [`Partials`]).
+    pub(crate) fn finish_values(&self, key: &str, inputs: &[Value]) -> Result<Frame> {
+        let merged = merge(self.op, &parts_of(key, inputs)?)?;
+        finish(
+            self.op,
+            &merged,
+            &self.columns,
+            self.ddof,
+            &self.name,
+            self.dtype,
+        )
+    }
+}
+
+/// `inputs` (each a [`Partials`]) merged.
+pub(crate) fn merge_values(key: &str, op: SeriesReduce, inputs: &[Value]) -> Result<Partials> {
+    merge(op, &parts_of(key, inputs)?)
+}
+
+fn parts_of<'a>(key: &str, inputs: &'a [Value]) -> Result<Vec<&'a Partials>> {
+    inputs.iter().map(|v| v.downcast::<Partials>(key)).collect()
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::across;
+use super::across::{self, AcrossSpec};
 use super::blocks;
 use super::column::{concat, Column, Dtype, Frame};
 use super::csv::{CsvOptions, FrameParser, Schema};
@@ -154,21 +154,6 @@ pub enum FrameKernel {
     DescribeFinish(Vec<String>),
 }
 
-/// A frame-wide reduction's result: what it reduces, the columns, and the series made.
-#[derive(Clone, Debug)]
-pub struct AcrossSpec {
-    /// The reduction.
-    pub op: SeriesReduce,
-    /// Delta degrees of freedom (`std`, `var`).
-    pub ddof: f64,
-    /// The columns reduced (the result's index).
-    pub columns: Vec<String>,
-    /// The result's name.
-    pub name: String,
-    /// The result's dtype.
-    pub dtype: Dtype,
-}
-
 /// The shape of a group-by result.
 #[derive(Clone, Debug)]
 pub struct GroupSpec {
@@ -202,14 +187,6 @@ fn series_ix<'a>(key: &str, v: &'a Value) -> Result<(&'a str, &'a Column, &'a In
 
 fn partial<'a>(key: &str, v: &'a Value) -> Result<&'a Partial> {
     v.downcast::<Partial>(key)
-}
-
-/// The frame-wide partials of `inputs`.
-fn across_parts<'a>(key: &str, inputs: &'a [Value]) -> Result<Vec<&'a across::Partials>> {
-    inputs
-        .iter()
-        .map(|v| v.downcast::<across::Partials>(key))
-        .collect()
 }
 
 /// A one-column frame with an index.
@@ -401,33 +378,7 @@ impl FrameKernel {
                 series_indexed(name, ops::unary(*f, a)?, ix.clone())
             }
             FrameKernel::Map { f, frame: is_frame } => {
-                let input = frame(key, inp(0)?)?;
-                let columns = input
-                    .names
-                    .iter()
-                    .zip(&input.columns)
-                    .map(|(n, c)| {
-                        if *is_frame
-                            && f.numeric_only()
-                            && !matches!(c.dtype(), Dtype::Int64 | Dtype::Float64)
-                        {
-                            return Ok(c.clone());
-                        }
-                        f.apply(c).map_err(|e| {
-                            let m = e.to_string();
-                            if *is_frame {
-                                Error::invalid(format!("column {n}: {m}"))
-                            } else {
-                                e
-                            }
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                Value::Frame(Arc::new(Frame {
-                    names: input.names.clone(),
-                    columns,
-                    index: input.index.clone(),
-                }))
+                Value::Frame(Arc::new(f.apply_frame(frame(key, inp(0)?)?, *is_frame)?))
             }
             FrameKernel::Logical(op) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
@@ -565,25 +516,16 @@ impl FrameKernel {
             FrameKernel::AcrossPartial(op, names) => {
                 Value::partial(across::partial(*op, frame(key, inp(0)?)?, names)?)
             }
-            FrameKernel::AcrossMerge(op) => {
-                Value::partial(across::merge(*op, &across_parts(key, inputs)?)?)
-            }
-            FrameKernel::AcrossFinish(s) => {
-                let merged = across::merge(s.op, &across_parts(key, inputs)?)?;
-                let f = across::finish(s.op, &merged, &s.columns, s.ddof, &s.name, s.dtype)?;
-                Value::Frame(Arc::new(f))
-            }
+            FrameKernel::AcrossMerge(op) => Value::partial(across::merge_values(key, *op, inputs)?),
+            FrameKernel::AcrossFinish(s) => Value::Frame(Arc::new(s.finish_values(key, inputs)?)),
             FrameKernel::RowsChunk(op) => Value::Frame(Arc::new(op.chunk(frame(key, inp(0)?)?)?)),
             FrameKernel::RowsCombine(op) | FrameKernel::RowsFinish(op) => {
                 let frames = inputs
                     .iter()
                     .map(|v| frame(key, v))
                     .collect::<Result<Vec<_>>>()?;
-                let all = concat(key, &frames)?;
-                Value::Frame(Arc::new(match self {
-                    FrameKernel::RowsFinish(_) => op.finish(&all)?,
-                    _ => op.combine(&all)?,
-                }))
+                let last = matches!(self, FrameKernel::RowsFinish(_));
+                Value::Frame(Arc::new(op.combine_parts(key, &frames, last)?))
             }
             FrameKernel::Concat => {
                 let frames = inputs

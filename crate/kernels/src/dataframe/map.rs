@@ -5,7 +5,8 @@
 //! ([`ColumnMap::dtype`], pandas' dtypes), its values ([`ColumnMap::apply`]) and its
 //! pandas spelling ([`ColumnMap::pandas`], what `toDask` writes).
 //!
-//! Missing values follow the column model (`column`): NaN, NaT and `None`.
+//! Missing values follow the column model (`column`): NaN, NaT and `None`. The
+//! conversions of `astype` and Python's spellings of values are in `convert`.
 //!
 //! ```
 //! use daskling_kernels::dataframe::map::{ColumnMap, Literal};
@@ -22,7 +23,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::column::{Column, Dtype, NAT};
+use super::column::{Column, Dtype, Frame, NAT};
+use super::convert::{astype, python_float, python_str};
 use crate::float;
 use daskling_core::{Error, Result};
 
@@ -133,56 +135,6 @@ pub enum ColumnMap {
         /// The dtype converted to.
         dtype: Dtype,
     },
-}
-
-/// Python's `repr` of a float, as pandas writes floats as text (`1.0`, `1e+16`,
-/// `0.30000000000000004`, `nan`, `inf`).
-///
-/// ```
-/// use daskling_kernels::dataframe::map::python_float;
-/// assert_eq!(python_float(3.0), "3.0");
-/// assert_eq!(python_float(1e16), "1e+16");
-/// assert_eq!(python_float(1.5e-7), "1.5e-07");
-/// assert_eq!(python_float(0.1 + 0.2), "0.30000000000000004");
-/// ```
-pub fn python_float(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    // Rust's Debug is the shortest round trip, switching to exponents where Python's
-    // repr does (below 1e-4, from 1e16); only the exponent is spelled differently.
-    let s = format!("{x:?}");
-    match s.split_once('e') {
-        None => s,
-        Some((m, e)) => {
-            let (sign, digits) = match e.strip_prefix('-') {
-                Some(d) => ('-', d),
-                None => ('+', e),
-            };
-            format!("{m}e{sign}{digits:0>2}")
-        }
-    }
-}
-
-/// A Python string literal of `s`.
-pub(crate) fn python_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for ch in s.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn need_numeric(what: &str, d: Dtype) -> Result<()> {
@@ -418,6 +370,32 @@ impl ColumnMap {
         })
     }
 
+    /// Its values for every column of `input`: a series' one, or a frame's (`frame`;
+    /// only the numeric columns where [`ColumnMap::numeric_only`]), an error naming the
+    /// column it cannot apply to.
+    pub fn apply_frame(&self, input: &Frame, frame: bool) -> Result<Frame> {
+        let columns = input
+            .names
+            .iter()
+            .zip(&input.columns)
+            .map(|(n, c)| {
+                let numeric = matches!(c.dtype(), Dtype::Int64 | Dtype::Float64);
+                if frame && self.numeric_only() && !numeric {
+                    return Ok(c.clone());
+                }
+                self.apply(c).map_err(|e| match frame {
+                    true => Error::invalid(format!("column {n}: {e}")),
+                    false => e,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Frame {
+            names: input.names.clone(),
+            columns,
+            index: input.index.clone(),
+        })
+    }
+
     /// pandas' call on the series or frame `x` whose columns have `dtypes`
     /// (`x.fillna(0.0)`, `x.astype("int64")`).
     pub fn pandas(&self, x: &str, dtypes: &[Dtype]) -> String {
@@ -472,7 +450,7 @@ impl ColumnMap {
 }
 
 /// Whether value `i` of `c` is missing.
-fn missing(c: &Column, i: usize) -> bool {
+pub(super) fn missing(c: &Column, i: usize) -> bool {
     match c {
         Column::Int64(_) => false,
         Column::Float64(v) => v[i].is_nan(),
@@ -533,99 +511,6 @@ fn isin(c: &Column, values: &[Literal]) -> Column {
         })
         .collect();
     Column::Bool(out)
-}
-
-fn astype(c: &Column, to: Dtype) -> Result<Column> {
-    let cannot = |v: &dyn std::fmt::Display, why: &str| {
-        Error::invalid(format!("astype({to}): cannot convert {v}: {why}"))
-    };
-    if c.dtype() == to {
-        return Ok(c.clone());
-    }
-    Ok(match (c, to) {
-        (Column::String(v), Dtype::Int64) => Column::Int64(
-            v.iter()
-                .map(|s| match s {
-                    None => Err(cannot(&"a missing value", "int64 has no missing values")),
-                    Some(s) => s
-                        .trim()
-                        .parse::<i64>()
-                        .map_err(|_| cannot(&format!("{s:?}"), "not an integer")),
-                })
-                .collect::<Result<_>>()?,
-        ),
-        (Column::String(v), Dtype::Float64) => Column::Float64(
-            v.iter()
-                .map(|s| match s {
-                    None => Ok(f64::NAN),
-                    Some(s) => s
-                        .trim()
-                        .parse::<f64>()
-                        .map_err(|_| cannot(&format!("{s:?}"), "not a number")),
-                })
-                .collect::<Result<_>>()?,
-        ),
-        (Column::Datetime(v), Dtype::Int64) => Column::Int64(
-            v.iter()
-                .map(|&t| {
-                    if t == NAT {
-                        Err(cannot(&"NaT", "int64 has no missing values"))
-                    } else {
-                        // pandas' datetime64[ns]: nanoseconds since the epoch.
-                        t.checked_mul(1_000_000)
-                            .ok_or_else(|| cannot(&t, "out of the nanosecond range"))
-                    }
-                })
-                .collect::<Result<_>>()?,
-        ),
-        (_, Dtype::String) => Column::String(
-            (0..c.len())
-                .map(|i| {
-                    if missing(c, i) {
-                        return None;
-                    }
-                    let s = match c {
-                        Column::Int64(v) => v[i].to_string(),
-                        Column::Float64(v) => python_float(v[i]),
-                        Column::Bool(v) => if v[i] == Some(true) { "True" } else { "False" }.into(),
-                        _ => return None,
-                    };
-                    Some(Arc::from(s))
-                })
-                .collect(),
-        ),
-        (_, Dtype::Float64) => Column::Float64(
-            (0..c.len())
-                .map(|i| c.f64_at(i).unwrap_or(f64::NAN))
-                .collect(),
-        ),
-        (_, Dtype::Int64) => Column::Int64(
-            (0..c.len())
-                .map(|i| match c.f64_at(i) {
-                    Some(x) if x.is_finite() && x.abs() < 9.223_372_036_854_776e18 => Ok(x as i64),
-                    _ => Err(Error::invalid(
-                        "astype(int64): cannot convert non-finite values (NA or inf) to integer; \
-                         fill them first (fillna) or drop them (dropna)",
-                    )),
-                })
-                .collect::<Result<_>>()?,
-        ),
-        (_, Dtype::Bool) => Column::Bool(
-            (0..c.len())
-                // numpy's truth of numbers: non-zero, and NaN, are true.
-                .map(|i| match c {
-                    Column::Float64(v) => Some(v[i] != 0.0),
-                    _ => c.f64_at(i).map(|x| x != 0.0),
-                })
-                .collect(),
-        ),
-        _ => {
-            return Err(Error::invalid(format!(
-                "astype: cannot convert a {} series to {to}",
-                c.dtype()
-            )))
-        }
-    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod across;
 mod blocks;
 pub mod column;
+pub mod convert;
 pub mod csv;
 pub mod datetime;
 pub(crate) mod describe;

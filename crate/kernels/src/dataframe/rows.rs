@@ -20,8 +20,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::column::{Column, Dtype, Frame, NAT};
-use super::map::python_str;
+use super::column::{concat, Column, Dtype, Frame, NAT};
+use super::convert::python_str;
 use super::ops::{keys, KeyValue};
 use daskling_core::{Error, Result};
 
@@ -227,6 +227,17 @@ impl RowsOp {
             RowsOp::Unique => self.dedupe(f, None, Keep::First)?,
             RowsOp::DropDuplicates { subset, keep } => self.dedupe(f, subset.as_deref(), *keep)?,
         })
+    }
+
+    /// Chunks (or combines) `parts`, in partition order, combined — or, when `last`,
+    /// the result; `key` names the task in errors.
+    pub fn combine_parts(&self, key: &str, parts: &[&Frame], last: bool) -> Result<Frame> {
+        let all = concat(key, parts)?;
+        if last {
+            self.finish(&all)
+        } else {
+            self.combine(&all)
+        }
     }
 
     /// The result from the last combine.

@@ -22,7 +22,7 @@ use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::column::{Column, Dtype};
-use super::map::python_str;
+use super::convert::python_str;
 use daskling_core::{Error, Result};
 
 crate::name_table! {
