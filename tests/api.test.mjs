@@ -12,7 +12,7 @@ import { test } from 'node:test';
 
 import { initSync, operations } from '../dist/single/daskling.js';
 import { DArray, DataFrame, Scalar, Series, SeriesGroupBy } from '../dist/node.js';
-import { DatetimeAccessor, StringAccessor } from '../dist/dataframe.js';
+import { DatetimeAccessor, Rolling, StringAccessor } from '../dist/dataframe.js';
 import { generate, root } from '../crate/wasm/js/gen.mjs';
 
 initSync({ module: readFileSync(join(root, 'dist', 'single', 'daskling_bg.wasm')) });
@@ -59,7 +59,7 @@ function declared(dts, name) {
   return members;
 }
 
-const classes = { DArray, DataFrame, Series, Scalar, SeriesGroupBy, DatetimeAccessor, StringAccessor };
+const classes = { DArray, DataFrame, Series, Scalar, SeriesGroupBy, DatetimeAccessor, StringAccessor, Rolling };
 
 test('every row is a method (or getter) of its JS class and declared in index.d.ts', () => {
   const dts = committed('crate/wasm/js/index.d.ts');

@@ -24,6 +24,7 @@ use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::map::MapFn;
 use crate::kernels::dataframe::ops::SeriesReduce;
+use crate::kernels::dataframe::scan::{CumAgg, LagFn, RollAgg};
 use crate::kernels::dataframe::strings::StrFn;
 use crate::kernels::dataframe::Dtype;
 use crate::kernels::names::{rows, NameTable, Row};
@@ -132,6 +133,10 @@ pub fn families() -> Vec<Family> {
         .note("Row by row."),
         family("Series", Method, "_unary", |_: UnaryFn| "")
             .note("Of each value; `neg` and `abs` keep int64, the others give float64."),
+        family("Series", Method, "_lag", |_: LagFn| "n?: number")
+            .note("Across partitions, exact (each partition gets the rows its neighbour ends with)."),
+        family("Series", Method, "_cum", |_: CumAgg| "")
+            .note("Across partitions (a running value carried from one to the next); missing values skipped and kept missing."),
         family("Series", Method, "_logical", |op: LogicalOp| {
             if op == LogicalOp::Not {
                 ""
@@ -184,6 +189,9 @@ pub fn families() -> Vec<Family> {
         })
         .returns("Series")
         .note("Of each value of a string series; missing stays missing."),
+        family("Rolling", Method, "_agg", |_: RollAgg| "")
+            .returns("Series")
+            .note("Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`)."),
         family("SeriesGroupBy", Method, "_agg", |_: GroupAgg| "")
             .returns("Series")
             .note("A Series indexed by the sorted group keys."),
@@ -221,6 +229,9 @@ pub fn table() -> Value {
         named_rows::<LogicalOp>(),
         named_rows::<MapFn>(),
         named_rows::<StrFn>(),
+        named_rows::<LagFn>(),
+        named_rows::<CumAgg>(),
+        named_rows::<RollAgg>(),
         named_rows::<GroupAgg>(),
         named_rows::<DtField>(),
         named_rows::<RoundMode>(),

@@ -1,7 +1,7 @@
 // Dataframes, as dask.dataframe: DataFrame, Series, Scalar, GroupBy and SeriesGroupBy
 // (pandas' method names), and `client.dataframe.readCsv`.
 
-import { DataFrameOps, DatetimeAccessorOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
+import { DataFrameOps, DatetimeAccessorOps, RollingOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
@@ -70,6 +70,24 @@ export class Series extends SeriesOps {
   nsmallest(n = 5) {
     return this.#wrap(this.#h.top(n, null, false));
   }
+  /** The values where `cond` (a bool Series of these rows) is true, `other` (a value, a Series, or missing by default) elsewhere. */
+  where(cond, other = null) {
+    return this.#cond(cond, other, true);
+  }
+  /** The values where `cond` is false, `other` (missing by default) where it is true. */
+  mask(cond, other = null) {
+    return this.#cond(cond, other, false);
+  }
+  #cond(cond, other, keep) {
+    const what = keep ? 'where' : 'mask';
+    if (!(cond instanceof Series)) throw new TypeError(`${what}: cond must be a bool Series`);
+    if (other instanceof Series) return this.#wrap(this.#h.whereSeries(cond.#h, other.#h, keep));
+    return this.#wrap(this.#h.whereValue(cond.#h, other, keep));
+  }
+  /** The values in order (`ascending` by default; missing last, ties in order): a global sort. */
+  sortValues({ ascending = true } = {}) {
+    return this.#wrap(this.#h.sortValues(null, Uint8Array.of(ascending ? 1 : 0)));
+  }
   /** The distinct values in order of first occurrence (a missing value once). */
   unique() {
     return this.#wrap(this.#h.unique());
@@ -105,6 +123,19 @@ export class Series extends SeriesOps {
   /** Datetime accessors: `dt.round/floor/ceil(freq)`, `dt.year`, `dt.hour`, …. */
   get dt() {
     return new DatetimeAccessor(this);
+  }
+  _lag(name, n) {
+    return this.#wrap(this.#h.lag(name, n));
+  }
+  _cum(name) {
+    return this.#wrap(this.#h.cum(name));
+  }
+  /** Windows of `window` rows ending at each row (`minPeriods`: the fewest values a window needs, default `window`): `.mean()`, `.sum()`, …. */
+  rolling(window, { minPeriods } = {}) {
+    return new Rolling(this, window, minPeriods);
+  }
+  _rolling(window, minPeriods, agg) {
+    return this.#wrap(this.#h.rolling(window, minPeriods, agg));
   }
   /** Text functions: `str.lower()`, `str.contains(pat)`, `str.split(sep).get(i)`, …. */
   get str() {
@@ -154,6 +185,22 @@ export class DatetimeAccessor extends DatetimeAccessorOps {
   /** The date of each datetime, as a datetime at midnight (pandas gives `datetime.date` objects). */
   get date() {
     return this.floor('1d');
+  }
+}
+
+/** `series.rolling(window, {minPeriods})`: aggregations of each window (ops.js: one per table row). */
+export class Rolling extends RollingOps {
+  #series;
+  #window;
+  #minPeriods;
+  constructor(series, window, minPeriods) {
+    super();
+    this.#series = series;
+    this.#window = window;
+    this.#minPeriods = minPeriods;
+  }
+  _agg(agg) {
+    return this.#series._rolling(this.#window, this.#minPeriods, agg);
   }
 }
 
@@ -285,6 +332,15 @@ export class DataFrame extends DataFrameOps {
   /** The `n` rows with the smallest values of `columns`. */
   nsmallest(n, columns) {
     return new DataFrame(this.client, this.#h.top(n, [columns].flat(), false));
+  }
+  /**
+   * The rows ordered by `by` (a name or names, compared in order), `ascending` one bool
+   * or one per column; missing values last, ties in the order they occur: a global sort.
+   */
+  sortValues(by, { ascending = true } = {}) {
+    const cols = [by].flat();
+    const asc = Uint8Array.from([ascending].flat(), (a) => (a ? 1 : 0));
+    return new DataFrame(this.client, this.#h.sortValues(cols, asc));
   }
   /**
    * The rows without duplicates among `subset` (all columns by default): `keep`

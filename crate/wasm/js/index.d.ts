@@ -201,6 +201,20 @@ declare abstract class SeriesOps extends Lazy<Column> {
   sin(): Series;
   /** The cosine, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
   cos(): Series;
+  /** The values moved down `n` rows (default 1; negative: up), missing where there is none. Across partitions, exact (each partition gets the rows its neighbour ends with). */
+  shift(n?: number): Series;
+  /** Each value minus the one `n` rows before (default 1). Across partitions, exact (each partition gets the rows its neighbour ends with). */
+  diff(n?: number): Series;
+  /** The change from the value `n` rows before, as a fraction (default 1). Across partitions, exact (each partition gets the rows its neighbour ends with). */
+  pctChange(n?: number): Series;
+  /** The running sum. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cumsum(): Series;
+  /** The running maximum. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cummax(): Series;
+  /** The running minimum. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cummin(): Series;
+  /** The running product. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cumprod(): Series;
   /** `this & other`: both true. */
   and(other: Series): Series;
   /** `this | other`: either true. */
@@ -357,6 +371,24 @@ declare abstract class StringAccessorOps {
   splitGet(sep: string | null, i: number): Series;
 }
 
+/** The operations of Rolling, one per table row. */
+declare abstract class RollingOps {
+  /** The mean of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  mean(): Series;
+  /** The sum of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  sum(): Series;
+  /** The smallest value of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  min(): Series;
+  /** The largest value of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  max(): Series;
+  /** The standard deviation of each window (ddof 1). Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  std(): Series;
+  /** The variance of each window (ddof 1). Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  var(): Series;
+  /** How many values of each window are not missing. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  count(): Series;
+}
+
 /** The operations of SeriesGroupBy, one per table row. */
 declare abstract class SeriesGroupByOps {
   /** The sum of each group. A Series indexed by the sorted group keys. */
@@ -420,13 +452,16 @@ export interface ArrayModule {
 /** A lazy number. */
 export declare class Scalar extends ScalarOps {}
 
-/** `series.dt`: datetime fields and rounding. */
+/** `series.rolling(window, {minPeriods})`: aggregations of windows of rows. */
+export declare class Rolling extends RollingOps {}
+
 /** `series.str`: text functions of a string series. */
 export declare class StringAccessor extends StringAccessorOps {
   /** Each value split at `sep` (null: runs of whitespace); `.get(i)` takes part `i` (negative: from the end). */
   split(sep?: string | null): { get(i: number): Series };
 }
 
+/** `series.dt`: datetime fields and rounding. */
 export declare class DatetimeAccessor extends DatetimeAccessorOps {
   /** Each datetime as text, with C's directives (`'%Y-%m-%d %H:%M'`). */
   strftime(format: string): Series;
@@ -449,6 +484,14 @@ export declare class Series extends SeriesOps {
   dropna(): Series;
   /** Text functions of a string series: `str.lower()`, `str.contains(pat)`, …. */
   readonly str: StringAccessor;
+  /** Windows of `window` rows ending at each row, across partitions: `.mean()`, `.sum()`, …. */
+  rolling(window: number, options?: { minPeriods?: number }): Rolling;
+  /** The values where `cond` (a bool Series of these rows) is true, `other` elsewhere (default: missing). */
+  where(cond: Series, other?: Series | number | string | boolean | null): Series;
+  /** The values where `cond` is false, `other` where it is true (default: missing). */
+  mask(cond: Series, other?: Series | number | string | boolean | null): Series;
+  /** The values in order (missing ones last, ties in order of occurrence): a global sort over the partitions. */
+  sortValues(options?: { ascending?: boolean }): Series;
   /** The `n` largest values, largest first (ties in order of occurrence, missing values last). */
   nlargest(n?: number): Series;
   /** The `n` smallest values, smallest first. */
@@ -487,6 +530,8 @@ export declare class DataFrame extends DataFrameOps {
   head(n?: number): Promise<Table>;
   /** The rows without missing values in `subset` (all columns by default); `how: 'all'` drops only rows missing everywhere. */
   dropna(options?: { subset?: string | string[]; how?: 'any' | 'all' }): DataFrame;
+  /** The rows ordered by `by` (compared in order; `ascending` one bool or one per column), missing values last, ties in order of occurrence: a global sort. */
+  sortValues(by: string | string[], options?: { ascending?: boolean | boolean[] }): DataFrame;
   /** The `n` rows with the largest values of `columns` (compared in order). */
   nlargest(n: number, columns: string | string[]): DataFrame;
   /** The `n` rows with the smallest values of `columns`. */

@@ -115,7 +115,7 @@ export class DArrayOps extends Lazy {
   }
 }
 
-/** The operations of Series, one per table row (BinaryOp, UnaryFn, LogicalOp, SeriesReduce, MapFn). */
+/** The operations of Series, one per table row (BinaryOp, UnaryFn, LagFn, CumAgg, LogicalOp, SeriesReduce, MapFn). */
 export class SeriesOps extends Lazy {
   /** `this + other`; `other` a number or a collection of the same kind. Row by row. */
   add(other) {
@@ -196,6 +196,34 @@ export class SeriesOps extends Lazy {
   /** The cosine, elementwise. Of each value; `neg` and `abs` keep int64, the others give float64. */
   cos() {
     return this._unary('cos');
+  }
+  /** The values moved down `n` rows (default 1; negative: up), missing where there is none. Across partitions, exact (each partition gets the rows its neighbour ends with). */
+  shift(n) {
+    return this._lag('shift', n);
+  }
+  /** Each value minus the one `n` rows before (default 1). Across partitions, exact (each partition gets the rows its neighbour ends with). */
+  diff(n) {
+    return this._lag('diff', n);
+  }
+  /** The change from the value `n` rows before, as a fraction (default 1). Across partitions, exact (each partition gets the rows its neighbour ends with). */
+  pctChange(n) {
+    return this._lag('pctChange', n);
+  }
+  /** The running sum. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cumsum() {
+    return this._cum('cumsum');
+  }
+  /** The running maximum. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cummax() {
+    return this._cum('cummax');
+  }
+  /** The running minimum. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cummin() {
+    return this._cum('cummin');
+  }
+  /** The running product. Across partitions (a running value carried from one to the next); missing values skipped and kept missing. */
+  cumprod() {
+    return this._cum('cumprod');
   }
   /** `this & other`: both true. */
   and(other) {
@@ -488,6 +516,38 @@ export class StringAccessorOps {
   /** Part `i` of each value split at `sep` (`str.split(sep).get(i)`; null `sep`: runs of whitespace). Of each value of a string series; missing stays missing. */
   splitGet(sep, i) {
     return this._str('splitGet', sep, i);
+  }
+}
+
+/** The operations of Rolling, one per table row (RollAgg). */
+export class RollingOps {
+  /** The mean of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  mean() {
+    return this._agg('mean');
+  }
+  /** The sum of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  sum() {
+    return this._agg('sum');
+  }
+  /** The smallest value of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  min() {
+    return this._agg('min');
+  }
+  /** The largest value of each window. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  max() {
+    return this._agg('max');
+  }
+  /** The standard deviation of each window (ddof 1). Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  std() {
+    return this._agg('std');
+  }
+  /** The variance of each window (ddof 1). Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  var() {
+    return this._agg('var');
+  }
+  /** How many values of each window are not missing. Over windows of `window` rows ending at each row, across partition edges; missing where a window has fewer than `minPeriods` values (default `window`). */
+  count() {
+    return this._agg('count');
   }
 }
 

@@ -5,15 +5,17 @@ use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named};
 use daskling::expr::dataframe::{
-    read_csv_refs, DataFrame, Df, DropHow, Kind, LogicalOp, ReadOptions, Scalar, Series, SourceRef,
+    read_csv_refs, DataFrame, Df, DropHow, Kind, LogicalOp, ReadOptions, Replacement, Scalar,
+    Series, SourceRef,
 };
 use daskling::kernels::array::{BinaryOp, UnaryFn};
 use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions, NaValues};
 use daskling::kernels::dataframe::dt::{DtField, RoundMode};
 use daskling::kernels::dataframe::groupby::GroupAgg;
-use daskling::kernels::dataframe::map::{Arg, ColumnMap, MapFn};
+use daskling::kernels::dataframe::map::{Arg, ColumnMap, Literal, MapFn};
 use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::rows::Keep;
+use daskling::kernels::dataframe::scan::{CumAgg, LagFn, RollAgg, ScanOp};
 use daskling::kernels::dataframe::strings::{StrArg, StrFn, StrMap};
 use daskling::kernels::dataframe::Dtype;
 
@@ -144,6 +146,37 @@ impl LazyDf {
         }
     }
 
+    /// `where(cond, value)` (`keepWhen` true) or `mask(cond, value)` of a series, `value`
+    /// a number, text, a bool or null (missing).
+    #[wasm_bindgen(js_name = whereValue)]
+    pub fn where_value(
+        &self,
+        cond: &LazyDf,
+        value: JsValue,
+        keep_when: bool,
+    ) -> Result<LazyDf, JsError> {
+        let what = if keep_when { "where" } else { "mask" };
+        let l: Literal = from_js(value, &format!("{what}: other"))?;
+        self.where_(cond, Replacement::Value(l), keep_when)
+    }
+
+    /// `where(cond, other)` or `mask(cond, other)` with a replacement series.
+    #[wasm_bindgen(js_name = whereSeries)]
+    pub fn where_series(
+        &self,
+        cond: &LazyDf,
+        other: &LazyDf,
+        keep_when: bool,
+    ) -> Result<LazyDf, JsError> {
+        let other = Replacement::Series(Series(other.0.clone()));
+        self.where_(cond, other, keep_when)
+    }
+
+    fn where_(&self, cond: &LazyDf, other: Replacement, keep: bool) -> Result<LazyDf, JsError> {
+        let s = Series(self.0.clone()).where_(&Series(cond.0.clone()), other, keep);
+        wrap(s.map(|s| s.0))
+    }
+
     /// The rows (of a frame) or values (of a series) without missing values:
     /// `subset` the columns looked at (all when null), `how` `'any'` or `'all'`.
     pub fn dropna(
@@ -192,6 +225,28 @@ impl LazyDf {
             );
         }
         wrap(Series(self.0.clone()).top(n, largest).map(|d| d.0))
+    }
+
+    /// Sorted globally: a series by its values, a frame by `columns`, each `ascending`
+    /// (one value: every column).
+    #[wasm_bindgen(js_name = sortValues)]
+    pub fn sort_values(
+        &self,
+        columns: Option<Vec<String>>,
+        ascending: Vec<u8>,
+    ) -> Result<LazyDf, JsError> {
+        let asc: Vec<bool> = ascending.iter().map(|&a| a != 0).collect();
+        if self.0.kind() == Kind::Frame {
+            let cols = columns.unwrap_or_default();
+            let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+            return wrap(
+                DataFrame(self.0.clone())
+                    .sort_values(&refs, &asc)
+                    .map(|d| d.0),
+            );
+        }
+        let asc = asc.first().copied().unwrap_or(true);
+        wrap(Series(self.0.clone()).sort_values(asc).map(|d| d.0))
     }
 
     /// The last `n` rows (values).
@@ -281,6 +336,51 @@ impl LazyDf {
         let args: Vec<StrArg> = from_js(args, "arguments")?;
         let f = StrMap::from_args(f, &args).map_err(js_err)?;
         wrap(Series(self.0.clone()).str_map(f).map(|s| s.0))
+    }
+
+    /// A lag (`shift`, `diff`, `pctChange`) of `n` rows (default 1).
+    pub fn lag(&self, name: &str, n: Option<f64>) -> Result<LazyDf, JsError> {
+        let f: LagFn = named(name)?;
+        let n = n.unwrap_or(1.0);
+        if n.fract() != 0.0 || n.abs() > 1e15 {
+            return Err(JsError::new(&format!(
+                "{name}: n must be a whole number of rows, got {n}"
+            )));
+        }
+        let op = ScanOp::Lag { f, n: n as i64 };
+        wrap(Series(self.0.clone()).scan(op).map(|s| s.0))
+    }
+
+    /// A running aggregation (`cumsum`, …).
+    pub fn cum(&self, name: &str) -> Result<LazyDf, JsError> {
+        let agg: CumAgg = named(name)?;
+        wrap(
+            Series(self.0.clone())
+                .scan(ScanOp::Cum { agg })
+                .map(|s| s.0),
+        )
+    }
+
+    /// `agg` over rolling windows of `window` rows, at least `min_periods` values each
+    /// (default `window`).
+    pub fn rolling(
+        &self,
+        window: f64,
+        min_periods: Option<f64>,
+        agg: &str,
+    ) -> Result<LazyDf, JsError> {
+        let agg: RollAgg = named(agg)?;
+        let window = count(window, "rolling")?;
+        let min_periods = match min_periods {
+            None => window,
+            Some(m) => count(m, "rolling: minPeriods")?,
+        };
+        let op = ScanOp::Rolling {
+            window,
+            min_periods,
+            agg,
+        };
+        wrap(Series(self.0.clone()).scan(op).map(|s| s.0))
     }
 
     /// `dt.strftime(format)`.

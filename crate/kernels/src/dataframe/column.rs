@@ -128,6 +128,31 @@ impl Column {
         }
     }
 
+    /// Rows `idx`, in that order.
+    pub fn take(&self, idx: &[usize]) -> Column {
+        fn pick<T: Clone>(v: &[T], idx: &[usize]) -> Vec<T> {
+            idx.iter().map(|&i| v[i].clone()).collect()
+        }
+        match self {
+            Column::Int64(v) => Column::Int64(pick(v, idx)),
+            Column::Float64(v) => Column::Float64(pick(v, idx)),
+            Column::Bool(v) => Column::Bool(pick(v, idx)),
+            Column::String(v) => Column::String(pick(v, idx)),
+            Column::Datetime(v) => Column::Datetime(pick(v, idx)),
+        }
+    }
+
+    /// Whether value `i` is missing (NaN, NaT, null).
+    pub fn is_missing(&self, i: usize) -> bool {
+        match self {
+            Column::Int64(_) => false,
+            Column::Float64(v) => v[i].is_nan(),
+            Column::Bool(v) => v[i].is_none(),
+            Column::String(v) => v[i].is_none(),
+            Column::Datetime(v) => v[i] == NAT,
+        }
+    }
+
     /// The first `n` rows.
     pub fn head(&self, n: usize) -> Column {
         let n = n.min(self.len());
@@ -201,6 +226,18 @@ impl Frame {
     pub fn nbytes(&self) -> u64 {
         let index = self.index.as_ref().map_or(0, |ix| ix.1.nbytes());
         index + self.columns.iter().map(Column::nbytes).sum::<u64>()
+    }
+
+    /// Rows `idx` (of the index too), in that order.
+    pub fn take(&self, idx: &[usize]) -> Frame {
+        Frame {
+            names: self.names.clone(),
+            columns: self.columns.iter().map(|c| c.take(idx)).collect(),
+            index: self
+                .index
+                .as_ref()
+                .map(|ix| Arc::new((ix.0.clone(), ix.1.take(idx)))),
+        }
     }
 
     /// The column called `name`.

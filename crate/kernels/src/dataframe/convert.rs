@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use super::column::{Column, Dtype, NAT};
-use super::map::missing;
 use daskling_core::{Error, Result};
 
 /// Python's `repr` of a float, as pandas writes floats as text (`1.0`, `1e+16`,
@@ -105,7 +104,7 @@ pub(super) fn astype(c: &Column, to: Dtype) -> Result<Column> {
         (_, Dtype::String) => Column::String(
             (0..c.len())
                 .map(|i| {
-                    if missing(c, i) {
+                    if c.is_missing(i) {
                         return None;
                     }
                     let s = match c {

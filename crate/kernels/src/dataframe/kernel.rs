@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::across::{self, AcrossSpec};
 use super::blocks;
 use super::column::{concat, Column, Dtype, Frame};
+use super::cond::{Cond, Other};
 use super::csv::{CsvOptions, FrameParser, Schema};
 use super::describe;
 use super::dt::{self, DtField, RoundMode};
@@ -13,6 +14,8 @@ use super::groupby::{self, GroupAgg, GroupTable};
 use super::map::ColumnMap;
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use super::rows::RowsOp;
+use super::scan::ScanOp;
+use super::sort::{SortBy, SortStep};
 use super::strings::StrMap;
 use super::values::{bytes, frame, input, number};
 use crate::array::{BinaryOp, UnaryFn};
@@ -97,6 +100,12 @@ pub enum FrameKernel {
         /// Round, floor or ceil.
         mode: RoundMode,
     },
+    /// The context a series partition (first input) leaves its neighbour along a scan,
+    /// from the neighbour's own (second input, unless first or last).
+    ScanContext(Arc<ScanOp>),
+    /// A scan's result for a series partition (first input), given its neighbour's
+    /// context (second input, unless first or last).
+    ScanApply(Arc<ScanOp>),
     /// A `.str` function of a text series.
     Str(Arc<StrMap>),
     /// Datetimes as text in this format (`dt.strftime`).
@@ -137,6 +146,11 @@ pub enum FrameKernel {
     RowsCombine(Arc<RowsOp>),
     /// Its result from the last chunks.
     RowsFinish(Arc<RowsOp>),
+    /// `where` / `mask` of a series (inputs: the series, the bool condition, then the
+    /// replacement series if any).
+    Cond(Arc<Cond>),
+    /// A step of a distributed sort (`sort::SortStep` says its inputs).
+    Sort(Arc<SortBy>, SortStep),
     /// Concatenates partitions (in input order) into one frame.
     Concat,
     /// A group table of one partition: inputs are the key series, then one value series
@@ -216,6 +230,8 @@ impl FrameKernel {
             FrameKernel::DtRound { .. } => "dt-round",
             FrameKernel::DtFormat(_) => "strftime",
             FrameKernel::Str(f) => f.function().name(),
+            FrameKernel::ScanContext(_) => "scan-context",
+            FrameKernel::ScanApply(op) => op.name(),
             FrameKernel::Partial(op) => op.step(crate::names::Step::Chunk),
             FrameKernel::RowCount => "len-chunk",
             FrameKernel::Merge(_) => "combine",
@@ -227,6 +243,8 @@ impl FrameKernel {
             FrameKernel::RowsChunk(op)
             | FrameKernel::RowsCombine(op)
             | FrameKernel::RowsFinish(op) => op.name(),
+            FrameKernel::Cond(c) => c.name(),
+            FrameKernel::Sort(_, step) => step.name(),
             FrameKernel::Concat => "concat",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
             FrameKernel::GroupMerge(_) => "groupby-combine",
@@ -396,6 +414,23 @@ impl FrameKernel {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, dt::dt_round(a, *freq, *mode)?, ix.clone())
             }
+            FrameKernel::ScanContext(op) | FrameKernel::ScanApply(op) => {
+                let (name, part, ix) = series_ix(key, inp(0)?)?;
+                let ctx = match inputs.get(1) {
+                    Some(v) => Some(series(key, v)?.1),
+                    None => None,
+                };
+                let out = match self {
+                    FrameKernel::ScanContext(_) => op.context(ctx, part)?,
+                    _ => op.apply(ctx, part)?,
+                };
+                let ix = if matches!(self, FrameKernel::ScanApply(_)) {
+                    ix.clone()
+                } else {
+                    None
+                };
+                series_indexed(name, out, ix)
+            }
             FrameKernel::Str(f) => {
                 let (name, a, ix) = series_ix(key, inp(0)?)?;
                 series_indexed(name, f.apply(a)?, ix.clone())
@@ -527,6 +562,16 @@ impl FrameKernel {
                 let last = matches!(self, FrameKernel::RowsFinish(_));
                 Value::Frame(Arc::new(op.combine_parts(key, &frames, last)?))
             }
+            FrameKernel::Cond(c) => {
+                let (name, x, ix) = series_ix(key, inp(0)?)?;
+                let (_, cond) = series(key, inp(1)?)?;
+                let other = match inputs.get(2) {
+                    Some(v) => Other::Series(series(key, v)?.1),
+                    None => Other::Value,
+                };
+                series_indexed(name, c.apply(x, cond, other)?, ix.clone())
+            }
+            FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
             FrameKernel::Concat => {
                 let frames = inputs
                     .iter()

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::column::{Column, Dtype, Frame, NAT};
+use super::column::{Column, Dtype, Frame};
 use super::convert::{astype, python_float, python_str};
 use crate::float;
 use daskling_core::{Error, Result};
@@ -60,7 +60,7 @@ pub enum Literal {
 
 impl Literal {
     /// Python's spelling (`True`, `1.5`, `"a"`, `None`).
-    fn python(&self) -> String {
+    pub(crate) fn python(&self) -> String {
         match self {
             Literal::Bool(true) => "True".into(),
             Literal::Bool(false) => "False".into(),
@@ -341,7 +341,11 @@ impl ColumnMap {
         Ok(match self {
             ColumnMap::IsNa | ColumnMap::NotNa => {
                 let want = matches!(self, ColumnMap::IsNa);
-                Column::Bool((0..c.len()).map(|i| Some(missing(c, i) == want)).collect())
+                Column::Bool(
+                    (0..c.len())
+                        .map(|i| Some(c.is_missing(i) == want))
+                        .collect(),
+                )
             }
             ColumnMap::FillNa { value } => fill(c, value),
             ColumnMap::Round { decimals } => match c {
@@ -449,17 +453,6 @@ impl ColumnMap {
     }
 }
 
-/// Whether value `i` of `c` is missing.
-pub(super) fn missing(c: &Column, i: usize) -> bool {
-    match c {
-        Column::Int64(_) => false,
-        Column::Float64(v) => v[i].is_nan(),
-        Column::Bool(v) => v[i].is_none(),
-        Column::String(v) => v[i].is_none(),
-        Column::Datetime(v) => v[i] == NAT,
-    }
-}
-
 fn fill(c: &Column, value: &Literal) -> Column {
     match (c, value) {
         (Column::Float64(v), Literal::Number(x)) => {
@@ -499,7 +492,7 @@ fn isin(c: &Column, values: &[Literal]) -> Column {
         .collect();
     let out = (0..c.len())
         .map(|i| {
-            Some(if missing(c, i) {
+            Some(if c.is_missing(i) {
                 na
             } else {
                 match c {

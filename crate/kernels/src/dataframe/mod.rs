@@ -4,6 +4,7 @@
 pub mod across;
 mod blocks;
 pub mod column;
+pub mod cond;
 pub mod convert;
 pub mod csv;
 pub mod datetime;
@@ -15,6 +16,8 @@ pub mod map;
 pub mod ops;
 pub mod rows;
 pub mod sample;
+pub mod scan;
+pub mod sort;
 pub mod source;
 pub mod strings;
 mod values;

@@ -15,7 +15,6 @@
 //! ```
 
 use std::cmp::Ordering;
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -72,32 +71,6 @@ pub enum RowsOp {
 /// The flag column of `Keep::None`'s partial results: whether a row occurred more than
 /// once so far.
 const REPEATED: &str = "\u{0}repeated";
-
-/// Rows `idx` of `c`, in that order.
-fn take(c: &Column, idx: &[usize]) -> Column {
-    fn pick<T: Clone>(v: &[T], idx: &[usize]) -> Vec<T> {
-        idx.iter().map(|&i| v[i].clone()).collect()
-    }
-    match c {
-        Column::Int64(v) => Column::Int64(pick(v, idx)),
-        Column::Float64(v) => Column::Float64(pick(v, idx)),
-        Column::Bool(v) => Column::Bool(pick(v, idx)),
-        Column::String(v) => Column::String(pick(v, idx)),
-        Column::Datetime(v) => Column::Datetime(pick(v, idx)),
-    }
-}
-
-/// Rows `idx` of `f` (its index too).
-fn take_rows(f: &Frame, idx: &[usize]) -> Frame {
-    Frame {
-        names: f.names.clone(),
-        columns: f.columns.iter().map(|c| take(c, idx)).collect(),
-        index: f
-            .index
-            .as_ref()
-            .map(|ix| Arc::new((ix.0.clone(), take(&ix.1, idx)))),
-    }
-}
 
 fn column<'a>(f: &'a Frame, name: &str) -> Result<&'a Column> {
     f.column(name)
@@ -218,11 +191,11 @@ impl RowsOp {
                 // Stable: ties stay in the order they occur (pandas' keep='first').
                 idx.sort_by(cmp);
                 idx.truncate(*n);
-                take_rows(f, &idx)
+                f.take(&idx)
             }
             RowsOp::Tail { n } => {
                 let idx: Vec<usize> = (f.len().saturating_sub(*n)..f.len()).collect();
-                take_rows(f, &idx)
+                f.take(&idx)
             }
             RowsOp::Unique => self.dedupe(f, None, Keep::First)?,
             RowsOp::DropDuplicates { subset, keep } => self.dedupe(f, subset.as_deref(), *keep)?,
@@ -253,7 +226,7 @@ impl RowsOp {
                     return Ok(f);
                 };
                 let idx: Vec<usize> = (0..rep.len()).filter(|&i| rep[i] != Some(true)).collect();
-                let mut out = take_rows(&f, &idx);
+                let mut out = f.take(&idx);
                 let mut names = out.names.to_vec();
                 names.remove(j);
                 out.columns.remove(j);
@@ -309,7 +282,7 @@ impl RowsOp {
             // The last occurrences, in the order they occur.
             order.sort_unstable();
         }
-        let mut out = take_rows(f, &order);
+        let mut out = f.take(&order);
         if keep == Keep::None {
             let flags = Column::Bool(repeated.into_iter().map(Some).collect());
             match flag_at {

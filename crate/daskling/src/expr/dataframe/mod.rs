@@ -5,7 +5,8 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `datetime` (the
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `cond` (`where`, `mask`), `scan` (`shift`,
+//! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
 //! ```
@@ -26,6 +27,7 @@
 mod arith;
 mod collections;
 mod columns;
+mod cond;
 mod datetime;
 mod groupby;
 mod io;
@@ -35,7 +37,9 @@ mod op;
 mod read;
 mod reduce;
 mod rows;
+mod scan;
 mod series;
+mod sort;
 pub mod source;
 mod tasks;
 
@@ -49,6 +53,7 @@ use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::Dtype;
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
+pub use cond::Replacement;
 pub use map::DropHow;
 pub use op::{DfOp, Kind, LogicalOp};
 #[cfg(not(target_arch = "wasm32"))]
@@ -207,6 +212,9 @@ fn family(op: &DfOp) -> Family {
         }
         DfOp::Map { .. } | DfOp::Str { .. } => of!(map, parts),
         DfOp::Rows { .. } => of!(rows, parts),
+        DfOp::Sort { .. } => of!(sort, parts),
+        DfOp::Where { .. } => of!(cond, parts),
+        DfOp::Scan { .. } => of!(scan, parts),
         DfOp::Reduce { .. }
         | DfOp::FrameReduce { .. }
         | DfOp::Len { .. }

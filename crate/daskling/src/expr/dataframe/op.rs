@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Df, SourceRef};
 use crate::kernels::array::{BinaryOp, UnaryFn};
+use crate::kernels::dataframe::cond::Cond;
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
@@ -13,6 +14,8 @@ use crate::kernels::dataframe::map::ColumnMap;
 pub use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::rows::RowsOp;
+use crate::kernels::dataframe::scan::ScanOp;
+use crate::kernels::dataframe::sort::SortBy;
 use crate::kernels::dataframe::strings::StrMap;
 use crate::kernels::float;
 
@@ -102,6 +105,14 @@ pub enum DfOp<A = Df> {
         /// The function and its parameters.
         f: ColumnMap,
     },
+    /// A series along its rows (`shift`, `cumsum`, `rolling`): every partition with the
+    /// context its neighbour leaves.
+    Scan {
+        /// The input series.
+        input: A,
+        /// The operation.
+        op: ScanOp,
+    },
     /// A `.str` function of a text series.
     Str {
         /// The input.
@@ -116,6 +127,24 @@ pub enum DfOp<A = Df> {
         input: A,
         /// What is picked.
         op: RowsOp,
+    },
+    /// `where` / `mask`: a series' values kept or replaced by a condition.
+    Where {
+        /// The series.
+        input: A,
+        /// A bool series of the same rows.
+        cond: A,
+        /// The replacement series, if not a constant.
+        other: Option<A>,
+        /// Which values stay, and the constant replacement.
+        c: Cond,
+    },
+    /// A global sort (`sortValues`): as many partitions as the input, in order.
+    Sort {
+        /// The input.
+        input: A,
+        /// The columns ordered by.
+        by: SortBy,
     },
     /// Boolean logic of series.
     Logical {
@@ -233,7 +262,9 @@ impl<A> DfOp<A> {
             | DfOp::Unary { input, .. }
             | DfOp::Map { input, .. }
             | DfOp::Str { input, .. }
+            | DfOp::Scan { input, .. }
             | DfOp::Rows { input, .. }
+            | DfOp::Sort { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
             | DfOp::DtFormat { input, .. }
@@ -246,6 +277,13 @@ impl<A> DfOp<A> {
             DfOp::Assign { input, values, .. } => {
                 let mut v = vec![input];
                 v.extend(values.iter());
+                v
+            }
+            DfOp::Where {
+                input, cond, other, ..
+            } => {
+                let mut v = vec![input, cond];
+                v.extend(other.iter());
                 v
             }
             DfOp::Binary { left, right, .. } | DfOp::ScalarBinary { left, right, .. } => {
@@ -323,6 +361,10 @@ impl<A> DfOp<A> {
                 input: f(input)?,
                 f: func.clone(),
             },
+            DfOp::Scan { input, op } => DfOp::Scan {
+                input: f(input)?,
+                op: op.clone(),
+            },
             DfOp::Str { input, f: func } => DfOp::Str {
                 input: f(input)?,
                 f: func.clone(),
@@ -330,6 +372,24 @@ impl<A> DfOp<A> {
             DfOp::Rows { input, op } => DfOp::Rows {
                 input: f(input)?,
                 op: op.clone(),
+            },
+            DfOp::Where {
+                input,
+                cond,
+                other,
+                c,
+            } => DfOp::Where {
+                input: f(input)?,
+                cond: f(cond)?,
+                other: match other {
+                    Some(o) => Some(f(o)?),
+                    None => None,
+                },
+                c: c.clone(),
+            },
+            DfOp::Sort { input, by } => DfOp::Sort {
+                input: f(input)?,
+                by: by.clone(),
             },
             DfOp::Logical { op, left, right } => DfOp::Logical {
                 op: *op,
