@@ -208,16 +208,17 @@ test('between (numbers and series bounds, missing values, ties) and get equal pa
  * `read_csv(path, **readArgs)`), by code: a series as `{dtype, values}`, a frame as
  * `{columns, dtypes, data}`, an error as `{error}`; missing values null.
  */
-function pandasCases(path, codes, readArgs = {}) {
+function pandasCases(path, codes, readArgs = {}, frames = {}) {
   return pyJson(
     `df = pd.read_csv(inp['path'], **inp['args'])\n` +
+      `for name, p in inp['frames'].items():\n    globals()[name] = pd.read_csv(p)\n` +
       `def one(v):\n    if isinstance(v, pd.Timestamp):\n        return (v - pd.Timestamp(0)).total_seconds() * 1000\n    v = v.item() if hasattr(v, 'item') else v\n    return str(v) if isinstance(v, float) and math.isinf(v) else v\n` +
       `def vals(s):\n    return [None if pd.isna(v) else one(v) for v in s]\n` +
       `def dt(t):\n    return {'str': 'string'}.get(str(t), str(t))\n` +
       `r = {}\nfor k in inp['codes']:\n    try:\n        v = eval(k)\n    except Exception as e:\n        r[k] = {'error': str(e)}\n        continue\n` +
       `    if isinstance(v, pd.DataFrame):\n        r[k] = {'columns': list(v.columns), 'dtypes': [dt(t) for t in v.dtypes], 'data': {c: vals(v[c]) for c in v.columns}}\n` +
       `    else:\n        r[k] = {'dtype': dt(v.dtype), 'values': vals(v)}\nprint(json.dumps(r))`,
-    { path, codes, args: readArgs },
+    { path, codes, args: readArgs, frames },
   );
 }
 
@@ -651,4 +652,36 @@ test('where and mask equal pandas: constants, missing, replacement series, dtype
   assert.throws(() => f.mask(i, 0), /mask: cond must be a bool series, got int64/);
   assert.throws(() => f.where(i.gt(1), s), /where: other is a string series, which a float64 series cannot hold/);
   assert.throws(() => f.where(1), /where: cond must be a bool Series/);
+});
+
+test('concat equals pandas concat(ignore_index=True): the union of columns, missing where a frame lacks one, dtypes', async () => {
+  const paths = write({
+    ...MISSING_CSV,
+    'x.csv': 'g,i,z\n0.5,9,p\n,10,q\n',
+    'y.csv': 'i,f\n3,1.5\n',
+  });
+  const [a, b, c, x, y] = paths;
+  const df = await client.dataframe.readCsv([a, b, c], { blocksize: 0 });
+  const dx = await client.dataframe.readCsv([x]);
+  const dy = await client.dataframe.readCsv([y]);
+  const cases = {
+    'pd.concat([df, dx], ignore_index=True)': client.dataframe.concat([df, dx]),
+    'pd.concat([dx, dy, dx], ignore_index=True)': client.dataframe.concat([dx, dy, dx]),
+    'pd.concat([df[df.i > 100], dy], ignore_index=True)': client.dataframe.concat([df.filter(df.col('i').gt(100)), dy]),
+    'pd.concat([df.i, dx.i], ignore_index=True)': client.dataframe.concat([df.col('i'), dx.col('i')]),
+    'pd.concat([df.f, dy.i], ignore_index=True)': client.dataframe.concat([df.col('f'), dy.col('i')]),
+  };
+  const stacked = client.dataframe.concat([df, dx]);
+  assert.equal(stacked.npartitions, df.npartitions + dx.npartitions);
+  assert.deepEqual(stacked.columns, ['i', 'f', 's', 'g', 'z']);
+  const got = await client.compute(...Object.values(cases), stacked.col('z').count(), stacked.len());
+  assert.deepEqual(got.slice(-2), [2, 8 + 2]);
+  // pandas' df: the three files as one.
+  const joined = write({ 'all.csv': Object.values(MISSING_CSV).map((t, n) => (n ? t.split('\n').slice(1).join('\n') : t)).join('') })[0];
+  const want = pandasCases(joined, Object.keys(cases), {}, { dx: x, dy: y });
+  Object.keys(cases).forEach((k, n) => assert.deepEqual(ours(got[n]), want[k], k));
+  const t = await client.dataframe.readCsv([write({ 't.csv': 'i,f\n1,a\n' })[0]]);
+  assert.throws(() => client.dataframe.concat([dy, t]), /concat: column f is float64 in one input and string in another/);
+  assert.throws(() => client.dataframe.concat([df, df.col('i')]), /concat: item 1 is not a DataFrame like the first/);
+  assert.throws(() => client.dataframe.concat([]), /concat: needs at least one/);
 });

@@ -413,4 +413,18 @@ export class DataFrameModule {
     );
     return new DataFrame(this.#client, h);
   }
+  /**
+   * `frames` (DataFrames, or Series) stacked, as `dd.concat`: their partitions in order,
+   * the union of their columns (a column a frame lacks is missing in its rows).
+   */
+  concat(frames) {
+    const list = Array.from(frames ?? []);
+    if (!list.length) throw new TypeError('concat: needs at least one DataFrame or Series');
+    const cls = list[0] instanceof Series ? Series : DataFrame;
+    list.forEach((f, i) => {
+      if (!(f instanceof cls)) throw new TypeError(`concat: item ${i} is not a ${cls.name} like the first`);
+    });
+    const h = list.slice(1).reduce((acc, f) => acc.concatWith(f._handle()), list[0]._handle());
+    return new cls(this.#client, h);
+  }
 }

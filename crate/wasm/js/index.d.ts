@@ -566,6 +566,9 @@ export interface ReadCsvOptions {
 
 export interface DataFrameModule {
   readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
+  /** Frames (or series) stacked, as `dd.concat`: partitions in order, the union of the columns. */
+  concat(frames: DataFrame[]): DataFrame;
+  concat(series: Series[]): Series;
 }
 
 /**

@@ -258,6 +258,14 @@ impl LazyDf {
         wrap(Series(self.0.clone()).tail(n).map(|d| d.0))
     }
 
+    /// This frame (or series) with `other`'s partitions after its own (`concat`; nested
+    /// concats flatten).
+    #[wasm_bindgen(js_name = concatWith)]
+    pub fn concat_with(&self, other: &LazyDf) -> Result<LazyDf, JsError> {
+        let parts = [DataFrame(self.0.clone()), DataFrame(other.0.clone())];
+        wrap(DataFrame::concat(&parts).map(|d| d.0))
+    }
+
     /// The distinct values of a series, in order of first occurrence.
     pub fn unique(&self) -> Result<LazyDf, JsError> {
         if self.0.kind() != Kind::Series {

@@ -240,6 +240,42 @@ impl Frame {
         }
     }
 
+    /// This partition with columns `names` of `dtypes`, in that order (what `concat`
+    /// makes of each part): a column it lacks all missing, an int64 one widened to
+    /// float64 where asked; the index kept.
+    pub fn conform(&self, names: &[String], dtypes: &[Dtype]) -> Result<Frame> {
+        let n = self.len();
+        let mut columns = Vec::with_capacity(names.len());
+        for (name, &d) in names.iter().zip(dtypes) {
+            columns.push(match (self.column(name), d) {
+                (Some(c), d) if c.dtype() == d => c.clone(),
+                (Some(Column::Int64(v)), Dtype::Float64) => {
+                    Column::Float64(v.iter().map(|&x| x as f64).collect())
+                }
+                (Some(c), d) => {
+                    return Err(Error::invalid(format!(
+                        "concat: column {name} is {} here and {d} elsewhere",
+                        c.dtype()
+                    )))
+                }
+                (None, Dtype::Float64) => Column::Float64(vec![f64::NAN; n]),
+                (None, Dtype::Bool) => Column::Bool(vec![None; n]),
+                (None, Dtype::String) => Column::String(vec![None; n]),
+                (None, Dtype::Datetime) => Column::Datetime(vec![NAT; n]),
+                (None, Dtype::Int64) => {
+                    return Err(Error::invalid(format!(
+                        "concat: column {name} is missing here, and int64 has no missing values"
+                    )))
+                }
+            });
+        }
+        Ok(Frame {
+            names: names.to_vec().into(),
+            columns,
+            index: self.index.clone(),
+        })
+    }
+
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.names

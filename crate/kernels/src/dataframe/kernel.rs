@@ -153,6 +153,9 @@ pub enum FrameKernel {
     Sort(Arc<SortBy>, SortStep),
     /// Concatenates partitions (in input order) into one frame.
     Concat,
+    /// A partition with these columns and dtypes (`Frame::conform`): a part of a
+    /// `concat`.
+    Conform(Arc<[String]>, Arc<[Dtype]>),
     /// A group table of one partition: inputs are the key series, then one value series
     /// per aggregation.
     GroupPartial(Vec<GroupAgg>),
@@ -245,7 +248,7 @@ impl FrameKernel {
             | FrameKernel::RowsFinish(op) => op.name(),
             FrameKernel::Cond(c) => c.name(),
             FrameKernel::Sort(_, step) => step.name(),
-            FrameKernel::Concat => "concat",
+            FrameKernel::Concat | FrameKernel::Conform(..) => "concat",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
             FrameKernel::GroupMerge(_) => "groupby-combine",
             FrameKernel::GroupFinish(_) => "groupby-aggregate",
@@ -572,6 +575,9 @@ impl FrameKernel {
                 series_indexed(name, c.apply(x, cond, other)?, ix.clone())
             }
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
+            FrameKernel::Conform(names, dtypes) => {
+                Value::Frame(Arc::new(frame(key, inp(0)?)?.conform(names, dtypes)?))
+            }
             FrameKernel::Concat => {
                 let frames = inputs
                     .iter()

@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `cond` (`where`, `mask`), `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `cond` (`where`, `mask`), `concat`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -27,6 +27,7 @@
 mod arith;
 mod collections;
 mod columns;
+mod concat;
 mod cond;
 mod datetime;
 mod groupby;
@@ -214,6 +215,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Sort { .. } => of!(sort, parts),
         DfOp::Where { .. } => of!(cond, parts),
+        DfOp::Concat { .. } => of!(concat, parts),
         DfOp::Scan { .. } => of!(scan, parts),
         DfOp::Reduce { .. }
         | DfOp::FrameReduce { .. }

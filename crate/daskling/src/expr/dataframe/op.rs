@@ -128,6 +128,11 @@ pub enum DfOp<A = Df> {
         /// What is picked.
         op: RowsOp,
     },
+    /// Frames (or series) stacked: the partitions of each input in order.
+    Concat {
+        /// The inputs.
+        inputs: Vec<A>,
+    },
     /// `where` / `mask`: a series' values kept or replaced by a condition.
     Where {
         /// The series.
@@ -279,6 +284,7 @@ impl<A> DfOp<A> {
                 v.extend(values.iter());
                 v
             }
+            DfOp::Concat { inputs } => inputs.iter().collect(),
             DfOp::Where {
                 input, cond, other, ..
             } => {
@@ -372,6 +378,9 @@ impl<A> DfOp<A> {
             DfOp::Rows { input, op } => DfOp::Rows {
                 input: f(input)?,
                 op: op.clone(),
+            },
+            DfOp::Concat { inputs } => DfOp::Concat {
+                inputs: inputs.iter().map(&mut f).collect::<Result<_, E>>()?,
             },
             DfOp::Where {
                 input,
