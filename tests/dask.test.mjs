@@ -318,7 +318,7 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
-  test('sortValues and concat of frames and series across files with missing values and ties', { timeout: 600_000 }, async () => {
+  test('sortValues, concat, repartition and groupby size of frames and series across files with missing values and ties', { timeout: 600_000 }, async () => {
     const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
       const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
       const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
@@ -331,6 +331,9 @@ describe('toDask on a dask cluster', () => {
         df.col('g').sortValues(),
         df.col('f').sortValues({ ascending: false }),
         c.dataframe.concat([df, df.select(['f', 'i']).filter(df.col('i').gt(2))]),
+        df.repartition({ npartitions: 2 }),
+        df.repartition({ npartitions: 5 }).col('f'),
+        df.groupby('s').size(),
       ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });

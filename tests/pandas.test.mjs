@@ -685,3 +685,33 @@ test('concat equals pandas concat(ignore_index=True): the union of columns, miss
   assert.throws(() => client.dataframe.concat([df, df.col('i')]), /concat: item 1 is not a DataFrame like the first/);
   assert.throws(() => client.dataframe.concat([]), /concat: needs at least one/);
 });
+
+test('repartition keeps every row in order; groupby(k).size() equals pandas (missing values counted)', async () => {
+  const paths = write(MISSING_CSV);
+  const joined = write({ 'all.csv': Object.values(MISSING_CSV).map((t, n) => (n ? t.split('\n').slice(1).join('\n') : t)).join('') })[0];
+  const df = await client.dataframe.readCsv(paths, { blocksize: 0 });
+  const whole = ours(await df.compute());
+  for (const n of [1, 2, 3, 5, 8, 11]) {
+    const r = df.repartition({ npartitions: n });
+    assert.equal(r.npartitions, n);
+    assert.deepEqual(ours(await r.compute()), whole, `npartitions ${n}`);
+    assert.deepEqual(ours(await r.col('f').repartition({ npartitions: 2 }).compute()), ours(await df.col('f').compute()), `series ${n}`);
+  }
+  // Row-wise operations on the new partitions, and a reduction over them.
+  const r = df.repartition({ npartitions: 7 });
+  assert.equal(await r.col('i').sum().compute(), whole.data.i.reduce((a, b) => a + b, 0));
+  const cases = {
+    'df.groupby("s").size()': df.groupby('s').size(),
+    'df.groupby(df.i % 2).size()': df.groupby(df.col('i').mod(2)).size(),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pyJson(
+    `df = pd.read_csv(inp['path'])\nr = {}\nfor k in inp['codes']:\n    v = eval(k)\n    r[k] = {'index': [x.item() if hasattr(x, 'item') else x for x in v.index], 'values': [int(x) for x in v], 'dtype': str(v.dtype)}\nprint(json.dumps(r))`,
+    { path: joined, codes: Object.keys(cases) },
+  );
+  Object.keys(cases).forEach((k, n) => {
+    assert.equal(got[n].name, 'size', k);
+    assert.deepEqual({ index: Array.from(got[n].index), values: Array.from(got[n].values, Number), dtype: got[n].dtype }, want[k], k);
+  });
+  assert.throws(() => df.repartition({ npartitions: 0 }), /npartitions must be at least 1|repartition: npartitions/);
+});

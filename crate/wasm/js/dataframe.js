@@ -84,6 +84,10 @@ export class Series extends SeriesOps {
     if (other instanceof Series) return this.#wrap(this.#h.whereSeries(cond.#h, other.#h, keep));
     return this.#wrap(this.#h.whereValue(cond.#h, other, keep));
   }
+  /** The same values in `npartitions` partitions, in order (as dask's `repartition`). */
+  repartition({ npartitions } = {}) {
+    return this.#wrap(this.#h.repartition(npartitions));
+  }
   /** The values in order (`ascending` by default; missing last, ties in order): a global sort. */
   sortValues({ ascending = true } = {}) {
     return this.#wrap(this.#h.sortValues(null, Uint8Array.of(ascending ? 1 : 0)));
@@ -250,6 +254,10 @@ export class GroupBy {
     this.#frame.col(name); // an unknown column throws here, as pandas' g[name]
     return new SeriesGroupBy(this.#frame, this.#by, name);
   }
+  /** How many rows each group has (missing values included): a Series named `size`. */
+  size() {
+    return new Series(this.#frame.client, this.#frame._handle().groupSize(this.#by._handle()));
+  }
   /**
    * Several aggregations in one pass: `{high: 'max', close: ['min', 'mean']}`. A column
    * with one aggregation keeps its name; with a list, columns are `close_min`, ….
@@ -332,6 +340,13 @@ export class DataFrame extends DataFrameOps {
   /** The `n` rows with the smallest values of `columns`. */
   nsmallest(n, columns) {
     return new DataFrame(this.client, this.#h.top(n, [columns].flat(), false));
+  }
+  /**
+   * The same rows in `npartitions` partitions, in order (as dask's `repartition`):
+   * neighbours concatenated, or partitions cut into about equal pieces.
+   */
+  repartition({ npartitions } = {}) {
+    return new DataFrame(this.client, this.#h.repartition(npartitions));
   }
   /**
    * The rows ordered by `by` (a name or names, compared in order), `ascending` one bool

@@ -490,6 +490,8 @@ export declare class Series extends SeriesOps {
   where(cond: Series, other?: Series | number | string | boolean | null): Series;
   /** The values where `cond` is false, `other` where it is true (default: missing). */
   mask(cond: Series, other?: Series | number | string | boolean | null): Series;
+  /** The same values in `npartitions` partitions, in order. */
+  repartition(options: { npartitions: number }): Series;
   /** The values in order (missing ones last, ties in order of occurrence): a global sort over the partitions. */
   sortValues(options?: { ascending?: boolean }): Series;
   /** The `n` largest values, largest first (ties in order of occurrence, missing values last). */
@@ -511,6 +513,8 @@ export declare class SeriesGroupBy extends SeriesGroupByOps {}
 export declare class GroupBy {
   col(name: string): SeriesGroupBy;
   agg(spec: Record<string, GroupAggName | GroupAggName[]>): DataFrame;
+  /** How many rows each group has (missing values included): a Series named `size`. */
+  size(): Series;
 }
 
 /** A lazy dataframe, as `dask.dataframe.DataFrame`. */
@@ -530,6 +534,8 @@ export declare class DataFrame extends DataFrameOps {
   head(n?: number): Promise<Table>;
   /** The rows without missing values in `subset` (all columns by default); `how: 'all'` drops only rows missing everywhere. */
   dropna(options?: { subset?: string | string[]; how?: 'any' | 'all' }): DataFrame;
+  /** The same rows in `npartitions` partitions, in order (neighbours concatenated, or partitions cut into pieces). */
+  repartition(options: { npartitions: number }): DataFrame;
   /** The rows ordered by `by` (compared in order; `ascending` one bool or one per column), missing values last, ties in order of occurrence: a global sort. */
   sortValues(by: string | string[], options?: { ascending?: boolean | boolean[] }): DataFrame;
   /** The `n` rows with the largest values of `columns` (compared in order). */

@@ -258,6 +258,26 @@ impl LazyDf {
         wrap(Series(self.0.clone()).tail(n).map(|d| d.0))
     }
 
+    /// The same rows in `npartitions` partitions, in order.
+    pub fn repartition(&self, npartitions: f64) -> Result<LazyDf, JsError> {
+        let n = count(npartitions, "repartition: npartitions")?;
+        match self.0.kind() {
+            Kind::Frame => wrap(DataFrame(self.0.clone()).repartition(n).map(|d| d.0)),
+            _ => wrap(Series(self.0.clone()).repartition(n).map(|d| d.0)),
+        }
+    }
+
+    /// How many rows each group of this frame grouped by `by` has.
+    #[wasm_bindgen(js_name = groupSize)]
+    pub fn group_size(&self, by: &LazyDf) -> Result<LazyDf, JsError> {
+        wrap(
+            DataFrame(self.0.clone())
+                .groupby(&Series(by.0.clone()))
+                .and_then(|g| g.size())
+                .map(|s| s.0),
+        )
+    }
+
     /// This frame (or series) with `other`'s partitions after its own (`concat`; nested
     /// concats flatten).
     #[wasm_bindgen(js_name = concatWith)]

@@ -153,6 +153,13 @@ pub enum FrameKernel {
     Sort(Arc<SortBy>, SortStep),
     /// Concatenates partitions (in input order) into one frame.
     Concat,
+    /// Piece `piece` of `pieces` about equal runs of a partition's rows (`repartition`).
+    Piece {
+        /// Which piece.
+        piece: usize,
+        /// Into how many.
+        pieces: usize,
+    },
     /// A partition with these columns and dtypes (`Frame::conform`): a part of a
     /// `concat`.
     Conform(Arc<[String]>, Arc<[Dtype]>),
@@ -249,6 +256,7 @@ impl FrameKernel {
             FrameKernel::Cond(c) => c.name(),
             FrameKernel::Sort(_, step) => step.name(),
             FrameKernel::Concat | FrameKernel::Conform(..) => "concat",
+            FrameKernel::Piece { .. } => "repartition",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
             FrameKernel::GroupMerge(_) => "groupby-combine",
             FrameKernel::GroupFinish(_) => "groupby-aggregate",
@@ -575,6 +583,12 @@ impl FrameKernel {
                 series_indexed(name, c.apply(x, cond, other)?, ix.clone())
             }
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
+            FrameKernel::Piece { piece, pieces } => {
+                let f = frame(key, inp(0)?)?;
+                let n = f.len();
+                let rows: Vec<usize> = (piece * n / pieces..(piece + 1) * n / pieces).collect();
+                Value::Frame(Arc::new(f.take(&rows)))
+            }
             FrameKernel::Conform(names, dtypes) => {
                 Value::Frame(Arc::new(frame(key, inp(0)?)?.conform(names, dtypes)?))
             }

@@ -112,6 +112,35 @@ impl GroupBy {
     }
 }
 
+impl GroupBy {
+    /// How many rows each group has (missing values included), as pandas'
+    /// `df.groupby(k).size()`: a series named `size`, indexed by the sorted keys.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::kernels::dataframe::Column;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,v\na,\nb,2\na,4\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let (_, n) = df.groupby(&df.col("k").unwrap()).unwrap().size().unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(n, Column::Int64(vec![2, 1]));
+    /// ```
+    pub fn size(&self) -> Result<Series> {
+        Df::build(DfOp::GroupAgg {
+            by: self.by.0.clone(),
+            values: vec![self.by.0.clone()],
+            names: vec!["size".to_string()],
+            aggs: vec![GroupAgg::Size],
+            ddof: 1.0,
+            by_count_desc: false,
+            frame: false,
+        })
+        .map(Series)
+    }
+}
+
 impl SeriesGroupBy {
     /// An aggregation per group: a series indexed by the sorted keys.
     ///

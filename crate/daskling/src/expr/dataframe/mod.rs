@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `cond` (`where`, `mask`), `concat`, `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -37,6 +37,7 @@ mod map;
 mod op;
 mod read;
 mod reduce;
+mod repartition;
 mod rows;
 mod scan;
 mod series;
@@ -216,6 +217,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Sort { .. } => of!(sort, parts),
         DfOp::Where { .. } => of!(cond, parts),
         DfOp::Concat { .. } => of!(concat, parts),
+        DfOp::Repartition { .. } => of!(repartition, parts),
         DfOp::Scan { .. } => of!(scan, parts),
         DfOp::Reduce { .. }
         | DfOp::FrameReduce { .. }

@@ -128,6 +128,13 @@ pub enum DfOp<A = Df> {
         /// What is picked.
         op: RowsOp,
     },
+    /// The same rows in `npartitions` partitions (`repartition`).
+    Repartition {
+        /// The input.
+        input: A,
+        /// Partitions of the result.
+        npartitions: usize,
+    },
     /// Frames (or series) stacked: the partitions of each input in order.
     Concat {
         /// The inputs.
@@ -270,6 +277,7 @@ impl<A> DfOp<A> {
             | DfOp::Scan { input, .. }
             | DfOp::Rows { input, .. }
             | DfOp::Sort { input, .. }
+            | DfOp::Repartition { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
             | DfOp::DtFormat { input, .. }
@@ -378,6 +386,10 @@ impl<A> DfOp<A> {
             DfOp::Rows { input, op } => DfOp::Rows {
                 input: f(input)?,
                 op: op.clone(),
+            },
+            DfOp::Repartition { input, npartitions } => DfOp::Repartition {
+                input: f(input)?,
+                npartitions: *npartitions,
             },
             DfOp::Concat { inputs } => DfOp::Concat {
                 inputs: inputs.iter().map(&mut f).collect::<Result<_, E>>()?,
