@@ -318,7 +318,7 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
-  test('sortValues, concat, repartition and groupby size of frames and series across files with missing values and ties', { timeout: 600_000 }, async () => {
+  test('sortValues, concat, repartition, groupby size and multi-key groupby of frames and series across files with missing values and ties', { timeout: 600_000 }, async () => {
     const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
       const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
       const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
@@ -334,12 +334,17 @@ describe('toDask on a dask cluster', () => {
         df.repartition({ npartitions: 2 }),
         df.repartition({ npartitions: 5 }).col('f'),
         df.groupby('s').size(),
+        df.groupby(['s', 'i']).col('f').sum(),
+        df.groupby(['i', 's']).agg({ f: 'max', g: ['min', 'count'] }),
+        df.groupby([df.col('s'), df.col('i').mod(2)]).size(),
       ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
     }, { address, prefix: `${DATA}/` });
     assert.match(script, /\.sort_values\(by=\["i", "g"\], ascending=\[True, False\]\)/);
+    assert.match(script, /\.groupby\(\[\w+\["s"\], \w+\["i"\]\]\)/);
+    assert.match(script, /\.groupby\(\["i", "s"\]\)\.agg/);
     const theirs = onCluster(script, 'sort');
     mine.forEach((m, n) => {
       if (m.data) return assert.deepEqual(theirs[n].data, m.data, `value ${n}`);

@@ -715,3 +715,42 @@ test('repartition keeps every row in order; groupby(k).size() equals pandas (mis
   });
   assert.throws(() => df.repartition({ npartitions: 0 }), /npartitions must be at least 1|repartition: npartitions/);
 });
+
+test('groupby by several keys equals pandas (.reset_index()): sorted tuples, missing keys dropped, agg, size, derived keys', async () => {
+  const rows = Array.from({ length: 300 }, (_, j) => {
+    const k = j % 17 === 4 ? '' : ['b', 'a', 'c'][(j * 7) % 3];
+    const g = j % 13 === 6 ? '' : String(((j * 5) % 4) - 1.5);
+    const f = j % 11 === 2 ? '' : String(((j * 31) % 29) / 4);
+    return `${k},${g},${(j * 13) % 7},${f}`;
+  });
+  const path = write({ 'multi.csv': `k,g,i,f\n${rows.join('\n')}\n` })[0];
+  const df = await client.dataframe.readCsv([path], { blocksize: 400 });
+  assert.ok(df.npartitions > 5, `${df.npartitions} partitions`);
+  const by = df.groupby(['k', 'g']);
+  const cases = {
+    "df.groupby(['k', 'g']).i.sum().reset_index()": by.col('i').sum(),
+    "df.groupby(['k', 'g']).f.mean().reset_index()": by.col('f').mean(),
+    "df.groupby(['k', 'g']).f.count().reset_index()": by.col('f').count(),
+    "df.groupby(['k', 'g']).f.std().reset_index()": by.col('f').std(),
+    "df.groupby(['k', 'g']).f.last().reset_index()": by.col('f').last(),
+    "df.groupby(['g', 'i']).size().reset_index(name='size')": df.groupby(['g', 'i']).size(),
+    "df.groupby(['k', 'g']).agg(i=('i', 'max'), f_min=('f', 'min'), f_max=('f', 'max')).reset_index()": by.agg({ i: 'max', f: ['min', 'max'] }),
+    "df.groupby([df.k, df.i % 3]).f.max().reset_index()": df.groupby([df.col('k'), df.col('i').mod(3)]).col('f').max(),
+    "df.groupby(['k']).f.sum()": df.groupby(['k']).col('f').sum(),
+  };
+  const got = await client.compute(...Object.values(cases));
+  const want = pandasCases(path, Object.keys(cases));
+  Object.keys(cases).forEach((k, n) => {
+    const g = ours(got[n]);
+    const w = want[k];
+    if (!g.columns) return assert.deepEqual(g, w, k); // one key in an array: a Series, as pandas
+    assert.deepEqual(g.columns, w.columns, k);
+    assert.deepEqual(g.dtypes, w.dtypes, k);
+    g.columns.forEach((c, j) => {
+      if (g.dtypes[j] === 'string') return assert.deepEqual(g.data[c], w.data[c], `${k}: ${c}`);
+      close(g.data[c].map((x) => x ?? NaN), fromJson(w.data[c].map((x) => x ?? 'nan')), `${k}: ${c}`, 1e-12);
+    });
+  });
+  assert.throws(() => df.groupby(['k', df.col('k')]), /groupby: two keys are named k/);
+  assert.throws(() => df.groupby(['k', 'i']).col('i').sum(), /i is both a key and an aggregated column/);
+});

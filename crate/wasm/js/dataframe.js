@@ -224,7 +224,10 @@ export class StringAccessor extends StringAccessorOps {
   }
 }
 
-/** One column's groups: each aggregation gives a Series indexed by the sorted keys. */
+/**
+ * One column's groups: each aggregation gives a Series indexed by the sorted keys (by
+ * several keys: a DataFrame of the key columns then the values, sorted by the keys).
+ */
 export class SeriesGroupBy extends SeriesGroupByOps {
   #frame;
   #by;
@@ -237,7 +240,7 @@ export class SeriesGroupBy extends SeriesGroupByOps {
   }
   _agg(agg) {
     const h = this.#frame._handle().groupAggColumn(this.#by._handle(), this.#column, agg);
-    return new Series(this.#frame.client, h);
+    return this.#by instanceof DataFrame ? new DataFrame(this.#frame.client, h) : new Series(this.#frame.client, h);
   }
 }
 
@@ -254,9 +257,10 @@ export class GroupBy {
     this.#frame.col(name); // an unknown column throws here, as pandas' g[name]
     return new SeriesGroupBy(this.#frame, this.#by, name);
   }
-  /** How many rows each group has (missing values included): a Series named `size`. */
+  /** How many rows each group has (missing values included): a Series named `size` (several keys: a DataFrame). */
   size() {
-    return new Series(this.#frame.client, this.#frame._handle().groupSize(this.#by._handle()));
+    const h = this.#frame._handle().groupSize(this.#by._handle());
+    return this.#by instanceof DataFrame ? new DataFrame(this.#frame.client, h) : new Series(this.#frame.client, h);
   }
   /**
    * Several aggregations in one pass: `{high: 'max', close: ['min', 'mean']}`. A column
@@ -369,11 +373,28 @@ export class DataFrame extends DataFrameOps {
   tail(n = 5) {
     return new DataFrame(this.client, this.#h.tail(n)).compute();
   }
-  /** Groups rows by a Series of this frame or a column name. */
+  /**
+   * Groups rows by a Series of this frame or a column name — or an array of them:
+   * aggregations by several keys give a DataFrame of the key columns then the values,
+   * sorted by the keys (pandas' `.reset_index()`).
+   */
   groupby(by) {
-    const key = typeof by === 'string' ? this.col(by) : by;
-    if (!(key instanceof Series)) throw new TypeError('groupby: expected a Series or a column name');
-    return new GroupBy(this, key);
+    const keyOf = (k) => {
+      const key = typeof k === 'string' ? this.col(k) : k;
+      if (!(key instanceof Series)) throw new TypeError('groupby: expected a Series or a column name, or an array of them');
+      return key;
+    };
+    if (!Array.isArray(by)) return new GroupBy(this, keyOf(by));
+    const keys = by.map(keyOf);
+    if (keys.length === 0) throw new TypeError('groupby: needs at least one key');
+    if (keys.length === 1) return new GroupBy(this, keys[0]);
+    // Several keys: a frame of them (the kernel groups by its columns' tuples).
+    const named = {};
+    for (const k of keys) {
+      if (Object.hasOwn(named, k.name)) throw new Error(`groupby: two keys are named ${k.name}`);
+      named[k.name] = k;
+    }
+    return new GroupBy(this, this.select([]).assign(named));
   }
   /** Number of rows. */
   len() {

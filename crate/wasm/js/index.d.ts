@@ -510,6 +510,19 @@ export declare class Series extends SeriesOps {
 /** One column's groups; each aggregation is a Series indexed by the sorted keys. */
 export declare class SeriesGroupBy extends SeriesGroupByOps {}
 
+/** One column's groups by several keys: each aggregation gives a DataFrame of the key columns, then the values. */
+export type MultiSeriesGroupBy = {
+  [K in keyof SeriesGroupByOps]: SeriesGroupByOps[K] extends (...args: infer A) => Series ? (...args: A) => DataFrame : never;
+};
+
+/** Rows grouped by several keys. */
+export declare class MultiGroupBy {
+  col(name: string): MultiSeriesGroupBy;
+  agg(spec: Record<string, GroupAggName | GroupAggName[]>): DataFrame;
+  /** How many rows each group has: the key columns, then `size`. */
+  size(): DataFrame;
+}
+
 export declare class GroupBy {
   col(name: string): SeriesGroupBy;
   agg(spec: Record<string, GroupAggName | GroupAggName[]>): DataFrame;
@@ -528,7 +541,9 @@ export declare class DataFrame extends DataFrameOps {
   select(names: string[]): DataFrame;
   filter(mask: Series): DataFrame;
   assign(columns: Record<string, Series>): DataFrame;
-  groupby(by: Series | string): GroupBy;
+  groupby(by: Series | string | [Series | string]): GroupBy;
+  /** Several keys: aggregations give the key columns then the values, sorted by the keys. */
+  groupby(by: (Series | string)[]): MultiGroupBy;
   len(): Scalar;
   describe(): DataFrame;
   head(n?: number): Promise<Table>;

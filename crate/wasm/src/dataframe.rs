@@ -5,8 +5,8 @@ use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named};
 use daskling::expr::dataframe::{
-    read_csv_refs, DataFrame, Df, DropHow, Kind, LogicalOp, ReadOptions, Replacement, Scalar,
-    Series, SourceRef,
+    read_csv_refs, DataFrame, Df, DropHow, GroupBy, Kind, LogicalOp, ReadOptions, Replacement,
+    Scalar, Series, SourceRef,
 };
 use daskling::kernels::array::{BinaryOp, UnaryFn};
 use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions, NaValues};
@@ -272,9 +272,8 @@ impl LazyDf {
     pub fn group_size(&self, by: &LazyDf) -> Result<LazyDf, JsError> {
         wrap(
             DataFrame(self.0.clone())
-                .groupby(&Series(by.0.clone()))
-                .and_then(|g| g.size())
-                .map(|s| s.0),
+                .grouped(by)
+                .and_then(|g| g.sizes()),
         )
     }
 
@@ -451,10 +450,9 @@ impl LazyDf {
         let a: GroupAgg = named(agg)?;
         wrap(
             DataFrame(self.0.clone())
-                .groupby(&Series(by.0.clone()))
+                .grouped(by)
                 .and_then(|g| g.col(column))
-                .and_then(|g| g.agg(a))
-                .map(|s| s.0),
+                .and_then(|g| g.aggregate(a)),
         )
     }
 
@@ -492,7 +490,7 @@ impl LazyDf {
         }
         wrap(
             DataFrame(self.0.clone())
-                .groupby(&Series(by.0.clone()))
+                .grouped(by)
                 .and_then(|g| g.agg(&typed))
                 .map(|d| d.0),
         )
@@ -511,6 +509,20 @@ impl LazyDf {
 }
 
 /// `n` as a row count, or an error naming `what`.
+/// A frame's groups by `by`: a key series, or a frame of several key columns.
+trait Grouped {
+    fn grouped(&self, by: &LazyDf) -> daskling::Result<GroupBy>;
+}
+
+impl Grouped for DataFrame {
+    fn grouped(&self, by: &LazyDf) -> daskling::Result<GroupBy> {
+        match by.0.kind() {
+            Kind::Frame => self.groupby_frame(&DataFrame(by.0.clone())),
+            _ => self.groupby(&Series(by.0.clone())),
+        }
+    }
+}
+
 fn count(n: f64, what: &str) -> Result<usize, JsError> {
     if n >= 0.0 && n.fract() == 0.0 && n <= 1e15 {
         Ok(n as usize)

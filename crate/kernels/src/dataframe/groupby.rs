@@ -107,9 +107,10 @@ impl crate::Footprint for GroupTable {
     }
 }
 
-/// The partial table of one partition: `by` keys, and one value column per spec.
-pub(crate) fn partial(by: &Column, values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
-    let keys = ops::keys(by);
+/// The partial table of one partition: `by` key columns (one, or several making tuple
+/// keys), and one value column per spec.
+pub(crate) fn partial(by: &[&Column], values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
+    let keys = ops::row_keys(by);
     let mut t = GroupTable::default();
     let n = keys.len();
     for (col, _) in values {
@@ -249,6 +250,12 @@ pub(crate) fn merge(tables: &[&GroupTable], aggs: &[GroupAgg]) -> Result<GroupTa
 
 fn cmp_keys(a: &KeyValue, b: &KeyValue) -> Ordering {
     match (a, b) {
+        (KeyValue::Tuple(x), KeyValue::Tuple(y)) => x
+            .iter()
+            .zip(y.iter())
+            .map(|(p, q)| cmp_keys(p, q))
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal),
         (KeyValue::Float(x), KeyValue::Float(y)) => {
             f64::from_bits(*x).total_cmp(&f64::from_bits(*y))
         }
@@ -256,16 +263,16 @@ fn cmp_keys(a: &KeyValue, b: &KeyValue) -> Ordering {
     }
 }
 
-/// The final columns: sorted keys (as `key_dtype`), then one column per spec of the
-/// given dtypes. `by_count_desc` orders by the first value column, largest first
+/// The final columns: sorted keys (one column per key, of `key_dtypes`), then one
+/// column per spec of the given dtypes. `by_count_desc` orders by the first value column, largest first
 /// (`valueCounts`), ties by key.
 pub(crate) fn finish(
     t: &GroupTable,
-    key_dtype: Dtype,
+    key_dtypes: &[Dtype],
     specs: &[(GroupAgg, Dtype)],
     ddof: f64,
     by_count_desc: bool,
-) -> Result<(Column, Vec<Column>)> {
+) -> Result<(Vec<Column>, Vec<Column>)> {
     let mut rows: Vec<(&KeyValue, Vec<f64>)> = t
         .groups
         .iter()
@@ -293,34 +300,17 @@ pub(crate) fn finish(
     } else {
         rows.sort_by(|a, b| cmp_keys(a.0, b.0));
     }
-    let keys = match key_dtype {
-        Dtype::Int64 => Column::Int64(rows.iter().map(|(k, _)| key_int(k)).collect()),
-        Dtype::Datetime => Column::Datetime(rows.iter().map(|(k, _)| key_int(k)).collect()),
-        Dtype::Float64 => Column::Float64(
-            rows.iter()
-                .map(|(k, _)| match k {
-                    KeyValue::Float(b) => f64::from_bits(*b),
-                    _ => f64::NAN,
-                })
-                .collect(),
-        ),
-        Dtype::Bool => Column::Bool(
-            rows.iter()
-                .map(|(k, _)| match k {
-                    KeyValue::Bool(b) => Some(*b),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        Dtype::String => Column::String(
-            rows.iter()
-                .map(|(k, _)| match k {
-                    KeyValue::Str(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect(),
-        ),
+    let part = |k: &'_ KeyValue, j: usize| -> KeyValue {
+        match k {
+            KeyValue::Tuple(t) => t[j].clone(),
+            k => k.clone(),
+        }
     };
+    let keys = key_dtypes
+        .iter()
+        .enumerate()
+        .map(|(j, &d)| key_column(rows.iter().map(|(k, _)| part(k, j)), d))
+        .collect();
     let values = specs
         .iter()
         .enumerate()
@@ -339,6 +329,35 @@ pub(crate) fn finish(
         })
         .collect::<Result<Vec<Column>>>()?;
     Ok((keys, values))
+}
+
+/// A key column of `dtype` from keys in order.
+fn key_column(keys: impl Iterator<Item = KeyValue>, dtype: Dtype) -> Column {
+    match dtype {
+        Dtype::Int64 => Column::Int64(keys.map(|k| key_int(&k)).collect()),
+        Dtype::Datetime => Column::Datetime(keys.map(|k| key_int(&k)).collect()),
+        Dtype::Float64 => Column::Float64(
+            keys.map(|k| match k {
+                KeyValue::Float(b) => f64::from_bits(b),
+                _ => f64::NAN,
+            })
+            .collect(),
+        ),
+        Dtype::Bool => Column::Bool(
+            keys.map(|k| match k {
+                KeyValue::Bool(b) => Some(b),
+                _ => None,
+            })
+            .collect(),
+        ),
+        Dtype::String => Column::String(
+            keys.map(|k| match k {
+                KeyValue::Str(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        ),
+    }
 }
 
 /// An int64 aggregate from its float64 accumulation, or an error when it is past 2⁵³
@@ -381,7 +400,7 @@ mod tests {
         let specs: Vec<(&Column, GroupAgg)> = aggs.iter().map(|&a| (&v, a)).collect();
         // Two partitions of the same rows.
         let a = partial(
-            &Column::Int64(vec![2, 1]),
+            &[&Column::Int64(vec![2, 1])],
             &[
                 (&Column::Float64(vec![1.0, 10.0]), GroupAgg::Sum),
                 (&Column::Float64(vec![1.0, 10.0]), GroupAgg::Count),
@@ -391,7 +410,7 @@ mod tests {
         )
         .unwrap();
         let b = partial(
-            &Column::Int64(vec![2, 1, 3]),
+            &[&Column::Int64(vec![2, 1, 3])],
             &[
                 (&Column::Float64(vec![3.0, f64::NAN, 5.0]), GroupAgg::Sum),
                 (&Column::Float64(vec![3.0, f64::NAN, 5.0]), GroupAgg::Count),
@@ -400,7 +419,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let whole = partial(&by, &specs).unwrap();
+        let whole = partial(&[&by], &specs).unwrap();
         let m = merge(&[&a, &b], &aggs).unwrap();
         let dt = [
             (GroupAgg::Sum, Dtype::Float64),
@@ -408,14 +427,35 @@ mod tests {
             (GroupAgg::Size, Dtype::Int64),
             (GroupAgg::Last, Dtype::Float64),
         ];
-        let (k1, v1) = finish(&whole, Dtype::Int64, &dt, 1.0, false).unwrap();
-        let (k2, v2) = finish(&m, Dtype::Int64, &dt, 1.0, false).unwrap();
-        assert_eq!(k1, Column::Int64(vec![1, 2, 3]));
+        let (k1, v1) = finish(&whole, &[Dtype::Int64], &dt, 1.0, false).unwrap();
+        let (k2, v2) = finish(&m, &[Dtype::Int64], &dt, 1.0, false).unwrap();
+        assert_eq!(k1, [Column::Int64(vec![1, 2, 3])]);
         assert_eq!((k1, &v1), (k2, &v2));
         assert_eq!(v1[0], Column::Float64(vec![10.0, 4.0, 5.0]));
         assert_eq!(v1[1], Column::Int64(vec![1, 2, 1]));
         assert_eq!(v1[2], Column::Int64(vec![2, 2, 1]));
         // last skips missing values, as pandas.
         assert_eq!(v1[3], Column::Float64(vec![10.0, 3.0, 5.0]));
+    }
+
+    #[test]
+    fn two_keys_group_by_tuples_sorted_missing_keys_dropped() {
+        let k1 = Column::String(vec![
+            Some("b".into()),
+            Some("a".into()),
+            Some("b".into()),
+            None,
+        ]);
+        let k2 = Column::Float64(vec![2.0, 10.0, -1.0, 1.0]);
+        let v = Column::Int64(vec![1, 2, 3, 4]);
+        let t = partial(&[&k1, &k2], &[(&v, GroupAgg::Sum)]).unwrap();
+        let dt = [(GroupAgg::Sum, Dtype::Int64)];
+        let (keys, vals) = finish(&t, &[Dtype::String, Dtype::Float64], &dt, 1.0, false).unwrap();
+        let s = |v: &[&str]| Column::String(v.iter().map(|x| Some((*x).into())).collect());
+        assert_eq!(
+            keys,
+            [s(&["a", "b", "b"]), Column::Float64(vec![10.0, -1.0, 2.0])]
+        );
+        assert_eq!(vals, [Column::Int64(vec![2, 3, 1])]);
     }
 }

@@ -181,8 +181,9 @@ pub enum FrameKernel {
 /// The shape of a group-by result.
 #[derive(Clone, Debug)]
 pub struct GroupSpec {
-    /// Index name and key dtype.
-    pub key: (String, Dtype),
+    /// The keys' names and dtypes: one key gives the index, several give the first
+    /// columns (pandas' `.reset_index()` of a multi-key result).
+    pub keys: Vec<(String, Dtype)>,
     /// Per output column: its name, aggregation and dtype.
     pub values: Vec<(String, GroupAgg, Dtype)>,
     /// For std and var.
@@ -477,12 +478,13 @@ impl FrameKernel {
                 }
             }
             FrameKernel::GroupPartial(aggs) => {
-                let (_, by) = series(key, inp(0)?)?;
+                // One key series, or a frame of several keys.
+                let by: Vec<&Column> = frame(key, inp(0)?)?.columns.iter().collect();
                 let mut specs = Vec::with_capacity(aggs.len());
                 for (j, agg) in aggs.iter().enumerate() {
                     specs.push((series(key, inp(j + 1)?)?.1, *agg));
                 }
-                Value::partial(groupby::partial(by, &specs)?)
+                Value::partial(groupby::partial(&by, &specs)?)
             }
             FrameKernel::GroupMerge(aggs) => {
                 let tables = inputs
@@ -500,17 +502,24 @@ impl FrameKernel {
                 let t = groupby::merge(&tables, &aggs)?;
                 let dts: Vec<(GroupAgg, Dtype)> =
                     spec.values.iter().map(|(_, a, d)| (*a, *d)).collect();
-                let (keys, values) =
-                    groupby::finish(&t, spec.key.1, &dts, spec.ddof, spec.by_count_desc)?;
-                Value::Frame(Arc::new(Frame {
-                    names: spec
-                        .values
-                        .iter()
-                        .map(|(n, _, _)| n.clone())
-                        .collect::<Vec<_>>()
-                        .into(),
-                    columns: values,
-                    index: Some(Arc::new((spec.key.0.clone(), keys))),
+                let key_dtypes: Vec<Dtype> = spec.keys.iter().map(|k| k.1).collect();
+                let (mut keys, values) =
+                    groupby::finish(&t, &key_dtypes, &dts, spec.ddof, spec.by_count_desc)?;
+                let value_names = spec.values.iter().map(|(n, _, _)| n.clone());
+                Value::Frame(Arc::new(if let [(name, _)] = &spec.keys[..] {
+                    Frame {
+                        names: value_names.collect::<Vec<_>>().into(),
+                        columns: values,
+                        index: Some(Arc::new((name.clone(), keys.remove(0)))),
+                    }
+                } else {
+                    let names = spec.keys.iter().map(|k| k.0.clone()).chain(value_names);
+                    keys.extend(values);
+                    Frame {
+                        names: names.collect::<Vec<_>>().into(),
+                        columns: keys,
+                        index: None,
+                    }
                 }))
             }
             FrameKernel::Partial(op) => {

@@ -346,6 +346,26 @@ pub(crate) enum KeyValue {
     Bool(bool),
     /// A text key.
     Str(Arc<str>),
+    /// Several keys (a groupby by several columns), none missing.
+    Tuple(Arc<[KeyValue]>),
+}
+
+/// The rows of several key columns as keys: one column's own keys, or tuples of
+/// several (`None` where any of them is missing, as pandas' `dropna=True` drops the row).
+pub(crate) fn row_keys(cols: &[&Column]) -> Vec<Option<KeyValue>> {
+    if let [one] = cols {
+        return keys(one);
+    }
+    let each: Vec<Vec<Option<KeyValue>>> = cols.iter().map(|c| keys(c)).collect();
+    let n = cols.first().map_or(0, |c| c.len());
+    (0..n)
+        .map(|i| {
+            each.iter()
+                .map(|k| k[i].clone())
+                .collect::<Option<Vec<KeyValue>>>()
+                .map(|t| KeyValue::Tuple(t.into()))
+        })
+        .collect()
 }
 
 /// The non-missing values of `c` as keys.
@@ -406,6 +426,10 @@ impl KeyValue {
     pub fn heap_bytes(&self) -> u64 {
         match self {
             KeyValue::Str(s) => s.len() as u64,
+            KeyValue::Tuple(t) => t
+                .iter()
+                .map(|k| std::mem::size_of::<KeyValue>() as u64 + k.heap_bytes())
+                .sum(),
             _ => 0,
         }
     }

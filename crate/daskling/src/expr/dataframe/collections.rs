@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{lower, Df, DfOp, Lazy};
+use super::{lower, Df, DfOp, Kind, Lazy};
 use crate::error::{Error, Result};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::ops::SeriesReduce;
@@ -24,17 +24,18 @@ pub struct Series(pub Df);
 #[derive(Clone, Debug)]
 pub struct Scalar(pub Df);
 
-/// Rows grouped by a key series, as pandas' `DataFrameGroupBy`.
+/// Rows grouped by a key series (or a frame of several keys), as pandas'
+/// `DataFrameGroupBy`.
 #[derive(Clone, Debug)]
 pub struct GroupBy {
     frame: DataFrame,
-    by: Series,
+    by: Df,
 }
 
 /// One column of a [`GroupBy`].
 #[derive(Clone, Debug)]
 pub struct SeriesGroupBy {
-    by: Series,
+    by: Df,
     values: Series,
 }
 
@@ -100,7 +101,7 @@ impl GroupBy {
             }
         }
         Df::build(DfOp::GroupAgg {
-            by: self.by.0.clone(),
+            by: self.by.clone(),
             values,
             names,
             aggs,
@@ -128,16 +129,26 @@ impl GroupBy {
     /// assert_eq!(n, Column::Int64(vec![2, 1]));
     /// ```
     pub fn size(&self) -> Result<Series> {
+        self.sizes().map(Series)
+    }
+
+    /// [`GroupBy::size`] as an expression: a series for one key, a frame of the key
+    /// columns then `size` for several.
+    pub fn sizes(&self) -> Result<Df> {
+        // Any series of the keys' rows counts them: the (first) key itself.
+        let values = match self.by.kind() {
+            Kind::Frame => DataFrame(self.by.clone()).col(&self.by.names()[0])?.0,
+            _ => self.by.clone(),
+        };
         Df::build(DfOp::GroupAgg {
-            by: self.by.0.clone(),
-            values: vec![self.by.0.clone()],
+            by: self.by.clone(),
+            values: vec![values],
             names: vec!["size".to_string()],
             aggs: vec![GroupAgg::Size],
             ddof: 1.0,
             by_count_desc: false,
             frame: false,
         })
-        .map(Series)
     }
 }
 
@@ -158,8 +169,20 @@ impl SeriesGroupBy {
     /// assert_eq!(n.f64_at(0), Some(2.0)); // "a" has two rows
     /// ```
     pub fn agg(&self, agg: GroupAgg) -> Result<Series> {
+        if self.by.kind() == Kind::Frame {
+            return Err(Error::invalid(
+                "a groupby by several keys gives a table: use aggregate",
+            ));
+        }
+        self.aggregate(agg).map(Series)
+    }
+
+    /// An aggregation per group as an expression: a series indexed by the sorted keys
+    /// (one key), or a frame of the key columns then the values, sorted by the keys
+    /// (several: pandas' `.reset_index()`).
+    pub fn aggregate(&self, agg: GroupAgg) -> Result<Df> {
         Df::build(DfOp::GroupAgg {
-            by: self.by.0.clone(),
+            by: self.by.clone(),
             values: vec![self.values.0.clone()],
             names: vec![self.values.name().to_string()],
             aggs: vec![agg],
@@ -167,7 +190,6 @@ impl SeriesGroupBy {
             by_count_desc: false,
             frame: false,
         })
-        .map(Series)
     }
 }
 
@@ -371,8 +393,65 @@ impl DataFrame {
         }
         Ok(GroupBy {
             frame: self.clone(),
-            by: by.clone(),
+            by: by.0.clone(),
         })
+    }
+
+    /// Rows grouped by several key series of this frame (one: as [`DataFrame::groupby`]);
+    /// aggregations give a frame of the key columns then the values, sorted by the keys.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::groupby::GroupAgg;
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::kernels::dataframe::Column;
+    /// use daskling::Scheduler;
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"k,j,v\nb,1,1\na,2,2\nb,1,4\nb,0,8\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
+    /// let (k, j) = (df.col("k").unwrap(), df.col("j").unwrap());
+    /// let g = df.groupby_keys(&[&k, &j]).unwrap();
+    /// let out = g.agg(&[("v", vec![GroupAgg::Sum])]).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(&out.names[..], ["k", "j", "v"]);
+    /// assert_eq!(out.columns[1], Column::Int64(vec![2, 0, 1]));
+    /// assert_eq!(out.columns[2], Column::Int64(vec![2, 8, 5]));
+    /// ```
+    pub fn groupby_keys(&self, keys: &[&Series]) -> Result<GroupBy> {
+        match keys {
+            [] => Err(Error::invalid("groupby needs at least one key")),
+            [one] => self.groupby(one),
+            _ => {
+                let mut named: Vec<(&str, &Series)> = vec![];
+                for k in keys {
+                    if named.iter().any(|(n, _)| *n == k.name()) {
+                        return Err(Error::invalid(format!(
+                            "groupby: two keys are named {}",
+                            k.name()
+                        )));
+                    }
+                    named.push((k.name(), k));
+                }
+                self.groupby_frame(&self.select(&[])?.assign(&named)?)
+            }
+        }
+    }
+
+    /// Rows grouped by the columns of `keys`, a frame of this one's rows (its key
+    /// series assigned to an empty selection); one column groups as that series.
+    pub fn groupby_frame(&self, keys: &DataFrame) -> Result<GroupBy> {
+        if keys.0.rows() != self.0.rows() {
+            return Err(Error::invalid(
+                "groupby: the keys come from another dataframe",
+            ));
+        }
+        match keys.columns() {
+            [] => Err(Error::invalid("groupby needs at least one key")),
+            [one] => self.groupby(&keys.col(one)?),
+            _ => Ok(GroupBy {
+                frame: self.clone(),
+                by: keys.0.clone(),
+            }),
+        }
     }
 
     /// count, mean, std, min, 25%, 50%, 75% and max of the numeric columns (quartiles

@@ -1,5 +1,7 @@
 //! Groupby aggregations: partials per partition merged up a tree, finished into a
-//! frame or series indexed by the sorted keys.
+//! frame or series indexed by the sorted keys — or, grouped by several keys (`by` a
+//! frame of key columns), a frame of the key columns then the values, sorted by the
+//! keys (pandas' `.reset_index()` of its MultiIndex result).
 
 use std::sync::Arc;
 
@@ -11,6 +13,7 @@ use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::kernel::GroupSpec;
+use crate::kernels::dataframe::Dtype;
 
 /// Names, dtypes, partitions and rows of a groupby operation.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
@@ -23,7 +26,11 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             frame,
             ..
         } => {
-            need(by, Kind::Series, "groupby")?;
+            if by.0.kind == Kind::Scalar || by.0.names.is_empty() {
+                return Err(Error::invalid(
+                    "groupby needs a key series, or a frame of key columns",
+                ));
+            }
             if values.is_empty() || values.len() != aggs.len() || names.len() != aggs.len() {
                 return Err(Error::invalid(
                     "groupby: one value series and name per aggregation",
@@ -40,13 +47,31 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 same_rows(by, v, "groupby")?;
                 dts.push(a.dtype(v.0.dtypes[0])?);
             }
-            let kind = if *frame { Kind::Frame } else { Kind::Series };
             let rows = format!("group-{}", tokenize(&(&by.0.rows, &by.0.name)));
+            let (kind, names, dtypes) = if by.0.kind == Kind::Frame {
+                // Several keys: their columns first.
+                for n in names {
+                    if by.0.names.contains(n) {
+                        return Err(Error::invalid(format!(
+                            "groupby: {n} is both a key and an aggregated column"
+                        )));
+                    }
+                }
+                let mut all = by.0.names.clone();
+                all.extend(names.iter().cloned());
+                let mut types = by.0.dtypes.clone();
+                types.extend(dts);
+                (Kind::Frame, all, types)
+            } else if *frame {
+                (Kind::Frame, names.clone(), dts)
+            } else {
+                (Kind::Series, names.clone(), dts)
+            };
             Meta {
                 prefix: "groupby",
                 kind,
-                names: names.clone(),
-                dtypes: dts,
+                names,
+                dtypes,
                 npartitions: 1,
                 rows: Some(rows),
             }
@@ -88,16 +113,29 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                 FrameKernel::GroupMerge(aggs.clone()),
                 parts,
             );
-            let key = d
-                .index()
-                .cloned()
-                .ok_or_else(|| Error::invalid("groupby without a key"))?;
+            let keys: Vec<(String, Dtype)> = if by.kind() == Kind::Frame {
+                by.names()
+                    .iter()
+                    .cloned()
+                    .zip(by.dtypes().iter().copied())
+                    .collect()
+            } else {
+                vec![d
+                    .index()
+                    .cloned()
+                    .ok_or_else(|| Error::invalid("groupby without a key"))?]
+            };
+            let skip = if by.kind() == Kind::Frame {
+                keys.len()
+            } else {
+                0
+            };
             let spec = GroupSpec {
-                key,
+                keys,
                 values: names
                     .iter()
                     .zip(aggs)
-                    .zip(d.dtypes())
+                    .zip(&d.dtypes()[skip..])
                     .map(|((n, a), t)| (n.clone(), *a, *t))
                     .collect(),
                 ddof: *ddof,
@@ -131,6 +169,18 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     };
     let var = |s: &Script, x: &Df| s.var(x.name()).map(str::to_string);
     let by_var = var(s, by)?;
+    // Several keys: the list of the key frame's columns (dask's result has a
+    // MultiIndex; `dask_finish` sorts it and makes its levels columns).
+    let by_var = if by.kind() == Kind::Frame {
+        let cols: Vec<String> = by
+            .names()
+            .iter()
+            .map(|n| format!("{by_var}[{}]", string(n)))
+            .collect();
+        format!("[{}]", cols.join(", "))
+    } else {
+        by_var
+    };
     let agg_args = |a: &GroupAgg| {
         if a.takes_ddof() {
             format!("ddof={}", float(*ddof))
@@ -146,10 +196,11 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             return Err(Error::invalid("toDask: a groupby without values"));
         };
         let code = format!(
-            "{}.groupby({by_var}).{}({})",
+            "{}.groupby({by_var}).{}({}).rename({})",
             var(s, v)?,
             a.name(),
-            agg_args(a)
+            agg_args(a),
+            string(&names[0])
         );
         return Ok(("groupby".into(), code));
     }
@@ -159,7 +210,7 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
              aggregate that column on its own",
         ));
     }
-    let cols = names
+    let mut cols = names
         .iter()
         .zip(values)
         .map(|(n, v)| Ok(format!("{}.rename({})", var(s, v)?, string(n))))
@@ -169,6 +220,15 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
         .zip(aggs)
         .map(|(n, a)| format!("{}: {}", string(n), string(a.name())))
         .collect();
+    // dask groups a frame by its own columns, not by series from elsewhere: several
+    // keys (a key frame) join the values and are grouped by name.
+    let by_var = if by.kind() == Kind::Frame {
+        cols.insert(0, var(s, by)?);
+        let keys: Vec<String> = by.names().iter().map(|n| string(n)).collect();
+        format!("[{}]", keys.join(", "))
+    } else {
+        by_var
+    };
     let code = format!(
         "dd.concat({}, axis=1).groupby({by_var}).agg({{{}}})",
         list(&cols),
@@ -183,6 +243,9 @@ pub(super) fn dask_finish(d: &Df) -> Option<&'static str> {
     let mut stack = vec![d];
     while let Some(x) = stack.pop() {
         match x.op() {
+            DfOp::GroupAgg { by, .. } if by.kind() == Kind::Frame => {
+                return Some("sort_index().reset_index")
+            }
             DfOp::GroupAgg { by_count_desc, .. } => {
                 return (!by_count_desc).then_some("sort_index")
             }

@@ -285,6 +285,8 @@ impl Df {
         let rows = rows.unwrap_or_else(|| name.clone());
         let name: Arc<str> = name.into();
         let index = match &op {
+            // Several keys (a frame) become columns, not an index.
+            DfOp::GroupAgg { by, .. } if by.0.kind == Kind::Frame => None,
             DfOp::GroupAgg { by, .. } => Some((by.0.names[0].clone(), by.0.dtypes[0])),
             DfOp::Describe { .. } | DfOp::FrameReduce { .. } => {
                 Some((String::new(), Dtype::String))
