@@ -593,4 +593,8 @@ export class SeriesGroupByOps {
   size() {
     return this._agg('size');
   }
+  /** How many distinct values each group has (missing values not counted). A Series indexed by the sorted group keys. */
+  nunique() {
+    return this._agg('nunique');
+  }
 }

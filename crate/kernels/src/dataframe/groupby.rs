@@ -23,6 +23,7 @@ crate::name_table! {
         First = "first": "The first value of each group.",
         Last = "last": "The last value of each group.",
         Size = "size": "How many rows each group has (missing values included).",
+        Nunique = "nunique": "How many distinct values each group has (missing values not counted).",
     }
 }
 
@@ -40,6 +41,7 @@ impl GroupAgg {
             GroupAgg::Max => SeriesReduce::Max,
             GroupAgg::Std => SeriesReduce::Std,
             GroupAgg::Var => SeriesReduce::Var,
+            GroupAgg::Nunique => SeriesReduce::Nunique,
             _ => SeriesReduce::Count,
         }
     }
@@ -48,7 +50,7 @@ impl GroupAgg {
     pub fn dtype(self, d: Dtype) -> Result<Dtype> {
         let numeric = d.is_numeric();
         Ok(match self {
-            GroupAgg::Count | GroupAgg::Size => Dtype::Int64,
+            GroupAgg::Count | GroupAgg::Size | GroupAgg::Nunique => Dtype::Int64,
             GroupAgg::Sum if d == Dtype::Int64 || d == Dtype::Bool => Dtype::Int64,
             GroupAgg::Sum | GroupAgg::Mean | GroupAgg::Std | GroupAgg::Var if numeric => {
                 Dtype::Float64
@@ -102,7 +104,19 @@ impl crate::Footprint for GroupTable {
             + self
                 .groups
                 .iter()
-                .map(|(k, v)| k.heap_bytes() + v.capacity() as u64 * per_partial)
+                .map(|(k, v)| {
+                    // nunique's sets hold their values.
+                    let sets: u64 = v
+                        .iter()
+                        .map(|p| match p {
+                            GroupPartial::Reduce(r @ Partial::Distinct(_)) => {
+                                crate::Footprint::nbytes(r)
+                            }
+                            _ => 0,
+                        })
+                        .sum();
+                    k.heap_bytes() + v.capacity() as u64 * per_partial + sets
+                })
                 .sum::<u64>()
     }
 }
@@ -120,6 +134,11 @@ pub(crate) fn partial(by: &[&Column], values: &[(&Column, GroupAgg)]) -> Result<
             ));
         }
     }
+    // nunique counts values of any dtype: by their keys.
+    let distinct: Vec<Option<Vec<Option<KeyValue>>>> = values
+        .iter()
+        .map(|(col, agg)| (*agg == GroupAgg::Nunique).then(|| ops::keys(col)))
+        .collect();
     // Rows come in runs of one key (sorted or time-ordered data: a day's minutes): one
     // table lookup per run, not per row.
     let mut i = 0;
@@ -139,8 +158,20 @@ pub(crate) fn partial(by: &[&Column], values: &[(&Column, GroupAgg)]) -> Result<
                 .collect::<Vec<_>>()
         });
         for (j, (col, agg)) in values.iter().enumerate() {
+            if let (Some(kv), GroupPartial::Reduce(Partial::Distinct(set))) =
+                (&distinct[j], &mut entry[j])
+            {
+                set.extend(kv[i..end].iter().flatten().cloned());
+                continue;
+            }
             for r in i..end {
-                add(&mut entry[j], *agg, col.f64_at(r));
+                // count counts present values of any dtype (text has no number).
+                let v = if *agg == GroupAgg::Count {
+                    (!col.is_missing(r)).then_some(1.0)
+                } else {
+                    col.f64_at(r)
+                };
+                add(&mut entry[j], *agg, v);
             }
         }
         i = end;
@@ -159,6 +190,7 @@ fn empty(agg: GroupAgg) -> GroupPartial {
             mean: 0.0,
             m2: 0.0,
         }),
+        GroupAgg::Nunique => GroupPartial::Reduce(Partial::Distinct(Default::default())),
         GroupAgg::Sum | GroupAgg::Count => GroupPartial::Reduce(Partial::Sum {
             count: 0.0,
             sum: 0.0,

@@ -220,12 +220,24 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
         .zip(aggs)
         .map(|(n, a)| format!("{}: {}", string(n), string(a.name())))
         .collect();
-    // dask groups a frame by its own columns, not by series from elsewhere: several
-    // keys (a key frame) join the values and are grouped by name.
+    if let Some(a) = aggs.iter().find(|a| **a == GroupAgg::Nunique) {
+        return Err(Error::invalid(format!(
+            "toDask: {} inside agg() has no dask spelling; aggregate that column on its own \
+             (g.col(c).nunique())",
+            a.name()
+        )));
+    }
+    // dask groups a frame by its own columns, not by series derived elsewhere: the keys
+    // join the values and are grouped by name (one key under its own name unless a
+    // value has it).
     let by_var = if by.kind() == Kind::Frame {
         cols.insert(0, var(s, by)?);
         let keys: Vec<String> = by.names().iter().map(|n| string(n)).collect();
         format!("[{}]", keys.join(", "))
+    } else if !names.contains(&by.names()[0]) {
+        let key = string(&by.names()[0]);
+        cols.insert(0, format!("{by_var}.rename({key})"));
+        key
     } else {
         by_var
     };
