@@ -63,7 +63,7 @@ describe('the static site', () => {
     const seed = ['numpy-svd', 'chunked-random', 'chunked-svd', 'svd-compressed', 'pandas-hour', 'dask-hour', 'loop-eager', 'delayed-loop', 'futures',
       'sum-1d', 'graph-1d', 'sum-axis0', 'graph-axis0', 'transpose', 'graph-transpose', 'dot', 'graph-dot', 'compound', 'graph-compound', 'std', 'graph-std',
       'ex1-read-day', 'ex1-ge-plot', 'ex1-hp-plot', 'ex1-hp-max', 'ex1-hp-mean', 'ex1-files', 'ex1-nfiles', 'ex1-concat', 'ex1-concat-plot', 'read-csv',
-      'ex-rows', 'ex-maxmin', 'ex-mean', 'ex-head', 'ex-round', 'ex-daily-high', 'ex-spread', 'ex-spread-plot', 'ex-together'];
+      'ex-rows', 'ex-maxmin', 'ex-mean', 'ex-head', 'ex-round', 'ex-daily-high', 'ex-spread', 'ex-spread-plot', 'daily-high-expr', 'timed-mean-high'];
     const at = seed.map((id) => ids.indexOf(id));
     assert.ok(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1])), `seed cells in order: ${seed.filter((_, k) => at[k] < 0)}`);
     // Their outputs: closed forms for the arrays, the file layout for the data (5 days of

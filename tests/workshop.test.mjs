@@ -167,6 +167,12 @@ describe('the workshop page', () => {
         maxmin: byId['ex-maxmin'].result,
         mean: byId['ex-mean'].result,
         dailyHigh: col(s.dailyHigh),
+        dailyHighExpr: col(byId['daily-high-expr'].result),
+        meanHigh: byId['timed-mean-high'].result.meanHigh,
+        topVolume: plain(byId['top-volume'].result.data.volume),
+        sortedVolume: plain(byId['sorted-volume'].result.data.volume),
+        allVolume: plain((await s.df.col('volume').compute()).values),
+        allHigh: plain((await s.df.col('high').compute()).values),
         spread: col(s.spread),
         describe: { columns: describe.columns, index: plain(describe.index), data: Object.fromEntries(describe.columns.map((c) => [c, plain(describe.data[c])])) },
         headRows: document.querySelectorAll('#cell-ex-head tbody tr').length,
@@ -288,6 +294,14 @@ describe('the workshop page', () => {
     assert.deepEqual(out.maxmin, [want[1], want[2]]);
     close(out.mean, want[3], 'mean close');
     sameColumn(out.dailyHigh, want[4], 'daily high');
+    sameColumn(out.dailyHighExpr, want[4], 'daily high as one expression');
+    // The going-further cells: the ten largest volumes and the top five of the sort,
+    // from a plain sort of every volume.
+    const byVolume = [...out.allVolume].sort((a, b) => b - a);
+    assert.deepEqual(out.topVolume, byVolume.slice(0, 10));
+    assert.deepEqual(out.sortedVolume, byVolume.slice(0, 5));
+    const highMean = out.allHigh.reduce((a, b) => a + b, 0) / out.allHigh.length;
+    assert.ok(Math.abs(out.meanHigh - highMean) <= 1e-12 * Math.abs(highMean), `mean high ${out.meanHigh} vs ${highMean}`);
     sameColumn(out.spread, want[5], 'daily spread');
     assert.deepEqual(out.describe.columns, want[6].columns);
     assert.deepEqual(out.describe.index, want[6].index);

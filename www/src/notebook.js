@@ -245,6 +245,40 @@ file (for the columns and dtypes); the answers below are computed in parallel.`,
   { md: `**8.** Plot the daily spread.` },
   { exercise: true, solution: `plot(spread, { kind: 'bar', title: 'Daily High-Low Spread', size: [900, 360] })`, id: 'ex-spread-plot' },
   {
+    md: `The daily high again, as one expression from the frame to the answer (the rounded
+timestamp made inline), and the mean \`high\` with its time — what the notebook's
+\`%%time\` shows:`,
+  },
+  { code: `await df.groupby(df.col('timestamp').dt.round('1d')).col('high').max().compute()`, id: 'daily-high-expr' },
+  {
+    code: `const started = performance.now();
+const meanHigh = await df.col('high').mean().compute();
+({ meanHigh, ms: Math.round(performance.now() - started) })`,
+    id: 'timed-mean-high',
+  },
+  {
+    md: `## Going further
+
+A 30-minute moving average of the close, exact across the files' edges (each partition
+gets the last rows of the one before, as dask's \`map_overlap\`):`,
+  },
+  {
+    code: `const trend = await df.assign({ trend: df.col('close').rolling(30).mean() }).select(['timestamp', 'close', 'trend']).compute();
+plot(trend, { x: 'timestamp', y: ['close', 'trend'], title: 'hp close and its 30-minute mean', size: [900, 360] })`,
+    id: 'rolling-close',
+  },
+  { md: `The ten busiest minutes — a top-10 per partition, then a merge, never a full sort:` },
+  { code: `await df.nlargest(10, 'volume').select(['timestamp', 'volume', 'close']).compute()`, id: 'top-volume' },
+  { md: `The same minutes through a global sort (dask's \`sort_values\`: samples, splitters, each range sorted on the pool):` },
+  { code: `await df.sortValues('volume', { ascending: false }).select(['timestamp', 'volume']).head(5)`, id: 'sorted-volume' },
+  { md: `Grouping by two keys — the day and the hour — gives a table of the keys, then the values:` },
+  {
+    code: `const t = df.col('timestamp');
+const withKeys = df.assign({ day: t.dt.floor('1d'), hour: t.dt.hour });
+await withKeys.groupby(['day', 'hour']).agg({ volume: 'sum', close: 'mean' }).compute()`,
+    id: 'day-hour',
+  },
+  {
     md: `All of it in one graph: \`client.compute\` shares the reads, so the files are read once for
 every answer — what \`dask.compute(a, b, c)\` does:`,
   },
