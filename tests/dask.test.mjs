@@ -339,6 +339,7 @@ describe('toDask on a dask cluster', () => {
         df.groupby([df.col('s'), df.col('i').mod(2)]).size(),
         df.groupby(df.col('i').mod(2)).col('s').nunique(),
         df.groupby(df.col('i').mod(2)).agg({ f: 'max', s: 'count' }),
+        df.groupby(df.col('i').mod(2)).col('g').median(),
       ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });

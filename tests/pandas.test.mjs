@@ -716,7 +716,7 @@ test('repartition keeps every row in order; groupby(k).size() equals pandas (mis
   assert.throws(() => df.repartition({ npartitions: 0 }), /npartitions must be at least 1|repartition: npartitions/);
 });
 
-test('groupby by several keys equals pandas (.reset_index()): sorted tuples, missing keys dropped, agg, size, nunique, derived keys', async () => {
+test('groupby by several keys equals pandas (.reset_index()): sorted tuples, missing keys dropped, agg, size, nunique, median, derived keys', async () => {
   const rows = Array.from({ length: 300 }, (_, j) => {
     const k = j % 17 === 4 ? '' : ['b', 'a', 'c'][(j * 7) % 3];
     const g = j % 13 === 6 ? '' : String(((j * 5) % 4) - 1.5);
@@ -741,6 +741,9 @@ test('groupby by several keys equals pandas (.reset_index()): sorted tuples, mis
     "df.groupby(['g', 'i']).agg(k=('k', 'nunique'), f=('f', 'nunique')).reset_index()": df.groupby(['g', 'i']).agg({ k: 'nunique', f: 'nunique' }),
     "df.groupby('g').k.nunique()": df.groupby('g').col('k').nunique(),
     "df.groupby('g').k.count()": df.groupby('g').col('k').count(),
+    "df.groupby(['k', 'g']).f.median().reset_index()": by.col('f').median(),
+    "df.groupby('k').i.median()": df.groupby('k').col('i').median(),
+    "df.groupby(['g', 'i']).agg(f=('f', 'median')).reset_index()": df.groupby(['g', 'i']).agg({ f: 'median' }),
     "df.groupby(['g', 'i']).agg(k=('k', 'count'), f=('f', 'count')).reset_index()": df.groupby(['g', 'i']).agg({ k: 'count', f: 'count' }),
   };
   const got = await client.compute(...Object.values(cases));

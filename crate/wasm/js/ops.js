@@ -597,4 +597,8 @@ export class SeriesGroupByOps {
   nunique() {
     return this._agg('nunique');
   }
+  /** The median of each group (exact: every value is kept until the end). A Series indexed by the sorted group keys. */
+  median() {
+    return this._agg('median');
+  }
 }

@@ -24,6 +24,7 @@ crate::name_table! {
         Last = "last": "The last value of each group.",
         Size = "size": "How many rows each group has (missing values included).",
         Nunique = "nunique": "How many distinct values each group has (missing values not counted).",
+        Median = "median": "The median of each group (exact: every value is kept until the end).",
     }
 }
 
@@ -52,7 +53,9 @@ impl GroupAgg {
         Ok(match self {
             GroupAgg::Count | GroupAgg::Size | GroupAgg::Nunique => Dtype::Int64,
             GroupAgg::Sum if d == Dtype::Int64 || d == Dtype::Bool => Dtype::Int64,
-            GroupAgg::Sum | GroupAgg::Mean | GroupAgg::Std | GroupAgg::Var if numeric => {
+            GroupAgg::Sum | GroupAgg::Mean | GroupAgg::Std | GroupAgg::Var | GroupAgg::Median
+                if numeric =>
+            {
                 Dtype::Float64
             }
             GroupAgg::Min | GroupAgg::Max | GroupAgg::First | GroupAgg::Last
@@ -85,6 +88,8 @@ pub(crate) enum GroupPartial {
     Last(Option<f64>),
     /// Rows in the group.
     Size(f64),
+    /// Every present value (`median`).
+    Values(Vec<f64>),
 }
 
 /// Partials per key, one table per aggregation spec.
@@ -112,6 +117,7 @@ impl crate::Footprint for GroupTable {
                             GroupPartial::Reduce(r @ Partial::Distinct(_)) => {
                                 crate::Footprint::nbytes(r)
                             }
+                            GroupPartial::Values(all) => 8 * all.capacity() as u64,
                             _ => 0,
                         })
                         .sum();
@@ -191,6 +197,7 @@ fn empty(agg: GroupAgg) -> GroupPartial {
             m2: 0.0,
         }),
         GroupAgg::Nunique => GroupPartial::Reduce(Partial::Distinct(Default::default())),
+        GroupAgg::Median => GroupPartial::Values(vec![]),
         GroupAgg::Sum | GroupAgg::Count => GroupPartial::Reduce(Partial::Sum {
             count: 0.0,
             sum: 0.0,
@@ -202,6 +209,7 @@ fn empty(agg: GroupAgg) -> GroupPartial {
 fn add(p: &mut GroupPartial, agg: GroupAgg, v: Option<f64>) {
     match p {
         GroupPartial::Size(n) => *n += 1.0,
+        GroupPartial::Values(all) => all.extend(v),
         GroupPartial::First(f) => {
             if f.is_none() {
                 *f = v;
@@ -242,6 +250,7 @@ fn add(p: &mut GroupPartial, agg: GroupAgg, v: Option<f64>) {
 fn merge_one(a: &mut GroupPartial, b: &GroupPartial, agg: GroupAgg) -> Result<()> {
     match (&mut *a, b) {
         (GroupPartial::Size(x), GroupPartial::Size(y)) => *x += y,
+        (GroupPartial::Values(x), GroupPartial::Values(y)) => x.extend_from_slice(y),
         (GroupPartial::First(x), GroupPartial::First(y)) => {
             if x.is_none() {
                 *x = *y;
@@ -314,6 +323,7 @@ pub(crate) fn finish(
                 .zip(specs)
                 .map(|(p, (agg, _))| match p {
                     GroupPartial::Size(n) => *n,
+                    GroupPartial::Values(all) => median(all),
                     GroupPartial::First(v) | GroupPartial::Last(v) => v.unwrap_or(f64::NAN),
                     GroupPartial::Reduce(r) => match agg {
                         GroupAgg::Count => match r {
@@ -361,6 +371,23 @@ pub(crate) fn finish(
         })
         .collect::<Result<Vec<Column>>>()?;
     Ok((keys, values))
+}
+
+/// The median of `v` (NaN when empty), as numpy's: the mean of the two middle values
+/// of an even count.
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    let n = s.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let (_, &mut hi, _) = s.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        return hi;
+    }
+    // The largest of the lower half: the other middle value.
+    let lo = s[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo + hi) / 2.0
 }
 
 /// A key column of `dtype` from keys in order.
@@ -489,5 +516,13 @@ mod tests {
             [s(&["a", "b", "b"]), Column::Float64(vec![10.0, -1.0, 2.0])]
         );
         assert_eq!(vals, [Column::Int64(vec![2, 3, 1])]);
+    }
+
+    #[test]
+    fn medians_of_odd_even_and_empty_groups_as_numpy() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&[]).is_nan());
+        assert_eq!(median(&[f64::INFINITY, 1.0]), f64::INFINITY);
     }
 }
