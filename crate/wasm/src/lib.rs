@@ -27,6 +27,7 @@ mod js;
 mod output;
 #[cfg(target_feature = "atomics")]
 mod pool;
+mod read_csv;
 mod runs;
 mod sources;
 mod warm;

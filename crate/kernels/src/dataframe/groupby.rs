@@ -6,8 +6,12 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 
-use super::column::{Column, Dtype, NAT};
+use std::sync::Arc;
+
+use super::column::{Column, Dtype, Frame, NAT};
 use super::ops::{self, KeyValue, Partial, SeriesReduce};
+use super::values::{frame, input};
+use crate::Value;
 use daskling_core::{Error, Result};
 
 crate::name_table! {
@@ -125,6 +129,77 @@ impl crate::Footprint for GroupTable {
                 })
                 .sum::<u64>()
     }
+}
+
+/// The shape of a group-by result.
+#[derive(Clone, Debug)]
+pub struct GroupSpec {
+    /// The keys' names and dtypes: one key gives the index, several give the first
+    /// columns (pandas' `.reset_index()` of a multi-key result).
+    pub keys: Vec<(String, Dtype)>,
+    /// Per output column: its name, aggregation and dtype.
+    pub values: Vec<(String, GroupAgg, Dtype)>,
+    /// For std and var.
+    pub ddof: f64,
+    /// Order by the first column, largest first (valueCounts), instead of by key.
+    pub by_count_desc: bool,
+}
+
+impl GroupSpec {
+    /// The result frame from the last tables (`inputs`, in partition order): indexed by
+    /// the sorted key for one key, the key columns then the values for several.
+    pub(crate) fn finish(&self, key: &str, inputs: &[Value]) -> Result<Frame> {
+        let tables = inputs
+            .iter()
+            .map(|v| v.downcast::<GroupTable>(key))
+            .collect::<Result<Vec<_>>>()?;
+        let aggs: Vec<GroupAgg> = self.values.iter().map(|(_, a, _)| *a).collect();
+        let t = merge(&tables, &aggs)?;
+        let dts: Vec<(GroupAgg, Dtype)> = self.values.iter().map(|(_, a, d)| (*a, *d)).collect();
+        let key_dtypes: Vec<Dtype> = self.keys.iter().map(|k| k.1).collect();
+        let (mut keys, values) = finish(&t, &key_dtypes, &dts, self.ddof, self.by_count_desc)?;
+        let value_names = self.values.iter().map(|(n, _, _)| n.clone());
+        Ok(if let [(name, _)] = &self.keys[..] {
+            Frame {
+                names: value_names.collect::<Vec<_>>().into(),
+                columns: values,
+                index: Some(Arc::new((name.clone(), keys.remove(0)))),
+            }
+        } else {
+            let names = self.keys.iter().map(|k| k.0.clone()).chain(value_names);
+            keys.extend(values);
+            Frame {
+                names: names.collect::<Vec<_>>().into(),
+                columns: keys,
+                index: None,
+            }
+        })
+    }
+}
+
+/// The partial table of a partition's task: `inputs` are the key series (or the frame
+/// of several keys), then one value series per aggregation.
+pub(crate) fn partial_of(key: &str, aggs: &[GroupAgg], inputs: &[Value]) -> Result<GroupTable> {
+    let by: Vec<&Column> = frame(key, input(key, inputs, 0)?)?.columns.iter().collect();
+    let mut specs = Vec::with_capacity(aggs.len());
+    for (j, agg) in aggs.iter().enumerate() {
+        let f = frame(key, input(key, inputs, j + 1)?)?;
+        let c = f.columns.first().ok_or_else(|| Error::Type {
+            key: key.to_string(),
+            expected: "a series partition",
+        })?;
+        specs.push((c, *agg));
+    }
+    partial(&by, &specs)
+}
+
+/// Tables of a merge task (`inputs`, in partition order) merged.
+pub(crate) fn merge_values(key: &str, aggs: &[GroupAgg], inputs: &[Value]) -> Result<GroupTable> {
+    let tables = inputs
+        .iter()
+        .map(|v| v.downcast::<GroupTable>(key))
+        .collect::<Result<Vec<_>>>()?;
+    merge(&tables, aggs)
 }
 
 /// The partial table of one partition: `by` key columns (one, or several making tuple

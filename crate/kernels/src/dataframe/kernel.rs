@@ -10,7 +10,8 @@ use super::cond::{Cond, Other};
 use super::csv::{CsvOptions, FrameParser, Schema};
 use super::describe;
 use super::dt::{self, DtField, RoundMode};
-use super::groupby::{self, GroupAgg, GroupTable};
+pub use super::groupby::GroupSpec;
+use super::groupby::{self, GroupAgg};
 use super::map::ColumnMap;
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use super::rows::RowsOp;
@@ -176,20 +177,6 @@ pub enum FrameKernel {
     DescribeMerge,
     /// Merges the last summaries into the describe table of these columns.
     DescribeFinish(Vec<String>),
-}
-
-/// The shape of a group-by result.
-#[derive(Clone, Debug)]
-pub struct GroupSpec {
-    /// The keys' names and dtypes: one key gives the index, several give the first
-    /// columns (pandas' `.reset_index()` of a multi-key result).
-    pub keys: Vec<(String, Dtype)>,
-    /// Per output column: its name, aggregation and dtype.
-    pub values: Vec<(String, GroupAgg, Dtype)>,
-    /// For std and var.
-    pub ddof: f64,
-    /// Order by the first column, largest first (valueCounts), instead of by key.
-    pub by_count_desc: bool,
 }
 
 type Index = Option<Arc<(String, Column)>>;
@@ -478,50 +465,12 @@ impl FrameKernel {
                 }
             }
             FrameKernel::GroupPartial(aggs) => {
-                // One key series, or a frame of several keys.
-                let by: Vec<&Column> = frame(key, inp(0)?)?.columns.iter().collect();
-                let mut specs = Vec::with_capacity(aggs.len());
-                for (j, agg) in aggs.iter().enumerate() {
-                    specs.push((series(key, inp(j + 1)?)?.1, *agg));
-                }
-                Value::partial(groupby::partial(&by, &specs)?)
+                Value::partial(groupby::partial_of(key, aggs, inputs)?)
             }
             FrameKernel::GroupMerge(aggs) => {
-                let tables = inputs
-                    .iter()
-                    .map(|v| v.downcast::<GroupTable>(key))
-                    .collect::<Result<Vec<_>>>()?;
-                Value::partial(groupby::merge(&tables, aggs)?)
+                Value::partial(groupby::merge_values(key, aggs, inputs)?)
             }
-            FrameKernel::GroupFinish(spec) => {
-                let tables = inputs
-                    .iter()
-                    .map(|v| v.downcast::<GroupTable>(key))
-                    .collect::<Result<Vec<_>>>()?;
-                let aggs: Vec<GroupAgg> = spec.values.iter().map(|(_, a, _)| *a).collect();
-                let t = groupby::merge(&tables, &aggs)?;
-                let dts: Vec<(GroupAgg, Dtype)> =
-                    spec.values.iter().map(|(_, a, d)| (*a, *d)).collect();
-                let key_dtypes: Vec<Dtype> = spec.keys.iter().map(|k| k.1).collect();
-                let (mut keys, values) =
-                    groupby::finish(&t, &key_dtypes, &dts, spec.ddof, spec.by_count_desc)?;
-                let value_names = spec.values.iter().map(|(n, _, _)| n.clone());
-                Value::Frame(Arc::new(if let [(name, _)] = &spec.keys[..] {
-                    Frame {
-                        names: value_names.collect::<Vec<_>>().into(),
-                        columns: values,
-                        index: Some(Arc::new((name.clone(), keys.remove(0)))),
-                    }
-                } else {
-                    let names = spec.keys.iter().map(|k| k.0.clone()).chain(value_names);
-                    keys.extend(values);
-                    Frame {
-                        names: names.collect::<Vec<_>>().into(),
-                        columns: keys,
-                        index: None,
-                    }
-                }))
-            }
+            FrameKernel::GroupFinish(spec) => Value::Frame(Arc::new(spec.finish(key, inputs)?)),
             FrameKernel::Partial(op) => {
                 let (_, a) = series(key, inp(0)?)?;
                 Value::partial(ops::partial(*op, a)?)

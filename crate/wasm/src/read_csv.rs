@@ -1,0 +1,145 @@
+//! `readCsv` on the builder (a lazy frame of sources the page registered, its schema
+//! inferred from the first bytes of the first one) and the glob matching Node's file walk
+//! asks of each path.
+
+use wasm_bindgen::prelude::*;
+
+use super::dataframe::LazyDf;
+use super::{from_js, js_err};
+use daskling::expr::dataframe::{read_csv_refs, ReadOptions, SourceRef};
+use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions, NaValues};
+use daskling::kernels::dataframe::Dtype;
+
+/// `readCsv` on the builder: `sources` `[[id, name, size], …]`, the first bytes of the
+/// first one (`complete` when that is the whole file), and the options.
+#[wasm_bindgen(js_name = readCsv)]
+pub fn read_csv(
+    sources: &js_sys::Array,
+    sample: &[u8],
+    complete: bool,
+    options: JsValue,
+) -> Result<LazyDf, JsError> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(rename_all = "camelCase", default)]
+    struct Opts {
+        sep: Option<String>,
+        header: Option<bool>,
+        parse_dates: Vec<String>,
+        dtype: std::collections::BTreeMap<String, String>,
+        blocksize: Option<f64>,
+        na_values: Option<NaArg>,
+        keep_default_na: Option<bool>,
+    }
+    /// `naValues`: one value, a list, or `{column: list}`.
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum NaArg {
+        One(Text),
+        List(Vec<Text>),
+        Columns(std::collections::BTreeMap<String, NaList>),
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum NaList {
+        One(Text),
+        List(Vec<Text>),
+    }
+    /// A missing-value marker, given as text or as a number.
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        S(String),
+        N(f64),
+    }
+    impl Text {
+        fn text(self) -> String {
+            match self {
+                Text::S(s) => s,
+                Text::N(x) => x.to_string(),
+            }
+        }
+    }
+    impl NaList {
+        fn texts(self) -> Vec<String> {
+            match self {
+                NaList::One(t) => vec![t.text()],
+                NaList::List(v) => v.into_iter().map(Text::text).collect(),
+            }
+        }
+    }
+    let o: Opts = if options.is_undefined() || options.is_null() {
+        Opts::default()
+    } else {
+        from_js(options, "readCsv options")?
+    };
+    let sep = match o.sep.as_deref() {
+        None => b',',
+        Some(s) if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
+        Some("\\t") => b'\t',
+        Some(s) => {
+            return Err(JsError::new(&format!(
+                "sep must be one ASCII character, got {s:?}"
+            )))
+        }
+    };
+    let mut dtype = vec![];
+    for (c, d) in o.dtype {
+        let t = daskling::kernels::names::lookup::<Dtype>(&d)
+            .map_err(|e| JsError::new(&format!("dtype of {c}: {e}")))?;
+        dtype.push((c, t));
+    }
+    let mut na_values = NaValues {
+        keep_default: o.keep_default_na.unwrap_or(true),
+        ..NaValues::default()
+    };
+    match o.na_values {
+        None => {}
+        Some(NaArg::One(t)) => na_values.all.push(t.text()),
+        Some(NaArg::List(v)) => na_values.all = v.into_iter().map(Text::text).collect(),
+        Some(NaArg::Columns(m)) => {
+            na_values.columns = m.into_iter().map(|(c, l)| (c, l.texts())).collect()
+        }
+    }
+    let csv = CsvOptions {
+        sep,
+        header: o.header.unwrap_or(true),
+        parse_dates: o.parse_dates,
+        dtype,
+        na_values,
+    };
+    let mut refs = vec![];
+    for entry in sources.iter() {
+        let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
+        refs.push(SourceRef {
+            id,
+            name,
+            size: size.max(0.0) as u64,
+            held: None,
+        });
+    }
+    let first = refs
+        .first()
+        .ok_or_else(|| JsError::new("readCsv: no files given"))?;
+    let schema = infer_schema(&first.name, sample, complete, &csv).map_err(js_err)?;
+    let opts = ReadOptions {
+        csv,
+        blocksize: o.blocksize.map(|b| b.max(0.0) as u64),
+    };
+    read_csv_refs(refs, schema, &opts)
+        .map(|d| LazyDf(d.0))
+        .map_err(js_err)
+}
+
+/// Whether `path` matches the glob `pattern` as `read_csv`'s globs do (`*`, `?`, `[…]`
+/// within one path component, `**` across them) — for readCsv of patterns in Node,
+/// whose file walk asks this of each candidate path.
+#[wasm_bindgen(js_name = globMatch)]
+pub fn glob_match(pattern: &str, path: &str) -> Result<bool, JsError> {
+    let p = glob::Pattern::new(pattern).map_err(|e| JsError::new(&format!("{pattern}: {e}")))?;
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    Ok(p.matches_with(path, options))
+}
