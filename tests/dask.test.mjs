@@ -305,14 +305,20 @@ describe('toDask on a dask cluster', () => {
         i.rolling(2).max(),
         f.rolling(2, { minPeriods: 1 }).std(),
         f.rolling(2, { minPeriods: 1 }).count(),
+        df.shift(1),
+        df.select(['i', 'g']).cumsum(),
       ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
-      return { mine: (await c.compute(...values)).map((v) => ({ values: col(v.values) })), script: c.toDask(...values, { address, sources: prefix }) };
+      const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
     }, { address, prefix: `${DATA}/` });
     assert.match(script, /\.map_overlap\(lambda p: p\.rolling\(2, min_periods=1\)\.sum\(\), before=1, after=0/);
     assert.match(script, /\/ \w+\.shift\(1\) - 1\)/);
     const theirs = onCluster(script, 'scan');
     mine.forEach((m, n) => {
+      if (m.data) {
+        return Object.keys(m.data).forEach((c) => m.data[c].forEach((v, j) => close(theirs[n].data[c][j], v, `value ${n}.${c}[${j}]`)));
+      }
       assert.equal(theirs[n].values.length, m.values.length, `value ${n}: length`);
       m.values.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
     });

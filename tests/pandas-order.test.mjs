@@ -37,17 +37,30 @@ test('shift, diff, pctChange, cumulative and rolling aggregations equal pandas a
   cases['df.s.shift(2)'] = s.shift(2);
   cases['df.f.rolling(1, min_periods=1).sum()'] = f.rolling(1, { minPeriods: 1 }).sum();
   cases['df.f.rolling(50, min_periods=1).max()'] = f.rolling(50, { minPeriods: 1 }).max();
+  // Frames: every column (text shifts; running sums of the numeric columns).
+  cases['df.shift(2)'] = df.shift(2);
+  cases['df[["i", "f"]].cumsum()'] = df.select(['i', 'f']).cumsum();
+  cases['df[["i", "f"]].diff(-1)'] = df.select(['i', 'f']).diff(-1);
   const got = await env.client.compute(...Object.values(cases));
   const codes = Object.keys(cases).map((k) => (k === 'df.i.cumprod()' ? 'df[df.i != 0].i.cumprod()' : k));
   const want = pandasCases(paths[0], codes);
   Object.keys(cases).forEach((k, j) => {
     const w = want[codes[j]];
     const g = ours(got[j]);
+    if (g.columns) {
+      assert.deepEqual(g.columns, w.columns, k);
+      assert.deepEqual(g.dtypes, w.dtypes, k);
+      return g.columns.forEach((c, n) => {
+        if (g.dtypes[n] === 'string') return assert.deepEqual(g.data[c], w.data[c], `${k}: ${c}`);
+        close(g.data[c].map((x) => x ?? NaN), fromJson(w.data[c].map((x) => x ?? 'nan')), `${k}: ${c}`, 1e-9);
+      });
+    }
     assert.equal(g.dtype, w.dtype, `${k}: dtype`);
     if (g.dtype === 'string') return assert.deepEqual(g.values, w.values, k);
     close(g.values.map((x) => x ?? NaN), fromJson(w.values.map((x) => x ?? 'nan')), k, 1e-9);
   });
   assert.throws(() => s.cumsum(), /cumsum of a string series is not supported/);
+  assert.throws(() => df.cumsum(), /column s: cumsum of a string series is not supported/);
   assert.throws(() => f.rolling(0).mean(), /window must be a whole number|at least 1 row/);
   assert.throws(() => f.shift(1.5), /n must be a whole number of rows/);
 });

@@ -71,6 +71,7 @@ export async function everything(): Promise<void> {
   const lastRows: Table = await df.tail(3);
   const lastValues: Column = await df.col('low').tail();
   const text: Series[] = [df.col('ticker').str.lower(), df.col('ticker').str.contains('h.', { case: false }), df.col('ticker').str.replace('a', 'b', { regex: true }), df.col('ticker').str.slice(0, 2), df.col('ticker').str.split('-').get(0), df.col('ticker').str.len()];
+  const frameScans: DataFrame[] = [df.shift(), df.diff(2), df.cumsum(), df.cummax(), df.pctChange()];
   const multi: DataFrame[] = [df.groupby(['ticker', df.col('timestamp').dt.floor('1d')]).col('high').max(), df.groupby(['ticker', 'volume']).agg({ high: 'max' }), df.groupby(['ticker', 'volume']).size()];
   const resized: (DataFrame | Series)[] = [df.repartition({ npartitions: 4 }), df.col('high').repartition({ npartitions: 1 }), df.groupby('volume').size()];
   const stacked: DataFrame = client.dataframe.concat([df, df.select(['high'])]);
@@ -117,6 +118,6 @@ export async function everything(): Promise<void> {
   const mixedT: { t: ArrayResult; m: number } = mixed;
   const dN: number = d;
   void [svg, five, key, product, states, gathered, mixedT, dN];
-  void [multi, resized, stacked, stackedS, conds, sorted, inTime, inRange, cleaned, flags, frames, perColumn, picked, lastRows, lastValues, text, when, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
+  void [frameScans, multi, resized, stacked, stackedS, conds, sorted, inTime, inRange, cleaned, flags, frames, perColumn, picked, lastRows, lastValues, text, when, cols, dtypes, parts, name, ser, sel, scalars, arith, counts, dts, aggs, byName, table, head, col, chead, n, described, rowsN, hiN, spreadC, arrR];
   await client.close();
 }

@@ -165,6 +165,12 @@ pub fn families() -> Vec<Family> {
         })
         .returns("Series")
         .note("Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped."),
+        family("DataFrame", Method, "_lag", |_: LagFn| "n?: number")
+            .returns("DataFrame")
+            .note("Of every column, across partitions, exact (as the Series method)."),
+        family("DataFrame", Method, "_cum", |_: CumAgg| "")
+            .returns("DataFrame")
+            .note("Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it."),
         family("DataFrame", Method, "_map", |f: MapFn| map_params(f, true))
             .returns("DataFrame")
             .note("Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns."),

@@ -321,6 +321,12 @@ export class DataFrame extends DataFrameOps {
   _reduce(op, { ddof } = {}) {
     return new Series(this.client, this.#h.reduce(op, ddof));
   }
+  _lag(name, n) {
+    return new DataFrame(this.client, this.#h.lag(name, n));
+  }
+  _cum(name) {
+    return new DataFrame(this.client, this.#h.cum(name));
+  }
   _map(name, ...args) {
     // fillna({col: value}) and astype({col: dtype}): the series' method on those columns.
     if ((name === 'fillna' || name === 'astype') && isRecord(args[0])) {

@@ -271,6 +271,20 @@ declare abstract class DataFrameOps extends Lazy<Table> {
   var(options?: { ddof?: number }): Series;
   /** How many distinct values. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
   nunique(): Series;
+  /** The values moved down `n` rows (default 1; negative: up), missing where there is none. Of every column, across partitions, exact (as the Series method). */
+  shift(n?: number): DataFrame;
+  /** Each value minus the one `n` rows before (default 1). Of every column, across partitions, exact (as the Series method). */
+  diff(n?: number): DataFrame;
+  /** The change from the value `n` rows before, as a fraction (default 1). Of every column, across partitions, exact (as the Series method). */
+  pctChange(n?: number): DataFrame;
+  /** The running sum. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cumsum(): DataFrame;
+  /** The running maximum. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cummax(): DataFrame;
+  /** The running minimum. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cummin(): DataFrame;
+  /** The running product. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cumprod(): DataFrame;
   /** Whether each value is missing (NaN, NaT, null): a bool result. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
   isna(): DataFrame;
   /** Whether each value is present: the opposite of `isna`. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */

@@ -299,7 +299,7 @@ export class SeriesOps extends Lazy {
   }
 }
 
-/** The operations of DataFrame, one per table row (SeriesReduce, MapFn). */
+/** The operations of DataFrame, one per table row (SeriesReduce, LagFn, CumAgg, MapFn). */
 export class DataFrameOps extends Lazy {
   /** The sum. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
   sum() {
@@ -332,6 +332,34 @@ export class DataFrameOps extends Lazy {
   /** How many distinct values. Of every numeric column (every column for `count` and `nunique`; pandas' `numeric_only=True`): a Series indexed by column name; missing values skipped. */
   nunique() {
     return this._reduce('nunique');
+  }
+  /** The values moved down `n` rows (default 1; negative: up), missing where there is none. Of every column, across partitions, exact (as the Series method). */
+  shift(n) {
+    return this._lag('shift', n);
+  }
+  /** Each value minus the one `n` rows before (default 1). Of every column, across partitions, exact (as the Series method). */
+  diff(n) {
+    return this._lag('diff', n);
+  }
+  /** The change from the value `n` rows before, as a fraction (default 1). Of every column, across partitions, exact (as the Series method). */
+  pctChange(n) {
+    return this._lag('pctChange', n);
+  }
+  /** The running sum. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cumsum() {
+    return this._cum('cumsum');
+  }
+  /** The running maximum. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cummax() {
+    return this._cum('cummax');
+  }
+  /** The running minimum. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cummin() {
+    return this._cum('cummin');
+  }
+  /** The running product. Of every column, across partitions (as the Series method); a column it does not apply to is an error naming it. */
+  cumprod() {
+    return this._cum('cumprod');
   }
   /** Whether each value is missing (NaN, NaT, null): a bool result. Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns. */
   isna() {

@@ -372,18 +372,21 @@ impl LazyDf {
                 "{name}: n must be a whole number of rows, got {n}"
             )));
         }
-        let op = ScanOp::Lag { f, n: n as i64 };
-        wrap(Series(self.0.clone()).scan(op).map(|s| s.0))
+        self.scan(ScanOp::Lag { f, n: n as i64 })
+    }
+
+    /// `op` along the rows: of a series, or of every column of a frame.
+    fn scan(&self, op: ScanOp) -> Result<LazyDf, JsError> {
+        match self.0.kind() {
+            Kind::Frame => wrap(DataFrame(self.0.clone()).scan(op).map(|d| d.0)),
+            _ => wrap(Series(self.0.clone()).scan(op).map(|s| s.0)),
+        }
     }
 
     /// A running aggregation (`cumsum`, …).
     pub fn cum(&self, name: &str) -> Result<LazyDf, JsError> {
         let agg: CumAgg = named(name)?;
-        wrap(
-            Series(self.0.clone())
-                .scan(ScanOp::Cum { agg })
-                .map(|s| s.0),
-        )
+        self.scan(ScanOp::Cum { agg })
     }
 
     /// `agg` over rolling windows of `window` rows, at least `min_periods` values each

@@ -4,7 +4,7 @@
 //! running value) so that every partition's result equals pandas' on the whole series.
 
 use super::tasks::ftask;
-use super::{need, not_mine, Df, DfOp, Kind, Meta, Series};
+use super::{need, not_mine, DataFrame, Df, DfOp, Kind, Meta, Series};
 use crate::error::Result;
 use crate::expr::dask::script::{Line, Script};
 use crate::graph::{tokenize, Graph, Key};
@@ -91,5 +91,37 @@ impl Series {
             op,
         })
         .map(Series)
+    }
+}
+
+impl DataFrame {
+    /// Every column along its rows (`df.shift()`, `df.cumsum()`, …, as pandas): each
+    /// column's scan, assigned to a frame of the same rows; a column the operation does
+    /// not apply to is an error naming it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::scan::{CumAgg, ScanOp};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::kernels::dataframe::Column;
+    /// use daskling::Scheduler;
+    /// let a = Arc::new(MemorySource::new("a.csv", &b"v,w\n1,0.5\n2,1.5\n"[..]));
+    /// let df = read_csv_sources(vec![a], &ReadOptions::default()).unwrap();
+    /// let out = df.scan(ScanOp::Cum { agg: CumAgg::Sum }).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(out.columns[0], Column::Int64(vec![1, 3]));
+    /// assert_eq!(out.columns[1], Column::Float64(vec![0.5, 2.0]));
+    /// ```
+    pub fn scan(&self, op: ScanOp) -> Result<DataFrame> {
+        let mut cols = vec![];
+        for name in self.columns() {
+            let s = self
+                .col(name)?
+                .scan(op.clone())
+                .map_err(|e| crate::error::Error::invalid(format!("column {name}: {e}")))?;
+            cols.push((name.clone(), s));
+        }
+        let named: Vec<(&str, &Series)> = cols.iter().map(|(n, s)| (n.as_str(), s)).collect();
+        self.select(&[])?.assign(&named)
     }
 }
