@@ -361,6 +361,39 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
+  test('merge: broadcast and hash joins, every how, keys of other names and missing keys', { timeout: 600_000 }, async () => {
+    const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
+      const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { blocksize: 0 });
+      const right = await c.dataframe.readCsv([files[2]]);
+      const values = [
+        df.merge(right, { on: 'i' }),
+        df.merge(right, { on: 'i', how: 'left' }),
+        df.merge(df, { on: 's', how: 'outer' }),
+        df.merge(right, { leftOn: 'i', rightOn: 'g', how: 'left' }),
+        df.merge(df.select(['i', 'f']), { on: ['i'], how: 'right', suffixes: ['_l', '_r'] }),
+        df.merge(df.select(['s', 'g']), { on: 's', how: 'inner', broadcast: true }),
+      ];
+      const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+      const plain = (v) => ({ data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) });
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
+    }, { address, prefix: `${DATA}/` });
+    assert.match(script, /\.merge\(\w+, how="outer", on=\["s"\], suffixes=\("_x", "_y"\)\)/);
+    assert.match(script, /left_on=\["i"\], right_on=\["g"\]/);
+    assert.match(script, /broadcast=True/);
+    const theirs = onCluster(script, 'merge');
+    // A distributed join's rows come in partition order: compare them as sets of rows.
+    const rowsOf = (d) => {
+      const cols = Object.keys(d).sort();
+      return d[cols[0]].map((_, j) => JSON.stringify(cols.map((k) => d[k][j]))).sort();
+    };
+    mine.forEach((m, n) => {
+      assert.deepEqual(Object.keys(theirs[n].data), Object.keys(m.data), `value ${n}: columns`);
+      assert.deepEqual(rowsOf(theirs[n].data), rowsOf(m.data), `value ${n}`);
+    });
+  });
+
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
     const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
     const df = await client.dataframe.readCsv([f]);

@@ -368,6 +368,17 @@ export class DataFrame extends DataFrameOps {
     return new DataFrame(this.client, this.#h.sortValues(cols, asc));
   }
   /**
+   * This frame joined with `other` on key columns, as pandas' `merge`: `on` (a name or
+   * names both frames have; default: every column they share) or `leftOn` and
+   * `rightOn`, `how` `'inner'` (default), `'left'`, `'right'` or `'outer'`, `suffixes`
+   * for other names both have (default `['_x', '_y']`), `broadcast` to join every
+   * partition of one side with the whole other.
+   */
+  merge(other, options = {}) {
+    if (!(other instanceof DataFrame)) throw new TypeError('merge: expected a DataFrame to join with');
+    return new DataFrame(this.client, this.#h.merge(other._handle(), options));
+  }
+  /**
    * The rows without duplicates among `subset` (all columns by default): `keep`
    * `'first'` (default), `'last'` or `false` (no row that occurs more than once).
    */

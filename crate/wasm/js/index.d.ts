@@ -1,5 +1,21 @@
 // Type declarations of the daskling package; the reference is docs/API.md in the repository.
 
+/** `merge`'s options: pandas' keyword arguments. */
+export interface MergeOptions {
+  /** Which rows are kept: `'inner'` (default), `'left'`, `'right'` or `'outer'` (sorted by the key). */
+  how?: 'inner' | 'left' | 'right' | 'outer';
+  /** Key columns both frames have (default: every column they share). */
+  on?: string | string[];
+  /** The left frame's key columns (with `rightOn`). */
+  leftOn?: string | string[];
+  /** The right frame's key columns, one per left key. */
+  rightOn?: string | string[];
+  /** Added to other names both frames have (default `['_x', '_y']`). */
+  suffixes?: [string, string];
+  /** Join every partition of one side with the whole other (the smaller side gathered), as dask's `broadcast=True`. */
+  broadcast?: boolean;
+}
+
 /** `{done, total, running}` tasks of a running compute. */
 export interface Progress {
   done: number;
@@ -571,6 +587,12 @@ export declare class DataFrame extends DataFrameOps {
   repartition(options: { npartitions: number }): DataFrame;
   /** The rows ordered by `by` (compared in order; `ascending` one bool or one per column), missing values last, ties in order of occurrence: a global sort. */
   sortValues(by: string | string[], options?: { ascending?: boolean | boolean[] }): DataFrame;
+  /**
+   * This frame joined with `other` on key columns, as pandas' `merge` (missing keys match
+   * each other; int64 columns that can miss become float64). One partition of a side is
+   * joined with every partition of the other; otherwise both are shuffled by a hash of the key.
+   */
+  merge(other: DataFrame, options?: MergeOptions): DataFrame;
   /** The `n` rows with the largest values of `columns` (compared in order). */
   nlargest(n: number, columns: string | string[]): DataFrame;
   /** The `n` rows with the smallest values of `columns`. */

@@ -23,6 +23,7 @@ mod context;
 mod dataframe;
 #[cfg(feature = "test-hooks")]
 mod hooks;
+mod join;
 mod js;
 mod output;
 #[cfg(target_feature = "atomics")]

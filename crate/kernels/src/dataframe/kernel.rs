@@ -13,6 +13,7 @@ use super::dt::{self, DtField, RoundMode};
 pub use super::groupby::GroupSpec;
 use super::groupby::{self, GroupAgg};
 use super::map::ColumnMap;
+use super::merge::{MergeSpec, MergeStep};
 use super::ops::{self, LogicalOp, Partial, SeriesReduce};
 use super::rows::RowsOp;
 use super::scan::ScanOp;
@@ -152,6 +153,8 @@ pub enum FrameKernel {
     Cond(Arc<Cond>),
     /// A step of a distributed sort (`sort::SortStep` says its inputs).
     Sort(Arc<SortBy>, SortStep),
+    /// A step of a join (see `merge`).
+    Join(Arc<MergeSpec>, MergeStep),
     /// Concatenates partitions (in input order) into one frame.
     Concat,
     /// Piece `piece` of `pieces` about equal runs of a partition's rows (`repartition`).
@@ -243,6 +246,7 @@ impl FrameKernel {
             | FrameKernel::RowsFinish(op) => op.name(),
             FrameKernel::Cond(c) => c.name(),
             FrameKernel::Sort(_, step) => step.name(),
+            FrameKernel::Join(_, step) => step.name(),
             FrameKernel::Concat | FrameKernel::Conform(..) => "concat",
             FrameKernel::Piece { .. } => "repartition",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
@@ -541,6 +545,7 @@ impl FrameKernel {
                 series_indexed(name, c.apply(x, cond, other)?, ix.clone())
             }
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
+            FrameKernel::Join(spec, step) => spec.run(*step, key, inputs)?,
             FrameKernel::Piece { piece, pieces } => {
                 let f = frame(key, inp(0)?)?;
                 let n = f.len();

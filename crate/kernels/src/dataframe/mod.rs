@@ -13,6 +13,7 @@ pub mod dt;
 pub mod groupby;
 pub mod kernel;
 pub mod map;
+pub mod merge;
 pub mod ops;
 pub mod rows;
 pub mod sample;

@@ -219,9 +219,12 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                 let s = &sources[i];
                 let source = held(s)?;
                 let file: Arc<str> = s.name.as_str().into();
-                let read_layer = format!("read-{}", tokenize(&s.id));
+                // Blocks of another size (another read of the file in the same graph, or
+                // its whole-file read) are other tasks: the size is in the names.
+                let blocks = tokenize(&(s.id.as_str(), *blocksize));
+                let read_layer = format!("read-{blocks}");
                 let nb = s.size.div_ceil(*blocksize) as u32;
-                let scan_layer = format!("scan-{}", tokenize(&s.id));
+                let scan_layer = format!("scan-{blocks}");
                 let mut reads = vec![];
                 let mut scans = vec![];
                 for b in 0..nb {
@@ -239,7 +242,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                 }
                 // Counts of blocks 0..b: a chain of sums, so each parse has 4 inputs
                 // however long the file is (linear edges: 1 MB blocks of a 5 GB file too).
-                let sum_layer = format!("scan-sum-{}", tokenize(&s.id));
+                let sum_layer = format!("scan-sum-{blocks}");
                 let mut before: Option<Key> = None;
                 for b in 0..nb as usize {
                     let last = b + 1 == nb as usize;

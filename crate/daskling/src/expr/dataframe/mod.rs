@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -34,6 +34,7 @@ mod groupby;
 mod io;
 mod lower;
 mod map;
+mod merge;
 mod op;
 mod read;
 mod reduce;
@@ -57,6 +58,7 @@ use crate::kernels::dataframe::Dtype;
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
 pub use cond::Replacement;
 pub use map::DropHow;
+pub use merge::{How, MergeOptions};
 pub use op::{DfOp, Kind, LogicalOp};
 #[cfg(not(target_arch = "wasm32"))]
 pub use read::read_csv;
@@ -215,6 +217,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Map { .. } | DfOp::Str { .. } => of!(map, parts),
         DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Sort { .. } => of!(sort, parts),
+        DfOp::Merge { .. } => of!(merge, parts),
         DfOp::Where { .. } => of!(cond, parts),
         DfOp::Concat { .. } => of!(concat, parts),
         DfOp::Repartition { .. } => of!(repartition, parts),

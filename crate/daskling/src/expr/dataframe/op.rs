@@ -11,6 +11,7 @@ use crate::kernels::dataframe::csv::{CsvOptions, Schema};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::map::ColumnMap;
+use crate::kernels::dataframe::merge::MergeSpec;
 pub use crate::kernels::dataframe::ops::LogicalOp;
 use crate::kernels::dataframe::ops::SeriesReduce;
 use crate::kernels::dataframe::rows::RowsOp;
@@ -150,6 +151,18 @@ pub enum DfOp<A = Df> {
         other: Option<A>,
         /// Which values stay, and the constant replacement.
         c: Cond,
+    },
+    /// Two frames joined on key columns (`merge`).
+    Merge {
+        /// The left frame.
+        left: A,
+        /// The right frame.
+        right: A,
+        /// How, on which keys, with which suffixes.
+        spec: MergeSpec,
+        /// Whether to join every partition of one side with the whole other even when
+        /// both have several (the smaller side gathered into one partition first).
+        broadcast: bool,
     },
     /// A global sort (`sortValues`): as many partitions as the input, in order.
     Sort {
@@ -300,9 +313,9 @@ impl<A> DfOp<A> {
                 v.extend(other.iter());
                 v
             }
-            DfOp::Binary { left, right, .. } | DfOp::ScalarBinary { left, right, .. } => {
-                vec![left, right]
-            }
+            DfOp::Binary { left, right, .. }
+            | DfOp::ScalarBinary { left, right, .. }
+            | DfOp::Merge { left, right, .. } => vec![left, right],
             DfOp::GroupAgg { by, values, .. } => {
                 let mut v = vec![by];
                 v.extend(values.iter());
@@ -411,6 +424,17 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::Merge {
+                left,
+                right,
+                spec,
+                broadcast,
+            } => DfOp::Merge {
+                left: f(left)?,
+                right: f(right)?,
+                spec: spec.clone(),
+                broadcast: *broadcast,
             },
             DfOp::Logical { op, left, right } => DfOp::Logical {
                 op: *op,

@@ -4,6 +4,7 @@
 //! (`small`), and bad input and splits of quoted files (`errors`).
 
 mod errors;
+mod merge;
 mod small;
 mod workshop;
 
