@@ -172,6 +172,16 @@ describe('the workshop page', () => {
         topVolume: plain(byId['top-volume'].result.data.volume),
         sortedVolume: plain(byId['sorted-volume'].result.data.volume),
         allVolume: plain((await s.df.col('volume').compute()).values),
+        merged: await (async () => {
+          // Independently: hp's close by timestamp, looked up for every ge minute.
+          const [hp, ge] = await s.client.compute(s.df.select(['timestamp', 'close']), s.geMinutes.select(['timestamp', 'close']));
+          const hpAt = new Map(Array.from(hp.data.timestamp, (t, i) => [t, hp.data.close[i]]));
+          const want = [];
+          ge.data.timestamp.forEach((t, i) => hpAt.has(t) && want.push([t, ge.data.close[i], hpAt.get(t)]));
+          want.sort((a, b) => a[0] - b[0]);
+          const got = Array.from(s.both.data.timestamp, (t, i) => [t, s.both.data.close_ge[i], s.both.data.close_hp[i]]);
+          return { want, got, columns: s.both.columns, plotted: document.querySelectorAll('#cell-merge-tickers .plot canvas').length };
+        })(),
         allHigh: plain((await s.df.col('high').compute()).values),
         spread: col(s.spread),
         describe: { columns: describe.columns, index: plain(describe.index), data: Object.fromEntries(describe.columns.map((c) => [c, plain(describe.data[c])])) },
@@ -300,6 +310,11 @@ describe('the workshop page', () => {
     const byVolume = [...out.allVolume].sort((a, b) => b - a);
     assert.deepEqual(out.topVolume, byVolume.slice(0, 10));
     assert.deepEqual(out.sortedVolume, byVolume.slice(0, 5));
+    // The two-ticker merge: every common minute once, with each ticker's close.
+    assert.deepEqual(out.merged.columns, ['timestamp', 'close_ge', 'close_hp']);
+    assert.ok(out.merged.want.length > 1000, `${out.merged.want.length} common minutes`);
+    assert.deepEqual(out.merged.got, out.merged.want);
+    assert.equal(out.merged.plotted, 1);
     const highMean = out.allHigh.reduce((a, b) => a + b, 0) / out.allHigh.length;
     assert.ok(Math.abs(out.meanHigh - highMean) <= 1e-12 * Math.abs(highMean), `mean high ${out.meanHigh} vs ${highMean}`);
     sameColumn(out.spread, want[5], 'daily spread');

@@ -271,6 +271,18 @@ plot(trend, { x: 'timestamp', y: ['close', 'trend'], title: 'hp close and its 30
   { code: `await df.nlargest(10, 'volume').select(['timestamp', 'volume', 'close']).compute()`, id: 'top-volume' },
   { md: `The same minutes through a global sort (dask's \`sort_values\`: samples, splitters, each range sorted on the pool):` },
   { code: `await df.sortValues('volume', { ascending: false }).select(['timestamp', 'volume']).head(5)`, id: 'sorted-volume' },
+  {
+    md: `Two tickers minute by minute: ge's close beside hp's, joined on the timestamp. Both
+sides have many partitions, so \`merge\` routes each side's rows to buckets by a hash of
+the key and joins bucket by bucket on the pool (dask's hash join):`,
+  },
+  {
+    code: `const geMinutes = await client.dataframe.readCsv(files('minute/ge/*.csv'), ${DATES});
+const pair = geMinutes.select(['timestamp', 'close']).merge(df.select(['timestamp', 'close']), { on: 'timestamp', suffixes: ['_ge', '_hp'] });
+const both = await pair.sortValues('timestamp').compute();
+plot(both, { x: 'timestamp', y: ['close_ge', 'close_hp'], title: 'ge and hp close, minute by minute', size: [900, 360] })`,
+    id: 'merge-tickers',
+  },
   { md: `Grouping by two keys — the day and the hour — gives a table of the keys, then the values:` },
   {
     code: `const t = df.col('timestamp');
