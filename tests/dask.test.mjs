@@ -394,6 +394,33 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
+  test('mapPartitions and apply: JavaScript functions on each partition, run by mini-racer on the workers', { timeout: 600_000 }, async () => {
+    const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
+      const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { blocksize: 0 });
+      const values = [
+        df.mapPartitions(
+          (t, k) => ({ i: t.data.i, z: Array.from(t.data.f, (x, r) => x * k + t.data.i[r]), s: t.data.s }),
+          { meta: { i: 'int64', z: 'float64', s: 'string' }, args: [2] },
+        ),
+        df.mapPartitions((t) => t.length, { meta: ['n', 'int64'] }),
+        df.col('s').mapPartitions((col) => ({ values: col.values.map((v) => (v === null ? null : v + '!')) })),
+        df.col('f').apply((x) => x * 10),
+      ];
+      const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+      const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
+    }, { address, prefix: `${DATA}/` });
+    assert.match(script, /\.map_partitions\(js_partition, /);
+    const theirs = onCluster(script, 'partitions');
+    mine.forEach((m, n) => {
+      if (m.data) return Object.keys(m.data).forEach((c) => m.data[c].forEach((v, j) => close(theirs[n].data[c][j], v, `value ${n}.${c}[${j}]`)));
+      assert.equal(theirs[n].values.length, m.values.length, `value ${n}: length`);
+      m.values.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
+    });
+  });
+
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
     const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
     const df = await client.dataframe.readCsv([f]);

@@ -341,6 +341,9 @@ impl Context {
 
     /// Fills in the sources a dataframe operation decoded from the wire names.
     pub(crate) fn resolve_df(&self, op: &mut DfOp<crate::expr::dataframe::Df>) -> Result<()> {
+        if let DfOp::MapPartitions { func, .. } = op {
+            func.runner = self.js_runner();
+        }
         if let DfOp::ReadCsv { sources, .. } = op {
             let table = read(&self.sources);
             for s in sources.iter_mut().filter(|s| s.held.is_none()) {

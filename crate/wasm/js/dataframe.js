@@ -2,6 +2,7 @@
 // (pandas' method names), and `client.dataframe.readCsv`.
 
 import { DataFrameOps, DatetimeAccessorOps, RollingOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
+import { applyHandle, mapPartitionsHandle } from './partitions.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
@@ -57,6 +58,19 @@ export class Series extends SeriesOps {
   }
   _map(name, ...args) {
     return this.#wrap(this.#h.mapEach(name, args));
+  }
+  /**
+   * `fn(column)` on every partition (a Column), as dask's `map_partitions`; it returns a
+   * Column, an array of values or one value (a Series by `meta`, default this one's name
+   * and dtype: `[name, dtype]`), or a Table / object of columns (`meta: {column: dtype}`).
+   */
+  mapPartitions(fn, options) {
+    const { series, handle } = mapPartitionsHandle(this.#h, fn, options);
+    return series ? new Series(this.client, handle) : new DataFrame(this.client, handle);
+  }
+  /** `fn(value)` on every value (`meta`: the result's dtype, default this one's). */
+  apply(fn, options) {
+    return this.#wrap(applyHandle(this.#h, fn, options));
   }
   /** The values that are not missing (pandas' `dropna`). */
   dropna() {
@@ -366,6 +380,15 @@ export class DataFrame extends DataFrameOps {
     const cols = [by].flat();
     const asc = Uint8Array.from([ascending].flat(), (a) => (a ? 1 : 0));
     return new DataFrame(this.client, this.#h.sortValues(cols, asc));
+  }
+  /**
+   * `fn(table)` on every partition (a Table), as dask's `map_partitions`; it returns a
+   * Table or an object of columns (`meta: {column: dtype}`, default this frame's columns),
+   * or a Column / array / one value (`meta: [name, dtype]`: a Series).
+   */
+  mapPartitions(fn, options) {
+    const { series, handle } = mapPartitionsHandle(this.#h, fn, options);
+    return series ? new Series(this.client, handle) : new DataFrame(this.client, handle);
   }
   /**
    * This frame joined with `other` on key columns, as pandas' `merge`: `on` (a name or

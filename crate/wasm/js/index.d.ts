@@ -1,5 +1,8 @@
 // Type declarations of the daskling package; the reference is docs/API.md in the repository.
 
+/** What a `mapPartitions` function gives: `{column: dtype}` a DataFrame, `[name, dtype]` or a dtype a Series. */
+export type PartitionMeta = Record<string, Dtype> | [string, Dtype] | Dtype;
+
 /** `merge`'s options: pandas' keyword arguments. */
 export interface MergeOptions {
   /** Which rows are kept: `'inner'` (default), `'left'`, `'right'` or `'outer'` (sorted by the key). */
@@ -528,6 +531,14 @@ export declare class Series extends SeriesOps {
   repartition(options: { npartitions: number }): Series;
   /** The values in order (missing ones last, ties in order of occurrence): a global sort over the partitions. */
   sortValues(options?: { ascending?: boolean }): Series;
+  /**
+   * `fn(column)` on every partition (a Column) in the function workers, as dask's `map_partitions`:
+   * it returns a Column, an array or one value (a Series by `meta`, default this one's name and dtype),
+   * or a Table / an object of columns (`meta: {column: dtype}`). `args`: plain values after the partition.
+   */
+  mapPartitions(fn: (column: Column, ...args: any[]) => unknown, options?: { meta?: PartitionMeta; args?: unknown[]; name?: string }): Series | DataFrame;
+  /** `fn(value)` on every value, in the function workers (`meta`: the result's dtype, default this one's). */
+  apply(fn: (value: any) => unknown, options?: { meta?: Dtype | [string, Dtype] }): Series;
   /** The `n` largest values, largest first (ties in order of occurrence, missing values last). */
   nlargest(n?: number): Series;
   /** The `n` smallest values, smallest first. */
@@ -593,6 +604,12 @@ export declare class DataFrame extends DataFrameOps {
    * joined with every partition of the other; otherwise both are shuffled by a hash of the key.
    */
   merge(other: DataFrame, options?: MergeOptions): DataFrame;
+  /**
+   * `fn(table)` on every partition (a Table) in the function workers, as dask's `map_partitions`:
+   * it returns a Table or an object of columns (`meta: {column: dtype}`, default this frame's columns),
+   * or a Column / an array / one value (`meta: [name, dtype]`: a Series). `args`: plain values after the partition.
+   */
+  mapPartitions(fn: (table: Table, ...args: any[]) => unknown, options?: { meta?: PartitionMeta; args?: unknown[]; name?: string }): DataFrame | Series;
   /** The `n` rows with the largest values of `columns` (compared in order). */
   nlargest(n: number, columns: string | string[]): DataFrame;
   /** The `n` rows with the smallest values of `columns`. */

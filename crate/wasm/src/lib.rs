@@ -26,6 +26,7 @@ mod hooks;
 mod join;
 mod js;
 mod output;
+mod partitions;
 #[cfg(target_feature = "atomics")]
 mod pool;
 mod read_csv;

@@ -234,7 +234,7 @@ impl Lazy for Call {
 
 /// The kernel of a call: started elsewhere or run in place through `runner`, or failing
 /// to say where calls run.
-fn call_kernel(call: JsCall, runner: Option<Arc<dyn JsRunner>>) -> Kernel {
+pub(crate) fn call_kernel(call: JsCall, runner: Option<Arc<dyn JsRunner>>) -> Kernel {
     let name = call.func.name.clone();
     let call = Arc::new(call);
     let (c, r) = (call.clone(), runner.clone());

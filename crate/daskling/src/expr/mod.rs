@@ -6,6 +6,7 @@ pub mod dask;
 pub mod dataframe;
 pub mod delayed;
 pub mod js;
+pub mod js_value;
 mod walk;
 mod wire;
 

@@ -11,8 +11,18 @@ use crate::expr::js::Call;
 use crate::expr::Expr;
 
 /// Runs daskling's delayed JavaScript functions on a dask worker.
-const JS_CALL: &str = r#"
+pub(crate) const JS_CALL: &str = r#"
 _JS = {}
+
+
+def _js_values(s):
+    """A column's values as the browser hands them out: numbers (NaN missing; bools 1/0;
+    datetimes milliseconds since the epoch), text (None missing)."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return [float("nan") if pd.isna(x) else x.value // 1_000_000 for x in s]
+    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        return s.astype("float64").tolist()
+    return [None if pd.isna(x) else x for x in s]
 
 
 def _to_js(v, kind):
@@ -23,15 +33,15 @@ def _to_js(v, kind):
     if kind == "scalar":
         return float(v)
     if kind == "series":
-        return {"name": v.name, "values": v.tolist(), "index": [x.value // 1_000_000 if isinstance(x, pd.Timestamp) else x for x in v.index]}
+        return {"name": v.name, "values": _js_values(v), "index": [x.value // 1_000_000 if isinstance(x, pd.Timestamp) else x for x in v.index]}
     if kind == "frame":
-        return {"columns": list(v.columns), "data": {c: v[c].tolist() for c in v.columns}, "index": list(range(len(v))), "length": len(v)}
+        return {"columns": list(v.columns), "data": {c: _js_values(v[c]) for c in v.columns}, "index": list(range(len(v))), "length": len(v)}
     return v
 
 
-def js_call(source, name, args_json, kinds, *deps):
-    """Calls the JavaScript function `source` (named `name`) on the arguments, in this
-    worker's V8 (mini-racer), as daskling's workers do; its error is this task's error."""
+def _js_fn(source, name):
+    """This worker's V8 (mini-racer) and the variable holding the function `source`
+    (named `name`), compiled once."""
     import json
 
     from py_mini_racer import MiniRacer
@@ -47,6 +57,15 @@ def js_call(source, name, args_json, kinds, *deps):
         except Exception:
             # A method's shorthand source (`f(x) { ... }`) is not an expression by itself.
             ctx.eval("var %s = ({ %s })[%s];" % (fn, source, json.dumps(name)))
+    return ctx, fn
+
+
+def js_call(source, name, args_json, kinds, *deps):
+    """Calls the JavaScript function `source` (named `name`) on the arguments, in this
+    worker's V8, as daskling's workers do; its error is this task's error."""
+    import json
+
+    ctx, fn = _js_fn(source, name)
 
     def dep(o):
         if set(o) == {"$dep"}:

@@ -20,7 +20,7 @@
 //! assert!(py.contains("result = values[0]"));
 //! ```
 
-mod delayed;
+pub(crate) mod delayed;
 pub(crate) mod script;
 
 use script::Script;

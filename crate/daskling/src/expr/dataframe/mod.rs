@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -30,12 +30,14 @@ mod columns;
 mod concat;
 mod cond;
 mod datetime;
+mod from_js;
 mod groupby;
 mod io;
 mod lower;
 mod map;
 mod merge;
 mod op;
+mod partitions;
 mod read;
 mod reduce;
 mod repartition;
@@ -60,6 +62,7 @@ pub use cond::Replacement;
 pub use map::DropHow;
 pub use merge::{How, MergeOptions};
 pub use op::{DfOp, Kind, LogicalOp};
+pub use partitions::{PartitionFn, PartitionMeta};
 #[cfg(not(target_arch = "wasm32"))]
 pub use read::read_csv;
 pub use read::{read_csv_refs, read_csv_sources, ReadOptions};
@@ -218,6 +221,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Sort { .. } => of!(sort, parts),
         DfOp::Merge { .. } => of!(merge, parts),
+        DfOp::MapPartitions { .. } => of!(partitions, parts),
         DfOp::Where { .. } => of!(cond, parts),
         DfOp::Concat { .. } => of!(concat, parts),
         DfOp::Repartition { .. } => of!(repartition, parts),

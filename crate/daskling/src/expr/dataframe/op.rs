@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::partitions::PartitionFn;
 use super::{Df, SourceRef};
 use crate::kernels::array::{BinaryOp, UnaryFn};
 use crate::kernels::dataframe::cond::Cond;
@@ -164,6 +165,19 @@ pub enum DfOp<A = Df> {
         /// both have several (the smaller side gathered into one partition first).
         broadcast: bool,
     },
+    /// A JavaScript function on every partition (`mapPartitions`).
+    MapPartitions {
+        /// The input.
+        input: A,
+        /// The function, its arguments and runner.
+        func: PartitionFn,
+        /// What it gives: a frame or a series.
+        out: Kind,
+        /// The declared columns.
+        names: Vec<String>,
+        /// Their dtypes.
+        dtypes: Vec<crate::kernels::dataframe::Dtype>,
+    },
     /// A global sort (`sortValues`): as many partitions as the input, in order.
     Sort {
         /// The input.
@@ -290,6 +304,7 @@ impl<A> DfOp<A> {
             | DfOp::Scan { input, .. }
             | DfOp::Rows { input, .. }
             | DfOp::Sort { input, .. }
+            | DfOp::MapPartitions { input, .. }
             | DfOp::Repartition { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
@@ -424,6 +439,19 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::MapPartitions {
+                input,
+                func,
+                out,
+                names,
+                dtypes,
+            } => DfOp::MapPartitions {
+                input: f(input)?,
+                func: func.clone(),
+                out: *out,
+                names: names.clone(),
+                dtypes: dtypes.clone(),
             },
             DfOp::Merge {
                 left,
