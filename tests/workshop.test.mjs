@@ -184,6 +184,19 @@ describe('the workshop page', () => {
         })(),
         allHigh: plain((await s.df.col('high').compute()).values),
         spread: col(s.spread),
+        dailyTypical: col(s.dailyTypical),
+        typicalWant: await (async () => {
+          // Independently: every minute's (high + low + close) / 3, averaged per UTC day.
+          const t = await s.df.select(['timestamp', 'high', 'low', 'close']).compute();
+          const days = new Map();
+          t.data.timestamp.forEach((ms, r) => {
+            const day = Math.floor(ms / 86_400_000) * 86_400_000;
+            const [sum, n] = days.get(day) ?? [0, 0];
+            days.set(day, [sum + (t.data.high[r] + t.data.low[r] + t.data.close[r]) / 3, n + 1]);
+          });
+          const keys = [...days.keys()].sort((a, b) => a - b);
+          return { index: keys, values: keys.map((k) => days.get(k)[0] / days.get(k)[1]) };
+        })(),
         describe: { columns: describe.columns, index: plain(describe.index), data: Object.fromEntries(describe.columns.map((c) => [c, plain(describe.data[c])])) },
         headRows: document.querySelectorAll('#cell-ex-head tbody tr').length,
         plotSeries: [...document.querySelectorAll('#cell-ex1-hp-plot .plot')].map((d) => d.chart.series.slice(1).map((x) => x.label)),
@@ -310,6 +323,9 @@ describe('the workshop page', () => {
     const byVolume = [...out.allVolume].sort((a, b) => b - a);
     assert.deepEqual(out.topVolume, byVolume.slice(0, 10));
     assert.deepEqual(out.sortedVolume, byVolume.slice(0, 5));
+    // mapPartitions: the daily mean of the typical price, against a plain loop.
+    assert.deepEqual(out.dailyTypical.index, out.typicalWant.index);
+    out.typicalWant.values.forEach((v, i) => close(out.dailyTypical.values[i], v, `typical price, day ${i}`));
     // The two-ticker merge: every common minute once, with each ticker's close.
     assert.deepEqual(out.merged.columns, ['timestamp', 'close_ge', 'close_hp']);
     assert.ok(out.merged.want.length > 1000, `${out.merged.want.length} common minutes`);

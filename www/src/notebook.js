@@ -283,6 +283,23 @@ const both = await pair.sortValues('timestamp').compute();
 plot(both, { x: 'timestamp', y: ['close_ge', 'close_hp'], title: 'ge and hp close, minute by minute', size: [900, 360] })`,
     id: 'merge-tickers',
   },
+  {
+    md: `Your own function on every partition, as dask's \`map_partitions\`: it gets the
+partition as a Table and runs in a function worker. Here, each minute's typical price
+\`(high + low + close) / 3\` — a lazy frame like any other, averaged per day:`,
+  },
+  {
+    code: `const typical = df.mapPartitions(
+  (t) => ({
+    timestamp: t.data.timestamp,
+    typical: Array.from(t.data.high, (h, r) => (h + t.data.low[r] + t.data.close[r]) / 3),
+  }),
+  { meta: { timestamp: 'datetime', typical: 'float64' } },
+);
+const dailyTypical = await typical.groupby(typical.col('timestamp').dt.floor('1d')).col('typical').mean().compute();
+plot(dailyTypical, { title: 'hp: daily mean of the typical price', size: [900, 320] })`,
+    id: 'map-partitions',
+  },
   { md: `Grouping by two keys — the day and the hour — gives a table of the keys, then the values:` },
   {
     code: `const t = df.col('timestamp');
