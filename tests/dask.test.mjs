@@ -421,6 +421,33 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
+  test('resample on the generated minute files: empty hours overnight and at weekends', { timeout: 600_000 }, async () => {
+    const names = readdirSync(join(DATA, 'minute', 'hp')).sort().slice(0, 6).map((f) => `minute/hp/${f}`);
+    const { mine, script } = await session.inPage(async (c, { names, address, prefix }) => {
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { parseDates: ['timestamp'], blocksize: 0 });
+      const hourly = df.resample('1h', { on: 'timestamp' });
+      const values = [
+        hourly.size(),
+        hourly.col('close').mean(),
+        hourly.col('volume').sum(),
+        hourly.agg({ volume: 'sum', high: 'max' }),
+        df.resample('1d', { on: 'timestamp' }).col('volume').max(),
+      ];
+      const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+      const plain = (v) => (v.columns ? { index: col(v.index), data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { index: col(v.index), values: col(v.values) });
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
+    }, { names, address, prefix: `${DATA}/` });
+    assert.match(script, /\.map_partitions\(resample_fill, "3600000ms", /);
+    const theirs = onCluster(script, 'resample');
+    mine.forEach((m, n) => {
+      assert.ok(m.index.length > (n === 4 ? 1 : 24), `value ${n}: ${m.index.length} bins`);
+      assert.deepEqual(theirs[n].index, m.index, `value ${n}: bins`);
+      if (m.data) return Object.keys(m.data).forEach((c) => m.data[c].forEach((v, j) => close(theirs[n].data[c][j], v, `value ${n}.${c}[${j}]`)));
+      m.values.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
+    });
+  });
+
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
     const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
     const df = await client.dataframe.readCsv([f]);

@@ -244,3 +244,49 @@ test('groupby by several keys equals pandas (.reset_index()): sorted tuples, mis
   assert.throws(() => df.groupby(['k', df.col('k')]), /groupby: two keys are named k/);
   assert.throws(() => df.groupby(['k', 'i']).col('i').sum(), /i is both a key and an aggregated column/);
 });
+
+test('resample equals pandas resample(freq, on=…): empty bins, sums and counts 0, the rest missing', async () => {
+  const start = Date.UTC(2024, 0, 1, 9, 0);
+  const rows = [];
+  for (let j = 0; j < 120; j++) {
+    if (j >= 20 && j < 36) continue; // a gap of almost two hours: empty bins
+    const t = new Date(start + j * 7 * 60_000 + (j % 3) * 1000).toISOString().replace('T', ' ').slice(0, 19);
+    const f = j % 9 === 4 ? '' : String(((j * 37) % 23) / 4 - 2);
+    rows.push(`${t},${(j * 13) % 17},${f},${['x', 'y'][j % 2]}`);
+  }
+  const [path] = write({ 'ts.csv': `t,v,f,s\n${rows.join('\n')}\n` });
+  const df = await env.client.dataframe.readCsv(path, { blocksize: 600, parseDates: ['t'] });
+  assert.ok(df.npartitions > 4, `${df.npartitions} partitions`);
+  const cases = {
+    "df.resample('15min', on='t').v.sum()": df.resample('15min', { on: 't' }).col('v').sum(),
+    "df.resample('15min', on='t').f.mean()": df.resample('15min', { on: 't' }).col('f').mean(),
+    "df.resample('30min', on='t').v.max()": df.resample('30min', { on: 't' }).col('v').max(),
+    "df.resample('1h', on='t').f.count()": df.resample('1h', { on: 't' }).col('f').count(),
+    "df.resample('1h', on='t').s.nunique()": df.resample('1h', { on: 't' }).col('s').nunique(),
+    "df.resample('1h', on='t').size()": df.resample('1h', { on: 't' }).size(),
+    "df.resample('1d', on='t').f.std()": df.resample('1d', { on: 't' }).col('f').std(),
+    "df.resample('20min', on='t').agg({'v': 'sum', 'f': 'max'})": df.resample('20min', { on: 't' }).agg({ v: 'sum', f: 'max' }),
+  };
+  const got = await env.client.compute(...Object.values(cases));
+  const codes = Object.keys(cases);
+  const indexCodes = codes.map((k) => `${k}.index.to_series()`);
+  const want = pandasCases(path, [...codes, ...indexCodes], { parse_dates: ['t'] });
+  codes.forEach((k, j) => {
+    const w = want[k];
+    assert.ok(!w.error, `${k}: pandas: ${w.error}`);
+    const g = ours(got[j]);
+    const index = Array.from(got[j].index);
+    assert.deepEqual(index, want[indexCodes[j]].values, `${k}: bins`);
+    if (g.columns) {
+      assert.deepEqual(g.columns, w.columns, k);
+      assert.deepEqual(g.dtypes, w.dtypes, k);
+      return g.columns.forEach((c) => close(g.data[c].map((x) => x ?? NaN), fromJson(w.data[c].map((x) => x ?? 'nan')), `${k}: ${c}`, 1e-12));
+    }
+    assert.equal(g.dtype, w.dtype, `${k}: dtype`);
+    close(g.values.map((x) => x ?? NaN), fromJson(w.values.map((x) => x ?? 'nan')), k, 1e-12);
+  });
+  assert.throws(() => df.resample('7min', { on: 't' }).col('v').sum(), /resample: the frequency 7min does not divide a day/);
+  assert.throws(() => df.resample('1h', { on: 'v' }).size(), /resample: on column v is int64, not a datetime/);
+  assert.throws(() => df.resample('1h'), /resample: give the datetime column as \{on: name\}/);
+  assert.throws(() => df.resample('1week', { on: 't' }).size(), /resample: unknown frequency "1week"/);
+});

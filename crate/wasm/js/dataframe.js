@@ -3,6 +3,7 @@
 
 import { DataFrameOps, DatetimeAccessorOps, RollingOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
 import { applyHandle, mapPartitionsHandle } from './partitions.js';
+import { Resampler } from './resample.js';
 import { builder } from './rpc.js';
 import { normalizeSources, sampleOf } from './sources.js';
 
@@ -435,6 +436,14 @@ export class DataFrame extends DataFrameOps {
       named[k.name] = k;
     }
     return new GroupBy(this, this.select([]).assign(named));
+  }
+  /**
+   * The rows in bins of `freq` (`'15min'`, `'1h'`, `'1d'`: a divisor of a day) by the
+   * datetime column `on`, as pandas' `resample(freq, on=…)`: aggregate with `.agg({...})`,
+   * `.col(c).mean()`, `.size()`; every bin from the first to the last is present.
+   */
+  resample(freq, { on } = {}) {
+    return new Resampler(this, freq, on);
   }
   /** Number of rows. */
   len() {

@@ -575,6 +575,17 @@ export declare class GroupBy {
   size(): Series;
 }
 
+/** One column's time bins ([`Resampler.col`]); each aggregation is a Series indexed by the bin starts, every bin present. */
+export declare class SeriesResampler extends SeriesGroupByOps {}
+
+/** A frame's rows in time bins (`df.resample(freq, {on})`): every bin from the first to the last is present. */
+export declare class Resampler {
+  col(name: string): SeriesResampler;
+  agg(spec: Record<string, GroupAggName | GroupAggName[]>): DataFrame;
+  /** Rows per bin (0 for an empty one): a Series named `size`. */
+  size(): Series;
+}
+
 /** A lazy dataframe, as `dask.dataframe.DataFrame`. */
 export declare class DataFrame extends DataFrameOps {
   readonly columns: string[];
@@ -589,6 +600,8 @@ export declare class DataFrame extends DataFrameOps {
   groupby(by: Series | string | [Series | string]): GroupBy;
   /** Several keys: aggregations give the key columns then the values, sorted by the keys. */
   groupby(by: (Series | string)[]): MultiGroupBy;
+  /** The rows in bins of `freq` (a divisor of a day: `'15min'`, `'1h'`, `'1d'`) by the datetime column `on`, as pandas' `resample(freq, on=…)`. */
+  resample(freq: string, options: { on: string }): Resampler;
   len(): Scalar;
   describe(): DataFrame;
   head(n?: number): Promise<Table>;

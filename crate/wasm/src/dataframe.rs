@@ -461,34 +461,9 @@ impl LazyDf {
     /// `{column: agg | [agg, …]}` (see `GroupBy::agg` for the result's column names).
     #[wasm_bindgen(js_name = groupAgg)]
     pub fn group_agg(&self, by: &LazyDf, spec: JsValue) -> Result<LazyDf, JsError> {
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum Aggs {
-            One(String),
-            Many(Vec<String>),
-        }
-        let spec: Vec<(String, Aggs)> = if spec.is_object() {
-            js_sys::Object::entries(spec.unchecked_ref())
-                .iter()
-                .map(|e| from_js(e, "agg spec {column: aggregation | [aggregations]}"))
-                .collect::<Result<_, _>>()?
-        } else {
-            return Err(JsError::new(
-                "agg: expected {column: aggregation | [aggregations]}",
-            ));
-        };
-        let mut typed = vec![];
-        for (col, aggs) in &spec {
-            let names = match aggs {
-                Aggs::One(a) => std::slice::from_ref(a),
-                Aggs::Many(v) => &v[..],
-            };
-            let list = names
-                .iter()
-                .map(|a| named::<GroupAgg>(a))
-                .collect::<Result<Vec<_>, _>>()?;
-            typed.push((col.as_str(), list));
-        }
+        let spec = agg_spec(spec)?;
+        let typed: Vec<(&str, Vec<GroupAgg>)> =
+            spec.iter().map(|(c, a)| (c.as_str(), a.clone())).collect();
         wrap(
             DataFrame(self.0.clone())
                 .grouped(by)
@@ -509,7 +484,38 @@ impl LazyDf {
     }
 }
 
-/// `n` as a row count, or an error naming `what`.
+/// An `agg` spec, `{column: agg | [agg, …]}`, as columns and their aggregations.
+pub(super) fn agg_spec(spec: JsValue) -> Result<Vec<(String, Vec<GroupAgg>)>, JsError> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Aggs {
+        One(String),
+        Many(Vec<String>),
+    }
+    if !spec.is_object() {
+        return Err(JsError::new(
+            "agg: expected {column: aggregation | [aggregations]}",
+        ));
+    }
+    let spec: Vec<(String, Aggs)> = js_sys::Object::entries(spec.unchecked_ref())
+        .iter()
+        .map(|e| from_js(e, "agg spec {column: aggregation | [aggregations]}"))
+        .collect::<Result<_, _>>()?;
+    spec.into_iter()
+        .map(|(col, aggs)| {
+            let names = match aggs {
+                Aggs::One(a) => vec![a],
+                Aggs::Many(v) => v,
+            };
+            let list = names
+                .iter()
+                .map(|a| named::<GroupAgg>(a))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((col, list))
+        })
+        .collect()
+}
+
 /// A frame's groups by `by`: a key series, or a frame of several key columns.
 trait Grouped {
     fn grouped(&self, by: &LazyDf) -> daskling::Result<GroupBy>;
@@ -524,6 +530,7 @@ impl Grouped for DataFrame {
     }
 }
 
+/// `n` as a row count, or an error naming `what`.
 fn count(n: f64, what: &str) -> Result<usize, JsError> {
     if n >= 0.0 && n.fract() == 0.0 && n <= 1e15 {
         Ok(n as usize)

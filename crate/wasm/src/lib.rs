@@ -30,6 +30,7 @@ mod partitions;
 #[cfg(target_feature = "atomics")]
 mod pool;
 mod read_csv;
+mod resample;
 mod runs;
 mod sources;
 mod warm;

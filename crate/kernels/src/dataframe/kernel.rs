@@ -153,6 +153,16 @@ pub enum FrameKernel {
     Cond(Arc<Cond>),
     /// A step of a distributed sort (`sort::SortStep` says its inputs).
     Sort(Arc<SortBy>, SortStep),
+    /// Every time bin between the first and the last of a grouped result (`resample`,
+    /// see `bins`): `zero` per column, its dtype after.
+    FillBins {
+        /// Bin width in ms.
+        step: i64,
+        /// Per column: new bins get 0 (else missing).
+        zero: Arc<[bool]>,
+        /// Per column: its dtype.
+        dtypes: Arc<[Dtype]>,
+    },
     /// A step of a join (see `merge`).
     Join(Arc<MergeSpec>, MergeStep),
     /// Concatenates partitions (in input order) into one frame.
@@ -247,6 +257,7 @@ impl FrameKernel {
             FrameKernel::Cond(c) => c.name(),
             FrameKernel::Sort(_, step) => step.name(),
             FrameKernel::Join(_, step) => step.name(),
+            FrameKernel::FillBins { .. } => "resample",
             FrameKernel::Concat | FrameKernel::Conform(..) => "concat",
             FrameKernel::Piece { .. } => "repartition",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
@@ -546,6 +557,9 @@ impl FrameKernel {
             }
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
             FrameKernel::Join(spec, step) => spec.run(*step, key, inputs)?,
+            FrameKernel::FillBins { step, zero, dtypes } => Value::Frame(Arc::new(
+                super::bins::fill_bins(frame(key, inp(0)?)?, *step, zero, dtypes)?,
+            )),
             FrameKernel::Piece { piece, pieces } => {
                 let f = frame(key, inp(0)?)?;
                 let n = f.len();

@@ -2,6 +2,7 @@
 //! workshop's sample data.
 
 pub mod across;
+pub mod bins;
 mod blocks;
 pub mod column;
 pub mod cond;

@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `resample`, `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -41,6 +41,7 @@ mod partitions;
 mod read;
 mod reduce;
 mod repartition;
+mod resample;
 mod rows;
 mod scan;
 mod series;
@@ -66,6 +67,7 @@ pub use partitions::{PartitionFn, PartitionMeta};
 #[cfg(not(target_arch = "wasm32"))]
 pub use read::read_csv;
 pub use read::{read_csv_refs, read_csv_sources, ReadOptions};
+pub use resample::{Resampler, SeriesResampler};
 pub use source::SourceRef;
 
 /// Bytes read from the first file to learn columns and dtypes (dask's default).
@@ -222,6 +224,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Sort { .. } => of!(sort, parts),
         DfOp::Merge { .. } => of!(merge, parts),
         DfOp::MapPartitions { .. } => of!(partitions, parts),
+        DfOp::FillBins { .. } => of!(resample, parts),
         DfOp::Where { .. } => of!(cond, parts),
         DfOp::Concat { .. } => of!(concat, parts),
         DfOp::Repartition { .. } => of!(repartition, parts),
@@ -298,6 +301,8 @@ impl Df {
             DfOp::Describe { .. } | DfOp::FrameReduce { .. } => {
                 Some((String::new(), Dtype::String))
             }
+            // New rows, without the inputs' index.
+            DfOp::Merge { .. } | DfOp::MapPartitions { .. } => None,
             _ if kind == Kind::Scalar => None,
             _ => op.inputs().first().and_then(|i| i.0.index.clone()),
         };

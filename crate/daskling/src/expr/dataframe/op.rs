@@ -165,6 +165,17 @@ pub enum DfOp<A = Df> {
         /// both have several (the smaller side gathered into one partition first).
         broadcast: bool,
     },
+    /// Every time bin between a grouped result's first and last (`resample`).
+    FillBins {
+        /// A result grouped by times floored to `freq`.
+        input: A,
+        /// The frequency as given (`'30min'`).
+        freq: String,
+        /// Its width in ms.
+        step: i64,
+        /// Per column: empty bins get 0 (sums, counts), else a missing value.
+        zero: Vec<bool>,
+    },
     /// A JavaScript function on every partition (`mapPartitions`).
     MapPartitions {
         /// The input.
@@ -305,6 +316,7 @@ impl<A> DfOp<A> {
             | DfOp::Rows { input, .. }
             | DfOp::Sort { input, .. }
             | DfOp::MapPartitions { input, .. }
+            | DfOp::FillBins { input, .. }
             | DfOp::Repartition { input, .. }
             | DfOp::DtField { input, .. }
             | DfOp::DtRound { input, .. }
@@ -439,6 +451,17 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::FillBins {
+                input,
+                freq,
+                step,
+                zero,
+            } => DfOp::FillBins {
+                input: f(input)?,
+                freq: freq.clone(),
+                step: *step,
+                zero: zero.clone(),
             },
             DfOp::MapPartitions {
                 input,
