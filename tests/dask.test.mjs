@@ -448,6 +448,45 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
+  test('groupby transform and cumulative aggregations per group, in row order', { timeout: 600_000 }, async () => {
+    const { mine, script, multi, cummax } = await session.inPage(async (c, { address, prefix }) => {
+      const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { blocksize: 0 });
+      const values = [
+        df.groupby('s').col('f').cumsum(),
+        df.groupby('i').col('g').cumprod(),
+        df.groupby(['s', 'i']).col('f').cumsum(),
+        df.groupby(df.col('i').mod(2)).col('g').cumsum(),
+        df.groupby('s').col('f').transform('mean'),
+        df.groupby(df.col('i').mod(2)).col('g').transform('max'),
+      ];
+      let multi = null;
+      try {
+        c.toDask(df.groupby(['s', 'i']).col('f').transform('sum'));
+      } catch (e) {
+        multi = e.message;
+      }
+      let cummax = null;
+      try {
+        c.toDask(df.groupby('s').col('f').cummax());
+      } catch (e) {
+        cummax = e.message;
+      }
+      const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+      return { mine: (await c.compute(...values)).map((v) => col(v.values)), script: c.toDask(...values, { address, sources: prefix }), multi, cummax };
+    }, { address, prefix: `${DATA}/` });
+    assert.match(script, /\.groupby\(\["__by0"\]\)\["__values"\]\.cumsum\(\)/);
+    assert.match(script, /\.map_partitions\(group_lookup, /);
+    assert.match(multi, /transform by several keys has no dask spelling here yet/);
+    assert.match(cummax, /dask's groupby has no cummax/);
+    const theirs = onCluster(script, 'group_rows');
+    mine.forEach((m, n) => {
+      assert.equal(theirs[n].values.length, m.length, `value ${n}: length`);
+      m.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
+    });
+  });
+
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
     const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
     const df = await client.dataframe.readCsv([f]);

@@ -290,3 +290,42 @@ test('resample equals pandas resample(freq, on=…): empty bins, sums and counts
   assert.throws(() => df.resample('1h'), /resample: give the datetime column as \{on: name\}/);
   assert.throws(() => df.resample('1week', { on: 't' }).size(), /resample: unknown frequency "1week"/);
 });
+
+test('groupby transform and cumulative aggregations per group equal pandas, in row order across partitions', async () => {
+  const rows = Array.from({ length: 160 }, (_, j) => {
+    const f = j % 13 === 5 ? '' : String(0.5 + ((j * 37) % 11) / 10);
+    const s = j % 9 === 2 ? '' : ['a', 'b', 'c'][(j * 7) % 3];
+    return `${j % 5},${s},${(j * 17) % 23 - 9},${f}`;
+  });
+  const [path] = write({ 'g.csv': `k,s,v,f\n${rows.join('\n')}\n` });
+  const df = await env.client.dataframe.readCsv(path, { blocksize: 200 });
+  assert.ok(df.npartitions > 6, `${df.npartitions} partitions`);
+  const byK = df.groupby('k');
+  const byS = df.groupby('s');
+  const byKS = df.groupby(['k', 's']);
+  const cases = {
+    "df.groupby('k').v.cumsum()": byK.col('v').cumsum(),
+    "df.groupby('s').f.cumsum()": byS.col('f').cumsum(),
+    "df.groupby('s').v.cummax()": byS.col('v').cummax(),
+    "df.groupby('k').f.cummin()": byK.col('f').cummin(),
+    "df.groupby('k').f.cumprod()": byK.col('f').cumprod(),
+    "df.groupby(['k', 's']).f.cumsum()": byKS.col('f').cumsum(),
+    "df.groupby('k').f.transform('mean')": byK.col('f').transform('mean'),
+    "df.groupby('s').v.transform('sum')": byS.col('v').transform('sum'),
+    "df.groupby('k').v.transform('max')": byK.col('v').transform('max'),
+    "df.groupby('k').f.transform('count')": byK.col('f').transform('count'),
+    "df.groupby(['k', 's']).f.transform('max')": byKS.col('f').transform('max'),
+    "df.f - df.groupby('k').f.transform('mean')": df.col('f').sub(byK.col('f').transform('mean')),
+  };
+  const got = await env.client.compute(...Object.values(cases));
+  const want = pandasCases(path, Object.keys(cases));
+  Object.keys(cases).forEach((k, j) => {
+    const w = want[k];
+    assert.ok(!w.error, `${k}: pandas: ${w.error}`);
+    const g = ours(got[j]);
+    assert.equal(g.dtype, w.dtype, `${k}: dtype`);
+    close(g.values.map((x) => x ?? NaN), fromJson(w.values.map((x) => x ?? 'nan')), k, 1e-12);
+  });
+  assert.throws(() => byS.col('s').cumsum(), /cumsum of a string series is not supported/);
+  assert.throws(() => byK.col('v').transform('mean_'), /unknown GroupAgg 'mean_'/);
+});

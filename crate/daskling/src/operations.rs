@@ -18,7 +18,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::expr::dataframe::{Kind, LogicalOp};
+use crate::expr::dataframe::{How, Kind, LogicalOp};
 use crate::kernels::array::{BinaryOp, ReduceOp, UnaryFn};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
@@ -243,6 +243,7 @@ pub fn table() -> Value {
         named_rows::<RoundMode>(),
         named_rows::<Dtype>(),
         named_rows::<Kind>(),
+        named_rows::<How>(),
     ]
     .into_iter()
     .map(|(name, rows)| (name.to_string(), json!(rows)))

@@ -257,6 +257,29 @@ export class SeriesGroupBy extends SeriesGroupByOps {
     const h = this.#frame._handle().groupAggColumn(this.#by._handle(), this.#column, agg);
     return this.#by instanceof DataFrame ? new DataFrame(this.#frame.client, h) : new Series(this.#frame.client, h);
   }
+  /** Each row's group aggregate (`'mean'`, `'sum'`, …), in the rows' order: a Series of the frame's rows. */
+  transform(agg) {
+    return new Series(this.#frame.client, this.#frame._handle().groupTransform(this.#by._handle(), this.#column, agg));
+  }
+  #cum(agg) {
+    return new Series(this.#frame.client, this.#frame._handle().groupCum(this.#by._handle(), this.#column, agg));
+  }
+  /** The running sum within each group, in the rows' order. */
+  cumsum() {
+    return this.#cum('cumsum');
+  }
+  /** The running maximum within each group. */
+  cummax() {
+    return this.#cum('cummax');
+  }
+  /** The running minimum within each group. */
+  cummin() {
+    return this.#cum('cummin');
+  }
+  /** The running product within each group. */
+  cumprod() {
+    return this.#cum('cumprod');
+  }
 }
 
 /** Rows grouped by a key series, as `DataFrameGroupBy`. */

@@ -553,12 +553,23 @@ export declare class Series extends SeriesOps {
 }
 
 /** One column's groups; each aggregation is a Series indexed by the sorted keys. */
-export declare class SeriesGroupBy extends SeriesGroupByOps {}
+export declare class SeriesGroupBy extends SeriesGroupByOps {
+  /** Each row's group aggregate, in the rows' order (a Series of the frame's rows; missing where the key is). */
+  transform(agg: GroupAggName): Series;
+  /** The running sum within each group, in the rows' order. */
+  cumsum(): Series;
+  /** The running maximum within each group. */
+  cummax(): Series;
+  /** The running minimum within each group. */
+  cummin(): Series;
+  /** The running product within each group. */
+  cumprod(): Series;
+}
 
 /** One column's groups by several keys: each aggregation gives a DataFrame of the key columns, then the values. */
 export type MultiSeriesGroupBy = {
   [K in keyof SeriesGroupByOps]: SeriesGroupByOps[K] extends (...args: infer A) => Series ? (...args: A) => DataFrame : never;
-};
+} & Pick<SeriesGroupBy, 'transform' | 'cumsum' | 'cummax' | 'cummin' | 'cumprod'>;
 
 /** Rows grouped by several keys. */
 export declare class MultiGroupBy {

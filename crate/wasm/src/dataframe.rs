@@ -517,7 +517,7 @@ pub(super) fn agg_spec(spec: JsValue) -> Result<Vec<(String, Vec<GroupAgg>)>, Js
 }
 
 /// A frame's groups by `by`: a key series, or a frame of several key columns.
-trait Grouped {
+pub(super) trait Grouped {
     fn grouped(&self, by: &LazyDf) -> daskling::Result<GroupBy>;
 }
 

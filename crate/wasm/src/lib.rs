@@ -21,6 +21,7 @@ use daskling::Error;
 mod array;
 mod context;
 mod dataframe;
+mod group_rows;
 #[cfg(feature = "test-hooks")]
 mod hooks;
 mod join;

@@ -276,6 +276,70 @@ impl Frame {
         })
     }
 
+    /// Columns `names`, in that order (the index kept).
+    pub fn select(&self, names: &[String]) -> Result<Frame> {
+        let columns = names
+            .iter()
+            .map(|n| {
+                self.column(n)
+                    .cloned()
+                    .ok_or_else(|| Error::invalid(format!("no column {n}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Frame {
+            names: names.to_vec().into(),
+            columns,
+            index: self.index.clone(),
+        })
+    }
+
+    /// The rows where `mask` is true (of the index too); `key` names the task in errors.
+    pub fn filter_rows(&self, key: &str, mask: &[bool]) -> Result<Frame> {
+        if mask.len() != self.len() {
+            return Err(Error::invalid(format!(
+                "{key}: the mask has {} rows, the frame {}",
+                mask.len(),
+                self.len()
+            )));
+        }
+        Ok(Frame {
+            names: self.names.clone(),
+            columns: self.columns.iter().map(|c| c.filter(mask)).collect(),
+            index: self
+                .index
+                .as_ref()
+                .map(|i| Arc::new((i.0.clone(), i.1.filter(mask)))),
+        })
+    }
+
+    /// Columns `names` set to `columns` (replaced, or added at the end); `key` names
+    /// the task in errors.
+    pub fn assign(&self, key: &str, names: &[String], columns: &[&Column]) -> Result<Frame> {
+        let mut out_names: Vec<String> = self.names.to_vec();
+        let mut out = self.columns.clone();
+        for (n, c) in names.iter().zip(columns) {
+            if c.len() != self.len() && !self.names.is_empty() {
+                return Err(Error::invalid(format!(
+                    "{key}: column {n} has {} rows, the frame {}",
+                    c.len(),
+                    self.len()
+                )));
+            }
+            match out_names.iter().position(|x| x == n) {
+                Some(j) => out[j] = (*c).clone(),
+                None => {
+                    out_names.push(n.clone());
+                    out.push((*c).clone());
+                }
+            }
+        }
+        Ok(Frame {
+            names: out_names.into(),
+            columns: out,
+            index: self.index.clone(),
+        })
+    }
+
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.names

@@ -163,6 +163,8 @@ pub enum FrameKernel {
         /// Per column: its dtype.
         dtypes: Arc<[Dtype]>,
     },
+    /// A step of a per-row group result (`transform`, `cumsum` per group).
+    GroupRows(super::group_rows::GroupRowsStep),
     /// A step of a join (see `merge`).
     Join(Arc<MergeSpec>, MergeStep),
     /// Concatenates partitions (in input order) into one frame.
@@ -258,6 +260,7 @@ impl FrameKernel {
             FrameKernel::Sort(_, step) => step.name(),
             FrameKernel::Join(_, step) => step.name(),
             FrameKernel::FillBins { .. } => "resample",
+            FrameKernel::GroupRows(step) => step.name(),
             FrameKernel::Concat | FrameKernel::Conform(..) => "concat",
             FrameKernel::Piece { .. } => "repartition",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
@@ -318,20 +321,7 @@ impl FrameKernel {
                 keep.as_deref(),
             )?,
             FrameKernel::Select(names) => {
-                let f = frame(key, inp(0)?)?;
-                let mut columns = Vec::with_capacity(names.len());
-                for n in names {
-                    columns.push(
-                        f.column(n)
-                            .ok_or_else(|| Error::invalid(format!("no column {n}")))?
-                            .clone(),
-                    );
-                }
-                Value::Frame(Arc::new(Frame {
-                    names: names.clone().into(),
-                    columns,
-                    index: f.index.clone(),
-                }))
+                Value::Frame(Arc::new(frame(key, inp(0)?)?.select(names)?))
             }
             FrameKernel::Col(name) => {
                 let f = frame(key, inp(0)?)?;
@@ -341,51 +331,14 @@ impl FrameKernel {
                 series_indexed(name, c.clone(), f.index.clone())
             }
             FrameKernel::Filter => {
-                let f = frame(key, inp(0)?)?;
-                let (_, m) = series(key, inp(1)?)?;
-                let m = ops::mask(m)?;
-                if m.len() != f.len() {
-                    return Err(Error::invalid(format!(
-                        "{key}: the mask has {} rows, the frame {}",
-                        m.len(),
-                        f.len()
-                    )));
-                }
-                Value::Frame(Arc::new(Frame {
-                    names: f.names.clone(),
-                    columns: f.columns.iter().map(|c| c.filter(&m)).collect(),
-                    index: f
-                        .index
-                        .as_ref()
-                        .map(|i| Arc::new((i.0.clone(), i.1.filter(&m)))),
-                }))
+                let m = ops::mask(series(key, inp(1)?)?.1)?;
+                Value::Frame(Arc::new(frame(key, inp(0)?)?.filter_rows(key, &m)?))
             }
             FrameKernel::Assign(names) => {
-                let f = frame(key, inp(0)?)?;
-                let mut out_names: Vec<String> = f.names.to_vec();
-                let mut columns = f.columns.clone();
-                for (i, n) in names.iter().enumerate() {
-                    let (_, c) = series(key, inp(i + 1)?)?;
-                    if c.len() != f.len() && !f.names.is_empty() {
-                        return Err(Error::invalid(format!(
-                            "{key}: column {n} has {} rows, the frame {}",
-                            c.len(),
-                            f.len()
-                        )));
-                    }
-                    match out_names.iter().position(|x| x == n) {
-                        Some(j) => columns[j] = c.clone(),
-                        None => {
-                            out_names.push(n.clone());
-                            columns.push(c.clone());
-                        }
-                    }
-                }
-                Value::Frame(Arc::new(Frame {
-                    names: out_names.into(),
-                    columns,
-                    index: f.index.clone(),
-                }))
+                let cols = (0..names.len())
+                    .map(|i| series(key, inp(i + 1)?).map(|s| s.1))
+                    .collect::<Result<Vec<_>>>()?;
+                Value::Frame(Arc::new(frame(key, inp(0)?)?.assign(key, names, &cols)?))
             }
             FrameKernel::Binary(op) => {
                 let (name, a, ia) = series_ix(key, inp(0)?)?;
@@ -557,6 +510,7 @@ impl FrameKernel {
             }
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
             FrameKernel::Join(spec, step) => spec.run(*step, key, inputs)?,
+            FrameKernel::GroupRows(step) => step.run(key, inputs)?,
             FrameKernel::FillBins { step, zero, dtypes } => Value::Frame(Arc::new(
                 super::bins::fill_bins(frame(key, inp(0)?)?, *step, zero, dtypes)?,
             )),

@@ -35,8 +35,8 @@ pub struct GroupBy {
 /// One column of a [`GroupBy`].
 #[derive(Clone, Debug)]
 pub struct SeriesGroupBy {
-    by: Df,
-    values: Series,
+    pub(super) by: Df,
+    pub(super) values: Series,
 }
 
 impl GroupBy {

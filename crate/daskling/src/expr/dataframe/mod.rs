@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `resample`, `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `resample`, `group_rows` (`transform`, `cumsum` per group), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -31,6 +31,7 @@ mod concat;
 mod cond;
 mod datetime;
 mod from_js;
+mod group_rows;
 mod groupby;
 mod io;
 mod lower;
@@ -225,6 +226,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Merge { .. } => of!(merge, parts),
         DfOp::MapPartitions { .. } => of!(partitions, parts),
         DfOp::FillBins { .. } => of!(resample, parts),
+        DfOp::GroupTransform { .. } | DfOp::GroupCum { .. } => of!(group_rows, parts),
         DfOp::Where { .. } => of!(cond, parts),
         DfOp::Concat { .. } => of!(concat, parts),
         DfOp::Repartition { .. } => of!(repartition, parts),
@@ -302,7 +304,10 @@ impl Df {
                 Some((String::new(), Dtype::String))
             }
             // New rows, without the inputs' index.
-            DfOp::Merge { .. } | DfOp::MapPartitions { .. } => None,
+            DfOp::Merge { .. }
+            | DfOp::MapPartitions { .. }
+            | DfOp::GroupTransform { .. }
+            | DfOp::GroupCum { .. } => None,
             _ if kind == Kind::Scalar => None,
             _ => op.inputs().first().and_then(|i| i.0.index.clone()),
         };

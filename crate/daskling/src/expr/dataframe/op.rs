@@ -165,6 +165,22 @@ pub enum DfOp<A = Df> {
         /// both have several (the smaller side gathered into one partition first).
         broadcast: bool,
     },
+    /// Each row's group aggregate (`transform`).
+    GroupTransform {
+        /// The keys (a series, or a frame of key columns).
+        by: A,
+        /// The group aggregation (one partition).
+        grouped: A,
+    },
+    /// The running aggregation within each group (`cumsum` etc. per group).
+    GroupCum {
+        /// The keys (a series, or a frame of key columns).
+        by: A,
+        /// The values.
+        values: A,
+        /// Which.
+        agg: crate::kernels::dataframe::scan::CumAgg,
+    },
     /// Every time bin between a grouped result's first and last (`resample`).
     FillBins {
         /// A result grouped by times floored to `freq`.
@@ -343,6 +359,8 @@ impl<A> DfOp<A> {
             DfOp::Binary { left, right, .. }
             | DfOp::ScalarBinary { left, right, .. }
             | DfOp::Merge { left, right, .. } => vec![left, right],
+            DfOp::GroupTransform { by, grouped } => vec![by, grouped],
+            DfOp::GroupCum { by, values, .. } => vec![by, values],
             DfOp::GroupAgg { by, values, .. } => {
                 let mut v = vec![by];
                 v.extend(values.iter());
@@ -451,6 +469,15 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::GroupTransform { by, grouped } => DfOp::GroupTransform {
+                by: f(by)?,
+                grouped: f(grouped)?,
+            },
+            DfOp::GroupCum { by, values, agg } => DfOp::GroupCum {
+                by: f(by)?,
+                values: f(values)?,
+                agg: *agg,
             },
             DfOp::FillBins {
                 input,
