@@ -421,9 +421,9 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
-  test('resample on the generated minute files: empty hours overnight and at weekends', { timeout: 600_000 }, async () => {
+  test('resample and rolling by time on the generated minute files: empty hours overnight and at weekends', { timeout: 600_000 }, async () => {
     const names = readdirSync(join(DATA, 'minute', 'hp')).sort().slice(0, 6).map((f) => `minute/hp/${f}`);
-    const { mine, script } = await session.inPage(async (c, { names, address, prefix }) => {
+    const { mine, script, rolledMine, rolledScript } = await session.inPage(async (c, { names, address, prefix }) => {
       const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
       const df = await c.dataframe.readCsv(files, { parseDates: ['timestamp'], blocksize: 0 });
       const hourly = df.resample('1h', { on: 'timestamp' });
@@ -434,11 +434,28 @@ describe('toDask on a dask cluster', () => {
         hourly.agg({ volume: 'sum', high: 'max' }),
         df.resample('1d', { on: 'timestamp' }).col('volume').max(),
       ];
+      const t = df.col('timestamp');
+      const rolled = [
+        df.col('close').rolling('30min', { on: t }).mean(),
+        df.col('volume').rolling('2h', { on: t, minPeriods: 5 }).max(),
+        df.col('high').rolling('15min', { on: t }).std(),
+      ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { index: col(v.index), data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { index: col(v.index), values: col(v.values) });
-      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
+      return {
+        mine: (await c.compute(...values)).map(plain),
+        script: c.toDask(...values, { address, sources: prefix }),
+        rolledMine: (await c.compute(...rolled)).map((v) => col(v.values)),
+        rolledScript: c.toDask(...rolled, { address, sources: prefix }),
+      };
     }, { names, address, prefix: `${DATA}/` });
     assert.match(script, /\.map_partitions\(resample_fill, "3600000ms", /);
+    assert.match(rolledScript, /\.set_index\("__times", sorted=True\)\["__values"\]\.rolling\("1800000ms", min_periods=1\)\.mean\(\)/);
+    const rolledTheirs = onCluster(rolledScript, 'rolling_time');
+    rolledMine.forEach((m, n) => {
+      assert.equal(rolledTheirs[n].values.length, m.length, `rolled ${n}: length`);
+      m.forEach((v, j) => close(rolledTheirs[n].values[j], v, `rolled ${n}[${j}]`));
+    });
     const theirs = onCluster(script, 'resample');
     mine.forEach((m, n) => {
       assert.ok(m.index.length > (n === 4 ? 1 : 24), `value ${n}: ${m.index.length} bins`);

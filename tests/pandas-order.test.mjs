@@ -329,3 +329,43 @@ test('groupby transform and cumulative aggregations per group equal pandas, in r
   assert.throws(() => byS.col('s').cumsum(), /cumsum of a string series is not supported/);
   assert.throws(() => byK.col('v').transform('mean_'), /unknown GroupAgg 'mean_'/);
 });
+
+test('rolling by time equals pandas rolling(freq, on=…) across partition edges: gaps, equal times, missing values', async () => {
+  const start = Date.UTC(2024, 0, 1, 9, 0);
+  let ms = start;
+  const rows = Array.from({ length: 150 }, (_, j) => {
+    ms += j % 17 === 0 ? 95 * 60_000 : j % 5 === 0 ? 0 : ((j * 7) % 9) * 60_000; // gaps, equal times
+    const t = new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+    const f = j % 11 === 4 ? '' : String(((j * 37) % 23) / 4 - 2);
+    return `${t},${(j * 13) % 17 - 5},${f}`;
+  });
+  const [path] = write({ 'tw.csv': `t,v,f\n${rows.join('\n')}\n`, 'unsorted.csv': 't,v\n2024-01-01 10:00:00,1\n2024-01-01 09:00:00,2\n' });
+  const df = await env.client.dataframe.readCsv(path, { blocksize: 500, parseDates: ['t'] });
+  assert.ok(df.npartitions > 6, `${df.npartitions} partitions`);
+  const t = df.col('t');
+  const cases = {};
+  for (const agg of ['mean', 'sum', 'min', 'max', 'std', 'var', 'count']) {
+    cases[`df.rolling('30min', on='t').f.${agg}()`] = df.col('f').rolling('30min', { on: t })[agg]();
+    cases[`df.rolling('2h', on='t', min_periods=3).v.${agg}()`] = df.col('v').rolling('2h', { on: t, minPeriods: 3 })[agg]();
+  }
+  cases["df.rolling('1min', on='t').v.sum()"] = df.col('v').rolling('1min', { on: t }).sum();
+  const got = await env.client.compute(...Object.values(cases));
+  const want = pandasCases(path, Object.keys(cases), { parse_dates: ['t'] });
+  Object.keys(cases).forEach((k, j) => {
+    const w = want[k];
+    assert.ok(!w.error, `${k}: pandas: ${w.error}`);
+    const g = ours(got[j]);
+    assert.equal(g.dtype, w.dtype, `${k}: dtype`);
+    close(g.values.map((x) => x ?? NaN), fromJson(w.values.map((x) => x ?? 'nan')), k, 1e-9);
+  });
+  assert.throws(() => df.col('f').rolling('30min', { on: df.col('v') }).mean(), /rolling\('30min'\): on column v is int64, not a datetime/);
+  assert.throws(() => df.col('f').rolling('30min').mean(), /give the datetime Series of the same rows as \{on\}/);
+  assert.throws(() => df.col('f').rolling('30 parsecs', { on: t }).mean(), /rolling: unknown window/);
+  const bad = await env.client.dataframe.readCsv(paths1(path), { parseDates: ['t'] });
+  await assert.rejects(bad.col('v').rolling('1h', { on: bad.col('t') }).sum().compute(), /rolling: the on column must be sorted ascending \(row 1/);
+});
+
+/** The unsorted file written beside `path`. */
+function paths1(path) {
+  return path.replace(/tw\.csv$/, 'unsorted.csv');
+}

@@ -149,11 +149,22 @@ export class Series extends SeriesOps {
   _cum(name) {
     return this.#wrap(this.#h.cum(name));
   }
-  /** Windows of `window` rows ending at each row (`minPeriods`: the fewest values a window needs, default `window`): `.mean()`, `.sum()`, …. */
-  rolling(window, { minPeriods } = {}) {
+  /**
+   * Windows ending at each row: of `window` rows, or — `window` a frequency such as
+   * `'30min'` — of the rows within that time by the sorted datetime Series `on`
+   * (`minPeriods`: the fewest values a window needs, default `window` rows, or 1 for a
+   * time window): `.mean()`, `.sum()`, ….
+   */
+  rolling(window, { minPeriods, on } = {}) {
+    if (typeof window === 'string') {
+      const by = typeof on === 'string' ? null : on;
+      if (!(by instanceof Series)) throw new TypeError(`rolling('${window}'): give the datetime Series of the same rows as {on}`);
+      return new Rolling(this, window, minPeriods, by);
+    }
     return new Rolling(this, window, minPeriods);
   }
-  _rolling(window, minPeriods, agg) {
+  _rolling(window, minPeriods, agg, on) {
+    if (on) return this.#wrap(this.#h.rollingTime(window, on.#h, minPeriods, agg));
     return this.#wrap(this.#h.rolling(window, minPeriods, agg));
   }
   /** Text functions: `str.lower()`, `str.contains(pat)`, `str.split(sep).get(i)`, …. */
@@ -212,14 +223,16 @@ export class Rolling extends RollingOps {
   #series;
   #window;
   #minPeriods;
-  constructor(series, window, minPeriods) {
+  #on;
+  constructor(series, window, minPeriods, on) {
     super();
     this.#series = series;
     this.#window = window;
     this.#minPeriods = minPeriods;
+    this.#on = on;
   }
   _agg(agg) {
-    return this.#series._rolling(this.#window, this.#minPeriods, agg);
+    return this.#series._rolling(this.#window, this.#minPeriods, agg, this.#on);
   }
 }
 

@@ -523,6 +523,8 @@ export declare class Series extends SeriesOps {
   readonly str: StringAccessor;
   /** Windows of `window` rows ending at each row, across partitions: `.mean()`, `.sum()`, …. */
   rolling(window: number, options?: { minPeriods?: number }): Rolling;
+  /** Windows of a time (`'30min'`, `'1h'`) by the sorted datetime Series `on`: each row's window holds the rows within `(t - window, t]` (`minPeriods` default 1). */
+  rolling(window: string, options: { on: Series; minPeriods?: number }): Rolling;
   /** The values where `cond` (a bool Series of these rows) is true, `other` elsewhere (default: missing). */
   where(cond: Series, other?: Series | number | string | boolean | null): Series;
   /** The values where `cond` is false, `other` where it is true (default: missing). */

@@ -1,12 +1,14 @@
-//! The `resample` bindings: a frame's rows in time bins by a datetime column, aggregated
-//! per bin with every bin present (pandas' `df.resample(freq, on=…)`).
+//! Time bindings: `resample` (a frame's rows in time bins by a datetime column,
+//! aggregated per bin with every bin present, pandas' `df.resample(freq, on=…)`) and
+//! rolling windows by time (`rolling('30min', on=…)`).
 
 use wasm_bindgen::prelude::*;
 
 use super::dataframe::{agg_spec, LazyDf};
 use super::{js_err, named};
-use daskling::expr::dataframe::DataFrame;
+use daskling::expr::dataframe::{DataFrame, Series};
 use daskling::kernels::dataframe::groupby::GroupAgg;
+use daskling::kernels::dataframe::scan::RollAgg;
 
 #[wasm_bindgen]
 impl LazyDf {
@@ -47,6 +49,32 @@ impl LazyDf {
         DataFrame(self.0.clone())
             .resample(freq, on)
             .and_then(|r| r.size())
+            .map(|s| LazyDf(s.0))
+            .map_err(js_err)
+    }
+
+    /// `agg` over windows of `freq` (`'30min'`) by the datetime series `on`, at least
+    /// `min_periods` values each (default 1).
+    #[wasm_bindgen(js_name = rollingTime)]
+    pub fn rolling_time(
+        &self,
+        freq: &str,
+        on: &LazyDf,
+        min_periods: Option<f64>,
+        agg: &str,
+    ) -> Result<LazyDf, JsError> {
+        let agg: RollAgg = named(agg)?;
+        let min_periods = match min_periods {
+            None => 1,
+            Some(m) if m >= 0.0 && m.fract() == 0.0 => m as usize,
+            Some(m) => {
+                return Err(JsError::new(&format!(
+                    "rolling: minPeriods must be a whole number, got {m}"
+                )))
+            }
+        };
+        Series(self.0.clone())
+            .rolling_time(freq, &Series(on.0.clone()), min_periods, agg)
             .map(|s| LazyDf(s.0))
             .map_err(js_err)
     }

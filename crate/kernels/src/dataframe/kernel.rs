@@ -165,6 +165,9 @@ pub enum FrameKernel {
     },
     /// A step of a per-row group result (`transform`, `cumsum` per group).
     GroupRows(super::group_rows::GroupRowsStep),
+    /// A rolling window by time (see `time_window`): the context a partition leaves
+    /// (`context`), or its window values.
+    RollTime(Arc<super::time_window::TimeWindow>, bool),
     /// A step of a join (see `merge`).
     Join(Arc<MergeSpec>, MergeStep),
     /// Concatenates partitions (in input order) into one frame.
@@ -261,6 +264,7 @@ impl FrameKernel {
             FrameKernel::Join(_, step) => step.name(),
             FrameKernel::FillBins { .. } => "resample",
             FrameKernel::GroupRows(step) => step.name(),
+            FrameKernel::RollTime(w, context) => w.name(*context),
             FrameKernel::Concat | FrameKernel::Conform(..) => "concat",
             FrameKernel::Piece { .. } => "repartition",
             FrameKernel::GroupPartial(_) => "groupby-chunk",
@@ -511,6 +515,7 @@ impl FrameKernel {
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
             FrameKernel::Join(spec, step) => spec.run(*step, key, inputs)?,
             FrameKernel::GroupRows(step) => step.run(key, inputs)?,
+            FrameKernel::RollTime(w, context) => w.run(*context, key, inputs)?,
             FrameKernel::FillBins { step, zero, dtypes } => Value::Frame(Arc::new(
                 super::bins::fill_bins(frame(key, inp(0)?)?, *step, zero, dtypes)?,
             )),

@@ -23,6 +23,7 @@ pub mod scan;
 pub mod sort;
 pub mod source;
 pub mod strings;
+pub mod time_window;
 mod values;
 
 pub use column::{Column, Dtype, Frame};

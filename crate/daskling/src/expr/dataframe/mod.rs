@@ -230,7 +230,7 @@ fn family(op: &DfOp) -> Family {
         DfOp::Where { .. } => of!(cond, parts),
         DfOp::Concat { .. } => of!(concat, parts),
         DfOp::Repartition { .. } => of!(repartition, parts),
-        DfOp::Scan { .. } => of!(scan, parts),
+        DfOp::Scan { .. } | DfOp::RollTime { .. } => of!(scan, parts),
         DfOp::Reduce { .. }
         | DfOp::FrameReduce { .. }
         | DfOp::Len { .. }

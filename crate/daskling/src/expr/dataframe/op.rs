@@ -165,6 +165,17 @@ pub enum DfOp<A = Df> {
         /// both have several (the smaller side gathered into one partition first).
         broadcast: bool,
     },
+    /// A rolling window by time over a sorted datetime series (`rolling('30min', {on})`).
+    RollTime {
+        /// The values.
+        input: A,
+        /// The times (a datetime series of the same rows).
+        on: A,
+        /// The window as given (`'30min'`).
+        freq: String,
+        /// Width, aggregation and fewest values.
+        window: crate::kernels::dataframe::time_window::TimeWindow,
+    },
     /// Each row's group aggregate (`transform`).
     GroupTransform {
         /// The keys (a series, or a frame of key columns).
@@ -360,6 +371,7 @@ impl<A> DfOp<A> {
             | DfOp::ScalarBinary { left, right, .. }
             | DfOp::Merge { left, right, .. } => vec![left, right],
             DfOp::GroupTransform { by, grouped } => vec![by, grouped],
+            DfOp::RollTime { input, on, .. } => vec![input, on],
             DfOp::GroupCum { by, values, .. } => vec![by, values],
             DfOp::GroupAgg { by, values, .. } => {
                 let mut v = vec![by];
@@ -469,6 +481,17 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::RollTime {
+                input,
+                on,
+                freq,
+                window,
+            } => DfOp::RollTime {
+                input: f(input)?,
+                on: f(on)?,
+                freq: freq.clone(),
+                window: window.clone(),
             },
             DfOp::GroupTransform { by, grouped } => DfOp::GroupTransform {
                 by: f(by)?,

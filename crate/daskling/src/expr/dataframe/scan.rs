@@ -2,17 +2,40 @@
 //! `rolling(window).mean()` … (`kernels::dataframe::scan` defines each): a chain of
 //! context tasks carries what each partition's neighbour leaves (its last rows, or a
 //! running value) so that every partition's result equals pandas' on the whole series.
+//! Rolling windows by time (`rolling('30min', {on})`, `kernels::dataframe::time_window`)
+//! carry the rows of the last window instead.
+
+use std::sync::Arc;
 
 use super::tasks::ftask;
-use super::{need, not_mine, DataFrame, Df, DfOp, Kind, Meta, Series};
-use crate::error::Result;
-use crate::expr::dask::script::{Line, Script};
+use super::{need, not_mine, same_rows, DataFrame, Df, DfOp, Kind, Meta, Series};
+use crate::error::{Error, Result};
+use crate::expr::dask::script::{string, Line, Script};
 use crate::graph::{tokenize, Graph, Key};
+use crate::kernels::dataframe::dt::parse_freq;
 use crate::kernels::dataframe::kernel::FrameKernel;
-use crate::kernels::dataframe::scan::ScanOp;
+use crate::kernels::dataframe::scan::{RollAgg, ScanOp};
+use crate::kernels::dataframe::time_window::TimeWindow;
+use crate::kernels::dataframe::Dtype;
 
 /// A series with the input's rows and partitions.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
+    if let DfOp::RollTime {
+        input, on, window, ..
+    } = op
+    {
+        let what = format!("rolling(...).{}", window.agg.name());
+        need(input, Kind::Series, &what)?;
+        need(on, Kind::Series, &what)?;
+        same_rows(input, on, &what)?;
+        if !matches!(input.0.dtypes[0], Dtype::Int64 | Dtype::Float64) {
+            return Err(Error::invalid(format!(
+                "{what} of a {} series is not supported",
+                input.0.dtypes[0]
+            )));
+        }
+        return Ok(Meta::series_like(window.agg.name(), input, Dtype::Float64));
+    }
     let DfOp::Scan { input, op } = op else {
         return Err(not_mine("scan"));
     };
@@ -24,6 +47,29 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
 /// The context chain (forward, or from the last partition for a negative lag) and a
 /// result task per partition.
 pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
+    if let DfOp::RollTime {
+        input, on, window, ..
+    } = d.op()
+    {
+        let w = Arc::new(window.clone());
+        let layer = format!("rolling-context-{}", tokenize(d.name()));
+        let mut before: Option<Key> = None;
+        for p in 0..d.npartitions() {
+            let mut deps = vec![on.part_key(p), input.part_key(p)];
+            deps.extend(before.take());
+            let apply = FrameKernel::RollTime(w.clone(), false);
+            g.insert(d.part_key(p), ftask(apply, deps.clone()));
+            if p + 1 < d.npartitions() {
+                let k = Key::new(layer.as_str(), &[p as u32]);
+                g.insert(
+                    k.clone(),
+                    ftask(FrameKernel::RollTime(w.clone(), true), deps),
+                );
+                before = Some(k);
+            }
+        }
+        return Ok(());
+    }
     let DfOp::Scan { input, op } = d.op() else {
         return Err(not_mine("scan"));
     };
@@ -57,6 +103,29 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 
 /// pandas' call (`s.shift(1)`, `s.rolling(30, min_periods=30).mean()`).
 pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
+    if let DfOp::RollTime {
+        input,
+        on,
+        freq,
+        window,
+    } = d.op()
+    {
+        // dask's time windows need a datetime index: the times, sorted (as daskling
+        // requires), become it; the values come back in row order.
+        let (x, t) = (
+            s.var(input.name())?.to_string(),
+            s.var(on.name())?.to_string(),
+        );
+        let agg = window.agg.name();
+        let step = parse_freq(freq).unwrap_or(window.window);
+        let code = format!(
+            "dd.concat([{x}.rename(\"__values\"), {t}.rename(\"__times\")], axis=1).set_index(\"__times\", sorted=True)[\"__values\"].rolling({}, min_periods={}).{agg}().reset_index(drop=True).rename({})",
+            string(&format!("{step}ms")),
+            window.min_periods,
+            string(input.names().first().map_or("", String::as_str))
+        );
+        return Ok(("rolling".into(), code));
+    }
     let DfOp::Scan { input, op } = d.op() else {
         return Err(not_mine("scan"));
     };
@@ -89,6 +158,59 @@ impl Series {
         Df::build(DfOp::Scan {
             input: self.0.clone(),
             op,
+        })
+        .map(Series)
+    }
+}
+
+impl Series {
+    /// A rolling `agg` over a time window of `freq` (`'30min'`, `'1h'`) by the datetime
+    /// series `on` (same rows, sorted ascending), as pandas' `rolling(freq, on=t)`: each
+    /// row's window holds the rows with times in `(t - freq, t]`; fewer than
+    /// `min_periods` values (default 1) give a missing value.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::scan::RollAgg;
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::Scheduler;
+    /// let csv = "t,v\n2024-01-01 09:00,1\n2024-01-01 09:20,2\n2024-01-01 10:00,4\n";
+    /// let mut opts = ReadOptions::default();
+    /// opts.csv.parse_dates = vec!["t".into()];
+    /// let df = read_csv_sources(vec![Arc::new(MemorySource::new("a.csv", csv.as_bytes()))], &opts).unwrap();
+    /// let sums = df.col("v").unwrap().rolling_time("30min", &df.col("t").unwrap(), 1, RollAgg::Sum).unwrap();
+    /// let (_, s) = sums.compute(Scheduler::Sync).unwrap();
+    /// assert_eq!((s.f64_at(1), s.f64_at(2)), (Some(3.0), Some(4.0)));
+    /// ```
+    pub fn rolling_time(
+        &self,
+        freq: &str,
+        on: &Series,
+        min_periods: usize,
+        agg: RollAgg,
+    ) -> Result<Series> {
+        let window = parse_freq(freq).ok_or_else(|| {
+            Error::invalid(format!(
+                "rolling: unknown window {freq:?} (a row count, or a frequency such as '30min', '1h')"
+            ))
+        })?;
+        if on.dtype() != Dtype::Datetime {
+            return Err(Error::invalid(format!(
+                "rolling('{freq}'): on column {} is {}, not a datetime",
+                on.name(),
+                on.dtype()
+            )));
+        }
+        Df::build(DfOp::RollTime {
+            input: self.0.clone(),
+            on: on.0.clone(),
+            freq: freq.to_string(),
+            window: TimeWindow {
+                window,
+                min_periods,
+                agg,
+            },
         })
         .map(Series)
     }
