@@ -374,6 +374,8 @@ describe('toDask on a dask cluster', () => {
         df.merge(right, { leftOn: 'i', rightOn: 'g', how: 'left' }),
         df.merge(df.select(['i', 'f']), { on: ['i'], how: 'right', suffixes: ['_l', '_r'] }),
         df.merge(df.select(['s', 'g']), { on: 's', how: 'inner', broadcast: true }),
+        df.merge(c.dataframe.fromColumns({ i: [1, 2, 7, 99], label: ['one', 'two', null, 'x'], w: [0.5, NaN, 2, 3] }, { npartitions: 2 }), { on: 'i', how: 'left' }),
+        c.dataframe.fromRecords([{ i: 1, when: new Date(Date.UTC(2024, 0, 2)) }, { i: 5, ok: true }], { npartitions: 2 }),
       ];
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => ({ data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) });
@@ -382,6 +384,7 @@ describe('toDask on a dask cluster', () => {
     assert.match(script, /\.merge\(\w+, how="outer", on=\["s"\], suffixes=\("_x", "_y"\)\)/);
     assert.match(script, /left_on=\["i"\], right_on=\["g"\]/);
     assert.match(script, /broadcast=True/);
+    assert.match(script, /dd\.from_pandas\(pd\.DataFrame\(\{"i": pd\.Series\(\[1, 2, 7, 99\], dtype="int64"\)/);
     const theirs = onCluster(script, 'merge');
     // A distributed join's rows come in partition order: compare them as sets of rows.
     const rowsOf = (d) => {

@@ -1,10 +1,11 @@
 // daskling against pandas: joins (merge) — every `how`, one key and two, keys of other
 // names, suffixes, missing keys (pandas matches them with each other), on many small
-// partitions joined with one partition (a broadcast) and with many (a hash shuffle).
+// partitions joined with one partition (a broadcast) and with many (a hash shuffle) —
+// and frames built from memory (fromColumns, fromRecords) against pd.DataFrame.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { write, pandasCases, ours, usingPandas } from './pandas-helpers.mjs';
+import { write, pandasCases, ours, usingPandas, pyJson } from './pandas-helpers.mjs';
 
 const env = usingPandas();
 
@@ -67,4 +68,61 @@ test('merge equals pandas merge: every how, one and two keys, other key names, s
   assert.throws(() => df.merge(one, { on: 'k', hw: 'left' }), /merge: unknown option hw \(the options are how, on/);
   assert.throws(() => df.merge(one, { on: 5 }), /invalid merge options: .*a column name or an array of column names/);
   assert.throws(() => df.select(['x']).merge(one.select(['y'])), /no column in common/);
+});
+
+test('fromColumns and fromRecords equal pd.DataFrame of the same values: dtypes, missing values, partitions', async () => {
+  const n = 23;
+  const columns = {
+    i: Array.from({ length: n }, (_, j) => (j * 7) % 11 - 3),
+    f: Array.from({ length: n }, (_, j) => (j % 5 === 2 ? null : j / 4)),
+    s: Array.from({ length: n }, (_, j) => (j % 6 === 1 ? null : `w${j % 4}`)),
+    b: Array.from({ length: n }, (_, j) => j % 3 === 0),
+    t: Array.from({ length: n }, (_, j) => new Date(Date.UTC(2024, 0, 1 + j, 9))),
+    typed: Float64Array.from({ length: n }, (_, j) => (j % 7 === 0 ? NaN : j * 1.5)),
+    ints: Int32Array.from({ length: n }, (_, j) => j - 10),
+  };
+  const df = env.client.dataframe.fromColumns(columns, { npartitions: 4 });
+  assert.equal(df.npartitions, 4);
+  const [whole, parts, sums] = await env.client.compute(
+    df,
+    df.mapPartitions((t) => t.length, { meta: ['n', 'int64'] }),
+    df.select(['i', 'f', 'typed', 'ints']).sum(),
+  );
+  // pandas on the same values (Dates as datetimes; NaN as missing).
+  const plainCols = Object.fromEntries(
+    Object.entries(columns).map(([k, v]) => [k, Array.from(v, (x) => (x instanceof Date ? x.toISOString() : Number.isNaN(x) ? null : x))]),
+  );
+  const want = pyJson(
+    `d = pd.DataFrame({k: (pd.to_datetime(v) if k == 't' else pd.Series(v, dtype=float) if k in ('f', 'typed') else v) for k, v in inp.items()})\n` +
+      `d['t'] = d['t'].dt.tz_localize(None)\n` +
+      `out = {'dtypes': [{'str': 'string', 'object': 'string'}.get(str(t), 'datetime' if str(t).startswith('datetime') else str(t)) for t in d.dtypes],\n` +
+      `       'sums': [float(d[c].sum()) for c in ['i', 'f', 'typed', 'ints']]}\n` +
+      `import dask.dataframe as dd\nout['parts'] = [len(p) for p in dd.from_pandas(d, npartitions=4, sort=False).partitions]\n` +
+      `out['data'] = {c: [None if pd.isna(x) else (x.value // 1_000_000 if isinstance(x, pd.Timestamp) else x.item() if hasattr(x, 'item') else x) for x in d[c]] for c in d.columns}\nprint(json.dumps(out))`,
+    plainCols,
+  );
+  const o = ours(whole);
+  assert.deepEqual(o.columns, Object.keys(columns));
+  assert.deepEqual(o.dtypes, want.dtypes.map((t) => (t === 'int32' ? 'int64' : t)));
+  for (const c of o.columns) assert.deepEqual(o.data[c], want.data[c], c);
+  assert.deepEqual(Array.from(parts.values), want.parts, 'partition sizes as dd.from_pandas');
+  assert.deepEqual(Array.from(sums.values), want.sums);
+
+  // fromRecords: keys in order of first appearance, a missing key missing.
+  const recs = env.client.dataframe.fromRecords([{ a: 1, b: 'x' }, { b: 'y', c: true }, { a: 3 }], { dtypes: { a: 'float64' } });
+  const r = ours(await recs.compute());
+  const wantRecs = pyJson(
+    `d = pd.DataFrame.from_records(inp)\nprint(json.dumps({'columns': list(d.columns), 'a': [None if pd.isna(x) else x for x in d.a], 'b': [None if pd.isna(x) else x for x in d.b], 'c': [None if pd.isna(x) else bool(x) for x in d.c]}))`,
+    [{ a: 1, b: 'x' }, { b: 'y', c: true }, { a: 3 }],
+  );
+  assert.deepEqual(r.columns, wantRecs.columns);
+  assert.deepEqual(r.dtypes, ['float64', 'string', 'bool']);
+  for (const c of ['a', 'b', 'c']) assert.deepEqual(r.data[c], wantRecs[c], c);
+
+  assert.throws(() => env.client.dataframe.fromColumns({ x: [1, 'a'] }), /fromColumns: column x mixes float64 and string values/);
+  assert.throws(() => env.client.dataframe.fromColumns({ x: [1, 2], y: [1] }), /fromColumns: column y has 1 values, x has 2/);
+  assert.throws(() => env.client.dataframe.fromColumns({ x: [1.5] }, { dtypes: { x: 'int64' } }), /value 0 is 1.5, which is not a whole number/);
+  assert.throws(() => env.client.dataframe.fromColumns({ x: [1] }, { dtypes: { y: 'int64' } }), /dtypes names y, which is not a column/);
+  assert.throws(() => env.client.dataframe.fromColumns({ x: [1] }, { npartitions: 0 }), /npartitions must be a whole number from 1/);
+  assert.throws(() => env.client.dataframe.fromColumns([1, 2]), /expected \{name: values\}/);
 });

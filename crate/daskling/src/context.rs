@@ -25,6 +25,7 @@ use crate::expr::dataframe::{Df, DfOp, SourceRef};
 use crate::expr::js::JsRunner;
 use crate::expr::{Expr, RunOptions, Wire};
 use crate::kernels::dataframe::source::ByteSource;
+use crate::kernels::dataframe::Frame;
 use crate::scheduler::{Clock, Scheduler, Trace};
 
 /// What one kernel instance holds: data, sources, persisted arrays, the JS runner.
@@ -54,6 +55,8 @@ use crate::scheduler::{Clock, Scheduler, Trace};
 #[derive(Default)]
 pub struct Context {
     data: RwLock<FxHashMap<String, Arc<ArrayD<f64>>>>,
+    /// `fromColumns` frames the client sent, by content token.
+    frames: RwLock<FxHashMap<String, Arc<Frame>>>,
     sources: RwLock<FxHashMap<String, Arc<dyn ByteSource>>>,
     persisted: RwLock<FxHashMap<String, Arc<Stored>>>,
     /// The dataframe reads decoded here, by name: later messages name them only.
@@ -135,10 +138,12 @@ impl Context {
     /// Bytes of the data and persisted arrays held here.
     pub fn held_bytes(&self) -> u64 {
         let data: u64 = read(&self.data).values().map(|a| 8 * a.len() as u64).sum();
-        data + read(&self.persisted)
-            .values()
-            .map(|s| s.nbytes())
-            .sum::<u64>()
+        let frames: u64 = read(&self.frames).values().map(|f| f.nbytes()).sum();
+        data + frames
+            + read(&self.persisted)
+                .values()
+                .map(|s| s.nbytes())
+                .sum::<u64>()
     }
 
     /// How a compute runs here: on `scheduler`, recording into `trace`, within what the
@@ -178,6 +183,23 @@ impl Context {
         chunks: crate::expr::array::ChunkSpec,
     ) -> Result<Array> {
         Array::from_array_in(data, chunks, Some(&self.live))
+    }
+
+    /// A frame of in-memory columns (as [`DataFrame::from_frame`]) whose data is tracked:
+    /// when no expression holds it any more, its token is in [`Context::take_released`].
+    ///
+    /// [`DataFrame::from_frame`]: crate::expr::dataframe::DataFrame::from_frame
+    pub fn from_frame(
+        &self,
+        frame: Arc<Frame>,
+        npartitions: usize,
+    ) -> Result<crate::expr::dataframe::DataFrame> {
+        crate::expr::dataframe::from_frame_in(frame, npartitions, Some(&self.live))
+    }
+
+    /// Keeps `frame` under its content token `id` (sent once by the page).
+    pub fn add_frame(&self, id: &str, frame: Arc<Frame>) {
+        write(&self.frames).insert(id.to_string(), frame);
     }
 
     /// The persisted form of `array` whose blocks are kept elsewhere (on the compute
@@ -291,9 +313,11 @@ impl Context {
     /// Frees data and persisted arrays by name (unknown names are ignored).
     pub fn release(&self, names: &[String]) {
         let mut data = write(&self.data);
+        let mut frames = write(&self.frames);
         let mut persisted = write(&self.persisted);
         for n in names {
             data.remove(n);
+            frames.remove(n);
             persisted.remove(n);
         }
     }
@@ -341,6 +365,17 @@ impl Context {
 
     /// Fills in the sources a dataframe operation decoded from the wire names.
     pub(crate) fn resolve_df(&self, op: &mut DfOp<crate::expr::dataframe::Df>) -> Result<()> {
+        if let DfOp::FromFrame { data, .. } = op {
+            if !data.is_resolved() {
+                let f = read(&self.frames).get(data.id()).cloned().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "frame data {} is not available here (it was not sent to this kernel)",
+                        data.id()
+                    ))
+                })?;
+                *data = crate::expr::dataframe::FrameData::with_id(data.id().to_string(), f);
+            }
+        }
         if let DfOp::MapPartitions { func, .. } = op {
             func.runner = self.js_runner();
         }

@@ -2,6 +2,7 @@
 // (pandas' method names), and `client.dataframe.readCsv`.
 
 import { DataFrameOps, DatetimeAccessorOps, RollingOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
+import { encode } from './clone.js';
 import { applyHandle, mapPartitionsHandle } from './partitions.js';
 import { Resampler } from './resample.js';
 import { builder } from './rpc.js';
@@ -519,6 +520,33 @@ export class DataFrameModule {
    * (default true: pandas' `''`, `NA`, `NaN`, `null`, … are missing). Reads only the first bytes of the first
    * file now, to learn columns and dtypes.
    */
+  /**
+   * A dataframe of in-memory columns, as `dd.from_pandas(pd.DataFrame(columns),
+   * npartitions)`: `{name: values}` (typed arrays, or arrays of numbers, strings,
+   * booleans or Dates, `null` missing); each column's dtype inferred as pandas infers a
+   * list's (whole numbers int64, other numbers float64), or given in `dtypes`.
+   */
+  fromColumns(columns, { npartitions = 1, dtypes } = {}) {
+    if (!isRecord(columns)) throw new TypeError('fromColumns: expected {name: values}');
+    const bytes = encode(columns, 'fromColumns: column');
+    return new DataFrame(this.#client, builder.fromColumns(this.#client._rpc.ctx, bytes, dtypes ?? null, npartitions));
+  }
+  /**
+   * A dataframe of plain objects, one per row (as `pd.DataFrame.from_records`): the
+   * columns are every key in order of first appearance; a row without a key is missing there.
+   */
+  fromRecords(records, options) {
+    if (!Array.isArray(records)) throw new TypeError('fromRecords: expected an array of objects');
+    const columns = {};
+    records.forEach((r, i) => {
+      if (!isRecord(r)) throw new TypeError(`fromRecords: row ${i} is not an object`);
+      for (const k of Object.keys(r)) columns[k] ??= new Array(records.length).fill(null);
+    });
+    records.forEach((r, i) => {
+      for (const [k, v] of Object.entries(r)) columns[k][i] = v ?? null;
+    });
+    return this.fromColumns(columns, options);
+  }
   async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize, naValues, keepDefaultNa } = {}) {
     const host = this.#client.constructor.host;
     const list = await normalizeSources(host, source);

@@ -669,6 +669,10 @@ export interface ReadCsvOptions {
 }
 
 export interface DataFrameModule {
+  /** A dataframe of in-memory columns (`{name: values}`: typed arrays, or arrays of numbers, strings, booleans or Dates, `null` missing), dtypes inferred as pandas infers a list's or given. */
+  fromColumns(columns: Record<string, ArrayLike<unknown>>, options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
+  /** A dataframe of plain objects, one per row: every key a column, in order of first appearance. */
+  fromRecords(records: Record<string, unknown>[], options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
   readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
   /** Frames (or series) stacked, as `dd.concat`: partitions in order, the union of the columns. */
   concat(frames: DataFrame[]): DataFrame;

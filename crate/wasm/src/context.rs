@@ -111,6 +111,14 @@ impl Context {
                 .get(0)
                 .as_string()
                 .ok_or_else(|| JsError::new("array data: no id"))?;
+            if entry.length() == 2 {
+                // A fromColumns frame, as bytes.
+                let bytes = js_sys::Uint8Array::new(&entry.get(1)).to_vec();
+                let frame =
+                    daskling::kernels::dataframe::frame_bytes::decode(&bytes).map_err(js_err)?;
+                self.0.add_frame(&id, std::sync::Arc::new(frame));
+                continue;
+            }
             let values = js_sys::Float64Array::from(entry.get(1)).to_vec();
             let shape: Vec<usize> = from_js(entry.get(2), "data shape")?;
             let array = ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(&shape), values)

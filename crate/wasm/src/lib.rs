@@ -152,6 +152,19 @@ impl ExprBuilder {
                 Some(JsValue::from(entry))
             })
             .collect();
+        // fromColumns frames travel as bytes, in the same list (two entries: id, bytes).
+        for f in wire.frames(&self.0) {
+            if sent.iter().any(|s| s == f.id()) {
+                continue;
+            }
+            if let Ok(frame) = f.frame() {
+                let bytes = daskling::kernels::dataframe::frame_bytes::encode(frame);
+                let entry = js_sys::Array::new();
+                entry.push(&JsValue::from_str(f.id()));
+                entry.push(&js_sys::Uint8Array::from(&bytes[..]));
+                data.push(&entry);
+            }
+        }
         let sources: js_sys::Array = wire
             .sources()
             .iter()

@@ -143,3 +143,44 @@ pub fn glob_match(pattern: &str, path: &str) -> Result<bool, JsError> {
     };
     Ok(p.matches_with(path, options))
 }
+
+/// A frame of in-memory columns: `columns` the `{name: values}` object as `clone.js`
+/// encodes it, `dtypes` `{name: dtype}` for the columns whose dtype is given (the others
+/// inferred as pandas infers a list's), in `npartitions` even partitions; `ctx` (the
+/// client's) tracks the data, which the worker is sent once.
+#[wasm_bindgen(js_name = fromColumns)]
+pub fn from_columns(
+    ctx: &super::context::Context,
+    columns: &[u8],
+    dtypes: JsValue,
+    npartitions: f64,
+) -> Result<LazyDf, JsError> {
+    let value = daskling::expr::js_value::decode(columns)
+        .map_err(|e| JsError::new(&format!("fromColumns: {e}")))?;
+    let given: Vec<(String, String)> = if dtypes.is_object() {
+        js_sys::Object::entries(dtypes.unchecked_ref())
+            .iter()
+            .map(|e| from_js(e, "fromColumns dtypes {column: dtype}"))
+            .collect::<Result<_, _>>()?
+    } else {
+        vec![]
+    };
+    let dtypes = given
+        .into_iter()
+        .map(|(c, t)| {
+            daskling::kernels::names::lookup::<Dtype>(&t)
+                .map(|d| (c, d))
+                .map_err(js_err)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(npartitions >= 1.0 && npartitions.fract() == 0.0 && npartitions <= 1e6) {
+        return Err(JsError::new(&format!(
+            "fromColumns: npartitions must be a whole number from 1, got {npartitions}"
+        )));
+    }
+    let frame = daskling::expr::dataframe::frame_of_js(&value, &dtypes).map_err(js_err)?;
+    ctx.0
+        .from_frame(std::sync::Arc::new(frame), npartitions as usize)
+        .map(|d| LazyDf(d.0))
+        .map_err(js_err)
+}

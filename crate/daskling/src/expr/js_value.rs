@@ -30,10 +30,10 @@ pub enum JsVal {
     Array(Vec<JsVal>),
     /// A plain object: its keys in order.
     Object(Vec<(String, JsVal)>),
-    /// A typed array, its elements as numbers (`BigInt64Array` values as i64 exactly in
-    /// [`JsVal::Ints`]).
+    /// A `Float32Array` or `Float64Array`.
     Typed(Vec<f64>),
-    /// A `BigInt64Array` or `BigUint64Array`.
+    /// A typed array of integers (`Int8Array` … `Uint32Array`, `BigInt64Array`,
+    /// `BigUint64Array`), exactly.
     Ints(Vec<i64>),
     /// A `Date` (milliseconds since the epoch).
     Date(f64),
@@ -109,12 +109,12 @@ impl Reader<'_> {
             };
         }
         Ok(match kind {
-            0 => JsVal::Typed(b.iter().map(|&x| x as i8 as f64).collect()),
-            1 | 2 => JsVal::Typed(b.iter().map(|&x| x as f64).collect()),
-            3 => JsVal::Typed(each!(2, |c| i16::from_le_bytes(c) as f64)),
-            4 => JsVal::Typed(each!(2, |c| u16::from_le_bytes(c) as f64)),
-            5 => JsVal::Typed(each!(4, |c| i32::from_le_bytes(c) as f64)),
-            6 => JsVal::Typed(each!(4, |c| u32::from_le_bytes(c) as f64)),
+            0 => JsVal::Ints(b.iter().map(|&x| x as i8 as i64).collect()),
+            1 | 2 => JsVal::Ints(b.iter().map(|&x| x as i64).collect()),
+            3 => JsVal::Ints(each!(2, |c| i16::from_le_bytes(c) as i64)),
+            4 => JsVal::Ints(each!(2, |c| u16::from_le_bytes(c) as i64)),
+            5 => JsVal::Ints(each!(4, |c| i32::from_le_bytes(c) as i64)),
+            6 => JsVal::Ints(each!(4, |c| u32::from_le_bytes(c) as i64)),
             7 => JsVal::Typed(each!(4, |c| f32::from_le_bytes(c) as f64)),
             8 => JsVal::Typed(each!(8, f64::from_le_bytes)),
             9 => JsVal::Ints(each!(8, i64::from_le_bytes)),
@@ -202,7 +202,7 @@ mod tests {
         b.extend([1, 0, 0, 0, b'b', 10]);
         b.extend(5f64.to_le_bytes());
         let v = decode(&b).unwrap();
-        assert_eq!(v.get("a"), Some(&JsVal::Typed(vec![1.0, -2.0])));
+        assert_eq!(v.get("a"), Some(&JsVal::Ints(vec![1, -2])));
         assert_eq!(v.get("b"), Some(&JsVal::Date(5.0)));
         assert!(decode(&b[..b.len() - 1])
             .unwrap_err()

@@ -378,20 +378,41 @@ impl Wire {
 
     /// Data of `fromArray` nodes, which the JSON names by token only.
     pub fn data(&self, exprs: &[Expr]) -> Vec<super::array::Data> {
-        let mut out: Vec<super::array::Data> = vec![];
+        each_node(exprs, |e| match e {
+            Expr::Array(a) => match a.op() {
+                ArrayOp::FromData { data, .. } => Some(data.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// Data of `fromColumns` nodes, which the JSON names by token only (each once).
+    pub fn frames(&self, exprs: &[Expr]) -> Vec<super::dataframe::FrameData> {
+        let mut out: Vec<super::dataframe::FrameData> = each_node(exprs, |e| match e {
+            Expr::Df(d) => match d.op() {
+                DfOp::FromFrame { data, .. } => Some(data.clone()),
+                _ => None,
+            },
+            _ => None,
+        });
         let mut seen = std::collections::HashSet::new();
-        let mut stack: Vec<Expr> = exprs.to_vec();
-        while let Some(e) = stack.pop() {
-            if !seen.insert(e.name().to_string()) {
-                continue;
-            }
-            if let Expr::Array(a) = &e {
-                if let ArrayOp::FromData { data, .. } = a.op() {
-                    out.push(data.clone());
-                }
-            }
-            stack.extend(e.inputs());
-        }
+        out.retain(|f| seen.insert(f.id().to_string()));
         out
     }
+}
+
+/// What `pick` gives for each distinct node of `exprs` and their inputs.
+fn each_node<T>(exprs: &[Expr], mut pick: impl FnMut(&Expr) -> Option<T>) -> Vec<T> {
+    let mut out = vec![];
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<Expr> = exprs.to_vec();
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e.name().to_string()) {
+            continue;
+        }
+        out.extend(pick(&e));
+        stack.extend(e.inputs());
+    }
+    out
 }

@@ -276,6 +276,25 @@ impl Frame {
         })
     }
 
+    /// A frame of named columns, without an index.
+    ///
+    /// ```
+    /// use daskling_kernels::dataframe::{Column, Frame};
+    /// let f = Frame::of(vec![("x", Column::Int64(vec![1, 2]))]);
+    /// assert_eq!((f.len(), &f.names[..]), (2, &["x".to_string()][..]));
+    /// ```
+    pub fn of(columns: Vec<(&str, Column)>) -> Frame {
+        Frame {
+            names: columns
+                .iter()
+                .map(|(n, _)| n.to_string())
+                .collect::<Vec<_>>()
+                .into(),
+            columns: columns.into_iter().map(|(_, c)| c).collect(),
+            index: None,
+        }
+    }
+
     /// Columns `names`, in that order (the index kept).
     pub fn select(&self, names: &[String]) -> Result<Frame> {
         let columns = names

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod datetime;
 pub(crate) mod describe;
 pub mod dt;
+pub mod frame_bytes;
 pub mod group_rows;
 pub mod groupby;
 pub mod kernel;

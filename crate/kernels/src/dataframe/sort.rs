@@ -354,15 +354,7 @@ mod tests {
     use std::sync::Arc;
 
     fn frame(cols: Vec<(&str, Column)>) -> Frame {
-        Frame {
-            names: cols
-                .iter()
-                .map(|(n, _)| n.to_string())
-                .collect::<Vec<_>>()
-                .into(),
-            columns: cols.into_iter().map(|(_, c)| c).collect(),
-            index: None,
-        }
+        Frame::of(cols)
     }
 
     /// The whole pipeline over `parts`, concatenated.

@@ -117,8 +117,55 @@ fn cells(v: &JsVal) -> Vec<Cell<'_>> {
     }
 }
 
+/// The dtype pandas would give `v`'s values (as `pd.DataFrame({...})` gives a list's):
+/// integer typed arrays and arrays of whole numbers int64, other numbers float64
+/// (missing values too), booleans bool, strings string, `Date`s datetime; a mix is an
+/// error naming what it mixes.
+pub(super) fn infer(v: &JsVal) -> Result<Dtype, String> {
+    if let JsVal::Ints(_) = v {
+        return Ok(Dtype::Int64);
+    }
+    let (mut num, mut frac, mut missing, mut kinds) = (false, false, false, vec![]);
+    for c in cells(v) {
+        let kind = match c {
+            Cell::Missing => {
+                missing = true;
+                continue;
+            }
+            Cell::Num(x) => {
+                num = true;
+                frac |= x.fract() != 0.0 || x.abs() > 9.007_199_254_740_992e15;
+                Dtype::Float64
+            }
+            Cell::Int(_) => Dtype::Float64,
+            Cell::Bool(_) => Dtype::Bool,
+            Cell::Text(_) => Dtype::String,
+            Cell::Date(_) => Dtype::Datetime,
+            Cell::Other(what) => return Err(format!("holds {what}")),
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    match kinds[..] {
+        [] => Ok(Dtype::Float64),
+        [Dtype::Float64] if num && !frac && !missing && !matches!(v, JsVal::Typed(_)) => {
+            Ok(Dtype::Int64)
+        }
+        [one] => Ok(one),
+        _ => Err(format!(
+            "mixes {} values: give one kind per column (or its dtype)",
+            kinds
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
+}
+
 /// A column of dtype `t` from `v`'s values.
-fn column(v: &JsVal, t: Dtype) -> Result<Column, String> {
+pub(super) fn column(v: &JsVal, t: Dtype) -> Result<Column, String> {
     let cells = cells(v);
     let bad = |i: usize, what: &str| format!("value {i} is {what}, which a {t} column cannot hold");
     let what = |c: &Cell| match c {
@@ -168,6 +215,7 @@ fn column(v: &JsVal, t: Dtype) -> Result<Column, String> {
                 .map(|(i, c)| match c {
                     Cell::Bool(b) => Ok(Some(*b)),
                     Cell::Num(x) if *x == 0.0 || *x == 1.0 => Ok(Some(*x == 1.0)),
+                    Cell::Int(x) if *x == 0 || *x == 1 => Ok(Some(*x == 1)),
                     Cell::Missing => Ok(None),
                     other => Err(bad(i, what(other))),
                 })

@@ -28,6 +28,19 @@ enum Plan {
     Hash(usize),
 }
 
+/// A `merge` node's frames, spec and broadcast flag.
+fn fields(op: &DfOp) -> Result<(&Df, &Df, &MergeSpec, &bool)> {
+    match op {
+        DfOp::Merge {
+            left,
+            right,
+            spec,
+            broadcast,
+        } => Ok((left, right, spec, broadcast)),
+        _ => Err(not_mine("merge")),
+    }
+}
+
 fn plan(left: &Df, right: &Df, how: How, broadcast: bool) -> Plan {
     let (l, r) = (left.npartitions(), right.npartitions());
     let right_ok = matches!(how, How::Inner | How::Left);
@@ -51,15 +64,7 @@ fn parts(left: &Df, right: &Df, p: Plan) -> usize {
 
 /// The joined columns (the kernel's layout); partitions by the plan.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
-    let DfOp::Merge {
-        left,
-        right,
-        spec,
-        broadcast,
-    } = op
-    else {
-        return Err(not_mine("merge"));
-    };
+    let (left, right, spec, broadcast) = fields(op)?;
     if left.0.kind != Kind::Frame || right.0.kind != Kind::Frame {
         return Err(Error::invalid(
             "merge joins two dataframes (select a series' frame with df.select([...]))",
@@ -81,15 +86,7 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
 
 /// The plan's tasks: joins of partitions with a gathered side, or routes and buckets.
 pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
-    let DfOp::Merge {
-        left,
-        right,
-        spec,
-        broadcast,
-    } = d.op()
-    else {
-        return Err(not_mine("merge"));
-    };
+    let (left, right, spec, broadcast) = fields(d.op())?;
     let spec = Arc::new(spec.clone());
     let token = tokenize(d.name());
     let layer = |stem: &str, j: usize| Key::new(format!("{stem}-{token}").as_str(), &[j as u32]);
@@ -152,15 +149,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
 
 /// dask's `merge` with the same keys, how and suffixes.
 pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
-    let DfOp::Merge {
-        left,
-        right,
-        spec,
-        broadcast,
-    } = d.op()
-    else {
-        return Err(not_mine("merge"));
-    };
+    let (left, right, spec, broadcast) = fields(d.op())?;
     let l = s.var(left.name())?.to_string();
     let r = s.var(right.name())?.to_string();
     Ok(("merged".into(), spec.pandas(&l, &r, *broadcast)))

@@ -3,7 +3,7 @@
 //! task per partition, with tree reductions on top.
 //!
 //! Each operation's metadata and lowering live together in its family's module: `io`
-//! (readCsv), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
+//! (readCsv), `memory` (fromColumns), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
 //! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `resample`, `group_rows` (`transform`, `cumsum` per group), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
@@ -36,6 +36,7 @@ mod groupby;
 mod io;
 mod lower;
 mod map;
+mod memory;
 mod merge;
 mod op;
 mod partitions;
@@ -62,6 +63,8 @@ use crate::kernels::dataframe::Dtype;
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
 pub use cond::Replacement;
 pub use map::DropHow;
+pub(crate) use memory::from_frame_in;
+pub use memory::{frame_of_js, FrameData};
 pub use merge::{How, MergeOptions};
 pub use op::{DfOp, Kind, LogicalOp};
 pub use partitions::{PartitionFn, PartitionMeta};
@@ -208,6 +211,7 @@ fn family(op: &DfOp) -> Family {
     }
     match op {
         DfOp::ReadCsv { .. } => of!(io, parts),
+        DfOp::FromFrame { .. } => of!(memory, parts),
         DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
             of!(columns, parts)
         }

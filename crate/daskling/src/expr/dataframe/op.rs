@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::memory::FrameData;
 use super::partitions::PartitionFn;
 use super::{Df, SourceRef};
 use crate::kernels::array::{BinaryOp, UnaryFn};
@@ -164,6 +165,13 @@ pub enum DfOp<A = Df> {
         /// Whether to join every partition of one side with the whole other even when
         /// both have several (the smaller side gathered into one partition first).
         broadcast: bool,
+    },
+    /// In-memory columns (`fromColumns`) in `npartitions` even partitions.
+    FromFrame {
+        /// The columns, named by their content token.
+        data: FrameData,
+        /// Partitions.
+        npartitions: usize,
     },
     /// A rolling window by time over a sorted datetime series (`rolling('30min', {on})`).
     RollTime {
@@ -332,7 +340,7 @@ impl<A> DfOp<A> {
     /// The inputs, in order.
     pub fn inputs(&self) -> Vec<&A> {
         match self {
-            DfOp::ReadCsv { .. } => vec![],
+            DfOp::ReadCsv { .. } | DfOp::FromFrame { .. } => vec![],
             DfOp::Select { input, .. }
             | DfOp::Col { input, .. }
             | DfOp::Scalar { input, .. }
@@ -481,6 +489,10 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::FromFrame { data, npartitions } => DfOp::FromFrame {
+                data: data.clone(),
+                npartitions: *npartitions,
             },
             DfOp::RollTime {
                 input,

@@ -70,18 +70,24 @@ impl<'de> Deserialize<'de> for PartitionFn {
     }
 }
 
+/// A `mapPartitions` node's input, function, kind, names and dtypes.
+#[allow(clippy::type_complexity)]
+fn fields(op: &DfOp) -> Result<(&Df, &PartitionFn, &Kind, &Vec<String>, &Vec<Dtype>)> {
+    match op {
+        DfOp::MapPartitions {
+            input,
+            func,
+            out,
+            names,
+            dtypes,
+        } => Ok((input, func, out, names, dtypes)),
+        _ => Err(not_mine("partitions")),
+    }
+}
+
 /// The declared result: a frame or a series of these columns.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
-    let DfOp::MapPartitions {
-        input,
-        func,
-        out: kind,
-        names,
-        dtypes,
-    } = op
-    else {
-        return Err(not_mine("partitions"));
-    };
+    let (input, func, kind, names, dtypes) = fields(op)?;
     let what = format!("mapPartitions({})", func.func.name);
     if input.0.kind == Kind::Scalar {
         return Err(Error::invalid(format!(
@@ -128,16 +134,7 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
 /// Per partition, the function's call (in a function worker) and its answer made a
 /// partition of the declared columns.
 pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
-    let DfOp::MapPartitions {
-        input,
-        func,
-        out: kind,
-        names,
-        dtypes,
-    } = d.op()
-    else {
-        return Err(not_mine("partitions"));
-    };
+    let (input, func, kind, names, dtypes) = fields(d.op())?;
     let call = JsCall {
         func: func.func.clone(),
         args: func.args.clone(),
@@ -225,16 +222,7 @@ def js_partition(part, source, name, args_json, kind, series, names, dtypes):
 
 /// dask's `map_partitions` of `js_partition`, with the declared `meta`.
 pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
-    let DfOp::MapPartitions {
-        input,
-        func,
-        out: kind,
-        names,
-        dtypes,
-    } = d.op()
-    else {
-        return Err(not_mine("partitions"));
-    };
+    let (input, func, kind, names, dtypes) = fields(d.op())?;
     let fname = func.func.name.to_string();
     let Some(decode_args) = s.options().args_json else {
         return Err(Error::invalid(format!(

@@ -4,15 +4,7 @@
 use super::*;
 
 fn frame(cols: Vec<(&str, Column)>) -> Frame {
-    Frame {
-        names: cols
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .collect::<Vec<_>>()
-            .into(),
-        columns: cols.into_iter().map(|(_, c)| c).collect(),
-        index: None,
-    }
+    Frame::of(cols)
 }
 
 fn floats(c: &Column) -> Vec<Option<f64>> {
