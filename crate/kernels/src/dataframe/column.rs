@@ -295,6 +295,11 @@ impl Frame {
         }
     }
 
+    /// The columns' dtypes, in order.
+    pub fn dtypes(&self) -> Vec<Dtype> {
+        self.columns.iter().map(Column::dtype).collect()
+    }
+
     /// Columns `names`, in that order (the index kept).
     pub fn select(&self, names: &[String]) -> Result<Frame> {
         let columns = names

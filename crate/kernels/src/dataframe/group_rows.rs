@@ -50,26 +50,13 @@ impl crate::Footprint for Carry {
 }
 
 fn step(agg: CumAgg, a: Acc, x: Acc) -> Acc {
+    let f = |v: Acc| match v {
+        Acc::Int(i) => i as f64,
+        Acc::Float(f) => f,
+    };
     match (a, x) {
-        (Acc::Int(a), Acc::Int(x)) => Acc::Int(match agg {
-            CumAgg::Sum => a.wrapping_add(x),
-            CumAgg::Prod => a.wrapping_mul(x),
-            CumAgg::Max => a.max(x),
-            CumAgg::Min => a.min(x),
-        }),
-        (a, x) => {
-            let f = |v: Acc| match v {
-                Acc::Int(i) => i as f64,
-                Acc::Float(f) => f,
-            };
-            let (a, x) = (f(a), f(x));
-            Acc::Float(match agg {
-                CumAgg::Sum => a + x,
-                CumAgg::Prod => a * x,
-                CumAgg::Max => a.max(x),
-                CumAgg::Min => a.min(x),
-            })
-        }
+        (Acc::Int(a), Acc::Int(x)) => Acc::Int(agg.step_i64(a, x)),
+        (a, x) => Acc::Float(agg.step_f64(f(a), f(x))),
     }
 }
 

@@ -43,6 +43,28 @@ crate::name_table! {
     }
 }
 
+impl CumAgg {
+    /// The running value `acc` after integer `x` (sums and products wrap, as numpy's).
+    pub fn step_i64(self, acc: i64, x: i64) -> i64 {
+        match self {
+            CumAgg::Sum => acc.wrapping_add(x),
+            CumAgg::Prod => acc.wrapping_mul(x),
+            CumAgg::Max => acc.max(x),
+            CumAgg::Min => acc.min(x),
+        }
+    }
+
+    /// The running value `acc` after `x`.
+    pub fn step_f64(self, acc: f64, x: f64) -> f64 {
+        match self {
+            CumAgg::Sum => acc + x,
+            CumAgg::Prod => acc * x,
+            CumAgg::Max => acc.max(x),
+            CumAgg::Min => acc.min(x),
+        }
+    }
+}
+
 crate::name_table! {
     /// Aggregations of a rolling window.
     pub enum RollAgg {
@@ -337,25 +359,13 @@ impl ScanOp {
 
     /// The running `agg` of `part` from `carry` (missing values stay missing).
     fn cumulate(&self, agg: CumAgg, carry: Option<f64>, part: &Column) -> Result<Column> {
-        let step = |acc: f64, x: f64| match agg {
-            CumAgg::Sum => acc + x,
-            CumAgg::Prod => acc * x,
-            CumAgg::Max => acc.max(x),
-            CumAgg::Min => acc.min(x),
-        };
         Ok(match part {
             Column::Int64(v) => {
                 let mut acc: Option<i64> = carry.map(|c| c as i64);
                 Column::Int64(
                     v.iter()
                         .map(|&x| {
-                            let y = match (acc, agg) {
-                                (None, _) => x,
-                                (Some(a), CumAgg::Sum) => a.wrapping_add(x),
-                                (Some(a), CumAgg::Prod) => a.wrapping_mul(x),
-                                (Some(a), CumAgg::Max) => a.max(x),
-                                (Some(a), CumAgg::Min) => a.min(x),
-                            };
+                            let y = acc.map_or(x, |a| agg.step_i64(a, x));
                             acc = Some(y);
                             y
                         })
@@ -370,7 +380,7 @@ impl ScanOp {
                             if x.is_nan() {
                                 return f64::NAN;
                             }
-                            let y = acc.map_or(x, |a| step(a, x));
+                            let y = acc.map_or(x, |a| agg.step_f64(a, x));
                             acc = Some(y);
                             y
                         })

@@ -116,7 +116,7 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
         prefix: "from_columns",
         kind: Kind::Frame,
         names: f.names.to_vec(),
-        dtypes: f.columns.iter().map(Column::dtype).collect(),
+        dtypes: f.dtypes(),
         npartitions: *npartitions,
         rows: None,
     })

@@ -8,12 +8,11 @@ use super::{not_mine, DataFrame, Df, DfOp, GroupBy, Kind, Meta, Series, SeriesGr
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{list, string, Line, Script};
 use crate::graph::Graph;
+use crate::kernels::dataframe::datetime::DAY_MS;
 use crate::kernels::dataframe::dt::{parse_freq, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::Dtype;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// The input's columns; an int64 one that an empty bin leaves missing becomes float64.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {

@@ -268,7 +268,10 @@ impl MergeSpec {
     /// `left` joined with `right` (see the module documentation for rows and order).
     pub fn join(&self, key: &str, left: &Frame, right: &Frame) -> Result<Frame> {
         let layout = self
-            .layout((&left.names, &dtypes(left)), (&right.names, &dtypes(right)))
+            .layout(
+                (&left.names, &left.dtypes()),
+                (&right.names, &right.dtypes()),
+            )
             .map_err(|e| Error::invalid(format!("{key}: {e}")))?;
         let lk = row_keys(left, &layout.left_keys);
         let rk = row_keys(right, &layout.right_keys);
@@ -396,10 +399,6 @@ impl MergeSpec {
             super::convert::python_str(b)
         )
     }
-}
-
-fn dtypes(f: &Frame) -> Vec<Dtype> {
-    f.columns.iter().map(Column::dtype).collect()
 }
 
 /// The order of an outer join's rows by their key (the left row's, else the right

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::super::column::{Column, Dtype, Frame, NAT};
-use super::super::ops::KeyValue;
+use super::super::ops::{self, KeyValue};
 
 /// A row's key: missing parts included (pandas matches a missing key with a missing
 /// key), numbers normalized so that an int64 `3` and a float64 `3.0` are one key.
@@ -17,27 +17,26 @@ pub(super) enum JoinKey {
     Many(Box<[Option<KeyValue>]>),
 }
 
-/// The keys of one column's rows.
+/// The keys of one column's rows (groupby's, `ops::keys`), a whole float64 number made
+/// the int64 key of its value.
 fn column_keys(c: &Column) -> Vec<Option<KeyValue>> {
-    let float = |x: f64| {
-        if x.is_nan() {
-            None
-        } else if x.fract() == 0.0 && x.abs() < 9.2e18 {
-            Some(KeyValue::Int(x as i64))
-        } else {
-            Some(KeyValue::Float(x.to_bits()))
-        }
-    };
-    match c {
-        Column::Int64(v) => v.iter().map(|&x| Some(KeyValue::Int(x))).collect(),
-        Column::Float64(v) => v.iter().map(|&x| float(x)).collect(),
-        Column::Datetime(v) => v
-            .iter()
-            .map(|&x| (x != NAT).then_some(KeyValue::Int(x)))
-            .collect(),
-        Column::Bool(v) => v.iter().map(|x| x.map(KeyValue::Bool)).collect(),
-        Column::String(v) => v.iter().map(|x| x.clone().map(KeyValue::Str)).collect(),
+    let keys = ops::keys(c);
+    if !matches!(c, Column::Float64(_)) {
+        return keys;
     }
+    keys.into_iter()
+        .map(|k| match k {
+            Some(KeyValue::Float(bits)) => {
+                let x = f64::from_bits(bits);
+                Some(if x.fract() == 0.0 && x.abs() < 9.2e18 {
+                    KeyValue::Int(x as i64)
+                } else {
+                    KeyValue::Float(bits)
+                })
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// The keys of `f`'s rows from its columns `cols`.
