@@ -203,3 +203,32 @@ fn persisted_arrays_count_against_the_context_limit() {
     assert_eq!(ctx.held_bytes(), 0);
     ctx.persist(&y, Scheduler::Threads).unwrap();
 }
+
+#[test]
+fn persisted_blocks_read_by_a_compute_are_not_counted_again() {
+    let _one = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let ctx = Context::new();
+    let x = Array::ones(&[1_000, 1_000], ChunkSpec::Block(vec![250, 250])).unwrap();
+    let p = ctx.persist(&x, Scheduler::Threads).unwrap(); // 8 MB held, blocks of 0.5 MB
+    let s = p.sum(None).unwrap();
+    for threads in [false, true] {
+        let opts = RunOptions {
+            scheduler: if threads {
+                Scheduler::Threads
+            } else {
+                Scheduler::Sync
+            },
+            ..limited(1 << 32)
+        };
+        let (v, stats) = compute_values_with(&[&s as &dyn Lazy], &opts, &mut |_| {}).unwrap();
+        assert_eq!(v[0].as_block("sum").unwrap().sum(), 1e6);
+        // The running tasks' reservations (a block each) and the partial sums are the
+        // compute's own; the blocks it reads were held before (`held`), not again.
+        let running = stats.threads_used as u64;
+        assert!(
+            stats.peak_bytes < running * 500_000 + 10_000,
+            "threads {threads}: peak {}",
+            stats.peak_bytes
+        );
+    }
+}

@@ -7,20 +7,21 @@
 //! its share, and its memory is freed when it ends) while the smaller goes on.
 //!
 //! Every result a scheduler holds is counted by [`Value::nbytes`] from the moment its
-//! task finishes until it is released; a task about to start first reserves what it
+//! task finishes until it is released — except a literal's (a persisted block, a frame
+//! from memory): that value was held before the compute and is shared, not copied; a task about to start first reserves what it
 //! is expected to allocate ([`MemoryLimit::per_task`], for arrays the compute's
 //! largest block), so a kernel is not started when its output could not fit. Going
 //! over the limit is an [`Error::MemoryLimit`] naming the task, never a trap.
 //!
 //! ```
 //! use daskling_graph::{Graph, Key, Task};
-//! use daskling_kernels::{Kernel, Value};
+//! use daskling_kernels::{array::ArrayKernel, Kernel};
 //! use daskling_scheduler::{run_plan, MemoryLimit, Plan, Run, Scheduler};
 //! use std::sync::Arc;
 //!
 //! let mut g = Graph::new();
-//! let block = Value::Bytes(Arc::from(vec![0u8; 8000]));
-//! g.insert(Key::named("x"), Task::new(Kernel::Literal(block), vec![]));
+//! let full = ArrayKernel::Full { shape: vec![1000], value: 1.0 };
+//! g.insert(Key::named("x"), Task::new(Kernel::Array(full), vec![]));
 //! let plan = Arc::new(Plan::new(&g, &[Key::named("x")]).unwrap());
 //! let run = |limit| run_plan(plan.clone(), Run { limit, ..Run::default() }, &mut |_| {});
 //! // 8,000 bytes fit in 10 kB, not in 4 kB.
@@ -35,7 +36,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use super::{lock, Plan};
 use daskling_core::error::bytes;
 use daskling_core::{Error, Result};
-use daskling_kernels::Value;
+use daskling_kernels::{Kernel, Value};
 
 /// How much memory a compute may hold, and what each task reserves before it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,10 +278,19 @@ impl Ledger {
         Ok(v)
     }
 
+    /// Bytes task `i`'s result `value` adds: none for a literal, whose value the graph
+    /// held before the compute began (counted there, if at all, as `held`).
+    fn counted(plan: &Plan, i: usize, value: &Value) -> u64 {
+        match plan.kernels[i] {
+            Kernel::Literal(_) => 0,
+            _ => value.nbytes(),
+        }
+    }
+
     /// Exchanges task `i`'s reservation for its result's size; an error when the
     /// result does not fit.
     pub(crate) fn end(&self, plan: &Plan, i: usize, value: &Value) -> Result<()> {
-        let n = value.nbytes();
+        let n = Self::counted(plan, i, value);
         self.sub(self.limit.per_task);
         let now = self.add(n);
         let largest = {
@@ -312,9 +322,9 @@ impl Ledger {
         self.sub(self.limit.per_task);
     }
 
-    /// A released result.
-    pub(crate) fn free(&self, value: &Value) {
-        self.sub(value.nbytes());
+    /// Task `i`'s released result.
+    pub(crate) fn free(&self, plan: &Plan, i: usize, value: &Value) {
+        self.sub(Self::counted(plan, i, value));
     }
 }
 

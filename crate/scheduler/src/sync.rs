@@ -151,7 +151,7 @@ impl State {
             let wd = &mut self.waiting_data[dep as usize];
             *wd -= 1;
             if *wd == 0 && !plan.is_output[dep as usize] {
-                self.release_data(dep as usize);
+                self.release_data(plan, dep as usize);
             }
         }
     }
@@ -214,9 +214,9 @@ impl State {
     }
 
     /// Frees the result of task `i`.
-    pub fn release_data(&mut self, i: usize) {
+    pub fn release_data(&mut self, plan: &Plan, i: usize) {
         if let Some(v) = self.cache[i].take() {
-            self.ledger.free(&v);
+            self.ledger.free(plan, i, &v);
             self.live -= 1;
             self.released += 1;
         }

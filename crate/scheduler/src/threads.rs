@@ -294,7 +294,7 @@ impl Shared {
                 let Some(v) = lock(&self.cache[d]).take() else {
                     continue;
                 };
-                self.ledger.free(&v);
+                self.ledger.free(plan, d, &v);
                 self.live.fetch_sub(1, Ordering::Relaxed);
                 if plan.io[d] && self.caller_reads {
                     self.io_live.fetch_sub(1, Ordering::AcqRel);
