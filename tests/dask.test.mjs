@@ -468,6 +468,46 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
+  test('setIndex and loc: the sorted minute files by time, and an unsorted column', { timeout: 600_000 }, async () => {
+    const names = readdirSync(join(DATA, 'minute', 'hp')).sort().slice(0, 4).map((f) => `minute/hp/${f}`);
+    const days = names.map((n) => n.slice(-14, -4));
+    const { mine, script, pairs, pairScript } = await session.inPage(async (c, { names, days, address, prefix }) => {
+      const files = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n)));
+      const df = await c.dataframe.readCsv(files, { parseDates: ['timestamp'], blocksize: 0 });
+      const ix = await df.setIndex('timestamp', { sorted: true });
+      const values = [
+        ix.loc(days[1], days[2]),
+        ix.col('close').loc(`${days[1]} 10:00`, `${days[1]} 11:30`),
+        ix.loc(null, `${days[0]} 12`).select(['volume']),
+        ix.filter(ix.col('volume').gt(0)).loc(`${days[3]} 15`, null),
+      ];
+      const byClose = await df.select(['close', 'volume']).setIndex('close', { npartitions: 3 });
+      const ranged = [byClose.loc(null, null).col('volume')];
+      const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+      const plain = (v) => (v.columns ? { index: col(v.index), data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { index: col(v.index), values: col(v.values) });
+      return {
+        mine: (await c.compute(...values)).map(plain),
+        script: c.toDask(...values, { address, sources: prefix }),
+        pairs: (await c.compute(...ranged)).map(plain),
+        pairScript: c.toDask(...ranged, { address, sources: prefix }),
+      };
+    }, { names, days, address, prefix: `${DATA}/` });
+    assert.match(script, /\.set_index\("timestamp", sorted=True\)/);
+    assert.match(script, new RegExp(`\\.loc\\["${days[1]} 10:00":"${days[1]} 11:30"\\]`));
+    const theirs = onCluster(script, 'set_index');
+    mine.forEach((m, n) => {
+      assert.ok(m.index.length > 0, `value ${n}: rows`);
+      assert.deepEqual(theirs[n].index, m.index, `value ${n}: index`);
+      if (m.data) return Object.keys(m.data).forEach((c) => m.data[c].forEach((v, j) => close(theirs[n].data[c][j], v, `value ${n}.${c}[${j}]`)));
+      m.values.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
+    });
+    // Sorted by close: dask orders ties its own way, so compare (index, value) pairs.
+    const sortedPairs = (r) => r.index.map((x, j) => [x, r.values[j]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const theirPairs = onCluster(pairScript, 'set_index_unsorted');
+    assert.deepEqual(sortedPairs(theirPairs[0]), sortedPairs(pairs[0]));
+    assert.deepEqual(pairs[0].index, [...pairs[0].index].sort((a, b) => a - b), 'ours in index order');
+  });
+
   test('groupby transform and cumulative aggregations per group, in row order', { timeout: 600_000 }, async () => {
     const { mine, script, multi, cummax } = await session.inPage(async (c, { address, prefix }) => {
       const names = ['missing/a.csv', 'missing/b.csv', 'missing/c.csv'];

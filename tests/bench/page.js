@@ -133,6 +133,53 @@ window.benchPicked = async (id, reps) => {
   return { bytes: bytesOf(files), files: files.length, ...(await best(reps, () => exercise(files))) };
 };
 
+// The everyday dataframe operations (OPS_CASES) on the file picked in `<input id=…>`,
+// each read from the picked file and computed to a small answer (so that only the
+// operation is timed, not a 200 MB result crossing to the page): best seconds of `reps`
+// and the answers, which run.mjs compares with the peers'.
+window.benchOps = async (id, reps) => {
+  const c = window.client;
+  const files = picked(id);
+  const read = () => c.dataframe.readCsv(files, { parseDates: ['timestamp'] });
+  const cases = {
+    // The five lowest closes: a global sort, then its first rows.
+    sort: async (df) => Array.from((await df.sortValues('close').head(5)).data.close),
+    // The ten largest volumes: a top-N per partition, then merged.
+    nlargest: async (df) => Array.from((await df.nlargest(10, 'volume').compute()).data.volume),
+    // Every row with the close of the same minute from a second frame: a hash join.
+    merge: async (df) => {
+      const m = df.merge(df.select(['timestamp', 'close']), { on: 'timestamp' });
+      return c.compute(m.len(), m.col('close_y').sum());
+    },
+    // A 30-minute rolling mean of close by time, exact across partitions: its maximum.
+    rolling: async (df) => [await df.col('close').rolling('30min', { on: df.col('timestamp') }).mean().max().compute()],
+    // Volume by day and hour (two keys): groups and total.
+    groupby2: async (df) => {
+      const t = df.col('timestamp');
+      const g = (await df.groupby([t.dt.floor('1d'), t.dt.hour]).col('volume').sum().compute());
+      return [g.length, Array.from(g.data.volume).reduce((a, b) => a + b, 0)];
+    },
+    // Closes masked where the volume is low, then dropped and filled.
+    missing: async (df) => {
+      const masked = df.col('close').mask(df.col('volume').lt(OPS_LOW_VOLUME));
+      return c.compute(masked.dropna().count(), masked.fillna(0).sum());
+    },
+  };
+  const out = {};
+  for (const [name, run] of Object.entries(cases)) {
+    let bestRun = null;
+    for (let i = 0; i < reps; i++) {
+      const t = performance.now();
+      const answer = await run(await read());
+      const seconds = (performance.now() - t) / 1000;
+      if (!bestRun || seconds < bestRun.seconds) bestRun = { seconds, answer };
+    }
+    out[name] = bestRun;
+  }
+  return { bytes: bytesOf(files), files: files.length, cases: out };
+};
+const OPS_LOW_VOLUME = 2000;
+
 // DuckDB-WASM (its single-threaded "eh" build, from npm) on the same picked files (the
 // first `limit`: it reads many small files at ~1 MB/s), in this page: each File
 // registered as a handle DuckDB reads with FileReaderSync, then the exercise in SQL (one

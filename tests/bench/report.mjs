@@ -114,6 +114,44 @@ function checkAnswers({ peers, wasm, duckdbWasm }) {
     (bad.length ? `DIFFERENT in: ${bad.map(([n, , a]) => `${n} ${JSON.stringify(a)}`).join('; ')}` : `the same in all ${runs.length} runs.`));
 }
 
+const OPS = [
+  ['sort', "sortValues('close'), first 5 rows"],
+  ['nlargest', "nlargest(10, 'volume')"],
+  ['merge', 'merge with itself on timestamp (hash join): rows, sum'],
+  ['rolling', "rolling('30min', on timestamp).mean() of close: max"],
+  ['groupby2', 'groupby([day, hour]) volume sum'],
+  ['missing', 'close masked where volume < 2000: dropna().count(), fillna(0).sum()'],
+];
+
+/** Whether two answers (lists of numbers) agree: equal, or within 1e-9 relative for sums. */
+function agree(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i] || Math.abs(x - b[i]) <= 1e-9 * Math.max(1, Math.abs(b[i])));
+}
+
+/** The everyday operations on the one picked file against the native peers (`ops`). */
+export function opsTable({ ops, peers }) {
+  const p = peers?.ops ?? {};
+  const names = Object.keys(p);
+  console.log(`
+Everyday dataframe operations on the one picked file (${(ops.bytes / 1e6).toFixed(0)} MB): best seconds from reading the file to a ` +
+    `small answer (daskling: Chromium, threads (2); peers native, 2 threads); ratio = peer's time / daskling's (> 1: daskling faster)\n`);
+  table(
+    ['operation', 'daskling', ...names.flatMap((n) => [n, `${n} / daskling`])],
+    OPS.map(([c, label]) => {
+      const d = ops.cases[c].seconds;
+      return [label, fmt(d, 2), ...names.flatMap((n) => [fmt(p[n][c].seconds, 2), `${fmt(p[n][c].seconds / d, 2)}×`])];
+    }),
+  );
+  const ref = p.pandas;
+  if (!ref) return;
+  const bad = [];
+  for (const [c] of OPS) {
+    if (!agree(ops.cases[c].answer, ref[c].answer)) bad.push(`daskling ${c} ${JSON.stringify(ops.cases[c].answer)} vs pandas ${JSON.stringify(ref[c].answer)}`);
+    for (const n of names) if (!agree(p[n][c].answer, ref[c].answer)) bad.push(`${n} ${c} ${JSON.stringify(p[n][c].answer)}`);
+  }
+  console.log(`\nAnswers of the operations: ${bad.length ? `DIFFERENT: ${bad.join('; ')}` : 'daskling and every peer equal pandas\'.'}`);
+}
+
 /** Prints every table of one run. */
 export function report(r) {
   schedulerTable(r);
@@ -121,6 +159,7 @@ export function report(r) {
   latencyTable(r);
   arraysTable(r);
   dataframeTable(r);
+  opsTable({ ops: r.wasm['threads (2)'].ops, peers: r.peers });
   if (r.memory) {
     const m = r.memory;
     console.log(`\nStreaming a picked file: ${(m.bytes / 1e9).toFixed(2)} GB in ${m.npartitions} partitions (${m.rows} rows), the exercise in ${fmt(m.seconds)} s = ` +

@@ -3,7 +3,8 @@
 // picked through an `<input type=file>` from disk, as a participant picks them; the peers in
 // the same run: DuckDB-WASM in the same Chromium on the same picked files, and — when
 // python3 is here — native DuckDB, polars, pandas, dask and numpy from a venv made from PyPI.
-//   DASKLING_BENCH_PEERS=0  skips the Python peers; DASKLING_BENCH_BIG=0 the 5 GB stream.
+//   DASKLING_BENCH_PEERS=0  skips the Python peers; DASKLING_BENCH_BIG=0 the 5 GB stream;
+//   DASKLING_BENCH_ONLY=ops runs only the everyday dataframe operations (and their peers).
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -27,7 +28,7 @@ import { PATH } from '../../crate/wasm/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
 import { HOOKS_DIST, launch } from '../browser.mjs';
 import { python } from '../venv.mjs';
-import { report } from './report.mjs';
+import { opsTable, report } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -41,16 +42,17 @@ function sh(cmd, args, opts = {}) {
 const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
 const cargoBench = (name) => lastJson(sh('cargo', ['bench', '-q', '--bench', name, '--', '--json']));
 
+const onlyOps = process.env.DASKLING_BENCH_ONLY === 'ops';
 console.log('building (release)…');
 sh('node', ['crate/wasm/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 // The scheduler benchmark runs inside the kernel: the build with its hooks.
-sh('node', ['crate/wasm/js/build.mjs', '--hooks'], { stdio: ['ignore', 'ignore', 'inherit'] });
-console.log('native: cargo bench (scheduler)…');
-const native = cargoBench('scheduler');
+if (!onlyOps) sh('node', ['crate/wasm/js/build.mjs', '--hooks'], { stdio: ['ignore', 'ignore', 'inherit'] });
+console.log(`native: cargo bench (scheduler)${onlyOps ? ' skipped' : '…'}`);
+const native = onlyOps ? null : cargoBench('scheduler');
 console.log('native: cargo bench (dataframe; writes ~450 MB under crate/target/bench-data once)…');
 const nativeDf = cargoBench('dataframe');
-console.log('native: cargo bench (arrays)…');
-const nativeArrays = cargoBench('arrays');
+console.log(`native: cargo bench (arrays)${onlyOps ? ' skipped' : '…'}`);
+const nativeArrays = onlyOps ? null : cargoBench('arrays');
 
 const data = nativeDf.dir;
 const dailyDir = join(data, 'daily', 'minute', 'hp');
@@ -79,13 +81,13 @@ async function bigFile(copies = 23) {
   renameSync(`${path}.part`, path);
   return path;
 }
-const big = process.env.DASKLING_BENCH_BIG === '0' ? null : await bigFile();
+const big = process.env.DASKLING_BENCH_BIG === '0' || onlyOps ? null : await bigFile();
 
 let peers = null;
 if (process.env.DASKLING_BENCH_PEERS !== '0' && spawnSync('python3', ['--version']).status === 0) {
   console.log('native peers: DuckDB, polars, pandas, dask, numpy (venv target/venv-bench from PyPI)…');
   const py = python('bench', join(here, 'peers', 'requirements.txt'));
-  peers = lastJson(sh(py, [join(here, 'peers', 'peers.py'), '--daily', dailyDir, '--one', oneFile]));
+  peers = lastJson(sh(py, [join(here, 'peers', 'peers.py'), '--daily', dailyDir, '--one', oneFile, ...(onlyOps ? ['--only-ops'] : [])]));
 } else {
   console.log('native peers skipped (no python3, or DASKLING_BENCH_PEERS=0)');
 }
@@ -151,6 +153,13 @@ const common = async (page) => ({
   picked: await picked(page),
 });
 
+if (onlyOps) {
+  console.log('wasm threads (2 workers): the everyday operations…');
+  const ops = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchOps('one', 2)));
+  await chrome.close();
+  opsTable({ ops, peers });
+  process.exit(0);
+}
 console.log('wasm threads (2 workers)…');
 // The scheduler cases run inside the kernel: on the build with its test hooks.
 const hooks = [['/dist/', HOOKS_DIST]];
@@ -160,6 +169,7 @@ const wasmThreads = await inBrowser(true, 2, async (page, info) => ({
   scheduler: wasmScheduler,
   ...(await common(page)),
   memoryFiles: await page.evaluate(() => window.benchDataframe(9500, 2)),
+  ops: await page.evaluate(() => window.benchOps('one', 2)),
 }));
 console.log('wasm threads (1 worker)…');
 const wasmThreads1 = await inBrowser(true, 1, common);

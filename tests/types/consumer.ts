@@ -78,6 +78,12 @@ export async function everything(): Promise<void> {
   const stackedS: Series = client.dataframe.concat([df.col('high'), df.col('low')]);
   const conds: Series[] = [df.col('high').where(df.col('high').gt(1)), df.col('high').mask(df.col('low').lt(0), 0), df.col('high').where(df.col('high').gt(1), df.col('low')), df.col('ticker').mask(df.col('high').isna(), 'none')];
   const sorted: (DataFrame | Series)[] = [df.sortValues('high'), df.sortValues(['low', 'high'], { ascending: [true, false] }), df.col('low').sortValues({ ascending: false })];
+  const indexed: DataFrame = await df.setIndex('timestamp', { sorted: true });
+  const ranges: (DataFrame | Series)[] = [indexed.loc('2024-01-02', '2024-01-03'), indexed.loc(new Date(0), null), indexed.col('high').loc(0, 5)];
+  const divisions: (number | string | null)[] | null = indexed.divisions;
+  const kept: DataFrame = await df.persist();
+  const keptS: Series = await df.col('high').persist();
+  void [ranges, divisions, kept, keptS];
   const inTime: Series[] = [df.col('close').shift(), df.col('close').diff(2), df.col('close').pctChange(), df.col('close').cumsum(), df.col('high').cummax(), df.col('low').cummin(), df.col('close').cumprod(), df.col('close').rolling(30).mean(), df.col('close').rolling(5, { minPeriods: 1 }).std()];
   const when: Series[] = [df.col('timestamp').dt.quarter, df.col('timestamp').dt.strftime('%Y'), df.col('timestamp').dt.normalize(), df.col('timestamp').dt.date];
   const day = df.col('timestamp').dt.round('1d');

@@ -4,7 +4,7 @@
 //! - `fromArray` data the client sent, by content token (sent once, then named);
 //! - the dataframe sources it was given (the page's `File`s, Node's paths), by id, and
 //!   the dataframe reads decoded here, by name (later messages name them only);
-//! - persisted arrays' blocks, by name;
+//! - persisted arrays' blocks and dataframes' partitions, by name;
 //! - the runner of JavaScript calls (the wasm bindings give one);
 //! - on the page's side, the guards that tell which of the worker's data and persisted
 //!   arrays no expression uses any more.
@@ -19,10 +19,10 @@ use ndarray::ArrayD;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::expr::array::stored::{Guard, Held, Live, Stored};
 use crate::expr::array::{Array, ArrayOp, Data};
 use crate::expr::dataframe::{Df, DfOp, SourceRef};
 use crate::expr::js::JsRunner;
+use crate::expr::stored::{Guard, Held, Live, Stored};
 use crate::expr::{Expr, RunOptions, Wire};
 use crate::kernels::dataframe::source::ByteSource;
 use crate::kernels::dataframe::Frame;
@@ -301,13 +301,58 @@ impl Context {
     /// Keeps the blocks of persisted array `p` (what [`Array::persisted`] gives) under
     /// its name until [`Context::release`].
     pub fn keep(&self, p: &Array) {
-        if let ArrayOp::Stored {
-            held: Some(Held::Local(s)),
-            ..
-        } = p.op()
-        {
-            write(&self.persisted).insert(p.name().to_string(), s.clone());
+        if let ArrayOp::Stored { id, held, .. } = p.op() {
+            self.hold(id, held.as_ref());
         }
+    }
+
+    /// Keeps the partitions of persisted frame or series `p` (what [`Df::persisted`]
+    /// gives) under the name it was computed as, until [`Context::release`].
+    pub fn keep_frame(&self, p: &Df) {
+        if let DfOp::Stored { id, held, .. } = p.op() {
+            self.hold(id, held.as_ref());
+        }
+    }
+
+    fn hold(&self, id: &str, held: Option<&Held>) {
+        if let Some(Held::Local(s)) = held {
+            write(&self.persisted).insert(id.to_string(), s.clone());
+        }
+    }
+
+    /// Computes the partitions of frame or series `d` and keeps them (as
+    /// [`Context::persist`] does an array's blocks); returns the persisted frame.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// use daskling::{Context, Scheduler};
+    /// let ctx = Context::new();
+    /// let src = ctx.add_source("s", Arc::new(MemorySource::new("a.csv", &b"x\n1\n2\n"[..])));
+    /// let df = daskling::expr::dataframe::read_csv_refs(vec![src], &ReadOptions::default()).unwrap();
+    /// let p = ctx.persist_frame(&df.0, Scheduler::Sync).unwrap();
+    /// assert_eq!(ctx.held().2, 1);
+    /// let total = daskling::expr::dataframe::DataFrame(p).col("x").unwrap().sum().unwrap();
+    /// assert_eq!(total.compute(Scheduler::Sync).unwrap(), 3.0);
+    /// ```
+    pub fn persist_frame(&self, d: &Df, scheduler: Scheduler) -> Result<Df> {
+        let (values, _) = d
+            .start_persist(&self.run_options(scheduler, None))?
+            .finish(&mut |_| {})?;
+        let p = d.persisted(values)?;
+        self.keep_frame(&p);
+        Ok(p)
+    }
+
+    /// The persisted form of frame or series `d` whose partitions are kept elsewhere
+    /// (on the compute worker): same metadata; when no expression holds it any more,
+    /// its name is in [`Context::take_released`].
+    pub fn persisted_remote_frame(&self, d: &Df) -> Result<Df> {
+        d.stored(Held::Remote(Arc::new(Guard::new(
+            d.name(),
+            self.live.clone(),
+        ))))
     }
 
     /// Frees data and persisted arrays by name (unknown names are ignored).
@@ -365,6 +410,16 @@ impl Context {
 
     /// Fills in the sources a dataframe operation decoded from the wire names.
     pub(crate) fn resolve_df(&self, op: &mut DfOp<crate::expr::dataframe::Df>) -> Result<()> {
+        if let DfOp::Stored { id, held, .. } = op {
+            if held.is_none() {
+                let s = read(&self.persisted).get(id.as_str()).cloned().ok_or_else(|| {
+                    Error::invalid(format!(
+                        "the persisted dataframe {id} is not available here (it was released, or the kernel restarted)"
+                    ))
+                })?;
+                *held = Some(Held::Local(s));
+            }
+        }
         if let DfOp::FromFrame { data, .. } = op {
             if !data.is_resolved() {
                 let f = read(&self.frames).get(data.id()).cloned().ok_or_else(|| {

@@ -112,6 +112,18 @@ export class Series extends SeriesOps {
   unique() {
     return this.#wrap(this.#h.unique());
   }
+  /** Computes the series and keeps its partitions in the worker (see `DataFrame.persist`). */
+  async persist() {
+    return this.#wrap(await persisted(this));
+  }
+  /** The values whose index is in `[start, stop]` (see `DataFrame.loc`). */
+  loc(start = null, stop = null) {
+    return this.#wrap(this.#h.loc(boundOf(start), boundOf(stop)));
+  }
+  /** The index's divisions (`npartitions + 1` values) where known, else null. */
+  get divisions() {
+    return this.#h.divisions;
+  }
   /** The values without repeats: `keep` `'first'` (default), `'last'` or `false` (none of a repeated value). */
   dropDuplicates({ keep } = {}) {
     return this.#wrap(this.#h.dropDuplicates(null, keep));
@@ -420,6 +432,44 @@ export class DataFrame extends DataFrameOps {
     return new DataFrame(this.client, this.#h.sortValues(cols, asc));
   }
   /**
+   * This frame indexed by `column` (no longer a column), as dask's `set_index`: with
+   * `sorted` (the column already in order across partitions, as daily files by time)
+   * each partition keeps its rows; otherwise the rows are sorted into `npartitions`
+   * ranges (default: as many as now). Computes the divisions first (as dask does),
+   * unless given: resolves to the indexed frame, whose `divisions` are known.
+   */
+  async setIndex(column, { sorted = false, divisions, npartitions } = {}) {
+    let d = divisions;
+    if (d === undefined) {
+      const col = await new Series(this.client, this.#h.indexDivisions(column, sorted, npartitions)).compute();
+      d = Array.from(col.values);
+    }
+    if (!Array.isArray(d)) throw new TypeError('setIndex: divisions must be an array');
+    return new DataFrame(this.client, this.#h.setIndex(column, d.map(boundOf), sorted));
+  }
+  /**
+   * Computes the frame and keeps its partitions in the worker, as dask's `persist`:
+   * resolves to a frame of the same columns, partitions, index and divisions whose later
+   * expressions start from them (its files are not read again). They are freed once no
+   * expression uses them.
+   */
+  async persist() {
+    return new DataFrame(this.client, await persisted(this));
+  }
+  /**
+   * The rows whose index is in `[start, stop]` (both kept; `null` open), as pandas'
+   * `loc[start:stop]`: on a datetime index a Date, ms, or text naming a span
+   * (`'2024-01-03'` is that whole day). Reads only the partitions whose divisions meet
+   * the range.
+   */
+  loc(start = null, stop = null) {
+    return new DataFrame(this.client, this.#h.loc(boundOf(start), boundOf(stop)));
+  }
+  /** The index's divisions (`npartitions + 1` values) where known, else null. */
+  get divisions() {
+    return this.#h.divisions;
+  }
+  /**
    * `fn(table)` on every partition (a Table), as dask's `map_partitions`; it returns a
    * Table or an object of columns (`meta: {column: dtype}`, default this frame's columns),
    * or a Column / array / one value (`meta: [name, dtype]`: a Series).
@@ -503,6 +553,19 @@ export class DataFrame extends DataFrameOps {
   _depTo(c) {
     c.depDf(this.#h);
   }
+}
+
+/** Computes frame or series `lazy` into the worker's memory; its persisted handle. */
+async function persisted(lazy) {
+  await lazy.client._rpc.callWith('persist', [lazy]);
+  return lazy._handle().persisted(lazy.client._rpc.ctx);
+}
+
+/** A `loc` bound or division as the kernel takes it: Dates as ms, NaN and undefined missing. */
+function boundOf(v) {
+  if (v instanceof Date) return v.getTime();
+  if (v === undefined || (typeof v === 'number' && Number.isNaN(v))) return null;
+  return v;
 }
 
 /** `client.dataframe`, as `dask.dataframe`. */

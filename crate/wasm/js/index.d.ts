@@ -3,6 +3,9 @@
 /** What a `mapPartitions` function gives: `{column: dtype}` a DataFrame, `[name, dtype]` or a dtype a Series. */
 export type PartitionMeta = Record<string, Dtype> | [string, Dtype] | Dtype;
 
+/** One end of a `loc` range or a division: a number, a Date or ms on a datetime index, text, or null (open). */
+export type IndexBound = number | string | Date | null;
+
 /** `merge`'s options: pandas' keyword arguments. */
 export interface MergeOptions {
   /** Which rows are kept: `'inner'` (default), `'left'`, `'right'` or `'outer'` (sorted by the key). */
@@ -533,6 +536,12 @@ export declare class Series extends SeriesOps {
   repartition(options: { npartitions: number }): Series;
   /** The values in order (missing ones last, ties in order of occurrence): a global sort over the partitions. */
   sortValues(options?: { ascending?: boolean }): Series;
+  /** The values whose index is in `[start, stop]` (see `DataFrame.loc`). */
+  loc(start?: IndexBound, stop?: IndexBound): Series;
+  /** Computes the series and keeps its partitions in the worker (see `DataFrame.persist`). */
+  persist(): Promise<Series>;
+  /** The index's divisions (`npartitions + 1` values: numbers, datetimes as ms, text) where known, else null. */
+  readonly divisions: (number | string | null)[] | null;
   /**
    * `fn(column)` on every partition (a Column) in the function workers, as dask's `map_partitions`:
    * it returns a Column, an array or one value (a Series by `meta`, default this one's name and dtype),
@@ -630,6 +639,26 @@ export declare class DataFrame extends DataFrameOps {
    * joined with every partition of the other; otherwise both are shuffled by a hash of the key.
    */
   merge(other: DataFrame, options?: MergeOptions): DataFrame;
+  /**
+   * This frame indexed by `column` (no longer a column), as dask's `set_index`: `sorted`
+   * (the column already in order across partitions) keeps the partitions, otherwise the rows
+   * are sorted into `npartitions` ranges. Computes the divisions first unless given.
+   */
+  setIndex(column: string, options?: { sorted?: boolean; divisions?: IndexBound[]; npartitions?: number }): Promise<DataFrame>;
+  /**
+   * The rows whose index is in `[start, stop]` (both kept; null open), as pandas'
+   * `loc[start:stop]` (on a datetime index text names a span: `'2024-01-03'` is that whole
+   * day). Reads only the partitions whose divisions meet the range.
+   */
+  loc(start?: IndexBound, stop?: IndexBound): DataFrame;
+  /**
+   * Computes the frame and keeps its partitions in the worker, as dask's `persist`: a frame of
+   * the same columns, partitions, index and divisions whose later expressions start from them
+   * (its files are not read again); freed once no expression uses them.
+   */
+  persist(): Promise<DataFrame>;
+  /** The index's divisions (`npartitions + 1` values: numbers, datetimes as ms, text) where known, else null. */
+  readonly divisions: (number | string | null)[] | null;
   /**
    * `fn(table)` on every partition (a Table) in the function workers, as dask's `map_partitions`:
    * it returns a Table or an object of columns (`meta: {column: dtype}`, default this frame's columns),

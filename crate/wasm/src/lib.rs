@@ -24,10 +24,12 @@ mod dataframe;
 mod group_rows;
 #[cfg(feature = "test-hooks")]
 mod hooks;
+mod index;
 mod join;
 mod js;
 mod output;
 mod partitions;
+mod persist;
 #[cfg(target_feature = "atomics")]
 mod pool;
 mod read_csv;

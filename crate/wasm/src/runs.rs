@@ -13,15 +13,16 @@ use daskling::cancel::CancelToken;
 use daskling::expr::{self, Expr, Lazy};
 use daskling::kernels::Value;
 use daskling::scheduler::{failure, wait, Execution, Progress, Scheduler, Stats, Ticket, Trace};
-use daskling::{Array, Result};
+use daskling::Result;
 use std::sync::{Mutex, PoisonError};
 
 /// What a run's values become when it ends.
 enum Finish {
     /// The expressions' values, each `{value}` or `{error}` when `settle`.
     Values { exprs: Vec<Expr>, settle: bool },
-    /// A persisted array, kept by the context; its name is the result.
-    Persist(Array),
+    /// A persisted array, dataframe or series, kept by the context; its name is the
+    /// result.
+    Persist(Expr),
 }
 
 /// One compute in progress.
@@ -108,14 +109,16 @@ impl Runs {
             ..ctx.run_options(Scheduler::Threads, stream.clone())
         };
         let (exec, finish) = if persist {
-            let Some(Expr::Array(a)) = exprs.first() else {
-                return Err(JsError::new("persist: expected one array"));
+            let exec = match exprs.first() {
+                Some(Expr::Array(a)) => a.start_persist(&options),
+                Some(Expr::Df(d)) => d.start_persist(&options),
+                _ => {
+                    return Err(JsError::new(
+                        "persist: expected an array, dataframe or series",
+                    ))
+                }
             };
-            let a = a.clone();
-            (
-                a.start_persist(&options).map_err(js_err)?,
-                Finish::Persist(a),
-            )
+            (exec.map_err(js_err)?, Finish::Persist(exprs[0].clone()))
         } else {
             let lazies: Vec<&dyn Lazy> = exprs.iter().map(|e| e as &dyn Lazy).collect();
             let exec = expr::start_values(&lazies, &options).map_err(js_err)?;
@@ -214,11 +217,19 @@ fn outcome_js(
     set(&msg, "id", &r.id.into());
     let result = outcome.and_then(|(values, _)| match r.finish {
         Finish::Values { exprs, settle } => Ok(values_js(&values, &exprs, settle)),
-        Finish::Persist(a) => {
+        Finish::Persist(Expr::Array(a)) => {
             let p = a.persisted(values)?;
             ctx.keep(&p);
             Ok(JsValue::from_str(p.name()))
         }
+        Finish::Persist(Expr::Df(d)) => {
+            ctx.keep_frame(&d.persisted(values)?);
+            Ok(JsValue::from_str(d.name()))
+        }
+        Finish::Persist(e) => Err(daskling::Error::invalid(format!(
+            "persist: {} is not an array or a dataframe",
+            e.name()
+        ))),
     });
     match result {
         Ok(v) => set(&msg, "result", &v),

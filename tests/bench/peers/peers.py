@@ -109,6 +109,106 @@ def dask_run(files):
     return answers(rows, a, b, m, len(h))
 
 
+# The everyday dataframe operations of the bench page's ``benchOps``, each from reading
+# the file to a small answer: the same answers in every peer (checked by run.mjs).
+LOW_VOLUME = 2000
+
+
+def ops_pandas(path):
+    import pandas as pd
+
+    read = lambda: pd.read_csv(path, parse_dates=["timestamp"])  # noqa: E731
+
+    def groupby2(df):
+        t = df.timestamp
+        g = df.groupby([t.dt.floor("D"), t.dt.hour]).volume.sum()
+        return [len(g), float(g.sum())]
+
+    def missing(df):
+        m = df.close.mask(df.volume < LOW_VOLUME)
+        return [int(m.dropna().count()), float(m.fillna(0).sum())]
+
+    def merge(df):
+        m = df.merge(df[["timestamp", "close"]], on="timestamp")
+        return [len(m), float(m.close_y.sum())]
+
+    return {
+        "sort": lambda: read().sort_values("close", kind="stable").head(5).close.tolist(),
+        "nlargest": lambda: read().nlargest(10, "volume").volume.astype(float).tolist(),
+        "merge": lambda: merge(read()),
+        "rolling": lambda: [float(read().rolling("30min", on="timestamp").close.mean().max())],
+        "groupby2": lambda: groupby2(read()),
+        "missing": lambda: missing(read()),
+    }
+
+
+def ops_polars(path):
+    import polars as pl
+
+    lf = lambda: pl.scan_csv(path, try_parse_dates=True)  # noqa: E731
+    t = pl.col("timestamp")
+
+    def merge():
+        m = lf().join(lf().select("timestamp", "close"), on="timestamp", suffix="_y")
+        r = m.select(pl.len(), pl.col("close_y").sum()).collect()
+        return [int(r[0, 0]), float(r[0, 1])]
+
+    def groupby2():
+        g = lf().group_by(t.dt.truncate("1d"), t.dt.hour().alias("hour")).agg(pl.col("volume").sum()).collect()
+        return [g.height, float(g["volume"].sum())]
+
+    def missing():
+        m = pl.when(pl.col("volume") < LOW_VOLUME).then(None).otherwise(pl.col("close")).alias("m")
+        r = lf().select(m.count().alias("n"), m.fill_null(0).sum().alias("s")).collect()
+        return [int(r[0, 0]), float(r[0, 1])]
+
+    return {
+        "sort": lambda: lf().sort("close", maintain_order=True).head(5).collect()["close"].to_list(),
+        "nlargest": lambda: [float(v) for v in lf().top_k(10, by="volume").collect()["volume"].to_list()],
+        "merge": merge,
+        "rolling": lambda: [float(lf().select(pl.col("close").rolling_mean_by("timestamp", "30m")).max().collect()[0, 0])],
+        "groupby2": groupby2,
+        "missing": missing,
+    }
+
+
+def ops_duckdb(path):
+    import duckdb
+
+    def q(sql):
+        con = duckdb.connect()
+        con.execute(f"SET threads={THREADS}")
+        src = f"read_csv('{path}')"
+        return con.execute(sql.replace("SRC", src)).fetchall()
+
+    return {
+        "sort": lambda: [r[0] for r in q("SELECT close FROM SRC ORDER BY close LIMIT 5")],
+        "nlargest": lambda: [float(r[0]) for r in q("SELECT volume FROM SRC ORDER BY volume DESC LIMIT 10")],
+        "merge": lambda: [float(x) for x in q(
+            "WITH t AS (SELECT * FROM SRC) SELECT count(*), sum(b.close) FROM t a JOIN t b USING (timestamp)")[0]],
+        # pandas' window (t - 30 min, t]: the minute bars' times are whole minutes.
+        "rolling": lambda: [float(q(
+            "SELECT max(m) FROM (SELECT avg(close) OVER (ORDER BY timestamp RANGE BETWEEN "
+            "INTERVAL '29 minutes 59 seconds' PRECEDING AND CURRENT ROW) AS m FROM SRC)")[0][0])],
+        "groupby2": lambda: [float(x) for x in q(
+            "SELECT count(*), sum(v) FROM (SELECT sum(volume) AS v FROM SRC "
+            "GROUP BY date_trunc('day', timestamp), hour(timestamp))")[0]],
+        "missing": lambda: [float(x) for x in q(
+            f"SELECT count(m), sum(coalesce(m, 0)) FROM (SELECT CASE WHEN volume < {LOW_VOLUME} "
+            "THEN NULL ELSE close END AS m FROM SRC)")[0]],
+    }
+
+
+def ops(path, reps):
+    """Best seconds and answer of each operation in each peer."""
+    out = {}
+    for name, cases in (("pandas", ops_pandas), ("polars", ops_polars), ("duckdb", ops_duckdb)):
+        for case, fn in cases(path).items():
+            secs, ans = best(reps, fn)
+            out.setdefault(name, {})[case] = {"seconds": secs, "answer": ans}
+    return out
+
+
 def arrays(reps):
     import dask
     import dask.array as da
@@ -128,7 +228,11 @@ def main():
     p.add_argument("--one", required=True, help="the same rows in one file")
     p.add_argument("--dask-daily", type=int, default=500, help="daily files dask reads (it is slow on many files)")
     p.add_argument("--reps", type=int, default=2)
+    p.add_argument("--only-ops", action="store_true", help="only the everyday operations")
     a = p.parse_args()
+    if a.only_ops:
+        print(json.dumps({"ops": ops(a.one, a.reps)}))
+        return
     daily = sorted(glob.glob(os.path.join(a.daily, "*.csv")))
     size = lambda fs: sum(os.path.getsize(f) for f in fs)  # noqa: E731
     layouts = {"daily": daily, "one": [a.one]}
@@ -152,6 +256,7 @@ def main():
             secs, ans = best(reps, lambda: fn(arg))
             out["peers"].setdefault(name, {})[layout] = {"seconds": secs, "bytes": size(files), "files": len(files), "answers": ans}
     out["arrays"] = arrays(3)
+    out["ops"] = ops(a.one, a.reps)
     print(json.dumps(out))
 
 

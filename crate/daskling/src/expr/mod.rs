@@ -7,6 +7,7 @@ pub mod dataframe;
 pub mod delayed;
 pub mod js;
 pub mod js_value;
+pub mod stored;
 mod walk;
 mod wire;
 
@@ -123,6 +124,24 @@ fn limit_for(items: &[&dyn Lazy], options: &RunOptions) -> Result<MemoryLimit> {
         return Err(limit.exceeded(format!("one block ({})", size(block)), block));
     }
     Ok(limit)
+}
+
+/// Starts running graph `g` for its output `keys` (a persist: every part of one value),
+/// optimized, within `limit`; outputs do not settle on their own.
+fn start_graph(
+    g: Graph,
+    keys: Vec<Key>,
+    limit: MemoryLimit,
+    options: &RunOptions,
+) -> Result<scheduler::Execution> {
+    let g = g.into_optimized(&keys)?;
+    let plan = Plan::new(&g, &keys)?;
+    let run = RunOptions {
+        settle: false,
+        ..options.clone()
+    }
+    .run(limit);
+    Ok(scheduler::Execution::start(Arc::new(plan), run))
 }
 
 /// Lowers several lazy values into one graph (shared tasks once) and optimizes it for

@@ -62,6 +62,58 @@ pub fn parse_datetime(s: &[u8]) -> Option<i64> {
     Some(parse_date(s.get(..10)?)? + parse_time(&s[10..])?)
 }
 
+/// The span a datetime text names, as pandas reads a partial string in `loc`: `YYYY`
+/// a year, `YYYY-MM` a month, `YYYY-MM-DD` a day, then an hour (` HH`), a minute
+/// (`HH:MM`), a second (`:SS`) or one instant (a fraction): `(start, end)` in ms since
+/// the epoch, `end` excluded.
+///
+/// ```
+/// use daskling_kernels::dataframe::datetime::parse_span;
+/// let day = 86_400_000;
+/// assert_eq!(parse_span("1970-01-02"), Some((day, 2 * day)));
+/// assert_eq!(parse_span("1970-02"), Some((31 * day, 59 * day)));
+/// assert_eq!(parse_span("1970-01-01 01"), Some((3_600_000, 7_200_000)));
+/// assert_eq!(parse_span("1970-01-01 00:00:01.5"), Some((1_500, 1_501)));
+/// ```
+pub fn parse_span(s: &str) -> Option<(i64, i64)> {
+    let b = s.as_bytes();
+    let day = |y: i64, m: u32| days_from_civil(y, m, 1) * DAY_MS;
+    match b.len() {
+        4 => {
+            let y = digits(b)? as i64;
+            Some((day(y, 1), day(y + 1, 1)))
+        }
+        7 if b[4] == b'-' => {
+            let (y, m) = (digits(&b[..4])? as i64, digits(&b[5..])?);
+            if !(1..=12).contains(&m) {
+                return None;
+            }
+            let next = if m == 12 {
+                day(y + 1, 1)
+            } else {
+                day(y, m + 1)
+            };
+            Some((day(y, m), next))
+        }
+        10 => parse_date(b).map(|t| (t, t + DAY_MS)),
+        13 if b[10] == b' ' || b[10] == b'T' => {
+            let h = digits(&b[11..])?;
+            let t = parse_date(&b[..10])? + h as i64 * 3_600_000;
+            (h < 24).then_some((t, t + 3_600_000))
+        }
+        n if n >= 16 => {
+            let t = parse_datetime(b)?;
+            let width = match n {
+                16 => 60_000,
+                19 => 1_000,
+                _ => 1,
+            };
+            Some((t, t + width))
+        }
+        _ => None,
+    }
+}
+
 /// ms since the epoch of the `YYYY-MM-DD` in `s` (10 bytes).
 fn parse_date(s: &[u8]) -> Option<i64> {
     if s[4] != b'-' || s[7] != b'-' {

@@ -153,6 +153,8 @@ pub enum FrameKernel {
     Cond(Arc<Cond>),
     /// A step of a distributed sort (`sort::SortStep` says its inputs).
     Sort(Arc<SortBy>, SortStep),
+    /// A step of `setIndex` or `loc` (`index::IndexStep` says its inputs).
+    Index(Arc<super::index::IndexStep>),
     /// Every time bin between the first and the last of a grouped result (`resample`,
     /// see `bins`): `zero` per column, its dtype after.
     FillBins {
@@ -261,6 +263,7 @@ impl FrameKernel {
             | FrameKernel::RowsFinish(op) => op.name(),
             FrameKernel::Cond(c) => c.name(),
             FrameKernel::Sort(_, step) => step.name(),
+            FrameKernel::Index(step) => step.name(),
             FrameKernel::Join(_, step) => step.name(),
             FrameKernel::FillBins { .. } => "resample",
             FrameKernel::GroupRows(step) => step.name(),
@@ -513,6 +516,7 @@ impl FrameKernel {
                 series_indexed(name, c.apply(x, cond, other)?, ix.clone())
             }
             FrameKernel::Sort(by, step) => by.run(*step, key, inputs)?,
+            FrameKernel::Index(step) => step.run(key, inputs)?,
             FrameKernel::Join(spec, step) => spec.run(*step, key, inputs)?,
             FrameKernel::GroupRows(step) => step.run(key, inputs)?,
             FrameKernel::RollTime(w, context) => w.run(*context, key, inputs)?,

@@ -60,7 +60,7 @@ pub enum Literal {
 
 impl Literal {
     /// Python's spelling (`True`, `1.5`, `"a"`, `None`).
-    pub(crate) fn python(&self) -> String {
+    pub fn python(&self) -> String {
         match self {
             Literal::Bool(true) => "True".into(),
             Literal::Bool(false) => "False".into(),

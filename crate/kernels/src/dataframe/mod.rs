@@ -14,6 +14,7 @@ pub mod dt;
 pub mod frame_bytes;
 pub mod group_rows;
 pub mod groupby;
+pub mod index;
 pub mod kernel;
 pub mod map;
 pub mod merge;

@@ -21,8 +21,8 @@
 //! let (ra, rb) = (by.route(&a, &split, 2).unwrap(), by.route(&b, &split, 2).unwrap());
 //! let low = by.sort(&[&ra[0], &rb[0]]).unwrap();
 //! let high = by.sort(&[&ra[1], &rb[1]]).unwrap();
-//! assert_eq!(low.columns[0], Column::Int64(vec![1, 2, 3, 5]));
-//! assert_eq!(high.columns[0], Column::Int64(vec![7, 9]));
+//! assert_eq!(low.columns[0], Column::Int64(vec![1, 2, 3]));
+//! assert_eq!(high.columns[0], Column::Int64(vec![5, 7, 9]));
 //! ```
 
 use std::cmp::Ordering;
@@ -66,7 +66,7 @@ fn cmp_present(a: &Column, i: usize, b: &Column, j: usize) -> Ordering {
 }
 
 /// Value `i` of `a` against `j` of `b` in one key's order: missing values last either way.
-fn cmp_key(a: &Column, i: usize, b: &Column, j: usize, ascending: bool) -> Ordering {
+pub(crate) fn cmp_key(a: &Column, i: usize, b: &Column, j: usize, ascending: bool) -> Ordering {
     match (a.is_missing(i), b.is_missing(j)) {
         (false, false) => {
             // -0.0 and 0.0 are equal, as in pandas.
@@ -266,8 +266,9 @@ impl SortBy {
     }
 
     /// `f`'s rows split into `parts` pieces by range of the first key (`splitters` from
-    /// [`SortBy::splitters`]), each in the order its rows occur; missing first keys go
-    /// to the last range.
+    /// [`SortBy::splitters`]: range `r` holds the values from splitter `r - 1` up to
+    /// before splitter `r`), each in the order its rows occur; missing first keys go to
+    /// the last range.
     pub fn route(&self, f: &Frame, splitters: &Frame, parts: usize) -> Result<Vec<Frame>> {
         let (c, asc) = self.keys(f)?[0];
         let s = splitters
@@ -279,11 +280,12 @@ impl SortBy {
             let r = if c.is_missing(i) {
                 parts.max(1) - 1
             } else {
-                // How many splitters come before the value: equal values share a range.
+                // How many splitters are at or before the value (equal values share a
+                // range, which begins at its splitter: dask's divisions).
                 let (mut lo, mut hi) = (0, s.len());
                 while lo < hi {
                     let mid = (lo + hi) / 2;
-                    if cmp_key(s, mid, c, i, asc) == Ordering::Less {
+                    if cmp_key(s, mid, c, i, asc) != Ordering::Greater {
                         lo = mid + 1;
                     } else {
                         hi = mid;

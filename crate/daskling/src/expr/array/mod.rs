@@ -30,7 +30,7 @@ mod lower;
 mod op;
 mod reduction;
 mod reshape;
-pub mod stored;
+pub use super::stored;
 mod tasks;
 
 use std::sync::Arc;
@@ -394,26 +394,15 @@ impl Array {
             .iter()
             .map(|i| self.block_key(i))
             .collect();
-        let g = g.optimize(&keys)?;
-        let plan = crate::scheduler::Plan::new(&g, &keys)?;
-        let run = super::RunOptions {
-            settle: false,
-            ..options.clone()
-        }
-        .run(limit);
-        Ok(crate::scheduler::Execution::start(Arc::new(plan), run))
+        super::start_graph(g, keys, limit, options)
     }
 
     /// The persisted array of this one's computed blocks (in block order).
     pub fn persisted(&self, values: Vec<crate::kernels::Value>) -> Result<Array> {
-        let blocks = values
-            .into_iter()
-            .map(|v| match v {
-                crate::kernels::Value::Block(b) => Ok(b),
-                _ => Err(Error::invalid("persist: a block task gave no array")),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let held = Arc::new(stored::Stored::new(blocks));
+        let held = match stored::Stored::of(values) {
+            Some(s @ stored::Stored::Blocks(_)) => Arc::new(s),
+            _ => return Err(Error::invalid("persist: a block task gave no array")),
+        };
         Array::build(ArrayOp::Stored {
             id: self.name().to_string(),
             shape: self.shape().to_vec(),

@@ -30,6 +30,14 @@ pub(super) fn lower(d: &Df, g: &mut Graph) -> Result<Key> {
     }
 }
 
+/// Adds the tasks of frame or series `d`; the keys of its partitions, in order (what
+/// `persist` keeps).
+pub(super) fn lower_partitions(d: &Df, g: &mut Graph) -> Result<Vec<Key>> {
+    lower_inputs(d, g)?;
+    lower_parts(d, g)?;
+    Ok((0..d.npartitions()).map(|p| d.part_key(p)).collect())
+}
+
 /// Whether `d`'s tasks are in `g`.
 fn lowered(d: &Df, g: &Graph) -> bool {
     match d.kind() {

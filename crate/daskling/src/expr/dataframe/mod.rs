@@ -5,7 +5,7 @@
 //! Each operation's metadata and lowering live together in its family's module: `io`
 //! (readCsv), `memory` (fromColumns), `columns` (select, col, filter, assign), `arith` (arithmetic, comparisons,
 //! logic), `map` (functions of each value with parameters: missing data, `round`,
-//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `resample`, `group_rows` (`transform`, `cumsum` per group), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
+//! `astype`, …, and the `.str` accessor), `rows` (`nlargest`, `tail`, `unique`, `dropDuplicates`), `sort` (`sortValues`), `index` (`setIndex`, `loc`), `merge`, `partitions` (`mapPartitions`, with `from_js`), `persist`, `resample`, `group_rows` (`transform`, `cumsum` per group), `cond` (`where`, `mask`), `concat`, `repartition`, `scan` (`shift`,
 //! `cumsum`, `rolling`), `datetime` (the
 //! `.dt` accessor), `reduce` (reductions, len, describe) and `groupby`; `lower` walks an expression iteratively and hands each node to its family.
 //!
@@ -33,6 +33,7 @@ mod datetime;
 mod from_js;
 mod group_rows;
 mod groupby;
+mod index;
 mod io;
 mod lower;
 mod map;
@@ -40,6 +41,7 @@ mod memory;
 mod merge;
 mod op;
 mod partitions;
+mod persist;
 mod read;
 mod reduce;
 mod repartition;
@@ -59,15 +61,17 @@ use super::{not_mine, Lazy};
 use crate::error::{Error, Result};
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::csv::{CsvOptions, Schema};
-use crate::kernels::dataframe::Dtype;
+use crate::kernels::dataframe::{Column, Dtype};
 pub use collections::{DataFrame, GroupBy, Scalar, Series, SeriesGroupBy};
 pub use cond::Replacement;
+pub use index::IndexOp;
 pub use map::DropHow;
 pub(crate) use memory::from_frame_in;
 pub use memory::{frame_of_js, FrameData};
 pub use merge::{How, MergeOptions};
 pub use op::{DfOp, Kind, LogicalOp};
 pub use partitions::{PartitionFn, PartitionMeta};
+pub use persist::StoredMeta;
 #[cfg(not(target_arch = "wasm32"))]
 pub use read::read_csv;
 pub use read::{read_csv_refs, read_csv_sources, ReadOptions};
@@ -95,8 +99,10 @@ struct Node {
     /// The node whose rows these partitions have: series combine only with series of
     /// the same rows.
     rows: String,
-    /// The index (name and dtype) of grouped results.
+    /// The index (name and dtype) of grouped results and indexed frames.
     index: Option<(String, Dtype)>,
+    /// The index's divisions, where known (see `index`): `npartitions + 1` values.
+    divisions: Option<Arc<Column>>,
 }
 
 impl Drop for Node {
@@ -227,6 +233,8 @@ fn family(op: &DfOp) -> Family {
         DfOp::Map { .. } | DfOp::Str { .. } => of!(map, parts),
         DfOp::Rows { .. } => of!(rows, parts),
         DfOp::Sort { .. } => of!(sort, parts),
+        DfOp::Index { .. } => of!(index, parts),
+        DfOp::Stored { .. } => of!(persist, parts),
         DfOp::Merge { .. } => of!(merge, parts),
         DfOp::MapPartitions { .. } => of!(partitions, parts),
         DfOp::FillBins { .. } => of!(resample, parts),
@@ -307,13 +315,33 @@ impl Df {
             DfOp::Describe { .. } | DfOp::FrameReduce { .. } => {
                 Some((String::new(), Dtype::String))
             }
+            DfOp::Index {
+                input,
+                op: index::IndexOp::Set { column, .. },
+            } => Some((column.clone(), input.dtype_of(column)?)),
+            DfOp::Stored { meta, .. } => meta.index.clone(),
             // New rows, without the inputs' index.
-            DfOp::Merge { .. }
+            DfOp::Index {
+                op: index::IndexOp::Divisions { .. },
+                ..
+            }
+            | DfOp::Merge { .. }
             | DfOp::MapPartitions { .. }
             | DfOp::GroupTransform { .. }
             | DfOp::GroupCum { .. } => None,
             _ if kind == Kind::Scalar => None,
             _ => op.inputs().first().and_then(|i| i.0.index.clone()),
+        };
+        let first = op.inputs().first().map(|i| i.0.clone());
+        let divisions = match &op {
+            DfOp::Index { .. } => index::divisions_of(&op, index.as_ref())?,
+            DfOp::Stored { meta, .. } => persist::divisions_of(meta)?,
+            // Rows moved between partitions: the divisions no longer hold.
+            DfOp::Sort { .. } | DfOp::Repartition { .. } | DfOp::Concat { .. } => None,
+            // Each partition's rows from the same partition of the input: they hold.
+            _ => first
+                .filter(|i| i.npartitions == npartitions && i.index.is_some() && i.index == index)
+                .and_then(|i| i.divisions.clone()),
         };
         Ok(Df(Arc::new(Node {
             op,
@@ -324,6 +352,7 @@ impl Df {
             npartitions,
             rows,
             index,
+            divisions,
         })))
     }
 

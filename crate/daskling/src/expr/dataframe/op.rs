@@ -231,6 +231,23 @@ pub enum DfOp<A = Df> {
         /// The columns ordered by.
         by: SortBy,
     },
+    /// Partitions computed earlier and kept in memory under the name `id` (`persist`).
+    Stored {
+        /// The persisted frame's name.
+        id: String,
+        /// What it was.
+        meta: super::persist::StoredMeta,
+        #[serde(skip)]
+        /// The partitions, or a guard for them (not serialized).
+        held: Option<crate::expr::stored::Held>,
+    },
+    /// `setIndex` and `loc`, and the divisions `setIndex` computes first.
+    Index {
+        /// The input.
+        input: A,
+        /// Which.
+        op: super::index::IndexOp,
+    },
     /// Boolean logic of series.
     Logical {
         /// The operation.
@@ -340,7 +357,7 @@ impl<A> DfOp<A> {
     /// The inputs, in order.
     pub fn inputs(&self) -> Vec<&A> {
         match self {
-            DfOp::ReadCsv { .. } | DfOp::FromFrame { .. } => vec![],
+            DfOp::ReadCsv { .. } | DfOp::FromFrame { .. } | DfOp::Stored { .. } => vec![],
             DfOp::Select { input, .. }
             | DfOp::Col { input, .. }
             | DfOp::Scalar { input, .. }
@@ -350,6 +367,7 @@ impl<A> DfOp<A> {
             | DfOp::Scan { input, .. }
             | DfOp::Rows { input, .. }
             | DfOp::Sort { input, .. }
+            | DfOp::Index { input, .. }
             | DfOp::MapPartitions { input, .. }
             | DfOp::FillBins { input, .. }
             | DfOp::Repartition { input, .. }
@@ -489,6 +507,15 @@ impl<A> DfOp<A> {
             DfOp::Sort { input, by } => DfOp::Sort {
                 input: f(input)?,
                 by: by.clone(),
+            },
+            DfOp::Stored { id, meta, held } => DfOp::Stored {
+                id: id.clone(),
+                meta: meta.clone(),
+                held: held.clone(),
+            },
+            DfOp::Index { input, op } => DfOp::Index {
+                input: f(input)?,
+                op: op.clone(),
             },
             DfOp::FromFrame { data, npartitions } => DfOp::FromFrame {
                 data: data.clone(),
