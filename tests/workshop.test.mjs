@@ -421,6 +421,42 @@ describe('the workshop page', () => {
     assert.equal(await page.evaluate(() => window.notebook.cells.find((x) => x.id === 'sum-1d').result), 15);
   });
 
+  test("completions offer a value's methods, with the operation tables' documentation", async () => {
+    const original = await page.evaluate(() => {
+      window.scope.xs = window.client.array.ones([4], { chunks: [2] });
+      window.scope.frame = window.client.dataframe.fromColumns({ a: [1, 2] });
+      return window.notebook.cells.find((x) => x.id === 'sum-1d').editor.state.doc.toString();
+    });
+    const complete = async (text) => {
+      await page.click('#cell-sum-1d .cm-content');
+      await page.keyboard.press('Control+a');
+      await page.keyboard.type(text);
+      await page.keyboard.press('Control+Space');
+      await page.waitForSelector('.cm-tooltip-autocomplete li');
+      const labels = await page.$$eval('.cm-tooltip-autocomplete li', (lis) => lis.map((li) => li.querySelector('.cm-completionLabel').textContent));
+      const detail = await page.$$eval('.cm-tooltip-autocomplete li', (lis) => lis.map((li) => li.querySelector('.cm-completionDetail')?.textContent ?? ''));
+      await page.keyboard.press('Escape');
+      return { labels, detail };
+    };
+    try {
+      const arr = await complete('xs.su');
+      assert.ok(arr.labels.includes('sum'), arr.labels.join(' '));
+      // The generated method's parameters and result from the operation table.
+      assert.match(arr.detail[arr.labels.indexOf('sum')], /→ DArray/);
+      const df = await complete('frame.');
+      for (const m of ['merge', 'setIndex', 'loc', 'persist', 'sortValues', 'groupby', 'isna', 'fillna', 'compute']) assert.ok(df.labels.includes(m), `frame.${m}: ${df.labels.join(' ')}`);
+      const mod = await complete('client.dataframe.');
+      for (const m of ['readCsv', 'fromColumns', 'fromRecords', 'concat']) assert.ok(mod.labels.includes(m), `client.dataframe.${m}`);
+      assert.ok(!mod.labels.some((l) => l.startsWith('_')), 'no private names');
+    } finally {
+      // The cell's own code back, for the tests after this one.
+      await page.evaluate((text) => {
+        const c = window.notebook.cells.find((x) => x.id === 'sum-1d');
+        c.editor.dispatch({ changes: { from: 0, to: c.editor.state.doc.length, insert: text } });
+      }, original);
+    }
+  });
+
   test('the page loads nothing from outside its server (works offline)', () => {
     const outside = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
     assert.ok(requests.length > 10);

@@ -1,9 +1,10 @@
 // The workshop page: starts the Client, builds the notebook, wires the data panel and
 // the progress bar. `window.client` and `window.notebook` are there for the console
 // (and the page's tests).
-import { Client } from './dist/index.js';
+import { Client, operations } from './dist/index.js';
 
 import { addFiles, clearFiles, droppedFiles, files, formatBytes, generate, listFiles, onFilesChanged } from './src/data.js';
+import { docsOf } from './src/complete.js';
 import { cells } from './src/notebook.js';
 import { buildNotebook } from './src/notebook-ui.js';
 import { plot } from './src/plot.js';
@@ -139,7 +140,7 @@ async function main() {
       for (const v of values) display?.(v);
     },
   });
-  const notebook = buildNotebook($('cells'), cells, scope, { onDisplay: (f) => (display = f) });
+  const notebook = buildNotebook($('cells'), cells, scope, { onDisplay: (f) => (display = f), docs: docsOf(operations()) });
   window.notebook = notebook;
   window.scope = scope.vars;
   $('run-all').onclick = () => notebook.runAll();

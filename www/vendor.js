@@ -7,7 +7,7 @@
 export { EditorView, basicSetup } from 'codemirror';
 export { keymap } from '@codemirror/view';
 export { Prec } from '@codemirror/state';
-export { javascript } from '@codemirror/lang-javascript';
+export { javascript, javascriptLanguage } from '@codemirror/lang-javascript';
 export { default as uPlot } from 'uplot';
 export { marked } from 'marked';
 export { parse as parseJs } from 'acorn';

@@ -1,6 +1,8 @@
 // The notebook on the page: markdown cells rendered, code cells as CodeMirror editors
-// with a run button, their wall time and their output.
-import { EditorView, basicSetup, javascript, keymap, marked, Prec } from '../build/vendor.js';
+// (with completions of the scope's values: complete.js) with a run button, their wall
+// time and their output.
+import { EditorView, basicSetup, javascript, javascriptLanguage, keymap, marked, Prec } from '../build/vendor.js';
+import { completionSource } from './complete.js';
 import { render, renderError } from './output.js';
 
 const el = (tag, props = {}, ...children) => {
@@ -19,8 +21,10 @@ function formatMs(ms) {
  * `{cells, run(cell), runAll(), stop(), showSolutions()}`; each cell records `status`
  * ('idle' | 'running' | 'ok' | 'error'), `result`, `error` and `ms`.
  */
-export function buildNotebook(root, specs, scope, { onDisplay } = {}) {
+export function buildNotebook(root, specs, scope, { onDisplay, docs = new Map() } = {}) {
   const cells = [];
+  // Completions of the scope's live values (see complete.js), beside the language's own.
+  const completions = javascriptLanguage.data.of({ autocomplete: completionSource(scope, docs) });
   let queue = Promise.resolve();
   let stopped = false;
 
@@ -110,7 +114,7 @@ export function buildNotebook(root, specs, scope, { onDisplay } = {}) {
     );
     cell.editor = new EditorView({
       doc: spec.exercise ? '' : spec.code,
-      extensions: [basicSetup, javascript(), runKeys, EditorView.lineWrapping],
+      extensions: [basicSetup, javascript(), completions, runKeys, EditorView.lineWrapping],
       parent: editorHost,
     });
     runButton.onclick = () => notebook.run(cell);

@@ -35,6 +35,15 @@ export function globMatch(pattern, path) {
 }
 
 /**
+ * The operation tables (`daskling::operations::table()`): `{tables, families}`, each
+ * family a class's generated methods with their parameters, result and documentation —
+ * what an editor's completions show. Needs a started client (the kernel's builder loaded).
+ */
+export function operations() {
+  return builder.operations();
+}
+
+/**
  * The workshop's sample data: minute bars, one CSV per weekday per ticker, as
  * `[{name: 'minute/hp/2012-05-01.csv', data: Uint8Array}, …]` (seeded random walk;
  * columns timestamp,open,high,low,close,volume; 09:30–16:00).

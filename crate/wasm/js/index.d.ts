@@ -840,6 +840,27 @@ export declare class Client {
  * within a path component, `**` across them). Needs a started client.
  */
 export declare function globMatch(pattern: string, path: string): boolean;
+/** One generated method of the operation tables: its name, TypeScript parameters and documentation. */
+export interface OperationMethod {
+  name: string;
+  doc: string;
+  params: string;
+}
+/** The methods of one name table on one class. */
+export interface OperationFamily {
+  class: string;
+  table: string;
+  shape: 'method' | 'getter';
+  call: string;
+  returns: string;
+  note: string;
+  methods: OperationMethod[];
+}
+/**
+ * The operation tables: every generated method of every class with its parameters, result and
+ * documentation (what an editor's completions show). Needs a started client.
+ */
+export declare function operations(): { tables: Record<string, { name: string; doc: string }[]>; families: OperationFamily[] };
 
 export declare function generateSample(options?: {
   tickers?: string[];

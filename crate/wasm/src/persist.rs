@@ -12,6 +12,9 @@ impl LazyDf {
     /// The persisted form of this frame or series, once the worker holds its
     /// partitions; `ctx` (the client's) tells when no expression uses it any more.
     pub fn persisted(&self, ctx: &Context) -> Result<LazyDf, JsError> {
-        ctx.0.persisted_remote_frame(&self.0).map(LazyDf).map_err(js_err)
+        ctx.0
+            .persisted_remote_frame(&self.0)
+            .map(LazyDf)
+            .map_err(js_err)
     }
 }

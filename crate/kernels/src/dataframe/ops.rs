@@ -358,14 +358,22 @@ pub(crate) fn row_keys(cols: &[&Column]) -> Vec<Option<KeyValue>> {
     }
     let each: Vec<Vec<Option<KeyValue>>> = cols.iter().map(|c| keys(c)).collect();
     let n = cols.first().map_or(0, |c| c.len());
-    (0..n)
-        .map(|i| {
+    let mut out: Vec<Option<KeyValue>> = Vec::with_capacity(n);
+    for i in 0..n {
+        // Rows come in runs of one key (a day's minutes): a row equal to the one before
+        // shares its tuple rather than allocating another.
+        if i > 0 && each.iter().all(|k| k[i] == k[i - 1]) {
+            out.push(out[i - 1].clone());
+            continue;
+        }
+        out.push(
             each.iter()
                 .map(|k| k[i].clone())
                 .collect::<Option<Vec<KeyValue>>>()
-                .map(|t| KeyValue::Tuple(t.into()))
-        })
-        .collect()
+                .map(|t| KeyValue::Tuple(t.into())),
+        );
+    }
+    out
 }
 
 /// The non-missing values of `c` as keys.

@@ -188,9 +188,17 @@ impl RowsOp {
                     }
                     Ordering::Equal
                 };
-                // Stable: ties stay in the order they occur (pandas' keep='first').
-                idx.sort_by(cmp);
-                idx.truncate(*n);
+                // Ties stay in the order they occur (pandas' keep='first'): the row number
+                // breaks them, which makes the order total, so the `n` first rows are
+                // selected in linear time and only they are sorted (never the partition).
+                let total = |a: &usize, b: &usize| cmp(a, b).then(a.cmp(b));
+                if *n < idx.len() {
+                    if *n > 0 {
+                        idx.select_nth_unstable_by(*n - 1, total);
+                    }
+                    idx.truncate(*n);
+                }
+                idx.sort_unstable_by(total);
                 f.take(&idx)
             }
             RowsOp::Tail { n } => {
