@@ -329,8 +329,8 @@ impl Context {
     /// use daskling::kernels::dataframe::source::MemorySource;
     /// use daskling::{Context, Scheduler};
     /// let ctx = Context::new();
-    /// let src = ctx.add_source("s", Arc::new(MemorySource::new("a.csv", &b"x\n1\n2\n"[..])));
-    /// let df = daskling::expr::dataframe::read_csv_refs(vec![src], &ReadOptions::default()).unwrap();
+    /// let src = Arc::new(MemorySource::new("a.csv", &b"x\n1\n2\n"[..]));
+    /// let df = read_csv_sources(vec![src], &ReadOptions::default()).unwrap();
     /// let p = ctx.persist_frame(&df.0, Scheduler::Sync).unwrap();
     /// assert_eq!(ctx.held().2, 1);
     /// let total = daskling::expr::dataframe::DataFrame(p).col("x").unwrap().sum().unwrap();
