@@ -614,14 +614,23 @@ export class DataFrameModule {
     const host = this.#client.constructor.host;
     const list = await normalizeSources(host, source);
     for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
-    // As much as the kernel samples to infer dtypes (its SAMPLE_BYTES).
+    // As much as the kernel samples to infer dtypes (its SAMPLE_BYTES), of the first
+    // file with rows (a header-only file tells no dtypes), up to SAMPLE_FILES files.
+    const options = { parseDates, dtype, sep, header, blocksize, naValues, keepDefaultNa };
     const sampleBytes = builder.sampleBytes();
-    const sample = await sampleOf(host, list[0], sampleBytes);
+    const tries = Math.min(list.length, builder.sampleFiles());
+    let at = 0;
+    let sample = await sampleOf(host, list[0], sampleBytes);
+    while (at + 1 < tries && !builder.csvHasRows(sample, options)) {
+      at += 1;
+      sample = await sampleOf(host, list[at], sampleBytes);
+    }
     const h = builder.readCsv(
       list.map((s) => [s.id, s.name, s.size]),
       sample,
-      list[0].size <= sampleBytes,
-      { parseDates, dtype, sep, header, blocksize, naValues, keepDefaultNa },
+      list[at].size <= sampleBytes,
+      options,
+      at,
     );
     return new DataFrame(this.#client, h);
   }

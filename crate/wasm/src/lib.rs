@@ -262,6 +262,12 @@ pub fn sample_bytes() -> f64 {
     daskling::expr::dataframe::SAMPLE_BYTES as f64
 }
 
+/// Files sampled at most, in order, for the first with rows (see `csvHasRows`).
+#[wasm_bindgen(js_name = sampleFiles)]
+pub fn sample_files() -> usize {
+    daskling::expr::dataframe::SAMPLE_FILES
+}
+
 /// The operation tables and the families of methods generated from them
 /// (`daskling::operations::table()`): `{tables: {UnaryFn: [{name, doc}], …}, families}`.
 /// `crate/wasm/js/gen.mjs` writes the JS methods, `index.d.ts` and the reference of

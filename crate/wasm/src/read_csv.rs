@@ -1,5 +1,5 @@
 //! `readCsv` on the builder (a lazy frame of sources the page registered, its schema
-//! inferred from the first bytes of the first one) and the glob matching Node's file walk
+//! inferred from the first bytes of the first one with rows) and the glob matching Node's file walk
 //! asks of each path.
 
 use wasm_bindgen::prelude::*;
@@ -7,18 +7,50 @@ use wasm_bindgen::prelude::*;
 use super::dataframe::LazyDf;
 use super::{from_js, js_err};
 use daskling::expr::dataframe::{read_csv_refs, ReadOptions, SourceRef};
-use daskling::kernels::dataframe::csv::{infer_schema, CsvOptions, NaValues};
+use daskling::kernels::dataframe::csv::{has_rows, infer_schema, CsvOptions, NaValues};
 use daskling::kernels::dataframe::Dtype;
 
-/// `readCsv` on the builder: `sources` `[[id, name, size], …]`, the first bytes of the
-/// first one (`complete` when that is the whole file), and the options.
+/// `readCsv` on the builder: `sources` `[[id, name, size], …]`, the first bytes of
+/// source `sampled` (the first with rows: see `csvHasRows`; `complete` when that is the
+/// whole file), and the options.
 #[wasm_bindgen(js_name = readCsv)]
 pub fn read_csv(
     sources: &js_sys::Array,
     sample: &[u8],
     complete: bool,
     options: JsValue,
+    sampled: usize,
 ) -> Result<LazyDf, JsError> {
+    let (csv, blocksize) = read_options(options)?;
+    let mut refs = vec![];
+    for entry in sources.iter() {
+        let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
+        refs.push(SourceRef {
+            id,
+            name,
+            size: size.max(0.0) as u64,
+            held: None,
+        });
+    }
+    let from = refs
+        .get(sampled)
+        .ok_or_else(|| JsError::new("readCsv: no files given"))?;
+    let schema = infer_schema(&from.name, sample, complete, &csv).map_err(js_err)?;
+    let opts = ReadOptions { csv, blocksize };
+    read_csv_refs(refs, schema, &opts)
+        .map(|d| LazyDf(d.0))
+        .map_err(js_err)
+}
+
+/// Whether the first bytes of a file hold a data row under readCsv's `options` (a
+/// header-only file tells no dtypes: readCsv samples the next one).
+#[wasm_bindgen(js_name = csvHasRows)]
+pub fn csv_has_rows(sample: &[u8], options: JsValue) -> Result<bool, JsError> {
+    Ok(has_rows(sample, &read_options(options)?.0))
+}
+
+/// readCsv's JS options as parse options and a blocksize.
+fn read_options(options: JsValue) -> Result<(CsvOptions, Option<u64>), JsError> {
     #[derive(serde::Deserialize, Default)]
     #[serde(rename_all = "camelCase", default)]
     struct Opts {
@@ -107,27 +139,7 @@ pub fn read_csv(
         dtype,
         na_values,
     };
-    let mut refs = vec![];
-    for entry in sources.iter() {
-        let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
-        refs.push(SourceRef {
-            id,
-            name,
-            size: size.max(0.0) as u64,
-            held: None,
-        });
-    }
-    let first = refs
-        .first()
-        .ok_or_else(|| JsError::new("readCsv: no files given"))?;
-    let schema = infer_schema(&first.name, sample, complete, &csv).map_err(js_err)?;
-    let opts = ReadOptions {
-        csv,
-        blocksize: o.blocksize.map(|b| b.max(0.0) as u64),
-    };
-    read_csv_refs(refs, schema, &opts)
-        .map(|d| LazyDf(d.0))
-        .map_err(js_err)
+    Ok((csv, o.blocksize.map(|b| b.max(0.0) as u64)))
 }
 
 /// Whether `path` matches the glob `pattern` as `read_csv`'s globs do (`*`, `?`, `[…]`

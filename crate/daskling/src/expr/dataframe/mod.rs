@@ -80,6 +80,9 @@ pub use source::SourceRef;
 
 /// Bytes read from the first file to learn columns and dtypes (dask's default).
 pub const SAMPLE_BYTES: u64 = 256_000;
+/// Files sampled at most, in order, for the first one with rows (a header-only file
+/// tells no dtypes).
+pub const SAMPLE_FILES: usize = 16;
 /// Files larger than this are split into several partitions (16 MB: a few per thread
 /// in memory at once, and enough partitions to keep every thread busy).
 pub const DEFAULT_BLOCKSIZE: u64 = 16_000_000;

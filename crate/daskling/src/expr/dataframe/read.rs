@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{DataFrame, Df, DfOp, SourceRef, DEFAULT_BLOCKSIZE, SAMPLE_BYTES};
+use super::{DataFrame, Df, DfOp, SourceRef, DEFAULT_BLOCKSIZE, SAMPLE_BYTES, SAMPLE_FILES};
 use crate::error::{Error, Result};
 use crate::graph::tokenize;
-use crate::kernels::dataframe::csv::{infer_schema, CsvOptions, Schema};
+use crate::kernels::dataframe::csv::{has_rows, infer_schema, CsvOptions, Schema};
 use crate::kernels::dataframe::source::ByteSource;
 
 /// How to read CSV files.
@@ -44,15 +44,26 @@ pub fn read_csv_sources(
     let Some(first) = sources.first() else {
         return Err(Error::invalid("readCsv: no files given"));
     };
-    let sample = first
-        .read(0, SAMPLE_BYTES.min(first.len()))
-        .map_err(Error::invalid)?;
-    let schema = infer_schema(
-        first.name(),
-        &sample,
-        first.len() <= SAMPLE_BYTES,
-        &opts.csv,
-    )?;
+    // The dtypes come from the first file with rows (of the first few): a header-only
+    // file adds none, so its columns say nothing of the others'.
+    let mut sampled = (
+        first,
+        first
+            .read(0, SAMPLE_BYTES.min(first.len()))
+            .map_err(Error::invalid)?,
+    );
+    for s in sources.iter().skip(1).take(SAMPLE_FILES - 1) {
+        if has_rows(&sampled.1, &opts.csv) {
+            break;
+        }
+        sampled = (
+            s,
+            s.read(0, SAMPLE_BYTES.min(s.len()))
+                .map_err(Error::invalid)?,
+        );
+    }
+    let (from, sample) = sampled;
+    let schema = infer_schema(from.name(), &sample, from.len() <= SAMPLE_BYTES, &opts.csv)?;
     let refs = sources
         .into_iter()
         .map(|s| {

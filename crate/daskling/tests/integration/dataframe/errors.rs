@@ -21,9 +21,9 @@ fn bad_input_names_file_line_and_column() {
     assert_eq!(
         err(&[
             ("a.csv", good),
-            ("b.csv", "timestamp,x\n2020-01-01,1\n2020-01-02\n")
+            ("b.csv", "timestamp,x\n2020-01-01,1\n2020-01-02,1,7\n")
         ]),
-        "b.csv, line 3: expected 2 fields, found 1"
+        "b.csv, line 3: expected 2 fields, saw 3 (a row may have fewer fields than the header, not more)"
     );
     let e = match read(
         &[("a.csv", good), ("c.csv", "timestamp,x\n2020-01-01,zz\n")],

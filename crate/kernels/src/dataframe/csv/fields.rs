@@ -143,6 +143,22 @@ impl Builder {
         }
     }
 
+    /// Adds a missing value: the field of a row shorter than the header (an int64
+    /// column becomes float64, as pandas pads with NaN).
+    pub(super) fn push_missing(&mut self) {
+        match self {
+            Builder::Int(v) => {
+                let mut promoted: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                promoted.push(f64::NAN);
+                *self = Builder::Float(promoted);
+            }
+            Builder::Float(v) => v.push(f64::NAN),
+            Builder::Bool(v) => v.push(None),
+            Builder::Str(v) => v.push(None),
+            Builder::Date(v, _) => v.push(NAT),
+        }
+    }
+
     /// Adds a field; an error message when it does not fit the column's type.
     pub(super) fn push(&mut self, raw: &[u8], na: &NaSet) -> std::result::Result<(), String> {
         match self {

@@ -101,20 +101,62 @@ fn read_err(file: &str, first_line: u64, e: csv::Error) -> Error {
     csv_err(file, line, None, e.to_string())
 }
 
-/// Column names from a header record: pandas' de-duplication (`a`, `a.1`, …).
+/// Column names from a header record as pandas' C parser makes them: a field as it is
+/// (spaces kept), an empty one `Unnamed: i` (its position), and a name met before
+/// mangled `a.1`, `a.2`, … skipping any name the header has (`a,a,a.1` gives `a`,
+/// `a.2`, `a.1`).
 fn names_of<'f>(fields: impl Iterator<Item = &'f [u8]>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for f in fields {
-        let base = String::from_utf8_lossy(f).trim().to_string();
-        let mut name = base.clone();
-        let mut k = 1;
-        while out.contains(&name) {
-            name = format!("{base}.{k}");
-            k += 1;
+    let mut header: Vec<String> = fields
+        .enumerate()
+        .map(|(i, f)| match f {
+            b"" => format!("Unnamed: {i}"),
+            f => String::from_utf8_lossy(f).into_owned(),
+        })
+        .collect();
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    for i in 0..header.len() {
+        let old = header[i].clone();
+        let mut name = old.clone();
+        let mut count = counts.get(&name).copied().unwrap_or(0);
+        while count > 0 {
+            counts.insert(old.clone(), count + 1);
+            name = format!("{old}.{count}");
+            if header.contains(&name) {
+                count += 1;
+            } else {
+                count = counts.get(&name).copied().unwrap_or(0);
+            }
         }
-        out.push(name);
+        counts.insert(name.clone(), count + 1);
+        header[i] = name;
     }
-    out
+    header
+}
+
+/// Whether the start of a file (`sample`) holds a data row: a record after the header
+/// (when there is one) that is not a blank line. A file without one adds no rows, and
+/// its dtypes cannot be learnt from it.
+///
+/// ```
+/// use daskling_kernels::dataframe::csv::{has_rows, CsvOptions};
+/// let o = CsvOptions::default();
+/// assert!(!has_rows(b"a,b\n\n", &o));
+/// assert!(has_rows(b"a,b\n1,2\n", &o));
+/// ```
+pub fn has_rows(sample: &[u8], opts: &CsvOptions) -> bool {
+    let mut rd = reader(strip_bom(sample), opts.sep);
+    let mut rec = csv::ByteRecord::new();
+    let mut records = 0;
+    while let Ok(true) = rd.read_byte_record(&mut rec) {
+        if rec.len() == 1 && rec[0].is_empty() {
+            continue;
+        }
+        records += 1;
+        if records > usize::from(opts.header) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Infers names and dtypes from the start of a file (`sample`; a last line that was
@@ -168,15 +210,13 @@ pub fn infer_schema(
         },
     };
     let n = names.len();
+    // A row shorter than the header has missing values where it ends, as pandas pads it;
+    // a longer one is an error (blank lines are no rows).
+    rows.retain(|r| !(r.len() == 1 && r[0].is_empty() && n > 1));
     for r in &rows {
-        if r.len() != n {
+        if r.len() > n {
             let line = r.position().map_or(first_line, |p| p.line());
-            return Err(csv_err(
-                file,
-                line,
-                None,
-                format!("expected {n} fields, found {}", r.len()),
-            ));
+            return Err(too_many(file, line, n, r.len()));
         }
     }
     for want in opts
@@ -202,21 +242,36 @@ pub fn infer_schema(
             if opts.parse_dates.contains(name) {
                 return Dtype::Datetime;
             }
+            // A header without rows: text columns, as pandas' object ones.
+            if rows.is_empty() {
+                return Dtype::String;
+            }
             let na = NaSet::of(&opts.na_values, name);
-            infer_column(rows.iter().map(|r| trim(&r[i])), &na)
+            infer_column(rows.iter().map(|r| r.get(i).map(trim)), &na)
         })
         .collect();
     Ok(Schema { names, dtypes })
 }
 
+/// A row with more fields than the header, as pandas words it.
+fn too_many(file: &str, line: u64, n: usize, found: usize) -> Error {
+    csv_err(
+        file,
+        line,
+        None,
+        format!("expected {n} fields, saw {found} (a row may have fewer fields than the header, not more)"),
+    )
+}
+
 /// The narrowest dtype all non-missing values fit: int64 (float64 if a value is
-/// missing), float64, bool, else string. All missing: float64.
-fn infer_column<'a>(values: impl Iterator<Item = &'a [u8]> + Clone, na: &NaSet) -> Dtype {
-    let present = || values.clone().filter(|v| !na.matches(v));
+/// missing), float64, bool, else string. All missing: float64. `None` is a field a
+/// short row does not have: missing.
+fn infer_column<'a>(values: impl Iterator<Item = Option<&'a [u8]>> + Clone, na: &NaSet) -> Dtype {
+    let present = || values.clone().flatten().filter(|v| !na.matches(v));
     if present().next().is_none() {
         return Dtype::Float64;
     }
-    let any_na = values.clone().any(|v| na.matches(v));
+    let any_na = values.clone().any(|v| v.is_none_or(|v| na.matches(v)));
     if present().all(|v| parse_i64(v).is_some()) {
         return if any_na { Dtype::Float64 } else { Dtype::Int64 };
     }
@@ -358,19 +413,22 @@ impl<'s> FrameParser<'s> {
                 }
                 continue;
             }
-            if rd.len() != n {
+            let have = rd.len();
+            if have != n {
                 // A blank line is no row (pandas skips them).
-                if rd.len() == 1 && rd.field(0).is_empty() {
+                if have == 1 && rd.field(0).is_empty() {
                     continue;
                 }
-                return Err(csv_err(
-                    file,
-                    line,
-                    None,
-                    format!("expected {n} fields, found {}", rd.len()),
-                ));
+                if have > n {
+                    return Err(too_many(file, line, n, have));
+                }
             }
             for ((b, &i), na) in self.cols.iter_mut().zip(&self.kept).zip(&self.nas) {
+                if i >= have {
+                    // A short row: missing where it ends, as pandas pads it.
+                    b.push_missing();
+                    continue;
+                }
                 b.push(rd.field(i), na)
                     .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
             }
@@ -435,6 +493,42 @@ mod tests {
     }
 
     #[test]
+    fn header_names_and_short_rows_as_pandas() {
+        let s = infer_schema(
+            "h.csv",
+            b" a,,a,a.1,a,\n1,2,3,4,5,6\n7\n",
+            true,
+            &CsvOptions::default(),
+        )
+        .unwrap();
+        // pandas: [' a', 'Unnamed: 1', 'a', 'a.1', 'a.2', 'Unnamed: 5'] — a.1 taken, so
+        // the second a becomes a.2.
+        assert_eq!(
+            s.names,
+            [" a", "Unnamed: 1", "a", "a.1", "a.2", "Unnamed: 5"]
+        );
+        // The short row's missing values make the int columns float64.
+        assert_eq!(
+            s.dtypes,
+            [
+                Dtype::Int64,
+                Dtype::Float64,
+                Dtype::Float64,
+                Dtype::Float64,
+                Dtype::Float64,
+                Dtype::Float64
+            ]
+        );
+        let twice =
+            infer_schema("h.csv", b"a,a,a.1\n1,2,3\n", true, &CsvOptions::default()).unwrap();
+        assert_eq!(twice.names, ["a", "a.2", "a.1"]);
+        let empty = infer_schema("e.csv", b"x,y\n", true, &opts()).unwrap_err();
+        assert!(empty.to_string().contains("no such column"), "{empty}");
+        let empty = infer_schema("e.csv", b"x,y\n", true, &CsvOptions::default()).unwrap();
+        assert_eq!(empty.dtypes, [Dtype::String, Dtype::String]);
+    }
+
+    #[test]
     fn errors_name_file_line_and_column() {
         let text = b"t,i\n2020-01-02,1\n2020-01-03,x\n";
         let s = Schema {
@@ -451,8 +545,16 @@ mod tests {
                 .starts_with("b.csv, line 2, column t: cannot parse '2020-13-01'"),
             "{e}"
         );
-        let e = parse_partition("b.csv", b"t,i\n2020-01-01\n", 1, true, &s, &opts()).unwrap_err();
-        assert_eq!(e.to_string(), "b.csv, line 2: expected 2 fields, found 1");
+        // A short row is padded with missing values, as pandas; a long one is an error.
+        let f = parse_partition("b.csv", b"t,i\n2020-01-01\n", 1, true, &s, &opts()).unwrap();
+        assert!(matches!(&f.columns[1], Column::Float64(v) if v[0].is_nan()));
+        let e =
+            parse_partition("b.csv", b"t,i\n2020-01-01,1,2\n", 1, true, &s, &opts()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("b.csv, line 2: expected 2 fields, saw 3"),
+            "{e}"
+        );
         // An int column meeting a float or a gap becomes float64.
         let f = parse_partition(
             "b.csv",
