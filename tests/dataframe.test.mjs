@@ -165,7 +165,7 @@ describe('dataframes in the browser', () => {
       return { errors, after: await df.col('x').sum().compute() };
     });
     assert.equal(out.errors[0], 'ragged.csv, line 3: expected 2 fields, saw 3 (a row may have fewer fields than the header, not more)');
-    assert.equal(out.errors[1], "number.csv, line 3, column x: cannot parse '1x' as int64");
+    assert.equal(out.errors[1], "number.csv, line 3, column x: cannot parse '1x' as int64; the column's first rows made it int64: pass dtype: {x: 'string'} to readCsv");
     assert.match(out.errors[2], /^date\.csv, line 3, column timestamp: cannot parse '2020-13-02' as a date/);
     assert.equal(out.errors[3], 'empty.csv, line 1: the file is empty (no header line)');
     assert.match(out.errors[4], /^cols\.csv, line 1, column timestamp: no such column/);

@@ -67,3 +67,16 @@ test('a header without rows gives text columns as pandas; a first such file does
 test("bools as pandas infers them: True/False/TRUE/true, with missing values an object column's values", async () => {
   await sameAsPandas('bools.csv', 'a,b,c\nTrue,TRUE,true\nFalse,FALSE,false\nTrue,FALSE,true\n');
 });
+
+test('a column whose type changes past the sample: the error names the dtype to pass, and passing it reads as pandas', async () => {
+  const n = 40_000; // ~300 kB: past the 256 kB sample
+  const text = 'i,x\n' + Array.from({ length: n }, (_, i) => `${i},${i % 97}`).join('\n') + '\nlast,word\n';
+  const [path] = write({ 'mixed.csv': text });
+  const df = await env.client.dataframe.readCsv([path]);
+  assert.equal(df.dtypes.x, 'int64');
+  await assert.rejects(df.compute(), /mixed\.csv, line 40002, column i: cannot parse 'last' as int64; the column's first rows made it int64: pass dtype: \{i: 'string'\} to readCsv/);
+  const typed = await env.client.dataframe.readCsv([path], { dtype: { i: 'string', x: 'string' } });
+  const got = plain(await typed.compute());
+  const want = pandasRead([path], { dtype: { i: 'str', x: 'str' } });
+  assert.deepEqual(got.data, want.data);
+});

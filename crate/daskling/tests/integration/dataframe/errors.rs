@@ -39,7 +39,7 @@ fn bad_input_names_file_line_and_column() {
             .to_string(),
         Err(e) => e.to_string(),
     };
-    assert_eq!(e, "c.csv, line 2, column x: cannot parse 'zz' as int64");
+    assert_eq!(e, "c.csv, line 2, column x: cannot parse 'zz' as int64; the column's first rows made it int64: pass dtype: {x: 'string'} to readCsv");
     assert!(
         err(&[("a.csv", good), ("d.csv", "timestamp,x\n2020-02-31,1\n")])
             .starts_with("d.csv, line 2, column timestamp: cannot parse '2020-02-31' as a date")
@@ -152,6 +152,7 @@ fn errors_in_split_files_report_the_line_in_the_whole_file() {
     assert_eq!(
         e.to_string(),
         format!(
+            // The dtype was given: no hint to pass one.
             "big.csv, line {}, column v: cannot parse 'notanumber' as float64",
             lines + 1
         )

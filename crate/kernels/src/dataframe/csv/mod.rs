@@ -253,6 +253,29 @@ pub fn infer_schema(
     Ok(Schema { names, dtypes })
 }
 
+/// A parse error `message` of column `i` at `field`, saying — when its dtype was inferred
+/// from the first rows, not given — which `dtype` to pass, as dask's message does.
+fn with_dtype_hint(
+    schema: &Schema,
+    opts: &CsvOptions,
+    i: usize,
+    field: &[u8],
+    message: String,
+) -> String {
+    let name = &schema.names[i];
+    if opts.dtype.iter().any(|(c, _)| c == name) || opts.parse_dates.contains(name) {
+        return message;
+    }
+    let fits = match schema.dtypes[i] {
+        Dtype::Int64 | Dtype::Bool if parse_f64(trim(field)).is_some() => "float64",
+        _ => "string",
+    };
+    format!(
+        "{message}; the column's first rows made it {}: pass dtype: {{{name}: '{fits}'}} to readCsv",
+        schema.dtypes[i]
+    )
+}
+
 /// A row with more fields than the header, as pandas words it.
 fn too_many(file: &str, line: u64, n: usize, found: usize) -> Error {
     csv_err(
@@ -372,7 +395,7 @@ impl<'s> FrameParser<'s> {
         first_line: u64,
         has_header: bool,
     ) -> Result<()> {
-        let schema = self.schema;
+        let (schema, opts) = (self.schema, self.opts);
         let n = schema.names.len();
         // A file's UTF-8 byte-order mark (Excel's "CSV UTF-8") is not part of its first
         // field, as pandas reads it.
@@ -429,8 +452,10 @@ impl<'s> FrameParser<'s> {
                     b.push_missing();
                     continue;
                 }
-                b.push(rd.field(i), na)
-                    .map_err(|m| csv_err(file, line, Some(&schema.names[i]), m))?;
+                b.push(rd.field(i), na).map_err(|m| {
+                    let m = with_dtype_hint(schema, opts, i, rd.field(i), m);
+                    csv_err(file, line, Some(&schema.names[i]), m)
+                })?;
             }
         }
         if !header_seen {
@@ -538,7 +563,7 @@ mod tests {
         let e = parse_partition("b.csv", text, 1, true, &s, &opts())
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "b.csv, line 3, column i: cannot parse 'x' as int64");
+        assert_eq!(e, "b.csv, line 3, column i: cannot parse 'x' as int64; the column's first rows made it int64: pass dtype: {i: 'string'} to readCsv");
         let e = parse_partition("b.csv", b"t,i\n2020-13-01,1\n", 1, true, &s, &opts()).unwrap_err();
         assert!(
             e.to_string()
@@ -590,7 +615,7 @@ mod tests {
         let e = parse_partition("q.csv", text, 1, true, &s, &o).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "q.csv, line 4, column i: cannot parse 'zz' as int64"
+            "q.csv, line 4, column i: cannot parse 'zz' as int64; the column's first rows made it int64: pass dtype: {i: 'string'} to readCsv"
         );
     }
 
@@ -609,7 +634,7 @@ mod tests {
         let e = p.parse("c.csv", &[c], 1, true).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "c.csv, line 3, column y: cannot parse 'z' as int64"
+            "c.csv, line 3, column y: cannot parse 'z' as int64; the column's first rows made it int64: pass dtype: {y: 'string'} to readCsv"
         );
     }
 
