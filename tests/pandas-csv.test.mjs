@@ -80,3 +80,17 @@ test('a column whose type changes past the sample: the error names the dtype to 
   const want = pandasRead([path], { dtype: { i: 'str', x: 'str' } });
   assert.deepEqual(got.data, want.data);
 });
+
+test('usecols: names or positions, the file order kept, only they parsed; an unknown one a clear error', async () => {
+  const rows = Array.from({ length: 40 }, (_, i) => `${i},${i * 0.5},w${i % 3},${i % 2 ? 'x' : 'not a number'}`).join('\n');
+  const text = `a,b,c,d\n${rows}\n`;
+  await sameAsPandas('names.csv', text, { options: { usecols: ['c', 'a'] }, kwargs: { usecols: ['c', 'a'] } });
+  await sameAsPandas('positions.csv', text, { options: { usecols: [2, 1] }, kwargs: { usecols: [2, 1] } });
+  // Column d (text) is never parsed as a number: reading it as int64 would fail if it were.
+  const [path] = write({ 'typed.csv': text });
+  const df = await env.client.dataframe.readCsv([path], { usecols: ['a'], dtype: { d: 'int64' } });
+  assert.deepEqual(df.columns, ['a']);
+  assert.equal(await df.col('a').sum().compute(), (39 * 40) / 2);
+  await assert.rejects(env.client.dataframe.readCsv([path], { usecols: ['a', 'z'] }), /usecols: no column z \(the columns are a, b, c, d\)/);
+  await assert.rejects(env.client.dataframe.readCsv([path], { usecols: [9] }), /usecols: position 9 is past the 4 columns/);
+});

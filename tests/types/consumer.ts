@@ -82,6 +82,8 @@ export async function everything(): Promise<void> {
   const ranges: (DataFrame | Series)[] = [indexed.loc('2024-01-02', '2024-01-03'), indexed.loc(new Date(0), null), indexed.col('high').loc(0, 5)];
   const divisions: (number | string | null)[] | null = indexed.divisions;
   const kept: DataFrame = await df.persist();
+  const fewer: DataFrame = await client.dataframe.readCsv([{ name: 'a.csv', data: 'a,b\n1,2\n' }], { usecols: ['b', 0] });
+  void fewer;
   const keptS: Series = await df.col('high').persist();
   void [ranges, divisions, kept, keptS];
   const inTime: Series[] = [df.col('close').shift(), df.col('close').diff(2), df.col('close').pctChange(), df.col('close').cumsum(), df.col('high').cummax(), df.col('low').cummin(), df.col('close').cumprod(), df.col('close').rolling(30).mean(), df.col('close').rolling(5, { minPeriods: 1 }).std()];

@@ -81,7 +81,7 @@ fn run(pattern: &str) -> f64 {
             parse_dates: vec!["timestamp".into()],
             ..CsvOptions::default()
         },
-        blocksize: None,
+        ..ReadOptions::default()
     };
     let t = Instant::now();
     let df = read_csv(&[pattern], &opts).expect("read_csv");

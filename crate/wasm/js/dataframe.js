@@ -610,13 +610,13 @@ export class DataFrameModule {
     });
     return this.fromColumns(columns, options);
   }
-  async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize, naValues, keepDefaultNa } = {}) {
+  async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize, naValues, keepDefaultNa, usecols } = {}) {
     const host = this.#client.constructor.host;
     const list = await normalizeSources(host, source);
     for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
     // As much as the kernel samples to infer dtypes (its SAMPLE_BYTES), of the first
     // file with rows (a header-only file tells no dtypes), up to SAMPLE_FILES files.
-    const options = { parseDates, dtype, sep, header, blocksize, naValues, keepDefaultNa };
+    const options = { parseDates, dtype, sep, header, blocksize, naValues, keepDefaultNa, usecols };
     const sampleBytes = builder.sampleBytes();
     const tries = Math.min(list.length, builder.sampleFiles());
     let at = 0;

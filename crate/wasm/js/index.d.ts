@@ -695,6 +695,8 @@ export interface ReadCsvOptions {
   naValues?: string | number | (string | number)[] | Record<string, string | number | (string | number)[]>;
   /** Whether pandas' default missing markers (`''`, `NA`, `NaN`, `null`, `#N/A`, …) count (default true). */
   keepDefaultNa?: boolean;
+  /** Only these columns (names or positions, as pandas' `usecols`): kept in the file's order, only they parsed. */
+  usecols?: (string | number)[];
 }
 
 export interface DataFrameModule {

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::dataframe::LazyDf;
 use super::{from_js, js_err};
-use daskling::expr::dataframe::{read_csv_refs, ReadOptions, SourceRef};
+use daskling::expr::dataframe::{read_csv_refs, ReadOptions, SourceRef, UseCol};
 use daskling::kernels::dataframe::csv::{has_rows, infer_schema, CsvOptions, NaValues};
 use daskling::kernels::dataframe::Dtype;
 
@@ -21,7 +21,7 @@ pub fn read_csv(
     options: JsValue,
     sampled: usize,
 ) -> Result<LazyDf, JsError> {
-    let (csv, blocksize) = read_options(options)?;
+    let opts = read_options(options)?;
     let mut refs = vec![];
     for entry in sources.iter() {
         let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
@@ -35,8 +35,7 @@ pub fn read_csv(
     let from = refs
         .get(sampled)
         .ok_or_else(|| JsError::new("readCsv: no files given"))?;
-    let schema = infer_schema(&from.name, sample, complete, &csv).map_err(js_err)?;
-    let opts = ReadOptions { csv, blocksize };
+    let schema = infer_schema(&from.name, sample, complete, &opts.csv).map_err(js_err)?;
     read_csv_refs(refs, schema, &opts)
         .map(|d| LazyDf(d.0))
         .map_err(js_err)
@@ -46,11 +45,11 @@ pub fn read_csv(
 /// header-only file tells no dtypes: readCsv samples the next one).
 #[wasm_bindgen(js_name = csvHasRows)]
 pub fn csv_has_rows(sample: &[u8], options: JsValue) -> Result<bool, JsError> {
-    Ok(has_rows(sample, &read_options(options)?.0))
+    Ok(has_rows(sample, &read_options(options)?.csv))
 }
 
-/// readCsv's JS options as parse options and a blocksize.
-fn read_options(options: JsValue) -> Result<(CsvOptions, Option<u64>), JsError> {
+/// readCsv's JS options as read options: parsing, blocksize, `usecols`.
+fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
     #[derive(serde::Deserialize, Default)]
     #[serde(rename_all = "camelCase", default)]
     struct Opts {
@@ -61,6 +60,7 @@ fn read_options(options: JsValue) -> Result<(CsvOptions, Option<u64>), JsError> 
         blocksize: Option<f64>,
         na_values: Option<NaArg>,
         keep_default_na: Option<bool>,
+        usecols: Option<Vec<UseCol>>,
     }
     /// `naValues`: one value, a list, or `{column: list}`.
     #[derive(serde::Deserialize)]
@@ -139,7 +139,11 @@ fn read_options(options: JsValue) -> Result<(CsvOptions, Option<u64>), JsError> 
         dtype,
         na_values,
     };
-    Ok((csv, o.blocksize.map(|b| b.max(0.0) as u64)))
+    Ok(ReadOptions {
+        csv,
+        blocksize: o.blocksize.map(|b| b.max(0.0) as u64),
+        usecols: o.usecols,
+    })
 }
 
 /// Whether `path` matches the glob `pattern` as `read_csv`'s globs do (`*`, `?`, `[…]`

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
-use daskling::kernels::dataframe::csv::CsvOptions;
 use daskling::kernels::dataframe::ops::SeriesReduce;
 use daskling::kernels::dataframe::source::{ByteSource, MemorySource};
 use daskling::Scheduler;
@@ -41,8 +40,8 @@ fn sources(files: &[(String, String)]) -> Vec<Arc<dyn ByteSource>> {
 
 fn with_blocksize(b: u64) -> ReadOptions {
     ReadOptions {
-        csv: CsvOptions::default(),
         blocksize: Some(b),
+        ..ReadOptions::default()
     }
 }
 

@@ -17,6 +17,48 @@ pub struct ReadOptions {
     /// Partition size (bytes): larger files are split, runs of smaller ones grouped;
     /// `None`: [`DEFAULT_BLOCKSIZE`]; `Some(0)`: one partition per file, never split.
     pub blocksize: Option<u64>,
+    /// Only these columns (pandas' `usecols`: names or positions; the frame keeps the
+    /// file's order, and only they are parsed); `None`: every column.
+    pub usecols: Option<Vec<UseCol>>,
+}
+
+/// One entry of `usecols`: a column's name or its position in the file.
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum UseCol {
+    /// The column's position (from 0).
+    Position(usize),
+    /// The column's name.
+    Name(String),
+}
+
+/// The names `usecols` keeps of `names`, in the file's order; an error naming an entry
+/// that is not a column.
+fn used(names: &[String], usecols: &[UseCol]) -> Result<Vec<String>> {
+    let mut keep = vec![false; names.len()];
+    for u in usecols {
+        let at = match u {
+            UseCol::Position(p) => Some(*p).filter(|&p| p < names.len()),
+            UseCol::Name(n) => names.iter().position(|x| x == n),
+        };
+        let Some(at) = at else {
+            let what = match u {
+                UseCol::Position(p) => format!("position {p} is past the {} columns", names.len()),
+                UseCol::Name(n) => format!("no column {n}"),
+            };
+            return Err(Error::invalid(format!(
+                "usecols: {what} (the columns are {})",
+                names.join(", ")
+            )));
+        };
+        keep[at] = true;
+    }
+    Ok(names
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(n, _)| n.clone())
+        .collect())
 }
 
 /// A dataframe of CSV `sources` in partitions of up to the blocksize (runs of small
@@ -83,13 +125,23 @@ pub fn read_csv_refs(
     schema: Schema,
     opts: &ReadOptions,
 ) -> Result<DataFrame> {
-    Df::build(DfOp::ReadCsv {
+    let keep = match &opts.usecols {
+        Some(u) => Some(used(&schema.names, u)?),
+        None => None,
+    };
+    let df = Df::build(DfOp::ReadCsv {
         sources,
         options: opts.csv.clone(),
         schema,
         blocksize: opts.blocksize.unwrap_or(DEFAULT_BLOCKSIZE),
     })
-    .map(DataFrame)
+    .map(DataFrame)?;
+    match keep {
+        // A selection of the read: the projection reaches the parser, so only these
+        // columns are parsed.
+        Some(k) => df.select(&k.iter().map(String::as_str).collect::<Vec<_>>()),
+        None => Ok(df),
+    }
 }
 
 /// A dataframe of CSV files: paths or glob patterns (`data/minute/hp/*.csv`), in

@@ -139,6 +139,7 @@ fn errors_in_split_files_report_the_line_in_the_whole_file() {
             dtype: vec![("v".into(), daskling::kernels::dataframe::Dtype::Float64)],
             ..CsvOptions::default()
         },
+        ..ReadOptions::default()
     };
     let df = read(&[("big.csv", &text)], &split).unwrap();
     assert!(df.npartitions() > 3);

@@ -87,7 +87,7 @@ fn opts() -> ReadOptions {
             parse_dates: vec!["timestamp".into()],
             ..CsvOptions::default()
         },
-        blocksize: None,
+        ..ReadOptions::default()
     }
 }
 
