@@ -196,8 +196,7 @@ impl DatetimeParser {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` of ms since the epoch (whole seconds).
-#[cfg(test)]
-fn format_datetime(ms: i64) -> String {
+pub(crate) fn format_datetime(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);
     let secs = ms.rem_euclid(DAY_MS) / 1000;
     let (y, m, d) = civil_from_days(days);

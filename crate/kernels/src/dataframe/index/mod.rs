@@ -38,7 +38,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::column::{concat, Column, Dtype, Frame, NAT};
-use super::datetime::{format_date, DAY_MS};
+use super::datetime::format_datetime;
 use super::map::Literal;
 use super::sort::{cmp_key, SortBy};
 use super::values::frame;
@@ -291,14 +291,7 @@ pub fn divisions(summaries: &[&Frame], sorted: bool, parts: usize, key: &str) ->
 /// writes them.
 fn shown(c: &Column, i: usize) -> String {
     match c {
-        Column::Datetime(v) if v[i] != NAT => {
-            let secs = v[i].rem_euclid(DAY_MS) / 1000;
-            let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-            format!(
-                "{} {h:02}:{m:02}:{s:02}",
-                format_date(v[i].div_euclid(DAY_MS))
-            )
-        }
+        Column::Datetime(v) if v[i] != NAT => format_datetime(v[i]),
         Column::Int64(v) => v[i].to_string(),
         _ => division_values(&c.take(&[i]))[0].python(),
     }
