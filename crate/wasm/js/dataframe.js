@@ -568,21 +568,30 @@ function boundOf(v) {
   return v;
 }
 
+/**
+ * readCsv's options as the kernel takes them: pandas' `None`s spelled out (`sep: null`
+ * sniffs the separator, `header: null` means none, `compression: null` none).
+ */
+function csvOptions(options) {
+  if (!isRecord(options)) throw new TypeError('readCsv: options must be an object');
+  const { sep, header, compression, ...rest } = options;
+  if (header !== undefined && header !== null && typeof header !== 'boolean' && header !== 0) {
+    throw new TypeError(`readCsv: header must be true, false, 0 or null (skiprows skips lines before it), got ${header}`);
+  }
+  return {
+    ...rest,
+    ...(sep === null ? { sniffSep: true } : sep === undefined ? {} : { sep }),
+    ...(header === undefined ? {} : { header: header === 0 || header === true }),
+    ...(compression === undefined ? {} : { compression: compression ?? 'none' }),
+  };
+}
+
 /** `client.dataframe`, as `dask.dataframe`. */
 export class DataFrameModule {
   #client;
   constructor(client) {
     this.#client = client;
   }
-  /**
-   * A dataframe of CSV files: a File, Blob, File[], FileList, URL(s), or
-   * `[{name, data}]`. Options: `parseDates`, `dtype` ({col: dtype}), `sep`, `header`,
-   * `blocksize` (bytes, default 16 MB: a partition's size — larger files are split, runs
-   * of smaller ones grouped; 0: one partition per file), `naValues` (more text that
-   * means missing: a list, or `{col: list}`, beside pandas' defaults), `keepDefaultNa`
-   * (default true: pandas' `''`, `NA`, `NaN`, `null`, … are missing). Reads only the first bytes of the first
-   * file now, to learn columns and dtypes.
-   */
   /**
    * A dataframe of in-memory columns, as `dd.from_pandas(pd.DataFrame(columns),
    * npartitions)`: `{name: values}` (typed arrays, or arrays of numbers, strings,
@@ -610,18 +619,28 @@ export class DataFrameModule {
     });
     return this.fromColumns(columns, options);
   }
-  async readCsv(source, { parseDates = [], dtype = {}, sep, header, blocksize, naValues, keepDefaultNa, usecols } = {}) {
+  /**
+   * A dataframe of CSV files: a File, Blob, File[], FileList, URL(s), or
+   * `[{name, data}]`, with pandas' `read_csv` options in camelCase (`parseDates`,
+   * `dtype`, `sep`, `header`, `names`, `skiprows`, `nrows`, `usecols`, `naValues`,
+   * `keepDefaultNa`, `quotechar`, `escapechar`, `doublequote`, `skipinitialspace`,
+   * `comment`, `skipBlankLines`, `thousands`, `decimal`, `encoding`, `compression`; see
+   * `ReadCsvOptions`) and `blocksize` (bytes, default 16 MB: a partition's size — larger
+   * files are split, runs of smaller ones grouped; 0: one partition per file). Reads
+   * only the first bytes of the first file now, to learn columns and dtypes.
+   */
+  async readCsv(source, options = {}) {
     const host = this.#client.constructor.host;
+    const opts = csvOptions(options);
     const list = await normalizeSources(host, source);
     for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
     // As much as the kernel samples to infer dtypes (its SAMPLE_BYTES), of the first
     // file with rows (a header-only file tells no dtypes), up to SAMPLE_FILES files.
-    const options = { parseDates, dtype, sep, header, blocksize, naValues, keepDefaultNa, usecols };
     const sampleBytes = builder.sampleBytes();
     const tries = Math.min(list.length, builder.sampleFiles());
     let at = 0;
     let sample = await sampleOf(host, list[0], sampleBytes);
-    while (at + 1 < tries && !builder.csvHasRows(sample, options)) {
+    while (at + 1 < tries && !builder.csvHasRows(sample, opts)) {
       at += 1;
       sample = await sampleOf(host, list[at], sampleBytes);
     }
@@ -629,7 +648,7 @@ export class DataFrameModule {
       list.map((s) => [s.id, s.name, s.size]),
       sample,
       list[at].size <= sampleBytes,
-      options,
+      opts,
       at,
     );
     return new DataFrame(this.#client, h);

@@ -685,11 +685,21 @@ export type CsvSource =
   | { name: string; data: string | Uint8Array }[];
 
 export interface ReadCsvOptions {
+  /** Columns read as datetimes. */
   parseDates?: string[];
+  /** Dtypes per column (the others inferred from the first rows). */
   dtype?: Record<string, Dtype>;
-  sep?: string;
-  header?: boolean;
-  /** Partition size in bytes (default 16 MB): larger files are split, runs of smaller ones grouped; 0: one partition per file. */
+  /** Field separator (default `,`; `'\t'` a tab); `null`: found from the first line as pandas' python engine sniffs it (`,` `\t` `;` space `:` `|`). */
+  sep?: string | null;
+  /** Whether the first line (after skipped ones) names the columns: `true`/`0` (default unless `names` is given), `false`/`null` none. */
+  header?: boolean | 0 | null;
+  /** Column names; with `header: true` they replace the file's header, else the file has none. */
+  names?: string[];
+  /** Lines skipped at each file's start: a count, or their numbers (from 0). */
+  skiprows?: number | number[];
+  /** Only the first rows (of all the files, in order). */
+  nrows?: number;
+  /** Partition size in bytes (default 16 MB): larger files are split, runs of smaller ones grouped; 0: one partition per file. Compressed files, and reads with `comment` or `escapechar`, are never split. */
   blocksize?: number;
   /** More text meaning a missing value, beside pandas' defaults: for every column, or `{column: values}`; numbers match numeric fields by value (`-999` also `-999.0`). */
   naValues?: string | number | (string | number)[] | Record<string, string | number | (string | number)[]>;
@@ -697,6 +707,26 @@ export interface ReadCsvOptions {
   keepDefaultNa?: boolean;
   /** Only these columns (names or positions, as pandas' `usecols`): kept in the file's order, only they parsed. */
   usecols?: (string | number)[];
+  /** The quote character (default `"`). */
+  quotechar?: string;
+  /** A character that makes the next one literal inside quotes (e.g. `'\\'`). */
+  escapechar?: string;
+  /** Whether a quote inside quotes is written twice (default true). */
+  doublequote?: boolean;
+  /** Spaces after a separator are not part of the field. */
+  skipinitialspace?: boolean;
+  /** The rest of a line after this character is not read; a line that is only a comment is none. */
+  comment?: string;
+  /** Whether blank lines are skipped (default true); else each is a row of missing values. */
+  skipBlankLines?: boolean;
+  /** A character grouping digits (`'1,234'` with `','`), ignored in numbers. */
+  thousands?: string;
+  /** The decimal point (default `.`). */
+  decimal?: string;
+  /** The files' encoding: `'utf-8'` (default; a byte-order mark skipped), `'utf-8-sig'`, `'latin-1'`, `'cp1252'`, `'utf-16'`, `'utf-16-le'`, `'utf-16-be'`. */
+  encoding?: string;
+  /** `'infer'` (default: from `.gz`, `.zst`, `.bz2`), `'gzip'`, `'zstd'`, `'bz2'`, or `null` (none). A compressed file is one partition. */
+  compression?: 'infer' | 'gzip' | 'zstd' | 'bz2' | null;
 }
 
 export interface DataFrameModule {

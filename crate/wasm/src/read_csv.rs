@@ -6,8 +6,10 @@ use wasm_bindgen::prelude::*;
 
 use super::dataframe::LazyDf;
 use super::{from_js, js_err};
-use daskling::expr::dataframe::{read_csv_refs, ReadOptions, SourceRef, UseCol};
-use daskling::kernels::dataframe::csv::{has_rows, infer_schema, CsvOptions, NaValues};
+use daskling::expr::dataframe::{read_csv_refs, schema_of, ReadOptions, SourceRef, UseCol};
+use daskling::kernels::dataframe::csv::{
+    has_rows, Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows, TextFormat,
+};
 use daskling::kernels::dataframe::Dtype;
 
 /// `readCsv` on the builder: `sources` `[[id, name, size], …]`, the first bytes of
@@ -21,7 +23,7 @@ pub fn read_csv(
     options: JsValue,
     sampled: usize,
 ) -> Result<LazyDf, JsError> {
-    let opts = read_options(options)?;
+    let mut opts = read_options(options)?;
     let mut refs = vec![];
     for entry in sources.iter() {
         let (id, name, size): (String, String, f64) = from_js(entry, "source [id, name, size]")?;
@@ -35,7 +37,7 @@ pub fn read_csv(
     let from = refs
         .get(sampled)
         .ok_or_else(|| JsError::new("readCsv: no files given"))?;
-    let schema = infer_schema(&from.name, sample, complete, &opts.csv).map_err(js_err)?;
+    let schema = schema_of(&from.name, sample, complete, &mut opts).map_err(js_err)?;
     read_csv_refs(refs, schema, &opts)
         .map(|d| LazyDf(d.0))
         .map_err(js_err)
@@ -48,19 +50,52 @@ pub fn csv_has_rows(sample: &[u8], options: JsValue) -> Result<bool, JsError> {
     Ok(has_rows(sample, &read_options(options)?.csv))
 }
 
-/// readCsv's JS options as read options: parsing, blocksize, `usecols`.
+/// One ASCII character of option `name` (`"\\t"` is a tab).
+fn one_char(name: &str, s: &str) -> Result<u8, JsError> {
+    match s {
+        "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        s => Err(JsError::new(&format!(
+            "readCsv: {name} must be one ASCII character, got {s:?}"
+        ))),
+    }
+}
+
+/// readCsv's JS options as read options (`dataframe.js` has already turned `sep: null`
+/// into `sniffSep`, `header: null` into false and `compression: null` into `'none'`).
 fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
     #[derive(serde::Deserialize, Default)]
-    #[serde(rename_all = "camelCase", default)]
+    #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
     struct Opts {
         sep: Option<String>,
+        sniff_sep: bool,
         header: Option<bool>,
+        names: Option<Vec<String>>,
+        skiprows: Option<Skip>,
+        nrows: Option<f64>,
         parse_dates: Vec<String>,
         dtype: std::collections::BTreeMap<String, String>,
         blocksize: Option<f64>,
         na_values: Option<NaArg>,
         keep_default_na: Option<bool>,
         usecols: Option<Vec<UseCol>>,
+        quotechar: Option<String>,
+        escapechar: Option<String>,
+        doublequote: Option<bool>,
+        skipinitialspace: Option<bool>,
+        comment: Option<String>,
+        skip_blank_lines: Option<bool>,
+        thousands: Option<String>,
+        decimal: Option<String>,
+        encoding: Option<String>,
+        compression: Option<String>,
+    }
+    /// `skiprows`: a count or line numbers.
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Skip {
+        Count(f64),
+        Lines(Vec<f64>),
     }
     /// `naValues`: one value, a list, or `{column: list}`.
     #[derive(serde::Deserialize)]
@@ -104,13 +139,61 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
     } else {
         from_js(options, "readCsv options")?
     };
-    let sep = match o.sep.as_deref() {
-        None => b',',
-        Some(s) if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
-        Some("\\t") => b'\t',
-        Some(s) => {
+    let count = |name: &str, x: f64| {
+        if x >= 0.0 && x.fract() == 0.0 && x <= 9e15 {
+            Ok(x as u64)
+        } else {
+            Err(JsError::new(&format!(
+                "readCsv: {name} must be a whole number from 0, got {x}"
+            )))
+        }
+    };
+    let char_of =
+        |name: &str, s: &Option<String>| s.as_deref().map(|c| one_char(name, c)).transpose();
+    let defaults = Dialect::default();
+    let dialect = Dialect {
+        sep: char_of("sep", &o.sep)?.unwrap_or(b','),
+        quotechar: char_of("quotechar", &o.quotechar)?.unwrap_or(defaults.quotechar),
+        escapechar: char_of("escapechar", &o.escapechar)?,
+        doublequote: o.doublequote.unwrap_or(true),
+        skipinitialspace: o.skipinitialspace.unwrap_or(false),
+        comment: char_of("comment", &o.comment)?,
+        skip_blank_lines: o.skip_blank_lines.unwrap_or(true),
+    };
+    let numbers = Numbers {
+        thousands: char_of("thousands", &o.thousands)?,
+        decimal: char_of("decimal", &o.decimal)?.unwrap_or(b'.'),
+    };
+    let skiprows = match o.skiprows {
+        None => SkipRows::None,
+        Some(Skip::Count(n)) => SkipRows::Count(count("skiprows", n)?),
+        Some(Skip::Lines(v)) => {
+            let mut lines = v
+                .into_iter()
+                .map(|x| count("skiprows", x))
+                .collect::<Result<Vec<_>, _>>()?;
+            lines.sort_unstable();
+            lines.dedup();
+            SkipRows::Lines(lines)
+        }
+    };
+    let encoding = match o.encoding.as_deref() {
+        None => Encoding::Utf8,
+        Some(e) => Encoding::from_name(e).ok_or_else(|| {
+            JsError::new(&format!(
+                "readCsv: encoding {e:?} is not one readCsv reads (utf-8, utf-8-sig, latin-1, cp1252, utf-16, utf-16-le, utf-16-be)"
+            ))
+        })?,
+    };
+    let compression = match o.compression.as_deref() {
+        None | Some("infer") => Compression::Infer,
+        Some("none") => Compression::None,
+        Some("gzip") => Compression::Gzip,
+        Some("zstd") => Compression::Zstd,
+        Some("bz2") => Compression::Bz2,
+        Some(c) => {
             return Err(JsError::new(&format!(
-                "sep must be one ASCII character, got {s:?}"
+                "readCsv: compression {c:?} is not one readCsv reads ('infer', 'gzip', 'zstd', 'bz2' or null)"
             )))
         }
     };
@@ -132,17 +215,32 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
             na_values.columns = m.into_iter().map(|(c, l)| (c, l.texts())).collect()
         }
     }
+    // pandas: names given and no header asked for means the file has none.
+    let header = o.header.unwrap_or(o.names.is_none());
     let csv = CsvOptions {
-        sep,
-        header: o.header.unwrap_or(true),
+        dialect,
+        header,
+        names: o.names,
+        skiprows,
         parse_dates: o.parse_dates,
         dtype,
         na_values,
+        numbers,
+        text: TextFormat {
+            encoding,
+            compression,
+        },
     };
     Ok(ReadOptions {
         csv,
         blocksize: o.blocksize.map(|b| b.max(0.0) as u64),
         usecols: o.usecols,
+        nrows: o
+            .nrows
+            .map(|n| count("nrows", n))
+            .transpose()?
+            .map(|n| n as usize),
+        sniff_sep: o.sniff_sep,
     })
 }
 

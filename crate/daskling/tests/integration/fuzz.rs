@@ -119,7 +119,7 @@ proptest! {
         tried(0, "csv_reader");
         let bytes = join(&rows, crlf, sep);
         let mut opts = ReadOptions::default();
-        opts.csv.sep = sep;
+        opts.csv.dialect.sep = sep;
         opts.csv.header = header;
         if parse_first_as_date {
             opts.csv.parse_dates = vec![if header { "a".into() } else { "0".into() }];

@@ -33,12 +33,12 @@ pub(super) fn count_two(b: &[u8], x: u8, y: u8) -> (u64, u64) {
 
 /// Where the lines of a block start: after the first newline outside quotes, given
 /// whether the block begins inside quotes. `None` when no line starts in the block.
-fn first_line_start(b: &[u8], mut in_quotes: bool) -> Option<usize> {
+fn first_line_start(b: &[u8], mut in_quotes: bool, quote: u8) -> Option<usize> {
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => return Some(i + 1),
-            _ => {}
+        if c == quote {
+            in_quotes = !in_quotes;
+        } else if c == b'\n' && !in_quotes {
+            return Some(i + 1);
         }
     }
     None
@@ -74,6 +74,7 @@ pub(super) fn parse_block(
     keep: Option<&[usize]>,
 ) -> Result<Value> {
     let own = bytes(key, input(key, inputs, 0)?)?;
+    let quote = options.dialect.quotechar;
     let (next, scans_from) = if last {
         (None, 1)
     } else {
@@ -101,7 +102,7 @@ pub(super) fn parse_block(
     let start = if index == 0 {
         0
     } else {
-        match first_line_start(own, quotes_before % 2 == 1) {
+        match first_line_start(own, quotes_before % 2 == 1, quote) {
             Some(s) => s,
             None => return Err(too_long()),
         }
@@ -112,7 +113,7 @@ pub(super) fn parse_block(
     let tail: &[u8] = match next {
         Some(next) => {
             let in_quotes = (quotes_before + own_quotes) % 2 == 1;
-            let end = first_line_start(next, in_quotes).ok_or_else(too_long)?;
+            let end = first_line_start(next, in_quotes, quote).ok_or_else(too_long)?;
             &next[..end]
         }
         None => &[],
@@ -173,10 +174,10 @@ mod tests {
 
     #[test]
     fn line_starts_skip_quoted_newlines() {
-        assert_eq!(first_line_start(b"ab\ncd", false), Some(3));
-        assert_eq!(first_line_start(b"a\"b\nc\"\nd", false), Some(7));
+        assert_eq!(first_line_start(b"ab\ncd", false, b'"'), Some(3));
+        assert_eq!(first_line_start(b"a\"b\nc\"\nd", false, b'"'), Some(7));
         // Starting inside quotes: the first newline is quoted.
-        assert_eq!(first_line_start(b"x\n\"y\nz", true), Some(5));
-        assert_eq!(first_line_start(b"no newline", false), None);
+        assert_eq!(first_line_start(b"x\n\"y\nz", true, b'"'), Some(5));
+        assert_eq!(first_line_start(b"no newline", false, b'"'), None);
     }
 }

@@ -39,8 +39,9 @@ pub enum FrameKernel {
         /// Only these columns (all when `None`).
         keep: Option<Arc<[usize]>>,
     },
-    /// Counts quotes and newlines of a raw block (input: its bytes) → `[quotes, lines]`.
-    Scan,
+    /// Counts quotes (this quote character) and newlines of a raw block (input: its
+    /// bytes) → `[quotes, lines]`.
+    Scan(u8),
     /// Sums scans (inputs: `[quotes, lines]` each) → `[quotes, lines]`: the running
     /// count of a file's blocks so far, one link of a chain (linear in the blocks).
     ScanSum,
@@ -235,7 +236,7 @@ impl FrameKernel {
     pub fn kind(&self) -> &'static str {
         match self {
             FrameKernel::ParseFiles { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
-            FrameKernel::Scan | FrameKernel::ScanSum => "scan",
+            FrameKernel::Scan(_) | FrameKernel::ScanSum => "scan",
             FrameKernel::Select(_) => "select",
             FrameKernel::Col(_) => "getitem",
             FrameKernel::Filter => "filter",
@@ -294,16 +295,14 @@ impl FrameKernel {
                 let mut at = 0usize;
                 for (file, size) in files.iter() {
                     let end = (at + *size as usize).min(b.len());
-                    let own = &b[at..end];
-                    let own = own.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(own);
-                    p.parse(file, &[own], 1, options.header)?;
+                    p.parse_file(file, &b[at..end])?;
                     at = end;
                 }
                 Value::Frame(Arc::new(p.finish()))
             }
-            FrameKernel::Scan => {
+            FrameKernel::Scan(quote) => {
                 let b = bytes(key, inp(0)?)?;
-                let (quotes, lines) = blocks::count_two(b, b'"', b'\n');
+                let (quotes, lines) = blocks::count_two(b, *quote, b'\n');
                 blocks::scan_value(quotes, lines)
             }
             FrameKernel::ScanSum => {

@@ -51,6 +51,12 @@ pub enum RowsOp {
         /// Largest first (else smallest first).
         largest: bool,
     },
+    /// The first `n` rows (readCsv's `nrows`; dask's `head(n, npartitions=-1,
+    /// compute=False)`).
+    Head {
+        /// How many rows.
+        n: usize,
+    },
     /// The last `n` rows.
     Tail {
         /// How many rows.
@@ -91,6 +97,7 @@ impl RowsOp {
         match self {
             RowsOp::Top { largest: true, .. } => "nlargest",
             RowsOp::Top { largest: false, .. } => "nsmallest",
+            RowsOp::Head { .. } => "head",
             RowsOp::Tail { .. } => "tail",
             RowsOp::Unique => "unique",
             RowsOp::DropDuplicates { .. } => "drop-duplicates",
@@ -199,6 +206,10 @@ impl RowsOp {
                     idx.truncate(*n);
                 }
                 idx.sort_unstable_by(total);
+                f.take(&idx)
+            }
+            RowsOp::Head { n } => {
+                let idx: Vec<usize> = (0..f.len().min(*n)).collect();
                 f.take(&idx)
             }
             RowsOp::Tail { n } => {
@@ -327,6 +338,7 @@ impl RowsOp {
                     format!("{x}.{m}({n}, {})", list(columns))
                 }
             }
+            RowsOp::Head { n } => format!("{x}.head({n}, npartitions=-1, compute=False)"),
             RowsOp::Tail { n } => format!(
                 "{x}.map_partitions(lambda p: p.tail({n})).repartition(npartitions=1).tail({n}, compute=False)"
             ),

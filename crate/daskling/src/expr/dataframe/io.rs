@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::expr::dask::script::{list, string, Line, Script};
 use crate::expr::walk::post_order;
 use crate::graph::{tokenize, Graph, Key, Task};
+use crate::kernels::dataframe::csv::{Compression, CsvOptions, Encoding, SkipRows};
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::source::Part;
 use crate::kernels::dataframe::Dtype;
@@ -27,13 +28,24 @@ enum Piece {
 
 /// How `sources` become partitions: consecutive files of at most `blocksize` bytes in all
 /// are one partition (9,500 daily files of 24 kB are 15 partitions of 16 MB, not 9,500
-/// tiny ones), a larger file is split into `blocksize` blocks; `blocksize` 0: one
-/// partition per file.
-fn layout(sources: &[SourceRef], blocksize: u64) -> Vec<Piece> {
+/// tiny ones), a larger file is split into `blocksize` blocks — unless it cannot be
+/// (compressed, UTF-16, comments or escapes: see [`CsvOptions::splittable`]), when it
+/// is one partition, as dask reads a compressed file; `blocksize` 0: one partition per
+/// file.
+fn layout(sources: &[SourceRef], blocksize: u64, options: &CsvOptions) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut run = 0..0;
     let mut run_bytes = 0u64;
     for (i, s) in sources.iter().enumerate() {
+        if !options.splittable(&s.name) && blocksize > 0 && s.size > blocksize {
+            if !run.is_empty() {
+                out.push(Piece::Files(run.clone()));
+            }
+            out.push(Piece::Files(i..i + 1));
+            run = i + 1..i + 1;
+            run_bytes = 0;
+            continue;
+        }
         let large = blocksize > 0 && s.size > blocksize;
         if !run.is_empty() && (blocksize == 0 || large || run_bytes + s.size > blocksize) {
             out.push(Piece::Files(run.clone()));
@@ -124,8 +136,8 @@ pub(super) fn for_head(d: &Df) -> Result<Df> {
     Ok(done[&id(d)].clone())
 }
 
-fn partitions_of(sources: &[SourceRef], blocksize: u64) -> usize {
-    layout(sources, blocksize)
+fn partitions_of(sources: &[SourceRef], blocksize: u64, options: &CsvOptions) -> usize {
+    layout(sources, blocksize, options)
         .iter()
         .map(|p| match p {
             Piece::Files(_) => 1,
@@ -141,7 +153,7 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
             sources,
             schema,
             blocksize,
-            ..
+            options,
         } => {
             if sources.is_empty() {
                 return Err(Error::invalid("readCsv: no files given"));
@@ -151,7 +163,7 @@ pub(super) fn meta(op: &DfOp) -> Result<Meta> {
                 kind: Kind::Frame,
                 names: schema.names.clone(),
                 dtypes: schema.dtypes.clone(),
-                npartitions: partitions_of(sources, *blocksize),
+                npartitions: partitions_of(sources, *blocksize, options),
                 rows: None,
             }
         }
@@ -184,7 +196,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                 k
             };
             let mut p = 0;
-            for piece in layout(sources, *blocksize) {
+            for piece in layout(sources, *blocksize, &options) {
                 let i = match piece {
                     Piece::Files(run) => {
                         let run = &sources[run];
@@ -236,7 +248,13 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
                     };
                     let r = read(g, &read_layer, b, vec![part]);
                     let sk = Key::new(scan_layer.as_str(), &[b]);
-                    g.insert(sk.clone(), ftask(FrameKernel::Scan, vec![r.clone()]));
+                    g.insert(
+                        sk.clone(),
+                        ftask(
+                            FrameKernel::Scan(options.dialect.quotechar),
+                            vec![r.clone()],
+                        ),
+                    );
                     reads.push(r);
                     scans.push(sk);
                 }
@@ -303,15 +321,69 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
         .map(|src| s.source_path(&src.name).map(|p| string(&p)))
         .collect::<Result<Vec<_>>>()?;
     let mut args = vec![list(&paths)];
-    if options.sep != b',' {
+    let ch = |c: u8| string(&(c as char).to_string());
+    let strings = |v: &[String]| list(&v.iter().map(|x| string(x)).collect::<Vec<_>>());
+    let dialect = &options.dialect;
+    if dialect.sep != b',' {
+        args.push(format!("sep={}", ch(dialect.sep)));
+    }
+    match (&options.names, options.header) {
+        (Some(n), true) => args.push(format!("header=0, names={}", strings(n))),
+        (given, false) => {
+            let names = given.clone().unwrap_or_else(|| d.names().to_vec());
+            args.push(format!("header=None, names={}", strings(&names)));
+        }
+        (None, true) => {}
+    }
+    match &options.skiprows {
+        SkipRows::None => {}
+        SkipRows::Count(n) => args.push(format!("skiprows={n}")),
+        SkipRows::Lines(v) => args.push(format!(
+            "skiprows={}",
+            list(&v.iter().map(u64::to_string).collect::<Vec<_>>())
+        )),
+    }
+    if dialect.quotechar != b'"' {
+        args.push(format!("quotechar={}", ch(dialect.quotechar)));
+    }
+    if let Some(e) = dialect.escapechar {
+        args.push(format!("escapechar={}", ch(e)));
+    }
+    if !dialect.doublequote {
+        args.push("doublequote=False".into());
+    }
+    if dialect.skipinitialspace {
+        args.push("skipinitialspace=True".into());
+    }
+    if let Some(c) = dialect.comment {
+        args.push(format!("comment={}", ch(c)));
+    }
+    if !dialect.skip_blank_lines {
+        args.push("skip_blank_lines=False".into());
+    }
+    if let Some(t) = options.numbers.thousands {
+        args.push(format!("thousands={}", ch(t)));
+    }
+    if options.numbers.decimal != b'.' {
+        args.push(format!("decimal={}", ch(options.numbers.decimal)));
+    }
+    if options.text.encoding != Encoding::Utf8 {
         args.push(format!(
-            "sep={}",
-            string(&(options.sep as char).to_string())
+            "encoding={}",
+            string(options.text.encoding.python_name())
         ));
     }
-    if !options.header {
-        let names: Vec<String> = d.names().iter().map(|n| string(n)).collect();
-        args.push(format!("header=None, names={}", list(&names)));
+    // dask infers the compression from the names as pandas does; one given is passed,
+    // and a compressed file is one partition (dask's blocksize=None).
+    let compressed = sources
+        .iter()
+        .any(|src| options.text.compression.of(&src.name) != Compression::None);
+    match options.text.compression {
+        Compression::Infer => {}
+        c => args.push(match c.python_name() {
+            Some(n) => format!("compression={}", string(n)),
+            None => "compression=None".into(),
+        }),
     }
     if !options.parse_dates.is_empty() {
         let p: Vec<String> = options.parse_dates.iter().map(|n| string(n)).collect();
@@ -335,7 +407,6 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
         args.push(format!("dtype={{{}}}", dtypes.join(", ")));
     }
     let na = &options.na_values;
-    let strings = |v: &[String]| list(&v.iter().map(|x| string(x)).collect::<Vec<_>>());
     if !na.columns.is_empty() || !na.all.is_empty() {
         // pandas takes one list, or one per column; daskling's list for every column
         // joins each column's own.
@@ -363,6 +434,7 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     // daskling's 0 (one partition per file) is dask's None.
     args.push(match blocksize {
         0 => "blocksize=None".to_string(),
+        _ if compressed => "blocksize=None".to_string(),
         b => format!("blocksize={b}"),
     });
     Ok(("df".into(), format!("dd.read_csv({})", args.join(", "))))

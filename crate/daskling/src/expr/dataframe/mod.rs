@@ -74,7 +74,7 @@ pub use partitions::{PartitionFn, PartitionMeta};
 pub use persist::StoredMeta;
 #[cfg(not(target_arch = "wasm32"))]
 pub use read::read_csv;
-pub use read::{read_csv_refs, read_csv_sources, ReadOptions, UseCol};
+pub use read::{read_csv_refs, read_csv_sources, schema_of, ReadOptions, UseCol};
 pub use resample::{Resampler, SeriesResampler};
 pub use source::SourceRef;
 

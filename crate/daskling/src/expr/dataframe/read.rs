@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{DataFrame, Df, DfOp, SourceRef, DEFAULT_BLOCKSIZE, SAMPLE_BYTES, SAMPLE_FILES};
 use crate::error::{Error, Result};
 use crate::graph::tokenize;
-use crate::kernels::dataframe::csv::{has_rows, infer_schema, CsvOptions, Schema};
+use crate::kernels::dataframe::csv::{has_rows, infer_schema, sniff_sep, CsvOptions, Schema};
 use crate::kernels::dataframe::source::ByteSource;
 
 /// How to read CSV files.
@@ -20,6 +20,33 @@ pub struct ReadOptions {
     /// Only these columns (pandas' `usecols`: names or positions; the frame keeps the
     /// file's order, and only they are parsed); `None`: every column.
     pub usecols: Option<Vec<UseCol>>,
+    /// Only the first rows (pandas' `nrows`: of all the files, in order).
+    pub nrows: Option<usize>,
+    /// The separator is found from the first file (pandas' `sep=None`: see
+    /// [`sniff_sep`]), not `csv.dialect.sep`.
+    pub sniff_sep: bool,
+}
+
+/// The schema of a read, from the first bytes of one of its files (`complete`: all of
+/// it): the separator sniffed first when `opts` asks (and set in them).
+///
+/// ```
+/// use daskling::expr::dataframe::{schema_of, ReadOptions};
+/// let mut o = ReadOptions { sniff_sep: true, ..ReadOptions::default() };
+/// let s = schema_of("a.csv", b"x;y\n1;2\n", true, &mut o).unwrap();
+/// assert_eq!((s.names.len(), o.csv.dialect.sep), (2, b';'));
+/// ```
+pub fn schema_of(
+    file: &str,
+    sample: &[u8],
+    complete: bool,
+    opts: &mut ReadOptions,
+) -> Result<Schema> {
+    if opts.sniff_sep {
+        opts.csv.dialect.sep = sniff_sep(file, sample, complete, &opts.csv)?;
+        opts.sniff_sep = false;
+    }
+    infer_schema(file, sample, complete, &opts.csv)
 }
 
 /// One entry of `usecols`: a column's name or its position in the file.
@@ -105,7 +132,8 @@ pub fn read_csv_sources(
         );
     }
     let (from, sample) = sampled;
-    let schema = infer_schema(from.name(), &sample, from.len() <= SAMPLE_BYTES, &opts.csv)?;
+    let mut opts = opts.clone();
+    let schema = schema_of(from.name(), &sample, from.len() <= SAMPLE_BYTES, &mut opts)?;
     let refs = sources
         .into_iter()
         .map(|s| {
@@ -116,7 +144,7 @@ pub fn read_csv_sources(
             SourceRef::new(&id, s)
         })
         .collect();
-    read_csv_refs(refs, schema, opts)
+    read_csv_refs(refs, schema, &opts)
 }
 
 /// A dataframe of sources already registered (the browser's, by the bindings).
@@ -136,10 +164,14 @@ pub fn read_csv_refs(
         blocksize: opts.blocksize.unwrap_or(DEFAULT_BLOCKSIZE),
     })
     .map(DataFrame)?;
-    match keep {
+    let df = match keep {
         // A selection of the read: the projection reaches the parser, so only these
         // columns are parsed.
-        Some(k) => df.select(&k.iter().map(String::as_str).collect::<Vec<_>>()),
+        Some(k) => df.select(&k.iter().map(String::as_str).collect::<Vec<_>>())?,
+        None => df,
+    };
+    match opts.nrows {
+        Some(n) => df.first_rows(n),
         None => Ok(df),
     }
 }

@@ -165,6 +165,24 @@ impl DataFrame {
         rows(&self.0, RowsOp::Tail { n }).map(DataFrame)
     }
 
+    /// The first `n` rows, lazily, as one partition (where [`DataFrame::head`] computes
+    /// them): readCsv's `nrows`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions};
+    /// use daskling::kernels::dataframe::source::MemorySource;
+    /// let a = Arc::new(MemorySource::new("a.csv", &b"x\n1\n2\n"[..]));
+    /// let b = Arc::new(MemorySource::new("b.csv", &b"x\n3\n"[..]));
+    /// let each = ReadOptions { blocksize: Some(0), ..ReadOptions::default() };
+    /// let df = read_csv_sources(vec![a, b], &each).unwrap().first_rows(3).unwrap();
+    /// let s = df.col("x").unwrap().sum().unwrap().compute(daskling::Scheduler::Sync).unwrap();
+    /// assert_eq!(s, 6.0);
+    /// ```
+    pub fn first_rows(&self, n: usize) -> Result<DataFrame> {
+        rows(&self.0, RowsOp::Head { n }).map(DataFrame)
+    }
+
     /// The rows without duplicates among `subset` (all columns when `None`), `keep`
     /// which occurrence stays (pandas' `drop_duplicates`).
     ///

@@ -78,6 +78,43 @@ impl NaSet {
     }
 }
 
+/// How numbers are written (`Numbers`), ready to rewrite a field as Rust parses it.
+#[derive(Clone, Debug)]
+pub(super) struct Numeric {
+    thousands: Option<u8>,
+    decimal: u8,
+}
+
+impl Numeric {
+    pub(super) fn new(n: &super::Numbers) -> Numeric {
+        Numeric {
+            thousands: n.thousands,
+            decimal: n.decimal,
+        }
+    }
+
+    /// `f` as Rust writes a number: the thousands character dropped, the decimal one a
+    /// `.` (a `.` that is neither makes it no number, as pandas reads `1.5` with
+    /// `decimal: ','`); `f` itself when numbers are written that way already.
+    pub(super) fn text<'a>(&self, f: &'a [u8], buf: &'a mut Vec<u8>) -> &'a [u8] {
+        if self.thousands.is_none() && self.decimal == b'.' {
+            return f;
+        }
+        buf.clear();
+        for &c in f {
+            if Some(c) == self.thousands {
+                continue;
+            }
+            buf.push(match c {
+                c if c == self.decimal => b'.',
+                b'.' => b'!',
+                c => c,
+            });
+        }
+        buf
+    }
+}
+
 pub(super) fn trim(f: &[u8]) -> &[u8] {
     let s = f
         .iter()
@@ -159,15 +196,31 @@ impl Builder {
         }
     }
 
-    /// Adds a field; an error message when it does not fit the column's type.
-    pub(super) fn push(&mut self, raw: &[u8], na: &NaSet) -> std::result::Result<(), String> {
+    /// Adds a field (numbers written as `num` says; `buf` room to rewrite them); an
+    /// error message when it does not fit the column's type.
+    pub(super) fn push(
+        &mut self,
+        field: &[u8],
+        na: &NaSet,
+        num: &Numeric,
+        buf: &mut Vec<u8>,
+    ) -> std::result::Result<(), String> {
+        let raw = match self {
+            Builder::Int(_) | Builder::Float(_) => num.text(field, buf),
+            _ => field,
+        };
         match self {
             Builder::Str(v) => {
                 if na.matches(raw) {
                     v.push(None);
                 } else {
                     let s = std::str::from_utf8(raw)
-                        .map_err(|_| format!("'{}' is not valid UTF-8", show(raw)))?;
+                        .map_err(|_| {
+                            format!(
+                                "'{}' is not valid UTF-8: pass the file's encoding to readCsv (e.g. encoding: 'latin-1')",
+                                show(raw)
+                            )
+                        })?;
                     v.push(Some(Arc::from(s)));
                 }
                 return Ok(());
@@ -179,13 +232,13 @@ impl Builder {
                         v.push(x);
                         return Ok(());
                     }
-                } else if !(na.is_na(f) || parse_f64(f).is_some()) {
-                    return Err(format!("cannot parse '{}' as int64", show(raw)));
+                } else if !(na.is_na(trim(field)) || parse_f64(f).is_some()) {
+                    return Err(format!("cannot parse '{}' as int64", show(field)));
                 }
                 // A float or a missing value: the column becomes float64, as pandas.
                 let promoted: Vec<f64> = v.iter().map(|&x| x as f64).collect();
                 *self = Builder::Float(promoted);
-                return self.push(raw, na);
+                return self.push(field, na, num, buf);
             }
             Builder::Float(v) => {
                 // The common case first: a plain number, no spaces, no missing marker.
@@ -196,11 +249,11 @@ impl Builder {
                     }
                 }
                 let f = trim(raw);
-                if na.is_na(f) {
+                if na.is_na(trim(field)) {
                     v.push(f64::NAN);
                 } else {
                     let x = parse_f64(f)
-                        .ok_or_else(|| format!("cannot parse '{}' as float64", show(raw)))?;
+                        .ok_or_else(|| format!("cannot parse '{}' as float64", show(field)))?;
                     v.push(if na.is_na_number(x) { f64::NAN } else { x });
                 }
             }

@@ -1,72 +1,27 @@
-//! CSV partitions to columns, with the `csv` crate underneath: schema inference from a
-//! sample, then typed parsing of each partition, with errors that name the file, the
-//! line and the column.
+//! CSV partitions to columns: the text of each file (decompressed, decoded —
+//! [`text`]) cut into records by csv-core or a SIMD split ([`records`]), a schema
+//! inferred from a sample ([`infer`]), then typed parsing of each partition
+//! ([`parse`]), with pandas' `read_csv` options ([`options`]) and errors that name the
+//! file, the line and the column.
 
 use serde::{Deserialize, Serialize};
 
 mod fields;
+mod infer;
+mod options;
+mod parse;
 mod records;
 mod structural;
+mod text;
 
-use fields::{parse_bool, parse_f64, parse_i64, strip_bom, trim, Builder, NaSet};
-use records::Records;
+pub use infer::{has_rows, infer_schema, sniff_sep};
+pub use options::{
+    Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows, TextFormat,
+};
+pub(crate) use parse::{parse_parts, FrameParser};
 
-use super::column::{Dtype, Frame};
-use daskling_core::{Error, Result};
-
-/// How to read CSV text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CsvOptions {
-    /// Field separator (default `,`).
-    pub sep: u8,
-    /// The first line names the columns (default true); else they are `"0"`, `"1"`, ….
-    pub header: bool,
-    /// Columns to read as datetimes.
-    pub parse_dates: Vec<String>,
-    /// Dtypes forced per column.
-    pub dtype: Vec<(String, Dtype)>,
-    /// What else counts as missing (pandas' `na_values`, `keep_default_na`).
-    #[serde(default)]
-    pub na_values: NaValues,
-}
-
-/// The text a field has to be to count as missing: pandas' default set (unless
-/// `keep_default` is false), plus `all` in every column and `columns`' own in theirs.
-/// A field that reads as a number matches a numeric marker by value (`-999` also
-/// matches `-999.0`), in text columns too, as pandas.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NaValues {
-    /// pandas' default strings (`''`, `NA`, `NaN`, `null`, `#N/A`, …) count.
-    pub keep_default: bool,
-    /// Missing in every column.
-    pub all: Vec<String>,
-    /// Missing in one column each.
-    pub columns: Vec<(String, Vec<String>)>,
-}
-
-impl Default for NaValues {
-    fn default() -> Self {
-        NaValues {
-            keep_default: true,
-            all: vec![],
-            columns: vec![],
-        }
-    }
-}
-
-impl Default for CsvOptions {
-    fn default() -> Self {
-        CsvOptions {
-            sep: b',',
-            header: true,
-            parse_dates: vec![],
-            dtype: vec![],
-            na_values: NaValues::default(),
-        }
-    }
-}
+use super::column::Dtype;
+use daskling_core::Error;
 
 /// Column names and types.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,14 +32,6 @@ pub struct Schema {
     pub dtypes: Vec<Dtype>,
 }
 
-fn reader<R: std::io::Read>(bytes: R, sep: u8) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sep)
-        .from_reader(bytes)
-}
-
 fn csv_err(file: &str, line: u64, column: Option<&str>, message: impl Into<String>) -> Error {
     Error::Csv {
         file: file.to_string(),
@@ -92,188 +39,6 @@ fn csv_err(file: &str, line: u64, column: Option<&str>, message: impl Into<Strin
         column: column.map(str::to_string),
         message: message.into(),
     }
-}
-
-fn read_err(file: &str, first_line: u64, e: csv::Error) -> Error {
-    let line = e
-        .position()
-        .map_or(first_line, |p| first_line + p.line() - 1);
-    csv_err(file, line, None, e.to_string())
-}
-
-/// Column names from a header record as pandas' C parser makes them: a field as it is
-/// (spaces kept), an empty one `Unnamed: i` (its position), and a name met before
-/// mangled `a.1`, `a.2`, … skipping any name the header has (`a,a,a.1` gives `a`,
-/// `a.2`, `a.1`).
-fn names_of<'f>(fields: impl Iterator<Item = &'f [u8]>) -> Vec<String> {
-    let mut header: Vec<String> = fields
-        .enumerate()
-        .map(|(i, f)| match f {
-            b"" => format!("Unnamed: {i}"),
-            f => String::from_utf8_lossy(f).into_owned(),
-        })
-        .collect();
-    let mut counts: std::collections::HashMap<String, usize> = Default::default();
-    for i in 0..header.len() {
-        let old = header[i].clone();
-        let mut name = old.clone();
-        let mut count = counts.get(&name).copied().unwrap_or(0);
-        while count > 0 {
-            counts.insert(old.clone(), count + 1);
-            name = format!("{old}.{count}");
-            if header.contains(&name) {
-                count += 1;
-            } else {
-                count = counts.get(&name).copied().unwrap_or(0);
-            }
-        }
-        counts.insert(name.clone(), count + 1);
-        header[i] = name;
-    }
-    header
-}
-
-/// Whether the start of a file (`sample`) holds a data row: a record after the header
-/// (when there is one) that is not a blank line. A file without one adds no rows, and
-/// its dtypes cannot be learnt from it.
-///
-/// ```
-/// use daskling_kernels::dataframe::csv::{has_rows, CsvOptions};
-/// let o = CsvOptions::default();
-/// assert!(!has_rows(b"a,b\n\n", &o));
-/// assert!(has_rows(b"a,b\n1,2\n", &o));
-/// ```
-pub fn has_rows(sample: &[u8], opts: &CsvOptions) -> bool {
-    let mut rd = reader(strip_bom(sample), opts.sep);
-    let mut rec = csv::ByteRecord::new();
-    let mut records = 0;
-    while let Ok(true) = rd.read_byte_record(&mut rec) {
-        if rec.len() == 1 && rec[0].is_empty() {
-            continue;
-        }
-        records += 1;
-        if records > usize::from(opts.header) {
-            return true;
-        }
-    }
-    false
-}
-
-/// Infers names and dtypes from the start of a file (`sample`; a last line that was
-/// cut off is ignored when `complete` is false).
-pub fn infer_schema(
-    file: &str,
-    sample: &[u8],
-    complete: bool,
-    opts: &CsvOptions,
-) -> Result<Schema> {
-    let mut text = strip_bom(sample);
-    if !complete {
-        // Only whole lines: up to the last newline.
-        if let Some(end) = text.iter().rposition(|&c| c == b'\n') {
-            text = &text[..=end];
-        }
-    }
-    let mut rd = reader(text, opts.sep);
-    let mut rec = csv::ByteRecord::new();
-    let mut rows: Vec<csv::ByteRecord> = Vec::new();
-    let mut names: Option<Vec<String>> = None;
-    let mut first_line = 1;
-    loop {
-        match rd.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                if names.is_none() && opts.header {
-                    names = Some(names_of(rec.iter()));
-                    first_line = rec.position().map_or(1, |p| p.line()) + 1;
-                    continue;
-                }
-                rows.push(rec.clone());
-                if rows.len() >= 10_000 {
-                    break;
-                }
-            }
-            Err(e) => return Err(read_err(file, 1, e)),
-        }
-    }
-    let names = match names {
-        Some(n) => n,
-        None if opts.header => {
-            return Err(Error::NoHeader {
-                file: file.to_string(),
-                line: 1,
-            })
-        }
-        None => match rows.first() {
-            Some(r) => (0..r.len()).map(|i| i.to_string()).collect(),
-            None => return Err(csv_err(file, 1, None, "the file is empty")),
-        },
-    };
-    let n = names.len();
-    // A row shorter than the header has missing values where it ends, as pandas pads it;
-    // a longer one is an error (blank lines are no rows).
-    rows.retain(|r| !(r.len() == 1 && r[0].is_empty() && n > 1));
-    for r in &rows {
-        if r.len() > n {
-            let line = r.position().map_or(first_line, |p| p.line());
-            return Err(too_many(file, line, n, r.len()));
-        }
-    }
-    for want in opts
-        .parse_dates
-        .iter()
-        .chain(opts.dtype.iter().map(|(c, _)| c))
-    {
-        if !names.contains(want) {
-            return Err(csv_err(
-                file,
-                1,
-                Some(want),
-                format!("no such column (the columns are {})", names.join(", ")),
-            ));
-        }
-    }
-    let dtypes = (0..n)
-        .map(|i| {
-            let name = &names[i];
-            if let Some((_, d)) = opts.dtype.iter().find(|(c, _)| c == name) {
-                return *d;
-            }
-            if opts.parse_dates.contains(name) {
-                return Dtype::Datetime;
-            }
-            // A header without rows: text columns, as pandas' object ones.
-            if rows.is_empty() {
-                return Dtype::String;
-            }
-            let na = NaSet::of(&opts.na_values, name);
-            infer_column(rows.iter().map(|r| r.get(i).map(trim)), &na)
-        })
-        .collect();
-    Ok(Schema { names, dtypes })
-}
-
-/// A parse error `message` of column `i` at `field`, saying — when its dtype was inferred
-/// from the first rows, not given — which `dtype` to pass, as dask's message does.
-fn with_dtype_hint(
-    schema: &Schema,
-    opts: &CsvOptions,
-    i: usize,
-    field: &[u8],
-    message: String,
-) -> String {
-    let name = &schema.names[i];
-    if opts.dtype.iter().any(|(c, _)| c == name) || opts.parse_dates.contains(name) {
-        return message;
-    }
-    let fits = match schema.dtypes[i] {
-        Dtype::Int64 | Dtype::Bool if parse_f64(trim(field)).is_some() => "float64",
-        _ => "string",
-    };
-    format!(
-        "{message}; the column's first rows made it {}: pass dtype: {{{name}: '{fits}'}} to readCsv",
-        schema.dtypes[i]
-    )
 }
 
 /// A row with more fields than the header, as pandas words it.
@@ -286,206 +51,23 @@ fn too_many(file: &str, line: u64, n: usize, found: usize) -> Error {
     )
 }
 
-/// The narrowest dtype all non-missing values fit: int64 (float64 if a value is
-/// missing), float64, bool, else string. All missing: float64. `None` is a field a
-/// short row does not have: missing.
-fn infer_column<'a>(values: impl Iterator<Item = Option<&'a [u8]>> + Clone, na: &NaSet) -> Dtype {
-    let present = || values.clone().flatten().filter(|v| !na.matches(v));
-    if present().next().is_none() {
-        return Dtype::Float64;
-    }
-    let any_na = values.clone().any(|v| v.is_none_or(|v| na.matches(v)));
-    if present().all(|v| parse_i64(v).is_some()) {
-        return if any_na { Dtype::Float64 } else { Dtype::Int64 };
-    }
-    if present().all(|v| parse_f64(v).is_some()) {
-        return Dtype::Float64;
-    }
-    if present().all(|v| parse_bool(v).is_some()) {
-        return Dtype::Bool;
-    }
-    Dtype::String
-}
-
-/// Parses one partition: `bytes` are whole lines of `file` starting at line
-/// `first_line`; when `has_header` they start with the header, which must name the
-/// schema's columns.
-#[cfg(test)]
-fn parse_partition(
-    file: &str,
-    bytes: &[u8],
-    first_line: u64,
-    has_header: bool,
-    schema: &Schema,
-    opts: &CsvOptions,
-) -> Result<Frame> {
-    parse_parts(file, &[bytes], first_line, has_header, schema, opts, None)
-}
-
-/// Parses whole lines given as consecutive pieces (a block and the start of the next,
-/// read without joining them), keeping only the columns in `keep` (all when `None`;
-/// the others are checked for their count but not parsed).
-pub(crate) fn parse_parts(
-    file: &str,
-    pieces: &[&[u8]],
-    first_line: u64,
-    has_header: bool,
-    schema: &Schema,
-    opts: &CsvOptions,
-    keep: Option<&[usize]>,
-) -> Result<Frame> {
-    let mut p = FrameParser::new(schema, opts, keep, pieces);
-    p.parse(file, pieces, first_line, has_header)?;
-    Ok(p.finish())
-}
-
-/// Parses several files' lines into one frame (a partition of many small files): the
-/// columns grow file after file; errors name each file and its own line.
-pub(crate) struct FrameParser<'s> {
-    schema: &'s Schema,
-    opts: &'s CsvOptions,
-    kept: Vec<usize>,
-    cols: Vec<Builder>,
-    /// What is missing in each kept column.
-    nas: Vec<NaSet>,
-}
-
-impl<'s> FrameParser<'s> {
-    /// A parser of `schema`'s columns in `keep` (all when `None`) for `text`, whose size
-    /// gives the columns' first capacity: a row per 48 bytes (the workshop's rows are
-    /// ~60), growing if rows are shorter — a guess of a row per 16 bytes held 4× the
-    /// memory a partition needs for as long as its frame lived, and counting the lines
-    /// first cost a pass over the text.
-    pub fn new(
-        schema: &'s Schema,
-        opts: &'s CsvOptions,
-        keep: Option<&[usize]>,
-        text: &[&[u8]],
-    ) -> FrameParser<'s> {
-        let n = schema.names.len();
-        let kept: Vec<usize> = match keep {
-            Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
-            None => (0..n).collect(),
-        };
-        let cap = 16 + text.iter().map(|t| t.len()).sum::<usize>() / 48;
-        let cols = kept
-            .iter()
-            .map(|&i| Builder::new(schema.dtypes[i], cap))
-            .collect();
-        let nas = kept
-            .iter()
-            .map(|&i| NaSet::of(&opts.na_values, &schema.names[i]))
-            .collect();
-        FrameParser {
-            schema,
-            opts,
-            kept,
-            cols,
-            nas,
-        }
-    }
-
-    /// Appends the rows of whole lines of `file` given as consecutive pieces, the first
-    /// on line `first_line`; when `has_header` they start with the header, which must
-    /// name the schema's columns.
-    pub fn parse(
-        &mut self,
-        file: &str,
-        pieces: &[&[u8]],
-        first_line: u64,
-        has_header: bool,
-    ) -> Result<()> {
-        let (schema, opts) = (self.schema, self.opts);
-        let n = schema.names.len();
-        // A file's UTF-8 byte-order mark (Excel's "CSV UTF-8") is not part of its first
-        // field, as pandas reads it.
-        let unmarked: Vec<&[u8]>;
-        let pieces = match pieces.split_first() {
-            Some((head, rest)) if first_line == 1 && strip_bom(head).len() < head.len() => {
-                unmarked = std::iter::once(strip_bom(head))
-                    .chain(rest.iter().copied())
-                    .collect();
-                &unmarked[..]
-            }
-            _ => pieces,
-        };
-        let mut rd = Records::new(pieces, self.opts.sep);
-        let mut header_seen = !has_header;
-        let mut rows = 0u32;
-        while let Some(at) = rd.next() {
-            let line = first_line + at - 1;
-            // A cancelled compute stops within a few thousand rows.
-            rows = rows.wrapping_add(1);
-            if rows.is_multiple_of(4096) {
-                daskling_core::cancel::check()?;
-            }
-            if !header_seen {
-                header_seen = true;
-                let names = names_of((0..rd.len()).map(|i| rd.field(i)));
-                if names != schema.names {
-                    return Err(csv_err(
-                        file,
-                        line,
-                        None,
-                        format!(
-                            "the header names the columns {} but the first file has {}",
-                            names.join(", "),
-                            schema.names.join(", ")
-                        ),
-                    ));
-                }
-                continue;
-            }
-            let have = rd.len();
-            if have != n {
-                // A blank line is no row (pandas skips them).
-                if have == 1 && rd.field(0).is_empty() {
-                    continue;
-                }
-                if have > n {
-                    return Err(too_many(file, line, n, have));
-                }
-            }
-            for ((b, &i), na) in self.cols.iter_mut().zip(&self.kept).zip(&self.nas) {
-                if i >= have {
-                    // A short row: missing where it ends, as pandas pads it.
-                    b.push_missing();
-                    continue;
-                }
-                b.push(rd.field(i), na).map_err(|m| {
-                    let m = with_dtype_hint(schema, opts, i, rd.field(i), m);
-                    csv_err(file, line, Some(&schema.names[i]), m)
-                })?;
-            }
-        }
-        if !header_seen {
-            return Err(Error::NoHeader {
-                file: file.to_string(),
-                line: first_line,
-            });
-        }
-        Ok(())
-    }
-
-    /// The frame of every row parsed.
-    pub fn finish(self) -> Frame {
-        Frame {
-            names: self
-                .kept
-                .iter()
-                .map(|&i| self.schema.names[i].clone())
-                .collect::<Vec<_>>()
-                .into(),
-            columns: self.cols.into_iter().map(Builder::finish).collect(),
-            index: None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataframe::Column;
+    use crate::dataframe::{Column, Frame};
+    use daskling_core::Result;
+
+    /// Parses one partition: whole lines of `file` from line `first_line`.
+    fn parse_partition(
+        file: &str,
+        bytes: &[u8],
+        first_line: u64,
+        has_header: bool,
+        schema: &Schema,
+        opts: &CsvOptions,
+    ) -> Result<Frame> {
+        parse_parts(file, &[bytes], first_line, has_header, schema, opts, None)
+    }
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -8,27 +8,36 @@
 //! CR line ends), which copies each field. Both give the same records on the same lines
 //! (tested below); blank lines are no records.
 
-use memchr::{memchr2, memchr_iter};
+use memchr::{memchr2, memchr3, memchr_iter};
 
+use super::options::Dialect;
 use super::structural::Positions;
 
 thread_local! {
-    /// One csv-core reader per thread and separator: building its state machine costs
+    /// One csv-core reader per thread and dialect: building its state machine costs
     /// more than parsing a small file.
-    static CORE: std::cell::RefCell<Vec<(u8, csv_core::Reader)>> =
+    static CORE: std::cell::RefCell<Vec<(Dialect, csv_core::Reader)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Whether `pieces` can be split without csv-core: no quote, no carriage return.
-fn plain(pieces: &[&[u8]]) -> bool {
-    pieces.iter().all(|p| memchr2(b'"', b'\r', p).is_none())
+/// Whether `pieces` can be split without csv-core: no quote, no carriage return, no
+/// escape character.
+fn plain(pieces: &[&[u8]], d: &Dialect) -> bool {
+    pieces.iter().all(|p| match d.escapechar {
+        None => memchr2(d.quotechar, b'\r', p).is_none(),
+        Some(e) => memchr3(d.quotechar, b'\r', e, p).is_none(),
+    })
 }
 
 /// Records of consecutive byte slices, with the line each record starts on.
 pub(super) struct Records<'a> {
     /// csv-core's reader; `None` in plain mode (and once dropped).
     rdr: Option<csv_core::Reader>,
+    /// The dialect csv-core's reader was built for.
+    dialect: Dialect,
     sep: u8,
+    /// Blank lines are records of one empty field (else they are skipped).
+    blanks: bool,
     pieces: &'a [&'a [u8]],
     pos: usize,
     /// csv-core's field bytes; in plain mode, a line that runs across two pieces.
@@ -48,26 +57,36 @@ pub(super) struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    pub(super) fn new(pieces: &'a [&'a [u8]], sep: u8) -> Records<'a> {
-        Records::with(pieces, sep, !plain(pieces))
+    pub(super) fn new(pieces: &'a [&'a [u8]], d: &Dialect) -> Records<'a> {
+        Records::with(pieces, d, !plain(pieces, d))
     }
 
     /// With csv-core (`core`) or split directly (the text must then be plain).
-    fn with(pieces: &'a [&'a [u8]], sep: u8, core: bool) -> Records<'a> {
+    fn with(pieces: &'a [&'a [u8]], d: &Dialect, core: bool) -> Records<'a> {
+        let sep = d.sep;
         let rdr = core.then(|| {
             let mut rdr = CORE
                 .with(|c| {
                     let mut c = c.borrow_mut();
-                    let i = c.iter().position(|(s, _)| *s == sep)?;
+                    let i = c.iter().position(|(x, _)| x == d)?;
                     Some(c.swap_remove(i).1)
                 })
-                .unwrap_or_else(|| csv_core::ReaderBuilder::new().delimiter(sep).build());
+                .unwrap_or_else(|| {
+                    csv_core::ReaderBuilder::new()
+                        .delimiter(sep)
+                        .quote(d.quotechar)
+                        .escape(d.escapechar)
+                        .double_quote(d.doublequote)
+                        .build()
+                });
             rdr.reset();
             rdr
         });
         Records {
             rdr,
+            dialect: d.clone(),
             sep,
+            blanks: !d.skip_blank_lines,
             pieces,
             pos: 0,
             out: vec![0; if core { 1024 } else { 0 }],
@@ -94,11 +113,11 @@ impl<'a> Records<'a> {
     }
 
     /// The next non-blank line of plain text (csv-core skips blank lines too), split at
-    /// the separator.
+    /// the separator; blank ones too when they are records.
     fn next_plain(&mut self) -> Option<u64> {
         loop {
             let at = self.next_line_plain()?;
-            if self.nfields > 1 || !self.field(0).is_empty() {
+            if self.blanks || self.nfields > 1 || !self.field(0).is_empty() {
                 return Some(at);
             }
         }
@@ -179,6 +198,11 @@ impl<'a> Records<'a> {
                 Some(b'\n') => {
                     self.next_line += 1;
                     self.pos += 1;
+                    if self.blanks {
+                        self.nfields = 1;
+                        self.ends[0] = 0;
+                        return Some(self.next_line - 1);
+                    }
                 }
                 Some(b'\r') => self.pos += 1,
                 Some(_) => break,
@@ -247,8 +271,8 @@ impl<'a> Records<'a> {
 impl Drop for Records<'_> {
     fn drop(&mut self) {
         if let Some(rdr) = self.rdr.take() {
-            let sep = self.sep;
-            CORE.with(|c| c.borrow_mut().push((sep, rdr)));
+            let d = std::mem::take(&mut self.dialect);
+            CORE.with(|c| c.borrow_mut().push((d, rdr)));
         }
     }
 }
@@ -260,7 +284,15 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn all(pieces: &[&[u8]], sep: u8, core: bool) -> Vec<(u64, Vec<Vec<u8>>)> {
-        let mut r = Records::with(pieces, sep, core);
+        let d = Dialect {
+            sep,
+            ..Dialect::default()
+        };
+        each(pieces, &d, core)
+    }
+
+    fn each(pieces: &[&[u8]], d: &Dialect, core: bool) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut r = Records::with(pieces, d, core);
         let mut out = vec![];
         while let Some(line) = r.next() {
             out.push((line, (0..r.len()).map(|i| r.field(i).to_vec()).collect()));
@@ -316,18 +348,65 @@ mod tests {
 
     #[test]
     fn text_with_quotes_or_carriage_returns_goes_to_csv_core() {
-        assert!(plain(&[b"a,b\n1,2\n"]));
-        assert!(!plain(&[b"a,b\n", b"\"1,5\",2\n"]));
-        assert!(!plain(&[b"a,b\r\n1,2\r\n"]));
+        let d = Dialect::default();
+        assert!(plain(&[b"a,b\n1,2\n"], &d));
+        assert!(!plain(&[b"a,b\n", b"\"1,5\",2\n"], &d));
+        assert!(!plain(&[b"a,b\r\n1,2\r\n"], &d));
         let r = all(
             &[b"s,i\n\"x,y\",1\r\n"],
             b',',
-            !plain(&[b"s,i\n\"x,y\",1\r\n"]),
+            !plain(&[b"s,i\n\"x,y\",1\r\n"], &d),
         );
         assert_eq!(r[1].1, vec![b"x,y".to_vec(), b"1".to_vec()]);
         // CRLF, blank lines and a quoted newline: each record on the line it starts on.
         let text = b"a,b\r\n\r\n\"x\ny\",1\r\n\r\n2,3\r\n";
         let lines: Vec<u64> = all(&[text], b',', true).iter().map(|r| r.0).collect();
         assert_eq!(lines, [1, 3, 6]);
+    }
+
+    #[test]
+    fn dialects_quote_escape_and_blank_lines() {
+        let fields = |r: &[(u64, Vec<Vec<u8>>)]| -> Vec<(u64, Vec<String>)> {
+            r.iter()
+                .map(|(l, f)| {
+                    (
+                        *l,
+                        f.iter()
+                            .map(|x| String::from_utf8(x.clone()).unwrap())
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        let single = Dialect {
+            quotechar: b'\'',
+            ..Dialect::default()
+        };
+        let text = b"a,b\n'x,y',\"q\"\n";
+        assert!(!plain(&[text], &single));
+        assert_eq!(fields(&each(&[text], &single, true))[1].1, ["x,y", "\"q\""]);
+        let escaped = Dialect {
+            escapechar: Some(b'\\'),
+            doublequote: false,
+            ..Dialect::default()
+        };
+        // The escape works inside quotes (csv-core's, where pandas' also works outside).
+        let text = b"a,\"c\\\"d\"\n";
+        assert!(!plain(&[b"a\\b\n"], &escaped));
+        assert_eq!(fields(&each(&[text], &escaped, true))[0].1, ["a", "c\"d"]);
+        // Blank lines as records, in both modes, with their line numbers.
+        let blanks = Dialect {
+            skip_blank_lines: false,
+            ..Dialect::default()
+        };
+        let text = b"a,b\n\n1,2\n\n";
+        let want = vec![
+            (1, vec!["a".to_string(), "b".into()]),
+            (2, vec!["".into()]),
+            (3, vec!["1".into(), "2".into()]),
+            (4, vec!["".into()]),
+        ];
+        assert_eq!(fields(&each(&[text], &blanks, false)), want);
+        assert_eq!(fields(&each(&[text], &blanks, true)), want);
     }
 }
