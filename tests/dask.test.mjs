@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
 import { Client } from '../dist/node.js';
 import { usingWorkshopPage } from './browser.mjs';
@@ -28,6 +29,16 @@ mkdirSync(join(DATA, 'missing'));
 writeFileSync(join(DATA, 'missing', 'a.csv'), 'i,f,s,g\n1,1.5,a,2.25\n2,,b,\n3,-2.5,,-1.75\n1,0.125,a,\n');
 writeFileSync(join(DATA, 'missing', 'b.csv'), 'i,f,s,g\n4,,,\n');
 writeFileSync(join(DATA, 'missing', 'c.csv'), 'i,f,s,g\n-15,15,c,0.5\n25,2.675,,-0.5\n7,,b,7\n');
+// Files as they come, for readCsv's options: a preamble, comments, thousands and latin-1
+// text (one gzip-compressed), a file without a header, blank lines.
+mkdirSync(join(DATA, 'options'));
+{
+  const body = Array.from({ length: 30 }, (_, i) => `${i};${(i * 1001).toLocaleString('en-US')};Zürich ${i % 4}${i % 7 ? '' : ' # seventh'}`).join('\n');
+  const text = Buffer.from(`exported 2024-05-01\nk;v;place\n${body}\n`, 'latin1');
+  writeFileSync(join(DATA, 'options', 'a.csv'), text);
+  writeFileSync(join(DATA, 'options', 'b.csv.gz'), gzipSync(text));
+  writeFileSync(join(DATA, 'options', 'bare.csv'), Array.from({ length: 12 }, (_, i) => `${i},'x,${i}',${i * 0.5}`).join('\n') + '\n\n');
+}
 const session = usingWorkshopPage({ mounts: [['/data/', DATA]] });
 let py;
 let client;
@@ -549,6 +560,35 @@ describe('toDask on a dask cluster', () => {
       assert.equal(theirs[n].values.length, m.length, `value ${n}: length`);
       m.forEach((v, j) => close(theirs[n].values[j], v, `value ${n}[${j}]`));
     });
+  });
+
+  test("readCsv's options: skiprows, comment, thousands, encoding, compression, names, quotechar, nrows", { timeout: 600_000 }, async () => {
+    const { mine, script } = await session.inPage(async (c, { address, prefix }) => {
+      const file = async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n);
+      const files = await Promise.all(['options/a.csv', 'options/b.csv.gz'].map(file));
+      const o = { sep: ';', skiprows: 1, comment: '#', thousands: ',', encoding: 'latin-1', blocksize: 0 };
+      const df = await c.dataframe.readCsv(files, o);
+      const bare = await c.dataframe.readCsv([await file('options/bare.csv')], { names: ['n', 's', 'x'], quotechar: "'", skipBlankLines: false });
+      const first = await c.dataframe.readCsv(files, { ...o, nrows: 40 });
+      const values = [df, df.groupby('place').col('v').sum(), bare, first.col('v').sum()];
+      const plain = (v) => {
+        const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
+        if (typeof v === 'number') return v;
+        if (v.columns) return { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) };
+        return { values: col(v.values), index: v.index ? Array.from(v.index) : null };
+      };
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
+    }, { address, prefix: `${DATA}/` });
+    assert.match(script, /sep=";", skiprows=1, comment="#", thousands=",", encoding="latin-1"/);
+    assert.match(script, /header=None, names=\["n", "s", "x"\], quotechar="'", skip_blank_lines=False/);
+    assert.match(script, /\.head\(40, npartitions=-1, compute=False\)/);
+    const theirs = onCluster(script, 'csv_options');
+    assert.equal(mine[0].data.k.length, 60);
+    assert.deepEqual(theirs[0].data, mine[0].data);
+    assert.deepEqual(theirs[1].index, mine[1].index);
+    mine[1].values.forEach((v, j) => close(theirs[1].values[j], v, `sum by place[${j}]`));
+    assert.deepEqual(theirs[2].data, mine[2].data);
+    assert.equal(theirs[3], mine[3]);
   });
 
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {

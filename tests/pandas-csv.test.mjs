@@ -6,31 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { write, pandasRead, plain, usingPandas } from './pandas-helpers.mjs';
+import { csvSameAsPandas as sameAsPandas, write, pandasRead, plain, usingPandas } from './pandas-helpers.mjs';
 
 const env = usingPandas();
-
-/** pandas' dtype as daskling spells it. */
-const dtypeOf = (t) => ({ object: 'string', str: 'string', 'datetime64[ns]': 'datetime' })[t] ?? t;
-
-/** `text` as one file, read by daskling whole and in blocks of `blocksize` and by pandas. */
-async function sameAsPandas(name, text, { blocksize = 64, options = {}, kwargs = {} } = {}) {
-  const [path] = write({ [name]: text });
-  const want = pandasRead([path], kwargs);
-  for (const bs of [undefined, blocksize]) {
-    const df = await env.client.dataframe.readCsv([path], { ...options, blocksize: bs });
-    const what = `${name}, blocksize ${bs}`;
-    assert.deepEqual(df.columns, want.columns, what);
-    // pandas' object column of True/False with missing values is daskling's bool with null.
-    const bools = (c) => want.data[c].length > 0 && want.data[c].every((v) => v === null || typeof v === 'boolean');
-    const wantDtypes = want.dtypes.map((t, i) => (t === 'object' && bools(want.columns[i]) ? 'bool' : dtypeOf(t)));
-    assert.deepEqual(df.columns.map((c) => df.dtypes[c]), wantDtypes, what);
-    const got = plain(await df.compute());
-    const values = (c, xs) => (df.dtypes[c] === 'bool' ? xs.map((x) => (x === null ? null : x === 1)) : xs);
-    const data = Object.fromEntries(got.columns.map((c) => [c, values(c, got.data[c])]));
-    assert.deepEqual(data, want.data, what);
-  }
-}
 
 test('header names as pandas makes them: Unnamed: N, duplicates mangled past names the header has, spaces kept', async () => {
   const rows = (n) => Array.from({ length: n }, (_, i) => [i, i * 2, i % 3, i + 0.5, -i, i * 7].join(',')).join('\n');

@@ -38,22 +38,63 @@ export function write(files) {
 }
 
 /**
- * What pandas reads from `paths` (each with `read_csv`, concatenated with a fresh index):
- * `{columns, dtypes, data: {col: values}}` (missing as null).
+ * What pandas reads from `paths` (each with `read_csv`, several concatenated with a fresh
+ * index): `{columns, dtypes, data: {col: values}}` (missing as null), and `index`,
+ * `indexDtype` when one file's read has an index of its own.
  */
 export function pandasRead(paths, kwargs = {}) {
   const code = `
 import json, sys
 import pandas as pd
 kw = json.loads(sys.argv[1])
-df = pd.concat([pd.read_csv(p, **kw) for p in sys.argv[2:]], ignore_index=True)
+paths = sys.argv[2:]
+df = pd.read_csv(paths[0], **kw) if len(paths) == 1 else pd.concat([pd.read_csv(p, **kw) for p in paths], ignore_index=True)
+py = lambda xs: [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in xs]
 out = {"columns": list(df.columns), "dtypes": [str(t) for t in df.dtypes],
-       "data": {c: [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in df[c]] for c in df.columns}}
+       "data": {c: py(df[c]) for c in df.columns}}
+if not (isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1):
+    out["index"] = py(df.index)
+    out["indexDtype"] = str(df.index.dtype)
 print(json.dumps(out))
 `;
   const r = spawnSync(env.py, ['-c', code, JSON.stringify(kwargs), ...paths], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pandas failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** pandas' dtype as daskling spells it. */
+const dtypeOf = (t) => ({ object: 'string', str: 'string', 'datetime64[ns]': 'datetime', 'datetime64[us]': 'datetime' })[t] ?? t;
+
+/**
+ * `text` (a string or bytes) as file `name`, read by daskling whole and in blocks of
+ * `blocksize` with readCsv `options`, and by pandas with `kwargs`: columns, dtypes and
+ * values equal. Integer column names of pandas (a file without a header) are compared
+ * as text.
+ */
+export async function csvSameAsPandas(name, text, { blocksize = 64, options = {}, kwargs = {} } = {}) {
+  const [path] = write({ [name]: text });
+  const want = pandasRead([path], kwargs);
+  const names = want.columns.map(String);
+  for (const bs of [undefined, blocksize]) {
+    const df = await env.client.dataframe.readCsv([path], { ...options, blocksize: bs });
+    const what = `${name}, blocksize ${bs}`;
+    assert.deepEqual(df.columns, names, what);
+    // pandas' object column of True/False with missing values is daskling's bool with null.
+    const bools = (c) => want.data[c].length > 0 && want.data[c].every((v) => v === null || typeof v === 'boolean');
+    const wantDtypes = want.dtypes.map((t, i) => (t === 'object' && bools(want.columns[i]) ? 'bool' : dtypeOf(t)));
+    assert.deepEqual(df.columns.map((c) => df.dtypes[c]), wantDtypes, what);
+    const got = plain(await df.compute());
+    const values = (c, xs) => (df.dtypes[c] === 'bool' ? xs.map((x) => (x === null ? null : x === 1)) : xs);
+    const data = Object.fromEntries(got.columns.map((c) => [c, values(c, got.data[c])]));
+    const wanted = Object.fromEntries(want.columns.map((c) => [String(c), want.data[c]]));
+    assert.deepEqual(data, wanted, what);
+    const table = await df.compute();
+    if (want.index) {
+      assert.equal(table.indexDtype, dtypeOf(want.indexDtype), `${what}: index dtype`);
+      assert.deepEqual(Array.from(table.index, (v) => (Number.isNaN(v) ? null : v)), want.index, `${what}: index`);
+    } else assert.equal(table.index, null, `${what}: no index`);
+  }
+  return path;
 }
 
 /** A computed Table as `{columns, data: {col: values}}` (missing as null). */

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 
 import { serve } from '../www/serve.mjs';
 import { launch, openPage, runWorkshop } from './browser.mjs';
@@ -407,6 +408,35 @@ describe('the workshop page', () => {
     // partition.
     assert.deepEqual([out.x, out.y, out.n, out.npartitions], [113, 5, 4, 1]);
     assert.match(out.missing, /no loaded file matches "minute\/hp\/\*\.csv"/);
+  });
+
+  test("the workshop's daily files gzip-compressed, picked, read as the plain files do", { timeout: 120_000 }, async () => {
+    const hp = join(data, 'gz', 'hp');
+    mkdirSync(hp, { recursive: true });
+    native(['generate', '--out', join(data, 'gz-src'), '--tickers', 'hp', '--days', '5', '--seed', '3'], '');
+    const src = join(data, 'gz-src', 'minute', 'hp');
+    const names = readdirSync(src).sort();
+    for (const n of names) {
+      writeFileSync(join(hp, n), readFileSync(join(src, n)));
+      writeFileSync(join(hp, `${n}.gz`), gzipSync(readFileSync(join(src, n))));
+    }
+    await page.click('#clear');
+    await page.setInputFiles('#pick', names.flatMap((n) => [join(hp, n), join(hp, `${n}.gz`)]));
+    await page.waitForFunction((k) => document.getElementById('file-summary').textContent.startsWith(`${k} files`), 2 * names.length);
+    const out = await page.evaluate(async () => {
+      const { client, files } = window.scope;
+      const opts = { parseDates: ['timestamp'] };
+      const run = async (pattern) => {
+        const df = await client.dataframe.readCsv(files(pattern), opts);
+        const byDay = df.groupby(df.col('timestamp').dt.round('1d')).col('high').max();
+        const [n, day, close] = await client.compute(df.len(), byDay, df.col('close').sum());
+        return { n, days: Array.from(day.index), highs: Array.from(day.values), close, dtypes: df.dtypes, files: files(pattern).length };
+      };
+      return { plain: await run('*.csv'), gz: await run('*.csv.gz') };
+    });
+    assert.equal(out.gz.files, names.length);
+    assert.equal(out.plain.n, 5 * 391);
+    assert.deepEqual(out.gz, out.plain);
   });
 
   test('Shift+Enter in a cell runs it', async () => {

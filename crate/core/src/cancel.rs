@@ -32,8 +32,26 @@ use std::sync::Arc;
 use crate::{Error, Result};
 
 /// A compute's cancel flag, shared by its clones: cheap to check. Nonzero is cancelled.
+/// It also gathers the warnings the compute's tasks report ([`warn`]).
 #[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicU32>);
+pub struct CancelToken(Arc<Shared>);
+
+#[derive(Debug, Default)]
+struct Shared {
+    flag: AtomicU32,
+    warnings: std::sync::Mutex<Warnings>,
+}
+
+/// The warnings of a compute: the first [`MAX_WARNINGS`] and how many more.
+#[derive(Debug, Default)]
+struct Warnings {
+    kept: Vec<String>,
+    more: usize,
+}
+
+/// How many warnings a compute keeps (a file of a million bad lines tells of the first
+/// ones and the count of the rest).
+pub const MAX_WARNINGS: usize = 100;
 
 impl CancelToken {
     /// A token not cancelled.
@@ -43,19 +61,40 @@ impl CancelToken {
 
     /// Cancels the compute: from any thread, at any time; the first call counts.
     pub fn cancel(&self) {
-        self.0.store(1, Ordering::Release);
+        self.0.flag.store(1, Ordering::Release);
     }
 
     /// Whether [`cancel`](Self::cancel) was called (or the flag set nonzero).
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Acquire) != 0
+        self.0.flag.load(Ordering::Acquire) != 0
     }
 
     /// The flag itself, for another party sharing this memory: the wasm bindings give
     /// its address to the page, which cancels a running compute by storing 1 there with
     /// `Atomics.store` (and 0 before reusing it for the next).
     pub fn flag(&self) -> &AtomicU32 {
-        &self.0
+        &self.0.flag
+    }
+
+    /// The warnings reported so far (then none): at most [`MAX_WARNINGS`], and a last
+    /// line that counts the rest.
+    pub fn take_warnings(&self) -> Vec<String> {
+        let mut w = self.0.warnings.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = std::mem::take(&mut w.kept);
+        if w.more > 0 {
+            out.push(format!("… and {} more warnings", w.more));
+            w.more = 0;
+        }
+        out
+    }
+
+    fn push_warning(&self, message: String) {
+        let mut w = self.0.warnings.lock().unwrap_or_else(|e| e.into_inner());
+        if w.kept.len() < MAX_WARNINGS {
+            w.kept.push(message);
+        } else {
+            w.more += 1;
+        }
     }
 
     /// [`Error::Cancelled`] once cancelled.
@@ -101,6 +140,28 @@ pub fn scope<R>(token: Option<&CancelToken>, f: impl FnOnce() -> R) -> R {
     let ptr = token.map_or(std::ptr::null(), |t| t as *const CancelToken);
     let _restore = Restore(CURRENT.with(|c| c.replace(ptr)));
     f()
+}
+
+/// Reports a warning of the task this thread runs (readCsv's skipped bad lines), kept
+/// with its compute's token for whoever started it; outside a compute's scope it is
+/// written to stderr (natively; in wasm it is dropped).
+///
+/// ```
+/// use daskling_core::cancel::{scope, warn, CancelToken};
+/// let token = CancelToken::new();
+/// scope(Some(&token), || warn("a.csv, line 3: skipped"));
+/// assert_eq!(token.take_warnings(), ["a.csv, line 3: skipped"]);
+/// assert!(token.take_warnings().is_empty());
+/// ```
+pub fn warn(message: impl Into<String>) {
+    let message = message.into();
+    with_current(|t| match t {
+        Some(t) => t.push_warning(message),
+        #[cfg(not(target_arch = "wasm32"))]
+        None => eprintln!("daskling: {message}"),
+        #[cfg(target_arch = "wasm32")]
+        None => drop(message),
+    })
 }
 
 /// [`Error::Cancelled`] when the task this thread runs belongs to a cancelled compute:

@@ -172,7 +172,9 @@ export class Client {
    * Computes several lazy values in one graph, sharing common work. Computes run at the
    * same time on the one pool, taking turns task by task: a quick one issued while a
    * long one runs is answered first.
-   * The last argument may be `{onProgress, taskStream, signal}`: aborting `signal` (an
+   * The last argument may be `{onProgress, onWarning, taskStream, signal}` (`onWarning(message)`
+   * gets what the tasks report, such as readCsv's skipped bad lines; by default they go to
+   * `console.warn`): aborting `signal` (an
    * AbortSignal; `AbortSignal.timeout(ms)` is a timeout) rejects with a DOMException named
    * `AbortError` at once; the compute stops dispatching tasks, its running kernels stop
    * at their next block, and the kernel keeps its data (persisted arrays) and the other
@@ -189,7 +191,7 @@ export class Client {
     }
     try {
       const extra = opts.taskStream ? { trace: true } : {};
-      return this._rpc.callWith('compute', args, opts.onProgress, extra, opts.signal);
+      return this._rpc.callWith('compute', args, { onProgress: opts.onProgress, onWarning: opts.onWarning }, extra, opts.signal);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -273,7 +275,7 @@ export class Client {
     const group = { controller: new AbortController(), futures: batch };
     for (const f of batch) f._batch = group;
     try {
-      const settled = await this._rpc.callWith('compute', batch.map((f) => f._value), undefined, { settle: true }, group.controller.signal);
+      const settled = await this._rpc.callWith('compute', batch.map((f) => f._value), {}, { settle: true }, group.controller.signal);
       batch.forEach((f, i) => {
         const s = settled[i];
         if ('error' in s) f._finish(false, new Error(s.error));

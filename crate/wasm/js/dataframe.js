@@ -150,7 +150,7 @@ export class Series extends SeriesOps {
   }
   /** The first `n` values (reads only the partitions they are in). */
   head(n = 5) {
-    return this.client._rpc.callWith('head', [this], undefined, { n });
+    return this.client._rpc.callWith('head', [this], {}, { n });
   }
   /** Datetime accessors: `dt.round/floor/ceil(freq)`, `dt.year`, `dt.hour`, …. */
   get dt() {
@@ -545,7 +545,7 @@ export class DataFrame extends DataFrameOps {
   }
   /** The first `n` rows as a Table (reads only the partitions they are in). */
   head(n = 5) {
-    return this.client._rpc.callWith('head', [this], undefined, { n });
+    return this.client._rpc.callWith('head', [this], {}, { n });
   }
   _addTo(b) {
     b.addDf(this.#h);

@@ -44,6 +44,8 @@ export interface TaskEvent {
 
 export interface ComputeOptions {
   onProgress?: (progress: Progress) => void;
+  /** What the compute's tasks report besides their values (readCsv's `onBadLines: 'warn'`: the file and line of each skipped row); by default `console.warn`. */
+  onWarning?: (message: string) => void;
   /** Report every task run (`progress.tasks`): which thread, when. */
   taskStream?: boolean;
   /**
@@ -727,6 +729,8 @@ export interface ReadCsvOptions {
   encoding?: string;
   /** `'infer'` (default: from `.gz`, `.zst`, `.bz2`), `'gzip'`, `'zstd'`, `'bz2'`, or `null` (none). A compressed file is one partition. */
   compression?: 'infer' | 'gzip' | 'zstd' | 'bz2' | null;
+  /** A row with more fields than the header: `'error'` (default), `'skip'`, or `'warn'` (skipped, each reported to the compute's `onWarning` with its file and line). */
+  onBadLines?: 'error' | 'skip' | 'warn';
 }
 
 export interface DataFrameModule {

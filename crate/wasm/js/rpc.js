@@ -114,9 +114,22 @@ export class Rpc {
     worker.onmessage = (event) => {
       if (worker !== this.#worker) return;
       this.#heard = performance.now();
-      const { id, result, error, fatal, progress } = event.data;
+      const { id, result, error, fatal, progress, warnings } = event.data;
       const call = this.#pending.get(id);
       if (!call) return;
+      if (warnings) {
+        // What the compute's tasks reported (readCsv's skipped bad lines): the caller's
+        // onWarning, else the console, as pandas' warnings go to stderr.
+        for (const w of warnings) {
+          try {
+            if (call.onWarning) call.onWarning(w);
+            else console.warn(`daskling: ${w}`);
+          } catch (e) {
+            console.error('daskling: onWarning threw', e);
+          }
+        }
+        return;
+      }
       if (progress) {
         if (call.aborted) return;
         try {
@@ -249,10 +262,10 @@ export class Rpc {
 
   /**
    * Posts `method(args)` to the worker once it is ready; resolves to its answer.
-   * `rebuild()` gives `{args, transfer}` anew when the kernel restarted before the call
+   * `listen`: `{onProgress, onWarning}`, called as the worker reports. `rebuild()` gives `{args, transfer}` anew when the kernel restarted before the call
    * was posted (what the new kernel holds differs).
    */
-  call(method, args, onProgress, transfer = [], signal, rebuild) {
+  call(method, args, listen = {}, transfer = [], signal, rebuild) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const post = () => {
       const call = this.#pending.get(id);
@@ -281,7 +294,8 @@ export class Rpc {
     };
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      const call = { resolve, reject, onProgress, method, restarts: this.restarts };
+      const { onProgress, onWarning } = listen;
+      const call = { resolve, reject, onProgress, onWarning, method, restarts: this.restarts };
       if (signal) {
         const onAbort = () => this.#abort(id, call, abortError(signal));
         signal.addEventListener('abort', onAbort, { once: true });
@@ -339,7 +353,7 @@ export class Rpc {
    * A call carrying lazy values: their expression, with its array data transferred and
    * the sources it reads (those the worker does not have yet).
    */
-  callWith(method, values, onProgress, extra = {}, signal) {
+  callWith(method, values, listen = {}, extra = {}, signal) {
     let reads;
     let restarts;
     // Encoded for the kernel as it is when posted: again after a restart.
@@ -361,7 +375,7 @@ export class Rpc {
       return { args: { json, data, refs: fresh, add, bytes, ...extra }, transfer };
     };
     const { args, transfer } = build();
-    const done = this.call(method, args, onProgress, transfer, signal, build);
+    const done = this.call(method, args, listen, transfer, signal, build);
     // A call that was answered was decoded: that kernel holds its reads (a restart since
     // means a new kernel, which holds none).
     return done.then((result) => {

@@ -186,7 +186,9 @@ export function serveCompute(platform) {
         } finally {
           inPump = false;
         }
-        for (const { id, result, error } of ended) {
+        for (const { id, result, error, warnings } of ended) {
+          // Warnings go ahead of the answer, which ends the call on the client's side.
+          if (warnings) platform.post({ id, warnings });
           const call = running.get(id);
           running.delete(id);
           if (error !== undefined) call?.reject(new Error(error));

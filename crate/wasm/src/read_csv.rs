@@ -8,7 +8,8 @@ use super::dataframe::LazyDf;
 use super::{from_js, js_err};
 use daskling::expr::dataframe::{read_csv_refs, schema_of, ReadOptions, SourceRef, UseCol};
 use daskling::kernels::dataframe::csv::{
-    has_rows, Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows, TextFormat,
+    has_rows, BadLines, Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows,
+    TextFormat,
 };
 use daskling::kernels::dataframe::Dtype;
 
@@ -65,7 +66,7 @@ fn one_char(name: &str, s: &str) -> Result<u8, JsError> {
 /// into `sniffSep`, `header: null` into false and `compression: null` into `'none'`).
 fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
     #[derive(serde::Deserialize, Default)]
-    #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+    #[serde(rename_all = "camelCase", default)]
     struct Opts {
         sep: Option<String>,
         sniff_sep: bool,
@@ -89,6 +90,7 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
         decimal: Option<String>,
         encoding: Option<String>,
         compression: Option<String>,
+        on_bad_lines: Option<String>,
     }
     /// `skiprows`: a count or line numbers.
     #[derive(serde::Deserialize)]
@@ -134,9 +136,52 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
             }
         }
     }
+    /// `Opts`' fields as JS spells them: serde-wasm-bindgen looks up only these, so a
+    /// misspelt option (`skipRows`) would pass unseen.
+    const KNOWN: &[&str] = &[
+        "sep",
+        "sniffSep",
+        "header",
+        "names",
+        "skiprows",
+        "nrows",
+        "parseDates",
+        "dtype",
+        "blocksize",
+        "naValues",
+        "keepDefaultNa",
+        "usecols",
+        "quotechar",
+        "escapechar",
+        "doublequote",
+        "skipinitialspace",
+        "comment",
+        "skipBlankLines",
+        "thousands",
+        "decimal",
+        "encoding",
+        "compression",
+        "onBadLines",
+    ];
     let o: Opts = if options.is_undefined() || options.is_null() {
         Opts::default()
     } else {
+        if let Some(obj) = options.dyn_ref::<js_sys::Object>() {
+            for k in js_sys::Object::keys(obj).iter() {
+                let k = k.as_string().unwrap_or_default();
+                if !KNOWN.contains(&k.as_str()) {
+                    return Err(JsError::new(&format!(
+                        "readCsv: unknown option {k} (the options are {})",
+                        KNOWN
+                            .iter()
+                            .filter(|k| **k != "sniffSep")
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+        }
         from_js(options, "readCsv options")?
     };
     let count = |name: &str, x: f64| {
@@ -197,6 +242,16 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
             )))
         }
     };
+    let on_bad_lines = match o.on_bad_lines.as_deref() {
+        None | Some("error") => BadLines::Error,
+        Some("skip") => BadLines::Skip,
+        Some("warn") => BadLines::Warn,
+        Some(b) => {
+            return Err(JsError::new(&format!(
+                "readCsv: onBadLines {b:?} is not 'error', 'skip' or 'warn'"
+            )))
+        }
+    };
     let mut dtype = vec![];
     for (c, d) in o.dtype {
         let t = daskling::kernels::names::lookup::<Dtype>(&d)
@@ -222,6 +277,7 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
         header,
         names: o.names,
         skiprows,
+        on_bad_lines,
         parse_dates: o.parse_dates,
         dtype,
         na_values,

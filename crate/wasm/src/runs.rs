@@ -215,6 +215,12 @@ fn outcome_js(
 ) -> JsValue {
     let msg = js_sys::Object::new();
     set(&msg, "id", &r.id.into());
+    // What the tasks reported besides their values (readCsv's skipped bad lines).
+    let warnings = r.token.take_warnings();
+    if !warnings.is_empty() {
+        let list: js_sys::Array = warnings.iter().map(|w| JsValue::from_str(w)).collect();
+        set(&msg, "warnings", &list);
+    }
     let result = outcome.and_then(|(values, _)| match r.finish {
         Finish::Values { exprs, settle } => Ok(values_js(&values, &exprs, settle)),
         Finish::Persist(Expr::Array(a)) => {

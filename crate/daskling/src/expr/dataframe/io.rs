@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::expr::dask::script::{list, string, Line, Script};
 use crate::expr::walk::post_order;
 use crate::graph::{tokenize, Graph, Key, Task};
-use crate::kernels::dataframe::csv::{Compression, CsvOptions, Encoding, SkipRows};
+use crate::kernels::dataframe::csv::{BadLines, Compression, CsvOptions, Encoding, SkipRows};
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::source::Part;
 use crate::kernels::dataframe::Dtype;
@@ -342,6 +342,12 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             "skiprows={}",
             list(&v.iter().map(u64::to_string).collect::<Vec<_>>())
         )),
+    }
+    if options.on_bad_lines != BadLines::Error {
+        args.push(format!(
+            "on_bad_lines={}",
+            string(options.on_bad_lines.python_name())
+        ));
     }
     if dialect.quotechar != b'"' {
         args.push(format!("quotechar={}", ch(dialect.quotechar)));

@@ -120,10 +120,7 @@ fn take_inputs(node: &mut Node) -> Vec<Arc<Node>> {
     let empty = DfOp::ReadCsv {
         sources: vec![],
         options: CsvOptions::default(),
-        schema: Schema {
-            names: vec![],
-            dtypes: vec![],
-        },
+        schema: Schema::default(),
         blocksize: 0,
     };
     let op = std::mem::replace(&mut node.op, empty);
@@ -323,6 +320,8 @@ impl Df {
                 op: index::IndexOp::Set { column, .. },
             } => Some((column.clone(), input.dtype_of(column)?)),
             DfOp::Stored { meta, .. } => meta.index.clone(),
+            // pandas' implicit index: unnamed.
+            DfOp::ReadCsv { schema, .. } => schema.index.map(|d| (String::new(), d)),
             // New rows, without the inputs' index.
             DfOp::Index {
                 op: index::IndexOp::Divisions { .. },

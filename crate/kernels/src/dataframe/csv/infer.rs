@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::fields::{parse_bool, parse_f64, parse_i64, strip_bom, trim, NaSet, Numeric};
-use super::options::CsvOptions;
+use super::options::{BadLines, CsvOptions};
 use super::records::Records;
 use super::text::{check_text, clean, sample_text};
 use super::{csv_err, too_many, Schema};
@@ -201,9 +201,29 @@ pub fn infer_schema(
     rows.retain(|(_, r)| {
         !(r.len() == 1 && r[0].is_empty() && n > 1 && opts.dialect.skip_blank_lines)
     });
-    for (line, r) in &rows {
-        if r.len() > n {
-            return Err(too_many(file, (*line).max(first_line), n, r.len()));
+    // A first row one field longer: that field is the index, in every row (pandas'
+    // implicit index).
+    let implicit = rows.first().is_some_and(|(_, r)| r.len() == n + 1);
+    let width = n + usize::from(implicit);
+    // A longer row is an error, or — skipped when parsing — no sample of the dtypes.
+    if opts.on_bad_lines == BadLines::Error {
+        if let Some((line, r)) = rows.iter().find(|(_, r)| r.len() > width) {
+            return Err(too_many(file, (*line).max(first_line), width, r.len()));
+        }
+    }
+    rows.retain(|(_, r)| r.len() <= width);
+    let num = Numeric::new(&opts.numbers);
+    let index = implicit.then(|| {
+        let na = NaSet::of(&opts.na_values, "");
+        infer_column(
+            rows.iter().map(|(_, r)| r.first().map(|f| trim(f))),
+            &na,
+            &num,
+        )
+    });
+    if implicit {
+        for (_, r) in &mut rows {
+            r.remove(0);
         }
     }
     for want in opts
@@ -234,7 +254,6 @@ pub fn infer_schema(
                 return Dtype::String;
             }
             let na = NaSet::of(&opts.na_values, name);
-            let num = Numeric::new(&opts.numbers);
             infer_column(
                 rows.iter().map(|(_, r)| r.get(i).map(|f| trim(f))),
                 &na,
@@ -242,7 +261,11 @@ pub fn infer_schema(
             )
         })
         .collect();
-    Ok(Schema { names, dtypes })
+    Ok(Schema {
+        names,
+        dtypes,
+        index,
+    })
 }
 
 /// An error unless the given `names` are distinct, as pandas requires.

@@ -16,7 +16,7 @@ mod text;
 
 pub use infer::{has_rows, infer_schema, sniff_sep};
 pub use options::{
-    Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows, TextFormat,
+    BadLines, Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows, TextFormat,
 };
 pub(crate) use parse::{parse_parts, FrameParser};
 
@@ -24,12 +24,16 @@ use super::column::Dtype;
 use daskling_core::Error;
 
 /// Column names and types.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Schema {
     /// Column names, in order.
     pub names: Vec<String>,
     /// Column dtypes, in order.
     pub dtypes: Vec<Dtype>,
+    /// The dtype of an implicit index: each row's first field, when the first data row
+    /// has one field more than the header (or the names), as pandas reads it; unnamed.
+    #[serde(default)]
+    pub index: Option<Dtype>,
 }
 
 fn csv_err(file: &str, line: u64, column: Option<&str>, message: impl Into<String>) -> Error {
@@ -141,6 +145,7 @@ mod tests {
         let s = Schema {
             names: vec!["t".into(), "i".into()],
             dtypes: vec![Dtype::Datetime, Dtype::Int64],
+            index: None,
         };
         let e = parse_partition("b.csv", text, 1, true, &s, &opts())
             .unwrap_err()
@@ -193,6 +198,7 @@ mod tests {
         let s = Schema {
             names: vec!["s".into(), "i".into()],
             dtypes: vec![Dtype::String, Dtype::Int64],
+            index: None,
         };
         let e = parse_partition("q.csv", text, 1, true, &s, &o).unwrap_err();
         assert_eq!(
@@ -243,5 +249,31 @@ mod tests {
         let bare = "\u{feff}5,6\n".as_bytes();
         let f3 = parse_parts("c.csv", &[bare], 1, false, &schema, &opts, None).unwrap();
         assert_eq!(f3.columns[0].f64_at(0), Some(5.0));
+    }
+
+    #[test]
+    fn an_implicit_index_when_rows_have_one_field_more() {
+        let text = b"a,b\nx,1,2.5\ny,3,4\nz,5\n";
+        let o = CsvOptions::default();
+        let s = infer_schema("i.csv", text, true, &o).unwrap();
+        assert_eq!(
+            (s.names.clone(), s.index),
+            (vec!["a".into(), "b".into()], Some(Dtype::String))
+        );
+        // The short last row: b missing, so float64 (it was in the sample).
+        assert_eq!(s.dtypes, [Dtype::Int64, Dtype::Float64]);
+        let f = parse_partition("i.csv", text, 1, true, &s, &o).unwrap();
+        assert_eq!(f.columns[0], Column::Int64(vec![1, 3, 5]));
+        let index = f.index.as_ref().unwrap();
+        assert_eq!(
+            index.1,
+            Column::String(vec![Some("x".into()), Some("y".into()), Some("z".into())])
+        );
+        let e = parse_partition("i.csv", b"a,b\nx,1,2,3\n", 1, true, &s, &o).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("i.csv, line 2: expected 3 fields, saw 4"),
+            "{e}"
+        );
     }
 }

@@ -19,6 +19,8 @@ pub struct CsvOptions {
     pub names: Option<Vec<String>>,
     /// Lines skipped at the start of each file, or the lines (from 0) skipped.
     pub skiprows: SkipRows,
+    /// What a row with more fields than the header is (pandas' `on_bad_lines`).
+    pub on_bad_lines: BadLines,
     /// Columns to read as datetimes.
     pub parse_dates: Vec<String>,
     /// Dtypes forced per column.
@@ -38,6 +40,7 @@ impl Default for CsvOptions {
             header: true,
             names: None,
             skiprows: SkipRows::None,
+            on_bad_lines: BadLines::Error,
             parse_dates: vec![],
             dtype: vec![],
             na_values: NaValues::default(),
@@ -129,6 +132,30 @@ impl SkipRows {
             SkipRows::None => false,
             SkipRows::Count(n) => line <= *n,
             SkipRows::Lines(v) => v.binary_search(&(line - 1)).is_ok(),
+        }
+    }
+}
+
+/// What a row with more fields than the header is (pandas' `on_bad_lines`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BadLines {
+    /// An error naming the file and line (the default).
+    #[default]
+    Error,
+    /// Left out.
+    Skip,
+    /// Left out, with a warning naming the file and line reported with the result.
+    Warn,
+}
+
+impl BadLines {
+    /// The name pandas takes.
+    pub fn python_name(self) -> &'static str {
+        match self {
+            BadLines::Error => "error",
+            BadLines::Skip => "skip",
+            BadLines::Warn => "warn",
         }
     }
 }

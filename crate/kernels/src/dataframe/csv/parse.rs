@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use super::fields::{parse_f64, strip_bom, trim, Builder, NaSet, Numeric};
 use super::infer::names_of;
-use super::options::CsvOptions;
+use super::options::{BadLines, CsvOptions};
 use super::records::Records;
 use super::text::{clean, file_text};
 use super::{csv_err, too_many, Schema};
@@ -71,6 +71,8 @@ pub(crate) struct FrameParser<'s> {
     nas: Vec<NaSet>,
     /// How numbers are written.
     num: Numeric,
+    /// The implicit index's values (each row's first field), when the schema has one.
+    index: Option<(Builder, NaSet)>,
 }
 
 impl<'s> FrameParser<'s> {
@@ -106,6 +108,9 @@ impl<'s> FrameParser<'s> {
             cols,
             nas,
             num: Numeric::new(&opts.numbers),
+            index: schema
+                .index
+                .map(|d| (Builder::new(d, cap), NaSet::of(&opts.na_values, ""))),
         }
     }
 
@@ -160,15 +165,17 @@ impl<'s> FrameParser<'s> {
             if opts.skiprows.skips(line) {
                 continue;
             }
-            let have = rd.len();
-            let blank = have == 1 && rd.field(0).is_empty();
+            // Fields past the index's: the columns'.
+            let shift = usize::from(self.index.is_some());
+            let have = rd.len().saturating_sub(shift);
+            let blank = rd.len() == 1 && rd.field(0).is_empty();
             if !header_seen {
                 if blank {
                     continue;
                 }
                 header_seen = true;
                 if opts.names.is_none() {
-                    let names = names_of((0..have).map(|i| rd.field(i)));
+                    let names = names_of((0..rd.len()).map(|i| rd.field(i)));
                     if names != schema.names {
                         return Err(csv_err(
                             file,
@@ -190,8 +197,28 @@ impl<'s> FrameParser<'s> {
                     continue;
                 }
                 if have > n {
-                    return Err(too_many(file, line, n, have));
+                    let (n, have) = (n + shift, have + shift);
+                    match opts.on_bad_lines {
+                        BadLines::Error => return Err(too_many(file, line, n, have)),
+                        BadLines::Skip => continue,
+                        BadLines::Warn => {
+                            daskling_core::cancel::warn(format!(
+                                "{file}, line {line}: skipped (expected {n} fields, saw {have})"
+                            ));
+                            continue;
+                        }
+                    }
                 }
+            }
+            if let Some((b, na)) = &mut self.index {
+                b.push(rd.field(0), na, &self.num, &mut buf).map_err(|m| {
+                    csv_err(
+                        file,
+                        line,
+                        None,
+                        format!("the index (the first field): {m}"),
+                    )
+                })?;
             }
             for ((b, &i), na) in self.cols.iter_mut().zip(&self.kept).zip(&self.nas) {
                 if i >= have {
@@ -199,8 +226,9 @@ impl<'s> FrameParser<'s> {
                     b.push_missing();
                     continue;
                 }
-                b.push(rd.field(i), na, &self.num, &mut buf).map_err(|m| {
-                    let m = with_dtype_hint(schema, opts, i, rd.field(i), m);
+                let field = rd.field(i + shift);
+                b.push(field, na, &self.num, &mut buf).map_err(|m| {
+                    let m = with_dtype_hint(schema, opts, i, field, m);
                     csv_err(file, line, Some(&schema.names[i]), m)
                 })?;
             }
@@ -224,7 +252,9 @@ impl<'s> FrameParser<'s> {
                 .collect::<Vec<_>>()
                 .into(),
             columns: self.cols.into_iter().map(Builder::finish).collect(),
-            index: None,
+            index: self
+                .index
+                .map(|(b, _)| std::sync::Arc::new((String::new(), b.finish()))),
         }
     }
 }
