@@ -10,7 +10,7 @@
 // patterns (`*`, `?`, `[…]`, `**`), read from disk in blocks while computing; http(s)
 // URLs are downloaded whole first. The workers do not keep the process alive while no
 // call is pending; `client.close()` ends them.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, normalize, resolve, sep } from 'node:path';
@@ -112,7 +112,9 @@ const host = {
     const text = String(item);
     if (/^https?:/.test(text)) return [await downloaded(text)];
     const path = text.startsWith('file:') ? fileURLToPath(text) : text;
-    return GLOB.test(path) ? expandGlob(path).map(fileSource) : [fileSource(path)];
+    // A file whose name has glob characters (`[avalon]_daily.csv`) is that file, as
+    // Python's glob finds it too.
+    return GLOB.test(path) && !existsSync(path) ? expandGlob(path).map(fileSource) : [fileSource(path)];
   },
   async sample(src, end) {
     const f = await open(src.path, 'r');

@@ -320,6 +320,12 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
         .iter()
         .map(|src| s.source_path(&src.name).map(|p| string(&p)))
         .collect::<Result<Vec<_>>>()?;
+    if options.dialect.comment.is_some() && options.text.encoding != Encoding::Utf8 {
+        return Err(Error::invalid(format!(
+            "toDask: dask's read_csv reads comments as UTF-8: comment with encoding {} has no dask export",
+            options.text.encoding.python_name()
+        )));
+    }
     let mut args = vec![list(&paths)];
     let ch = |c: u8| string(&(c as char).to_string());
     let strings = |v: &[String]| list(&v.iter().map(|x| string(x)).collect::<Vec<_>>());

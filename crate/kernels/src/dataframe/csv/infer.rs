@@ -96,11 +96,13 @@ fn sample_records(text: &[u8], opts: &CsvOptions, limit: usize) -> Vec<(u64, Vec
         if opts.skiprows.skips(line) {
             continue;
         }
-        let blank = rd.len() == 1 && rd.field(0).is_empty();
+        let blank = rd.is_blank();
         if blank && out.is_empty() && opts.header {
             continue;
         }
-        out.push((line, (0..rd.len()).map(|i| rd.field(i).to_vec()).collect()));
+        // A blank line is no fields (a quoted `""` is one empty field).
+        let fields = if blank { 0 } else { rd.len() };
+        out.push((line, (0..fields).map(|i| rd.field(i).to_vec()).collect()));
         if out.len() >= limit {
             break;
         }
@@ -198,9 +200,7 @@ pub fn infer_schema(
     let n = names.len();
     // A row shorter than the header has missing values where it ends, as pandas pads it;
     // a longer one is an error. Blank lines are rows only when they are kept.
-    rows.retain(|(_, r)| {
-        !(r.len() == 1 && r[0].is_empty() && n > 1 && opts.dialect.skip_blank_lines)
-    });
+    rows.retain(|(_, r)| !(r.is_empty() && opts.dialect.skip_blank_lines));
     // A first row one field longer: that field is the index, in every row (pandas'
     // implicit index).
     let implicit = rows.first().is_some_and(|(_, r)| r.len() == n + 1);
@@ -208,7 +208,21 @@ pub fn infer_schema(
     // A longer row is an error, or — skipped when parsing — no sample of the dtypes.
     if opts.on_bad_lines == BadLines::Error {
         if let Some((line, r)) = rows.iter().find(|(_, r)| r.len() > width) {
-            return Err(too_many(file, (*line).max(first_line), width, r.len()));
+            let line = (*line).max(first_line);
+            if rows[0].1.len() == r.len() {
+                // pandas makes the extra leading fields of every row a MultiIndex.
+                return Err(csv_err(
+                    file,
+                    line,
+                    None,
+                    format!(
+                        "the first row has {} fields and the header {n}: pandas would make the first {} an index of several levels, which daskling does not read (one extra field is an index); pass names, one per field",
+                        r.len(),
+                        r.len() - n
+                    ),
+                ));
+            }
+            return Err(too_many(file, line, width, r.len()));
         }
     }
     rows.retain(|(_, r)| r.len() <= width);
@@ -223,7 +237,9 @@ pub fn infer_schema(
     });
     if implicit {
         for (_, r) in &mut rows {
-            r.remove(0);
+            if !r.is_empty() {
+                r.remove(0);
+            }
         }
     }
     for want in opts

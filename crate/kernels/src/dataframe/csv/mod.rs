@@ -276,4 +276,21 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn a_quoted_empty_field_is_a_field_and_a_blank_line_none() {
+        let o = CsvOptions::default();
+        // pandas: one column "Unnamed: 0", no rows.
+        let s = infer_schema("q.csv", b"\"\"", true, &o).unwrap();
+        assert_eq!(
+            (s.names.clone(), s.dtypes.clone()),
+            (vec!["Unnamed: 0".to_string()], vec![Dtype::String])
+        );
+        // In a one-column file a `""` row is a missing value, a blank line no row.
+        let s = infer_schema("q.csv", b"a\n1\n\n\"\"\n2\n", true, &o).unwrap();
+        let f = parse_partition("q.csv", b"a\n1\n\n\"\"\n2\n", 1, true, &s, &o).unwrap();
+        assert_eq!(s.dtypes, [Dtype::Float64]);
+        assert_eq!(f.len(), 3);
+        assert!(f.columns[0].f64_at(1).is_none());
+    }
 }

@@ -168,7 +168,7 @@ impl<'s> FrameParser<'s> {
             // Fields past the index's: the columns'.
             let shift = usize::from(self.index.is_some());
             let have = rd.len().saturating_sub(shift);
-            let blank = rd.len() == 1 && rd.field(0).is_empty();
+            let blank = rd.is_blank();
             if !header_seen {
                 if blank {
                     continue;

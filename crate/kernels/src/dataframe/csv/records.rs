@@ -38,6 +38,8 @@ pub(super) struct Records<'a> {
     sep: u8,
     /// Blank lines are records of one empty field (else they are skipped).
     blanks: bool,
+    /// The current record is a blank line (not a quoted empty field: `""`).
+    blank: bool,
     pieces: &'a [&'a [u8]],
     pos: usize,
     /// csv-core's field bytes; in plain mode, a line that runs across two pieces.
@@ -87,6 +89,7 @@ impl<'a> Records<'a> {
             dialect: d.clone(),
             sep,
             blanks: !d.skip_blank_lines,
+            blank: false,
             pieces,
             pos: 0,
             out: vec![0; if core { 1024 } else { 0 }],
@@ -117,7 +120,8 @@ impl<'a> Records<'a> {
     fn next_plain(&mut self) -> Option<u64> {
         loop {
             let at = self.next_line_plain()?;
-            if self.blanks || self.nfields > 1 || !self.field(0).is_empty() {
+            self.blank = self.nfields == 1 && self.field(0).is_empty();
+            if self.blanks || !self.blank {
                 return Some(at);
             }
         }
@@ -201,6 +205,7 @@ impl<'a> Records<'a> {
                     if self.blanks {
                         self.nfields = 1;
                         self.ends[0] = 0;
+                        self.blank = true;
                         return Some(self.next_line - 1);
                     }
                 }
@@ -241,6 +246,7 @@ impl<'a> Records<'a> {
                 }
                 R::Record => {
                     self.nfields = endlen;
+                    self.blank = false;
                     let at = self.next_line;
                     self.next_line += rdr.line() - before;
                     return Some(at);
@@ -251,6 +257,12 @@ impl<'a> Records<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the current record is a blank line (a record of one empty field that
+    /// was no quoted `""`).
+    pub(super) fn is_blank(&self) -> bool {
+        self.blank
     }
 
     pub(super) fn len(&self) -> usize {

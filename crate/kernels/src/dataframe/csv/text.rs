@@ -160,8 +160,16 @@ pub(super) fn sample_text<'b>(
     let (raw, whole) = match how {
         Compression::None | Compression::Infer => (Cow::Borrowed(bytes), complete),
         _ => {
-            let (t, whole) = decompress(file, bytes, how, Some(limit))?;
-            (t, whole && complete)
+            // At least a whole first line (a 2 MB header compresses to 2 kB), up to
+            // 256 MB of text.
+            let mut limit = limit;
+            loop {
+                let (t, whole) = decompress(file, bytes, how, Some(limit))?;
+                if whole || t.contains(&b'\n') || limit >= 1 << 28 {
+                    break (t, whole && complete);
+                }
+                limit *= 8;
+            }
         }
     };
     Ok((decode(file, raw, f.encoding, whole)?, whole))
@@ -195,7 +203,15 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
             "a binary file is not CSV; text in another encoding needs the encoding option (e.g. encoding: 'utf-16')"
         }
     };
-    if let Some(i) = memchr::memchr(0, text) {
+    // A NUL byte here and there is a character, as pandas reads it; many of them (a
+    // tenth of the bytes: UTF-16, most binary formats) or a compressed file's start
+    // are not text.
+    let nuls = memchr::memchr_iter(0, text).count();
+    let compressed = [&b"\x1f\x8b"[..], b"\x28\xb5\x2f\xfd", b"PK\x03\x04"]
+        .iter()
+        .any(|m| text.starts_with(m));
+    if nuls > 0 && (nuls * 10 >= text.len() || compressed) {
+        let i = memchr::memchr(0, text).unwrap_or(0);
         let (line, col) = at(i);
         return Err(Error::Csv {
             file: file.to_string(),
