@@ -39,7 +39,8 @@ mkdirSync(join(DATA, 'options'));
   writeFileSync(join(DATA, 'options', 'b.csv.gz'), gzipSync(text));
   const latin = Array.from({ length: 30 }, (_, i) => `${i};${(i * 1001).toLocaleString('en-US')};Zürich ${i % 4}`).join('\n');
   writeFileSync(join(DATA, 'options', 'latin.csv'), Buffer.from(`k;v;place\n${latin}\n`, 'latin1'));
-  writeFileSync(join(DATA, 'options', 'bare.csv'), Array.from({ length: 12 }, (_, i) => `${i},'x,${i}',${i * 0.5}`).join('\n') + '\n\n');
+  // A blank line inside (dask's sample drops trailing ones): a row of missing values.
+  writeFileSync(join(DATA, 'options', 'bare.csv'), Array.from({ length: 12 }, (_, i) => (i === 6 ? '' : `${i},'x,${i}',${i * 0.5}`)).join('\n') + '\n');
 }
 const session = usingWorkshopPage({ mounts: [['/data/', DATA]] });
 let py;
@@ -591,7 +592,8 @@ describe('toDask on a dask cluster', () => {
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }), both };
     }, { address, prefix: `${DATA}/` });
     assert.match(both, /dask's read_csv reads comments as UTF-8: comment with encoding latin-1 has no dask export/);
-    assert.match(script, /sep=";", skiprows=1, comment="#", thousands=","/);
+    // dask takes one compression for all files: the plain and the gzip file read apart.
+    assert.match(script, /dd\.concat\(\[dd\.read_csv\(\["[^"]*a\.csv"\], sep=";", skiprows=1, comment="#", thousands=",", compression=None, blocksize=None\), dd\.read_csv\(\["[^"]*b\.csv\.gz"\], [^)]*compression="gzip", blocksize=None\)\]\)/);
     assert.match(script, /sep=";", thousands=",", encoding="latin-1"/);
     assert.match(script, /header=None, names=\["n", "s", "x"\], quotechar="'", skip_blank_lines=False/);
     assert.match(script, /\.head\(40, npartitions=-1, compute=False\)/);

@@ -23,6 +23,9 @@ test('the dialect: quotechar, escapechar without doubled quotes, skipinitialspac
   const escaped = `a,s\n${Array.from({ length: 20 }, (_, i) => `${i},"say \\"hi\\" ${i}"`).join('\n')}\n`;
   const esc = { escapechar: '\\', doublequote: false };
   await sameAsPandas('escape.csv', escaped, { options: esc, kwargs: esc });
+  // Outside quotes too, as pandas: an escaped separator, quote and escape.
+  const outside = `a,s,t\n${Array.from({ length: 20 }, (_, i) => `${i},x\\,${i}\\"y,"q\\"${i}"`).join('\n')}\n`;
+  await sameAsPandas('escape-outside.csv', outside, { options: { escapechar: '\\' }, kwargs: { escapechar: '\\' } });
   const spaced = `a, b,  c\n${Array.from({ length: 20 }, (_, i) => `${i},  ${i * 2}, "x, ${i}"`).join('\n')}\n`;
   await sameAsPandas('spaces.csv', spaced, { options: { skipinitialspace: true }, kwargs: { skipinitialspace: true } });
   const commented = `# made by hand\na,b,c\n${Array.from({ length: 20 }, (_, i) => `${i},${i * 2}${i % 5 ? '' : ' # five'},"#${i}"`).join('\n')}\n#end\n`;
@@ -85,7 +88,9 @@ test('encodings: latin-1, cp1252, utf-16; text in another encoding or not text a
   await assert.rejects(env.client.dataframe.readCsv([latin]), /latin\.csv, line 2: is not UTF-8 text \(byte 0xE9 at column 6\): pass its encoding, e\.g\. encoding: 'latin-1'/);
   const [utf16] = write({ 'u16.csv': u16 });
   await assert.rejects(env.client.dataframe.readCsv([utf16]), /u16\.csv, line 1: does not look like text .*encoding: 'utf-16'/);
-  const [png] = write({ 'image.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
+  // A PNG's start: its signature, then the IHDR chunk of a 256 × 256 RGBA image, and data.
+  const ihdr = [0, 0, 0, 13, ...Buffer.from('IHDR'), 0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 0x5c, 0x72, 0xa8, 0x66];
+  const [png] = write({ 'image.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...ihdr, ...new Array(60).fill(0)]) });
   await assert.rejects(env.client.dataframe.readCsv([png]), /image\.csv, line 3: does not look like text \(a NUL byte at column 1\)/);
   await assert.rejects(env.client.dataframe.readCsv([latin], { encoding: 'ebcdic' }), /encoding "ebcdic" is not one readCsv reads/);
   assert.equal(await env.client.dataframe.fromColumns({ x: [1, 2] }).col('x').sum().compute(), 3);

@@ -711,7 +711,7 @@ export interface ReadCsvOptions {
   usecols?: (string | number)[];
   /** The quote character (default `"`). */
   quotechar?: string;
-  /** A character that makes the next one literal inside quotes (e.g. `'\\'`). */
+  /** A character that makes the next one literal, inside quotes or out (e.g. `'\\'`). */
   escapechar?: string;
   /** Whether a quote inside quotes is written twice (default true). */
   doublequote?: boolean;

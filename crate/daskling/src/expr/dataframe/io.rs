@@ -326,7 +326,7 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             options.text.encoding.python_name()
         )));
     }
-    let mut args = vec![list(&paths)];
+    let mut args = vec![];
     let ch = |c: u8| string(&(c as char).to_string());
     let strings = |v: &[String]| list(&v.iter().map(|x| string(x)).collect::<Vec<_>>());
     let dialect = &options.dialect;
@@ -385,18 +385,6 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             string(options.text.encoding.python_name())
         ));
     }
-    // dask infers the compression from the names as pandas does; one given is passed,
-    // and a compressed file is one partition (dask's blocksize=None).
-    let compressed = sources
-        .iter()
-        .any(|src| options.text.compression.of(&src.name) != Compression::None);
-    match options.text.compression {
-        Compression::Infer => {}
-        c => args.push(match c.python_name() {
-            Some(n) => format!("compression={}", string(n)),
-            None => "compression=None".into(),
-        }),
-    }
     if !options.parse_dates.is_empty() {
         let p: Vec<String> = options.parse_dates.iter().map(|n| string(n)).collect();
         args.push(format!("parse_dates={}", list(&p)));
@@ -443,11 +431,40 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     if !na.keep_default {
         args.push("keep_default_na=False".to_string());
     }
-    // daskling's 0 (one partition per file) is dask's None.
-    args.push(match blocksize {
-        0 => "blocksize=None".to_string(),
-        _ if compressed => "blocksize=None".to_string(),
-        b => format!("blocksize={b}"),
-    });
-    Ok(("df".into(), format!("dd.read_csv({})", args.join(", "))))
+    // dask takes one compression for all the files, from the first name: runs of files
+    // of one compression are read apart and concatenated when they differ. A compressed
+    // file is one partition (dask's blocksize=None), as daskling's 0 is.
+    let mut runs: Vec<(Compression, Vec<String>)> = vec![];
+    for (src, p) in sources.iter().zip(paths) {
+        let c = options.text.compression.of(&src.name);
+        match runs.last_mut() {
+            Some((last, v)) if *last == c => v.push(p),
+            _ => runs.push((c, vec![p])),
+        }
+    }
+    let given = options.text.compression != Compression::Infer || runs.len() > 1;
+    let reads: Vec<String> = runs
+        .iter()
+        .map(|(c, paths)| {
+            let mut a = vec![list(paths)];
+            a.extend(args.iter().cloned());
+            if given {
+                a.push(match c.python_name() {
+                    Some(n) => format!("compression={}", string(n)),
+                    None => "compression=None".into(),
+                });
+            }
+            a.push(match blocksize {
+                0 => "blocksize=None".to_string(),
+                _ if *c != Compression::None => "blocksize=None".to_string(),
+                b => format!("blocksize={b}"),
+            });
+            format!("dd.read_csv({})", a.join(", "))
+        })
+        .collect();
+    let code = match &reads[..] {
+        [one] => one.clone(),
+        _ => format!("dd.concat([{}])", reads.join(", ")),
+    };
+    Ok(("df".into(), code))
 }

@@ -204,13 +204,19 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
         }
     };
     // A NUL byte here and there is a character, as pandas reads it; many of them (a
-    // tenth of the bytes: UTF-16, most binary formats) or a compressed file's start
-    // are not text.
+    // tenth of the bytes of 64 or more: UTF-16, most binary formats) or the start of a
+    // compressed or UTF-16 file are not text.
     let nuls = memchr::memchr_iter(0, text).count();
-    let compressed = [&b"\x1f\x8b"[..], b"\x28\xb5\x2f\xfd", b"PK\x03\x04"]
-        .iter()
-        .any(|m| text.starts_with(m));
-    if nuls > 0 && (nuls * 10 >= text.len() || compressed) {
+    let marked = [
+        &b"\x1f\x8b"[..],
+        b"\x28\xb5\x2f\xfd",
+        b"PK\x03\x04",
+        b"\xff\xfe",
+        b"\xfe\xff",
+    ]
+    .iter()
+    .any(|m| text.starts_with(m));
+    if nuls > 0 && ((text.len() >= 64 && nuls * 10 >= text.len()) || marked) {
         let i = memchr::memchr(0, text).unwrap_or(0);
         let (line, col) = at(i);
         return Err(Error::Csv {
@@ -244,22 +250,28 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
     Ok(())
 }
 
-/// `pieces` without comments and without the spaces that start fields (when the
-/// dialect asks: else `None`), every newline kept. Quotes are followed as the
-/// tokenizer follows them: a quote opens a quoted field only at the field's start, a
-/// doubled one inside stays, the escape character makes the next byte plain.
+/// `pieces` without comments and without the spaces that start fields, and with
+/// unquoted fields that hold escapes quoted (when the dialect asks for any of them:
+/// else `None`), every newline kept. Quotes are followed as the tokenizer follows them:
+/// a quote opens a quoted field only at the field's start, a doubled one inside stays,
+/// the escape character makes the next byte plain — also outside quotes, as pandas
+/// reads `a\,b` as one field `a,b`, where csv-core honours escapes inside quotes only.
 pub(super) fn clean(pieces: &[&[u8]], d: &Dialect) -> Option<Vec<u8>> {
-    if d.comment.is_none() && !d.skipinitialspace {
+    if d.comment.is_none() && !d.skipinitialspace && d.escapechar.is_none() {
         return None;
     }
     let mut out = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum());
     let (mut in_quotes, mut field_start, mut closed) = (false, true, false);
     let (mut escaped, mut in_comment) = (false, false);
+    // Where the current field starts in `out`, and whether an escape outside quotes
+    // makes it need quotes.
+    let (mut field_at, mut needs_quotes) = (0, false);
     for &c in pieces.iter().flat_map(|p| p.iter()) {
         if in_comment {
             if c == b'\n' || c == b'\r' {
                 in_comment = false;
                 field_start = true;
+                field_at = out.len() + 1;
                 out.push(c);
             }
             continue;
@@ -272,6 +284,8 @@ pub(super) fn clean(pieces: &[&[u8]], d: &Dialect) -> Option<Vec<u8>> {
         }
         if Some(c) == d.escapechar {
             escaped = true;
+            needs_quotes |= !in_quotes && !closed;
+            field_start = false;
             out.push(c);
             continue;
         }
@@ -289,18 +303,53 @@ pub(super) fn clean(pieces: &[&[u8]], d: &Dialect) -> Option<Vec<u8>> {
             out.push(c);
             continue;
         }
-        closed = false;
+        let ends = c == d.sep || c == b'\n' || c == b'\r' || Some(c) == d.comment;
+        if ends && needs_quotes {
+            quote_field(&mut out, field_at, d);
+            needs_quotes = false;
+        }
         if Some(c) == d.comment {
             in_comment = true;
+            closed = false;
             continue;
         }
         if c == b' ' && field_start && d.skipinitialspace {
             continue;
         }
-        field_start = c == d.sep || c == b'\n' || c == b'\r';
+        closed = closed && !ends;
+        field_start = ends;
         out.push(c);
+        if ends {
+            closed = false;
+            field_at = out.len();
+        }
+    }
+    if needs_quotes {
+        quote_field(&mut out, field_at, d);
     }
     Some(out)
+}
+
+/// The unquoted field at `out[at..]` (which holds escapes) quoted, its bare quote
+/// characters escaped, so that csv-core reads it as pandas reads the unquoted field.
+fn quote_field(out: &mut Vec<u8>, at: usize, d: &Dialect) {
+    let (q, esc) = (d.quotechar, d.escapechar);
+    let raw = out.split_off(at);
+    out.push(q);
+    let mut i = 0;
+    while i < raw.len() {
+        if Some(raw[i]) == esc {
+            out.extend_from_slice(&raw[i..(i + 2).min(raw.len())]);
+            i += 2;
+            continue;
+        }
+        if raw[i] == q {
+            out.extend(esc);
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    out.push(q);
 }
 
 #[cfg(test)]
@@ -331,8 +380,17 @@ mod tests {
             escapechar: Some(b'\\'),
             ..d
         };
-        assert_eq!(cleaned("\\#a, \\\"b#c\n", &esc), "\\#a,\\\"b\n");
+        assert_eq!(cleaned("\\#a, \\\"b#c\n", &esc), "\"\\#a\",\"\\\"b\"\n");
         assert!(clean(&[b"a"], &Dialect::default()).is_none());
+        // Escapes outside quotes: the field quoted for csv-core, its bare quotes escaped.
+        let only = Dialect {
+            escapechar: Some(b'\\'),
+            ..Dialect::default()
+        };
+        assert_eq!(
+            cleaned("a\\,b,c\nx\"y\\\\,\"q\"\n", &only),
+            "\"a\\,b\",c\n\"x\\\"y\\\\\",\"q\"\n"
+        );
     }
 
     #[test]
