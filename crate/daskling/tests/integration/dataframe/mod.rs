@@ -3,6 +3,7 @@
 //! workshop's exercises on generated minute files (`workshop`), small hand-checked files
 //! (`small`), and bad input and splits of quoted files (`errors`).
 
+mod csv_options;
 mod errors;
 mod merge;
 mod small;

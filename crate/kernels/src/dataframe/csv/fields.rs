@@ -83,6 +83,8 @@ impl NaSet {
 pub(super) struct Numeric {
     thousands: Option<u8>,
     decimal: u8,
+    /// Written as Rust parses them (no thousands, a `.`): fields are parsed as they are.
+    plain: bool,
 }
 
 impl Numeric {
@@ -90,14 +92,16 @@ impl Numeric {
         Numeric {
             thousands: n.thousands,
             decimal: n.decimal,
+            plain: n.plain(),
         }
     }
 
     /// `f` as Rust writes a number: the thousands character dropped, the decimal one a
     /// `.` (a `.` that is neither makes it no number, as pandas reads `1.5` with
     /// `decimal: ','`); `f` itself when numbers are written that way already.
+    #[inline]
     pub(super) fn text<'a>(&self, f: &'a [u8], buf: &'a mut Vec<u8>) -> &'a [u8] {
-        if self.thousands.is_none() && self.decimal == b'.' {
+        if self.plain {
             return f;
         }
         buf.clear();
@@ -198,6 +202,7 @@ impl Builder {
 
     /// Adds a field (numbers written as `num` says; `buf` room to rewrite them); an
     /// error message when it does not fit the column's type.
+    #[inline(always)]
     pub(super) fn push(
         &mut self,
         field: &[u8],

@@ -7,11 +7,11 @@ use std::borrow::Cow;
 
 use super::fields::{parse_f64, strip_bom, trim, Builder, NaSet, Numeric};
 use super::infer::names_of;
-use super::options::{BadLines, CsvOptions};
+use super::options::{BadLines, CsvOptions, SkipRows};
 use super::records::Records;
 use super::text::{clean, file_text};
 use super::{csv_err, too_many, Schema};
-use crate::dataframe::column::{Dtype, Frame};
+use crate::dataframe::column::{Column, Dtype, Frame};
 use daskling_core::{Error, Result};
 
 /// A parse error `message` of column `i` at `field`, saying — when its dtype was inferred
@@ -65,14 +65,17 @@ pub(crate) fn parse_parts(
 pub(crate) struct FrameParser<'s> {
     schema: &'s Schema,
     opts: &'s CsvOptions,
-    kept: Vec<usize>,
+    /// The fields read, by position in the record: an implicit index's (0) first, then
+    /// the kept columns'.
+    fields: Vec<usize>,
+    /// A builder per field read.
     cols: Vec<Builder>,
-    /// What is missing in each kept column.
+    /// What is missing in each field read.
     nas: Vec<NaSet>,
     /// How numbers are written.
     num: Numeric,
-    /// The implicit index's values (each row's first field), when the schema has one.
-    index: Option<(Builder, NaSet)>,
+    /// Fields before the columns': 1 with an implicit index, else 0.
+    shift: usize,
 }
 
 impl<'s> FrameParser<'s> {
@@ -88,29 +91,33 @@ impl<'s> FrameParser<'s> {
         text: &[&[u8]],
     ) -> FrameParser<'s> {
         let n = schema.names.len();
+        let shift = usize::from(schema.index.is_some());
         let kept: Vec<usize> = match keep {
             Some(k) => k.iter().copied().filter(|&i| i < n).collect(),
             None => (0..n).collect(),
         };
         let cap = 16 + text.iter().map(|t| t.len()).sum::<usize>() / 48;
-        let cols = kept
-            .iter()
-            .map(|&i| Builder::new(schema.dtypes[i], cap))
-            .collect();
-        let nas = kept
-            .iter()
-            .map(|&i| NaSet::of(&opts.na_values, &schema.names[i]))
+        // The index is read as one more field, ahead of the columns, so that the rows'
+        // loop is the same with and without one.
+        let index = schema.index.map(|d| (0, d, String::new()));
+        let read: Vec<(usize, Dtype, String)> = index
+            .into_iter()
+            .chain(
+                kept.iter()
+                    .map(|&i| (i + shift, schema.dtypes[i], schema.names[i].clone())),
+            )
             .collect();
         FrameParser {
             schema,
             opts,
-            kept,
-            cols,
-            nas,
+            fields: read.iter().map(|r| r.0).collect(),
+            cols: read.iter().map(|r| Builder::new(r.1, cap)).collect(),
+            nas: read
+                .iter()
+                .map(|r| NaSet::of(&opts.na_values, &r.2))
+                .collect(),
             num: Numeric::new(&opts.numbers),
-            index: schema
-                .index
-                .map(|d| (Builder::new(d, cap), NaSet::of(&opts.na_values, ""))),
+            shift,
         }
     }
 
@@ -122,8 +129,8 @@ impl<'s> FrameParser<'s> {
     }
 
     /// Appends the rows of whole lines of `file` (as text: decoded) given as consecutive
-    /// pieces, the first on line `first_line`; when `has_header` they start with the header, which must
-    /// name the schema's columns (unless names are given).
+    /// pieces, the first on line `first_line`; when `has_header` they start with the
+    /// header, which must name the schema's columns (unless names are given).
     pub fn parse(
         &mut self,
         file: &str,
@@ -152,6 +159,10 @@ impl<'s> FrameParser<'s> {
             pieces = &one;
         }
         let mut rd = Records::new(pieces, &opts.dialect);
+        let shift = self.shift;
+        // Fields in a record: the index's, then the columns'.
+        let n = n + shift;
+        let skipping = opts.skiprows != SkipRows::None;
         let mut header_seen = !has_header;
         let mut rows = 0u32;
         let mut buf = Vec::new();
@@ -162,12 +173,10 @@ impl<'s> FrameParser<'s> {
             if rows.is_multiple_of(4096) {
                 daskling_core::cancel::check()?;
             }
-            if opts.skiprows.skips(line) {
+            if skipping && opts.skiprows.skips(line) {
                 continue;
             }
-            // Fields past the index's: the columns'.
-            let shift = usize::from(self.index.is_some());
-            let have = rd.len().saturating_sub(shift);
+            let have = rd.len();
             let blank = rd.is_blank();
             if !header_seen {
                 if blank {
@@ -175,7 +184,7 @@ impl<'s> FrameParser<'s> {
                 }
                 header_seen = true;
                 if opts.names.is_none() {
-                    let names = names_of((0..rd.len()).map(|i| rd.field(i)));
+                    let names = names_of((0..have).map(|i| rd.field(i)));
                     if names != schema.names {
                         return Err(csv_err(
                             file,
@@ -197,7 +206,6 @@ impl<'s> FrameParser<'s> {
                     continue;
                 }
                 if have > n {
-                    let (n, have) = (n + shift, have + shift);
                     match opts.on_bad_lines {
                         BadLines::Error => return Err(too_many(file, line, n, have)),
                         BadLines::Skip => continue,
@@ -210,27 +218,26 @@ impl<'s> FrameParser<'s> {
                     }
                 }
             }
-            if let Some((b, na)) = &mut self.index {
-                b.push(rd.field(0), na, &self.num, &mut buf).map_err(|m| {
-                    csv_err(
-                        file,
-                        line,
-                        None,
-                        format!("the index (the first field): {m}"),
-                    )
-                })?;
-            }
-            for ((b, &i), na) in self.cols.iter_mut().zip(&self.kept).zip(&self.nas) {
-                if i >= have {
+            for ((b, &p), na) in self.cols.iter_mut().zip(&self.fields).zip(&self.nas) {
+                if p >= have {
                     // A short row: missing where it ends, as pandas pads it.
                     b.push_missing();
                     continue;
                 }
-                let field = rd.field(i + shift);
-                b.push(field, na, &self.num, &mut buf).map_err(|m| {
-                    let m = with_dtype_hint(schema, opts, i, field, m);
-                    csv_err(file, line, Some(&schema.names[i]), m)
-                })?;
+                let field = rd.field(p);
+                b.push(field, na, &self.num, &mut buf)
+                    .map_err(|m| match p.checked_sub(shift) {
+                        Some(i) => {
+                            let m = with_dtype_hint(schema, opts, i, field, m);
+                            csv_err(file, line, Some(&schema.names[i]), m)
+                        }
+                        None => csv_err(
+                            file,
+                            line,
+                            None,
+                            format!("the index (the first field): {m}"),
+                        ),
+                    })?;
             }
         }
         if !header_seen {
@@ -244,17 +251,16 @@ impl<'s> FrameParser<'s> {
 
     /// The frame of every row parsed.
     pub fn finish(self) -> Frame {
+        let mut cols: Vec<Column> = self.cols.into_iter().map(Builder::finish).collect();
+        let index = (self.shift == 1).then(|| std::sync::Arc::new((String::new(), cols.remove(0))));
         Frame {
-            names: self
-                .kept
+            names: self.fields[self.shift..]
                 .iter()
-                .map(|&i| self.schema.names[i].clone())
+                .map(|&p| self.schema.names[p - self.shift].clone())
                 .collect::<Vec<_>>()
                 .into(),
-            columns: self.cols.into_iter().map(Builder::finish).collect(),
-            index: self
-                .index
-                .map(|(b, _)| std::sync::Arc::new((String::new(), b.finish()))),
+            columns: cols,
+            index,
         }
     }
 }

@@ -105,6 +105,7 @@ impl<'a> Records<'a> {
     }
 
     /// Moves to the next record; returns the line it starts on.
+    #[inline]
     pub(super) fn next(&mut self) -> Option<u64> {
         if self.done {
             return None;
@@ -117,6 +118,7 @@ impl<'a> Records<'a> {
 
     /// The next non-blank line of plain text (csv-core skips blank lines too), split at
     /// the separator; blank ones too when they are records.
+    #[inline(always)]
     fn next_plain(&mut self) -> Option<u64> {
         loop {
             let at = self.next_line_plain()?;
@@ -261,14 +263,17 @@ impl<'a> Records<'a> {
 
     /// Whether the current record is a blank line (a record of one empty field that
     /// was no quoted `""`).
+    #[inline]
     pub(super) fn is_blank(&self) -> bool {
         self.blank
     }
 
+    #[inline]
     pub(super) fn len(&self) -> usize {
         self.nfields
     }
 
+    #[inline(always)]
     pub(super) fn field(&self, i: usize) -> &[u8] {
         if self.rdr.is_none() {
             let (s, e) = self.bounds[i];
