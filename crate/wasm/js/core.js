@@ -16,7 +16,8 @@
 
 import { encodeArgs } from './clone.js';
 import { ArrayModule, DArray } from './array.js';
-import { DataFrame, DataFrameModule, GroupBy, Scalar, Series, SeriesGroupBy } from './dataframe.js';
+import { DataFrame, GroupBy, Scalar, Series, SeriesGroupBy } from './dataframe.js';
+import { DataFrameModule } from './dataframe-module.js';
 import { Delayed, Future, sourceOf } from './delayed.js';
 import { Lazy } from './lazy.js';
 import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc, toDask } from './rpc.js';

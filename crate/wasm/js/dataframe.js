@@ -1,12 +1,10 @@
 // Dataframes, as dask.dataframe: DataFrame, Series, Scalar, GroupBy and SeriesGroupBy
-// (pandas' method names), and `client.dataframe.readCsv`.
+// (pandas' method names). `client.dataframe` (readCsv, fromColumns, concat) is in
+// dataframe-module.js.
 
 import { DataFrameOps, DatetimeAccessorOps, RollingOps, ScalarOps, SeriesGroupByOps, SeriesOps, StringAccessorOps } from './ops.js';
-import { encode } from './clone.js';
 import { applyHandle, mapPartitionsHandle } from './partitions.js';
 import { Resampler } from './resample.js';
-import { builder } from './rpc.js';
-import { normalizeSources, sampleOf } from './sources.js';
 
 /** A lazy number (a reduction, a row count, or arithmetic of those). */
 export class Scalar extends ScalarOps {
@@ -335,7 +333,7 @@ export class GroupBy {
   }
 }
 
-const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A lazy dataframe read from CSV files, as `dask.dataframe.DataFrame`. */
 export class DataFrame extends DataFrameOps {
@@ -566,105 +564,4 @@ function boundOf(v) {
   if (v instanceof Date) return v.getTime();
   if (v === undefined || (typeof v === 'number' && Number.isNaN(v))) return null;
   return v;
-}
-
-/**
- * readCsv's options as the kernel takes them: pandas' `None`s spelled out (`sep: null`
- * sniffs the separator, `header: null` means none, `compression: null` none).
- */
-function csvOptions(options) {
-  if (!isRecord(options)) throw new TypeError('readCsv: options must be an object');
-  const { sep, header, compression, ...rest } = options;
-  if (header !== undefined && header !== null && typeof header !== 'boolean' && header !== 0) {
-    throw new TypeError(`readCsv: header must be true, false, 0 or null (skiprows skips lines before it), got ${header}`);
-  }
-  return {
-    ...rest,
-    ...(sep === null ? { sniffSep: true } : sep === undefined ? {} : { sep }),
-    ...(header === undefined ? {} : { header: header === 0 || header === true }),
-    ...(compression === undefined ? {} : { compression: compression ?? 'none' }),
-  };
-}
-
-/** `client.dataframe`, as `dask.dataframe`. */
-export class DataFrameModule {
-  #client;
-  constructor(client) {
-    this.#client = client;
-  }
-  /**
-   * A dataframe of in-memory columns, as `dd.from_pandas(pd.DataFrame(columns),
-   * npartitions)`: `{name: values}` (typed arrays, or arrays of numbers, strings,
-   * booleans or Dates, `null` missing); each column's dtype inferred as pandas infers a
-   * list's (whole numbers int64, other numbers float64), or given in `dtypes`.
-   */
-  fromColumns(columns, { npartitions = 1, dtypes } = {}) {
-    if (!isRecord(columns)) throw new TypeError('fromColumns: expected {name: values}');
-    const bytes = encode(columns, 'fromColumns: column');
-    return new DataFrame(this.#client, builder.fromColumns(this.#client._rpc.ctx, bytes, dtypes ?? null, npartitions));
-  }
-  /**
-   * A dataframe of plain objects, one per row (as `pd.DataFrame.from_records`): the
-   * columns are every key in order of first appearance; a row without a key is missing there.
-   */
-  fromRecords(records, options) {
-    if (!Array.isArray(records)) throw new TypeError('fromRecords: expected an array of objects');
-    const columns = {};
-    records.forEach((r, i) => {
-      if (!isRecord(r)) throw new TypeError(`fromRecords: row ${i} is not an object`);
-      for (const k of Object.keys(r)) columns[k] ??= new Array(records.length).fill(null);
-    });
-    records.forEach((r, i) => {
-      for (const [k, v] of Object.entries(r)) columns[k][i] = v ?? null;
-    });
-    return this.fromColumns(columns, options);
-  }
-  /**
-   * A dataframe of CSV files: a File, Blob, File[], FileList, URL(s), or
-   * `[{name, data}]`, with pandas' `read_csv` options in camelCase (`parseDates`,
-   * `dtype`, `sep`, `header`, `names`, `skiprows`, `nrows`, `usecols`, `naValues`,
-   * `keepDefaultNa`, `quotechar`, `escapechar`, `doublequote`, `skipinitialspace`,
-   * `comment`, `skipBlankLines`, `thousands`, `decimal`, `encoding`, `compression`; see
-   * `ReadCsvOptions`) and `blocksize` (bytes, default 16 MB: a partition's size — larger
-   * files are split, runs of smaller ones grouped; 0: one partition per file). Reads
-   * only the first bytes of the first file now, to learn columns and dtypes.
-   */
-  async readCsv(source, options = {}) {
-    const host = this.#client.constructor.host;
-    const opts = csvOptions(options);
-    const list = await normalizeSources(host, source);
-    for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
-    // As much as the kernel samples to infer dtypes (its SAMPLE_BYTES), of the first
-    // file with rows (a header-only file tells no dtypes), up to SAMPLE_FILES files.
-    const sampleBytes = builder.sampleBytes();
-    const tries = Math.min(list.length, builder.sampleFiles());
-    let at = 0;
-    let sample = await sampleOf(host, list[0], sampleBytes);
-    while (at + 1 < tries && !builder.csvHasRows(sample, opts)) {
-      at += 1;
-      sample = await sampleOf(host, list[at], sampleBytes);
-    }
-    const h = builder.readCsv(
-      list.map((s) => [s.id, s.name, s.size]),
-      sample,
-      list[at].size <= sampleBytes,
-      opts,
-      at,
-    );
-    return new DataFrame(this.#client, h);
-  }
-  /**
-   * `frames` (DataFrames, or Series) stacked, as `dd.concat`: their partitions in order,
-   * the union of their columns (a column a frame lacks is missing in its rows).
-   */
-  concat(frames) {
-    const list = Array.from(frames ?? []);
-    if (!list.length) throw new TypeError('concat: needs at least one DataFrame or Series');
-    const cls = list[0] instanceof Series ? Series : DataFrame;
-    list.forEach((f, i) => {
-      if (!(f instanceof cls)) throw new TypeError(`concat: item ${i} is not a ${cls.name} like the first`);
-    });
-    const h = list.slice(1).reduce((acc, f) => acc.concatWith(f._handle()), list[0]._handle());
-    return new cls(this.#client, h);
-  }
 }

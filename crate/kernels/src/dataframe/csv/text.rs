@@ -18,6 +18,41 @@ fn text_err(file: &str, line: u64, message: impl Into<String>) -> Error {
     }
 }
 
+/// How files start that are not plain text: the first bytes, what to pass, and the
+/// compression they are (if one readCsv reads).
+const MAGIC: &[(&[u8], &str, Option<Compression>)] = &[
+    (
+        b"\x1f\x8b",
+        "it looks gzip-compressed: pass compression: 'gzip'",
+        Some(Compression::Gzip),
+    ),
+    (
+        b"\x28\xb5\x2f\xfd",
+        "it looks zstd-compressed: pass compression: 'zstd'",
+        Some(Compression::Zstd),
+    ),
+    (
+        b"BZh",
+        "it looks bz2-compressed: pass compression: 'bz2'",
+        Some(Compression::Bz2),
+    ),
+    (
+        b"\xff\xfe",
+        "it looks like UTF-16: pass encoding: 'utf-16'",
+        None,
+    ),
+    (
+        b"\xfe\xff",
+        "it looks like UTF-16: pass encoding: 'utf-16'",
+        None,
+    ),
+    (
+        b"PK\x03\x04",
+        "it looks like a zip archive: extract the CSV file first",
+        None,
+    ),
+];
+
 /// The decompressed bytes of `file` (all of them, or — `limit` — about the first
 /// `limit`, when `bytes` may be only the compressed file's start) and whether they are
 /// the whole text.
@@ -27,12 +62,10 @@ fn decompress<'b>(
     how: Compression,
     limit: Option<usize>,
 ) -> Result<(Cow<'b, [u8]>, bool)> {
-    let (name, magic): (&str, &[u8]) = match how {
-        Compression::None | Compression::Infer => return Ok((Cow::Borrowed(bytes), true)),
-        Compression::Gzip => ("gzip", b"\x1f\x8b"),
-        Compression::Zstd => ("zstd", b"\x28\xb5\x2f\xfd"),
-        Compression::Bz2 => ("bz2", b"BZh"),
+    let Some(&(magic, _, _)) = MAGIC.iter().find(|m| m.2 == Some(how)) else {
+        return Ok((Cow::Borrowed(bytes), true));
     };
+    let name = how.python_name().unwrap_or_default();
     if !bytes.is_empty() && !bytes.starts_with(magic) {
         return Err(text_err(
             file,
@@ -188,46 +221,19 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
             + 1;
         (line, col)
     };
-    let hint = |b: &[u8]| {
-        if b.starts_with(b"\x1f\x8b") {
-            "it looks gzip-compressed: pass compression: 'gzip'"
-        } else if b.starts_with(b"\x28\xb5\x2f\xfd") {
-            "it looks zstd-compressed: pass compression: 'zstd'"
-        } else if b.starts_with(b"BZh") {
-            "it looks bz2-compressed: pass compression: 'bz2'"
-        } else if b.starts_with(b"\xff\xfe") || b.starts_with(b"\xfe\xff") {
-            "it looks like UTF-16: pass encoding: 'utf-16'"
-        } else if b.starts_with(b"PK\x03\x04") {
-            "it looks like a zip archive: extract the CSV file first"
-        } else {
-            "a binary file is not CSV; text in another encoding needs the encoding option (e.g. encoding: 'utf-16')"
-        }
-    };
     // A NUL byte here and there is a character, as pandas reads it; many of them (a
     // tenth of the bytes of 64 or more: UTF-16, most binary formats) or the start of a
     // compressed or UTF-16 file are not text.
     let nuls = memchr::memchr_iter(0, text).count();
-    let marked = [
-        &b"\x1f\x8b"[..],
-        b"\x28\xb5\x2f\xfd",
-        b"PK\x03\x04",
-        b"\xff\xfe",
-        b"\xfe\xff",
-    ]
-    .iter()
-    .any(|m| text.starts_with(m));
-    if nuls > 0 && ((text.len() >= 64 && nuls * 10 >= text.len()) || marked) {
-        let i = memchr::memchr(0, text).unwrap_or(0);
-        let (line, col) = at(i);
-        return Err(Error::Csv {
-            file: file.to_string(),
-            line,
-            column: None,
-            message: format!(
-                "does not look like text (a NUL byte at column {col}): {}",
-                hint(text)
-            ),
-        });
+    let marked = MAGIC.iter().find(|m| text.starts_with(m.0));
+    if nuls > 0 && ((text.len() >= 64 && nuls * 10 >= text.len()) || marked.is_some()) {
+        let (line, col) = at(memchr::memchr(0, text).unwrap_or(0));
+        let hint = marked.map_or(
+            "a binary file is not CSV; text in another encoding needs the encoding option (e.g. encoding: 'utf-16')",
+            |m| m.1,
+        );
+        let message = format!("does not look like text (a NUL byte at column {col}): {hint}");
+        return Err(text_err(file, line, message));
     }
     if f.encoding != Encoding::Utf8 {
         return Ok(());
@@ -236,15 +242,11 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
         if !(cut && e.error_len().is_none()) {
             let i = e.valid_up_to();
             let (line, col) = at(i);
-            return Err(Error::Csv {
-                file: file.to_string(),
-                line,
-                column: None,
-                message: format!(
-                    "is not UTF-8 text (byte 0x{:02X} at column {col}): pass its encoding, e.g. encoding: 'latin-1' or 'cp1252'",
-                    text[i]
-                ),
-            });
+            let message = format!(
+                "is not UTF-8 text (byte 0x{:02X} at column {col}): pass its encoding, e.g. encoding: 'latin-1' or 'cp1252'",
+                text[i]
+            );
+            return Err(text_err(file, line, message));
         }
     }
     Ok(())
