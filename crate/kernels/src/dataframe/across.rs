@@ -18,7 +18,8 @@
 use std::sync::Arc;
 
 use super::column::{Column, Dtype, Frame};
-use super::ops::{self, Partial, SeriesReduce};
+use super::ops::SeriesReduce;
+use super::partials::{self, Partial};
 use crate::Value;
 use daskling_core::{Error, Result};
 
@@ -69,7 +70,7 @@ pub(crate) fn partial(op: SeriesReduce, f: &Frame, names: &[String]) -> Result<P
                 .column(n)
                 .ok_or_else(|| Error::invalid(format!("no column {n}")))?;
             floats.push(c.dtype() == Dtype::Float64);
-            ops::partial(op, c)
+            partials::partial(op, c)
         })
         .collect::<Result<_>>()?;
     Ok(Partials(parts, floats))
@@ -81,7 +82,7 @@ pub(crate) fn merge(op: SeriesReduce, parts: &[&Partials]) -> Result<Partials> {
     let merged = (0..n)
         .map(|j| {
             let col: Vec<&Partial> = parts.iter().map(|p| &p.0[j]).collect();
-            ops::merge(op, &col)
+            partials::merge(op, &col)
         })
         .collect::<Result<_>>()?;
     let floats = (0..n).map(|j| parts.iter().any(|p| p.1[j])).collect();
@@ -103,8 +104,8 @@ pub(crate) fn finish(
     let counts = matches!(op, SeriesReduce::Count | SeriesReduce::Nunique);
     let mut all_ints = dtype == Dtype::Int64 && (counts || !merged.1.iter().any(|&f| f));
     for (p, n) in merged.0.iter().zip(names) {
-        ops::check(p).map_err(|e| Error::invalid(format!("column {n}: {e}")))?;
-        let x = ops::finish(op, p, ddof);
+        partials::check(p).map_err(|e| Error::invalid(format!("column {n}: {e}")))?;
+        let x = partials::finish(op, p, ddof);
         values.push(x);
         // Exact: int64 sums (checked above) from their integer total. A sum that is
         // not one (a partition read the column as float64, having met a missing

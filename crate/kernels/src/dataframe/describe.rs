@@ -5,7 +5,8 @@
 //! weighted by the rows they stand for — approximate, as dask's `describe`.
 
 use super::column::{Column, Frame};
-use super::ops::{self, Partial, SeriesReduce};
+use super::ops::SeriesReduce;
+use super::partials::{self, Partial};
 use daskling_core::Result;
 
 /// Points kept per sketch.
@@ -48,7 +49,7 @@ fn compress(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 pub(crate) fn summarize(c: &Column) -> Result<Summary> {
     let values: Vec<f64> = (0..c.len()).filter_map(|i| c.f64_at(i)).collect();
     Ok(Summary {
-        moments: ops::partial(SeriesReduce::Var, c)?,
+        moments: partials::partial(SeriesReduce::Var, c)?,
         min: values.iter().copied().fold(f64::INFINITY, f64::min),
         max: values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
         sketch: compress(values.into_iter().map(|v| (v, 1.0)).collect()),
@@ -73,7 +74,7 @@ pub(crate) fn merge(parts: &[&Vec<Summary>]) -> Result<Vec<Summary>> {
     let mut out: Vec<Summary> = parts.first().map(|p| (*p).clone()).unwrap_or_default();
     for p in parts.iter().skip(1) {
         for (a, b) in out.iter_mut().zip(p.iter()) {
-            a.moments = ops::merge(SeriesReduce::Var, &[&a.moments, &b.moments])?;
+            a.moments = partials::merge(SeriesReduce::Var, &[&a.moments, &b.moments])?;
             a.min = a.min.min(b.min);
             a.max = a.max.max(b.max);
             let mut pts = std::mem::take(&mut a.sketch);
@@ -112,13 +113,13 @@ fn quantile(sketch: &[(f64, f64)], q: f64) -> f64 {
 pub(crate) fn finish(s: &[Summary]) -> Vec<Column> {
     s.iter()
         .map(|x| {
-            let count = ops::finish(SeriesReduce::Count, &x.moments, 1.0);
+            let count = partials::finish(SeriesReduce::Count, &x.moments, 1.0);
             let empty = count == 0.0;
             let pick = |v: f64| if empty { f64::NAN } else { v };
             Column::Float64(vec![
                 count,
-                ops::finish(SeriesReduce::Mean, &x.moments, 1.0),
-                ops::finish(SeriesReduce::Std, &x.moments, 1.0),
+                partials::finish(SeriesReduce::Mean, &x.moments, 1.0),
+                partials::finish(SeriesReduce::Std, &x.moments, 1.0),
                 pick(x.min),
                 quantile(&x.sketch, 0.25),
                 quantile(&x.sketch, 0.5),

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::column::{Column, Dtype, Frame};
-use super::ops::{row_keys, KeyValue, HASH_SLACK};
+use super::keys::{row_keys, KeyValue, HASH_SLACK};
 use super::scan::CumAgg;
 use super::values::{frame, input};
 use crate::Value;

@@ -9,7 +9,9 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::column::{Column, Dtype, Frame, NAT};
-use super::ops::{self, KeyValue, Partial, SeriesReduce};
+use super::keys::{self, KeyValue, HASH_SLACK};
+use super::ops::SeriesReduce;
+use super::partials::{self, Partial};
 use super::values::{frame, input};
 use crate::Value;
 use daskling_core::{Error, Result};
@@ -107,7 +109,7 @@ impl crate::Footprint for GroupTable {
     fn nbytes(&self) -> u64 {
         let entry = (std::mem::size_of::<KeyValue>() + std::mem::size_of::<Vec<GroupPartial>>())
             as u64
-            + ops::HASH_SLACK;
+            + HASH_SLACK;
         let per_partial = std::mem::size_of::<GroupPartial>() as u64;
         self.groups.capacity() as u64 * entry
             + self
@@ -205,7 +207,7 @@ pub(crate) fn merge_values(key: &str, aggs: &[GroupAgg], inputs: &[Value]) -> Re
 /// The partial table of one partition: `by` key columns (one, or several making tuple
 /// keys), and one value column per spec.
 pub(crate) fn partial(by: &[&Column], values: &[(&Column, GroupAgg)]) -> Result<GroupTable> {
-    let keys = ops::row_keys(by);
+    let keys = keys::row_keys(by);
     let mut t = GroupTable::default();
     let n = keys.len();
     for (col, _) in values {
@@ -218,7 +220,7 @@ pub(crate) fn partial(by: &[&Column], values: &[(&Column, GroupAgg)]) -> Result<
     // nunique counts values of any dtype: by their keys.
     let distinct: Vec<Option<Vec<Option<KeyValue>>>> = values
         .iter()
-        .map(|(col, agg)| (*agg == GroupAgg::Nunique).then(|| ops::keys(col)))
+        .map(|(col, agg)| (*agg == GroupAgg::Nunique).then(|| keys::keys(col)))
         .collect();
     // Rows come in runs of one key (sorted or time-ordered data: a day's minutes): one
     // table lookup per run, not per row.
@@ -337,7 +339,7 @@ fn merge_one(a: &mut GroupPartial, b: &GroupPartial, agg: GroupAgg) -> Result<()
             }
         }
         (GroupPartial::Reduce(x), GroupPartial::Reduce(y)) => {
-            *x = ops::merge(agg.reduce(), &[x, y])?;
+            *x = partials::merge(agg.reduce(), &[x, y])?;
         }
         _ => return Err(Error::invalid("groupby: partials of different kinds")),
     }
@@ -405,7 +407,7 @@ pub(crate) fn finish(
                             Partial::Sum { count, .. } => *count,
                             _ => f64::NAN,
                         },
-                        _ => ops::finish(agg.reduce(), r, ddof),
+                        _ => partials::finish(agg.reduce(), r, ddof),
                     },
                 })
                 .collect();

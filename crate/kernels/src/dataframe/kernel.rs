@@ -14,7 +14,8 @@ pub use super::groupby::GroupSpec;
 use super::groupby::{self, GroupAgg};
 use super::map::ColumnMap;
 use super::merge::{MergeSpec, MergeStep};
-use super::ops::{self, LogicalOp, Partial, SeriesReduce};
+use super::ops::{self, LogicalOp, SeriesReduce};
+use super::partials::{self, Partial};
 use super::rows::RowsOp;
 use super::scan::ScanOp;
 use super::sort::{SortBy, SortStep};
@@ -447,7 +448,7 @@ impl FrameKernel {
             FrameKernel::GroupFinish(spec) => Value::Frame(Arc::new(spec.finish(key, inputs)?)),
             FrameKernel::Partial(op) => {
                 let (_, a) = series(key, inp(0)?)?;
-                Value::partial(ops::partial(*op, a)?)
+                Value::partial(partials::partial(*op, a)?)
             }
             FrameKernel::RowCount => {
                 let f = frame(key, inp(0)?)?;
@@ -461,19 +462,19 @@ impl FrameKernel {
                     .iter()
                     .map(|v| partial(key, v))
                     .collect::<Result<Vec<_>>>()?;
-                Value::partial(ops::merge(*op, &parts)?)
+                Value::partial(partials::merge(*op, &parts)?)
             }
             FrameKernel::Finish { op, ddof } => {
                 let parts = inputs
                     .iter()
                     .map(|v| partial(key, v))
                     .collect::<Result<Vec<_>>>()?;
-                let merged = ops::merge(*op, &parts)?;
-                ops::check(&merged).map_err(|e| Error::TaskFailed {
+                let merged = partials::merge(*op, &parts)?;
+                partials::check(&merged).map_err(|e| Error::TaskFailed {
                     key: key.to_string(),
                     message: e.to_string(),
                 })?;
-                Value::F64(ops::finish(*op, &merged, *ddof))
+                Value::F64(partials::finish(*op, &merged, *ddof))
             }
             FrameKernel::ScalarArith(op) => {
                 let (a, b) = (number(key, inp(0)?)?, number(key, inp(1)?)?);

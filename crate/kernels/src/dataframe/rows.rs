@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::column::{concat, Column, Dtype, Frame, NAT};
 use super::convert::python_str;
-use super::ops::{keys, KeyValue};
+use super::keys::{keys, KeyValue};
 use daskling_core::{Error, Result};
 
 /// Which of duplicate rows `dropDuplicates` keeps.

@@ -40,6 +40,7 @@ mod map;
 mod memory;
 mod merge;
 mod op;
+mod op_inputs;
 mod partitions;
 mod persist;
 mod read;

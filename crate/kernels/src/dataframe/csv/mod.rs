@@ -1,8 +1,8 @@
-//! CSV partitions to columns: the text of each file (decompressed, decoded —
-//! [`text`]) cut into records by csv-core or a SIMD split ([`records`]), a schema
-//! inferred from a sample ([`infer`]), then typed parsing of each partition
-//! ([`parse`]), with pandas' `read_csv` options ([`options`]) and errors that name the
-//! file, the line and the column.
+//! CSV partitions to columns: the text of each file (decompressed, decoded — `text`)
+//! cut into records by csv-core or a SIMD split (`records`), a schema inferred from a
+//! sample (`infer`), then typed parsing of each partition (`parse`), with pandas'
+//! `read_csv` options ([`CsvOptions`]) and errors that name the file, the line and the
+//! column.
 
 use serde::{Deserialize, Serialize};
 

@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use super::super::column::{Column, Dtype, Frame, NAT};
-use super::super::ops::{self, KeyValue};
+use super::super::keys::{self, KeyValue};
 
 /// A row's key: missing parts included (pandas matches a missing key with a missing
 /// key), numbers normalized so that an int64 `3` and a float64 `3.0` are one key.
@@ -17,10 +17,10 @@ pub(super) enum JoinKey {
     Many(Box<[Option<KeyValue>]>),
 }
 
-/// The keys of one column's rows (groupby's, `ops::keys`), a whole float64 number made
+/// The keys of one column's rows (groupby's, `keys::keys`), a whole float64 number made
 /// the int64 key of its value.
 fn column_keys(c: &Column) -> Vec<Option<KeyValue>> {
-    let keys = ops::keys(c);
+    let keys = keys::keys(c);
     if !matches!(c, Column::Float64(_)) {
         return keys;
     }
