@@ -45,6 +45,9 @@ test('rows: names with and without a header, skiprows as a count and as lines, n
   await sameAsPandas('bare-null.csv', `${body}\n`, { options: { header: null }, kwargs: { header: null } });
   await sameAsPandas('renamed.csv', `a,b,c,d\n${body}\n`, { options: { names, header: 0 }, kwargs: { names, header: 0 } });
   const preamble = `report of 2024\nmade by hand\n\na,b,c,d\n${body}\n`;
+  // header as a row number: the records before it are not read (blank lines not counted).
+  await sameAsPandas('row.csv', preamble, { blocksize: 100, options: { header: 2 }, kwargs: { header: 2 } });
+  await sameAsPandas('row-names.csv', preamble, { options: { header: 2, names }, kwargs: { header: 2, names } });
   await sameAsPandas('count.csv', preamble, { options: { skiprows: 2 }, kwargs: { skiprows: 2 } });
   const lines = [0, 1, 5, 6, 17, 31];
   await sameAsPandas('lines.csv', preamble, { blocksize: 100, options: { skiprows: lines }, kwargs: { skiprows: lines } });

@@ -7,18 +7,21 @@ import { normalizeSources, sampleOf } from './sources.js';
 
 /**
  * readCsv's options as the kernel takes them: pandas' `None`s spelled out (`sep: null`
- * sniffs the separator, `header: null` means none, `compression: null` none).
+ * sniffs the separator, `header: null` means none, a number is the header's row, `compression:
+ * null` none).
  */
 function csvOptions(options) {
   if (!isRecord(options)) throw new TypeError('readCsv: options must be an object');
   const { sep, header, compression, ...rest } = options;
-  if (header !== undefined && header !== null && typeof header !== 'boolean' && header !== 0) {
-    throw new TypeError(`readCsv: header must be true, false, 0 or null (skiprows skips lines before it), got ${header}`);
+  const row = typeof header === 'number' && Number.isInteger(header) && header >= 0;
+  if (header !== undefined && header !== null && typeof header !== 'boolean' && !row) {
+    throw new TypeError(`readCsv: header must be true, false, null or a row number from 0, got ${header}`);
   }
   return {
     ...rest,
     ...(sep === null ? { sniffSep: true } : sep === undefined ? {} : { sep }),
-    ...(header === undefined ? {} : { header: header === 0 || header === true }),
+    ...(header === undefined ? {} : { header: row || header === true }),
+    ...(row && header > 0 ? { headerRow: header } : {}),
     ...(compression === undefined ? {} : { compression: compression ?? 'none' }),
   };
 }

@@ -693,8 +693,8 @@ export interface ReadCsvOptions {
   dtype?: Record<string, Dtype>;
   /** Field separator (default `,`; `'\t'` a tab); `null`: found from the first line as pandas' python engine sniffs it (`,` `\t` `;` space `:` `|`). */
   sep?: string | null;
-  /** Whether the first line (after skipped ones) names the columns: `true`/`0` (default unless `names` is given), `false`/`null` none. */
-  header?: boolean | 0 | null;
+  /** Whether the first line (after skipped ones) names the columns: `true`/`0` (default unless `names` is given), `false`/`null` none; a number N: the header is the row N (after skipped, blank and comment lines), the rows before it are not read. */
+  header?: boolean | number | null;
   /** Column names; with `header: true` they replace the file's header, else the file has none. */
   names?: string[];
   /** Lines skipped at each file's start: a count, or their numbers (from 0). */

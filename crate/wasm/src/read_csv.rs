@@ -71,6 +71,7 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
         sep: Option<String>,
         sniff_sep: bool,
         header: Option<bool>,
+        header_row: Option<f64>,
         names: Option<Vec<String>>,
         skiprows: Option<Skip>,
         nrows: Option<f64>,
@@ -142,6 +143,7 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
         "sep",
         "sniffSep",
         "header",
+        "headerRow",
         "names",
         "skiprows",
         "nrows",
@@ -174,7 +176,7 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
                         "readCsv: unknown option {k} (the options are {})",
                         KNOWN
                             .iter()
-                            .filter(|k| **k != "sniffSep")
+                            .filter(|k| !matches!(**k, "sniffSep" | "headerRow"))
                             .copied()
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -275,6 +277,11 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
     let csv = CsvOptions {
         dialect,
         header,
+        header_row: o
+            .header_row
+            .map(|n| count("header", n))
+            .transpose()?
+            .unwrap_or(0),
         names: o.names,
         skiprows,
         on_bad_lines,

@@ -333,8 +333,10 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     if dialect.sep != b',' {
         args.push(format!("sep={}", ch(dialect.sep)));
     }
+    let row = options.header_row;
     match (&options.names, options.header) {
-        (Some(n), true) => args.push(format!("header=0, names={}", strings(n))),
+        (Some(n), true) => args.push(format!("header={row}, names={}", strings(n))),
+        (None, true) if row > 0 => args.push(format!("header={row}")),
         (given, false) => {
             let names = given.clone().unwrap_or_else(|| d.names().to_vec());
             args.push(format!("header=None, names={}", strings(&names)));

@@ -46,6 +46,12 @@ fn rows_skipped_counted_and_named() {
         ..count.clone()
     };
     assert_eq!(column(text, &first, "y").len(), 3);
+    // header as a row number: record 2 after the blank line (not counted) is the header.
+    let row = with(CsvOptions {
+        header_row: 1,
+        ..CsvOptions::default()
+    });
+    assert_eq!(column(text, &row, "x"), Column::Int64(vec![1, 2, 3, 4]));
     let named = with(CsvOptions {
         header: false,
         names: Some(vec!["n".into(), "w".into()]),

@@ -87,17 +87,22 @@ fn sample_lines<'s>(
 }
 
 /// The records of a sample as the reader sees them: skipped lines out, and blank lines
-/// before the header; each with its line.
+/// and the records passed over (`header_row`) before the header; each with its line.
 fn sample_records(text: &[u8], opts: &CsvOptions, limit: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
     let pieces = [text];
     let mut rd = Records::new(&pieces, &opts.dialect);
     let mut out: Vec<(u64, Vec<Vec<u8>>)> = vec![];
+    let mut passed = 0;
     while let Some(line) = rd.next() {
         if opts.skiprows.skips(line) {
             continue;
         }
         let blank = rd.is_blank();
         if blank && out.is_empty() && opts.header {
+            continue;
+        }
+        if out.is_empty() && opts.header && passed < opts.header_row {
+            passed += 1;
             continue;
         }
         // A blank line is no fields (a quoted `""` is one empty field).

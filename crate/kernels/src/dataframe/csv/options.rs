@@ -15,6 +15,9 @@ pub struct CsvOptions {
     /// The first line (after skipped ones) names the columns (default true); else they
     /// are `names`, or `"0"`, `"1"`, ….
     pub header: bool,
+    /// With `header`: the records (after skipped lines, blank and comment lines)
+    /// passed over before the header (pandas' `header=N`); default 0.
+    pub header_row: u64,
     /// Column names given (pandas' `names`): with `header`, they replace the header's.
     pub names: Option<Vec<String>>,
     /// Lines skipped at the start of each file, or the lines (from 0) skipped.
@@ -38,6 +41,7 @@ impl Default for CsvOptions {
         CsvOptions {
             dialect: Dialect::default(),
             header: true,
+            header_row: 0,
             names: None,
             skiprows: SkipRows::None,
             on_bad_lines: BadLines::Error,

@@ -164,6 +164,7 @@ impl<'s> FrameParser<'s> {
         let n = n + shift;
         let skipping = opts.skiprows != SkipRows::None;
         let mut header_seen = !has_header;
+        let mut passed = 0;
         let mut rows = 0u32;
         let mut buf = Vec::new();
         while let Some(at) = rd.next() {
@@ -180,6 +181,11 @@ impl<'s> FrameParser<'s> {
             let blank = rd.is_blank();
             if !header_seen {
                 if blank {
+                    continue;
+                }
+                // Records before the header row (pandas' `header=N`) are no rows.
+                if passed < opts.header_row {
+                    passed += 1;
                     continue;
                 }
                 header_seen = true;
