@@ -37,15 +37,6 @@ fn layout(sources: &[SourceRef], blocksize: u64, options: &CsvOptions) -> Vec<Pi
     let mut run = 0..0;
     let mut run_bytes = 0u64;
     for (i, s) in sources.iter().enumerate() {
-        if !options.splittable(&s.name) && blocksize > 0 && s.size > blocksize {
-            if !run.is_empty() {
-                out.push(Piece::Files(run.clone()));
-            }
-            out.push(Piece::Files(i..i + 1));
-            run = i + 1..i + 1;
-            run_bytes = 0;
-            continue;
-        }
         let large = blocksize > 0 && s.size > blocksize;
         if !run.is_empty() && (blocksize == 0 || large || run_bytes + s.size > blocksize) {
             out.push(Piece::Files(run.clone()));
@@ -53,7 +44,10 @@ fn layout(sources: &[SourceRef], blocksize: u64, options: &CsvOptions) -> Vec<Pi
             run_bytes = 0;
         }
         if large {
-            out.push(Piece::Blocks(i));
+            out.push(match options.splittable(&s.name) {
+                true => Piece::Blocks(i),
+                false => Piece::Files(i..i + 1),
+            });
             run = i + 1..i + 1;
         } else {
             if run.is_empty() {

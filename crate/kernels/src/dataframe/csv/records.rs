@@ -33,11 +33,9 @@ fn plain(pieces: &[&[u8]], d: &Dialect) -> bool {
 pub(super) struct Records<'a> {
     /// csv-core's reader; `None` in plain mode (and once dropped).
     rdr: Option<csv_core::Reader>,
-    /// The dialect csv-core's reader was built for.
+    /// The dialect: its separator, whether blank lines are records (of one empty
+    /// field) or skipped, and what csv-core's reader was built for.
     dialect: Dialect,
-    sep: u8,
-    /// Blank lines are records of one empty field (else they are skipped).
-    blanks: bool,
     /// The current record is a blank line (not a quoted empty field: `""`).
     blank: bool,
     pieces: &'a [&'a [u8]],
@@ -87,8 +85,6 @@ impl<'a> Records<'a> {
         Records {
             rdr,
             dialect: d.clone(),
-            sep,
-            blanks: !d.skip_blank_lines,
             blank: false,
             pieces,
             pos: 0,
@@ -123,7 +119,7 @@ impl<'a> Records<'a> {
         loop {
             let at = self.next_line_plain()?;
             self.blank = self.nfields == 1 && self.field(0).is_empty();
-            if self.blanks || !self.blank {
+            if !self.dialect.skip_blank_lines || !self.blank {
                 return Some(at);
             }
         }
@@ -168,7 +164,7 @@ impl<'a> Records<'a> {
         self.joined = true;
         self.bounds.clear();
         let mut start = 0;
-        for s in memchr_iter(self.sep, &self.out) {
+        for s in memchr_iter(self.dialect.sep, &self.out) {
             self.bounds.push((start, s));
             start = s + 1;
         }
@@ -180,7 +176,8 @@ impl<'a> Records<'a> {
     fn next_piece(&mut self) {
         self.pieces = &self.pieces[1..];
         self.pos = 0;
-        self.scan = Positions::new(self.pieces.first().copied().unwrap_or(&[]), self.sep, b'\n');
+        let sep = self.dialect.sep;
+        self.scan = Positions::new(self.pieces.first().copied().unwrap_or(&[]), sep, b'\n');
     }
 
     /// The number of the line just split (its fields' count recorded), and on to the next.
@@ -204,7 +201,7 @@ impl<'a> Records<'a> {
                 Some(b'\n') => {
                     self.next_line += 1;
                     self.pos += 1;
-                    if self.blanks {
+                    if !self.dialect.skip_blank_lines {
                         self.nfields = 1;
                         self.ends[0] = 0;
                         self.blank = true;

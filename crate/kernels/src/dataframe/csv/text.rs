@@ -6,17 +6,9 @@
 use std::borrow::Cow;
 use std::io::Read;
 
+use super::csv_err;
 use super::options::{Compression, Dialect, Encoding, TextFormat};
-use daskling_core::{Error, Result};
-
-fn text_err(file: &str, line: u64, message: impl Into<String>) -> Error {
-    Error::Csv {
-        file: file.to_string(),
-        line,
-        column: None,
-        message: message.into(),
-    }
-}
+use daskling_core::Result;
 
 /// How files start that are not plain text: the first bytes, what to pass, and the
 /// compression they are (if one readCsv reads).
@@ -67,9 +59,10 @@ fn decompress<'b>(
     };
     let name = how.python_name().unwrap_or_default();
     if !bytes.is_empty() && !bytes.starts_with(magic) {
-        return Err(text_err(
+        return Err(csv_err(
             file,
             1,
+            None,
             format!("is not {name}-compressed (it does not start as {name} data): pass compression: null if it is plain text"),
         ));
     }
@@ -94,9 +87,10 @@ fn decompress<'b>(
         }
         (Err(_), Some(_)) if !out.is_empty() => Ok((Cow::Owned(out), false)),
         (Ok(_), _) => Ok((Cow::Owned(out), true)),
-        (Err(e), _) => Err(text_err(
+        (Err(e), _) => Err(csv_err(
             file,
             1,
+            None,
             format!("cannot decompress it as {name}: {e}"),
         )),
     }
@@ -160,9 +154,10 @@ fn decode<'b>(
     match res {
         encoding_rs::DecoderResult::Malformed(..) => {
             let line = 1 + out.bytes().filter(|&c| c == b'\n').count() as u64;
-            Err(text_err(
+            Err(csv_err(
                 file,
                 line,
+                None,
                 format!(
                     "is not {} text (byte {} cannot be decoded): pass the file's encoding to readCsv",
                     encoding.python_name(),
@@ -233,7 +228,7 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
             |m| m.1,
         );
         let message = format!("does not look like text (a NUL byte at column {col}): {hint}");
-        return Err(text_err(file, line, message));
+        return Err(csv_err(file, line, None, message));
     }
     if f.encoding != Encoding::Utf8 {
         return Ok(());
@@ -246,7 +241,7 @@ pub(super) fn check_text(file: &str, text: &[u8], cut: bool, f: &TextFormat) -> 
                 "is not UTF-8 text (byte 0x{:02X} at column {col}): pass its encoding, e.g. encoding: 'latin-1' or 'cp1252'",
                 text[i]
             );
-            return Err(text_err(file, line, message));
+            return Err(csv_err(file, line, None, message));
         }
     }
     Ok(())
