@@ -434,9 +434,9 @@ impl Context {
         if let DfOp::MapPartitions { func, .. } = op {
             func.runner = self.js_runner();
         }
-        if let DfOp::ReadCsv { sources, .. } = op {
+        if !op.sources().is_empty() {
             let table = read(&self.sources);
-            for s in sources.iter_mut().filter(|s| s.held.is_none()) {
+            for s in op.sources_mut().iter_mut().filter(|s| s.held.is_none()) {
                 s.held = Some(table.get(&s.id).cloned().ok_or_else(|| {
                     Error::invalid(format!(
                         "the source {} ({}) was not given to this kernel",

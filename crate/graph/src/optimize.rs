@@ -141,7 +141,8 @@ impl Graph {
     /// ([`Kernel::narrow`], a CSV parse) and whose dependents all say which columns
     /// they read ([`Kernel::columns_used`]) produces only those (outputs keep all).
     pub fn into_pruned(mut self, keep: &[Key]) -> Graph {
-        let narrowed: Vec<(Key, Kernel)> = {
+        // (the task, its narrowed kernel, its inputs that only it uses)
+        let narrowed: Vec<(Key, Kernel, Vec<Key>)> = {
             let dependents = self.dependents();
             self.tasks
                 .iter()
@@ -152,11 +153,28 @@ impl Graph {
                     for u in users {
                         used.extend(self.tasks.get(*u)?.kernel.columns_used()?);
                     }
-                    Some((k.clone(), t.kernel.narrow(&used)?))
+                    let own = t
+                        .deps
+                        .iter()
+                        .filter(|d| dependents.get(*d).is_some_and(|u| u.len() == 1));
+                    Some((k.clone(), t.kernel.narrow(&used)?, own.cloned().collect()))
                 })
                 .collect()
         };
-        for (k, kernel) in narrowed {
+        for (k, kernel, own) in narrowed {
+            // A narrowed parse may read less (a Parquet parse: its columns' chunks): its
+            // read input, when used by it alone, is re-planned.
+            if let Some(Ok(parts)) = kernel.reads() {
+                for d in own {
+                    if let Some(Task {
+                        kernel: Kernel::Read(r),
+                        ..
+                    }) = self.tasks.get_mut(&d)
+                    {
+                        r.parts = parts.clone().into();
+                    }
+                }
+            }
             if let Some(t) = self.tasks.get_mut(&k) {
                 t.kernel = kernel;
             }

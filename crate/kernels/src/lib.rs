@@ -304,6 +304,15 @@ impl Kernel {
         }
     }
 
+    /// The byte ranges this task's read input should read, when this task decides them
+    /// (see [`dataframe::kernel::FrameKernel::reads`]).
+    pub fn reads(&self) -> Option<Result<Vec<dataframe::source::Part>>> {
+        match self {
+            Kernel::Frame(k) => k.reads(),
+            _ => None,
+        }
+    }
+
     /// Whether this task reads input. Schedulers may run such tasks on the calling
     /// thread only (in the browser the `File`s live there) and keep few of their
     /// results waiting at once.

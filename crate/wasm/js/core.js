@@ -12,7 +12,7 @@
 //   isolated()         whether the threaded build can run
 //   defaultThreads()   threads when `Client.start()` is not told
 //   source(string)     readCsv of a string: resolves to `[{id, name, size, src}]`
-//   sample(src, end)   the first `end` bytes of a source of `source()`
+//   range(src, s, e)   bytes `s..e` of a source of `source()`
 
 import { encodeArgs } from './clone.js';
 import { ArrayModule, DArray } from './array.js';
@@ -23,7 +23,7 @@ import { Lazy } from './lazy.js';
 import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc, toDask } from './rpc.js';
 
 export { DArray, DataFrame, DEFAULT_WORKER_TTL, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy };
-export { urlSample, urlSource } from './sources.js';
+export { urlRange, urlSource } from './sources.js';
 export { FUNCTION_LANES } from './functions.js';
 
 /**

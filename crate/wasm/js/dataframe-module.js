@@ -3,7 +3,7 @@
 import { encode } from './clone.js';
 import { DataFrame, isRecord, Series } from './dataframe.js';
 import { builder } from './rpc.js';
-import { normalizeSources, sampleOf } from './sources.js';
+import { bytesOf, normalizeSources } from './sources.js';
 
 /**
  * readCsv's options as the kernel takes them: pandas' `None`s spelled out (`sep: null`
@@ -79,10 +79,10 @@ export class DataFrameModule {
     const sampleBytes = builder.sampleBytes();
     const tries = Math.min(list.length, builder.sampleFiles());
     let at = 0;
-    let sample = await sampleOf(host, list[0], sampleBytes);
+    let sample = await bytesOf(host, list[0], 0, sampleBytes);
     while (at + 1 < tries && !builder.csvHasRows(sample, opts)) {
       at += 1;
-      sample = await sampleOf(host, list[at], sampleBytes);
+      sample = await bytesOf(host, list[at], 0, sampleBytes);
     }
     const h = builder.readCsv(
       list.map((s) => [s.id, s.name, s.size]),
@@ -90,6 +90,29 @@ export class DataFrameModule {
       list[at].size <= sampleBytes,
       opts,
       at,
+    );
+    return new DataFrame(this.#client, h);
+  }
+  /**
+   * A dataframe of Parquet files (a File, Blob, File[], FileList, URL(s), or
+   * `[{name, data}]`), as `dd.read_parquet`: `columns` (only these, in this order),
+   * `filters` (pyarrow's: `[[column, op, value], …]` all hold, or a list of such lists
+   * any of which holds; ops `==` `!=` `<` `<=` `>` `>=` `in` `not in`) — row groups
+   * whose statistics rule a filter out are never read, and the rows are filtered — and
+   * `blocksize` (compressed bytes per partition, default 16 MB: consecutive row groups
+   * are grouped up to it; 0: one partition per row group). Reads only each file's footer
+   * now; a compute reads only the column chunks it uses.
+   */
+  async readParquet(source, options = {}) {
+    const host = this.#client.constructor.host;
+    if (!isRecord(options)) throw new TypeError('readParquet: options must be an object');
+    const list = await normalizeSources(host, source, 'readParquet');
+    for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
+    const ends = await Promise.all(list.map((s) => footerOf(host, s)));
+    const h = builder.readParquet(
+      list.map((s) => [s.id, s.name, s.size]),
+      ends,
+      options,
     );
     return new DataFrame(this.#client, h);
   }
@@ -107,4 +130,15 @@ export class DataFrameModule {
     const h = list.slice(1).reduce((acc, f) => acc.concatWith(f._handle()), list[0]._handle());
     return new cls(this.#client, h);
   }
+}
+
+/** Bytes read from a Parquet file's end at first: most footers fit. */
+const FOOTER_GUESS = 64 * 1024;
+
+/** The last bytes of a Parquet source holding its footer (a second read when it is longer). */
+async function footerOf(host, s) {
+  let end = await bytesOf(host, s, s.size - FOOTER_GUESS, s.size);
+  const need = builder.parquetFooterLen(s.name, s.size, end.subarray(Math.max(0, end.length - 8)));
+  if (need > end.length) end = await bytesOf(host, s, s.size - need, s.size);
+  return end;
 }

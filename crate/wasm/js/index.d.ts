@@ -733,12 +733,28 @@ export interface ReadCsvOptions {
   onBadLines?: 'error' | 'skip' | 'warn';
 }
 
+/** A predicate of `readParquet`'s `filters`, as pyarrow's: `[column, op, value]`. */
+export type ParquetPredicate =
+  | [string, '==' | '=' | '!=' | '<' | '<=' | '>' | '>=', number | string | boolean]
+  | [string, 'in' | 'not in', (number | string | boolean)[]];
+
+export interface ReadParquetOptions {
+  /** Only these columns, in this order (only their column chunks are read). */
+  columns?: string[];
+  /** Rows kept: `[[column, op, value], …]` (all hold), or a list of such lists (any holds). Row groups whose statistics rule them out are not read. A datetime column compares with a date string (`'2020-01-02'`) or milliseconds. */
+  filters?: ParquetPredicate[] | ParquetPredicate[][];
+  /** Compressed bytes per partition (default 16 MB): consecutive row groups grouped up to it; 0: one partition per row group. */
+  blocksize?: number;
+}
+
 export interface DataFrameModule {
   /** A dataframe of in-memory columns (`{name: values}`: typed arrays, or arrays of numbers, strings, booleans or Dates, `null` missing), dtypes inferred as pandas infers a list's or given. */
   fromColumns(columns: Record<string, ArrayLike<unknown>>, options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
   /** A dataframe of plain objects, one per row: every key a column, in order of first appearance. */
   fromRecords(records: Record<string, unknown>[], options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
   readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
+  /** A dataframe of Parquet files, as `dd.read_parquet`: each file's footer read now; a compute reads only the column chunks it uses, of the row groups `filters` leaves. */
+  readParquet(source: CsvSource, options?: ReadParquetOptions): Promise<DataFrame>;
   /** Frames (or series) stacked, as `dd.concat`: partitions in order, the union of the columns. */
   concat(frames: DataFrame[]): DataFrame;
   concat(series: Series[]): Series;

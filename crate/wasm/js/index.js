@@ -8,7 +8,7 @@
 // The browser entry: the compute worker is a module Web Worker; dataframe sources given
 // as strings are URLs. Bundlers (Vite, webpack 5) find the worker and both wasm files
 // through the `new URL(…, import.meta.url)` below and in the wasm glue.
-import { Client as CoreClient, generateSampleWith, urlSample, urlSource } from './core.js';
+import { Client as CoreClient, generateSampleWith, urlRange, urlSource } from './core.js';
 
 // `?` starts a URL's query, so only `*` marks a pattern here.
 const GLOB = /\*/;
@@ -28,7 +28,7 @@ const host = {
     }
     return urlSource(item, globalThis.location?.href);
   },
-  sample: urlSample,
+  range: urlRange,
 };
 
 /** Runs task graphs off the main thread. Create with `await Client.start()`. */

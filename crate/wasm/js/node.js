@@ -116,11 +116,11 @@ const host = {
     // Python's glob finds it too.
     return GLOB.test(path) && !existsSync(path) ? expandGlob(path).map(fileSource) : [fileSource(path)];
   },
-  async sample(src, end) {
+  async range(src, start, end) {
     const f = await open(src.path, 'r');
     try {
-      const buf = new Uint8Array(end);
-      const { bytesRead } = await f.read(buf, 0, end, 0);
+      const buf = new Uint8Array(Math.max(0, end - start));
+      const { bytesRead } = await f.read(buf, 0, buf.length, start);
       return buf.subarray(0, bytesRead);
     } finally {
       await f.close();

@@ -27,12 +27,12 @@ function sourceOf(host, item) {
 }
 
 /** `[{id, name, size, src}]` of the sources `readCsv` accepts. */
-export async function normalizeSources(host, source) {
+export async function normalizeSources(host, source, method = 'readCsv') {
   const items =
     Array.isArray(source) || (typeof FileList !== 'undefined' && source instanceof FileList)
       ? Array.from(source)
       : [source];
-  if (!items.length) throw new Error('readCsv: no files given');
+  if (!items.length) throw new Error(`${method}: no files given`);
   const list = [];
   let sliceStart = performance.now();
   for (const item of items) {
@@ -48,11 +48,13 @@ export async function normalizeSources(host, source) {
   return (await Promise.all(list)).flat();
 }
 
-export async function sampleOf(host, { size, src }, n) {
-  const end = Math.min(size, n);
-  if (src.bytes) return src.bytes.subarray(0, end);
-  if (src.blob) return new Uint8Array(await src.blob.slice(0, end).arrayBuffer());
-  return host.sample(src, end);
+/** Bytes `start..end` of a source (clamped to its size). */
+export async function bytesOf(host, { size, src }, start, end) {
+  end = Math.min(size, end);
+  start = Math.min(Math.max(0, start), end);
+  if (src.bytes) return src.bytes.subarray(start, end);
+  if (src.blob) return new Uint8Array(await src.blob.slice(start, end).arrayBuffer());
+  return host.range(src, start, end);
 }
 
 /** An HTTP(S) URL as a readCsv source (its size from a HEAD request). */
@@ -67,8 +69,14 @@ export async function urlSource(item, base) {
   return [{ id: `url:${url}`, name: url, size, src: { url } }];
 }
 
-/** The first `end` bytes of a URL source (a range request). */
-export async function urlSample(src, end) {
-  const r = await fetch(src.url, { headers: { Range: `bytes=0-${Math.max(0, end - 1)}` } });
-  return new Uint8Array(await r.arrayBuffer()).subarray(0, end);
+/**
+ * Bytes `start..end` of a URL source (a range request; a server that ignores ranges
+ * sends the whole body, from which the range is cut).
+ */
+export async function urlRange(src, start, end) {
+  if (end <= start) return new Uint8Array(0);
+  const r = await fetch(src.url, { headers: { Range: `bytes=${start}-${end - 1}` } });
+  if (!r.ok) throw new Error(`${src.url}: HTTP ${r.status}`);
+  const body = new Uint8Array(await r.arrayBuffer());
+  return r.status === 206 ? body.subarray(0, end - start) : body.subarray(start, end);
 }

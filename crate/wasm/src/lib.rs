@@ -33,6 +33,7 @@ mod persist;
 #[cfg(target_feature = "atomics")]
 mod pool;
 mod read_csv;
+mod read_parquet;
 mod resample;
 mod runs;
 mod sources;
@@ -54,6 +55,35 @@ fn js_err(e: Error) -> JsError {
 /// The row of table `T` named `name`, or an error listing the names there are.
 fn named<T: daskling::kernels::names::NameTable>(name: &str) -> Result<T, JsError> {
     daskling::kernels::names::lookup(name).map_err(js_err)
+}
+
+/// An error naming an option of `method` not in `known` (serde-wasm-bindgen looks up
+/// only the fields it knows, so a misspelt option would pass unseen); the list in the
+/// message leaves out `hidden` ones (set by the package's JS, not by users).
+fn known_options(
+    method: &str,
+    options: &JsValue,
+    known: &[&str],
+    hidden: &[&str],
+) -> Result<(), JsError> {
+    let Some(obj) = options.dyn_ref::<js_sys::Object>() else {
+        return Ok(());
+    };
+    for k in js_sys::Object::keys(obj).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !known.contains(&k.as_str()) {
+            let listed: Vec<&str> = known
+                .iter()
+                .filter(|k| !hidden.contains(k))
+                .copied()
+                .collect();
+            return Err(JsError::new(&format!(
+                "{method}: unknown option {k} (the options are {})",
+                listed.join(", ")
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn from_js<T: for<'de> Deserialize<'de>>(v: JsValue, what: &str) -> Result<T, JsError> {

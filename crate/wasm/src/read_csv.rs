@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::dataframe::LazyDf;
-use super::{from_js, js_err};
+use super::{from_js, js_err, known_options};
 use daskling::expr::dataframe::{read_csv_refs, schema_of, ReadOptions, SourceRef, UseCol};
 use daskling::kernels::dataframe::csv::{
     has_rows, BadLines, Compression, CsvOptions, Dialect, Encoding, NaValues, Numbers, SkipRows,
@@ -165,26 +165,12 @@ fn read_options(options: JsValue) -> Result<ReadOptions, JsError> {
         "compression",
         "onBadLines",
     ];
-    let o: Opts = if options.is_undefined() || options.is_null() {
-        Opts::default()
-    } else {
-        if let Some(obj) = options.dyn_ref::<js_sys::Object>() {
-            for k in js_sys::Object::keys(obj).iter() {
-                let k = k.as_string().unwrap_or_default();
-                if !KNOWN.contains(&k.as_str()) {
-                    return Err(JsError::new(&format!(
-                        "readCsv: unknown option {k} (the options are {})",
-                        KNOWN
-                            .iter()
-                            .filter(|k| !matches!(**k, "sniffSep" | "headerRow"))
-                            .copied()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
-            }
+    let o: Opts = match options.is_undefined() || options.is_null() {
+        true => Opts::default(),
+        false => {
+            known_options("readCsv", &options, KNOWN, &["sniffSep", "headerRow"])?;
+            from_js(options, "readCsv options")?
         }
-        from_js(options, "readCsv options")?
     };
     let count = |name: &str, x: f64| {
         if x >= 0.0 && x.fract() == 0.0 && x <= 9e15 {

@@ -137,7 +137,7 @@ pub struct Wire {
 
 /// Whether `d` is a dataframe read (the nodes a kernel holds by name).
 fn is_read(d: &Df) -> bool {
-    matches!(d.op(), DfOp::ReadCsv { .. })
+    matches!(d.op(), DfOp::ReadCsv { .. } | DfOp::ReadParquet { .. })
 }
 
 impl Wire {
@@ -207,8 +207,8 @@ impl Wire {
         let mut seen = std::collections::HashSet::new();
         let mut out: Vec<SourceRef> = vec![];
         for n in &self.nodes {
-            if let WireNode::Dataframe(DfOp::ReadCsv { sources, .. }) = n {
-                for s in sources {
+            if let WireNode::Dataframe(op) = n {
+                for s in op.sources() {
                     if seen.insert(s.id.as_str()) {
                         out.push(s.clone());
                     }

@@ -64,6 +64,8 @@ pub enum FrameKernel {
         /// Only these columns (all when `None`).
         keep: Option<Arc<[usize]>>,
     },
+    /// Decodes a partition of a Parquet read (input: the column chunks it read).
+    ParseParquet(super::parquet::ParquetParse),
     /// Keeps some columns.
     Select(Vec<String>),
     /// One column as a series.
@@ -237,6 +239,7 @@ impl FrameKernel {
     pub fn kind(&self) -> &'static str {
         match self {
             FrameKernel::ParseFiles { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
+            FrameKernel::ParseParquet(_) => "read-parquet",
             FrameKernel::Scan(_) | FrameKernel::ScanSum => "scan",
             FrameKernel::Select(_) => "select",
             FrameKernel::Col(_) => "getitem",
@@ -301,6 +304,10 @@ impl FrameKernel {
                 }
                 Value::Frame(Arc::new(p.finish()))
             }
+            FrameKernel::ParseParquet(p) => match inp(0)? {
+                Value::Bytes(b) => Value::Frame(Arc::new(p.run(b)?)),
+                other => return Err(bytes(key, other).unwrap_err()),
+            },
             FrameKernel::Scan(quote) => {
                 let b = bytes(key, inp(0)?)?;
                 let (quotes, lines) = blocks::count_two(b, *quote, b'\n');
@@ -594,6 +601,16 @@ impl FrameKernel {
                 schema: schema.clone(),
                 options: options.clone(),
             }),
+            FrameKernel::ParseParquet(p) => Some(FrameKernel::ParseParquet(p.narrow(columns))),
+            _ => None,
+        }
+    }
+
+    /// The byte ranges this task's read input should read, when they depend on the
+    /// task's own parameters (a Parquet parse reads only its columns' chunks).
+    pub fn reads(&self) -> Option<Result<Vec<super::source::Part>>> {
+        match self {
+            FrameKernel::ParseParquet(p) => Some(p.parts()),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ pub(crate) mod keys;
 pub mod map;
 pub mod merge;
 pub mod ops;
+pub mod parquet;
 pub(crate) mod partials;
 pub mod rows;
 pub mod sample;

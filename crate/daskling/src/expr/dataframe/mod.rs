@@ -41,6 +41,7 @@ mod memory;
 mod merge;
 mod op;
 mod op_inputs;
+mod parquet;
 mod partitions;
 mod persist;
 mod read;
@@ -71,6 +72,9 @@ pub(crate) use memory::from_frame_in;
 pub use memory::{frame_of_js, FrameData};
 pub use merge::{How, MergeOptions};
 pub use op::{DfOp, Kind, LogicalOp};
+#[cfg(not(target_arch = "wasm32"))]
+pub use parquet::read_parquet;
+pub use parquet::{read_parquet_refs, read_parquet_sources, ParquetFiles, ParquetOptions};
 pub use partitions::{PartitionFn, PartitionMeta};
 pub use persist::StoredMeta;
 #[cfg(not(target_arch = "wasm32"))]
@@ -218,6 +222,7 @@ fn family(op: &DfOp) -> Family {
     }
     match op {
         DfOp::ReadCsv { .. } => of!(io, parts),
+        DfOp::ReadParquet { .. } => of!(parquet, parts),
         DfOp::FromFrame { .. } => of!(memory, parts),
         DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
             of!(columns, parts)

@@ -42,6 +42,17 @@ pub enum DfOp<A = Df> {
         /// Bytes per partition of a large file.
         blocksize: u64,
     },
+    /// Parquet files: a partition per run of row groups.
+    ReadParquet {
+        /// The files, in order.
+        sources: Vec<SourceRef>,
+        /// Their footers, decoded.
+        files: super::parquet::ParquetFiles,
+        /// Row groups whose statistics fail these (any of the conjunctions) are left out.
+        filters: Vec<Vec<crate::kernels::dataframe::parquet::stats::Predicate>>,
+        /// Compressed bytes per partition.
+        blocksize: u64,
+    },
     /// Some columns of a frame.
     Select {
         /// The input.

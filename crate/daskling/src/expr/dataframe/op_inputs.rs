@@ -4,12 +4,16 @@
 //! operation's inputs are declared once.
 
 use super::op::DfOp;
+use super::SourceRef;
 
 impl<A> DfOp<A> {
     /// The inputs, in order.
     pub fn inputs(&self) -> Vec<&A> {
         match self {
-            DfOp::ReadCsv { .. } | DfOp::FromFrame { .. } | DfOp::Stored { .. } => vec![],
+            DfOp::ReadCsv { .. }
+            | DfOp::ReadParquet { .. }
+            | DfOp::FromFrame { .. }
+            | DfOp::Stored { .. } => vec![],
             DfOp::Select { input, .. }
             | DfOp::Col { input, .. }
             | DfOp::Scalar { input, .. }
@@ -64,6 +68,22 @@ impl<A> DfOp<A> {
         }
     }
 
+    /// The files a read reads (none for other operations).
+    pub fn sources(&self) -> &[SourceRef] {
+        match self {
+            DfOp::ReadCsv { sources, .. } | DfOp::ReadParquet { sources, .. } => sources,
+            _ => &[],
+        }
+    }
+
+    /// [`DfOp::sources`], to resolve them.
+    pub(crate) fn sources_mut(&mut self) -> &mut [SourceRef] {
+        match self {
+            DfOp::ReadCsv { sources, .. } | DfOp::ReadParquet { sources, .. } => sources,
+            _ => &mut [],
+        }
+    }
+
     /// The same operation with every input replaced by `f(input)`.
     pub fn try_map<B, E>(&self, mut f: impl FnMut(&A) -> Result<B, E>) -> Result<DfOp<B>, E> {
         Ok(match self {
@@ -76,6 +96,17 @@ impl<A> DfOp<A> {
                 sources: sources.clone(),
                 options: options.clone(),
                 schema: schema.clone(),
+                blocksize: *blocksize,
+            },
+            DfOp::ReadParquet {
+                sources,
+                files,
+                filters,
+                blocksize,
+            } => DfOp::ReadParquet {
+                sources: sources.clone(),
+                files: files.clone(),
+                filters: filters.clone(),
                 blocksize: *blocksize,
             },
             DfOp::Select { input, columns } => DfOp::Select {

@@ -194,6 +194,13 @@ pub fn read_csv_refs(
 /// ```
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_csv(patterns: &[&str], opts: &ReadOptions) -> Result<DataFrame> {
+    read_csv_sources(file_sources(patterns)?, opts)
+}
+
+/// The files of paths or glob patterns, in sorted order within each pattern; an error
+/// names a pattern no file matches.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) fn file_sources(patterns: &[&str]) -> Result<Vec<Arc<dyn ByteSource>>> {
     use crate::kernels::dataframe::source::FileSource;
     let mut paths = vec![];
     for p in patterns {
@@ -211,10 +218,9 @@ pub fn read_csv(patterns: &[&str], opts: &ReadOptions) -> Result<DataFrame> {
             paths.push(std::path::PathBuf::from(p));
         }
     }
-    let sources = paths
+    paths
         .iter()
         .map(|p| FileSource::open(p).map(|s| Arc::new(s) as Arc<dyn ByteSource>))
         .collect::<std::result::Result<Vec<_>, String>>()
-        .map_err(Error::invalid)?;
-    read_csv_sources(sources, opts)
+        .map_err(Error::invalid)
 }

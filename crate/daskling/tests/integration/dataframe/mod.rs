@@ -6,6 +6,7 @@
 mod csv_options;
 mod errors;
 mod merge;
+mod parquet;
 mod small;
 mod workshop;
 
