@@ -5,21 +5,17 @@
 // extremes and group keys; 1e-9 relative elsewhere. And what cannot be exported is a
 // clear error (Node). Delayed JavaScript functions run on the workers in V8 (mini-racer).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { describe, test } from 'node:test';
 
-import { Client } from '../dist/node.js';
-import { usingWorkshopPage } from './browser.mjs';
-import { python } from './venv.mjs';
+import { close, onCluster as run, root, same, usingCluster } from './dask-cluster.mjs';
 
-const root = join(import.meta.dirname, '..');
 const NATIVE = join(root, 'target', 'release', 'daskling');
-const work = mkdtempSync(join(tmpdir(), 'daskling-dask-'));
-const DATA = join(work, 'data');
+const ctx = usingCluster();
+const { DATA, session } = ctx;
+const onCluster = (script, name) => run(ctx, script, name);
 {
   const g = spawnSync(NATIVE, ['generate', '--out', DATA, '--tickers', 'hp', '--days', '3', '--seed', '4'], { encoding: 'utf8' });
   if (g.status !== 0) throw new Error(`daskling generate failed: ${g.stderr}`);
@@ -29,87 +25,6 @@ mkdirSync(join(DATA, 'missing'));
 writeFileSync(join(DATA, 'missing', 'a.csv'), 'i,f,s,g\n1,1.5,a,2.25\n2,,b,\n3,-2.5,,-1.75\n1,0.125,a,\n');
 writeFileSync(join(DATA, 'missing', 'b.csv'), 'i,f,s,g\n4,,,\n');
 writeFileSync(join(DATA, 'missing', 'c.csv'), 'i,f,s,g\n-15,15,c,0.5\n25,2.675,,-0.5\n7,,b,7\n');
-// Files as they come, for readCsv's options: a preamble, comments, thousands and latin-1
-// text (one gzip-compressed), a file without a header, blank lines.
-mkdirSync(join(DATA, 'options'));
-{
-  const body = Array.from({ length: 30 }, (_, i) => `${i};${(i * 1001).toLocaleString('en-US')};Zürich ${i % 4}${i % 7 ? '' : ' # seventh'}`).join('\n');
-  const text = Buffer.from(`exported 2024-05-01\nk;v;place\n${body}\n`);
-  writeFileSync(join(DATA, 'options', 'a.csv'), text);
-  writeFileSync(join(DATA, 'options', 'b.csv.gz'), gzipSync(text));
-  const latin = Array.from({ length: 30 }, (_, i) => `${i};${(i * 1001).toLocaleString('en-US')};Zürich ${i % 4}`).join('\n');
-  writeFileSync(join(DATA, 'options', 'latin.csv'), Buffer.from(`k;v;place\n${latin}\n`, 'latin1'));
-  // A blank line inside (dask's sample drops trailing ones): a row of missing values.
-  writeFileSync(join(DATA, 'options', 'bare.csv'), Array.from({ length: 12 }, (_, i) => (i === 6 ? '' : `${i},'x,${i}',${i * 0.5}`)).join('\n') + '\n');
-}
-const session = usingWorkshopPage({ mounts: [['/data/', DATA]] });
-let py;
-let client;
-let address;
-const cluster = [];
-
-function waitFor(check, what, ms = 60_000) {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const v = check();
-      if (v) resolve(v);
-      else if (Date.now() - t0 > ms) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 200);
-    };
-    poll();
-  });
-}
-
-before(async () => {
-  py = python('dask', join(import.meta.dirname, 'dask', 'requirements.txt'));
-  const bin = join(py, '..');
-  const file = join(work, 'scheduler.json');
-  const opts = { stdio: 'ignore', env: { ...process.env, DASK_DISTRIBUTED__WORKER__DAEMON: 'False' } };
-  cluster.push(spawn(join(bin, 'dask'), ['scheduler', '--host', '127.0.0.1', '--port', '0', '--no-dashboard', '--scheduler-file', file], opts));
-  await waitFor(() => existsSync(file), 'the scheduler');
-  address = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')).address;
-  cluster.push(spawn(join(bin, 'dask'), ['worker', address, '--nworkers', '2', '--nthreads', '1', '--no-dashboard', '--host', '127.0.0.1'], opts));
-  client = await Client.start({ threads: 2 });
-});
-
-after(async () => {
-  await client?.close();
-  for (const p of cluster) p.kill('SIGTERM');
-  // A worker process whose V8 (mini-racer) keeps a thread alive may not stop on SIGTERM.
-  await new Promise((ok) => setTimeout(ok, 2000));
-  for (const p of cluster) if (p.exitCode === null) p.kill('SIGKILL');
-  rmSync(work, { recursive: true, force: true });
-});
-
-/** Runs the exported script on the cluster; its `result`, as JSON. */
-function onCluster(script, name) {
-  const path = join(work, `${name}.py`);
-  writeFileSync(path, script);
-  const r = spawnSync(py, [join(root, 'tests', 'dask', 'run_export.py'), path], { encoding: 'utf8', timeout: 300_000 });
-  assert.equal(r.status, 0, `${name}.py failed:\n${r.stderr}\n--- script:\n${script}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
-
-function close(got, want, what) {
-  if (want === null || Number.isNaN(want)) return assert.ok(got === null || Number.isNaN(got), `${what}: ${got}`);
-  if (typeof want !== 'number') return assert.equal(got, want, what);
-  assert.ok(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)), `${what}: ${got} vs ${want}`);
-}
-
-/** daskling's result (typed arrays, Columns) equal to the cluster's JSON. */
-function same(mine, theirs, what) {
-  if (typeof mine === 'number') return close(theirs, mine, what);
-  if (mine.shape) {
-    assert.deepEqual(theirs.shape, mine.shape, `${what}: shape`);
-    return mine.data.forEach((v, i) => close(theirs.data[i], v, `${what}[${i}]`));
-  }
-  if (mine.values) {
-    assert.deepEqual(theirs.index, mine.index, `${what}: index`);
-    return mine.values.forEach((v, i) => close(theirs.values[i], v, `${what}[${i}]`));
-  }
-  throw new Error(`${what}: cannot compare ${JSON.stringify(mine).slice(0, 80)}`);
-}
 
 describe('toDask on a dask cluster', () => {
   test('the seed array expressions, random arrays, fromArray and SVD', { timeout: 600_000 }, async () => {
@@ -129,10 +44,10 @@ describe('toDask on a dask cluster', () => {
         script: c.toDask(...values, { address }),
         one: x.sum().toDask({ address }),
       };
-    }, { address });
+    }, { address: ctx.address });
     assert.match(script, /ones_0 = da\.ones\(\(15, 15\), chunks=\(\(5, 5, 5\), \(5, 5, 5\)\)\)/);
     assert.match(script, /daskling_random\(/);
-    assert.ok(script.includes(`Client("${address}")`), 'connects to the address given');
+    assert.ok(script.includes(`Client("${ctx.address}")`), 'connects to the address given');
     const theirs = onCluster(script, 'arrays');
     assert.equal(theirs.length, mine.length);
     mine.forEach((m, i) => same(m, theirs[i], `value ${i}`));
@@ -163,7 +78,7 @@ describe('toDask on a dask cluster', () => {
       ];
       const plain = (v) => (typeof v === 'number' ? v : { index: Array.from(v.index), values: Array.from(v.values) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
-    }, { names, address, prefix: `${DATA}/` });
+    }, { names, address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /dd\.read_csv\(\[.*\], parse_dates=\["timestamp"\]/);
     assert.ok(script.includes(JSON.stringify(join(DATA, names[0]))), 'sources joined to the prefix');
     const theirs = onCluster(script, 'dataframes');
@@ -183,7 +98,7 @@ describe('toDask on a dask cluster', () => {
       const fromArray = c.delayed((arr, k) => ({ n: arr.shape[0], sum: arr.data.reduce((p, q) => p + q, 0) * k.scale }), { name: 'summary' })(x.mul(2), { scale: 3 });
       const values = [total, calls[7], fromArray];
       return { mine: await c.compute(...values), script: c.toDask(...values, { address }) };
-    }, { address });
+    }, { address: ctx.address });
     assert.match(script, /dask\.delayed\(js_call, pure=True\)\("function f\(a, b\) \{ return a \* b \+ 1; \}", "f"/);
     const theirs = onCluster(script, 'delayed');
     // By hand: f(a, b) = ab + 1 for a < b, g(a, b) = a - b otherwise.
@@ -237,7 +152,7 @@ describe('toDask on a dask cluster', () => {
         return { values: col(v.values), index: v.index ? Array.from(v.index) : null };
       };
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.fillna\(0\.0\)/);
     assert.match(script, /\.isin\(\[1\.5, np\.nan\]\)/);
     assert.match(script, /\.mask\(\w+, -1\.0\)/);
@@ -284,7 +199,7 @@ describe('toDask on a dask cluster', () => {
         keepFalse = e.message;
       }
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }), keepFalse };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.drop_duplicates\(subset=\["s"\], keep="last", split_out=1\)/);
     assert.match(keepFalse, /dask's drop_duplicates has no keep=False/);
     const theirs = onCluster(script, 'rows');
@@ -325,7 +240,7 @@ describe('toDask on a dask cluster', () => {
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.map_overlap\(lambda p: p\.rolling\(2, min_periods=1\)\.sum\(\), before=1, after=0/);
     assert.match(script, /\/ \w+\.shift\(1\) - 1\)/);
     const theirs = onCluster(script, 'scan');
@@ -364,7 +279,7 @@ describe('toDask on a dask cluster', () => {
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.sort_values\(by=\["i", "g"\], ascending=\[True, False\]\)/);
     assert.match(script, /\.groupby\(\[\w+\["s"\], \w+\["i"\]\]\)/);
     assert.match(script, /\.groupby\(\["i", "s"\]\)\.agg/);
@@ -394,7 +309,7 @@ describe('toDask on a dask cluster', () => {
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => ({ data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.merge\(\w+, how="outer", on=\["s"\], suffixes=\("_x", "_y"\)\)/);
     assert.match(script, /left_on=\["i"\], right_on=\["g"\]/);
     assert.match(script, /broadcast=True/);
@@ -428,7 +343,7 @@ describe('toDask on a dask cluster', () => {
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       const plain = (v) => (v.columns ? { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) } : { values: col(v.values) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }) };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.map_partitions\(js_partition, /);
     const theirs = onCluster(script, 'partitions');
     mine.forEach((m, n) => {
@@ -465,7 +380,7 @@ describe('toDask on a dask cluster', () => {
         rolledMine: (await c.compute(...rolled)).map((v) => col(v.values)),
         rolledScript: c.toDask(...rolled, { address, sources: prefix }),
       };
-    }, { names, address, prefix: `${DATA}/` });
+    }, { names, address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.map_partitions\(resample_fill, "3600000ms", /);
     assert.match(rolledScript, /\.set_index\("__times", sorted=True\)\["__values"\]\.rolling\("1800000ms", min_periods=1\)\.mean\(\)/);
     const rolledTheirs = onCluster(rolledScript, 'rolling_time');
@@ -506,7 +421,7 @@ describe('toDask on a dask cluster', () => {
         pairs: (await c.compute(...ranged)).map(plain),
         pairScript: c.toDask(...ranged, { address, sources: prefix }),
       };
-    }, { names, days, address, prefix: `${DATA}/` });
+    }, { names, days, address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.set_index\("timestamp", sorted=True\)/);
     assert.match(script, new RegExp(`\\.loc\\["${days[1]} 10:00":"${days[1]} 11:30"\\]`));
     const theirs = onCluster(script, 'set_index');
@@ -553,7 +468,7 @@ describe('toDask on a dask cluster', () => {
       }
       const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
       return { mine: (await c.compute(...values)).map((v) => col(v.values)), script: c.toDask(...values, { address, sources: prefix }), multi, cummax };
-    }, { address, prefix: `${DATA}/` });
+    }, { address: ctx.address, prefix: `${DATA}/` });
     assert.match(script, /\.groupby\(\["__by0"\]\)\["__values"\]\.cumsum\(\)/);
     assert.match(script, /\.map_partitions\(group_lookup, /);
     assert.match(multi, /transform by several keys has no dask spelling here yet/);
@@ -565,59 +480,16 @@ describe('toDask on a dask cluster', () => {
     });
   });
 
-  test("readCsv's options: skiprows, comment, thousands, encoding, compression, names, quotechar, nrows", { timeout: 600_000 }, async () => {
-    const { mine, script, both } = await session.inPage(async (c, { address, prefix }) => {
-      const file = async (n) => new File([await (await fetch(`/data/${n}`)).blob()], n);
-      const files = await Promise.all(['options/a.csv', 'options/b.csv.gz'].map(file));
-      const o = { sep: ';', skiprows: 1, comment: '#', thousands: ',', blocksize: 0 };
-      const df = await c.dataframe.readCsv(files, o);
-      const bare = await c.dataframe.readCsv([await file('options/bare.csv')], { names: ['n', 's', 'x'], quotechar: "'", skipBlankLines: false });
-      const first = await c.dataframe.readCsv(files, { ...o, nrows: 40 });
-      const latinFile = await file('options/latin.csv');
-      const latin = await c.dataframe.readCsv([latinFile], { sep: ';', thousands: ',', encoding: 'latin-1' });
-      const values = [df, df.groupby('place').col('v').sum(), bare, first.col('v').sum(), latin];
-      // dask's read_csv decodes a sample as UTF-8 to find comments: no export of both.
-      let both = null;
-      try {
-        (await c.dataframe.readCsv([latinFile], { sep: ';', comment: '#', encoding: 'latin-1' })).toDask();
-      } catch (e) {
-        both = e.message;
-      }
-      const plain = (v) => {
-        const col = (xs) => Array.from(xs, (x) => (typeof x === 'number' && Number.isNaN(x) ? null : x));
-        if (typeof v === 'number') return v;
-        if (v.columns) return { data: Object.fromEntries(v.columns.map((n) => [n, col(v.data[n])])) };
-        return { values: col(v.values), index: v.index ? Array.from(v.index) : null };
-      };
-      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address, sources: prefix }), both };
-    }, { address, prefix: `${DATA}/` });
-    assert.match(both, /dask's read_csv reads comments as UTF-8: comment with encoding latin-1 has no dask export/);
-    // dask takes one compression for all files: the plain and the gzip file read apart.
-    assert.match(script, /dd\.concat\(\[dd\.read_csv\(\["[^"]*a\.csv"\], sep=";", skiprows=1, comment="#", thousands=",", compression=None, blocksize=None\), dd\.read_csv\(\["[^"]*b\.csv\.gz"\], [^)]*compression="gzip", blocksize=None\)\]\)/);
-    assert.match(script, /sep=";", thousands=",", encoding="latin-1"/);
-    assert.match(script, /header=None, names=\["n", "s", "x"\], quotechar="'", skip_blank_lines=False/);
-    assert.match(script, /\.head\(40, npartitions=-1, compute=False\)/);
-    const theirs = onCluster(script, 'csv_options');
-    assert.equal(mine[0].data.k.length, 60);
-    assert.deepEqual(theirs[0].data, mine[0].data);
-    assert.deepEqual(theirs[1].index, mine[1].index);
-    mine[1].values.forEach((v, j) => close(theirs[1].values[j], v, `sum by place[${j}]`));
-    assert.deepEqual(theirs[2].data, mine[2].data);
-    assert.equal(theirs[3], mine[3]);
-    assert.deepEqual(theirs[4].data, mine[4].data);
-    assert.equal(mine[4].data.place[1], 'Zürich 1');
-  });
-
   test('sources mapped by prefix or by name; what cannot be exported is a clear error', async () => {
     const f = new File(['a,b\n1,2\n'], 'minute/hp/x.csv');
-    const df = await client.dataframe.readCsv([f]);
+    const df = await ctx.client.dataframe.readCsv([f]);
     assert.match(df.len().toDask({ sources: 's3://bucket/' }), /"s3:\/\/bucket\/minute\/hp\/x\.csv"/);
     assert.match(df.len().toDask({ sources: { 'minute/hp/x.csv': '/data/x.csv' } }), /"\/data\/x\.csv"/);
     assert.throws(() => df.len().toDask({ sources: {} }), /the source minute\/hp\/x\.csv has no mapping in options\.sources/);
-    const big = client.array.fromArray(new Float64Array(200_000), { shape: [200_000], chunks: [50_000] });
+    const big = ctx.client.array.fromArray(new Float64Array(200_000), { shape: [200_000], chunks: [50_000] });
     assert.throws(() => big.sum().toDask(), /fromArray data of 200000 elements is too large to embed .*at most 100000/);
-    const p = await client.array.ones([4], { chunks: [2] }).persist();
+    const p = await ctx.client.array.ones([4], { chunks: [2] }).persist();
     assert.throws(() => p.sum().toDask(), /is a persisted array.*export the expression it was computed from/);
-    assert.throws(() => client.delayed((m) => m.size, { name: 'size' })(new Map()).toDask(), /argument 1 of size is a Map, which a dask script cannot pass/);
+    assert.throws(() => ctx.client.delayed((m) => m.size, { name: 'size' })(new Map()).toDask(), /argument 1 of size is a Map, which a dask script cannot pass/);
   });
 });

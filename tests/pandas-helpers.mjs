@@ -112,6 +112,7 @@ export function pyJson(code, input) {
   const r = spawnSync(env.py, ['-c', `import json, sys, math\nimport numpy as np, pandas as pd\ninp = json.load(sys.stdin)\n${code}`], {
     input: JSON.stringify(input),
     encoding: 'utf8',
+    maxBuffer: 1 << 28,
   });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout);

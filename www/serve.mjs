@@ -39,11 +39,18 @@ function resolve(urlPath, mounts) {
 }
 
 /**
- * Starts the server; resolves to `{url, close()}`.
+ * Starts the server; resolves to `{url, served, close()}`: `served` maps each URL path to
+ * the body bytes sent for it so far (the tests count what a ranged read fetched).
  * `mounts`: extra `[urlPrefix, folder]` pairs tried before the defaults.
  */
 export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mounts = [] } = {}) {
   const all = [...mounts, ['/dist/', join(root, 'dist')], ['/', here]];
+  const served = new Map();
+  const count = (req, n) => {
+    if (req.method === 'HEAD') return;
+    const path = (req.url ?? '/').split('?')[0];
+    served.set(path, (served.get(path) ?? 0) + n);
+  };
   const server = createServer((req, res) => {
     const headers = {};
     if (isolation) {
@@ -82,6 +89,7 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
         'Accept-Ranges': 'bytes',
         'Cache-Control': 'no-cache',
       });
+      count(req, end - start + 1);
       if (req.method === 'HEAD') res.end();
       else createReadStream(file, { start, end }).pipe(res);
       return;
@@ -93,6 +101,7 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
       'Accept-Ranges': 'bytes',
       'Cache-Control': 'no-cache',
     });
+    count(req, stat.size);
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });
@@ -102,6 +111,7 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
       const { port: actual } = server.address();
       resolvePromise({
         url: `http://${host}:${actual}/`,
+        served,
         close: () => new Promise((r) => server.close(() => r())),
       });
     });

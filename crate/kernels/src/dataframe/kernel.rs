@@ -66,6 +66,12 @@ pub enum FrameKernel {
     },
     /// Decodes a partition of a Parquet read (input: the column chunks it read).
     ParseParquet(super::parquet::ParquetParse),
+    /// A partition written as a file's bytes (input: the partition).
+    WritePart(super::write_csv::FileFormat),
+    /// The written partitions (inputs) as the files of a write: each its own, or joined
+    /// into one Parquet file (`true`). CSV parts are left for the caller to join, so no
+    /// copy of the whole text is made here.
+    Files(bool),
     /// Keeps some columns.
     Select(Vec<String>),
     /// One column as a series.
@@ -240,6 +246,8 @@ impl FrameKernel {
         match self {
             FrameKernel::ParseFiles { .. } | FrameKernel::ParseBlock { .. } => "read-csv",
             FrameKernel::ParseParquet(_) => "read-parquet",
+            FrameKernel::WritePart(f) => f.name(),
+            FrameKernel::Files(_) => "files",
             FrameKernel::Scan(_) | FrameKernel::ScanSum => "scan",
             FrameKernel::Select(_) => "select",
             FrameKernel::Col(_) => "getitem",
@@ -308,6 +316,20 @@ impl FrameKernel {
                 Value::Bytes(b) => Value::Frame(Arc::new(p.run(b)?)),
                 other => return Err(bytes(key, other).unwrap_err()),
             },
+            FrameKernel::WritePart(format) => {
+                Value::Bytes(Arc::new(format.write(frame(key, inp(0)?)?)?))
+            }
+            FrameKernel::Files(join) => {
+                let parts = (0..inputs.len())
+                    .map(|i| bytes(key, inp(i)?))
+                    .collect::<Result<Vec<_>>>()?;
+                match join {
+                    true => Value::Tuple(Arc::new([Value::Bytes(Arc::new(
+                        super::parquet::write::join_parts(&parts)?,
+                    ))])),
+                    false => Value::Tuple(inputs.into()),
+                }
+            }
             FrameKernel::Scan(quote) => {
                 let b = bytes(key, inp(0)?)?;
                 let (quotes, lines) = blocks::count_two(b, *quote, b'\n');

@@ -152,7 +152,14 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             reflected,
         } => {
             let x = var(s, input)?;
-            let c = float(*value);
+            // A datetime series compares with a number of milliseconds: a Timestamp in
+            // pandas.
+            let c = match input.dtypes().first() {
+                Some(Dtype::Datetime) if op.is_comparison() && value.is_finite() => {
+                    format!("pd.Timestamp({}, unit=\"ms\")", *value as i64)
+                }
+                _ => float(*value),
+            };
             let (l, r) = if *reflected { (c, x) } else { (x, c) };
             (op.name().into(), binary(*op, &l, &r, ""))
         }

@@ -164,8 +164,8 @@ pub fn read_parquet(patterns: &[&str], opts: &ParquetOptions) -> Result<DataFram
     read_parquet_sources(super::read::file_sources(patterns)?, opts)
 }
 
-/// The rows that pass `filters`, by the ordinary comparisons (as pyarrow: a missing
-/// value passes no predicate).
+/// The rows that pass `filters`, by the ordinary comparisons, as pyarrow: a missing
+/// value passes no predicate but `not in`.
 fn keep_rows(df: &DataFrame, filters: &[Vec<Predicate>]) -> Result<DataFrame> {
     let mut any: Option<Series> = None;
     for all in filters {
@@ -227,7 +227,8 @@ fn predicate_mask(df: &DataFrame, p: &Predicate) -> Result<Series> {
     let not = |s: Series| s.logical(super::LogicalOp::Not, None);
     let mask = match (p.op, dtype) {
         (Cmp::In, _) => isin(values.clone())?,
-        (Cmp::NotIn, _) => not(isin(values.clone())?)?,
+        // pyarrow's `not in` is `~isin`: a missing value passes it.
+        (Cmp::NotIn, _) => return not(isin(values.clone())?),
         (Cmp::Eq, Dtype::String | Dtype::Bool) => isin(vec![one()?])?,
         (Cmp::Ne, Dtype::String | Dtype::Bool) => not(isin(vec![one()?])?)?,
         (_, Dtype::String | Dtype::Bool) => {
@@ -340,6 +341,7 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
             (Some(Dtype::Datetime), Scalar::Number(x)) => {
                 format!("pd.Timestamp({}, unit=\"ms\")", *x as i64)
             }
+            (Some(Dtype::Int64), Scalar::Number(x)) if x.fract() == 0.0 => format!("{}", *x as i64),
             (_, Scalar::Text(t)) => string(t),
             (_, Scalar::Bool(b)) => if *b { "True" } else { "False" }.into(),
             (_, Scalar::Number(x)) => Literal::Number(*x).python(),

@@ -22,6 +22,7 @@
 mod decode;
 mod layout;
 pub mod stats;
+pub mod write;
 
 use std::sync::Arc;
 
@@ -125,6 +126,11 @@ pub struct ParquetFile {
     /// The columns a frame gets, in the file's order.
     pub fields: Vec<Field>,
 }
+
+// The metadata is never changed after decoding, so a panic cannot leave it half
+// updated; the parquet crate's page-index provider (`dyn`) just does not say so.
+impl std::panic::RefUnwindSafe for ParquetFile {}
+impl std::panic::UnwindSafe for ParquetFile {}
 
 impl std::fmt::Debug for ParquetFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -3,8 +3,8 @@
 //!
 //! A filter is a list of conjunctions, any of which a row may pass (`[[a], [b, c]]` is
 //! `a or (b and c)`); a predicate compares a column with a value (`==`, `!=`, `<`,
-//! `<=`, `>`, `>=`) or a list (`in`, `not in`). Rows themselves are filtered after the
-//! read, by the ordinary comparison operations.
+//! `<=`, `>`, `>=`) or a list (`in`, `not in`); a missing value passes only `not in`.
+//! Rows themselves are filtered after the read, by the ordinary comparison operations.
 
 use parquet::file::statistics::Statistics;
 
@@ -161,8 +161,12 @@ fn predicate_may_pass(file: &ParquetFile, group: usize, p: &Predicate) -> bool {
         return true;
     };
     let rows = file.meta.row_group(group).num_rows().max(0) as u64;
+    if p.op == Cmp::NotIn && stats.null_count_opt() != Some(0) {
+        // A missing value passes `not in` (pyarrow's `~isin`).
+        return true;
+    }
     if stats.null_count_opt() == Some(rows) {
-        // All null: no comparison is true (pandas' and pyarrow's NaN / null rule).
+        // All missing: no other comparison is true.
         return false;
     }
     let Some((lo, hi)) = bounds(field.kind, stats) else {
