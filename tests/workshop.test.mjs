@@ -226,6 +226,23 @@ describe('the workshop page', () => {
     assert.match(out.toDask, /dd\.read_csv\(\["s3:\/\/bucket\/minute\/hp\/2012-05-01\.csv"/);
     assert.match(out.toDask, /\.groupby\(round_\d+\)\.max\(\)/);
 
+    // Download CSV / Parquet on a lazy frame's output: the files the frame's toCsv and
+    // toParquet write (their contents are checked against pandas in pandas-write.test).
+    const [csvFile] = await Promise.all([page.waitForEvent('download'), page.click('#cell-read-csv button.download')]);
+    const [pqFile] = await Promise.all([page.waitForEvent('download'), page.click('#cell-read-csv button.download:nth-of-type(2)')]);
+    assert.equal(csvFile.suggestedFilename(), 'daskling.csv');
+    assert.equal(pqFile.suggestedFilename(), 'daskling.parquet');
+    const csvText = readFileSync(await csvFile.path(), 'utf8');
+    const pqBytes = readFileSync(await pqFile.path());
+    const written = await page.evaluate(async () => ({
+      rows: await window.scope.df.len().compute(),
+      pq: (await (await window.scope.df.toParquet()).arrayBuffer()).byteLength,
+    }));
+    assert.equal(csvText.split('\n').length, written.rows + 2, 'a header, the rows, a last newline');
+    assert.match(csvText, /^timestamp,open,high,low,close,volume\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,/);
+    assert.equal(pqBytes.length, written.pq);
+    assert.equal(pqBytes.subarray(0, 4).toString(), 'PAR1');
+
     // The top of the page after the delayed loop: status, progress bar, task stream.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'task-stream.png') });

@@ -108,7 +108,44 @@ function renderLazy(v) {
     text = `Delayed('${v.key}')`;
   }
   const repr = el('pre', { className: 'value lazy', textContent: `${text}\n(lazy: call compute() or visualize())` });
-  return v instanceof Delayed ? repr : el('div', {}, repr, exportAction(v));
+  if (v instanceof Delayed) return repr;
+  const table = v instanceof DataFrame || v instanceof Series;
+  return el('div', {}, repr, ...(table ? [downloads(v)] : []), exportAction(v));
+}
+
+/**
+ * *Download CSV* / *Download Parquet* of a lazy frame or series: written on the pool
+ * (`toCsv`, `toParquet`), then saved as a file.
+ */
+function downloads(v) {
+  const button = (label, name, write) => {
+    const b = el('button', { type: 'button', className: 'download', textContent: label });
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      const was = b.textContent;
+      b.textContent = `${label}: writing…`;
+      try {
+        const blob = await write();
+        const a = el('a', { download: name, href: URL.createObjectURL(blob) });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+        b.textContent = was;
+      } catch (e) {
+        b.replaceWith(renderError(e));
+      } finally {
+        b.disabled = false;
+      }
+    });
+    return b;
+  };
+  return el(
+    'div',
+    { className: 'export-bar downloads' },
+    button('Download CSV', 'daskling.csv', () => v.toCsv()),
+    button('Download Parquet', 'daskling.parquet', () => v.toParquet()),
+  );
 }
 
 /**

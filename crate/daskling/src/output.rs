@@ -9,6 +9,7 @@
 //! | dataframe | Table: `{columns, dtypes, index, indexDtype, data, length}` |
 //! | series | Column: `{name, dtype, index, indexDtype, values}` |
 //! | JavaScript call | the value it returned (encoded) |
+//! | write (`toCsv`, `toParquet`) | its files' bytes (JSON: their text) |
 //!
 //! Column values ([`Values`]): int64 and float64 as float64 (missing: NaN), datetimes as
 //! milliseconds since the epoch (missing: NaN), bools as 1/0 with missing as NaN when
@@ -38,6 +39,8 @@ pub enum Output<'a> {
     Column(&'a Frame),
     /// What a JavaScript function returned, encoded.
     Encoded(&'a [u8]),
+    /// Files a write made (`toCsv`, `toParquet`): their bytes, in order.
+    Files(Vec<&'a [u8]>),
     /// Nothing the API shows (a Rust value, raw bytes).
     Nothing,
 }
@@ -68,6 +71,17 @@ impl<'a> Output<'a> {
                 Some(Encoded(bytes)) => Output::Encoded(bytes),
                 None => Output::Nothing,
             },
+            Value::Tuple(parts) if parts.iter().all(|p| matches!(p, Value::Bytes(_))) => {
+                Output::Files(
+                    parts
+                        .iter()
+                        .filter_map(|p| match p {
+                            Value::Bytes(b) => Some(b.as_slice()),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            }
             Value::Tuple(_) | Value::Bytes(_) | Value::Partial(_) => Output::Nothing,
         }
     }
@@ -171,6 +185,8 @@ impl Serialize for Output<'_> {
                 m.serialize_entry("length", &f.len())?;
                 m.end()
             }
+            // The files' text (CSV; Parquet's bytes as Latin-1 would be useless: lossy).
+            Output::Files(parts) => s.collect_seq(parts.iter().map(|p| String::from_utf8_lossy(p))),
             Output::Encoded(_) | Output::Nothing => s.serialize_none(),
         }
     }

@@ -33,6 +33,14 @@ export class Series extends SeriesOps {
     super(client);
     this.#h = handle;
   }
+  /** As `DataFrame.toCsv`: the index (as a groupby's keys) then the values. */
+  toCsv(options) {
+    return toCsv(this.client, this.#h, options);
+  }
+  /** As `DataFrame.toParquet`: the index (as a groupby's keys) then the values. */
+  toParquet(options) {
+    return toParquet(this.client, this.#h, options);
+  }
   get name() {
     return this.#h.columns[0];
   }
@@ -336,6 +344,25 @@ export class GroupBy {
 export const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A lazy dataframe read from CSV files, as `dask.dataframe.DataFrame`. */
+/** Parquet's media type. */
+const PARQUET = 'application/vnd.apache.parquet';
+
+/** The files of a frame's or series' write (handle `h`), as Blobs of `type`. */
+async function written(client, h, write, type, compute) {
+  const parts = await new Scalar(client, h.write(write)).compute(compute);
+  return write.partitioned ? parts.map((p) => new Blob([p], { type })) : new Blob(parts, { type });
+}
+
+/** `toCsv` of a frame or series. */
+function toCsv(client, h, { sep = ',', partitioned = false, ...compute } = {}) {
+  return written(client, h, { format: 'csv', sep, partitioned }, 'text/csv', compute);
+}
+
+/** `toParquet` of a frame or series. */
+function toParquet(client, h, { partitioned = false, ...compute } = {}) {
+  return written(client, h, { format: 'parquet', partitioned }, PARQUET, compute);
+}
+
 export class DataFrame extends DataFrameOps {
   #h;
   constructor(client, handle) {
@@ -533,6 +560,24 @@ export class DataFrame extends DataFrameOps {
   /** Number of rows. */
   len() {
     return new Scalar(this.client, this.#h.len());
+  }
+  /**
+   * This frame as CSV text, as pandas' `to_csv(index=False)` (an index, as a groupby's
+   * keys, written as the first column): a `Blob` (`text/csv`), each partition written on
+   * the pool and the parts joined by the Blob (no string of the whole text is made).
+   * `sep` (default `,`); `partitioned: true`: a Blob per partition, each with the header.
+   * Other options (`onProgress`, `signal`, …) are the compute's.
+   */
+  toCsv(options) {
+    return toCsv(this.client, this.#h, options);
+  }
+  /**
+   * This frame as a Parquet file (snappy, statistics; pyarrow reads it back): a `Blob`,
+   * each partition encoded on the pool as a row group; `partitioned: true`: a Blob (a
+   * whole file) per partition. Other options are the compute's.
+   */
+  toParquet(options) {
+    return toParquet(this.client, this.#h, options);
   }
   /**
    * count, mean, std, min, 25%, 50%, 75%, max of the numeric columns: a lazy frame

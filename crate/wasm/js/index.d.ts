@@ -515,6 +515,12 @@ export declare class DatetimeAccessor extends DatetimeAccessorOps {
 
 /** A lazy series (one column). */
 export declare class Series extends SeriesOps {
+  /** As `DataFrame.toCsv`: the index (a groupby's keys) then the values, as `reset_index()`. */
+  toCsv(options?: { sep?: string; partitioned?: false } & ComputeOptions): Promise<Blob>;
+  toCsv(options: { sep?: string; partitioned: true } & ComputeOptions): Promise<Blob[]>;
+  /** As `DataFrame.toParquet`: the index then the values. */
+  toParquet(options?: { partitioned?: false } & ComputeOptions): Promise<Blob>;
+  toParquet(options: { partitioned: true } & ComputeOptions): Promise<Blob[]>;
   readonly name: string;
   readonly dtype: Dtype;
   readonly npartitions: number;
@@ -627,6 +633,12 @@ export declare class DataFrame extends DataFrameOps {
   /** The rows in bins of `freq` (a divisor of a day: `'15min'`, `'1h'`, `'1d'`) by the datetime column `on`, as pandas' `resample(freq, on=…)`. */
   resample(freq: string, options: { on: string }): Resampler;
   len(): Scalar;
+  /** The frame as pandas' `to_csv(index=False)` text, written partition by partition on the pool; `partitioned: true`: a Blob per partition (each with the header). */
+  toCsv(options?: { sep?: string; partitioned?: false } & ComputeOptions): Promise<Blob>;
+  toCsv(options: { sep?: string; partitioned: true } & ComputeOptions): Promise<Blob[]>;
+  /** The frame as a Parquet file (snappy, a row group per partition, encoded on the pool) that pyarrow reads back; `partitioned: true`: a file per partition. */
+  toParquet(options?: { partitioned?: false } & ComputeOptions): Promise<Blob>;
+  toParquet(options: { partitioned: true } & ComputeOptions): Promise<Blob[]>;
   describe(): DataFrame;
   head(n?: number): Promise<Table>;
   /** The rows without missing values in `subset` (all columns by default); `how: 'all'` drops only rows missing everywhere. */

@@ -38,6 +38,7 @@ mod resample;
 mod runs;
 mod sources;
 mod warm;
+mod write;
 
 use array::int_arg;
 pub use array::{arange, from_array, full, random, LazyArray};

@@ -81,6 +81,11 @@ pub(crate) fn output_js(out: &Output) -> JsValue {
             o.into()
         }
         Output::Encoded(bytes) => js::decode_value(bytes),
+        Output::Files(parts) => parts
+            .iter()
+            .map(|p| JsValue::from(js_sys::Uint8Array::from(*p)))
+            .collect::<js_sys::Array>()
+            .into(),
         Output::Nothing => JsValue::UNDEFINED,
     }
 }

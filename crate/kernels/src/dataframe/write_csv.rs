@@ -3,9 +3,12 @@
 //! `True` / `False`, text quoted only when it holds the separator, a quote or a line
 //! break (quotes doubled), and datetimes as dates when every value of the partition is
 //! at midnight, with milliseconds when one has them, else to the second — the choice
-//! pandas makes per column, and dask's `to_csv` per partition.
+//! pandas makes per column, and dask's `to_csv` per partition. A frame with an index (a
+//! groupby's result) has it written as its first column, as `reset_index()` would.
 
-use super::column::{Column, Frame, NAT};
+use std::sync::Arc;
+
+use super::column::{Column, Dtype, Frame, NAT};
 use super::convert::python_float;
 use super::datetime::{format_date, format_datetime, DAY_MS};
 
@@ -32,8 +35,10 @@ impl Default for CsvWrite {
 pub enum FileFormat {
     /// CSV text.
     Csv(CsvWrite),
-    /// A Parquet file of one row group ([`super::parquet::write::write_part`]).
-    Parquet,
+    /// A Parquet file of one row group ([`super::parquet::write::write_part`]) of the
+    /// frame's declared columns (the index first, when it has one), whatever a
+    /// partition's own dtypes (an int64 partition of a float64 column).
+    Parquet(Arc<[(String, Dtype)]>),
 }
 
 impl FileFormat {
@@ -41,7 +46,7 @@ impl FileFormat {
     pub fn name(&self) -> &'static str {
         match self {
             FileFormat::Csv(_) => "to-csv",
-            FileFormat::Parquet => "to-parquet",
+            FileFormat::Parquet(_) => "to-parquet",
         }
     }
 
@@ -49,7 +54,7 @@ impl FileFormat {
     pub fn write(&self, f: &Frame) -> daskling_core::Result<Vec<u8>> {
         match self {
             FileFormat::Csv(o) => Ok(write_csv(f, o)),
-            FileFormat::Parquet => super::parquet::write::write_part(f),
+            FileFormat::Parquet(columns) => super::parquet::write::write_part(f, columns),
         }
     }
 }
@@ -72,10 +77,11 @@ impl FileFormat {
 /// assert_eq!(String::from_utf8(text).unwrap(), "x,s\n1.0,\"a,b\"\n,\n");
 /// ```
 pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
-    let mut out = Vec::with_capacity(f.len() * 16 * f.columns.len().max(1) + 64);
+    let (names, columns) = with_index(f);
+    let mut out = Vec::with_capacity(f.len() * 16 * columns.len().max(1) + 64);
     let sep = o.sep;
     if o.header {
-        for (i, n) in f.names.iter().enumerate() {
+        for (i, n) in names.iter().enumerate() {
             if i > 0 {
                 out.push(sep);
             }
@@ -83,9 +89,9 @@ pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
         }
         out.push(b'\n');
     }
-    let times: Vec<TimeFormat> = f.columns.iter().map(TimeFormat::of).collect();
+    let times: Vec<TimeFormat> = columns.iter().map(|c| TimeFormat::of(c)).collect();
     for r in 0..f.len() {
-        for (i, c) in f.columns.iter().enumerate() {
+        for (i, c) in columns.iter().enumerate() {
             if i > 0 {
                 out.push(sep);
             }
@@ -112,6 +118,24 @@ pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+/// The names and columns written: the index first when the frame has one (a groupby's
+/// keys, a `setIndex` column), as pandas' `reset_index()`; an unnamed index is `index`.
+pub(crate) fn with_index(f: &Frame) -> (Vec<&str>, Vec<&Column>) {
+    let mut names = vec![];
+    let mut columns = vec![];
+    if let Some(ix) = &f.index {
+        names.push(if ix.0.is_empty() {
+            "index"
+        } else {
+            ix.0.as_str()
+        });
+        columns.push(&ix.1);
+    }
+    names.extend(f.names.iter().map(String::as_str));
+    columns.extend(f.columns.iter());
+    (names, columns)
 }
 
 /// An integer's digits, written without an allocation.

@@ -54,6 +54,7 @@ mod series;
 mod sort;
 pub mod source;
 mod tasks;
+mod write;
 
 use std::sync::Arc;
 
@@ -82,6 +83,7 @@ pub use read::read_csv;
 pub use read::{read_csv_refs, read_csv_sources, schema_of, ReadOptions, UseCol};
 pub use resample::{Resampler, SeriesResampler};
 pub use source::SourceRef;
+pub use write::{Files, WriteFormat, WriteOptions};
 
 /// Bytes read from the first file to learn columns and dtypes (dask's default).
 pub const SAMPLE_BYTES: u64 = 256_000;
@@ -223,6 +225,7 @@ fn family(op: &DfOp) -> Family {
     match op {
         DfOp::ReadCsv { .. } => of!(io, parts),
         DfOp::ReadParquet { .. } => of!(parquet, parts),
+        DfOp::Write { .. } => of!(write, parts, scalar),
         DfOp::FromFrame { .. } => of!(memory, parts),
         DfOp::Select { .. } | DfOp::Filter { .. } | DfOp::Assign { .. } | DfOp::Col { .. } => {
             of!(columns, parts)

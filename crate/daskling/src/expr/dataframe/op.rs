@@ -53,6 +53,13 @@ pub enum DfOp<A = Df> {
         /// Compressed bytes per partition.
         blocksize: u64,
     },
+    /// A frame written to files (`toCsv`, `toParquet`): one value, the files' bytes.
+    Write {
+        /// The frame.
+        input: A,
+        /// Format and files.
+        options: super::write::WriteOptions,
+    },
     /// Some columns of a frame.
     Select {
         /// The input.

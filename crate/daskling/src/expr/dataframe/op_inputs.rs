@@ -15,6 +15,7 @@ impl<A> DfOp<A> {
             | DfOp::FromFrame { .. }
             | DfOp::Stored { .. } => vec![],
             DfOp::Select { input, .. }
+            | DfOp::Write { input, .. }
             | DfOp::Col { input, .. }
             | DfOp::Scalar { input, .. }
             | DfOp::Unary { input, .. }
@@ -108,6 +109,10 @@ impl<A> DfOp<A> {
                 files: files.clone(),
                 filters: filters.clone(),
                 blocksize: *blocksize,
+            },
+            DfOp::Write { input, options } => DfOp::Write {
+                input: f(input)?,
+                options: options.clone(),
             },
             DfOp::Select { input, columns } => DfOp::Select {
                 input: f(input)?,

@@ -9,6 +9,7 @@ mod merge;
 mod parquet;
 mod small;
 mod workshop;
+mod write;
 
 use std::path::PathBuf;
 use std::sync::Arc;

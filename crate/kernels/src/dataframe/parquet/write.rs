@@ -5,7 +5,7 @@
 //!
 //! | dtype | Parquet |
 //! |---|---|
-//! | int64 | int64 (required) |
+//! | int64 | int64 (missing values, of ints a partition promoted, as nulls) |
 //! | float64 | double (NaN written as null, as pyarrow writes pandas' NaN) |
 //! | bool | boolean |
 //! | string | string (UTF-8 `BYTE_ARRAY`) |
@@ -37,7 +37,7 @@ fn schema(names: &[String], dtypes: &[Dtype]) -> Result<Arc<Type>> {
         .zip(dtypes)
         .map(|(n, d)| {
             let (physical, logical, repetition) = match d {
-                Dtype::Int64 => (Physical::INT64, None, Repetition::REQUIRED),
+                Dtype::Int64 => (Physical::INT64, None, Repetition::OPTIONAL),
                 Dtype::Float64 => (Physical::DOUBLE, None, Repetition::OPTIONAL),
                 Dtype::Bool => (Physical::BOOLEAN, None, Repetition::OPTIONAL),
                 Dtype::String => (
@@ -84,29 +84,58 @@ fn levels<T: Clone>(v: &[T], present: impl Fn(&T) -> bool) -> (Vec<T>, Vec<i16>)
     (v.iter().filter(|x| present(x)).cloned().collect(), defs)
 }
 
-/// Partition `f` as a Parquet file of one row group.
+/// Partition `f` as a Parquet file of one row group with the `columns` (names and
+/// dtypes) of its frame: its index (if any) then its columns. A partition whose column
+/// is int64 where the frame's is float64 is written as floats; one whose column is
+/// float64 where the frame's is int64 (ints promoted by a missing value) as ints with
+/// nulls.
 ///
 /// ```
-/// use daskling_kernels::dataframe::parquet::{write::write_part, ParquetFile, TAIL};
-/// use daskling_kernels::dataframe::{Column, Frame};
+/// use daskling_kernels::dataframe::parquet::{write::write_part, ParquetFile};
+/// use daskling_kernels::dataframe::{Column, Dtype, Frame};
 /// let f = Frame {
 ///     names: vec!["x".to_string()].into(),
 ///     columns: vec![Column::Float64(vec![1.5, f64::NAN])],
 ///     index: None,
 /// };
-/// let bytes = write_part(&f).unwrap();
+/// let bytes = write_part(&f, &[("x".into(), Dtype::Float64)]).unwrap();
 /// let back = ParquetFile::from_end("x.parquet", bytes.len() as u64, &bytes).unwrap();
 /// assert_eq!(back.num_rows(), 2);
 /// ```
-pub fn write_part(f: &Frame) -> Result<Vec<u8>> {
-    let dtypes: Vec<Dtype> = f.columns.iter().map(Column::dtype).collect();
-    let mut w = SerializedFileWriter::new(Vec::new(), schema(&f.names, &dtypes)?, properties())
+pub fn write_part(f: &Frame, columns: &[(String, Dtype)]) -> Result<Vec<u8>> {
+    let (_, mine) = crate::dataframe::write_csv::with_index(f);
+    if mine.len() != columns.len() {
+        return Err(Error::invalid(format!(
+            "toParquet: a partition has {} columns, the frame {}",
+            mine.len(),
+            columns.len()
+        )));
+    }
+    let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
+    let dtypes: Vec<Dtype> = columns.iter().map(|c| c.1).collect();
+    let mut w = SerializedFileWriter::new(Vec::new(), schema(&names, &dtypes)?, properties())
         .map_err(err)?;
     let mut g = w.next_row_group().map_err(err)?;
-    for c in &f.columns {
+    for (c, (name, _)) in mine.iter().zip(columns) {
         let mut col = g.next_column().map_err(err)?.expect("a writer per column");
         let done = match (c, col.untyped()) {
-            (Column::Int64(v), ColumnWriter::Int64ColumnWriter(w)) => w.write_batch(v, None, None),
+            (Column::Int64(v), ColumnWriter::Int64ColumnWriter(w)) => {
+                w.write_batch(v, Some(&vec![1; v.len()]), None)
+            }
+            (Column::Float64(v), ColumnWriter::Int64ColumnWriter(w)) => {
+                if let Some(x) = v.iter().find(|x| !x.is_nan() && x.fract() != 0.0) {
+                    return Err(Error::invalid(format!(
+                        "toParquet: column {name} is int64 but a partition holds {x}"
+                    )));
+                }
+                let (x, d) = levels(v, |x| !x.is_nan());
+                let x: Vec<i64> = x.into_iter().map(|x| x as i64).collect();
+                w.write_batch(&x, Some(&d), None)
+            }
+            (Column::Int64(v), ColumnWriter::DoubleColumnWriter(w)) => {
+                let x: Vec<f64> = v.iter().map(|&x| x as f64).collect();
+                w.write_batch(&x, Some(&vec![1; v.len()]), None)
+            }
             (Column::Float64(v), ColumnWriter::DoubleColumnWriter(w)) => {
                 let (x, d) = levels(v, |x| !x.is_nan());
                 w.write_batch(&x, Some(&d), None)
@@ -129,7 +158,12 @@ pub fn write_part(f: &Frame) -> Result<Vec<u8>> {
                 let (x, d) = levels(v, |&t| t != NAT);
                 w.write_batch(&x, Some(&d), None)
             }
-            _ => unreachable!("the schema follows the columns' dtypes"),
+            (c, _) => {
+                return Err(Error::invalid(format!(
+                    "toParquet: column {name} is {} in a partition, not the frame's dtype",
+                    c.dtype()
+                )))
+            }
         };
         done.map_err(err)?;
         col.close().map_err(err)?;
