@@ -14,6 +14,7 @@
 //   source(string)     readCsv of a string: resolves to `[{id, name, size, src}]`
 //   range(src, s, e)   bytes `s..e` of a source of `source()`
 
+import { withArrow } from './arrow.js';
 import { encodeArgs } from './clone.js';
 import { ArrayModule, DArray } from './array.js';
 import { DataFrame, GroupBy, Scalar, Series, SeriesGroupBy } from './dataframe.js';
@@ -25,6 +26,7 @@ import { builder, DEFAULT_WORKER_TTL, loadBuilder, Rpc, toDask } from './rpc.js'
 export { DArray, DataFrame, DEFAULT_WORKER_TTL, Delayed, Future, GroupBy, Scalar, Series, SeriesGroupBy };
 export { urlRange, urlSource } from './sources.js';
 export { FUNCTION_LANES } from './functions.js';
+export { useArrow } from './arrow.js';
 
 /**
  * Whether `path` matches the glob `pattern` as readCsv's patterns do everywhere (`*`,
@@ -192,7 +194,7 @@ export class Client {
     }
     try {
       const extra = opts.taskStream ? { trace: true } : {};
-      return this._rpc.callWith('compute', args, { onProgress: opts.onProgress, onWarning: opts.onWarning }, extra, opts.signal);
+      return this._rpc.callWith('compute', args, { onProgress: opts.onProgress, onWarning: opts.onWarning }, extra, opts.signal).then(withArrow);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -3,6 +3,7 @@
 import { encode } from './clone.js';
 import { DataFrame, isRecord, Series } from './dataframe.js';
 import { builder } from './rpc.js';
+import { columnsOfArrow } from './arrow.js';
 import { bytesOf, normalizeSources } from './sources.js';
 
 /**
@@ -42,6 +43,15 @@ export class DataFrameModule {
     if (!isRecord(columns)) throw new TypeError('fromColumns: expected {name: values}');
     const bytes = encode(columns, 'fromColumns: column');
     return new DataFrame(this.#client, builder.fromColumns(this.#client._rpc.ctx, bytes, dtypes ?? null, npartitions));
+  }
+  /**
+   * A dataframe of an Apache Arrow table's columns (float, int, bool, utf8, date and
+   * timestamp; dictionary-encoded ones too): floats stay float64, ints are int64 (float64
+   * when they have nulls, as pandas), times are datetimes in milliseconds.
+   */
+  fromArrow(table, { npartitions = 1 } = {}) {
+    const { columns, dtypes } = columnsOfArrow(table);
+    return this.fromColumns(columns, { npartitions, dtypes });
   }
   /**
    * A dataframe of plain objects, one per row (as `pd.DataFrame.from_records`): the

@@ -71,6 +71,8 @@ export type Values = Float64Array | Uint8Array | (string | null)[];
 
 /** A computed series. `index` holds the group keys of grouped results, else `null`. */
 export interface Column {
+  /** This column as an Apache Arrow table (`index`, if any, then the values); needs `useArrow(arrow)` once. */
+  toArrow(): import('apache-arrow').Table;
   name: string;
   dtype: Dtype;
   index: Values | null;
@@ -81,6 +83,8 @@ export interface Column {
 
 /** A computed dataframe. */
 export interface Table {
+  /** This table as an Apache Arrow table (the index first, as `index`); needs `useArrow(arrow)` once. */
+  toArrow(): import('apache-arrow').Table;
   columns: string[];
   dtypes: Record<string, Dtype>;
   index: Values | null;
@@ -762,6 +766,8 @@ export interface ReadParquetOptions {
 export interface DataFrameModule {
   /** A dataframe of in-memory columns (`{name: values}`: typed arrays, or arrays of numbers, strings, booleans or Dates, `null` missing), dtypes inferred as pandas infers a list's or given. */
   fromColumns(columns: Record<string, ArrayLike<unknown>>, options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
+  /** A dataframe of an Apache Arrow table's columns (float, int, bool, utf8, date, timestamp; dictionaries too): ints with nulls are float64, as pandas. */
+  fromArrow(table: import('apache-arrow').Table, options?: { npartitions?: number }): DataFrame;
   /** A dataframe of plain objects, one per row: every key a column, in order of first appearance. */
   fromRecords(records: Record<string, unknown>[], options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
   readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
@@ -899,6 +905,9 @@ export declare class Client {
 }
 
 /** The workshop's sample data: one CSV of minute bars per weekday per ticker. */
+/** Registers the `apache-arrow` module (an optional peer dependency) for `toArrow`: `import * as arrow from 'apache-arrow'; useArrow(arrow)`. */
+export declare function useArrow(arrow: typeof import('apache-arrow')): void;
+
 /**
  * Whether `path` matches the glob `pattern` as readCsv's patterns do (`*`, `?`, `[…]`
  * within a path component, `**` across them). Needs a started client.

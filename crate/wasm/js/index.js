@@ -41,4 +41,4 @@ export function generateSample(options) {
   return generateSampleWith(host, options);
 }
 
-export { DArray, DataFrame, DEFAULT_MEMORY_LIMIT, DEFAULT_WORKER_TTL, Delayed, FUNCTION_LANES, Future, globMatch, GroupBy, operations, Scalar, Series, SeriesGroupBy } from './core.js';
+export { DArray, DataFrame, DEFAULT_MEMORY_LIMIT, DEFAULT_WORKER_TTL, Delayed, FUNCTION_LANES, Future, globMatch, GroupBy, operations, Scalar, Series, SeriesGroupBy, useArrow } from './core.js';
