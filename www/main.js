@@ -7,6 +7,8 @@ import { addFiles, clearFiles, droppedFiles, files, formatBytes, generate, listF
 import { docsOf } from './src/complete.js';
 import { cells } from './src/notebook.js';
 import { buildNotebook } from './src/notebook-ui.js';
+import { wireKeptFiles, wireNotebookFile } from './src/keeping.js';
+import { loadEdits, saveEdit } from './src/saved.js';
 import { plot } from './src/plot.js';
 import { progressBar } from './src/progress.js';
 import { taskStream } from './src/taskstream.js';
@@ -87,6 +89,7 @@ function statusLine(client) {
 
 async function main() {
   wireData();
+  const kept = wireKeptFiles().catch((e) => ($('storage-text').textContent = `kept files unavailable: ${e.message}`));
   const client = await Client.start();
   window.client = client;
   $('status').textContent = statusLine(client);
@@ -140,7 +143,13 @@ async function main() {
       for (const v of values) display?.(v);
     },
   });
-  const notebook = buildNotebook($('cells'), cells, scope, { onDisplay: (f) => (display = f), docs: docsOf(operations()) });
+  const notebook = buildNotebook($('cells'), cells, scope, {
+    onDisplay: (f) => (display = f),
+    docs: docsOf(operations()),
+    edits: await loadEdits().catch(() => new Map()),
+    onEdit: (cell, code, original) => saveEdit(cell.id, code, original),
+  });
+  wireNotebookFile(notebook, cells);
   window.notebook = notebook;
   window.scope = scope.vars;
   $('run-all').onclick = () => notebook.runAll();
@@ -156,6 +165,7 @@ async function main() {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') stop();
   });
+  await kept;
   document.body.dataset.ready = 'true';
 }
 

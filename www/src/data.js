@@ -25,6 +25,11 @@ export function clearFiles() {
   changed();
 }
 
+/** [{path, file}] of the loaded files. */
+export function loadedEntries() {
+  return [...loaded.entries()].map(([path, file]) => ({ path, file }));
+}
+
 /** [{path, size}] of the loaded files, sorted by path. */
 export function listFiles() {
   return [...loaded.entries()].map(([path, f]) => ({ path, size: f.size })).sort((a, b) => a.path.localeCompare(b.path));

@@ -18,10 +18,12 @@ function formatMs(ms) {
 
 /**
  * Builds the cells into `root`; `scope.run(code)` runs one. Returns the notebook:
- * `{cells, run(cell), runAll(), stop(), showSolutions()}`; each cell records `status`
- * ('idle' | 'running' | 'ok' | 'error'), `result`, `error` and `ms`.
+ * `{cells, run(cell), runAll(), stop(), showSolutions(), setCode(map), resetAll()}`; each
+ * cell records `status` ('idle' | 'running' | 'ok' | 'error'), `result`, `error` and `ms`.
+ * `edits` (cell id → code) replace the workshop's text; `onEdit(cell, code, original)`
+ * hears every change of a cell's text (its *Reset* back to the workshop's included).
  */
-export function buildNotebook(root, specs, scope, { onDisplay, docs = new Map() } = {}) {
+export function buildNotebook(root, specs, scope, { onDisplay, docs = new Map(), edits = new Map(), onEdit } = {}) {
   const cells = [];
   // Completions of the scope's live values (see complete.js), beside the language's own.
   const completions = javascriptLanguage.data.of({ autocomplete: completionSource(scope, docs) });
@@ -49,6 +51,14 @@ export function buildNotebook(root, specs, scope, { onDisplay, docs = new Map() 
     },
     showSolutions() {
       for (const c of cells) if (c.solution && !c.showing) c.toggle();
+    },
+    /** Replaces the text of the cells named in `codes` (cell id → code). */
+    setCode(codes) {
+      for (const c of cells) if (codes.has(c.id)) c.setCode(codes.get(c.id));
+    },
+    /** Every cell back to the workshop's text. */
+    resetAll() {
+      for (const c of cells) c.reset();
     },
   };
 
@@ -112,11 +122,35 @@ export function buildNotebook(root, specs, scope, { onDisplay, docs = new Map() 
         },
       ]),
     );
+    const original = spec.exercise ? '' : spec.code;
+    const edited = (code) => {
+      cell.el.dataset.edited = String(code !== original);
+      onEdit?.(cell, code, original);
+    };
     cell.editor = new EditorView({
-      doc: spec.exercise ? '' : spec.code,
-      extensions: [basicSetup, javascript(), completions, runKeys, EditorView.lineWrapping],
+      doc: edits.get(spec.id) ?? original,
+      extensions: [
+        basicSetup,
+        javascript(),
+        completions,
+        runKeys,
+        EditorView.lineWrapping,
+        EditorView.updateListener.of((u) => u.docChanged && edited(u.state.doc.toString())),
+      ],
       parent: editorHost,
     });
+    cell.el.dataset.edited = String(cell.editor.state.doc.toString() !== original);
+    cell.setCode = (text) => {
+      const doc = cell.editor.state.doc;
+      if (doc.toString() !== text) cell.editor.dispatch({ changes: { from: 0, to: doc.length, insert: text } });
+    };
+    const reset = el('button', { className: 'reset', title: 'Reset to the workshop', textContent: 'reset' });
+    cell.reset = () => {
+      if (cell.showing) cell.toggle();
+      cell.setCode(original);
+    };
+    reset.onclick = cell.reset;
+    bar.append(reset);
     runButton.onclick = () => notebook.run(cell);
     if (spec.solution) {
       cell.solution = spec.solution;
