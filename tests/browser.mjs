@@ -54,9 +54,9 @@ export async function openPage(browser, url) {
  * once its client has started. `mounts` as serve() takes them. Resolves to
  * `{page, logs, server, inPage(fn, arg), close()}`; `inPage` runs `fn(client, arg)` there.
  */
-export async function workshopPage({ isolation = true, mounts = [] } = {}) {
+export async function workshopPage({ isolation = true, mounts = [], plain = null } = {}) {
   const chrome = await launch();
-  const server = await serve({ port: 0, isolation, mounts });
+  const server = await serve({ port: 0, isolation, mounts, plain });
   const { page, logs } = await openPage(chrome.browser, server.url);
   await page.waitForFunction(() => window.client?.mode, null, { timeout: 60_000 });
   return {

@@ -37,7 +37,8 @@ export function usingCluster() {
   const work = mkdtempSync(join(tmpdir(), 'daskling-dask-'));
   const ctx = { work, DATA: join(work, 'data'), py: null, address: null, client: null, session: null };
   mkdirSync(ctx.DATA);
-  ctx.session = usingWorkshopPage({ mounts: [['/data/', ctx.DATA]] });
+  // /plain/: the same files from a server without range requests.
+  ctx.session = usingWorkshopPage({ mounts: [['/data/', ctx.DATA], ['/plain/', ctx.DATA]], plain: '/plain/' });
   const cluster = [];
   before(async () => {
     ctx.py = python('dask', join(import.meta.dirname, 'dask', 'requirements.txt'));

@@ -147,5 +147,21 @@ describe('toDask on a dask cluster: data in', () => {
     const size = statSync(join(DATA, 'pq', 'big.parquet')).size;
     const fetched = session.server.served.get('/data/pq/big.parquet') - size; // less the File's fetch
     assert.ok(fetched > 0 && fetched < size / 2, `big.parquet: fetched ${fetched} of ${size} bytes by range`);
+    // A server without range requests: the file read whole, once, and a warning.
+    session.server.served.clear();
+    const plain = await session.inPage(async (c) => {
+      const warned = [];
+      const warn = console.warn;
+      console.warn = (m) => warned.push(String(m));
+      try {
+        const df = await c.dataframe.readParquet('/plain/pq/big.parquet');
+        return { sum: await df.col('volume').sum().compute(), warned };
+      } finally {
+        console.warn = warn;
+      }
+    });
+    assert.equal(plain.sum, sums.fromFile);
+    assert.match(plain.warned.join('\n'), /readParquet: .*plain\/pq\/big\.parquet: the server does not answer range requests; read whole/);
+    assert.equal(session.server.served.get('/plain/pq/big.parquet'), statSync(join(DATA, 'pq', 'big.parquet')).size, 'one whole read');
   });
 });

@@ -41,9 +41,11 @@ function resolve(urlPath, mounts) {
 /**
  * Starts the server; resolves to `{url, served, close()}`: `served` maps each URL path to
  * the body bytes sent for it so far (the tests count what a ranged read fetched).
- * `mounts`: extra `[urlPrefix, folder]` pairs tried before the defaults.
+ * `mounts`: extra `[urlPrefix, folder]` pairs tried before the defaults; paths under
+ * `plain` (a prefix) are served as a server without range support serves them (whole,
+ * no `Accept-Ranges`), for the tests.
  */
-export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mounts = [] } = {}) {
+export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mounts = [], plain = null } = {}) {
   const all = [...mounts, ['/dist/', join(root, 'dist')], ['/', here]];
   const served = new Map();
   const count = (req, n) => {
@@ -72,7 +74,8 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     // Range requests (`bytes=a-b`), as static servers give them: readCsv of a URL reads
     // its blocks this way.
-    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const ranged = !(plain && (req.url ?? '').startsWith(plain));
+    const range = ranged && /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (range && stat.size > 0) {
       const start = Number(range[1]);
       const end = Math.min(range[2] ? Number(range[2]) : stat.size - 1, stat.size - 1);
@@ -98,7 +101,7 @@ export function serve({ port = 8080, isolation = true, host = '127.0.0.1', mount
       ...headers,
       'Content-Type': type,
       'Content-Length': stat.size,
-      'Accept-Ranges': 'bytes',
+      ...(ranged ? { 'Accept-Ranges': 'bytes' } : {}),
       'Cache-Control': 'no-cache',
     });
     count(req, stat.size);

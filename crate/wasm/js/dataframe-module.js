@@ -117,7 +117,14 @@ export class DataFrameModule {
     const host = this.#client.constructor.host;
     if (!isRecord(options)) throw new TypeError('readParquet: options must be an object');
     const list = await normalizeSources(host, source, 'readParquet');
-    for (const s of list) this.#client._rpc.sources.set(s.id, s.src);
+    for (const s of list) {
+      if (s.src.url && s.src.ranges === false) {
+        // No range requests: one whole read, kept, instead of one per column chunk.
+        console.warn(`readParquet: ${s.name}: the server does not answer range requests; read whole (${s.size} bytes)`);
+        s.src = { bytes: await bytesOf(host, s, 0, s.size) };
+      }
+      this.#client._rpc.sources.set(s.id, s.src);
+    }
     const ends = await Promise.all(list.map((s) => footerOf(host, s)));
     const h = builder.readParquet(
       list.map((s) => [s.id, s.name, s.size]),

@@ -66,7 +66,10 @@ export async function urlSource(item, base) {
   if (!Number.isFinite(size) || head.headers.get('content-length') === null) {
     size = (await (await fetch(url)).arrayBuffer()).byteLength;
   }
-  return [{ id: `url:${url}`, name: url, size, src: { url } }];
+  // Whether the server says it answers range requests (readParquet reads a file whole
+  // once when it does not, rather than once per column chunk).
+  const ranges = head.headers.get('accept-ranges') === 'bytes';
+  return [{ id: `url:${url}`, name: url, size, src: { url, ranges } }];
 }
 
 /**

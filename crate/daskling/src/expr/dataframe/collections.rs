@@ -288,6 +288,10 @@ impl DataFrame {
     /// assert_eq!(big.len().unwrap().compute(Scheduler::Sync).unwrap(), 2.0);
     /// ```
     pub fn filter(&self, mask: &Series) -> Result<DataFrame> {
+        // A comparison of a Parquet read's column also skips row groups (statistics).
+        if let Some(pushed) = super::parquet::pushed_filter(&self.0, &mask.0) {
+            return pushed;
+        }
         Df::build(DfOp::Filter {
             input: self.0.clone(),
             mask: mask.0.clone(),

@@ -252,6 +252,71 @@ fn predicate_mask(df: &DataFrame, p: &Predicate) -> Result<Series> {
     present.logical(super::LogicalOp::And, Some(&mask))
 }
 
+/// `input.filter(mask)` where `input` is a Parquet read and `mask` compares one of its
+/// columns with a number (`df.filter(df.col('x').gt(5))`): the same rows, from a read
+/// whose filters also hold the comparison, so row groups whose statistics rule it out
+/// are not read. `None` for any other filter.
+pub(super) fn pushed_filter(input: &Df, mask: &Df) -> Option<Result<DataFrame>> {
+    let DfOp::ReadParquet {
+        sources,
+        files,
+        filters,
+        blocksize,
+    } = input.op()
+    else {
+        return None;
+    };
+    let DfOp::Scalar {
+        op,
+        input: col,
+        value,
+        reflected,
+    } = mask.op()
+    else {
+        return None;
+    };
+    let DfOp::Col { input: read, name } = col.op() else {
+        return None;
+    };
+    if read.name() != input.name() || value.is_nan() {
+        return None;
+    }
+    let cmp = match (op, reflected) {
+        (BinaryOp::Eq, _) => Cmp::Eq,
+        (BinaryOp::Gt, false) | (BinaryOp::Lt, true) => Cmp::Gt,
+        (BinaryOp::Ge, false) | (BinaryOp::Le, true) => Cmp::Ge,
+        (BinaryOp::Lt, false) | (BinaryOp::Gt, true) => Cmp::Lt,
+        (BinaryOp::Le, false) | (BinaryOp::Ge, true) => Cmp::Le,
+        _ => return None,
+    };
+    let p = Predicate {
+        column: name.clone(),
+        op: cmp,
+        values: vec![Scalar::Number(*value)],
+    };
+    let filters = match filters.is_empty() {
+        true => vec![vec![p]],
+        false => filters
+            .iter()
+            .map(|all| all.iter().cloned().chain([p.clone()]).collect())
+            .collect(),
+    };
+    Some((|| {
+        let read = DataFrame(Df::build(DfOp::ReadParquet {
+            sources: sources.clone(),
+            files: files.clone(),
+            filters,
+            blocksize: *blocksize,
+        })?);
+        let mask = read.col(name)?.scalar_op(*op, *value, *reflected)?;
+        Df::build(DfOp::Filter {
+            input: read.0.clone(),
+            mask: mask.0,
+        })
+        .map(DataFrame)
+    })())
+}
+
 /// Names, dtypes and partitions of a Parquet read.
 pub(super) fn meta(op: &DfOp) -> Result<Meta> {
     let DfOp::ReadParquet {

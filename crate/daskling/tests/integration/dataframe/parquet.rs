@@ -277,3 +277,32 @@ fn corrupt_and_foreign_files_are_clear_errors() {
     let e = df.compute(Scheduler::Threads).unwrap_err().to_string();
     assert!(e.contains("broken.parquet") && e.contains("column"), "{e}");
 }
+
+#[test]
+fn a_filter_on_a_read_column_skips_row_groups() {
+    let each = ParquetOptions {
+        blocksize: Some(0),
+        ..ParquetOptions::default()
+    };
+    let df = read_parquet(&[&data("rows.parquet")], &each).unwrap();
+    assert_eq!(df.npartitions(), 3);
+    let i = df.col("i").unwrap();
+    // Groups of rows 0-3, 4-7, 8-9: i > 5 cannot hold in the first.
+    let big = df
+        .filter(&i.scalar_op(BinaryOp::Gt, 5.0, false).unwrap())
+        .unwrap();
+    assert_eq!(big.npartitions(), 2);
+    check(&big, &[6, 7, 8, 9]);
+    // 8 <= i, written with the constant first: only the last group.
+    let late = df
+        .filter(&i.scalar_op(BinaryOp::Le, 8.0, true).unwrap())
+        .unwrap();
+    assert_eq!(late.npartitions(), 1);
+    check(&late, &[8, 9]);
+    // Another comparison (!=) filters rows but skips nothing.
+    let ne = df
+        .filter(&i.scalar_op(BinaryOp::Ne, 0.0, false).unwrap())
+        .unwrap();
+    assert_eq!(ne.npartitions(), 3);
+    check(&ne, &(1..10).collect::<Vec<_>>());
+}
