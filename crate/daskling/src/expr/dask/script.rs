@@ -123,6 +123,17 @@ impl<'o> Script<'o> {
     pub(crate) fn source_path(&self, name: &str) -> Result<String> {
         self.options.sources.path(name)
     }
+
+    /// The Python string literals of the paths of files named `names` (a read's files).
+    pub(crate) fn source_literals<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n str>,
+    ) -> Result<Vec<String>> {
+        names
+            .into_iter()
+            .map(|n| self.source_path(n).map(|p| string(&p)))
+            .collect()
+    }
 }
 
 /// A Python literal of a float (`1.0`, `float('nan')`, `float('inf')`).

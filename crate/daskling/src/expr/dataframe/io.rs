@@ -310,10 +310,7 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     else {
         return Err(not_mine("io"));
     };
-    let paths = sources
-        .iter()
-        .map(|src| s.source_path(&src.name).map(|p| string(&p)))
-        .collect::<Result<Vec<_>>>()?;
+    let paths = s.source_literals(sources.iter().map(|src| src.name.as_str()))?;
     if options.dialect.comment.is_some() && options.text.encoding != Encoding::Utf8 {
         return Err(Error::invalid(format!(
             "toDask: dask's read_csv reads comments as UTF-8: comment with encoding {} has no dask export",

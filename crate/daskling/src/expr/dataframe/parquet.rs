@@ -394,10 +394,7 @@ pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     else {
         return Err(not_mine("parquet"));
     };
-    let paths = sources
-        .iter()
-        .map(|src| s.source_path(&src.name).map(|p| string(&p)))
-        .collect::<Result<Vec<_>>>()?;
+    let paths = s.source_literals(sources.iter().map(|src| src.name.as_str()))?;
     let mut args = vec![list(&paths), "index=False".to_string()];
     if !filters.is_empty() {
         let dtype = |c: &str| files.0.fields.iter().find(|f| f.name == c).map(|f| f.dtype);
