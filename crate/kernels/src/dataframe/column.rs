@@ -212,6 +212,25 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The names and columns a write gives: the index first when there is one (a
+    /// groupby's keys, a `setIndex` column), as pandas' `reset_index()`; an unnamed
+    /// index is `index`.
+    pub fn with_index(&self) -> (Vec<&str>, Vec<&Column>) {
+        let mut names = vec![];
+        let mut columns = vec![];
+        if let Some(ix) = &self.index {
+            names.push(if ix.0.is_empty() {
+                "index"
+            } else {
+                ix.0.as_str()
+            });
+            columns.push(&ix.1);
+        }
+        names.extend(self.names.iter().map(String::as_str));
+        columns.extend(self.columns.iter());
+        (names, columns)
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.columns.first().map_or(0, Column::len)

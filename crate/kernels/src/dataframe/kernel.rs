@@ -67,7 +67,7 @@ pub enum FrameKernel {
     /// Decodes a partition of a Parquet read (input: the column chunks it read).
     ParseParquet(super::parquet::ParquetParse),
     /// A partition written as a file's bytes (input: the partition).
-    WritePart(super::write_csv::FileFormat),
+    WritePart(super::write::FileFormat),
     /// The written partitions (inputs) as the files of a write: each its own, or joined
     /// into one Parquet file (`true`). CSV parts are left for the caller to join, so no
     /// copy of the whole text is made here.

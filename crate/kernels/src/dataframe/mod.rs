@@ -30,6 +30,7 @@ pub mod source;
 pub mod strings;
 pub mod time_window;
 mod values;
+pub mod write;
 pub mod write_csv;
 
 pub use column::{Column, Dtype, Frame};

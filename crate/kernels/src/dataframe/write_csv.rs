@@ -6,9 +6,7 @@
 //! pandas makes per column, and dask's `to_csv` per partition. A frame with an index (a
 //! groupby's result) has it written as its first column, as `reset_index()` would.
 
-use std::sync::Arc;
-
-use super::column::{Column, Dtype, Frame, NAT};
+use super::column::{Column, Frame, NAT};
 use super::convert::python_float;
 use super::datetime::{format_date, format_datetime, DAY_MS};
 
@@ -26,35 +24,6 @@ impl Default for CsvWrite {
         CsvWrite {
             sep: b',',
             header: true,
-        }
-    }
-}
-
-/// The formats a frame is written in, one file per partition.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum FileFormat {
-    /// CSV text.
-    Csv(CsvWrite),
-    /// A Parquet file of one row group ([`super::parquet::write::write_part`]) of the
-    /// frame's declared columns (the index first, when it has one), whatever a
-    /// partition's own dtypes (an int64 partition of a float64 column).
-    Parquet(Arc<[(String, Dtype)]>),
-}
-
-impl FileFormat {
-    /// The kind of task, for graph labels.
-    pub fn name(&self) -> &'static str {
-        match self {
-            FileFormat::Csv(_) => "to-csv",
-            FileFormat::Parquet(_) => "to-parquet",
-        }
-    }
-
-    /// `f` written.
-    pub fn write(&self, f: &Frame) -> daskling_core::Result<Vec<u8>> {
-        match self {
-            FileFormat::Csv(o) => Ok(write_csv(f, o)),
-            FileFormat::Parquet(columns) => super::parquet::write::write_part(f, columns),
         }
     }
 }
@@ -77,7 +46,7 @@ impl FileFormat {
 /// assert_eq!(String::from_utf8(text).unwrap(), "x,s\n1.0,\"a,b\"\n,\n");
 /// ```
 pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
-    let (names, columns) = with_index(f);
+    let (names, columns) = f.with_index();
     let mut out = Vec::with_capacity(f.len() * 16 * columns.len().max(1) + 64);
     let sep = o.sep;
     if o.header {
@@ -118,24 +87,6 @@ pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
         out.push(b'\n');
     }
     out
-}
-
-/// The names and columns written: the index first when the frame has one (a groupby's
-/// keys, a `setIndex` column), as pandas' `reset_index()`; an unnamed index is `index`.
-pub(crate) fn with_index(f: &Frame) -> (Vec<&str>, Vec<&Column>) {
-    let mut names = vec![];
-    let mut columns = vec![];
-    if let Some(ix) = &f.index {
-        names.push(if ix.0.is_empty() {
-            "index"
-        } else {
-            ix.0.as_str()
-        });
-        columns.push(&ix.1);
-    }
-    names.extend(f.names.iter().map(String::as_str));
-    columns.extend(f.columns.iter());
-    (names, columns)
 }
 
 /// An integer's digits, written without an allocation.

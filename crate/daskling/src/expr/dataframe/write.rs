@@ -12,7 +12,8 @@ use crate::expr::dask::script::{Line, Script};
 use crate::expr::Lazy;
 use crate::graph::{tokenize, Graph, Key};
 use crate::kernels::dataframe::kernel::FrameKernel;
-use crate::kernels::dataframe::write_csv::{CsvWrite, FileFormat};
+use crate::kernels::dataframe::write::FileFormat;
+use crate::kernels::dataframe::write_csv::CsvWrite;
 use crate::kernels::dataframe::Dtype;
 use crate::scheduler::{self, Scheduler};
 

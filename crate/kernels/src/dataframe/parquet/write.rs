@@ -103,7 +103,7 @@ fn levels<T: Clone>(v: &[T], present: impl Fn(&T) -> bool) -> (Vec<T>, Vec<i16>)
 /// assert_eq!(back.num_rows(), 2);
 /// ```
 pub fn write_part(f: &Frame, columns: &[(String, Dtype)]) -> Result<Vec<u8>> {
-    let (_, mine) = crate::dataframe::write_csv::with_index(f);
+    let (_, mine) = f.with_index();
     if mine.len() != columns.len() {
         return Err(Error::invalid(format!(
             "toParquet: a partition has {} columns, the frame {}",
