@@ -22,6 +22,7 @@ pub mod merge;
 pub mod ops;
 pub mod parquet;
 pub(crate) mod partials;
+mod pushdown;
 pub mod rows;
 pub mod sample;
 pub mod scan;
