@@ -84,10 +84,11 @@ window.benchLatency = async (reps) => {
 };
 // The workshop's exercise (rows, max/min high, mean close, daily high max, daily spread,
 // computed together, then the first rows) on `source`; seconds and the answers.
-async function exercise(source) {
+async function exercise(source, format = 'csv') {
   const c = window.client;
   const t = performance.now();
-  const df = await c.dataframe.readCsv(source, { parseDates: ['timestamp'] });
+  const df =
+    format === 'parquet' ? await c.dataframe.readParquet(source) : await c.dataframe.readCsv(source, { parseDates: ['timestamp'] });
   const high = df.col('high');
   const g = df.groupby(df.col('timestamp').dt.round('1d'));
   const hmax = g.col('high').max();
@@ -128,9 +129,9 @@ window.benchDataframe = async (days, reps) => {
 };
 
 // The exercise on the files picked in `<input id=…>` (disk-backed, as a participant's).
-window.benchPicked = async (id, reps) => {
+window.benchPicked = async (id, reps, format = 'csv') => {
   const files = picked(id);
-  return { bytes: bytesOf(files), files: files.length, ...(await best(reps, () => exercise(files))) };
+  return { bytes: bytesOf(files), files: files.length, ...(await best(reps, () => exercise(files, format))) };
 };
 
 // The everyday dataframe operations (OPS_CASES) on the file picked in `<input id=…>`,
@@ -203,14 +204,15 @@ window.benchDuckdb = async (id, reps, limit = Infinity) => {
     duck.registered.add(name);
   }
   const src = files.length > 1 ? `'${dir}/*.csv'` : `'${dir}/${files[0].name}'`;
+  const read = files[0].name.endsWith('.parquet') ? 'read_parquet' : 'read_csv';
   const q = async (sql) => (await duck.conn.query(sql)).toArray().map((r) => r.toJSON());
   const run = async () => {
     const t = performance.now();
-    await q(`CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM read_csv(${src})`);
+    await q(`CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM ${read}(${src})`);
     const [tot] = await q('SELECT count(*)::DOUBLE AS n, max(high) AS mx, min(high) AS mn, avg(close) AS m FROM t');
     const days = await q(
       'SELECT time_bucket(INTERVAL 1 DAY, timestamp + INTERVAL 12 HOUR) AS day, max(high), max(high) - min(low) FROM t GROUP BY day');
-    await q(`SELECT * FROM read_csv(${src}) LIMIT 5`);
+    await q(`SELECT * FROM ${read}(${src}) LIMIT 5`);
     await q('DROP TABLE t');
     const seconds = (performance.now() - t) / 1000;
     return { seconds, answers: { rows: tot.n, max: tot.mx, min: tot.mn, mean: tot.m, days: days.length } };

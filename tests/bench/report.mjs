@@ -152,6 +152,32 @@ Everyday dataframe operations on the one picked file (${(ops.bytes / 1e6).toFixe
   console.log(`\nAnswers of the operations: ${bad.length ? `DIFFERENT: ${bad.join('; ')}` : 'daskling and every peer equal pandas\'.'}`);
 }
 
+/**
+ * The exercise on the one file's rows as Parquet (pyarrow, snappy, 1 M-row groups), picked
+ * in Chromium: daskling and DuckDB-WASM against the native peers, seconds and the ratio
+ * of each time to daskling's (above 1: daskling is faster); the answers checked.
+ */
+export function parquetTable({ parquet, peers }) {
+  if (!parquet) {
+    console.log("\nParquet: skipped (the file is written by the native peers' venv: python3 needed)");
+    return;
+  }
+  const runs = [
+    ['daskling, Chromium, threads (2), picked file', parquet.daskling],
+    ['DuckDB-WASM, Chromium, 1 thread, picked file', parquet.duckdbWasm],
+    ...Object.entries(peers?.parquet ?? {}).map(([name, r]) => [`${name} (native, 2 threads)`, r]),
+  ];
+  const mine = parquet.daskling.seconds;
+  console.log(`\nParquet: the workshop's exercise on ${(parquet.daskling.bytes / 1e6).toFixed(0)} MB of Parquet (the one file's rows); seconds (best of 2), and each peer's time over daskling's\n`);
+  table(['', 'seconds', 'MB/s', 'peer / daskling'], runs.map(([name, r]) => [name, fmt(r.seconds, 3), fmt(mbps(r.bytes, r.seconds)), `${fmt(r.seconds / mine, 2)}×`]));
+  const ref = runs.at(-1)[1].answers;
+  const bad = runs.filter(([, r]) => {
+    const a = r.answers;
+    return a.rows !== ref.rows || a.max !== ref.max || a.min !== ref.min || Math.abs(a.mean - ref.mean) > 1e-9 * Math.abs(ref.mean) || a.days !== ref.days;
+  });
+  console.log(`\nParquet answers: ${bad.length ? `DIFFERENT in ${bad.map(([n, r]) => `${n} ${JSON.stringify(r.answers)}`).join('; ')}` : `the same in all ${runs.length} runs`}.`);
+}
+
 /** Prints every table of one run. */
 export function report(r) {
   schedulerTable(r);
@@ -160,6 +186,7 @@ export function report(r) {
   arraysTable(r);
   dataframeTable(r);
   opsTable({ ops: r.wasm['threads (2)'].ops, peers: r.peers });
+  parquetTable(r);
   if (r.memory) {
     const m = r.memory;
     console.log(`\nStreaming a picked file: ${(m.bytes / 1e9).toFixed(2)} GB in ${m.npartitions} partitions (${m.rows} rows), the exercise in ${fmt(m.seconds)} s = ` +

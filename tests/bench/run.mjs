@@ -4,7 +4,8 @@
 // the same run: DuckDB-WASM in the same Chromium on the same picked files, and — when
 // python3 is here — native DuckDB, polars, pandas, dask and numpy from a venv made from PyPI.
 //   DASKLING_BENCH_PEERS=0  skips the Python peers; DASKLING_BENCH_BIG=0 the 5 GB stream;
-//   DASKLING_BENCH_ONLY=ops runs only the everyday dataframe operations (and their peers).
+//   DASKLING_BENCH_ONLY=ops runs only the everyday dataframe operations (and their peers);
+//   DASKLING_BENCH_ONLY=parquet only the Parquet read (and its peers).
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -28,7 +29,7 @@ import { PATH } from '../../crate/wasm/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
 import { HOOKS_DIST, launch } from '../browser.mjs';
 import { python } from '../venv.mjs';
-import { opsTable, report } from './report.mjs';
+import { opsTable, parquetTable, report } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -43,21 +44,25 @@ const lastJson = (out) => JSON.parse(out.trim().split('\n').pop());
 const cargoBench = (name) => lastJson(sh('cargo', ['bench', '-q', '--bench', name, '--', '--json']));
 
 const onlyOps = process.env.DASKLING_BENCH_ONLY === 'ops';
+const onlyParquet = process.env.DASKLING_BENCH_ONLY === 'parquet';
+const only = onlyOps || onlyParquet;
 console.log('building (release)…');
 sh('node', ['crate/wasm/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 // The scheduler benchmark runs inside the kernel: the build with its hooks.
-if (!onlyOps) sh('node', ['crate/wasm/js/build.mjs', '--hooks'], { stdio: ['ignore', 'ignore', 'inherit'] });
-console.log(`native: cargo bench (scheduler)${onlyOps ? ' skipped' : '…'}`);
-const native = onlyOps ? null : cargoBench('scheduler');
+if (!only) sh('node', ['crate/wasm/js/build.mjs', '--hooks'], { stdio: ['ignore', 'ignore', 'inherit'] });
+console.log(`native: cargo bench (scheduler)${only ? ' skipped' : '…'}`);
+const native = only ? null : cargoBench('scheduler');
 console.log('native: cargo bench (dataframe; writes ~450 MB under crate/target/bench-data once)…');
 const nativeDf = cargoBench('dataframe');
-console.log(`native: cargo bench (arrays)${onlyOps ? ' skipped' : '…'}`);
-const nativeArrays = onlyOps ? null : cargoBench('arrays');
+console.log(`native: cargo bench (arrays)${only ? ' skipped' : '…'}`);
+const nativeArrays = only ? null : cargoBench('arrays');
 
 const data = nativeDf.dir;
 const dailyDir = join(data, 'daily', 'minute', 'hp');
 const dailyFiles = readdirSync(dailyDir).filter((f) => f.endsWith('.csv')).sort().map((f) => join(dailyDir, f));
 const oneFile = join(data, 'one', 'hp.csv');
+/** The one file's rows as Parquet (pyarrow, snappy, 1 M-row groups), written by the peers' venv once. */
+const parquetFile = join(data, 'parquet', 'hp.parquet');
 
 /** ~5 GB on disk: the one file's rows 23 times over, under one header (made once). */
 async function bigFile(copies = 23) {
@@ -81,13 +86,14 @@ async function bigFile(copies = 23) {
   renameSync(`${path}.part`, path);
   return path;
 }
-const big = process.env.DASKLING_BENCH_BIG === '0' || onlyOps ? null : await bigFile();
+const big = process.env.DASKLING_BENCH_BIG === '0' || only ? null : await bigFile();
 
 let peers = null;
 if (process.env.DASKLING_BENCH_PEERS !== '0' && spawnSync('python3', ['--version']).status === 0) {
   console.log('native peers: DuckDB, polars, pandas, dask, numpy (venv target/venv-bench from PyPI)…');
   const py = python('bench', join(here, 'peers', 'requirements.txt'));
-  peers = lastJson(sh(py, [join(here, 'peers', 'peers.py'), '--daily', dailyDir, '--one', oneFile, ...(onlyOps ? ['--only-ops'] : [])]));
+  const mode = onlyOps ? ['--only-ops'] : ['--parquet', parquetFile, ...(onlyParquet ? ['--only-parquet'] : [])];
+  peers = lastJson(sh(py, [join(here, 'peers', 'peers.py'), '--daily', dailyDir, '--one', oneFile, ...mode]));
 } else {
   console.log('native peers skipped (no python3, or DASKLING_BENCH_PEERS=0)');
 }
@@ -121,6 +127,7 @@ async function inBrowser(isolation, threads, fn, options = {}, extraMounts = [])
     await page.setInputFiles('#daily', dailyFiles);
     await page.setInputFiles('#one', oneFile);
     if (big) await page.setInputFiles('#big', big);
+    if (existsSync(parquetFile)) await page.setInputFiles('#parquet', parquetFile);
     const info = await page.evaluate(([t, o]) => window.startClient(t, o), [threads, options]);
     if (isolation && info.mode !== 'threads') throw new Error(`expected threads mode, got ${info.mode}`);
     return await fn(page, info);
@@ -153,6 +160,21 @@ const common = async (page) => ({
   picked: await picked(page),
 });
 
+/** daskling and DuckDB-WASM on the picked Parquet file (when the peers' venv wrote it). */
+async function parquetRead() {
+  if (!existsSync(parquetFile)) return null;
+  console.log('the Parquet file: wasm threads (2 workers), then DuckDB-WASM…');
+  const daskling = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchPicked('parquet', 2, 'parquet')));
+  const duck = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchDuckdb('parquet', 2)));
+  return { daskling, duckdbWasm: duck };
+}
+
+if (onlyParquet) {
+  const parquet = await parquetRead();
+  await chrome.close();
+  parquetTable({ parquet, peers, nativeDf });
+  process.exit(0);
+}
 if (onlyOps) {
   console.log('wasm threads (2 workers): the everyday operations…');
   const ops = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchOps('one', 2)));
@@ -191,6 +213,7 @@ const duckdbWasm = await inBrowser(true, 2, async (page) => ({
   daily: await page.evaluate(() => window.benchDuckdb('daily', 1, 500)),
   one: await page.evaluate(() => window.benchDuckdb('one', 2)),
 }));
+const parquet = await parquetRead();
 let memory = null;
 if (big) {
   console.log('wasm threads (2 workers), the exercise streaming the 5 GB picked file…');
@@ -206,6 +229,7 @@ report({
   wasm: { 'threads (2)': wasmThreads, 'threads (1)': wasmThreads1, single: wasmSingle },
   wasmPlainSimd,
   duckdbWasm,
+  parquet,
   memory,
   SCHEDULER_CASES,
   DELAYED_CALLS,

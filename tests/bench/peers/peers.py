@@ -66,15 +66,62 @@ def duckdb_run(files, schema=False):
     return answers(rows, hmax, hmin, cmean, len(daily))
 
 
+def duckdb_parquet(path):
+    """The exercise on the Parquet file: ``read_parquet`` (the schema is in the file)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET threads={THREADS}")
+    src = f"read_parquet('{path}')"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM {src}")
+    rows, hmax, hmin, cmean = con.execute("SELECT count(*), max(high), min(high), avg(close) FROM t").fetchone()
+    daily = con.execute(
+        "SELECT time_bucket(INTERVAL 1 DAY, timestamp + INTERVAL 12 HOUR) AS day, max(high), max(high) - min(low) "
+        "FROM t GROUP BY day"
+    ).fetchall()
+    con.execute(f"SELECT * FROM {src} LIMIT 5").fetchall()
+    return answers(rows, hmax, hmin, cmean, len(daily))
+
+
+def polars_parquet(path):
+    import polars as pl
+
+    return polars_lazy(pl.scan_parquet(path), lambda: pl.scan_parquet(path))
+
+
+def pandas_parquet(path):
+    import pandas as pd
+
+    return pandas_answers(pd.read_parquet(path))
+
+
+def write_parquet(csv, path):
+    """The one file's rows as Parquet, as pyarrow writes it by default (snappy), in row
+    groups of 1 M rows; made once."""
+    if os.path.exists(path):
+        return
+    import pyarrow.csv as pc
+    import pyarrow.parquet as pq
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    pq.write_table(pc.read_csv(csv), f"{path}.part", row_group_size=1_000_000, compression="snappy")
+    os.replace(f"{path}.part", path)
+
+
 def polars_run(files):
     import polars as pl
 
-    lf = pl.scan_csv(files, try_parse_dates=True, glob=True)
+    return polars_lazy(pl.scan_csv(files, try_parse_dates=True, glob=True), lambda: pl.scan_csv(files, try_parse_dates=True, glob=True))
+
+
+def polars_lazy(lf, again):
+    import polars as pl
+
     day = pl.col("timestamp").dt.round("1d")
     totals = lf.select(pl.len(), pl.col("high").max().alias("hmax"), pl.col("high").min().alias("hmin"), pl.col("close").mean())
     daily = lf.group_by(day).agg(pl.col("high").max().alias("h"), (pl.col("high").max() - pl.col("low").min()).alias("spread"))
     t, d = pl.collect_all([totals, daily])
-    pl.scan_csv(files, try_parse_dates=True, glob=True).head(5).collect()
+    again().head(5).collect()
     return answers(t[0, 0], t[0, 1], t[0, 2], t[0, 3], d.height)
 
 
@@ -86,7 +133,10 @@ def pandas_frame(files):
 
 
 def pandas_run(files):
-    df = pandas_frame(files)
+    return pandas_answers(pandas_frame(files))
+
+
+def pandas_answers(df):
     g = df.groupby(df.timestamp.dt.round("D"))
     hmax = g.high.max()
     _spread = hmax - g.low.min()
@@ -229,7 +279,18 @@ def main():
     p.add_argument("--dask-daily", type=int, default=500, help="daily files dask reads (it is slow on many files)")
     p.add_argument("--reps", type=int, default=2)
     p.add_argument("--only-ops", action="store_true", help="only the everyday operations")
+    p.add_argument("--parquet", help="the one file's rows as Parquet: written if missing, then read by each peer")
+    p.add_argument("--only-parquet", action="store_true", help="only the Parquet read")
     a = p.parse_args()
+    parquet = {}
+    if a.parquet:
+        write_parquet(a.one, a.parquet)
+        for name, fn in (("duckdb", duckdb_parquet), ("polars", polars_parquet), ("pandas", pandas_parquet)):
+            secs, ans = best(a.reps, lambda: fn(a.parquet))
+            parquet[name] = {"seconds": secs, "bytes": os.path.getsize(a.parquet), "answers": ans}
+    if a.only_parquet:
+        print(json.dumps({"parquet": parquet}))
+        return
     if a.only_ops:
         print(json.dumps({"ops": ops(a.one, a.reps)}))
         return
@@ -257,6 +318,7 @@ def main():
             out["peers"].setdefault(name, {})[layout] = {"seconds": secs, "bytes": size(files), "files": len(files), "answers": ans}
     out["arrays"] = arrays(3)
     out["ops"] = ops(a.one, a.reps)
+    out["parquet"] = parquet
     print(json.dumps(out))
 
 

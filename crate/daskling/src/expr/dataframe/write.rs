@@ -48,13 +48,13 @@ impl DataFrame {
     /// use daskling::expr::dataframe::{read_csv_sources, ReadOptions, WriteFormat, WriteOptions};
     /// use daskling::kernels::dataframe::source::MemorySource;
     /// use daskling::Scheduler;
-    /// let a = Arc::new(MemorySource::new("a.csv", &b"x,s\n1,a\n"[..]));
+    /// let a = Arc::new(MemorySource::new("a.csv", &b"x,s\n1.5,a\n"[..]));
     /// let b = Arc::new(MemorySource::new("b.csv", &b"x,s\n2.5,\"b,c\"\n"[..]));
     /// let each = ReadOptions { blocksize: Some(0), ..ReadOptions::default() };
     /// let df = read_csv_sources(vec![a, b], &each).unwrap();
     /// let o = WriteOptions { format: WriteFormat::Csv { sep: b',' }, partitioned: false };
     /// let parts = df.write(&o).unwrap().compute(Scheduler::Sync).unwrap();
-    /// assert_eq!(parts.concat(), b"x,s\n1.0,a\n2.5,\"b,c\"\n");
+    /// assert_eq!(parts.concat(), b"x,s\n1.5,a\n2.5,\"b,c\"\n");
     /// ```
     pub fn write(&self, options: &WriteOptions) -> Result<Files> {
         Df::build(DfOp::Write {
