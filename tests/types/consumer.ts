@@ -1,6 +1,6 @@
 // Every call of docs/API.md, type-checked with `tsc --noEmit --strict` (npm test).
-import { Client, FUNCTION_LANES, generateSample } from '../../crate/wasm/js/index.js';
-import type { ArrayResult, Column, DArray, DataFrame, Delayed, Future, Progress, Series, Table } from '../../crate/wasm/js/index.js';
+import { Client, FUNCTION_LANES, generateSample, useArrow } from '../../crate/wasm/js/index.js';
+import type { ArrayResult, ArrowModule, ArrowTable, Column, DArray, DataFrame, Delayed, Future, Progress, Series, Table } from '../../crate/wasm/js/index.js';
 
 export async function everything(): Promise<void> {
   const client = await Client.start({ threads: 4 });
@@ -100,6 +100,18 @@ export async function everything(): Promise<void> {
   const chead: Column = await high.head(3);
   const n: number = await df.len().compute();
   const described: Table = await df.describe().compute();
+  // Data in and out: Parquet, CSV and Parquet files written, Arrow.
+  const pq: DataFrame = await client.dataframe.readParquet(files, { columns: ['close'], filters: [['close', '>', 20]], blocksize: 0 });
+  await client.dataframe.readParquet('/data/a.parquet', { filters: [[['ticker', 'in', ['hp', 'ge']]], [['close', '<=', 1]]] });
+  const csvBlob: Blob = await df.toCsv({ sep: ';' });
+  const csvParts: Blob[] = await df.toCsv({ partitioned: true });
+  const pqBlob: Blob = await pq.toParquet();
+  const seriesCsv: Blob = await high.toCsv();
+  useArrow({} as ArrowModule);
+  const arrowTable: ArrowTable = described.toArrow();
+  const arrowColumn: ArrowTable = chead.toArrow();
+  const fromArrow: DataFrame = client.dataframe.fromArrow(arrowTable, { npartitions: 2 });
+  void [csvBlob, csvParts, pqBlob, seriesCsv, arrowColumn, fromArrow];
   const [rows, hi, spread] = await client.compute(df.len(), high.max(), gb.col('high').max().sub(gb.col('low').min()), {
     onProgress: (p) => p.running,
   });

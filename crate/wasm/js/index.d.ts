@@ -72,7 +72,7 @@ export type Values = Float64Array | Uint8Array | (string | null)[];
 /** A computed series. `index` holds the group keys of grouped results, else `null`. */
 export interface Column {
   /** This column as an Apache Arrow table (`index`, if any, then the values); needs `useArrow(arrow)` once. */
-  toArrow(): import('apache-arrow').Table;
+  toArrow(): ArrowTable;
   name: string;
   dtype: Dtype;
   index: Values | null;
@@ -82,9 +82,27 @@ export interface Column {
 }
 
 /** A computed dataframe. */
+/**
+ * An Apache Arrow `Table` (of the `apache-arrow` package, an optional peer dependency),
+ * declared by the parts daskling uses so that the types need no `apache-arrow` installed:
+ * a `Table` of `apache-arrow` is one.
+ */
+export interface ArrowTable {
+  readonly numRows: number;
+  readonly schema: { readonly fields: readonly { readonly name: string; readonly type: unknown }[] };
+  getChild(name: string): unknown;
+}
+
+/** The `apache-arrow` module (`import * as arrow from 'apache-arrow'`), as `useArrow` takes it. */
+export interface ArrowModule {
+  makeVector: unknown;
+  vectorFromArray: unknown;
+  Table: unknown;
+}
+
 export interface Table {
   /** This table as an Apache Arrow table (the index first, as `index`); needs `useArrow(arrow)` once. */
-  toArrow(): import('apache-arrow').Table;
+  toArrow(): ArrowTable;
   columns: string[];
   dtypes: Record<string, Dtype>;
   index: Values | null;
@@ -767,7 +785,7 @@ export interface DataFrameModule {
   /** A dataframe of in-memory columns (`{name: values}`: typed arrays, or arrays of numbers, strings, booleans or Dates, `null` missing), dtypes inferred as pandas infers a list's or given. */
   fromColumns(columns: Record<string, ArrayLike<unknown>>, options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
   /** A dataframe of an Apache Arrow table's columns (float, int, bool, utf8, date, timestamp; dictionaries too): ints with nulls are float64, as pandas. */
-  fromArrow(table: import('apache-arrow').Table, options?: { npartitions?: number }): DataFrame;
+  fromArrow(table: ArrowTable, options?: { npartitions?: number }): DataFrame;
   /** A dataframe of plain objects, one per row: every key a column, in order of first appearance. */
   fromRecords(records: Record<string, unknown>[], options?: { npartitions?: number; dtypes?: Record<string, Dtype> }): DataFrame;
   readCsv(source: CsvSource, options?: ReadCsvOptions): Promise<DataFrame>;
@@ -906,7 +924,7 @@ export declare class Client {
 
 /** The workshop's sample data: one CSV of minute bars per weekday per ticker. */
 /** Registers the `apache-arrow` module (an optional peer dependency) for `toArrow`: `import * as arrow from 'apache-arrow'; useArrow(arrow)`. */
-export declare function useArrow(arrow: typeof import('apache-arrow')): void;
+export declare function useArrow(arrow: ArrowModule): void;
 
 /**
  * Whether `path` matches the glob `pattern` as readCsv's patterns do (`*`, `?`, `[…]`
