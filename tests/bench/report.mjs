@@ -164,9 +164,10 @@ export function parquetTable({ parquet, peers }) {
   }
   const runs = [
     ['daskling, Chromium, threads (2), picked file', parquet.daskling],
-    ['DuckDB-WASM, Chromium, 1 thread, picked file', parquet.duckdbWasm],
+    ...(parquet.duckdbWasm.error ? [] : [['DuckDB-WASM, Chromium, 1 thread, picked file', parquet.duckdbWasm]]),
     ...Object.entries(peers?.parquet ?? {}).map(([name, r]) => [`${name} (native, 2 threads)`, r]),
   ];
+  if (parquet.duckdbWasm.error) console.log(`\nDuckDB-WASM on Parquet: failed (${parquet.duckdbWasm.error})`);
   const mine = parquet.daskling.seconds;
   console.log(`\nParquet: the workshop's exercise on ${(parquet.daskling.bytes / 1e6).toFixed(0)} MB of Parquet (the one file's rows); seconds (best of 2), and each peer's time over daskling's\n`);
   table(['', 'seconds', 'MB/s', 'peer / daskling'], runs.map(([name, r]) => [name, fmt(r.seconds, 3), fmt(mbps(r.bytes, r.seconds)), `${fmt(r.seconds / mine, 2)}×`]));
