@@ -50,18 +50,22 @@ def duckdb_run(files, schema=False):
     """``read_csv`` with its defaults (it sniffs every file: ~1 ms a file), or given the schema."""
     import duckdb
 
+    opts = f", {SCHEMA}" if schema else ""
+    return duckdb_exercise(duckdb, f"read_csv({sql_source(files)}{opts})")
+
+
+def duckdb_exercise(duckdb, read):
+    """The exercise in DuckDB on the table function call ``read``."""
     con = duckdb.connect()
     con.execute(f"SET threads={THREADS}")
-    src = sql_source(files)
-    opts = f", {SCHEMA}" if schema else ""
     # One read into memory, then every query on it: duckdb's way of computing together.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM read_csv({src}{opts})")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM {read}")
     rows, hmax, hmin, cmean = con.execute("SELECT count(*), max(high), min(high), avg(close) FROM t").fetchone()
     daily = con.execute(
         "SELECT time_bucket(INTERVAL 1 DAY, timestamp + INTERVAL 12 HOUR) AS day, max(high), max(high) - min(low) "
         "FROM t GROUP BY day"
     ).fetchall()
-    con.execute(f"SELECT * FROM read_csv({src}{opts}) LIMIT 5").fetchall()
+    con.execute(f"SELECT * FROM {read} LIMIT 5").fetchall()
     con.execute("DROP TABLE t")
     return answers(rows, hmax, hmin, cmean, len(daily))
 
@@ -70,17 +74,7 @@ def duckdb_parquet(path):
     """The exercise on the Parquet file: ``read_parquet`` (the schema is in the file)."""
     import duckdb
 
-    con = duckdb.connect()
-    con.execute(f"SET threads={THREADS}")
-    src = f"read_parquet('{path}')"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE t AS SELECT timestamp, high, low, close FROM {src}")
-    rows, hmax, hmin, cmean = con.execute("SELECT count(*), max(high), min(high), avg(close) FROM t").fetchone()
-    daily = con.execute(
-        "SELECT time_bucket(INTERVAL 1 DAY, timestamp + INTERVAL 12 HOUR) AS day, max(high), max(high) - min(low) "
-        "FROM t GROUP BY day"
-    ).fetchall()
-    con.execute(f"SELECT * FROM {src} LIMIT 5").fetchall()
-    return answers(rows, hmax, hmin, cmean, len(daily))
+    return duckdb_exercise(duckdb, f"read_parquet('{path}')")
 
 
 def polars_parquet(path):
