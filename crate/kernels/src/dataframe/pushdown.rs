@@ -8,6 +8,24 @@ use super::csv::Schema;
 use super::kernel::FrameKernel;
 use daskling_core::Result;
 
+/// The positions of `names` a parse narrowed to `columns` keeps: those in `columns`, or
+/// the first when none is (a row count still needs one column).
+pub(super) fn kept<'a>(
+    names: impl ExactSizeIterator<Item = &'a str>,
+    columns: &[String],
+) -> Arc<[usize]> {
+    let any = names.len() > 0;
+    let mut idx: Vec<usize> = names
+        .enumerate()
+        .filter(|(_, n)| columns.iter().any(|c| c == n))
+        .map(|(i, _)| i)
+        .collect();
+    if idx.is_empty() && any {
+        idx.push(0);
+    }
+    idx.into()
+}
+
 impl FrameKernel {
     /// The columns this task reads of its first input frame, when it reads only some
     /// (`None`: it may use any).
@@ -25,15 +43,7 @@ impl FrameKernel {
     /// This parse reading only `columns` (at least one, to count rows); `None` when
     /// this is not a parse task.
     pub fn narrow(&self, columns: &[String]) -> Option<FrameKernel> {
-        let pick = |schema: &Schema| -> Arc<[usize]> {
-            let mut idx: Vec<usize> = (0..schema.names.len())
-                .filter(|&i| columns.contains(&schema.names[i]))
-                .collect();
-            if idx.is_empty() && !schema.names.is_empty() {
-                idx.push(0);
-            }
-            idx.into()
-        };
+        let pick = |schema: &Schema| kept(schema.names.iter().map(String::as_str), columns);
         match self {
             FrameKernel::ParseFiles {
                 files,

@@ -6,6 +6,8 @@
 //! pandas makes per column, and dask's `to_csv` per partition. A frame with an index (a
 //! groupby's result) has it written as its first column, as `reset_index()` would.
 
+use std::io::Write;
+
 use super::column::{Column, Frame, NAT};
 use super::convert::python_float;
 use super::datetime::{format_date, format_datetime, DAY_MS};
@@ -65,7 +67,9 @@ pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
                 out.push(sep);
             }
             match c {
-                Column::Int64(v) => int(&mut out, v[r]),
+                Column::Int64(v) => {
+                    let _ = write!(out, "{}", v[r]);
+                }
                 Column::Float64(v) => {
                     if !v[r].is_nan() {
                         out.extend_from_slice(python_float(v[r]).as_bytes());
@@ -87,25 +91,6 @@ pub fn write_csv(f: &Frame, o: &CsvWrite) -> Vec<u8> {
         out.push(b'\n');
     }
     out
-}
-
-/// An integer's digits, written without an allocation.
-fn int(out: &mut Vec<u8>, x: i64) {
-    let mut digits = [0u8; 20];
-    let mut n = x.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if x < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// Text, quoted (quotes doubled) when it holds the separator, a quote or a line break.
@@ -162,7 +147,7 @@ impl TimeFormat {
             TimeFormat::Seconds => out.extend_from_slice(format_datetime(t).as_bytes()),
             TimeFormat::Millis => {
                 out.extend_from_slice(format_datetime(t).as_bytes());
-                out.extend_from_slice(format!(".{:03}", t.rem_euclid(1000)).as_bytes());
+                let _ = write!(out, ".{:03}", t.rem_euclid(1000));
             }
         }
     }

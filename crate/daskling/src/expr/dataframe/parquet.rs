@@ -14,7 +14,6 @@ use super::{not_mine, DataFrame, Df, DfOp, Kind, Meta, Series, SourceRef, DEFAUL
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{list, string, Line, Script};
 use crate::graph::{tokenize, Graph, Key, Task};
-use crate::kernels::array::BinaryOp;
 use crate::kernels::dataframe::kernel::FrameKernel;
 use crate::kernels::dataframe::map::{ColumnMap, Literal};
 use crate::kernels::dataframe::parquet::stats::{may_pass, Cmp, Predicate, Scalar};
@@ -235,16 +234,8 @@ fn predicate_mask(df: &DataFrame, p: &Predicate) -> Result<Series> {
             return Err(bad("only ==, !=, in and not in compare text or bools"))
         }
         (op, _) => {
-            let Literal::Number(x) = one()? else {
-                unreachable!("numbers for number and datetime columns")
-            };
-            let op = match op {
-                Cmp::Eq => BinaryOp::Eq,
-                Cmp::Ne => BinaryOp::Ne,
-                Cmp::Lt => BinaryOp::Lt,
-                Cmp::Le => BinaryOp::Le,
-                Cmp::Gt => BinaryOp::Gt,
-                Cmp::Ge | Cmp::In | Cmp::NotIn => BinaryOp::Ge,
+            let (Literal::Number(x), Some(op)) = (one()?, op.binary()) else {
+                unreachable!("numbers for number and datetime columns; in / not in above")
             };
             col.scalar_op(op, x, false)?
         }
@@ -281,14 +272,8 @@ pub(super) fn pushed_filter(input: &Df, mask: &Df) -> Option<Result<DataFrame>> 
     if read.name() != input.name() || value.is_nan() {
         return None;
     }
-    let cmp = match (op, reflected) {
-        (BinaryOp::Eq, _) => Cmp::Eq,
-        (BinaryOp::Gt, false) | (BinaryOp::Lt, true) => Cmp::Gt,
-        (BinaryOp::Ge, false) | (BinaryOp::Le, true) => Cmp::Ge,
-        (BinaryOp::Lt, false) | (BinaryOp::Gt, true) => Cmp::Lt,
-        (BinaryOp::Le, false) | (BinaryOp::Ge, true) => Cmp::Le,
-        _ => return None,
-    };
+    // `!=` rules a row group out only when all its values are the constant: not pushed.
+    let cmp = Cmp::of_binary(*op, *reflected).filter(|c| *c != Cmp::Ne)?;
     let p = Predicate {
         column: name.clone(),
         op: cmp,

@@ -14,11 +14,10 @@ use parquet::file::serialized_reader::SerializedPageReader;
 
 use super::{Field, Kind, Piece};
 use crate::dataframe::column::NAT;
+use crate::dataframe::datetime::DAY_MS;
 use crate::dataframe::{Column, Dtype, Frame};
 use daskling_core::{Error, Result};
 
-/// Milliseconds per day.
-const DAY_MS: i64 = 86_400_000;
 /// The Julian day of 1970-01-01 (int96 timestamps count Julian days).
 const EPOCH_JULIAN_DAY: i64 = 2_440_588;
 

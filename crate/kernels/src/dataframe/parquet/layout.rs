@@ -214,15 +214,9 @@ impl ParquetParse {
 
     /// This parse decoding only the fields named `columns` (at least one, to count rows).
     pub fn narrow(&self, columns: &[String]) -> ParquetParse {
-        let fields = &self.piece.set.fields;
-        let mut keep: Vec<usize> = (0..fields.len())
-            .filter(|&i| columns.contains(&fields[i].name))
-            .collect();
-        if keep.is_empty() && !fields.is_empty() {
-            keep.push(0);
-        }
+        let names = self.piece.set.fields.iter().map(|f| f.name.as_str());
         ParquetParse {
-            keep: Some(keep.into()),
+            keep: Some(crate::dataframe::pushdown::kept(names, columns)),
             ..self.clone()
         }
     }

@@ -9,7 +9,8 @@
 use parquet::file::statistics::Statistics;
 
 use super::{Kind, ParquetFile};
-use crate::dataframe::datetime::parse_datetime;
+use crate::array::BinaryOp;
+use crate::dataframe::datetime::{parse_datetime, DAY_MS};
 
 /// A comparison of a predicate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -52,6 +53,49 @@ impl Cmp {
             "in" => Cmp::In,
             "not in" => Cmp::NotIn,
             _ => return None,
+        })
+    }
+
+    /// The comparison of a column with a constant as the series operation that makes it
+    /// (`None` for `in` and `not in`).
+    ///
+    /// ```
+    /// use daskling_kernels::array::BinaryOp;
+    /// use daskling_kernels::dataframe::parquet::stats::Cmp;
+    /// assert_eq!(Cmp::Le.binary(), Some(BinaryOp::Le));
+    /// assert_eq!(Cmp::In.binary(), None);
+    /// ```
+    pub fn binary(self) -> Option<BinaryOp> {
+        Some(match self {
+            Cmp::Eq => BinaryOp::Eq,
+            Cmp::Ne => BinaryOp::Ne,
+            Cmp::Lt => BinaryOp::Lt,
+            Cmp::Le => BinaryOp::Le,
+            Cmp::Gt => BinaryOp::Gt,
+            Cmp::Ge => BinaryOp::Ge,
+            Cmp::In | Cmp::NotIn => return None,
+        })
+    }
+
+    /// The comparison `column op constant` makes (`reflected`: `constant op column`, so
+    /// `5 < x` is `x > 5`); `None` when `op` does not compare.
+    ///
+    /// ```
+    /// use daskling_kernels::array::BinaryOp;
+    /// use daskling_kernels::dataframe::parquet::stats::Cmp;
+    /// assert_eq!(Cmp::of_binary(BinaryOp::Lt, true), Some(Cmp::Gt));
+    /// assert_eq!(Cmp::of_binary(BinaryOp::Add, false), None);
+    /// ```
+    pub fn of_binary(op: BinaryOp, reflected: bool) -> Option<Cmp> {
+        let c = [Cmp::Eq, Cmp::Ne, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge]
+            .into_iter()
+            .find(|c| c.binary() == Some(op))?;
+        Some(match (c, reflected) {
+            (Cmp::Lt, true) => Cmp::Gt,
+            (Cmp::Le, true) => Cmp::Ge,
+            (Cmp::Gt, true) => Cmp::Lt,
+            (Cmp::Ge, true) => Cmp::Le,
+            (c, _) => c,
         })
     }
 
@@ -124,7 +168,7 @@ fn bounds(kind: Kind, s: &Statistics) -> Option<(Bound<'_>, Bound<'_>)> {
         }
         (Kind::Int32, Statistics::Int32(v)) => num(*v.min_opt()? as f64, *v.max_opt()? as f64),
         (Kind::Date, Statistics::Int32(v)) => {
-            let day = 86_400_000.0;
+            let day = DAY_MS as f64;
             num(*v.min_opt()? as f64 * day, *v.max_opt()? as f64 * day)
         }
         (Kind::Int64, Statistics::Int64(v)) => num(*v.min_opt()? as f64, *v.max_opt()? as f64),

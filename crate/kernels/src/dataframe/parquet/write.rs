@@ -30,11 +30,10 @@ fn err(e: parquet::errors::ParquetError) -> Error {
     Error::invalid(format!("toParquet: {e}"))
 }
 
-/// The Parquet schema of columns `names` of `dtypes`.
-fn schema(names: &[String], dtypes: &[Dtype]) -> Result<Arc<Type>> {
-    let fields = names
+/// The Parquet schema of `columns` (names and dtypes).
+fn schema(columns: &[(String, Dtype)]) -> Result<Arc<Type>> {
+    let fields = columns
         .iter()
-        .zip(dtypes)
         .map(|(n, d)| {
             let (physical, logical, repetition) = match d {
                 Dtype::Int64 => (Physical::INT64, None, Repetition::OPTIONAL),
@@ -111,10 +110,8 @@ pub fn write_part(f: &Frame, columns: &[(String, Dtype)]) -> Result<Vec<u8>> {
             columns.len()
         )));
     }
-    let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
-    let dtypes: Vec<Dtype> = columns.iter().map(|c| c.1).collect();
-    let mut w = SerializedFileWriter::new(Vec::new(), schema(&names, &dtypes)?, properties())
-        .map_err(err)?;
+    let mut w =
+        SerializedFileWriter::new(Vec::new(), schema(columns)?, properties()).map_err(err)?;
     let mut g = w.next_row_group().map_err(err)?;
     for (c, (name, _)) in mine.iter().zip(columns) {
         let mut col = g.next_column().map_err(err)?.expect("a writer per column");
