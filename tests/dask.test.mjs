@@ -55,6 +55,26 @@ describe('toDask on a dask cluster', () => {
     assert.equal(onCluster(one, 'one'), 225);
   });
 
+  test('blocked linalg: cholesky, solve, inv, eye', { timeout: 600_000 }, async () => {
+    const { mine, script } = await session.inPage(async (c, { address }) => {
+      const da = c.array;
+      const r = da.random.random([60, 60], { chunks: [20, 20], seed: 5 });
+      const spd = r.dot(r.T).add(da.eye(60, { chunks: 20 }).mul(60));
+      const b = da.random.random([60, 2], { chunks: [20, 2], seed: 6 });
+      // A general (not symmetric) matrix, kept well conditioned.
+      const g = r.add(da.eye(60, { chunks: 20 }).mul(3));
+      const values = [da.linalg.cholesky(spd), da.linalg.solve(spd, b), da.linalg.solve(g, b.slice([null, 0])),
+        da.linalg.inv(g), da.eye(7, { M: 9, k: -2, chunks: 3 })];
+      const plain = (v) => ({ shape: v.shape, data: Array.from(v.data) });
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address }) };
+    }, { address: ctx.address });
+    assert.match(script, /da\.linalg\.cholesky\(\w+, lower=True\)/);
+    assert.match(script, /da\.linalg\.solve\(/);
+    const theirs = onCluster(script, 'linalg');
+    assert.equal(theirs.length, mine.length);
+    mine.forEach((m, i) => same(m, theirs[i], `value ${i}`));
+  });
+
   test('the dataframe exercise on generated files, and a groupby by hour', { timeout: 600_000 }, async () => {
     const names = readdirSync(join(DATA, 'minute', 'hp')).sort().map((f) => `minute/hp/${f}`);
     const { mine, script } = await session.inPage(async (c, { names, address, prefix }) => {

@@ -52,6 +52,47 @@ window.benchArrays = async (reps) => {
   for (const [name, e, n] of cases) out[name] = await best(n, () => e.compute());
   return out;
 };
+// Linear algebra: the seed's first cell (the SVD of x·xᵀ, one 1000² block), one-block
+// factorizations, and the blocked Cholesky and solve of a 4000² matrix in 1000² blocks.
+// Each answer is checked by its residual, so a fast wrong answer cannot pass.
+window.benchLinalg = async (reps) => {
+  const c = window.client;
+  const da = c.array;
+  const now = () => performance.now() / 1000;
+  const best = async (n, f) => {
+    let b = Infinity;
+    for (let i = 0; i < n; i++) {
+      const t = now();
+      await f();
+      b = Math.min(b, now() - t);
+    }
+    return b;
+  };
+  const x = await da.random.random([1000, 1000], { seed: 0 }).persist();
+  const spd1 = await x.dot(x.T).add(da.eye(1000).mul(1000)).persist();
+  const b1 = await da.random.random([1000], { seed: 1 }).persist();
+  const X = await da.random.random([4000, 4000], { chunks: 1000, seed: 2 }).persist();
+  const spd = await X.dot(X.T).add(da.eye(4000, { chunks: 1000 }).mul(4000)).persist();
+  const b = await da.random.random([4000], { chunks: 1000, seed: 3 }).persist();
+  /** max |a − b| relative to max |b|: below 1e-12 or the bench stops. */
+  const check = async (what, a, b) => {
+    const [d, m] = await c.compute(a.sub(b).abs().max(), b.abs().max());
+    if (!(d / m < 1e-12)) throw new Error(`benchLinalg: ${what} is off by ${d / m}`);
+  };
+  await check('solve', spd.dot(da.linalg.solve(spd, b)), b);
+  await check('one-block solve', spd1.dot(da.linalg.solve(spd1, b1)), b1);
+  const l = da.linalg.cholesky(spd);
+  await check('cholesky', l.dot(l.T), spd);
+  return {
+    svd: await best(reps, () => da.linalg.svd(x.dot(x.T))[1].compute()),
+    cholesky1: await best(reps, () => da.linalg.cholesky(spd1).sum().compute()),
+    solve1: await best(reps, () => da.linalg.solve(spd1, b1).sum().compute()),
+    inv1: await best(reps, () => da.linalg.inv(spd1).sum().compute()),
+    qr1: await best(reps, () => da.linalg.qr(x)[1].sum().compute()),
+    cholesky: await best(reps, () => da.linalg.cholesky(spd).sum().compute()),
+    solve: await best(reps, () => da.linalg.solve(spd, b).sum().compute()),
+  };
+};
 // Latency: a quick `ones([4]).sum()` computed `reps` times on an idle client, then
 // `reps` times while a long product chain runs (its seconds alone, and with them);
 // milliseconds, median and worst. Dask answers such a compute from its own caller thread.

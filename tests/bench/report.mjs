@@ -152,6 +152,30 @@ Everyday dataframe operations on the one picked file (${(ops.bytes / 1e6).toFixe
   console.log(`\nAnswers of the operations: ${bad.length ? `DIFFERENT: ${bad.join('; ')}` : 'daskling and every peer equal pandas\'.'}`);
 }
 
+const LINALG = [
+  ['svd', "svd(x.dot(x.T)), x one 1000² block (the seed's first cell)", 'numpy'],
+  ['qr1', 'qr of one 1000² block', 'numpy'],
+  ['cholesky1', 'cholesky of one 1000² block', 'numpy'],
+  ['solve1', 'solve, one 1000² block and a vector', 'numpy'],
+  ['inv1', 'inv of one 1000² block', 'numpy'],
+  ['cholesky', 'cholesky of 4000², blocks 1000²', 'dask'],
+  ['solve', 'solve of 4000² (blocks 1000²) and a vector', 'dask'],
+];
+
+/** Linear algebra: daskling in Chromium against numpy (one block) or dask (blocked). */
+export function linalgTable({ linalg, peers }) {
+  const p = peers?.linalg ?? {};
+  console.log('\nLinear algebra: best seconds (daskling: Chromium, threads (2); numpy on OpenBLAS and dask, 2 threads); ' +
+    "ratio = peer's time / daskling's (> 1: daskling faster); daskling's answers checked by their residuals\n");
+  table(
+    ['case', 'daskling', 'peer', 'peer s', 'peer / daskling'],
+    LINALG.map(([c, label, peer]) => {
+      const them = p[peer]?.[c];
+      return [label, fmt(linalg[c], 3), peer, them === undefined ? '—' : fmt(them, 3), them === undefined ? '—' : `${fmt(them / linalg[c], 2)}×`];
+    }),
+  );
+}
+
 /**
  * The exercise on the one file's rows as Parquet (pyarrow, snappy, 1 M-row groups), picked
  * in Chromium: daskling and DuckDB-WASM against the native peers, seconds and the ratio
@@ -187,6 +211,7 @@ export function report(r) {
   arraysTable(r);
   dataframeTable(r);
   opsTable({ ops: r.wasm['threads (2)'].ops, peers: r.peers });
+  linalgTable({ linalg: r.wasm['threads (2)'].linalg, peers: r.peers });
   parquetTable(r);
   if (r.memory) {
     const m = r.memory;

@@ -5,7 +5,8 @@
 // python3 is here — native DuckDB, polars, pandas, dask and numpy from a venv made from PyPI.
 //   DASKLING_BENCH_PEERS=0  skips the Python peers; DASKLING_BENCH_BIG=0 the 5 GB stream;
 //   DASKLING_BENCH_ONLY=ops runs only the everyday dataframe operations (and their peers);
-//   DASKLING_BENCH_ONLY=parquet only the Parquet read (and its peers).
+//   DASKLING_BENCH_ONLY=parquet only the Parquet read (and its peers);
+//   DASKLING_BENCH_ONLY=linalg only the linear algebra (and numpy's and dask's).
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -29,7 +30,7 @@ import { PATH } from '../../crate/wasm/js/toolchain.mjs';
 import { serve } from '../../www/serve.mjs';
 import { HOOKS_DIST, launch } from '../browser.mjs';
 import { python } from '../venv.mjs';
-import { opsTable, parquetTable, report } from './report.mjs';
+import { linalgTable, opsTable, parquetTable, report } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -45,7 +46,8 @@ const cargoBench = (name) => lastJson(sh('cargo', ['bench', '-q', '--bench', nam
 
 const onlyOps = process.env.DASKLING_BENCH_ONLY === 'ops';
 const onlyParquet = process.env.DASKLING_BENCH_ONLY === 'parquet';
-const only = onlyOps || onlyParquet;
+const onlyLinalg = process.env.DASKLING_BENCH_ONLY === 'linalg';
+const only = onlyOps || onlyParquet || onlyLinalg;
 console.log('building (release)…');
 sh('node', ['crate/wasm/js/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 // The scheduler benchmark runs inside the kernel: the build with its hooks.
@@ -92,7 +94,11 @@ let peers = null;
 if (process.env.DASKLING_BENCH_PEERS !== '0' && spawnSync('python3', ['--version']).status === 0) {
   console.log('native peers: DuckDB, polars, pandas, dask, numpy (venv target/venv-bench from PyPI)…');
   const py = python('bench', join(here, 'peers', 'requirements.txt'));
-  const mode = onlyOps ? ['--only-ops'] : ['--parquet', parquetFile, ...(onlyParquet ? ['--only-parquet'] : [])];
+  const mode = onlyOps
+    ? ['--only-ops']
+    : onlyLinalg
+      ? ['--only-linalg']
+      : ['--parquet', parquetFile, ...(onlyParquet ? ['--only-parquet'] : [])];
   peers = lastJson(sh(py, [join(here, 'peers', 'peers.py'), '--daily', dailyDir, '--one', oneFile, ...mode]));
 } else {
   console.log('native peers skipped (no python3, or DASKLING_BENCH_PEERS=0)');
@@ -179,6 +185,13 @@ if (onlyParquet) {
   parquetTable({ parquet, peers, nativeDf });
   process.exit(0);
 }
+if (onlyLinalg) {
+  console.log('wasm threads (2 workers): linear algebra…');
+  const linalg = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchLinalg(2)));
+  await chrome.close();
+  linalgTable({ linalg, peers });
+  process.exit(0);
+}
 if (onlyOps) {
   console.log('wasm threads (2 workers): the everyday operations…');
   const ops = await inBrowser(true, 2, (page) => page.evaluate(() => window.benchOps('one', 2)));
@@ -196,6 +209,7 @@ const wasmThreads = await inBrowser(true, 2, async (page, info) => ({
   ...(await common(page)),
   memoryFiles: await page.evaluate(() => window.benchDataframe(9500, 2)),
   ops: await page.evaluate(() => window.benchOps('one', 2)),
+  linalg: await page.evaluate(() => window.benchLinalg(2)),
 }));
 console.log('wasm threads (1 worker)…');
 const wasmThreads1 = await inBrowser(true, 1, common);

@@ -143,6 +143,18 @@ export class ArrayModule {
       svd(x) {
         return wrapAll(client, x._handle().svd());
       },
+      /** The lower Cholesky factor `l` of a symmetric positive definite array (`a = l lᵀ`); square blocks. */
+      cholesky(a) {
+        return new DArray(client, a._handle().cholesky());
+      },
+      /** `x` with `a · x = b` (`b` 1-d or 2-d), by a blocked LU of `a` (square blocks). */
+      solve(a, b) {
+        return new DArray(client, a._handle().solve(b._handle()));
+      },
+      /** The inverse of a square array: `solve(a, eye)`. */
+      inv(a) {
+        return new DArray(client, a._handle().inv());
+      },
       /** Randomized SVD with `k` components, for any chunking: `[u, s, v]`. */
       svdCompressed(x, k, { seed, nPowerIter = 2 } = {}) {
         return wrapAll(client, x._handle().svdCompressed(k, nPowerIter, seed));
@@ -158,6 +170,10 @@ export class ArrayModule {
   }
   zeros(shape, { chunks } = {}) {
     return this.full(shape, 0, { chunks });
+  }
+  /** `n`×`M` (default `n`) with ones on diagonal `k` (0 the main one), zeros elsewhere. */
+  eye(n, { chunks, M, k } = {}) {
+    return new DArray(this.#client, builder.eye(n, M, k, chunks));
   }
   /** `start, start + step, …` below `stop` (1-d); `arange(stop)` counts from 0. */
   arange(start, stop, step = 1, { chunks } = {}) {

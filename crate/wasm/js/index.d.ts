@@ -127,8 +127,8 @@ declare abstract class Lazy<R> {
   toDask(options?: DaskOptions): string;
 }
 
-/** `chunks`: a block shape (`[1000, 1000]`) or sizes per axis (`[[5, 5, 5], [7, 8]]`). */
-export type Chunks = number[] | number[][];
+/** `chunks`: a block shape (`[1000, 1000]`), one size for every axis (`1000`) or sizes per axis (`[[5, 5, 5], [7, 8]]`). */
+export type Chunks = number | number[] | number[][];
 
 export interface ReduceOptions {
   axis?: number | number[];
@@ -502,6 +502,8 @@ export interface ArrayModule {
   zeros(shape: number[], options?: { chunks?: Chunks }): DArray;
   full(shape: number[], value: number, options?: { chunks?: Chunks }): DArray;
   arange(start: number, stop?: number, step?: number, options?: { chunks?: number | number[] }): DArray;
+  /** `n`×`M` (default `n`) with ones on diagonal `k`, numpy's `eye`. */
+  eye(n: number, options?: { chunks?: Chunks; M?: number; k?: number }): DArray;
   fromArray(data: Float64Array | ArrayLike<number> | unknown[], options?: { shape?: number[]; chunks?: Chunks }): DArray;
   random: {
     random(shape: number[], options?: { chunks?: Chunks; seed?: number }): DArray;
@@ -510,6 +512,12 @@ export interface ArrayModule {
     qr(x: DArray): [DArray, DArray];
     svd(x: DArray): [DArray, DArray, DArray];
     svdCompressed(x: DArray, k: number, options?: { seed?: number; nPowerIter?: number }): [DArray, DArray, DArray];
+    /** The lower Cholesky factor of a symmetric positive definite array (square blocks). */
+    cholesky(a: DArray): DArray;
+    /** `x` with `a · x = b` (`b` 1-d or 2-d), by a blocked LU of `a` (square blocks). */
+    solve(a: DArray, b: DArray): DArray;
+    /** The inverse of a square array (square blocks). */
+    inv(a: DArray): DArray;
   };
 }
 

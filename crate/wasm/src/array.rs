@@ -31,10 +31,18 @@ pub(crate) fn int_arg(n: f64, what: &str) -> Result<i64, JsError> {
     Ok(n as i64)
 }
 
-/// `chunks`: a block shape or sizes per axis; `undefined` means one block per axis.
+/// `chunks`: a block shape, sizes per axis, or one number (that size on every axis, as
+/// dask's `chunks=1000`); `undefined` means one block per axis.
 fn chunks_arg(chunks: JsValue, shape: &[usize]) -> Result<ChunkSpec, JsError> {
     if chunks.is_undefined() || chunks.is_null() {
         return Ok(ChunkSpec::Block(shape.iter().map(|&n| n.max(1)).collect()));
+    }
+    if let Some(n) = chunks.as_f64() {
+        let n = int_arg(n, "chunks")?;
+        if n < 1 {
+            return Err(JsError::new(&format!("chunks must be at least 1, got {n}")));
+        }
+        return Ok(ChunkSpec::Block(vec![n as usize; shape.len()]));
     }
     from_js(
         chunks,
@@ -222,6 +230,21 @@ impl LazyArray {
         Ok(js_list(vec![u, s, v]))
     }
 
+    /// The lower Cholesky factor (square blocks).
+    pub fn cholesky(&self) -> Result<LazyArray, JsError> {
+        wrap(self.0.cholesky())
+    }
+
+    /// `x` with `self · x = b`.
+    pub fn solve(&self, b: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.solve(&b.0))
+    }
+
+    /// The inverse.
+    pub fn inv(&self) -> Result<LazyArray, JsError> {
+        wrap(self.0.inv())
+    }
+
     /// Randomized SVD with `k` components: `[u, s, v]`.
     #[wasm_bindgen(js_name = svdCompressed)]
     pub fn svd_compressed(
@@ -250,6 +273,19 @@ pub fn full(shape: JsValue, value: f64, chunks: JsValue) -> Result<LazyArray, Js
     let shape = shape_arg(shape)?;
     let chunks = chunks_arg(chunks, &shape)?;
     wrap(Array::full(&shape, value, chunks))
+}
+
+/// An `n`×`m` array with ones on diagonal `k`, blocked as `chunks`.
+#[wasm_bindgen]
+pub fn eye(n: f64, m: Option<f64>, k: Option<f64>, chunks: JsValue) -> Result<LazyArray, JsError> {
+    let n = int_arg(n, "N")?.max(0) as usize;
+    let m = m
+        .map(|m| int_arg(m, "M"))
+        .transpose()?
+        .map_or(n, |m| m.max(0) as usize);
+    let k = k.map(|k| int_arg(k, "k")).transpose()?.unwrap_or(0);
+    let chunks = chunks_arg(chunks, &[n, m])?;
+    wrap(Array::eye(n, m, k, chunks))
 }
 
 /// `start, start + step, …` below `stop`, in blocks of `chunk` (one block when undefined).

@@ -266,6 +266,37 @@ def arrays(reps):
     return out
 
 
+def linalg(reps):
+    """The linear algebra cases of the page's benchLinalg: numpy (LAPACK on OpenBLAS) on
+    one block, dask (threads, chunks 1000²) on the blocked ones; seconds per case."""
+    import dask
+    import dask.array as da
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.random((1000, 1000))
+    spd1 = x @ x.T + 1000 * np.eye(1000)
+    b1 = rng.random(1000)
+    out = {
+        "numpy": {
+            "svd": best(reps, lambda: np.linalg.svd(x @ x.T, compute_uv=True)[1][0])[0],
+            "cholesky1": best(reps, lambda: np.linalg.cholesky(spd1))[0],
+            "solve1": best(reps, lambda: np.linalg.solve(spd1, b1))[0],
+            "inv1": best(reps, lambda: np.linalg.inv(spd1))[0],
+            "qr1": best(reps, lambda: np.linalg.qr(x))[0],
+        }
+    }
+    with dask.config.set(scheduler="threads", num_workers=int(THREADS)):
+        dx = da.random.random((4000, 4000), chunks=(1000, 1000))
+        spd = (dx.dot(dx.T) + 4000 * da.eye(4000, chunks=1000)).persist()
+        b = da.random.random(4000, chunks=1000).persist()
+        out["dask"] = {
+            "cholesky": best(reps, lambda: float(da.linalg.cholesky(spd, lower=True).sum().compute()))[0],
+            "solve": best(reps, lambda: float(da.linalg.solve(spd, b).sum().compute()))[0],
+        }
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--daily", required=True, help="folder of the daily files")
@@ -275,7 +306,11 @@ def main():
     p.add_argument("--only-ops", action="store_true", help="only the everyday operations")
     p.add_argument("--parquet", help="the one file's rows as Parquet: written if missing, then read by each peer")
     p.add_argument("--only-parquet", action="store_true", help="only the Parquet read")
+    p.add_argument("--only-linalg", action="store_true", help="only the linear algebra")
     a = p.parse_args()
+    if a.only_linalg:
+        print(json.dumps({"linalg": linalg(a.reps)}))
+        return
     parquet = {}
     if a.parquet:
         write_parquet(a.one, a.parquet)
@@ -311,6 +346,7 @@ def main():
             secs, ans = best(reps, lambda: fn(arg))
             out["peers"].setdefault(name, {})[layout] = {"seconds": secs, "bytes": size(files), "files": len(files), "answers": ans}
     out["arrays"] = arrays(3)
+    out["linalg"] = linalg(a.reps)
     out["ops"] = ops(a.one, a.reps)
     out["parquet"] = parquet
     print(json.dumps(out))

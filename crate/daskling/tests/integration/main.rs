@@ -31,3 +31,4 @@ mod modules;
 mod names;
 mod output;
 mod reads;
+mod solve;

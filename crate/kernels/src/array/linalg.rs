@@ -1,8 +1,7 @@
-//! Dense linear algebra on blocks: matrix products (GEMM) and the small QR / SVD
-//! factorizations of TSQR, on `nalgebra`.
+//! Matrix products of blocks (GEMM, SYRK) for chunked `dot`; the factorizations are in
+//! [`super::factor`].
 
-use nalgebra::{DMatrix, SVD};
-use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewMut2, Axis, Ix2, IxDyn};
+use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewMut2, Axis, Ix2};
 
 use daskling_core::{Error, Result};
 
@@ -11,11 +10,8 @@ pub(crate) fn gemm_acc(a: ArrayView2<f64>, b: ArrayView2<f64>, c: &mut ArrayView
     super::gemm::gemm_acc(a, b, c)
 }
 
-fn as2<'a>(key: &str, x: &'a ArrayD<f64>, vec_as_row: bool) -> Result<ArrayView2<'a, f64>> {
-    as2t(key, x, vec_as_row, false)
-}
-
-/// [`as2`], transposed (a view) if `t`: only 2-d blocks can be.
+/// A 2-d view of a block for a product (a 1-d block as a row if `vec_as_row`, else a
+/// column), transposed (a view) if `t`: only 2-d blocks can be.
 fn as2t<'a>(
     key: &str,
     x: &'a ArrayD<f64>,
@@ -133,61 +129,6 @@ pub(crate) fn sym_dot(
     Ok(c.into_dyn())
 }
 
-fn to_matrix(key: &str, x: &ArrayD<f64>) -> Result<DMatrix<f64>> {
-    let a = as2(key, x, false)?;
-    if a.nrows() == 0 || a.ncols() == 0 {
-        return Err(Error::invalid(format!(
-            "{key}: cannot factor an empty {}x{} matrix",
-            a.nrows(),
-            a.ncols()
-        )));
-    }
-    if a.iter().any(|v| !v.is_finite()) {
-        return Err(Error::invalid(format!(
-            "{key}: the matrix has NaN or infinite values"
-        )));
-    }
-    Ok(DMatrix::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]]))
-}
-
-fn from_matrix(m: &DMatrix<f64>) -> ArrayD<f64> {
-    Array2::from_shape_fn((m.nrows(), m.ncols()), |(i, j)| m[(i, j)]).into_dyn()
-}
-
-/// Reduced QR of a block: `(q, r)` with `q` m×k orthonormal, `r` k×n upper triangular,
-/// `k = min(m, n)`.
-pub(crate) fn qr(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>)> {
-    let qr = to_matrix(key, x)?.qr();
-    Ok((from_matrix(&qr.q()), from_matrix(&qr.r())))
-}
-
-/// Stacks blocks vertically (all with the same number of columns).
-pub(crate) fn vstack(key: &str, blocks: &[&ArrayD<f64>]) -> Result<ArrayD<f64>> {
-    let views = blocks
-        .iter()
-        .map(|b| as2(key, b, false))
-        .collect::<Result<Vec<_>>>()?;
-    ndarray::concatenate(Axis(0), &views)
-        .map(|a| a.into_dyn())
-        .map_err(|e| Error::invalid(format!("{key}: {e}")))
-}
-
-/// Thin SVD of a block: `(u, s, vt)` with singular values in descending order.
-pub(crate) fn svd(key: &str, x: &ArrayD<f64>) -> Result<(ArrayD<f64>, ArrayD<f64>, ArrayD<f64>)> {
-    let m = to_matrix(key, x)?;
-    let svd = SVD::try_new(m, true, true, f64::EPSILON, 100_000)
-        .ok_or_else(|| Error::invalid(format!("{key}: the SVD did not converge")))?;
-    let (Some(u), Some(vt)) = (svd.u.as_ref(), svd.v_t.as_ref()) else {
-        return Err(Error::invalid(format!("{key}: the SVD gave no vectors")));
-    };
-    let s = ArrayD::from_shape_vec(
-        IxDyn(&[svd.singular_values.len()]),
-        svd.singular_values.iter().copied().collect(),
-    )
-    .map_err(|e| Error::invalid(format!("{key}: {e}")))?;
-    Ok((from_matrix(u), s, from_matrix(vt)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,37 +153,6 @@ mod tests {
     }
 
     #[test]
-    fn qr_is_orthonormal_times_upper_triangular() {
-        let x = tall();
-        let (q, r) = qr("k", &x).unwrap();
-        assert_eq!((q.shape(), r.shape()), (&[7, 3][..], &[3, 3][..]));
-        let back = matmul(&q, &r);
-        for (p, v) in back.iter().zip(x.iter()) {
-            assert!((p - v).abs() < 1e-12, "{p} vs {v}");
-        }
-        let qtq = matmul(&q.t().to_owned().into_dyn(), &q);
-        for i in 0..3 {
-            for j in 0..3 {
-                assert!((qtq[[i, j]] - (i == j) as u8 as f64).abs() < 1e-12);
-                if i > j {
-                    assert!(r[[i, j]].abs() < 1e-12);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn svd_reconstructs_with_descending_singular_values() {
-        let x = tall();
-        let (u, s, vt) = svd("k", &x).unwrap();
-        assert!(s.iter().zip(s.iter().skip(1)).all(|(a, b)| a >= b), "{s}");
-        let us = Array2::from_shape_fn((7, 3), |(i, j)| u[[i, j]] * s[[j]]).into_dyn();
-        for (p, v) in matmul(&us, &vt).iter().zip(x.iter()) {
-            assert!((p - v).abs() < 1e-10, "{p} vs {v}");
-        }
-    }
-
-    #[test]
     fn dot_sums_block_products_and_checks_shapes() {
         let (a, b) = (tall(), tall());
         // aᵀ·b from two halves of the shared axis.
@@ -262,15 +172,6 @@ mod tests {
         assert!(dot("k", 2, [false, false], &[&a0]).is_err());
     }
 
-    #[test]
-    fn vstack_stacks_rows() {
-        let a = tall();
-        let s = vstack("k", &[&a, &a]).unwrap();
-        assert_eq!(s.shape(), &[14, 3]);
-        assert_eq!(s[[9, 1]], a[[2, 1]]);
-    }
-
-    /// x · xᵀ from x alone (the doc example of `dot`).
     #[test]
     fn dot_reads_its_second_operand_transposed() {
         let x = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();

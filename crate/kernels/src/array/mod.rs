@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 use super::Value;
 use daskling_core::{Error, Result};
 
+mod blocked;
 mod elementwise;
+mod factor;
 pub mod gemm;
 pub(crate) mod linalg;
 pub mod random;
 mod reduce;
 
+pub use blocked::Blocked;
 pub use elementwise::{binary, broadcast_shape, divmod, BinaryOp, Elementwise, UnaryFn};
 pub use reduce::ReduceOp;
 
@@ -155,6 +158,15 @@ pub enum ArrayKernel {
     },
     /// Thin SVD of one block: `(u, s, vt)`.
     Svd,
+    /// A step of a blocked Cholesky, LU or substitution (see [`Blocked`]).
+    Blocked(Blocked),
+    /// A block of an identity-like matrix: ones where `column − row = k` (no inputs).
+    Eye {
+        /// The block's shape (rows, columns).
+        shape: [usize; 2],
+        /// The diagonal, counted from the block's own first row and column.
+        k: i64,
+    },
     /// Element `index` of a tuple value.
     Pick {
         /// Which element.
@@ -199,6 +211,8 @@ impl ArrayKernel {
             ArrayKernel::QrStack => "qr-stack",
             ArrayKernel::QrApply { .. } => "qr-apply",
             ArrayKernel::Svd => "svd",
+            ArrayKernel::Blocked(b) => b.kind(),
+            ArrayKernel::Eye { .. } => "eye",
             ArrayKernel::Pick { .. } => "getitem",
         }
     }
@@ -264,7 +278,7 @@ impl ArrayKernel {
                 concat(key, grid, &views)?
             }
             ArrayKernel::Qr => {
-                let (q, r) = linalg::qr(key, block(0)?)?;
+                let (q, r) = factor::qr(key, block(0)?)?;
                 return Ok(Value::tuple(vec![q, r]));
             }
             ArrayKernel::QrStack => {
@@ -272,7 +286,7 @@ impl ArrayKernel {
                     .iter()
                     .map(|v| v.item(key, 1)?.as_block(key))
                     .collect::<Result<Vec<_>>>()?;
-                let (q, r) = linalg::qr(key, &linalg::vstack(key, &rs)?)?;
+                let (q, r) = factor::qr(key, &factor::vstack(key, &rs)?)?;
                 return Ok(Value::tuple(vec![q, r]));
             }
             ArrayKernel::QrApply { offset, rows } => {
@@ -290,9 +304,13 @@ impl ArrayKernel {
                 linalg::dot(key, 1, [false; 2], &[q, &part])?
             }
             ArrayKernel::Svd => {
-                let (u, s, vt) = linalg::svd(key, block(0)?)?;
+                let (u, s, vt) = factor::svd(key, block(0)?)?;
                 return Ok(Value::tuple(vec![u, s, vt]));
             }
+            ArrayKernel::Blocked(b) => return b.run(key, inputs),
+            ArrayKernel::Eye { shape: [r, c], k } => ArrayD::from_shape_fn(IxDyn(&[*r, *c]), |i| {
+                f64::from(u8::from(i[1] as i64 - i[0] as i64 == *k))
+            }),
             ArrayKernel::Pick { index } => {
                 let v = inputs
                     .first()

@@ -1,4 +1,4 @@
-//! Arrays from nothing: `full`/`ones`/`zeros`, `arange`, `random`, in-memory data
+//! Arrays from nothing: `full`/`ones`/`zeros`, `arange`, `eye`, `random`, in-memory data
 //! (`fromArray`) and persisted blocks — their constructors, metadata and lowering.
 
 use std::sync::{Arc, Mutex};
@@ -119,6 +119,24 @@ impl Array {
         })
     }
 
+    /// An `n`×`m` array with ones on diagonal `k` (0 the main one, positive above it) and
+    /// zeros elsewhere, numpy's `eye`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let e = Array::eye(3, 4, 1, ChunkSpec::Block(vec![2, 2])).unwrap();
+    /// let v = e.compute(Scheduler::Sync).unwrap();
+    /// assert_eq!((v[[0, 1]], v[[2, 3]], v[[0, 0]], v.sum()), (1.0, 1.0, 0.0, 3.0));
+    /// ```
+    pub fn eye(n: usize, m: usize, k: i64, chunks: ChunkSpec) -> Result<Array> {
+        Array::build(ArrayOp::Eye {
+            n,
+            m,
+            k,
+            chunks: normalize_chunks(&[n, m], &chunks)?,
+        })
+    }
+
     /// An array of in-memory data, cut into `chunks`.
     ///
     /// ```
@@ -189,6 +207,10 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
         ArrayOp::Random { shape, chunks, .. } => {
             let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
             Meta::new("random_sample", shape.clone(), chunks)
+        }
+        ArrayOp::Eye { n, m, chunks, .. } => {
+            let chunks = normalize_chunks(&[*n, *m], &ChunkSpec::Explicit(chunks.clone()))?;
+            Meta::new("eye", vec![*n, *m], chunks)
         }
         ArrayOp::FromData { data, chunks } => {
             let shape = data.array()?.shape().to_vec();
@@ -264,6 +286,19 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                 );
             }
         }
+        ArrayOp::Eye { k, chunks, .. } => {
+            let (rows, cols) = (offsets(&chunks[0]), offsets(&chunks[1]));
+            for idx in block_indices(&grid) {
+                let (i, j) = (idx[0] as usize, idx[1] as usize);
+                let shape = [chunks[0][i], chunks[1][j]];
+                // Diagonal k of the whole array, seen from this block's corner.
+                let k = k + rows[i] as i64 - cols[j] as i64;
+                g.insert(
+                    a.block_key(&idx),
+                    task(ArrayKernel::Eye { shape, k }, vec![]),
+                );
+            }
+        }
         ArrayOp::FromData { data, chunks } => {
             let offs: Vec<Vec<usize>> = chunks.iter().map(|c| offsets(c)).collect();
             for idx in block_indices(&grid) {
@@ -325,6 +360,11 @@ pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
         ArrayOp::Random { chunks: c, seed, .. } => {
             s.helper(RANDOM);
             ("random".into(), format!("daskling_random({}, seed={seed})", chunks(c)))
+        }
+        ArrayOp::Eye { n, m, k, chunks: c } => {
+            let first = c[0].first().copied().unwrap_or(1).max(1);
+            let code = format!("da.eye({n}, M={m}, k={k}, chunks={first}).rechunk({})", chunks(c));
+            ("eye".into(), code)
         }
         ArrayOp::FromData { data, chunks: c } => {
             let arr = data.array()?;

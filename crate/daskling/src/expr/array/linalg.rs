@@ -333,16 +333,25 @@ fn lower_qr(x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
 }
 
 /// The tasks of SVD output `part` of a tall-and-skinny `x`, on its TSQR's tasks:
-/// `r = uᵣ s v`, `u = q uᵣ`.
+/// `r = uᵣ s v`, `u = q uᵣ`. A one-block `x` is factored directly, without a QR first.
 fn lower_svd(x: &Array, part: SvdPart, g: &mut Graph) -> Result<()> {
-    lower_qr(x, QrPart::R, g)?;
     let tk = tok(x);
     let factors = Key::named(format!("svd-factors-{tk}"));
-    g.insert(
-        factors.clone(),
-        task(ArrayKernel::Svd, vec![qr_key(x, QrPart::R, &[0, 0])]),
-    );
+    let one_block = x.numblocks()[0] == 1;
+    let of = if one_block {
+        x.block_key(&[0, 0])
+    } else {
+        lower_qr(x, QrPart::R, g)?;
+        qr_key(x, QrPart::R, &[0, 0])
+    };
+    g.insert(factors.clone(), task(ArrayKernel::Svd, vec![of]));
     match part {
+        SvdPart::U if one_block => {
+            g.insert(
+                svd_key(x, part, &[0, 0]),
+                task(ArrayKernel::Pick { index: 0 }, vec![factors]),
+            );
+        }
         SvdPart::U => {
             lower_qr(x, QrPart::Q, g)?;
             let ur = Key::named(format!("svd-ur-{tk}"));

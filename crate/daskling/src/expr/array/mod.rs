@@ -30,6 +30,7 @@ mod lower;
 mod op;
 mod reduction;
 mod reshape;
+mod solve;
 pub use super::stored;
 mod tasks;
 
@@ -77,6 +78,7 @@ fn family(op: &ArrayOp) -> Family {
         ArrayOp::Full { .. }
         | ArrayOp::Arange { .. }
         | ArrayOp::Random { .. }
+        | ArrayOp::Eye { .. }
         | ArrayOp::FromData { .. }
         | ArrayOp::Stored { .. } => of!(creation),
         ArrayOp::Map { .. } | ArrayOp::Binary { .. } => of!(elementwise),
@@ -86,6 +88,7 @@ fn family(op: &ArrayOp) -> Family {
         }
         ArrayOp::Dot { .. } => of!(dot),
         ArrayOp::Qr { .. } | ArrayOp::Svd { .. } => of!(linalg),
+        ArrayOp::Cholesky { .. } | ArrayOp::Solve { .. } => of!(solve),
     }
 }
 

@@ -99,6 +99,17 @@ pub enum ArrayOp<A = Array> {
         /// The generator seed.
         seed: u64,
     },
+    /// Ones where `column − row = k`, zeros elsewhere (`n`×`m`).
+    Eye {
+        /// Rows.
+        n: usize,
+        /// Columns.
+        m: usize,
+        /// The diagonal (0 the main one, positive above it).
+        k: i64,
+        /// Block sizes per axis.
+        chunks: Vec<Vec<usize>>,
+    },
     /// Data given in memory.
     FromData {
         /// The data.
@@ -191,6 +202,18 @@ pub enum ArrayOp<A = Array> {
         /// Which output.
         part: SvdPart,
     },
+    /// The lower Cholesky factor of a square array with square blocks.
+    Cholesky {
+        /// The input.
+        input: A,
+    },
+    /// `x` with `a · x = b`, by a blocked LU of `a`.
+    Solve {
+        /// The square matrix.
+        a: A,
+        /// The right-hand side (1-d or 2-d), its rows blocked as `a`'s.
+        b: A,
+    },
 }
 
 impl<A> ArrayOp<A> {
@@ -200,6 +223,7 @@ impl<A> ArrayOp<A> {
             ArrayOp::Full { .. }
             | ArrayOp::Arange { .. }
             | ArrayOp::Random { .. }
+            | ArrayOp::Eye { .. }
             | ArrayOp::FromData { .. }
             | ArrayOp::Stored { .. } => vec![],
             ArrayOp::Map { input, .. }
@@ -208,10 +232,12 @@ impl<A> ArrayOp<A> {
             | ArrayOp::Slice { input, .. }
             | ArrayOp::Rechunk { input, .. }
             | ArrayOp::Qr { input, .. }
-            | ArrayOp::Svd { input, .. } => vec![input],
+            | ArrayOp::Svd { input, .. }
+            | ArrayOp::Cholesky { input } => vec![input],
             ArrayOp::Binary { left, right, .. } | ArrayOp::Dot { left, right } => {
                 vec![left, right]
             }
+            ArrayOp::Solve { a, b } => vec![a, b],
         }
     }
 
@@ -246,6 +272,12 @@ impl<A> ArrayOp<A> {
                 shape: shape.clone(),
                 chunks: chunks.clone(),
                 seed: *seed,
+            },
+            ArrayOp::Eye { n, m, k, chunks } => ArrayOp::Eye {
+                n: *n,
+                m: *m,
+                k: *k,
+                chunks: chunks.clone(),
             },
             ArrayOp::FromData { data, chunks } => ArrayOp::FromData {
                 data: data.clone(),
@@ -308,6 +340,8 @@ impl<A> ArrayOp<A> {
                 input: f(input)?,
                 part: *part,
             },
+            ArrayOp::Cholesky { input } => ArrayOp::Cholesky { input: f(input)? },
+            ArrayOp::Solve { a, b } => ArrayOp::Solve { a: f(a)?, b: f(b)? },
         })
     }
 }
