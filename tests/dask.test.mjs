@@ -55,6 +55,24 @@ describe('toDask on a dask cluster', () => {
     assert.equal(onCluster(one, 'one'), 225);
   });
 
+  test('numpy functions, nan reductions, normal and uniform draws, linspace', { timeout: 600_000 }, async () => {
+    const { mine, script } = await session.inPage(async (c, { address }) => {
+      const da = c.array;
+      const r = da.random.random([30, 20], { chunks: [7, 6], seed: 9 }).sub(0.5).mul(6);
+      const holes = r.le(2).div(r.le(2)).mul(r); // r, NaN where r > 2 (0 / 0)
+      const values = [r.tan(), r.arctan(), r.sinh(), r.log1p(), r.floor(), r.round(), r.sign(), r.square(),
+        holes.nansum(), holes.nanmean({ axis: 0 }), holes.nanstd({ axis: 1, ddof: 1 }), holes.nanmax({ axis: 0 }),
+        da.random.normal([40, 30], { loc: 1, scale: 3, chunks: [15, 10], seed: 8 }), da.random.uniform(-2, 2, [50], { chunks: 20, seed: 3 }),
+        da.linspace(-1, 2, 23, { chunks: 5 }), da.linspace(0, 1, 10, { endpoint: false, chunks: 4 })];
+      const plain = (v) => (typeof v === 'number' ? v : { shape: v.shape, data: Array.from(v.data) });
+      return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address }) };
+    }, { address: ctx.address });
+    assert.match(script, /da\.nanstd\(\w+, axis=\(1,\), ddof=1\.0\)/);
+    const theirs = onCluster(script, 'ufuncs');
+    assert.equal(theirs.length, mine.length);
+    mine.forEach((m, i) => same(m, theirs[i], `value ${i}`));
+  });
+
   test('blocked linalg: cholesky, solve, inv, eye', { timeout: 600_000 }, async () => {
     const { mine, script } = await session.inPage(async (c, { address }) => {
       const da = c.array;

@@ -77,6 +77,17 @@ fn family<T: NameTable>(
     call: &'static str,
     params: impl Fn(T) -> &'static str,
 ) -> Family {
+    family_of(class, shape, call, T::ALL, params)
+}
+
+/// The family of some `rows` of table `T` on `class`.
+fn family_of<T: NameTable>(
+    class: &'static str,
+    shape: Shape,
+    call: &'static str,
+    rows: &[T],
+    params: impl Fn(T) -> &'static str,
+) -> Family {
     Family {
         class,
         table: T::TABLE,
@@ -84,7 +95,7 @@ fn family<T: NameTable>(
         call,
         returns: class,
         note: "",
-        methods: T::ALL
+        methods: rows
             .iter()
             .map(|&row| Method {
                 name: row.name(),
@@ -127,11 +138,11 @@ pub fn families() -> Vec<Family> {
         .note(
             "Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in.",
         ),
-        family("Series", Method, "_binary", |_: BinaryOp| {
+        family_of("Series", Method, "_binary", BinaryOp::OPERATORS, |_| {
             "other: number | Series"
         })
         .note("Row by row."),
-        family("Series", Method, "_unary", |_: UnaryFn| "")
+        family_of("Series", Method, "_unary", UnaryFn::SERIES, |_| "")
             .note("Of each value; `neg` and `abs` keep int64, the others give float64."),
         family("Series", Method, "_lag", |_: LagFn| "n?: number")
             .note("Across partitions, exact (each partition gets the rows its neighbour ends with)."),
@@ -174,7 +185,7 @@ pub fn families() -> Vec<Family> {
         family("DataFrame", Method, "_map", |f: MapFn| map_params(f, true))
             .returns("DataFrame")
             .note("Of every column (`round`: of the numeric ones); a `{column: …}` object for some columns."),
-        family("Scalar", Method, "_binary", |_: BinaryOp| {
+        family_of("Scalar", Method, "_binary", BinaryOp::OPERATORS, |_| {
             "other: number | Scalar"
         }),
         family("DatetimeAccessor", Getter, "_field", |_: DtField| "").returns("Series"),

@@ -76,6 +76,11 @@ export class DArray extends DArrayOps {
   rechunk(chunks) {
     return this.#wrap(this.#h.rechunk(chunks));
   }
+  /** Values limited to `[min, max]` (numpy's `clip`; `null` leaves a side open; NaN stays NaN). */
+  clip(min = null, max = null) {
+    const low = min === null ? this : this._binary('maximum', min);
+    return max === null ? low : low._binary('minimum', max);
+  }
   _binary(op, other) {
     if (typeof other === 'number') return this.#wrap(this.#h.scalarOp(op, other, false));
     return this.#wrap(this.#h.binary(op, this.#other(other, op)));
@@ -133,6 +138,14 @@ export class ArrayModule {
       random(shape, { chunks, seed } = {}) {
         return wrap(builder.random(shape, chunks, seed));
       },
+      /** Normal values, mean `loc` (0) and standard deviation `scale` (1); reproducible for `seed` and the chunking. */
+      normal(shape, { loc = 0, scale = 1, chunks, seed } = {}) {
+        return wrap(builder.normal(shape, loc, scale, chunks, seed));
+      },
+      /** Uniform values in `[low, high)`, reproducible for `seed` and the chunking. */
+      uniform(low, high, shape, { chunks, seed } = {}) {
+        return wrap(builder.uniform(low, high, shape, chunks, seed));
+      },
     };
     this.linalg = {
       /** TSQR of a tall-and-skinny array: `[q, r]`. */
@@ -170,6 +183,35 @@ export class ArrayModule {
   }
   zeros(shape, { chunks } = {}) {
     return this.full(shape, 0, { chunks });
+  }
+  /** numpy's `where(cond, a, b)`: `a` where `cond` is not 0, else `b` (arrays or numbers, broadcast together). */
+  where(cond, a, b) {
+    const arr = (x, what) => {
+      if (typeof x === 'number') return this.full([], x)._handle();
+      if (x instanceof DArray) return x._handle();
+      throw new TypeError(`where: ${what} must be a number or a daskling array, got ${typeof x}`);
+    };
+    return new DArray(this.#client, arr(cond, 'cond').where(arr(a, 'a'), arr(b, 'b')));
+  }
+  /** `num` (50) evenly spaced values from `start` to `stop` (left out when `endpoint` is false), numpy's `linspace`. */
+  linspace(start, stop, num = 50, options = {}) {
+    // linspace(start, stop, {chunks}) leaves num at its default, as numpy's keyword call.
+    if (typeof num === 'object' && num !== null) [num, options] = [50, num];
+    const { chunks, endpoint = true } = options;
+    const chunk = Array.isArray(chunks) ? chunks[0] : chunks;
+    return new DArray(this.#client, builder.linspace(start, stop, num, endpoint, chunk));
+  }
+  /** Ones of `x`'s shape and chunks. */
+  onesLike(x) {
+    return this.fullLike(x, 1);
+  }
+  /** Zeros of `x`'s shape and chunks. */
+  zerosLike(x) {
+    return this.fullLike(x, 0);
+  }
+  /** `value` in `x`'s shape and chunks. */
+  fullLike(x, value) {
+    return this.full(x.shape, value, { chunks: x.chunks });
   }
   /** `n`×`M` (default `n`) with ones on diagonal `k` (0 the main one), zeros elsewhere. */
   eye(n, { chunks, M, k } = {}) {

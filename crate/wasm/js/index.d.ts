@@ -175,6 +175,14 @@ declare abstract class DArrayOps extends Lazy<ArrayResult> {
   eq(other: number | DArray): DArray;
   /** `this != other` (1.0 / 0.0 for arrays, bool for series). Elementwise, with numpy's broadcasting. */
   ne(other: number | DArray): DArray;
+  /** The larger of the two, elementwise; NaN if either is (numpy's `maximum`). Elementwise, with numpy's broadcasting. */
+  maximum(other: number | DArray): DArray;
+  /** The smaller of the two, elementwise; NaN if either is (numpy's `minimum`). Elementwise, with numpy's broadcasting. */
+  minimum(other: number | DArray): DArray;
+  /** The angle of the point `(other, this)`: `arctan(this / other)` in the right quadrant, elementwise. Elementwise, with numpy's broadcasting. */
+  arctan2(other: number | DArray): DArray;
+  /** `sqrt(this² + other²)` without overflow, elementwise. Elementwise, with numpy's broadcasting. */
+  hypot(other: number | DArray): DArray;
   /** `-x`, elementwise. */
   neg(): DArray;
   /** `|x|`, elementwise. */
@@ -189,6 +197,40 @@ declare abstract class DArrayOps extends Lazy<ArrayResult> {
   sin(): DArray;
   /** The cosine, elementwise. */
   cos(): DArray;
+  /** The tangent, elementwise. */
+  tan(): DArray;
+  /** The inverse sine, elementwise. */
+  arcsin(): DArray;
+  /** The inverse cosine, elementwise. */
+  arccos(): DArray;
+  /** The inverse tangent, elementwise. */
+  arctan(): DArray;
+  /** The hyperbolic sine, elementwise. */
+  sinh(): DArray;
+  /** The hyperbolic cosine, elementwise. */
+  cosh(): DArray;
+  /** The hyperbolic tangent, elementwise. */
+  tanh(): DArray;
+  /** The base-10 logarithm, elementwise. */
+  log10(): DArray;
+  /** The base-2 logarithm, elementwise. */
+  log2(): DArray;
+  /** `log(1 + x)`, exact for small `x`, elementwise. */
+  log1p(): DArray;
+  /** `e^x - 1`, exact for small `x`, elementwise. */
+  expm1(): DArray;
+  /** The largest integer not above `x`, elementwise. */
+  floor(): DArray;
+  /** The smallest integer not below `x`, elementwise. */
+  ceil(): DArray;
+  /** The nearest integer, halves to even (numpy's `round`), elementwise. */
+  round(): DArray;
+  /** The integer part (towards zero), elementwise. */
+  trunc(): DArray;
+  /** -1, 0 or 1 by the sign of `x` (NaN stays NaN), elementwise. */
+  sign(): DArray;
+  /** `x * x`, elementwise. */
+  square(): DArray;
   /** The sum. Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   sum(options?: ReduceOptions): DArray;
   /** The product. Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
@@ -203,6 +245,18 @@ declare abstract class DArrayOps extends Lazy<ArrayResult> {
   var(options?: ReduceOptions): DArray;
   /** The standard deviation (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   std(options?: ReduceOptions): DArray;
+  /** The sum of the values that are not NaN (0 when none are). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nansum(options?: ReduceOptions): DArray;
+  /** The smallest value that is not NaN (NaN when none). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanmin(options?: ReduceOptions): DArray;
+  /** The largest value that is not NaN (NaN when none). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanmax(options?: ReduceOptions): DArray;
+  /** The mean of the values that are not NaN. Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanmean(options?: ReduceOptions): DArray;
+  /** The variance of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanvar(options?: ReduceOptions): DArray;
+  /** The standard deviation of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanstd(options?: ReduceOptions): DArray;
 }
 
 /** The operations of Series, one per table row. */
@@ -495,6 +549,8 @@ export declare class DArray extends DArrayOps {
   rechunk(chunks: Chunks): DArray;
   /** Computes the blocks and keeps them in the worker (dask's `persist`). */
   persist(): Promise<DArray>;
+  /** Values limited to `[min, max]` (numpy's `clip`; `null` leaves a side open). */
+  clip(min?: number | DArray | null, max?: number | DArray | null): DArray;
 }
 
 export interface ArrayModule {
@@ -502,11 +558,25 @@ export interface ArrayModule {
   zeros(shape: number[], options?: { chunks?: Chunks }): DArray;
   full(shape: number[], value: number, options?: { chunks?: Chunks }): DArray;
   arange(start: number, stop?: number, step?: number, options?: { chunks?: number | number[] }): DArray;
+  /** `num` (default 50) evenly spaced values from `start` to `stop`, numpy's `linspace`. */
+  linspace(start: number, stop: number, num?: number, options?: { chunks?: number | number[]; endpoint?: boolean }): DArray;
+  /** numpy's `where(cond, a, b)`: `a` where `cond` is not 0, else `b`, broadcast together. */
+  where(cond: DArray | number, a: DArray | number, b: DArray | number): DArray;
+  /** Ones of `x`'s shape and chunks. */
+  onesLike(x: DArray): DArray;
+  /** Zeros of `x`'s shape and chunks. */
+  zerosLike(x: DArray): DArray;
+  /** `value` in `x`'s shape and chunks. */
+  fullLike(x: DArray, value: number): DArray;
   /** `n`×`M` (default `n`) with ones on diagonal `k`, numpy's `eye`. */
   eye(n: number, options?: { chunks?: Chunks; M?: number; k?: number }): DArray;
   fromArray(data: Float64Array | ArrayLike<number> | unknown[], options?: { shape?: number[]; chunks?: Chunks }): DArray;
   random: {
     random(shape: number[], options?: { chunks?: Chunks; seed?: number }): DArray;
+    /** Normal values (mean `loc`, standard deviation `scale`), reproducible for `seed` and the chunking. */
+    normal(shape: number[], options?: { loc?: number; scale?: number; chunks?: Chunks; seed?: number }): DArray;
+    /** Uniform values in `[low, high)`, reproducible for `seed` and the chunking. */
+    uniform(low: number, high: number, shape: number[], options?: { chunks?: Chunks; seed?: number }): DArray;
   };
   linalg: {
     qr(x: DArray): [DArray, DArray];

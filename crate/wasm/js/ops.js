@@ -57,6 +57,22 @@ export class DArrayOps extends Lazy {
   ne(other) {
     return this._binary('ne', other);
   }
+  /** The larger of the two, elementwise; NaN if either is (numpy's `maximum`). Elementwise, with numpy's broadcasting. */
+  maximum(other) {
+    return this._binary('maximum', other);
+  }
+  /** The smaller of the two, elementwise; NaN if either is (numpy's `minimum`). Elementwise, with numpy's broadcasting. */
+  minimum(other) {
+    return this._binary('minimum', other);
+  }
+  /** The angle of the point `(other, this)`: `arctan(this / other)` in the right quadrant, elementwise. Elementwise, with numpy's broadcasting. */
+  arctan2(other) {
+    return this._binary('arctan2', other);
+  }
+  /** `sqrt(this² + other²)` without overflow, elementwise. Elementwise, with numpy's broadcasting. */
+  hypot(other) {
+    return this._binary('hypot', other);
+  }
   /** `-x`, elementwise. */
   neg() {
     return this._unary('neg');
@@ -85,6 +101,74 @@ export class DArrayOps extends Lazy {
   cos() {
     return this._unary('cos');
   }
+  /** The tangent, elementwise. */
+  tan() {
+    return this._unary('tan');
+  }
+  /** The inverse sine, elementwise. */
+  arcsin() {
+    return this._unary('arcsin');
+  }
+  /** The inverse cosine, elementwise. */
+  arccos() {
+    return this._unary('arccos');
+  }
+  /** The inverse tangent, elementwise. */
+  arctan() {
+    return this._unary('arctan');
+  }
+  /** The hyperbolic sine, elementwise. */
+  sinh() {
+    return this._unary('sinh');
+  }
+  /** The hyperbolic cosine, elementwise. */
+  cosh() {
+    return this._unary('cosh');
+  }
+  /** The hyperbolic tangent, elementwise. */
+  tanh() {
+    return this._unary('tanh');
+  }
+  /** The base-10 logarithm, elementwise. */
+  log10() {
+    return this._unary('log10');
+  }
+  /** The base-2 logarithm, elementwise. */
+  log2() {
+    return this._unary('log2');
+  }
+  /** `log(1 + x)`, exact for small `x`, elementwise. */
+  log1p() {
+    return this._unary('log1p');
+  }
+  /** `e^x - 1`, exact for small `x`, elementwise. */
+  expm1() {
+    return this._unary('expm1');
+  }
+  /** The largest integer not above `x`, elementwise. */
+  floor() {
+    return this._unary('floor');
+  }
+  /** The smallest integer not below `x`, elementwise. */
+  ceil() {
+    return this._unary('ceil');
+  }
+  /** The nearest integer, halves to even (numpy's `round`), elementwise. */
+  round() {
+    return this._unary('round');
+  }
+  /** The integer part (towards zero), elementwise. */
+  trunc() {
+    return this._unary('trunc');
+  }
+  /** -1, 0 or 1 by the sign of `x` (NaN stays NaN), elementwise. */
+  sign() {
+    return this._unary('sign');
+  }
+  /** `x * x`, elementwise. */
+  square() {
+    return this._unary('square');
+  }
   /** The sum. Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   sum(options) {
     return this._reduce('sum', options);
@@ -112,6 +196,30 @@ export class DArrayOps extends Lazy {
   /** The standard deviation (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   std(options) {
     return this._reduce('std', options);
+  }
+  /** The sum of the values that are not NaN (0 when none are). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nansum(options) {
+    return this._reduce('nansum', options);
+  }
+  /** The smallest value that is not NaN (NaN when none). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanmin(options) {
+    return this._reduce('nanmin', options);
+  }
+  /** The largest value that is not NaN (NaN when none). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanmax(options) {
+    return this._reduce('nanmax', options);
+  }
+  /** The mean of the values that are not NaN. Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanmean(options) {
+    return this._reduce('nanmean', options);
+  }
+  /** The variance of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanvar(options) {
+    return this._reduce('nanvar', options);
+  }
+  /** The standard deviation of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  nanstd(options) {
+    return this._reduce('nanstd', options);
   }
 }
 

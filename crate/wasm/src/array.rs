@@ -230,6 +230,12 @@ impl LazyArray {
         Ok(js_list(vec![u, s, v]))
     }
 
+    /// numpy's `where(self, a, b)`.
+    #[wasm_bindgen(js_name = where)]
+    pub fn where_(&self, a: &LazyArray, b: &LazyArray) -> Result<LazyArray, JsError> {
+        wrap(self.0.where_(&a.0, &b.0))
+    }
+
     /// The lower Cholesky factor (square blocks).
     pub fn cholesky(&self) -> Result<LazyArray, JsError> {
         wrap(self.0.cholesky())
@@ -323,6 +329,58 @@ pub fn random(shape: JsValue, chunks: JsValue, seed: Option<f64>) -> Result<Lazy
     let shape = shape_arg(shape)?;
     let chunks = chunks_arg(chunks, &shape)?;
     wrap(Array::random(&shape, chunks, seed_arg(seed)?))
+}
+
+/// Normal values with mean `loc` and standard deviation `scale`, reproducible for `seed`
+/// and the chunking.
+#[wasm_bindgen]
+pub fn normal(
+    shape: JsValue,
+    loc: f64,
+    scale: f64,
+    chunks: JsValue,
+    seed: Option<f64>,
+) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    wrap(Array::normal(&shape, loc, scale, chunks, seed_arg(seed)?))
+}
+
+/// Uniform values in `[low, high)`, reproducible for `seed` and the chunking.
+#[wasm_bindgen]
+pub fn uniform(
+    low: f64,
+    high: f64,
+    shape: JsValue,
+    chunks: JsValue,
+    seed: Option<f64>,
+) -> Result<LazyArray, JsError> {
+    let shape = shape_arg(shape)?;
+    let chunks = chunks_arg(chunks, &shape)?;
+    wrap(Array::uniform(low, high, &shape, chunks, seed_arg(seed)?))
+}
+
+/// `num` evenly spaced values from `start` to `stop`, in blocks of `chunk` (one block
+/// when undefined).
+#[wasm_bindgen]
+pub fn linspace(
+    start: f64,
+    stop: f64,
+    num: f64,
+    endpoint: bool,
+    chunk: Option<f64>,
+) -> Result<LazyArray, JsError> {
+    let num = int_arg(num, "num")?;
+    if num < 0 {
+        return Err(JsError::new(&format!(
+            "linspace: num must be >= 0, got {num}"
+        )));
+    }
+    let chunk = match chunk {
+        Some(c) => int_arg(c, "chunks")?.max(0) as usize,
+        None => (num as usize).max(1),
+    };
+    wrap(Array::linspace(start, stop, num as usize, endpoint, chunk))
 }
 
 /// An array of the values in `data` (row-major) with `shape`; `ctx` (the client's)

@@ -64,6 +64,37 @@ unary_fns! {
     Log = "log", "da.log({x})": "The natural logarithm, elementwise." => |a| a.ln();
     Sin = "sin", "da.sin({x})": "The sine, elementwise." => |a| a.sin();
     Cos = "cos", "da.cos({x})": "The cosine, elementwise." => |a| a.cos();
+    Tan = "tan", "da.tan({x})": "The tangent, elementwise." => |a| a.tan();
+    Arcsin = "arcsin", "da.arcsin({x})": "The inverse sine, elementwise." => |a| a.asin();
+    Arccos = "arccos", "da.arccos({x})": "The inverse cosine, elementwise." => |a| a.acos();
+    Arctan = "arctan", "da.arctan({x})": "The inverse tangent, elementwise." => |a| a.atan();
+    Sinh = "sinh", "da.sinh({x})": "The hyperbolic sine, elementwise." => |a| a.sinh();
+    Cosh = "cosh", "da.cosh({x})": "The hyperbolic cosine, elementwise." => |a| a.cosh();
+    Tanh = "tanh", "da.tanh({x})": "The hyperbolic tangent, elementwise." => |a| a.tanh();
+    Log10 = "log10", "da.log10({x})": "The base-10 logarithm, elementwise." => |a| a.log10();
+    Log2 = "log2", "da.log2({x})": "The base-2 logarithm, elementwise." => |a| a.log2();
+    Log1p = "log1p", "da.log1p({x})": "`log(1 + x)`, exact for small `x`, elementwise." => |a| a.ln_1p();
+    Expm1 = "expm1", "da.expm1({x})": "`e^x - 1`, exact for small `x`, elementwise." => |a| a.exp_m1();
+    Floor = "floor", "da.floor({x})": "The largest integer not above `x`, elementwise." => |a| a.floor();
+    Ceil = "ceil", "da.ceil({x})": "The smallest integer not below `x`, elementwise." => |a| a.ceil();
+    Round = "round", "da.round({x})": "The nearest integer, halves to even (numpy's `round`), elementwise." => |a| a.round_ties_even();
+    Trunc = "trunc", "da.trunc({x})": "The integer part (towards zero), elementwise." => |a| a.trunc();
+    Sign = "sign", "da.sign({x})": "-1, 0 or 1 by the sign of `x` (NaN stays NaN), elementwise." => |a| if a > 0.0 { 1.0 } else if a < 0.0 { -1.0 } else { a * 0.0 };
+    Square = "square", "da.square({x})": "`x * x`, elementwise." => |a| a * a;
+}
+
+impl UnaryFn {
+    /// The rows a Series has as methods (the first ones; the later rows are numpy
+    /// functions pandas has no method for, on arrays only).
+    pub const SERIES: &'static [UnaryFn] = &[
+        UnaryFn::Neg,
+        UnaryFn::Abs,
+        UnaryFn::Sqrt,
+        UnaryFn::Exp,
+        UnaryFn::Log,
+        UnaryFn::Sin,
+        UnaryFn::Cos,
+    ];
 }
 
 fn bit(x: bool) -> f64 {
@@ -104,36 +135,50 @@ macro_rules! binary_ops {
     (
         arithmetic { $( $A:ident = $aname:literal, $asym:literal : $adoc:literal => |$x:ident, $y:ident| $abody:expr; )+ }
         comparisons { $( $C:ident = $cname:literal, $csym:literal : $cdoc:literal => |$p:ident, $q:ident| $cbody:expr; )+ }
+        functions { $( $F:ident = $fname:literal, $fsym:literal : $fdoc:literal => |$u:ident, $v:ident| $fbody:expr; )+ }
     ) => {
         crate::name_table! {
-            /// A function of two elements (arithmetic, then comparisons): one row of the
-            /// table in `kernels/src/array/elementwise.rs` each. Comparisons of arrays
-            /// give 1.0 or 0.0, of series bools.
-            pub enum BinaryOp { $($A = $aname: $adoc,)+ $($C = $cname: $cdoc),+ }
+            /// A function of two elements (arithmetic, comparisons, then numpy's binary
+            /// functions): one row of the table in `kernels/src/array/elementwise.rs`
+            /// each. Comparisons of arrays give 1.0 or 0.0, of series bools.
+            pub enum BinaryOp { $($A = $aname: $adoc,)+ $($C = $cname: $cdoc,)+ $($F = $fname: $fdoc),+ }
         }
 
         impl BinaryOp {
-            /// The Python operator (`"+"`, `">="`), as the dask export writes it.
+            /// The Python operator (`"+"`, `">="`), or the dask function of the
+            /// function rows (`"da.maximum"`), as the dask export writes it.
             pub const fn symbol(self) -> &'static str {
                 match self {
                     $(BinaryOp::$A => $asym,)+
                     $(BinaryOp::$C => $csym,)+
+                    $(BinaryOp::$F => $fsym,)+
                 }
             }
 
             /// Whether it compares (a bool result) rather than computes a number.
             pub const fn is_comparison(self) -> bool {
                 match self {
-                    $(BinaryOp::$A => false,)+
                     $(BinaryOp::$C => true,)+
+                    _ => false,
                 }
             }
+
+            /// Whether it is a function (`maximum(a, b)`) rather than an operator.
+            pub const fn is_function(self) -> bool {
+                match self {
+                    $(BinaryOp::$F => true,)+
+                    _ => false,
+                }
+            }
+
+            /// The rows a Series (and a Scalar) has as methods: the operators.
+            pub const OPERATORS: &'static [BinaryOp] = &[$(BinaryOp::$A,)+ $(BinaryOp::$C),+];
 
             /// The comparison of two ordered values; `None` for arithmetic.
             pub fn compare<T: PartialOrd + ?Sized>(self, a: &T, b: &T) -> Option<bool> {
                 match self {
-                    $(BinaryOp::$A => None,)+
                     $(BinaryOp::$C => { let ($p, $q) = (a, b); Some($cbody) })+
+                    _ => None,
                 }
             }
 
@@ -142,6 +187,7 @@ macro_rules! binary_ops {
                 match self {
                     $(BinaryOp::$A => { let ($x, $y) = (a, b); $abody })+
                     $(BinaryOp::$C => { let ($p, $q) = (&a, &b); bit($cbody) })+
+                    $(BinaryOp::$F => { let ($u, $v) = (a, b); $fbody })+
                 }
             }
 
@@ -161,6 +207,7 @@ macro_rules! binary_ops {
                 match self {
                     $(BinaryOp::$A => run_job(|$x: f64, $y: f64| $abody, job),)+
                     $(BinaryOp::$C => run_job(|l: f64, r: f64| { let ($p, $q) = (&l, &r); bit($cbody) }, job),)+
+                    $(BinaryOp::$F => run_job(|$u: f64, $v: f64| $fbody, job),)+
                 }
             }
         }
@@ -184,6 +231,12 @@ binary_ops! {
         Le = "le", "<=": "`this <= other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a <= c;
         Eq = "eq", "==": "`this == other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a == c;
         Ne = "ne", "!=": "`this != other` (1.0 / 0.0 for arrays, bool for series)." => |a, c| a != c;
+    }
+    functions {
+        Maximum = "maximum", "da.maximum": "The larger of the two, elementwise; NaN if either is (numpy's `maximum`)." => |a, c| if a.is_nan() || c.is_nan() { f64::NAN } else { a.max(c) };
+        Minimum = "minimum", "da.minimum": "The smaller of the two, elementwise; NaN if either is (numpy's `minimum`)." => |a, c| if a.is_nan() || c.is_nan() { f64::NAN } else { a.min(c) };
+        Arctan2 = "arctan2", "da.arctan2": "The angle of the point `(other, this)`: `arctan(this / other)` in the right quadrant, elementwise." => |a, c| a.atan2(c);
+        Hypot = "hypot", "da.hypot": "`sqrt(this² + other²)` without overflow, elementwise." => |a, c| a.hypot(c);
     }
 }
 
@@ -306,6 +359,36 @@ pub fn binary(key: &str, op: BinaryOp, x: &ArrayD<f64>, y: &ArrayD<f64>) -> Resu
     Ok(op.zip(bx, by))
 }
 
+/// numpy's `where(cond, a, b)` of three blocks with broadcasting: `a` where `cond` is
+/// not 0 (NaN counts as true, as numpy's `bool(nan)`), else `b`.
+pub fn select(
+    key: &str,
+    cond: &ArrayD<f64>,
+    a: &ArrayD<f64>,
+    b: &ArrayD<f64>,
+) -> Result<ArrayD<f64>> {
+    let shape = broadcast_shape(cond.shape(), a.shape())
+        .and_then(|s| broadcast_shape(&s, b.shape()))
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{key}: blocks of shapes {:?}, {:?} and {:?} do not broadcast",
+                cond.shape(),
+                a.shape(),
+                b.shape()
+            ))
+        })?;
+    let dim = IxDyn(&shape);
+    let broken =
+        |x: &ArrayD<f64>| Error::invalid(format!("{key}: cannot broadcast {:?}", x.shape()));
+    let c = cond.broadcast(dim.clone()).ok_or_else(|| broken(cond))?;
+    let x = a.broadcast(dim.clone()).ok_or_else(|| broken(a))?;
+    let y = b.broadcast(dim).ok_or_else(|| broken(b))?;
+    Ok(Zip::from(&c)
+        .and(&x)
+        .and(&y)
+        .map_collect(|&c, &x, &y| if c != 0.0 { x } else { y }))
+}
+
 /// numpy's broadcast of two shapes (aligned on the right; length 1 stretches), or
 /// `None` when they do not broadcast.
 pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
@@ -354,6 +437,23 @@ mod tests {
                 "log" => x.ln(),
                 "sin" => x.sin(),
                 "cos" => x.cos(),
+                "tan" => x.tan(),
+                "arcsin" => x.asin(),
+                "arccos" => x.acos(),
+                "arctan" => x.atan(),
+                "sinh" => x.sinh(),
+                "cosh" => x.cosh(),
+                "tanh" => x.tanh(),
+                "log10" => x.log10(),
+                "log2" => x.log2(),
+                "log1p" => x.ln_1p(),
+                "expm1" => x.exp_m1(),
+                "floor" => x.floor(),
+                "ceil" => x.ceil(),
+                "round" => x.round_ties_even(),
+                "trunc" => x.trunc(),
+                "sign" => x.signum() * f64::from(u8::from(x != 0.0)),
+                "square" => x.powi(2),
                 other => panic!("no reference for {other}: add one"),
             };
             let out = f.apply(&a);
@@ -392,6 +492,12 @@ mod tests {
                 "<=" => ((x <= c) as u8) as f64,
                 "==" => ((x == c) as u8) as f64,
                 "!=" => ((x != c) as u8) as f64,
+                "da.maximum" if x.is_nan() || c.is_nan() => f64::NAN,
+                "da.minimum" if x.is_nan() || c.is_nan() => f64::NAN,
+                "da.maximum" => [x, c][usize::from(c > x)],
+                "da.minimum" => [x, c][usize::from(c < x)],
+                "da.arctan2" => x.atan2(c),
+                "da.hypot" => x.hypot(c),
                 other => panic!("no reference for {other}: add one"),
             };
             for reflected in [false, true] {
@@ -414,6 +520,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn select_broadcasts_three_blocks_and_takes_nan_as_true() {
+        let cond = ndarray::array![[1.0], [0.0], [f64::NAN]].into_dyn();
+        let a = ndarray::array![10.0, 20.0].into_dyn();
+        let b = ndarray::array![[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]].into_dyn();
+        let out = select("k", &cond, &a, &b).unwrap();
+        assert_eq!(
+            out,
+            ndarray::array![[10.0, 20.0], [-3.0, -4.0], [10.0, 20.0]].into_dyn()
+        );
+        assert!(select("k", &cond, &ndarray::array![1.0, 2.0, 3.0].into_dyn(), &b).is_err());
     }
 
     #[test]

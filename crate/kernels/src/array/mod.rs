@@ -18,7 +18,7 @@ pub mod random;
 mod reduce;
 
 pub use blocked::Blocked;
-pub use elementwise::{binary, broadcast_shape, divmod, BinaryOp, Elementwise, UnaryFn};
+pub use elementwise::{binary, broadcast_shape, divmod, select, BinaryOp, Elementwise, UnaryFn};
 pub use reduce::ReduceOp;
 
 /// How one axis of a block is sliced: elements `first + k·step` for `k < len`.
@@ -69,7 +69,8 @@ pub enum ArrayKernel {
         /// How many elements.
         len: usize,
     },
-    /// Uniform `[0, 1)` values of block `block` drawn with `seed` (see [`random`]).
+    /// Uniform `[0, 1)` (or standard normal) values of block `block` drawn with `seed`
+    /// (see [`random`]).
     Random {
         /// The block's shape.
         shape: Vec<usize>,
@@ -77,11 +78,31 @@ pub enum ArrayKernel {
         seed: u64,
         /// The block number, in row-major order.
         block: u64,
+        /// Standard normal values instead of uniform ones.
+        normal: bool,
+    },
+    /// Elements `offset .. offset + len` of numpy's `linspace(start, stop, num)`:
+    /// `start + i·step`, the last one `stop` itself when `endpoint` (no inputs).
+    Linspace {
+        /// The first value.
+        start: f64,
+        /// The last value (or the one after the last without `endpoint`).
+        stop: f64,
+        /// Elements of the whole array.
+        num: usize,
+        /// Whether `stop` is the last element.
+        endpoint: bool,
+        /// Position of the block's first element.
+        offset: usize,
+        /// Elements of the block.
+        len: usize,
     },
     /// An elementwise function of one block.
     Map(Elementwise),
     /// An elementwise operation of two blocks, with broadcasting.
     Binary(BinaryOp),
+    /// numpy's `where(cond, a, b)` of three blocks, with broadcasting.
+    Where,
     /// Reduces one block over `axes`, keeping them with length 1.
     ReduceChunk {
         /// The operation.
@@ -196,9 +217,12 @@ impl ArrayKernel {
         match self {
             ArrayKernel::Full { .. } => "full",
             ArrayKernel::Arange { .. } => "arange",
-            ArrayKernel::Random { .. } => "random_sample",
+            ArrayKernel::Random { normal: false, .. } => "random_sample",
+            ArrayKernel::Random { normal: true, .. } => "normal",
+            ArrayKernel::Linspace { .. } => "linspace",
             ArrayKernel::Map(e) => e.name(),
             ArrayKernel::Binary(op) => op.name(),
+            ArrayKernel::Where => "where",
             ArrayKernel::ReduceChunk { op, .. } => op.step_names()[0],
             ArrayKernel::ReduceCombine { op } => op.step_names()[1],
             ArrayKernel::ReduceAggregate { op, .. } => op.step_names()[2],
@@ -247,11 +271,38 @@ impl ArrayKernel {
                 offset,
                 len,
             } => ArrayD::from_shape_fn(IxDyn(&[*len]), |i| start + (offset + i[0]) as f64 * step),
-            ArrayKernel::Random { shape, seed, block } => {
-                random::random_block(shape, *seed, *block)
+            ArrayKernel::Random {
+                shape,
+                seed,
+                block,
+                normal,
+            } => random::random_block(shape, *seed, *block, *normal),
+            ArrayKernel::Linspace {
+                start,
+                stop,
+                num,
+                endpoint,
+                offset,
+                len,
+            } => {
+                let div = if *endpoint {
+                    num.saturating_sub(1)
+                } else {
+                    *num
+                };
+                let step = (stop - start) / div.max(1) as f64;
+                ArrayD::from_shape_fn(IxDyn(&[*len]), |i| {
+                    let at = offset + i[0];
+                    if *endpoint && at + 1 == *num && at > 0 {
+                        *stop
+                    } else {
+                        at as f64 * step + start
+                    }
+                })
             }
             ArrayKernel::Map(e) => e.apply(block(0)?),
             ArrayKernel::Binary(op) => binary(key, *op, block(0)?, block(1)?)?,
+            ArrayKernel::Where => select(key, block(0)?, block(1)?, block(2)?)?,
             ArrayKernel::ReduceChunk { op, axes } => reduce::chunk(*op, block(0)?, axes)?,
             ArrayKernel::ReduceCombine { op } => reduce::combine(key, *op, &blocks()?)?,
             ArrayKernel::ReduceAggregate { op, axes, ddof } => {

@@ -21,6 +21,12 @@ crate::name_table! {
         Mean = "mean": "The mean.",
         Var = "var": "The variance (`ddof`, default 0).",
         Std = "std": "The standard deviation (`ddof`, default 0).",
+        NanSum = "nansum": "The sum of the values that are not NaN (0 when none are).",
+        NanMin = "nanmin": "The smallest value that is not NaN (NaN when none).",
+        NanMax = "nanmax": "The largest value that is not NaN (NaN when none).",
+        NanMean = "nanmean": "The mean of the values that are not NaN.",
+        NanVar = "nanvar": "The variance of the values that are not NaN (`ddof`, default 0).",
+        NanStd = "nanstd": "The standard deviation of the values that are not NaN (`ddof`, default 0).",
     }
 }
 
@@ -28,10 +34,16 @@ impl ReduceOp {
     /// Rows of partial moments (0 for plain reductions).
     fn moments(self) -> usize {
         match self {
-            ReduceOp::Mean => 2,
-            ReduceOp::Var | ReduceOp::Std => 3,
+            ReduceOp::Mean | ReduceOp::NanMean => 2,
+            ReduceOp::Var | ReduceOp::Std | ReduceOp::NanVar | ReduceOp::NanStd => 3,
             _ => 0,
         }
+    }
+
+    /// Whether NaN values are left out (the `nan…` rows), which dask spells as
+    /// functions (`da.nansum(x)`) rather than methods.
+    pub fn skips_nan(self) -> bool {
+        self.name().starts_with("nan")
     }
 
     /// Whether `ddof` changes the result (`var`, `std`).
@@ -98,6 +110,28 @@ fn fmax(a: f64, b: f64) -> f64 {
     }
 }
 
+/// The smaller of two values, NaN only when both are (numpy's `nanmin`).
+fn nanmin(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b < a {
+        b
+    } else {
+        a
+    }
+}
+
+fn nanmax(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b > a {
+        b
+    } else {
+        a
+    }
+}
+
+/// `b` with NaN values replaced by `v`.
+fn nan_to(b: &ArrayD<f64>, v: f64) -> ArrayD<f64> {
+    b.mapv(|x| if x.is_nan() { v } else { x })
+}
+
 fn keep_shape(shape: &[usize], axes: &[usize]) -> Vec<usize> {
     shape
         .iter()
@@ -154,7 +188,36 @@ pub(crate) fn chunk(op: ReduceOp, b: &ArrayD<f64>, axes: &[usize]) -> Result<Arr
         ReduceOp::Min => fold_keepdims(b, axes, f64::INFINITY, fmin),
         ReduceOp::Max => fold_keepdims(b, axes, f64::NEG_INFINITY, fmax),
         ReduceOp::Mean | ReduceOp::Var | ReduceOp::Std => moments_chunk(op.moments(), b, axes)?,
+        ReduceOp::NanSum => sum_keepdims(&nan_to(b, 0.0), axes),
+        ReduceOp::NanMin => fold_keepdims(b, axes, f64::NAN, nanmin),
+        ReduceOp::NanMax => fold_keepdims(b, axes, f64::NAN, nanmax),
+        ReduceOp::NanMean | ReduceOp::NanVar | ReduceOp::NanStd => {
+            nan_moments_chunk(op.moments(), b, axes)
+        }
     })
+}
+
+/// Partial moments of the values that are not NaN: the count varies by position.
+fn nan_moments_chunk(rows: usize, b: &ArrayD<f64>, axes: &[usize]) -> ArrayD<f64> {
+    let valid = b.mapv(|x| f64::from(u8::from(!x.is_nan())));
+    let count = sum_keepdims(&valid, axes);
+    let sum = sum_keepdims(&nan_to(b, 0.0), axes);
+    // 0 / 0: the mean of no values is NaN; its count of 0 drops it in a merge.
+    let mean = Zip::from(&sum).and(&count).map_collect(|&s, &n| s / n);
+    let mut parts = vec![count.view(), mean.view()];
+    let m2;
+    if rows == 3 {
+        let sq = Zip::from(b).and_broadcast(&mean).map_collect(|&x, &m| {
+            if x.is_nan() {
+                0.0
+            } else {
+                (x - m) * (x - m)
+            }
+        });
+        m2 = sum_keepdims(&sq, axes);
+        parts.push(m2.view());
+    }
+    ndarray::stack(Axis(0), &parts).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0])))
 }
 
 fn moments_chunk(rows: usize, b: &ArrayD<f64>, axes: &[usize]) -> Result<ArrayD<f64>> {
@@ -227,15 +290,26 @@ pub(crate) fn combine(key: &str, op: ReduceOp, parts: &[&ArrayD<f64>]) -> Result
             )));
         }
         match op {
-            ReduceOp::Sum => acc += *p,
+            ReduceOp::Sum | ReduceOp::NanSum => acc += *p,
             ReduceOp::Prod => acc *= *p,
+            ReduceOp::NanMin => Zip::from(&mut acc)
+                .and(*p)
+                .for_each(|a, &x| *a = nanmin(*a, x)),
+            ReduceOp::NanMax => Zip::from(&mut acc)
+                .and(*p)
+                .for_each(|a, &x| *a = nanmax(*a, x)),
             ReduceOp::Min => Zip::from(&mut acc)
                 .and(*p)
                 .for_each(|a, &x| *a = fmin(*a, x)),
             ReduceOp::Max => Zip::from(&mut acc)
                 .and(*p)
                 .for_each(|a, &x| *a = fmax(*a, x)),
-            ReduceOp::Mean | ReduceOp::Var | ReduceOp::Std => {
+            ReduceOp::Mean
+            | ReduceOp::Var
+            | ReduceOp::Std
+            | ReduceOp::NanMean
+            | ReduceOp::NanVar
+            | ReduceOp::NanStd => {
                 let p = p.as_standard_layout();
                 let (Some(a), Some(ps)) = (acc.as_slice_mut(), p.as_slice()) else {
                     return Err(Error::invalid(format!(
@@ -260,12 +334,18 @@ pub(crate) fn aggregate(
 ) -> Result<ArrayD<f64>> {
     let acc = combine(key, op, parts)?;
     let acc = match op {
-        ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Min | ReduceOp::Max => acc,
-        ReduceOp::Mean => acc.index_axis_move(Axis(0), 1),
-        ReduceOp::Var | ReduceOp::Std => {
+        ReduceOp::Sum
+        | ReduceOp::Prod
+        | ReduceOp::Min
+        | ReduceOp::Max
+        | ReduceOp::NanSum
+        | ReduceOp::NanMin
+        | ReduceOp::NanMax => acc,
+        ReduceOp::Mean | ReduceOp::NanMean => acc.index_axis_move(Axis(0), 1),
+        ReduceOp::Var | ReduceOp::Std | ReduceOp::NanVar | ReduceOp::NanStd => {
             let n = acc.index_axis(Axis(0), 0);
             let m2 = acc.index_axis(Axis(0), 2);
-            let sqrt = op == ReduceOp::Std;
+            let sqrt = matches!(op, ReduceOp::Std | ReduceOp::NanStd);
             Zip::from(&n).and(&m2).map_collect(|&n, &m2| {
                 let v = m2 / (n - ddof).max(0.0);
                 if sqrt {
@@ -303,8 +383,33 @@ mod tests {
         .unwrap()
     }
 
-    /// Plain loops over every value of the blocks' column `c`.
+    #[test]
+    fn nan_rows_skip_nan_and_give_nan_when_nothing_is_left() {
+        // Column 0: 1, NaN, 4, NaN over two blocks; column 1 all NaN.
+        let a = ndarray::array![[1.0, f64::NAN], [f64::NAN, f64::NAN]].into_dyn();
+        let b = ndarray::array![[4.0, f64::NAN], [f64::NAN, f64::NAN]].into_dyn();
+        let run = |op| {
+            let (pa, pb) = (chunk(op, &a, &[0]).unwrap(), chunk(op, &b, &[0]).unwrap());
+            aggregate("k", op, &[&pa, &pb], &[0], 0.0).unwrap()
+        };
+        assert_eq!(run(ReduceOp::NanSum), ndarray::array![5.0, 0.0].into_dyn());
+        let mean = run(ReduceOp::NanMean);
+        assert!(mean[[0]] == 2.5 && mean[[1]].is_nan(), "{mean}");
+        let var = run(ReduceOp::NanVar);
+        assert!(var[[0]] == 2.25 && var[[1]].is_nan(), "{var}");
+        let min = run(ReduceOp::NanMin);
+        assert!(min[[0]] == 1.0 && min[[1]].is_nan(), "{min}");
+        let max = run(ReduceOp::NanMax);
+        assert!(max[[0]] == 4.0 && max[[1]].is_nan(), "{max}");
+    }
+
+    /// Plain loops over every value of the blocks' column `c` (the `nan` rows over the
+    /// values that are not NaN).
     fn reference(op: ReduceOp, xs: &[f64], ddof: f64) -> f64 {
+        if let Some(plain) = op.name().strip_prefix("nan") {
+            let kept: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+            return reference(ReduceOp::parse(plain).unwrap(), &kept, ddof);
+        }
         let n = xs.len() as f64;
         let mean = xs.iter().sum::<f64>() / n;
         let m2: f64 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();

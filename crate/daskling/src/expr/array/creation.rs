@@ -1,4 +1,5 @@
-//! Arrays from nothing: `full`/`ones`/`zeros`, `arange`, `eye`, `random`, in-memory data
+//! Arrays from nothing: `full`/`ones`/`zeros`, `arange`, `linspace`, `eye`, `random`
+//! (uniform and normal), in-memory data
 //! (`fromArray`) and persisted blocks — their constructors, metadata and lowering.
 
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{chunks, float, tuple, Line, Script, MAX_EMBEDDED, RANDOM};
 use crate::graph::{Graph, Task};
+use crate::kernels::array::BinaryOp;
 use crate::kernels::Value;
 use crate::kernels::{ArrayKernel, Kernel};
 
@@ -111,11 +113,99 @@ impl Array {
     /// assert!((mean - 0.5).abs() < 0.02);
     /// ```
     pub fn random(shape: &[usize], chunks: ChunkSpec, seed: Option<u64>) -> Result<Array> {
-        let seed = seed.unwrap_or_else(fresh_seed);
         Array::build(ArrayOp::Random {
             shape: shape.to_vec(),
             chunks: normalize_chunks(shape, &chunks)?,
-            seed,
+            seed: seed.unwrap_or_else(fresh_seed),
+            normal: false,
+        })
+    }
+
+    /// Normal random values with mean `loc` and standard deviation `scale`, reproducible
+    /// for `seed` and the chunking (standard normal blocks by Box–Muller, see
+    /// [`crate::kernels::array::random`], then `loc + scale · z`).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let a = Array::normal(&[100, 100], 10.0, 2.0, ChunkSpec::Block(vec![50, 50]), Some(1)).unwrap();
+    /// let v = a.compute(Scheduler::Threads).unwrap();
+    /// let mean = v.sum() / 1e4;
+    /// assert!((mean - 10.0).abs() < 0.1, "{mean}");
+    /// ```
+    pub fn normal(
+        shape: &[usize],
+        loc: f64,
+        scale: f64,
+        chunks: ChunkSpec,
+        seed: Option<u64>,
+    ) -> Result<Array> {
+        if !(scale >= 0.0 && scale.is_finite() && loc.is_finite()) {
+            return Err(Error::invalid(format!(
+                "random.normal needs a finite loc and a finite scale >= 0, got loc {loc}, scale {scale}"
+            )));
+        }
+        let z = Array::build(ArrayOp::Random {
+            shape: shape.to_vec(),
+            chunks: normalize_chunks(shape, &chunks)?,
+            seed: seed.unwrap_or_else(fresh_seed),
+            normal: true,
+        })?;
+        affine(z, scale, loc)
+    }
+
+    /// Uniform random values in `[low, high)`: `low + (high − low) · u` of
+    /// [`Array::random`]'s `u`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let a = Array::uniform(-2.0, 3.0, &[1000], ChunkSpec::Block(vec![300]), Some(2)).unwrap();
+    /// let v = a.compute(Scheduler::Sync).unwrap();
+    /// assert!(v.iter().all(|&x| (-2.0..3.0).contains(&x)));
+    /// ```
+    pub fn uniform(
+        low: f64,
+        high: f64,
+        shape: &[usize],
+        chunks: ChunkSpec,
+        seed: Option<u64>,
+    ) -> Result<Array> {
+        if !(low.is_finite() && high.is_finite() && low <= high) {
+            return Err(Error::invalid(format!(
+                "random.uniform needs finite low <= high, got {low}, {high}"
+            )));
+        }
+        affine(Array::random(shape, chunks, seed)?, high - low, low)
+    }
+
+    /// `num` evenly spaced values from `start` to `stop` (numpy's `linspace`; without
+    /// `endpoint`, `stop` is left out), in blocks of `chunk`.
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// let x = Array::linspace(0.0, 1.0, 5, true, 2).unwrap();
+    /// assert_eq!(x.compute(Scheduler::Sync).unwrap().into_raw_vec_and_offset().0, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+    /// ```
+    pub fn linspace(
+        start: f64,
+        stop: f64,
+        num: usize,
+        endpoint: bool,
+        chunk: usize,
+    ) -> Result<Array> {
+        if !(start.is_finite() && stop.is_finite()) {
+            return Err(Error::invalid(format!(
+                "linspace needs finite start and stop, got {start}, {stop}"
+            )));
+        }
+        if chunk == 0 {
+            return Err(Error::invalid("chunk sizes must be positive"));
+        }
+        Array::build(ArrayOp::Linspace {
+            start,
+            stop,
+            num,
+            endpoint,
+            chunks: regular(num, chunk),
         })
     }
 
@@ -170,6 +260,20 @@ impl Array {
 
 /// A seed when none is given: drawn from the system's random source
 /// (`crypto.getRandomValues` in browsers), 53 bits so that JS numbers hold it exactly.
+/// `x · scale + offset`, leaving out the identities.
+fn affine(x: Array, scale: f64, offset: f64) -> Result<Array> {
+    let x = if scale == 1.0 {
+        x
+    } else {
+        x.scalar_op(BinaryOp::Mul, scale, false)?
+    };
+    if offset == 0.0 {
+        Ok(x)
+    } else {
+        x.scalar_op(BinaryOp::Add, offset, false)
+    }
+}
+
 fn fresh_seed() -> u64 {
     let mut b = [0u8; 8];
     // The random source failing (no crypto at all) leaves a time-free fallback: a
@@ -204,9 +308,19 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
             let chunks = normalize_chunks(&[*len], &ChunkSpec::Explicit(vec![chunks.clone()]))?;
             Meta::new("arange", vec![*len], chunks)
         }
-        ArrayOp::Random { shape, chunks, .. } => {
+        ArrayOp::Random {
+            shape,
+            chunks,
+            normal,
+            ..
+        } => {
             let chunks = normalize_chunks(shape, &ChunkSpec::Explicit(chunks.clone()))?;
-            Meta::new("random_sample", shape.clone(), chunks)
+            let prefix = if *normal { "normal" } else { "random_sample" };
+            Meta::new(prefix, shape.clone(), chunks)
+        }
+        ArrayOp::Linspace { num, chunks, .. } => {
+            let chunks = normalize_chunks(&[*num], &ChunkSpec::Explicit(vec![chunks.clone()]))?;
+            Meta::new("linspace", vec![*num], chunks)
         }
         ArrayOp::Eye { n, m, chunks, .. } => {
             let chunks = normalize_chunks(&[*n, *m], &ChunkSpec::Explicit(chunks.clone()))?;
@@ -270,20 +384,36 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                 );
             }
         }
-        ArrayOp::Random { seed, .. } => {
+        ArrayOp::Random { seed, normal, .. } => {
             for (flat, idx) in block_indices(&grid).into_iter().enumerate() {
                 let shape = a.block_shape(&idx);
-                g.insert(
-                    a.block_key(&idx),
-                    task(
-                        ArrayKernel::Random {
-                            shape,
-                            seed: *seed,
-                            block: flat as u64,
-                        },
-                        vec![],
-                    ),
-                );
+                let k = ArrayKernel::Random {
+                    shape,
+                    seed: *seed,
+                    block: flat as u64,
+                    normal: *normal,
+                };
+                g.insert(a.block_key(&idx), task(k, vec![]));
+            }
+        }
+        ArrayOp::Linspace {
+            start,
+            stop,
+            num,
+            endpoint,
+            chunks,
+        } => {
+            let off = offsets(chunks);
+            for (i, &len) in chunks.iter().enumerate() {
+                let k = ArrayKernel::Linspace {
+                    start: *start,
+                    stop: *stop,
+                    num: *num,
+                    endpoint: *endpoint,
+                    offset: off[i],
+                    len,
+                };
+                g.insert(a.block_key(&[i as u32]), task(k, vec![]));
             }
         }
         ArrayOp::Eye { k, chunks, .. } => {
@@ -357,9 +487,15 @@ pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
             // start + i·step, as daskling computes each element.
             format!("da.arange({len}, chunks=({},)) * {} + {}", tuple(c), float(*step), float(*start)),
         ),
-        ArrayOp::Random { chunks: c, seed, .. } => {
+        ArrayOp::Random { chunks: c, seed, normal, .. } => {
             s.helper(RANDOM);
-            ("random".into(), format!("daskling_random({}, seed={seed})", chunks(c)))
+            let n = if *normal { ", normal=True" } else { "" };
+            ("random".into(), format!("daskling_random({}, seed={seed}{n})", chunks(c)))
+        }
+        ArrayOp::Linspace { start, stop, num, endpoint, chunks: c } => {
+            let (a, b, e) = (float(*start), float(*stop), if *endpoint { "True" } else { "False" });
+            let code = format!("da.linspace({a}, {b}, {num}, endpoint={e}, chunks=({},))", tuple(c));
+            ("linspace".into(), code)
         }
         ArrayOp::Eye { n, m, k, chunks: c } => {
             let first = c[0].first().copied().unwrap_or(1).max(1);

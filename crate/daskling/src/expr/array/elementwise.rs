@@ -68,6 +68,29 @@ impl Array {
         Array::build(ArrayOp::Binary { op, left, right })
     }
 
+    /// numpy's `where(self, a, b)`: `a` where this array is not 0, else `b`, all three
+    /// broadcast together (chunks aligned as [`Array::binary`]'s).
+    ///
+    /// ```
+    /// use daskling::{Array, ChunkSpec, Scheduler};
+    /// use daskling::kernels::array::BinaryOp;
+    /// let x = Array::arange(0.0, 6.0, 1.0, 4).unwrap();
+    /// let big = x.scalar_op(BinaryOp::Gt, 2.5, false).unwrap();
+    /// let zero = Array::zeros(&[], ChunkSpec::Block(vec![])).unwrap();
+    /// let y = big.where_(&x, &zero).unwrap().compute(Scheduler::Sync).unwrap();
+    /// assert_eq!(y.into_raw_vec_and_offset().0, vec![0.0, 0.0, 0.0, 3.0, 4.0, 5.0]);
+    /// ```
+    pub fn where_(&self, a: &Array, b: &Array) -> Result<Array> {
+        let shape = broadcast_shapes(self.shape(), a.shape())
+            .and_then(|s| broadcast_shapes(&s, b.shape()))?;
+        let chunks = aligned_chunks(&shape, &[self, a, b], true)?;
+        Array::build(ArrayOp::Where {
+            cond: self.align_to(&shape, &chunks)?,
+            a: a.align_to(&shape, &chunks)?,
+            b: b.align_to(&shape, &chunks)?,
+        })
+    }
+
     /// This array rechunked so that every axis it shares with a broadcast result of
     /// `shape` has that result's `chunks`.
     fn align_to(&self, shape: &[usize], chunks: &[Vec<usize>]) -> Result<Array> {
@@ -185,6 +208,12 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
             let chunks = aligned_chunks(&shape, &[left, right], false)?;
             Meta::new(op.name(), shape, chunks)
         }
+        ArrayOp::Where { cond, a, b } => {
+            let shape = broadcast_shapes(cond.shape(), a.shape())
+                .and_then(|s| broadcast_shapes(&s, b.shape()))?;
+            let chunks = aligned_chunks(&shape, &[cond, a, b], false)?;
+            Meta::new("where", shape, chunks)
+        }
         _ => return Err(not_mine("elementwise")),
     })
 }
@@ -208,6 +237,15 @@ pub(super) fn lower(a: &Array, g: &mut Graph) -> Result<()> {
                     right.block_key(&broadcast_index(right, a.shape(), &idx)),
                 ];
                 g.insert(a.block_key(&idx), task(ArrayKernel::Binary(*op), deps));
+            }
+        }
+        ArrayOp::Where { cond, a: x, b: y } => {
+            for idx in block_indices(&grid) {
+                let deps = [cond, x, y]
+                    .iter()
+                    .map(|o| o.block_key(&broadcast_index(o, a.shape(), &idx)))
+                    .collect();
+                g.insert(a.block_key(&idx), task(ArrayKernel::Where, deps));
             }
         }
         _ => return Err(not_mine("elementwise")),
@@ -253,6 +291,10 @@ pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
         ArrayOp::Binary { op, left, right } => {
             let (l, r) = (s.var(left.name())?, s.var(right.name())?);
             (op.name().into(), binary(*op, l, r, "float"))
+        }
+        ArrayOp::Where { cond, a, b } => {
+            let (c, x, y) = (s.var(cond.name())?, s.var(a.name())?, s.var(b.name())?);
+            ("where".into(), format!("da.where({c}, {x}, {y})"))
         }
         _ => return Err(not_mine("elementwise")),
     })

@@ -301,9 +301,27 @@ fn svd_key(x: &Array, part: SvdPart, index: &[u32]) -> Key {
     Key::new(format!("svd-{p}-{}", tok(x)), index)
 }
 
-/// The tasks of QR output `part` of `x` (none when there already).
+/// The tasks of QR output `part` of `x` (none when there already). A one-block `x` is
+/// one QR: its factors are the output.
 fn lower_qr(x: &Array, part: QrPart, g: &mut Graph) -> Result<()> {
     if g.contains(&qr_key(x, part, &[0, 0])) {
+        return Ok(());
+    }
+    if x.numblocks()[0] == 1 {
+        tsqr_shape(x, "qr")?;
+        let block = Key::new(format!("qr-block-{}", tok(x)), &[0, 0]);
+        g.insert(
+            block.clone(),
+            task(ArrayKernel::Qr, vec![x.block_key(&[0, 0])]),
+        );
+        let index = match part {
+            QrPart::Q => 0,
+            QrPart::R => 1,
+        };
+        g.insert(
+            qr_key(x, part, &[0, 0]),
+            task(ArrayKernel::Pick { index }, vec![block]),
+        );
         return Ok(());
     }
     let (blocks, stack, t) = lower_tsqr(x, g)?;

@@ -78,10 +78,13 @@ fn family(op: &ArrayOp) -> Family {
         ArrayOp::Full { .. }
         | ArrayOp::Arange { .. }
         | ArrayOp::Random { .. }
+        | ArrayOp::Linspace { .. }
         | ArrayOp::Eye { .. }
         | ArrayOp::FromData { .. }
         | ArrayOp::Stored { .. } => of!(creation),
-        ArrayOp::Map { .. } | ArrayOp::Binary { .. } => of!(elementwise),
+        ArrayOp::Map { .. } | ArrayOp::Binary { .. } | ArrayOp::Where { .. } => {
+            of!(elementwise)
+        }
         ArrayOp::Reduce { .. } => of!(reduction),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
             of!(reshape)

@@ -90,7 +90,8 @@ pub enum ArrayOp<A = Array> {
         /// Block sizes per axis.
         chunks: Vec<usize>,
     },
-    /// Uniform `[0, 1)` values (see [`crate::kernels::array::random`] for the rule).
+    /// Uniform `[0, 1)` values, or standard normal ones (see
+    /// [`crate::kernels::array::random`] for the rule).
     Random {
         /// The block's shape.
         shape: Vec<usize>,
@@ -98,6 +99,24 @@ pub enum ArrayOp<A = Array> {
         chunks: Vec<Vec<usize>>,
         /// The generator seed.
         seed: u64,
+        /// Standard normal values instead of uniform ones.
+        #[serde(default)]
+        normal: bool,
+    },
+    /// numpy's `linspace(start, stop, num, endpoint)` (1-d).
+    Linspace {
+        #[serde(with = "float")]
+        /// The first value.
+        start: f64,
+        #[serde(with = "float")]
+        /// The last value (or the one after it without `endpoint`).
+        stop: f64,
+        /// How many elements.
+        num: usize,
+        /// Whether `stop` is the last element.
+        endpoint: bool,
+        /// Block sizes.
+        chunks: Vec<usize>,
     },
     /// Ones where `column − row = k`, zeros elsewhere (`n`×`m`).
     Eye {
@@ -133,6 +152,15 @@ pub enum ArrayOp<A = Array> {
         left: A,
         /// The right operand.
         right: A,
+    },
+    /// numpy's `where(cond, a, b)` with broadcasting; the three have aligned chunks.
+    Where {
+        /// Where not 0, `a`; else `b`.
+        cond: A,
+        /// The values where `cond` holds.
+        a: A,
+        /// The values elsewhere.
+        b: A,
     },
     /// A reduction over `axes` (sorted, distinct) as a tree with fan-in `split_every`.
     Reduce {
@@ -223,6 +251,7 @@ impl<A> ArrayOp<A> {
             ArrayOp::Full { .. }
             | ArrayOp::Arange { .. }
             | ArrayOp::Random { .. }
+            | ArrayOp::Linspace { .. }
             | ArrayOp::Eye { .. }
             | ArrayOp::FromData { .. }
             | ArrayOp::Stored { .. } => vec![],
@@ -238,6 +267,7 @@ impl<A> ArrayOp<A> {
                 vec![left, right]
             }
             ArrayOp::Solve { a, b } => vec![a, b],
+            ArrayOp::Where { cond, a, b } => vec![cond, a, b],
         }
     }
 
@@ -268,10 +298,25 @@ impl<A> ArrayOp<A> {
                 shape,
                 chunks,
                 seed,
+                normal,
             } => ArrayOp::Random {
                 shape: shape.clone(),
                 chunks: chunks.clone(),
                 seed: *seed,
+                normal: *normal,
+            },
+            ArrayOp::Linspace {
+                start,
+                stop,
+                num,
+                endpoint,
+                chunks,
+            } => ArrayOp::Linspace {
+                start: *start,
+                stop: *stop,
+                num: *num,
+                endpoint: *endpoint,
+                chunks: chunks.clone(),
             },
             ArrayOp::Eye { n, m, k, chunks } => ArrayOp::Eye {
                 n: *n,
@@ -341,6 +386,11 @@ impl<A> ArrayOp<A> {
                 part: *part,
             },
             ArrayOp::Cholesky { input } => ArrayOp::Cholesky { input: f(input)? },
+            ArrayOp::Where { cond, a, b } => ArrayOp::Where {
+                cond: f(cond)?,
+                a: f(a)?,
+                b: f(b)?,
+            },
             ArrayOp::Solve { a, b } => ArrayOp::Solve { a: f(a)?, b: f(b)? },
         })
     }

@@ -158,8 +158,10 @@ pub(super) fn meta(op: &ArrayOp) -> Result<Meta> {
                     input.ndim()
                 )));
             }
-            if matches!(reduce, ReduceOp::Min | ReduceOp::Max)
-                && axes.iter().any(|&a| input.shape()[a] == 0)
+            if matches!(
+                reduce,
+                ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax
+            ) && axes.iter().any(|&a| input.shape()[a] == 0)
             {
                 return Err(Error::invalid(format!(
                     "zero-size array to reduction operation {} which has no identity",
@@ -349,5 +351,9 @@ pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
         args.push(format!("split_every={split_every}"));
     }
     let m = reduce.name();
+    if reduce.skips_nan() {
+        args.insert(0, x.to_string());
+        return Ok((m.into(), format!("da.{m}({})", args.join(", "))));
+    }
     Ok((m.into(), format!("{x}.{m}({})", args.join(", "))))
 }

@@ -183,8 +183,12 @@ pub(crate) fn chunks(c: &[Vec<usize>]) -> String {
     }
 }
 
-/// `l op r`; comparisons are 1.0/0.0 in daskling, so cast to float.
+/// `l op r` (`f(l, r)` for a function row); comparisons are 1.0/0.0 in daskling, so
+/// cast to float.
 pub(crate) fn binary(op: BinaryOp, l: &str, r: &str, cast: &str) -> String {
+    if op.is_function() {
+        return format!("{}({l}, {r})", op.symbol());
+    }
     let e = format!("{l} {} {r}", op.symbol());
     if op.is_comparison() && !cast.is_empty() {
         format!("({e}).astype({cast})")

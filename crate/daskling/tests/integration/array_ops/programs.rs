@@ -165,7 +165,12 @@ pub(crate) fn apply(
             let empty = axes_u.iter().any(|&a| r.shape()[a] == 0);
             let axes_opt = (!axes.is_empty()).then_some(axes.as_slice());
             let got = x.reduce(*op, axes_opt, *ddof as f64, 2 + (*mask as usize % 4));
-            if empty && matches!(op, ReduceOp::Min | ReduceOp::Max) {
+            if empty
+                && matches!(
+                    op,
+                    ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax
+                )
+            {
                 assert!(got.is_err(), "min of nothing accepted");
                 return None;
             }

@@ -67,6 +67,48 @@ pub(crate) fn ref_reduce(x: &ArrayD<f64>, op: ReduceOp, axes: &[usize], ddof: f6
                 var
             }
         }
+        ReduceOp::NanSum => sum(&x.mapv(|v| if v.is_nan() { 0.0 } else { v })),
+        ReduceOp::NanMin | ReduceOp::NanMax => {
+            // NaN values skipped: NaN only where every value is.
+            let min = op == ReduceOp::NanMin;
+            let pick = move |acc: f64, v: f64| match (acc.is_nan(), v.is_nan()) {
+                (_, true) => acc,
+                (true, false) => v,
+                _ if min => acc.min(v),
+                _ => acc.max(v),
+            };
+            let mut s = x.clone();
+            for &a in &sorted {
+                s = s.fold_axis(Axis(a), f64::NAN, |&acc, &v| pick(acc, v));
+            }
+            s
+        }
+        ReduceOp::NanMean | ReduceOp::NanVar | ReduceOp::NanStd => {
+            let count = sum(&x.mapv(|v| f64::from(u8::from(!v.is_nan()))));
+            let mean = sum(&x.mapv(|v| if v.is_nan() { 0.0 } else { v })) / &count;
+            if op == ReduceOp::NanMean {
+                return mean;
+            }
+            let mut m = mean.clone();
+            for &a in axes {
+                m = m.insert_axis(Axis(a));
+            }
+            let dev = Zip::from(x).and_broadcast(&m).map_collect(|&v, &mu| {
+                if v.is_nan() {
+                    0.0
+                } else {
+                    (v - mu) * (v - mu)
+                }
+            });
+            let var = Zip::from(&sum(&dev))
+                .and(&count)
+                .map_collect(|&d, &n| d / (n - ddof).max(0.0));
+            if op == ReduceOp::NanStd {
+                var.mapv(f64::sqrt)
+            } else {
+                var
+            }
+        }
     }
 }
 
@@ -85,6 +127,23 @@ pub(crate) fn ref_binary(op: BinaryOp, a: &ArrayD<f64>, b: &ArrayD<f64>) -> Arra
         BinaryOp::Le => (x <= y) as u8 as f64,
         BinaryOp::Eq => (x == y) as u8 as f64,
         BinaryOp::Ne => (x != y) as u8 as f64,
+        BinaryOp::Maximum | BinaryOp::Minimum if x.is_nan() || y.is_nan() => f64::NAN,
+        BinaryOp::Maximum => {
+            if x >= y {
+                x
+            } else {
+                y
+            }
+        }
+        BinaryOp::Minimum => {
+            if x <= y {
+                x
+            } else {
+                y
+            }
+        }
+        BinaryOp::Arctan2 => x.atan2(y),
+        BinaryOp::Hypot => (x * x + y * y).sqrt(),
     };
     // Broadcast by hand: pad the shorter shape with leading 1s, stretch 1s.
     let n = a.ndim().max(b.ndim());
@@ -121,6 +180,37 @@ pub(crate) fn ref_unary(f: UnaryFn, a: &ArrayD<f64>) -> ArrayD<f64> {
         UnaryFn::Log => x.ln(),
         UnaryFn::Sin => x.sin(),
         UnaryFn::Cos => x.cos(),
+        UnaryFn::Tan => x.sin() / x.cos(),
+        UnaryFn::Arcsin => x.asin(),
+        UnaryFn::Arccos => x.acos(),
+        UnaryFn::Arctan => x.atan(),
+        UnaryFn::Sinh => (x.exp() - (-x).exp()) / 2.0,
+        UnaryFn::Cosh => (x.exp() + (-x).exp()) / 2.0,
+        UnaryFn::Tanh => x.tanh(),
+        UnaryFn::Log10 => x.ln() / std::f64::consts::LN_10,
+        UnaryFn::Log2 => x.ln() / std::f64::consts::LN_2,
+        UnaryFn::Log1p => (1.0 + x).ln(),
+        UnaryFn::Expm1 => x.exp() - 1.0,
+        UnaryFn::Floor => x.floor(),
+        UnaryFn::Ceil => -(-x).floor(),
+        UnaryFn::Round => {
+            // Halves to the even neighbour, as numpy.
+            let r = x.round();
+            if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+                r - x.signum()
+            } else {
+                r
+            }
+        }
+        UnaryFn::Trunc => x.trunc(),
+        UnaryFn::Sign => {
+            if x.is_nan() || x == 0.0 {
+                x
+            } else {
+                x.signum()
+            }
+        }
+        UnaryFn::Square => x * x,
     })
 }
 
