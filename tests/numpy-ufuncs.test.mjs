@@ -123,3 +123,27 @@ with np.errstate(all='ignore'):
   assert.throws(() => da.where(x, row, da.ones([4])), /broadcast/);
   assert.throws(() => da.where(x, 'a', 1), /where: a must be a number or a daskling array/);
 });
+
+test('cumsum, cumprod and their nan forms equal numpy along each axis, across blocks', async () => {
+  const da = env.client.array;
+  const data = values().map((v) => (Number.isFinite(v) || Number.isNaN(v) ? v / 4 : v));
+  const x = da.fromArray(data, { shape: [7, 9], chunks: [[3, 1, 3], [2, 5, 2]] });
+  const cases = [];
+  for (const f of ['cumsum', 'cumprod', 'nancumsum', 'nancumprod']) {
+    for (const axis of [0, 1, -1]) cases.push({ f, axis, lazy: x[f]({ axis }) });
+  }
+  const line = da.fromArray(Float64Array.from({ length: 23 }, (_, i) => ((i * 7) % 5) - 1.5), { chunks: [4] });
+  cases.push({ f: 'cumsum', axis: null, lazy: line.cumsum(), line: true });
+  const mine = await env.client.compute(...cases.map((c) => c.lazy));
+  const want = pyJson(
+    `${PY_OUT}
+x = np.array(inp['x'], dtype=float).reshape(7, 9)
+line = np.array([((i * 7) % 5) - 1.5 for i in range(23)])
+with np.errstate(all='ignore'):
+    print(json.dumps([out(getattr(np, c['f'])(line) if c['line'] else getattr(np, c['f'])(x, axis=c['axis'])) for c in inp['cases']]))`,
+    { x: toJson(data), cases: cases.map(({ f, axis, line }) => ({ f, axis, line: Boolean(line) })) },
+  );
+  cases.forEach((c, i) => close(Array.from(mine[i].data), fromJson(want[i]), `${c.f} axis ${c.axis}`, 1e-12));
+  assert.throws(() => x.cumsum(), /cumsum: give an axis for a 2-d array/);
+  assert.throws(() => x.cumprod({ axis: 2 }), /axis 2 is out of bounds/);
+});

@@ -117,7 +117,9 @@ export function pyJson(code, input) {
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
-export const toJson = (xs) => Array.from(xs, (x) => (Number.isFinite(x) ? x : String(x).replace('Infinity', 'inf').replace('NaN', 'nan')));
+/** Numbers for Python's JSON: ±inf and NaN as strings, and -0 too (JSON writes it as 0). */
+export const toJson = (xs) =>
+  Array.from(xs, (x) => (Object.is(x, -0) ? '-0.0' : Number.isFinite(x) ? x : String(x).replace('Infinity', 'inf').replace('NaN', 'nan')));
 export const fromJson = (xs) => xs.map((x) => (typeof x === 'string' ? Number(x.replace('inf', 'Infinity').replace('nan', 'NaN')) : x));
 export const PY_OUT = `def out(a):\n    return [x if math.isfinite(x) else str(x) for x in np.asarray(a, dtype=float).ravel().tolist()]\n`;
 

@@ -257,6 +257,14 @@ declare abstract class DArrayOps extends Lazy<ArrayResult> {
   nanvar(options?: ReduceOptions): DArray;
   /** The standard deviation of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   nanstd(options?: ReduceOptions): DArray;
+  /** Running sums along `axis` (numpy's `cumsum`; a NaN makes the rest NaN). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  cumsum(options?: { axis?: number }): DArray;
+  /** Running products along `axis` (numpy's `cumprod`). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  cumprod(options?: { axis?: number }): DArray;
+  /** Running sums along `axis`, NaN counted as 0. Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  nancumsum(options?: { axis?: number }): DArray;
+  /** Running products along `axis`, NaN counted as 1. Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  nancumprod(options?: { axis?: number }): DArray;
 }
 
 /** The operations of Series, one per table row. */

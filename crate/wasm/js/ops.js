@@ -3,7 +3,7 @@
 
 import { Lazy } from './lazy.js';
 
-/** The operations of DArray, one per table row (BinaryOp, UnaryFn, ReduceOp). */
+/** The operations of DArray, one per table row (BinaryOp, UnaryFn, ReduceOp, ScanOp). */
 export class DArrayOps extends Lazy {
   /** `this + other`; `other` a number or a collection of the same kind. Elementwise, with numpy's broadcasting. */
   add(other) {
@@ -220,6 +220,22 @@ export class DArrayOps extends Lazy {
   /** The standard deviation of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   nanstd(options) {
     return this._reduce('nanstd', options);
+  }
+  /** Running sums along `axis` (numpy's `cumsum`; a NaN makes the rest NaN). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  cumsum(options) {
+    return this._scan('cumsum', options);
+  }
+  /** Running products along `axis` (numpy's `cumprod`). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  cumprod(options) {
+    return this._scan('cumprod', options);
+  }
+  /** Running sums along `axis`, NaN counted as 0. Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  nancumsum(options) {
+    return this._scan('nancumsum', options);
+  }
+  /** Running products along `axis`, NaN counted as 1. Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
+  nancumprod(options) {
+    return this._scan('nancumprod', options);
   }
 }
 

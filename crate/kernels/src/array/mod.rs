@@ -16,10 +16,12 @@ pub mod gemm;
 pub(crate) mod linalg;
 pub mod random;
 mod reduce;
+mod scan;
 
 pub use blocked::Blocked;
 pub use elementwise::{binary, broadcast_shape, divmod, select, BinaryOp, Elementwise, UnaryFn};
 pub use reduce::ReduceOp;
+pub use scan::ScanOp;
 
 /// How one axis of a block is sliced: elements `first + k·step` for `k < len`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -124,6 +126,13 @@ pub enum ArrayKernel {
         /// Delta degrees of freedom (`std`, `var`).
         ddof: f64,
     },
+    /// Accumulates one block along `axis` (the blocks before it are added in after).
+    Cumulate {
+        /// The operation.
+        op: ScanOp,
+        /// The axis.
+        axis: usize,
+    },
     /// Permutes the axes of one block.
     Transpose {
         /// The input axis of each output axis.
@@ -226,6 +235,7 @@ impl ArrayKernel {
             ArrayKernel::ReduceChunk { op, .. } => op.step_names()[0],
             ArrayKernel::ReduceCombine { op } => op.step_names()[1],
             ArrayKernel::ReduceAggregate { op, .. } => op.step_names()[2],
+            ArrayKernel::Cumulate { op, .. } => op.name(),
             ArrayKernel::Transpose { .. } => "transpose",
             ArrayKernel::Dot { .. } | ArrayKernel::SymDot { .. } => "dot",
             ArrayKernel::Slice { .. } => "getitem",
@@ -308,6 +318,7 @@ impl ArrayKernel {
             ArrayKernel::ReduceAggregate { op, axes, ddof } => {
                 reduce::aggregate(key, *op, &blocks()?, axes, *ddof)?
             }
+            ArrayKernel::Cumulate { op, axis } => op.cumulate(key, block(0)?, *axis)?,
             ArrayKernel::Transpose { axes } => transpose(key, block(0)?, axes)?,
             ArrayKernel::Dot { nk, transposed } => linalg::dot(key, *nk, *transposed, &blocks()?)?,
             ArrayKernel::SymDot { nk, transposed } => {

@@ -30,6 +30,7 @@ mod lower;
 mod op;
 mod reduction;
 mod reshape;
+mod scan;
 mod solve;
 pub use super::stored;
 mod tasks;
@@ -86,6 +87,7 @@ fn family(op: &ArrayOp) -> Family {
             of!(elementwise)
         }
         ArrayOp::Reduce { .. } => of!(reduction),
+        ArrayOp::Scan { .. } => of!(scan),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
             of!(reshape)
         }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{stored, Array, Data};
-use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp};
+use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp, ScanOp};
 use crate::kernels::float;
 
 /// One axis of a slice, as given: an index (negative counts from the end), a range
@@ -176,6 +176,15 @@ pub enum ArrayOp<A = Array> {
         /// Partials merged per tree task.
         split_every: usize,
     },
+    /// A cumulative sum or product along `axis`.
+    Scan {
+        /// The input.
+        input: A,
+        /// The operation.
+        op: ScanOp,
+        /// The axis.
+        axis: usize,
+    },
     /// Axes permuted.
     Transpose {
         /// The input.
@@ -262,7 +271,8 @@ impl<A> ArrayOp<A> {
             | ArrayOp::Rechunk { input, .. }
             | ArrayOp::Qr { input, .. }
             | ArrayOp::Svd { input, .. }
-            | ArrayOp::Cholesky { input } => vec![input],
+            | ArrayOp::Cholesky { input }
+            | ArrayOp::Scan { input, .. } => vec![input],
             ArrayOp::Binary { left, right, .. } | ArrayOp::Dot { left, right } => {
                 vec![left, right]
             }
@@ -386,6 +396,11 @@ impl<A> ArrayOp<A> {
                 part: *part,
             },
             ArrayOp::Cholesky { input } => ArrayOp::Cholesky { input: f(input)? },
+            ArrayOp::Scan { input, op, axis } => ArrayOp::Scan {
+                input: f(input)?,
+                op: *op,
+                axis: *axis,
+            },
             ArrayOp::Where { cond, a, b } => ArrayOp::Where {
                 cond: f(cond)?,
                 a: f(a)?,

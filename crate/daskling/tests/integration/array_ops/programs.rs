@@ -40,6 +40,7 @@ pub(crate) enum Step {
     Slice(Vec<SliceArg>),
     Rechunk(Vec<u64>),
     Reduce(ReduceOp, u8, u8),
+    Scan(ScanOp, u8),
     CenterRows,
     DotSelfT,
 }
@@ -79,6 +80,8 @@ pub(crate) fn step() -> impl Strategy<Value = Step> {
         prop::collection::vec(slice_arg, 0..3).prop_map(Step::Slice),
         prop::collection::vec(any::<u64>(), 3).prop_map(Step::Rechunk),
         (reduce, any::<u8>(), 0u8..2).prop_map(|(r, m, d)| Step::Reduce(r, m, d)),
+        (prop::sample::select(ScanOp::ALL.to_vec()), any::<u8>())
+            .prop_map(|(o, a)| Step::Scan(o, a)),
         Just(Step::CenterRows),
         Just(Step::DotSelfT),
     ]
@@ -151,6 +154,17 @@ pub(crate) fn apply(
                 .map(|(i, &n)| partition(n, cuts[i % 3]))
                 .collect();
             Some((x.rechunk(ChunkSpec::Explicit(chunks)).unwrap(), r.clone()))
+        }
+        Step::Scan(op, axis) => {
+            if r.ndim() == 0 {
+                assert!(x.scan(*op, None).is_err());
+                return None;
+            }
+            let axis = *axis as usize % r.ndim();
+            Some((
+                x.scan(*op, Some(axis as isize)).unwrap(),
+                ref_scan(r, *op, axis),
+            ))
         }
         Step::Reduce(op, mask, ddof) => {
             let axes: Vec<isize> = (0..r.ndim())

@@ -112,6 +112,24 @@ pub(crate) fn ref_reduce(x: &ArrayD<f64>, op: ReduceOp, axes: &[usize], ddof: f6
     }
 }
 
+/// Running sums or products along `axis`, one line at a time by a plain loop.
+pub(crate) fn ref_scan(x: &ArrayD<f64>, op: ScanOp, axis: usize) -> ArrayD<f64> {
+    let mut out = x.clone();
+    for mut line in out.lanes_mut(Axis(axis)) {
+        let mut acc = if op.is_product() { 1.0 } else { 0.0 };
+        for v in line.iter_mut() {
+            let x = match op {
+                ScanOp::NanCumSum if v.is_nan() => 0.0,
+                ScanOp::NanCumProd if v.is_nan() => 1.0,
+                _ => *v,
+            };
+            acc = if op.is_product() { acc * x } else { acc + x };
+            *v = acc;
+        }
+    }
+    out
+}
+
 pub(crate) fn ref_binary(op: BinaryOp, a: &ArrayD<f64>, b: &ArrayD<f64>) -> ArrayD<f64> {
     let f = |x: f64, y: f64| match op {
         BinaryOp::Add => x + y,
