@@ -147,3 +147,31 @@ with np.errstate(all='ignore'):
   assert.throws(() => x.cumsum(), /cumsum: give an axis for a 2-d array/);
   assert.throws(() => x.cumprod({ axis: 2 }), /axis 2 is out of bounds/);
 });
+
+test('argmin, argmax, any and all equal numpy: ties, NaN, every axis, flattened', async () => {
+  const da = env.client.array;
+  // Ties (repeated 5s), a NaN in row 2, zeros for any/all.
+  const data = Float64Array.from({ length: 6 * 7 }, (_, i) => (i === 17 ? NaN : i % 9 === 0 ? 0 : ((i * 5) % 11) % 6));
+  const x = da.fromArray(data, { shape: [6, 7], chunks: [[2, 1, 3], [3, 4]] });
+  const clean = da.fromArray(data.map((v) => (Number.isNaN(v) ? 1 : v)), { shape: [6, 7], chunks: [4, 2] });
+  const cases = [];
+  for (const [name, arr] of [['x', x], ['clean', clean]]) {
+    for (const f of ['argmin', 'argmax', 'any', 'all']) {
+      for (const axis of [undefined, 0, 1, -2]) cases.push({ name, f, axis, lazy: arr[f]({ axis }) });
+    }
+  }
+  const mine = await env.client.compute(...cases.map((c) => c.lazy));
+  const want = pyJson(
+    `${PY_OUT}
+x = np.array(inp['x'], dtype=float).reshape(6, 7)
+arrs = {'x': x, 'clean': np.where(np.isnan(x), 1.0, x)}
+print(json.dumps([out(getattr(np, c['f'])(arrs[c['name']], axis=c['axis'])) for c in inp['cases']]))`,
+    { x: toJson(data), cases: cases.map(({ name, f, axis }) => ({ name, f, axis: axis ?? null })) },
+  );
+  cases.forEach((c, i) => {
+    const got = typeof mine[i] === 'number' ? [mine[i]] : Array.from(mine[i].data);
+    assert.deepEqual(got, fromJson(want[i]), `${c.f} of ${c.name}, axis ${c.axis}`);
+  });
+  assert.throws(() => da.zeros([0, 3]).argmax({ axis: 0 }), /argmax: attempt to get argmax of an empty sequence/);
+  assert.equal(await da.zeros([0]).all().compute(), 1);
+});

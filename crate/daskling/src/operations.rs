@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::expr::dataframe::{How, Kind, LogicalOp};
-use crate::kernels::array::{BinaryOp, ReduceOp, ScanOp, UnaryFn};
+use crate::kernels::array::{ArgOp, BinaryOp, ReduceOp, ScanOp, UnaryFn};
 use crate::kernels::dataframe::dt::{DtField, RoundMode};
 use crate::kernels::dataframe::groupby::GroupAgg;
 use crate::kernels::dataframe::map::MapFn;
@@ -138,6 +138,8 @@ pub fn families() -> Vec<Family> {
         .note(
             "Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in.",
         ),
+        family("DArray", Method, "_arg", |_: ArgOp| "options?: { axis?: number }")
+            .note("Indices as float64 (exact to 2^53)."),
         family("DArray", Method, "_scan", |_: ScanOp| "options?: { axis?: number }").note(
             "Along `options.axis` (needed for more than one dimension): each block accumulated, \
              then the totals of the blocks before it carried in, as dask's.",
@@ -247,6 +249,7 @@ pub fn table() -> Value {
         named_rows::<BinaryOp>(),
         named_rows::<ReduceOp>(),
         named_rows::<ScanOp>(),
+        named_rows::<ArgOp>(),
         named_rows::<SeriesReduce>(),
         named_rows::<LogicalOp>(),
         named_rows::<MapFn>(),

@@ -91,6 +91,9 @@ export class DArray extends DArrayOps {
   _reduce(op, { axis, ddof, splitEvery } = {}) {
     return this.#wrap(this.#h.reduce(op, axis, ddof, splitEvery));
   }
+  _arg(op, { axis } = {}) {
+    return this.#wrap(this.#h.arg(op, axis));
+  }
   _scan(op, { axis } = {}) {
     return this.#wrap(this.#h.scan(op, axis));
   }

@@ -257,6 +257,14 @@ declare abstract class DArrayOps extends Lazy<ArrayResult> {
   nanvar(options?: ReduceOptions): DArray;
   /** The standard deviation of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   nanstd(options?: ReduceOptions): DArray;
+  /** 1 where any value is not 0 (NaN counts), else 0 (numpy's `any`; 0 of nothing). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  any(options?: ReduceOptions): DArray;
+  /** 1 where every value is not 0 (NaN counts), else 0 (numpy's `all`; 1 of nothing). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  all(options?: ReduceOptions): DArray;
+  /** The index of the smallest value along `axis` (of the flattened array when omitted); the first of ties, the first NaN if any. Indices as float64 (exact to 2^53). */
+  argmin(options?: { axis?: number }): DArray;
+  /** The index of the largest value along `axis` (of the flattened array when omitted); the first of ties, the first NaN if any. Indices as float64 (exact to 2^53). */
+  argmax(options?: { axis?: number }): DArray;
   /** Running sums along `axis` (numpy's `cumsum`; a NaN makes the rest NaN). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
   cumsum(options?: { axis?: number }): DArray;
   /** Running products along `axis` (numpy's `cumprod`). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */

@@ -3,7 +3,7 @@
 
 import { Lazy } from './lazy.js';
 
-/** The operations of DArray, one per table row (BinaryOp, UnaryFn, ReduceOp, ScanOp). */
+/** The operations of DArray, one per table row (BinaryOp, UnaryFn, ReduceOp, ArgOp, ScanOp). */
 export class DArrayOps extends Lazy {
   /** `this + other`; `other` a number or a collection of the same kind. Elementwise, with numpy's broadcasting. */
   add(other) {
@@ -220,6 +220,22 @@ export class DArrayOps extends Lazy {
   /** The standard deviation of the values that are not NaN (`ddof`, default 0). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
   nanstd(options) {
     return this._reduce('nanstd', options);
+  }
+  /** 1 where any value is not 0 (NaN counts), else 0 (numpy's `any`; 0 of nothing). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  any(options) {
+    return this._reduce('any', options);
+  }
+  /** 1 where every value is not 0 (NaN counts), else 0 (numpy's `all`; 1 of nothing). Over `options.axis` (every axis when omitted); `splitEvery` sets the tree's fan-in. */
+  all(options) {
+    return this._reduce('all', options);
+  }
+  /** The index of the smallest value along `axis` (of the flattened array when omitted); the first of ties, the first NaN if any. Indices as float64 (exact to 2^53). */
+  argmin(options) {
+    return this._arg('argmin', options);
+  }
+  /** The index of the largest value along `axis` (of the flattened array when omitted); the first of ties, the first NaN if any. Indices as float64 (exact to 2^53). */
+  argmax(options) {
+    return this._arg('argmax', options);
   }
   /** Running sums along `axis` (numpy's `cumsum`; a NaN makes the rest NaN). Along `options.axis` (needed for more than one dimension): each block accumulated, then the totals of the blocks before it carried in, as dask's. */
   cumsum(options) {

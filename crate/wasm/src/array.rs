@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named, to_js, Context};
 use daskling::expr::array::{Array, ChunkSpec, SliceArg, DEFAULT_SPLIT_EVERY};
-use daskling::kernels::array::{BinaryOp, ReduceOp, ScanOp, UnaryFn};
+use daskling::kernels::array::{ArgOp, BinaryOp, ReduceOp, ScanOp, UnaryFn};
 
 /// A lazy chunked array: metadata and expression building, synchronous.
 #[wasm_bindgen]
@@ -174,6 +174,13 @@ impl LazyArray {
             self.0
                 .reduce(r, axes.as_deref(), ddof.unwrap_or(0.0), split_every),
         )
+    }
+
+    /// `argmin` / `argmax` (`op` an [`ArgOp`] name) along `axis`, or flattened.
+    pub fn arg(&self, op: &str, axis: Option<f64>) -> Result<LazyArray, JsError> {
+        let op = named::<ArgOp>(op)?;
+        let axis = axis.map(|a| int_arg(a, "axis")).transpose()?;
+        wrap(self.0.arg(op, axis.map(|a| a as isize)))
     }
 
     /// A cumulative sum or product (`op` a [`ScanOp`] name) along `axis`.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Value;
 use daskling_core::{Error, Result};
 
+mod arg;
 mod blocked;
 mod elementwise;
 mod factor;
@@ -18,6 +19,7 @@ pub mod random;
 mod reduce;
 mod scan;
 
+pub use arg::ArgOp;
 pub use blocked::Blocked;
 pub use elementwise::{binary, broadcast_shape, divmod, select, BinaryOp, Elementwise, UnaryFn};
 pub use reduce::ReduceOp;
@@ -133,6 +135,24 @@ pub enum ArrayKernel {
         /// The axis.
         axis: usize,
     },
+    /// One block's `(value, index)` partial of an `argmin` / `argmax` (see [`ArgOp`]).
+    ArgChunk {
+        /// The operation.
+        op: ArgOp,
+        /// The axis, or `None` for the flattened array.
+        axis: Option<usize>,
+        /// The block's first element in the whole array.
+        origin: Vec<usize>,
+        /// The whole array's shape.
+        shape: Vec<usize>,
+    },
+    /// Merges `argmin` / `argmax` partials into the indices.
+    ArgAggregate {
+        /// The operation.
+        op: ArgOp,
+        /// The kept axis dropped from the result (`None`: a 0-d result).
+        axis: Option<usize>,
+    },
     /// Permutes the axes of one block.
     Transpose {
         /// The input axis of each output axis.
@@ -236,6 +256,8 @@ impl ArrayKernel {
             ArrayKernel::ReduceCombine { op } => op.step_names()[1],
             ArrayKernel::ReduceAggregate { op, .. } => op.step_names()[2],
             ArrayKernel::Cumulate { op, .. } => op.name(),
+            ArrayKernel::ArgChunk { op, .. } => op.name(),
+            ArrayKernel::ArgAggregate { op, .. } => op.name(),
             ArrayKernel::Transpose { .. } => "transpose",
             ArrayKernel::Dot { .. } | ArrayKernel::SymDot { .. } => "dot",
             ArrayKernel::Slice { .. } => "getitem",
@@ -319,6 +341,13 @@ impl ArrayKernel {
                 reduce::aggregate(key, *op, &blocks()?, axes, *ddof)?
             }
             ArrayKernel::Cumulate { op, axis } => op.cumulate(key, block(0)?, *axis)?,
+            ArrayKernel::ArgChunk {
+                op,
+                axis,
+                origin,
+                shape,
+            } => op.chunk(key, block(0)?, *axis, origin, shape)?,
+            ArrayKernel::ArgAggregate { op, axis } => op.aggregate(key, &blocks()?, *axis)?,
             ArrayKernel::Transpose { axes } => transpose(key, block(0)?, axes)?,
             ArrayKernel::Dot { nk, transposed } => linalg::dot(key, *nk, *transposed, &blocks()?)?,
             ArrayKernel::SymDot { nk, transposed } => {

@@ -27,6 +27,8 @@ crate::name_table! {
         NanMean = "nanmean": "The mean of the values that are not NaN.",
         NanVar = "nanvar": "The variance of the values that are not NaN (`ddof`, default 0).",
         NanStd = "nanstd": "The standard deviation of the values that are not NaN (`ddof`, default 0).",
+        Any = "any": "1 where any value is not 0 (NaN counts), else 0 (numpy's `any`; 0 of nothing).",
+        All = "all": "1 where every value is not 0 (NaN counts), else 0 (numpy's `all`; 1 of nothing).",
     }
 }
 
@@ -189,6 +191,8 @@ pub(crate) fn chunk(op: ReduceOp, b: &ArrayD<f64>, axes: &[usize]) -> Result<Arr
         ReduceOp::Max => fold_keepdims(b, axes, f64::NEG_INFINITY, fmax),
         ReduceOp::Mean | ReduceOp::Var | ReduceOp::Std => moments_chunk(op.moments(), b, axes)?,
         ReduceOp::NanSum => sum_keepdims(&nan_to(b, 0.0), axes),
+        ReduceOp::Any => fold_keepdims(b, axes, 0.0, |a, x| if x != 0.0 { 1.0 } else { a }),
+        ReduceOp::All => fold_keepdims(b, axes, 1.0, |a, x| if x == 0.0 { 0.0 } else { a }),
         ReduceOp::NanMin => fold_keepdims(b, axes, f64::NAN, nanmin),
         ReduceOp::NanMax => fold_keepdims(b, axes, f64::NAN, nanmax),
         ReduceOp::NanMean | ReduceOp::NanVar | ReduceOp::NanStd => {
@@ -291,6 +295,9 @@ pub(crate) fn combine(key: &str, op: ReduceOp, parts: &[&ArrayD<f64>]) -> Result
         }
         match op {
             ReduceOp::Sum | ReduceOp::NanSum => acc += *p,
+            // Partials are 1 or 0: any is their largest, all their smallest.
+            ReduceOp::Any => Zip::from(&mut acc).and(*p).for_each(|a, &x| *a = a.max(x)),
+            ReduceOp::All => Zip::from(&mut acc).and(*p).for_each(|a, &x| *a = a.min(x)),
             ReduceOp::Prod => acc *= *p,
             ReduceOp::NanMin => Zip::from(&mut acc)
                 .and(*p)
@@ -340,7 +347,9 @@ pub(crate) fn aggregate(
         | ReduceOp::Max
         | ReduceOp::NanSum
         | ReduceOp::NanMin
-        | ReduceOp::NanMax => acc,
+        | ReduceOp::NanMax
+        | ReduceOp::Any
+        | ReduceOp::All => acc,
         ReduceOp::Mean | ReduceOp::NanMean => acc.index_axis_move(Axis(0), 1),
         ReduceOp::Var | ReduceOp::Std | ReduceOp::NanVar | ReduceOp::NanStd => {
             let n = acc.index_axis(Axis(0), 0);
@@ -421,6 +430,8 @@ mod tests {
             "mean" => mean,
             "var" => m2 / (n - ddof),
             "std" => (m2 / (n - ddof)).sqrt(),
+            "any" => f64::from(u8::from(xs.iter().any(|&x| x != 0.0))),
+            "all" => f64::from(u8::from(xs.iter().all(|&x| x != 0.0))),
             other => panic!("no reference for {other}: add one"),
         }
     }

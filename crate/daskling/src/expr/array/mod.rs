@@ -20,6 +20,7 @@
 //! assert_eq!(total.into_raw_vec_and_offset().0, vec![29.0 * 225.0]);
 //! ```
 
+mod arg;
 mod chunks;
 mod creation;
 mod data;
@@ -88,6 +89,7 @@ fn family(op: &ArrayOp) -> Family {
         }
         ArrayOp::Reduce { .. } => of!(reduction),
         ArrayOp::Scan { .. } => of!(scan),
+        ArrayOp::Arg { .. } => of!(arg),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
             of!(reshape)
         }

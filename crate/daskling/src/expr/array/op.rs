@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{stored, Array, Data};
-use crate::kernels::array::{BinaryOp, Elementwise, ReduceOp, ScanOp};
+use crate::kernels::array::{ArgOp, BinaryOp, Elementwise, ReduceOp, ScanOp};
 use crate::kernels::float;
 
 /// One axis of a slice, as given: an index (negative counts from the end), a range
@@ -176,6 +176,15 @@ pub enum ArrayOp<A = Array> {
         /// Partials merged per tree task.
         split_every: usize,
     },
+    /// The index of the smallest or largest value along `axis` (flattened when `None`).
+    Arg {
+        /// The input.
+        input: A,
+        /// The operation.
+        op: ArgOp,
+        /// The axis, or `None` for the flattened array.
+        axis: Option<usize>,
+    },
     /// A cumulative sum or product along `axis`.
     Scan {
         /// The input.
@@ -272,7 +281,8 @@ impl<A> ArrayOp<A> {
             | ArrayOp::Qr { input, .. }
             | ArrayOp::Svd { input, .. }
             | ArrayOp::Cholesky { input }
-            | ArrayOp::Scan { input, .. } => vec![input],
+            | ArrayOp::Scan { input, .. }
+            | ArrayOp::Arg { input, .. } => vec![input],
             ArrayOp::Binary { left, right, .. } | ArrayOp::Dot { left, right } => {
                 vec![left, right]
             }
@@ -396,6 +406,11 @@ impl<A> ArrayOp<A> {
                 part: *part,
             },
             ArrayOp::Cholesky { input } => ArrayOp::Cholesky { input: f(input)? },
+            ArrayOp::Arg { input, op, axis } => ArrayOp::Arg {
+                input: f(input)?,
+                op: *op,
+                axis: *axis,
+            },
             ArrayOp::Scan { input, op, axis } => ArrayOp::Scan {
                 input: f(input)?,
                 op: *op,

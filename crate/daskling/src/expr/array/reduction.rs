@@ -355,5 +355,12 @@ pub(super) fn dask(a: &Array, s: &mut Script) -> Result<Line> {
         args.insert(0, x.to_string());
         return Ok((m.into(), format!("da.{m}({})", args.join(", "))));
     }
+    if matches!(reduce, ReduceOp::Any | ReduceOp::All) {
+        // daskling's are 1.0 / 0.0, as its comparisons.
+        return Ok((
+            m.into(),
+            format!("{x}.{m}({}).astype(float)", args.join(", ")),
+        ));
+    }
     Ok((m.into(), format!("{x}.{m}({})", args.join(", "))))
 }

@@ -10,7 +10,7 @@ mod reference;
 mod workshop;
 
 use daskling::expr::array::{Array, ChunkSpec, SliceArg};
-use daskling::kernels::array::{ArrayKernel, BinaryOp, ReduceOp, ScanOp, UnaryFn};
+use daskling::kernels::array::{ArgOp, ArrayKernel, BinaryOp, ReduceOp, ScanOp, UnaryFn};
 use daskling::kernels::Kernel;
 use daskling::{Lazy, Scheduler};
 use ndarray::{ArrayD, Axis, Ix2, IxDyn, Zip};

@@ -41,6 +41,7 @@ pub(crate) enum Step {
     Rechunk(Vec<u64>),
     Reduce(ReduceOp, u8, u8),
     Scan(ScanOp, u8),
+    Arg(ArgOp, Option<u8>),
     CenterRows,
     DotSelfT,
 }
@@ -165,6 +166,19 @@ pub(crate) fn apply(
                 x.scan(*op, Some(axis as isize)).unwrap(),
                 ref_scan(r, *op, axis),
             ))
+        }
+        Step::Arg(op, axis) => {
+            let axis = axis.filter(|_| r.ndim() > 0).map(|a| a as usize % r.ndim());
+            let empty = match axis {
+                Some(a) => r.shape()[a] == 0,
+                None => r.is_empty(),
+            };
+            let got = x.arg(*op, axis.map(|a| a as isize));
+            if empty {
+                assert!(got.is_err(), "{op} of nothing accepted");
+                return None;
+            }
+            Some((got.unwrap(), ref_arg(r, *op, axis)))
         }
         Step::Reduce(op, mask, ddof) => {
             let axes: Vec<isize> = (0..r.ndim())

@@ -68,6 +68,15 @@ pub(crate) fn ref_reduce(x: &ArrayD<f64>, op: ReduceOp, axes: &[usize], ddof: f6
             }
         }
         ReduceOp::NanSum => sum(&x.mapv(|v| if v.is_nan() { 0.0 } else { v })),
+        ReduceOp::Any | ReduceOp::All => {
+            // The count of values that are not 0, against none / all of them.
+            let nonzero = sum(&x.mapv(|v| f64::from(u8::from(v != 0.0))));
+            if op == ReduceOp::Any {
+                nonzero.mapv(|c| f64::from(u8::from(c > 0.0)))
+            } else {
+                nonzero.mapv(|c| f64::from(u8::from(c == nf)))
+            }
+        }
         ReduceOp::NanMin | ReduceOp::NanMax => {
             // NaN values skipped: NaN only where every value is.
             let min = op == ReduceOp::NanMin;
@@ -109,6 +118,32 @@ pub(crate) fn ref_reduce(x: &ArrayD<f64>, op: ReduceOp, axes: &[usize], ddof: f6
                 var
             }
         }
+    }
+}
+
+/// The first index of the extreme (a NaN first of all) of each lane along `axis`, or of
+/// the array in C order, by a plain loop.
+pub(crate) fn ref_arg(x: &ArrayD<f64>, op: ArgOp, axis: Option<usize>) -> ArrayD<f64> {
+    let pick = |vals: Vec<f64>| -> f64 {
+        if let Some(i) = vals.iter().position(|v| v.is_nan()) {
+            return i as f64;
+        }
+        let mut best = 0;
+        for (i, &v) in vals.iter().enumerate() {
+            let better = if op == ArgOp::ArgMax {
+                v > vals[best]
+            } else {
+                v < vals[best]
+            };
+            if better {
+                best = i;
+            }
+        }
+        best as f64
+    };
+    match axis {
+        None => ArrayD::from_elem(IxDyn(&[]), pick(x.iter().copied().collect())),
+        Some(a) => x.map_axis(Axis(a), |lane| pick(lane.iter().copied().collect())),
     }
 }
 
