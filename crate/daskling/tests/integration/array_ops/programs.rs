@@ -83,6 +83,11 @@ pub(crate) fn step() -> impl Strategy<Value = Step> {
         (reduce, any::<u8>(), 0u8..2).prop_map(|(r, m, d)| Step::Reduce(r, m, d)),
         (prop::sample::select(ScanOp::ALL.to_vec()), any::<u8>())
             .prop_map(|(o, a)| Step::Scan(o, a)),
+        (
+            prop::sample::select(ArgOp::ALL.to_vec()),
+            prop::option::of(any::<u8>())
+        )
+            .prop_map(|(o, a)| Step::Arg(o, a)),
         Just(Step::CenterRows),
         Just(Step::DotSelfT),
     ]
