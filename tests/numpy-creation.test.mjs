@@ -74,3 +74,32 @@ test('random.normal and random.uniform: moments, bounds, reproducible for a seed
   assert.throws(() => da.random.normal([3], { scale: -1 }), /scale >= 0/);
   assert.throws(() => da.random.uniform(2, 1, [3]), /low <= high/);
 });
+
+test('concatenate and stack equal numpy, chunks unified, errors named', async () => {
+  const da = env.client.array;
+  const a = da.random.random([4, 5], { chunks: [3, 2], seed: 1 });
+  const b = da.random.random([2, 5], { chunks: [2, 5], seed: 2 });
+  const c = da.random.random([4, 3], { chunks: [1, 3], seed: 3 });
+  const [av, bv, cv, cat0, cat1, st0, st2, st1d] = await env.client.compute(
+    a, b, c,
+    da.concatenate([a, b, a], { axis: 0 }), da.concatenate([a, c], { axis: -1 }),
+    da.stack([a, a.mul(2)]), da.stack([a, a.add(1), a], { axis: 2 }),
+    da.stack([da.arange(3), da.arange(3, 6)], { axis: 1 }),
+  );
+  const want = pyJson(
+    `${PY_OUT}
+a = np.array(inp['a']).reshape(4, 5); b = np.array(inp['b']).reshape(2, 5); c = np.array(inp['c']).reshape(4, 3)
+print(json.dumps([out(np.concatenate([a, b, a], axis=0)), out(np.concatenate([a, c], axis=-1)),
+    out(np.stack([a, a * 2])), out(np.stack([a, a + 1, a], axis=2)), out(np.stack([np.arange(3), np.arange(3, 6)], axis=1))]))`,
+    { a: Array.from(av.data), b: Array.from(bv.data), c: Array.from(cv.data) },
+  );
+  const shapes = [[10, 5], [4, 8], [2, 4, 5], [4, 5, 3], [3, 2]];
+  [cat0, cat1, st0, st2, st1d].forEach((r, i) => {
+    assert.deepEqual(r.shape, shapes[i], `case ${i}`);
+    assert.deepEqual(Array.from(r.data), want[i], `case ${i}`);
+  });
+  assert.deepEqual(da.concatenate([a, b]).chunks, [[3, 1, 2], [2, 2, 1]]);
+  assert.throws(() => da.concatenate([a, c]), /concatenate: the arrays' shapes must agree except along the axis/);
+  assert.throws(() => da.stack([a, b]), /stack: all input arrays must have the same shape/);
+  assert.throws(() => da.concatenate([]), /non-empty array/);
+});

@@ -78,3 +78,42 @@ test('linalg errors name the problem, and the client goes on', async () => {
   await assert.rejects(da.linalg.inv(da.ones([3, 3])).compute(), /singular/);
   assert.equal(await da.ones([3]).sum().compute(), 3);
 });
+
+test('norm equals numpy: vector and matrix orders, axes, a batch of matrices', async () => {
+  const da = env.client.array;
+  const m = matrix(6, 5, 21);
+  const A = da.fromArray(m, { shape: [6, 5], chunks: [4, 5] });
+  const v = da.fromArray(m.subarray(0, 11), { chunks: [4] });
+  const cube = da.fromArray(matrix(3, 8, 5), { shape: [3, 4, 2], chunks: [2, 3, 2] });
+  const cases = [
+    ['v', null, null], ['v', 1, null], ['v', 3, null], ['v', 0, null], ['v', Infinity, null], ['v', -Infinity, null], ['v', 0.5, null],
+    ['a', null, null], ['a', 'fro', null], ['a', 'nuc', null], ['a', 1, null], ['a', -1, null], ['a', 2, null], ['a', -2, null],
+    ['a', Infinity, null], ['a', -Infinity, null], ['a', null, 1], ['a', 1, 0], ['a', 1, [1, 0]],
+    ['c', null, null], ['c', 'fro', [0, 2]], ['c', 1, [2, 0]], ['c', Infinity, [0, 1]], ['c', 2, 1],
+  ];
+  const arrays = { v, a: A, c: cube };
+  const mine = await env.client.compute(...cases.map(([x, ord, axis]) => da.linalg.norm(arrays[x], { ord: ord ?? undefined, axis: axis ?? undefined })));
+  const want = pyJson(
+    `${PY_OUT}
+m = np.array(inp['m']).reshape(6, 5)
+arrs = {'v': m.ravel()[:11], 'a': m, 'c': np.array(inp['c']).reshape(3, 4, 2)}
+def o(x):
+    return {'inf': np.inf, '-inf': -np.inf}.get(x, x) if isinstance(x, str) else x
+res = []
+for x, ord, axis in inp['cases']:
+    res.append(out(np.linalg.norm(arrs[x], ord=o(ord), axis=tuple(axis) if isinstance(axis, list) else axis)))
+print(json.dumps(res))`,
+    {
+      m: Array.from(m),
+      c: Array.from(matrix(3, 8, 5)),
+      cases: cases.map(([x, ord, axis]) => [x, ord === Infinity ? 'inf' : ord === -Infinity ? '-inf' : ord, axis]),
+    },
+  );
+  cases.forEach((c, i) => {
+    const got = typeof mine[i] === 'number' ? [mine[i]] : Array.from(mine[i].data);
+    close(got, want[i], `norm ${JSON.stringify(c)}`, 1e-12);
+  });
+  assert.throws(() => da.linalg.norm(A, { ord: 3 }), /invalid norm order 3 for matrices/);
+  assert.throws(() => da.linalg.norm(v, { ord: 'fro' }), /matrix norms/);
+  assert.throws(() => da.linalg.norm(A, { ord: 'max' }), /ord must be a number, 'fro' or 'nuc'/);
+});

@@ -112,6 +112,21 @@ function wrapAll(client, handles) {
   return Array.from(handles, (h) => new DArray(client, h));
 }
 
+/** `f` of the kernel's list of the arrays' handles (freed after), for a function of several arrays. */
+function withList(arrays, what, f) {
+  if (!Array.isArray(arrays) || arrays.length === 0) throw new TypeError(`${what}: expected a non-empty array of daskling arrays`);
+  const list = new builder.ArrayList();
+  try {
+    for (const a of arrays) {
+      if (!(a instanceof DArray)) throw new TypeError(`${what}: expected daskling arrays, got ${typeof a}`);
+      list.push(a._handle());
+    }
+    return f(list);
+  } finally {
+    list.free();
+  }
+}
+
 /** Flattens nested arrays of numbers, checking that they are rectangular. */
 function flatten(data) {
   const shape = [];
@@ -170,6 +185,10 @@ export class ArrayModule {
       solve(a, b) {
         return new DArray(client, a._handle().solve(b._handle()));
       },
+      /** numpy's `linalg.norm`: `ord` a number, `Infinity`, `'fro'` or `'nuc'`; `axis` one axis (a vector norm) or two (a matrix norm). */
+      norm(x, { ord, axis } = {}) {
+        return new DArray(client, x._handle().norm(ord, axis));
+      },
       /** The inverse of a square array: `solve(a, eye)`. */
       inv(a) {
         return new DArray(client, a._handle().inv());
@@ -189,6 +208,14 @@ export class ArrayModule {
   }
   zeros(shape, { chunks } = {}) {
     return this.full(shape, 0, { chunks });
+  }
+  /** The arrays joined along an existing `axis` (default 0), numpy's `concatenate`. */
+  concatenate(arrays, { axis = 0 } = {}) {
+    return new DArray(this.#client, withList(arrays, 'concatenate', (l) => builder.concatenate(l, axis)));
+  }
+  /** The arrays (all of one shape) joined along a new `axis` (default 0), numpy's `stack`. */
+  stack(arrays, { axis = 0 } = {}) {
+    return new DArray(this.#client, withList(arrays, 'stack', (l) => builder.stack(l, axis)));
   }
   /** numpy's `where(cond, a, b)`: `a` where `cond` is not 0, else `b` (arrays or numbers, broadcast together). */
   where(cond, a, b) {

@@ -576,6 +576,10 @@ export interface ArrayModule {
   arange(start: number, stop?: number, step?: number, options?: { chunks?: number | number[] }): DArray;
   /** `num` (default 50) evenly spaced values from `start` to `stop`, numpy's `linspace`. */
   linspace(start: number, stop: number, num?: number, options?: { chunks?: number | number[]; endpoint?: boolean }): DArray;
+  /** The arrays joined along an existing `axis` (default 0), numpy's `concatenate`. */
+  concatenate(arrays: DArray[], options?: { axis?: number }): DArray;
+  /** The arrays (all of one shape) joined along a new `axis` (default 0), numpy's `stack`. */
+  stack(arrays: DArray[], options?: { axis?: number }): DArray;
   /** numpy's `where(cond, a, b)`: `a` where `cond` is not 0, else `b`, broadcast together. */
   where(cond: DArray | number, a: DArray | number, b: DArray | number): DArray;
   /** Ones of `x`'s shape and chunks. */
@@ -604,6 +608,8 @@ export interface ArrayModule {
     solve(a: DArray, b: DArray): DArray;
     /** The inverse of a square array (square blocks). */
     inv(a: DArray): DArray;
+    /** numpy's `linalg.norm`: a vector norm along one axis, a matrix norm over two (or of a 1-d / 2-d array). */
+    norm(x: DArray, options?: { ord?: number | 'fro' | 'nuc'; axis?: number | number[] }): DArray;
   };
 }
 

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named, to_js, Context};
-use daskling::expr::array::{Array, ChunkSpec, SliceArg, DEFAULT_SPLIT_EVERY};
+use daskling::expr::array::{Array, ChunkSpec, NormOrd, SliceArg, DEFAULT_SPLIT_EVERY};
 use daskling::kernels::array::{ArgOp, BinaryOp, ReduceOp, ScanOp, UnaryFn};
 
 /// A lazy chunked array: metadata and expression building, synchronous.
@@ -250,6 +250,24 @@ impl LazyArray {
         wrap(self.0.where_(&a.0, &b.0))
     }
 
+    /// numpy's `linalg.norm`: `ord` a number (±Infinity too), `'fro'`, `'nuc'` or
+    /// undefined; `axis` a number, two numbers or undefined.
+    pub fn norm(&self, ord: JsValue, axis: JsValue) -> Result<LazyArray, JsError> {
+        let ord = if ord.is_undefined() || ord.is_null() {
+            None
+        } else if let Some(p) = ord.as_f64() {
+            Some(NormOrd::P(p))
+        } else {
+            match ord.as_string().as_deref() {
+                Some("fro") => Some(NormOrd::Fro),
+                Some("nuc") => Some(NormOrd::Nuc),
+                _ => return Err(JsError::new("norm: ord must be a number, 'fro' or 'nuc'")),
+            }
+        };
+        let axes = axes_arg(axis)?;
+        wrap(self.0.norm(ord, axes.as_deref()))
+    }
+
     /// The lower Cholesky factor (square blocks).
     pub fn cholesky(&self) -> Result<LazyArray, JsError> {
         wrap(self.0.cholesky())
@@ -343,6 +361,41 @@ pub fn random(shape: JsValue, chunks: JsValue, seed: Option<f64>) -> Result<Lazy
     let shape = shape_arg(shape)?;
     let chunks = chunks_arg(chunks, &shape)?;
     wrap(Array::random(&shape, chunks, seed_arg(seed)?))
+}
+
+/// Arrays gathered one by one for `concatenate` and `stack` (a JS array of handles cannot
+/// be borrowed by wasm-bindgen).
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct ArrayList(Vec<Array>);
+
+#[wasm_bindgen]
+impl ArrayList {
+    /// An empty list.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ArrayList {
+        ArrayList::default()
+    }
+
+    /// Appends `a`.
+    pub fn push(&mut self, a: &LazyArray) {
+        self.0.push(a.0.clone());
+    }
+}
+
+/// The arrays joined along an existing axis.
+#[wasm_bindgen]
+pub fn concatenate(arrays: &ArrayList, axis: f64) -> Result<LazyArray, JsError> {
+    wrap(Array::concatenate(
+        &arrays.0,
+        int_arg(axis, "axis")? as isize,
+    ))
+}
+
+/// The arrays (of one shape) joined along a new axis.
+#[wasm_bindgen]
+pub fn stack(arrays: &ArrayList, axis: f64) -> Result<LazyArray, JsError> {
+    wrap(Array::stack(&arrays.0, int_arg(axis, "axis")? as isize))
 }
 
 /// Normal values with mean `loc` and standard deviation `scale`, reproducible for `seed`

@@ -153,6 +153,11 @@ pub enum ArrayKernel {
         /// The kept axis dropped from the result (`None`: a 0-d result).
         axis: Option<usize>,
     },
+    /// One block with a new axis of length 1 at `axis` (`stack`).
+    ExpandDims {
+        /// Where the new axis goes.
+        axis: usize,
+    },
     /// Permutes the axes of one block.
     Transpose {
         /// The input axis of each output axis.
@@ -258,6 +263,7 @@ impl ArrayKernel {
             ArrayKernel::Cumulate { op, .. } => op.name(),
             ArrayKernel::ArgChunk { op, .. } => op.name(),
             ArrayKernel::ArgAggregate { op, .. } => op.name(),
+            ArrayKernel::ExpandDims { .. } => "stack",
             ArrayKernel::Transpose { .. } => "transpose",
             ArrayKernel::Dot { .. } | ArrayKernel::SymDot { .. } => "dot",
             ArrayKernel::Slice { .. } => "getitem",
@@ -348,6 +354,16 @@ impl ArrayKernel {
                 shape,
             } => op.chunk(key, block(0)?, *axis, origin, shape)?,
             ArrayKernel::ArgAggregate { op, axis } => op.aggregate(key, &blocks()?, *axis)?,
+            ArrayKernel::ExpandDims { axis } => {
+                let b = block(0)?;
+                if *axis > b.ndim() {
+                    return Err(Error::invalid(format!(
+                        "{key}: a new axis {axis} of a {}-d block",
+                        b.ndim()
+                    )));
+                }
+                b.clone().insert_axis(Axis(*axis))
+            }
             ArrayKernel::Transpose { axes } => transpose(key, block(0)?, axes)?,
             ArrayKernel::Dot { nk, transposed } => linalg::dot(key, *nk, *transposed, &blocks()?)?,
             ArrayKernel::SymDot { nk, transposed } => {

@@ -26,8 +26,10 @@ mod creation;
 mod data;
 mod dot;
 mod elementwise;
+mod join;
 mod linalg;
 mod lower;
+mod norm;
 mod op;
 mod reduction;
 mod reshape;
@@ -42,6 +44,7 @@ use ndarray::ArrayD;
 
 pub use chunks::{normalize_chunks, ChunkSpec, MAX_BLOCKS};
 pub use data::Data;
+pub use norm::NormOrd;
 pub use op::{ArrayOp, AxisIndex, QrPart, SliceArg, SvdPart};
 
 use super::dask::script::{Line, Script};
@@ -90,6 +93,7 @@ fn family(op: &ArrayOp) -> Family {
         ArrayOp::Reduce { .. } => of!(reduction),
         ArrayOp::Scan { .. } => of!(scan),
         ArrayOp::Arg { .. } => of!(arg),
+        ArrayOp::Concatenate { .. } | ArrayOp::Stack { .. } => of!(join),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
             of!(reshape)
         }

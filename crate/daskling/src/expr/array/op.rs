@@ -176,6 +176,20 @@ pub enum ArrayOp<A = Array> {
         /// Partials merged per tree task.
         split_every: usize,
     },
+    /// Arrays joined along an existing axis (their other axes' chunks aligned).
+    Concatenate {
+        /// The arrays, in order.
+        inputs: Vec<A>,
+        /// The axis.
+        axis: usize,
+    },
+    /// Arrays of one shape (and chunks) joined along a new axis.
+    Stack {
+        /// The arrays, in order.
+        inputs: Vec<A>,
+        /// Where the new axis goes.
+        axis: usize,
+    },
     /// The index of the smallest or largest value along `axis` (flattened when `None`).
     Arg {
         /// The input.
@@ -288,6 +302,9 @@ impl<A> ArrayOp<A> {
             }
             ArrayOp::Solve { a, b } => vec![a, b],
             ArrayOp::Where { cond, a, b } => vec![cond, a, b],
+            ArrayOp::Concatenate { inputs, .. } | ArrayOp::Stack { inputs, .. } => {
+                inputs.iter().collect()
+            }
         }
     }
 
@@ -406,6 +423,14 @@ impl<A> ArrayOp<A> {
                 part: *part,
             },
             ArrayOp::Cholesky { input } => ArrayOp::Cholesky { input: f(input)? },
+            ArrayOp::Concatenate { inputs, axis } => ArrayOp::Concatenate {
+                inputs: inputs.iter().map(&mut f).collect::<Result<_, E>>()?,
+                axis: *axis,
+            },
+            ArrayOp::Stack { inputs, axis } => ArrayOp::Stack {
+                inputs: inputs.iter().map(&mut f).collect::<Result<_, E>>()?,
+                axis: *axis,
+            },
             ArrayOp::Arg { input, op, axis } => ArrayOp::Arg {
                 input: f(input)?,
                 op: *op,
