@@ -128,8 +128,8 @@ fn matrix(x: &Array, ord: NormOrd, [rows, cols]: [usize; 2]) -> Result<Array> {
             };
             reduce(&s, op, &[then - usize::from(along < then)])
         }
-        NormOrd::P(p) if p == 2.0 => reduce(&singular()?, ReduceOp::Max, &[0]),
-        NormOrd::P(p) if p == -2.0 => reduce(&singular()?, ReduceOp::Min, &[0]),
+        NormOrd::P(2.0) => reduce(&singular()?, ReduceOp::Max, &[0]),
+        NormOrd::P(-2.0) => reduce(&singular()?, ReduceOp::Min, &[0]),
         NormOrd::Nuc => reduce(&singular()?, ReduceOp::Sum, &[0]),
         NormOrd::Fro => sum_abs_pow(x, 2.0, &[rows, cols]),
         NormOrd::P(p) => Err(Error::invalid(format!(
