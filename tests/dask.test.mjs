@@ -66,7 +66,9 @@ describe('toDask on a dask cluster', () => {
         da.linspace(-1, 2, 23, { chunks: 5 }), da.linspace(0, 1, 10, { endpoint: false, chunks: 4 }),
         r.cumsum({ axis: 0 }), r.div(3).cumprod({ axis: 1 }), holes.nancumsum({ axis: -1 }), da.where(r.gt(0), r, 0), r.clip(-1, 1),
         r.maximum(r.slice([null, [0, 1]])), r.arctan2(2), r.argmax(), r.argmin({ axis: 0 }), holes.argmax({ axis: 1 }),
-        r.gt(2.9).any({ axis: 0 }), r.gt(-2.9).all(), da.concatenate([r, r.mul(2)], { axis: 1 }), da.stack([r, r], { axis: 1 })];
+        r.gt(2.9).any({ axis: 0 }), r.gt(-2.9).all(), da.concatenate([r, r.mul(2)], { axis: 1 }), da.stack([r, r], { axis: 1 }),
+        r.mapBlocks((b, k) => ({ shape: b.shape, data: b.data.map((v) => Math.sin(v) * k) }), { args: [2], name: 'sine' }),
+        r.mapBlocks((b) => Array.from(b.data, (v) => v + b.shape[0]), { name: 'plusRows' })];
       const plain = (v) => (typeof v === 'number' ? v : { shape: v.shape, data: Array.from(v.data) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address }) };
     }, { address: ctx.address });

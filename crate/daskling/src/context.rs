@@ -386,6 +386,7 @@ impl Context {
     /// Fills in what an array operation decoded from the wire names.
     pub(crate) fn resolve_array(&self, op: &mut ArrayOp) -> Result<()> {
         match op {
+            ArrayOp::MapBlocks { func, .. } => func.runner = self.js_runner(),
             ArrayOp::FromData { data, .. } if !data.is_resolved() => {
                 let array = read(&self.data).get(data.id()).cloned().ok_or_else(|| {
                     Error::invalid(format!(

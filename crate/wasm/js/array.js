@@ -1,6 +1,8 @@
 // Chunked arrays, as dask.array: DArray (each method builds an expression at once on the
 // builder instance) and `client.array`, its creation functions and linear algebra.
 
+import { encodeArgs } from './clone.js';
+import { sourceOf } from './delayed.js';
 import { DArrayOps } from './ops.js';
 import { builder } from './rpc.js';
 
@@ -75,6 +77,19 @@ export class DArray extends DArrayOps {
   /** The same values in other blocks: a block shape or sizes per axis. */
   rechunk(chunks) {
     return this.#wrap(this.#h.rechunk(chunks));
+  }
+  /**
+   * `fn` on every block (dask's `map_blocks`), in the function workers: it gets
+   * `{shape, data: Float64Array}` (and `args` after it) and returns `{shape, data}`, or
+   * just the values (row-major) when the shape stays; `chunks` declares other blocks.
+   */
+  mapBlocks(fn, { chunks, args = [], name } = {}) {
+    const fname = name ?? (fn?.name || 'lambda');
+    const source = sourceOf(fn, fname);
+    if (!Array.isArray(args)) throw new TypeError(`mapBlocks(${fname}): args must be an array`);
+    const block = {};
+    const bytes = encodeArgs([block, ...args], fname, { isLazy: (v) => v === block, deps: [] });
+    return this.#wrap(this.#h.mapBlocks(source, fname, bytes, chunks));
   }
   /** Values limited to `[min, max]` (numpy's `clip`; `null` leaves a side open; NaN stays NaN). */
   clip(min = null, max = null) {

@@ -565,6 +565,14 @@ export declare class DArray extends DArrayOps {
   rechunk(chunks: Chunks): DArray;
   /** Computes the blocks and keeps them in the worker (dask's `persist`). */
   persist(): Promise<DArray>;
+  /**
+   * `fn` on every block (dask's `map_blocks`) in the function workers: it gets
+   * `{shape, data}` (then `args`) and returns `{shape, data}` or the values alone.
+   */
+  mapBlocks(
+    fn: (block: { shape: number[]; data: Float64Array }, ...args: any[]) => { shape: number[]; data: ArrayLike<number> } | ArrayLike<number> | number,
+    options?: { chunks?: Chunks; args?: unknown[]; name?: string },
+  ): DArray;
   /** Values limited to `[min, max]` (numpy's `clip`; `null` leaves a side open). */
   clip(min?: number | DArray | null, max?: number | DArray | null): DArray;
 }

@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_err, named, to_js, Context};
 use daskling::expr::array::{Array, ChunkSpec, NormOrd, SliceArg, DEFAULT_SPLIT_EVERY};
+use daskling::expr::js::JsFunction;
 use daskling::kernels::array::{ArgOp, BinaryOp, ReduceOp, ScanOp, UnaryFn};
 
 /// A lazy chunked array: metadata and expression building, synchronous.
@@ -242,6 +243,32 @@ impl LazyArray {
     pub fn svd(&self) -> Result<js_sys::Array, JsError> {
         let (u, s, v) = self.0.svd().map_err(js_err)?;
         Ok(js_list(vec![u, s, v]))
+    }
+
+    /// The function with this `source` and `name` on every block; `args` its encoded
+    /// arguments (the block is dependency 0); `chunks` the blocks it gives (undefined:
+    /// the input's).
+    #[wasm_bindgen(js_name = mapBlocks)]
+    pub fn map_blocks(
+        &self,
+        source: String,
+        name: String,
+        args: Vec<u8>,
+        chunks: JsValue,
+    ) -> Result<LazyArray, JsError> {
+        let chunks = if chunks.is_undefined() || chunks.is_null() {
+            None
+        } else {
+            Some(from_js::<ChunkSpec>(
+                chunks,
+                "chunks (a block shape or sizes per axis)",
+            )?)
+        };
+        let func = JsFunction {
+            source: source.into(),
+            name: name.into(),
+        };
+        wrap(self.0.map_blocks(func, args, chunks))
     }
 
     /// numpy's `where(self, a, b)`.

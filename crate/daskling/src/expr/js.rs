@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::dataframe::Kind;
 use super::walk::{post_order, unlink};
 use super::{Expr, Lazy};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::graph::{prefix_name, tokenize, Graph, Key, Task};
@@ -269,4 +269,56 @@ fn check_inputs(call: &JsCall, inputs: &[Value]) -> std::result::Result<(), Stri
         inputs.len(),
         call.deps.len()
     ))
+}
+
+/// The function of a `mapPartitions` or `mapBlocks`, its extra arguments (the partition
+/// or block as dependency 0), and where it runs.
+#[derive(Clone)]
+pub struct PartitionFn {
+    /// The function.
+    pub func: Arc<JsFunction>,
+    /// Its encoded arguments (`clone.js`), the partition as dependency 0.
+    pub args: Arc<[u8]>,
+    /// Where its calls run (set by the [`Context`](crate::Context) that decodes it;
+    /// none: natively, where running it is a task error).
+    pub runner: Option<Arc<dyn JsRunner>>,
+}
+
+impl std::fmt::Debug for PartitionFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({} bytes of arguments)",
+            self.func.name,
+            self.args.len()
+        )
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    func: JsFunction,
+    args: Vec<u8>,
+}
+
+impl Serialize for PartitionFn {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        Wire {
+            func: (*self.func).clone(),
+            args: self.args.to_vec(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartitionFn {
+    /// The function and arguments; a [`Context`](crate::Context) gives the runner.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<PartitionFn, D::Error> {
+        let w = Wire::deserialize(d)?;
+        Ok(PartitionFn {
+            func: Arc::new(w.func),
+            args: w.args.into(),
+            runner: None,
+        })
+    }
 }

@@ -29,6 +29,7 @@ mod elementwise;
 mod join;
 mod linalg;
 mod lower;
+mod map_blocks;
 mod norm;
 mod op;
 mod reduction;
@@ -94,6 +95,7 @@ fn family(op: &ArrayOp) -> Family {
         ArrayOp::Scan { .. } => of!(scan),
         ArrayOp::Arg { .. } => of!(arg),
         ArrayOp::Concatenate { .. } | ArrayOp::Stack { .. } => of!(join),
+        ArrayOp::MapBlocks { .. } => of!(map_blocks),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
             of!(reshape)
         }

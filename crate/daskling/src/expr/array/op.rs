@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{stored, Array, Data};
+use crate::expr::js::PartitionFn;
 use crate::kernels::array::{ArgOp, BinaryOp, Elementwise, ReduceOp, ScanOp};
 use crate::kernels::float;
 
@@ -176,6 +177,15 @@ pub enum ArrayOp<A = Array> {
         /// Partials merged per tree task.
         split_every: usize,
     },
+    /// A JavaScript function on every block (`mapBlocks`).
+    MapBlocks {
+        /// The input.
+        input: A,
+        /// The function, its arguments and where it runs.
+        func: PartitionFn,
+        /// The blocks it gives, per axis (one per input block).
+        chunks: Vec<Vec<usize>>,
+    },
     /// Arrays joined along an existing axis (their other axes' chunks aligned).
     Concatenate {
         /// The arrays, in order.
@@ -296,7 +306,8 @@ impl<A> ArrayOp<A> {
             | ArrayOp::Svd { input, .. }
             | ArrayOp::Cholesky { input }
             | ArrayOp::Scan { input, .. }
-            | ArrayOp::Arg { input, .. } => vec![input],
+            | ArrayOp::Arg { input, .. }
+            | ArrayOp::MapBlocks { input, .. } => vec![input],
             ArrayOp::Binary { left, right, .. } | ArrayOp::Dot { left, right } => {
                 vec![left, right]
             }
@@ -423,6 +434,15 @@ impl<A> ArrayOp<A> {
                 part: *part,
             },
             ArrayOp::Cholesky { input } => ArrayOp::Cholesky { input: f(input)? },
+            ArrayOp::MapBlocks {
+                input,
+                func,
+                chunks,
+            } => ArrayOp::MapBlocks {
+                input: f(input)?,
+                func: func.clone(),
+                chunks: chunks.clone(),
+            },
             ArrayOp::Concatenate { inputs, axis } => ArrayOp::Concatenate {
                 inputs: inputs.iter().map(&mut f).collect::<Result<_, E>>()?,
                 axis: *axis,

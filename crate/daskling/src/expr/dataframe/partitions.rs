@@ -7,68 +7,16 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::from_js::to_frame;
 use super::{not_mine, DataFrame, Df, DfOp, Kind, Meta, Series};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{string, Line, Script};
-use crate::expr::js::{call_kernel, DepKind, Encoded, JsCall, JsFunction, JsRunner};
+pub use crate::expr::js::PartitionFn;
+use crate::expr::js::{call_kernel, DepKind, Encoded, JsCall, JsFunction};
 use crate::expr::js_value::decode;
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::dataframe::Dtype;
 use crate::kernels::{Func, Kernel, Value};
-
-/// The function of a `mapPartitions`, its extra arguments, and where it runs.
-#[derive(Clone)]
-pub struct PartitionFn {
-    /// The function.
-    pub func: Arc<JsFunction>,
-    /// Its encoded arguments (`clone.js`), the partition as dependency 0.
-    pub args: Arc<[u8]>,
-    /// Where its calls run (set by the [`Context`](crate::Context) that decodes it;
-    /// none: natively, where running it is a task error).
-    pub runner: Option<Arc<dyn JsRunner>>,
-}
-
-impl std::fmt::Debug for PartitionFn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} ({} bytes of arguments)",
-            self.func.name,
-            self.args.len()
-        )
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    func: JsFunction,
-    args: Vec<u8>,
-}
-
-impl Serialize for PartitionFn {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        Wire {
-            func: (*self.func).clone(),
-            args: self.args.to_vec(),
-        }
-        .serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for PartitionFn {
-    /// The function and arguments; a [`Context`](crate::Context) gives the runner.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<PartitionFn, D::Error> {
-        let w = Wire::deserialize(d)?;
-        Ok(PartitionFn {
-            func: Arc::new(w.func),
-            args: w.args.into(),
-            runner: None,
-        })
-    }
-}
 
 /// A `mapPartitions` node's input, function, kind, names and dtypes.
 #[allow(clippy::type_complexity)]
