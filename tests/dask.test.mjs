@@ -68,7 +68,9 @@ describe('toDask on a dask cluster', () => {
         r.maximum(r.slice([null, [0, 1]])), r.arctan2(2), r.argmax(), r.argmin({ axis: 0 }), holes.argmax({ axis: 1 }),
         r.gt(2.9).any({ axis: 0 }), r.gt(-2.9).all(), da.concatenate([r, r.mul(2)], { axis: 1 }), da.stack([r, r], { axis: 1 }),
         r.mapBlocks((b, k) => ({ shape: b.shape, data: b.data.map((v) => Math.sin(v) * k) }), { args: [2], name: 'sine' }),
-        r.mapBlocks((b) => Array.from(b.data, (v) => v + b.shape[0]), { name: 'plusRows' })];
+        r.mapBlocks((b) => Array.from(b.data, (v) => v + b.shape[0]), { name: 'plusRows' }),
+        r.mapOverlap((b) => ({ shape: b.shape, data: b.data.map((v, i) => v + (b.data[i + 1] ?? 0)) }), { depth: 1, boundary: 'reflect', name: 'nextSum' }),
+        r.mapOverlap((b) => b.data.map((v) => v * 2), { depth: [2, 0], boundary: 'periodic', name: 'twice' })];
       const plain = (v) => (typeof v === 'number' ? v : { shape: v.shape, data: Array.from(v.data) });
       return { mine: (await c.compute(...values)).map(plain), script: c.toDask(...values, { address }) };
     }, { address: ctx.address });

@@ -84,12 +84,22 @@ export class DArray extends DArrayOps {
    * just the values (row-major) when the shape stays; `chunks` declares other blocks.
    */
   mapBlocks(fn, { chunks, args = [], name } = {}) {
-    const fname = name ?? (fn?.name || 'lambda');
-    const source = sourceOf(fn, fname);
-    if (!Array.isArray(args)) throw new TypeError(`mapBlocks(${fname}): args must be an array`);
-    const block = {};
-    const bytes = encodeArgs([block, ...args], fname, { isLazy: (v) => v === block, deps: [] });
+    const [source, fname, bytes] = blockFunction(fn, args, name, 'mapBlocks');
     return this.#wrap(this.#h.mapBlocks(source, fname, bytes, chunks));
+  }
+  /**
+   * `fn` on every block with `depth` elements of its neighbours on each side (a number
+   * for every axis, or one per axis), `boundary` beyond the array's edge (`'none'`, as
+   * dask's default, `'reflect'`, `'nearest'`, `'periodic'` or a number); the extra
+   * elements are cut off what `fn` returns (dask's `map_overlap`).
+   */
+  mapOverlap(fn, { depth = 1, boundary = 'none', args = [], name } = {}) {
+    const [source, fname, bytes] = blockFunction(fn, args, name, 'mapOverlap');
+    const d = typeof depth === 'number' ? this.shape.map(() => depth) : depth;
+    if (!Array.isArray(d) || d.length !== this.ndim) {
+      throw new TypeError(`mapOverlap(${fname}): depth must be a number or one number per axis (${this.ndim})`);
+    }
+    return this.#wrap(this.#h.mapOverlap(source, fname, bytes, Float64Array.from(d), boundary));
   }
   /** Values limited to `[min, max]` (numpy's `clip`; `null` leaves a side open; NaN stays NaN). */
   clip(min = null, max = null) {
@@ -125,6 +135,15 @@ export class DArray extends DArrayOps {
 
 function wrapAll(client, handles) {
   return Array.from(handles, (h) => new DArray(client, h));
+}
+
+/** A block function as the kernel takes it: its source, name and encoded arguments (the block first). */
+function blockFunction(fn, args, name, what) {
+  const fname = name ?? (fn?.name || 'lambda');
+  const source = sourceOf(fn, fname);
+  if (!Array.isArray(args)) throw new TypeError(`${what}(${fname}): args must be an array`);
+  const block = {};
+  return [source, fname, encodeArgs([block, ...args], fname, { isLazy: (v) => v === block, deps: [] })];
 }
 
 /** `f` of the kernel's list of the arrays' handles (freed after), for a function of several arrays. */

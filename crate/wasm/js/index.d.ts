@@ -573,6 +573,15 @@ export declare class DArray extends DArrayOps {
     fn: (block: { shape: number[]; data: Float64Array }, ...args: any[]) => { shape: number[]; data: ArrayLike<number> } | ArrayLike<number> | number,
     options?: { chunks?: Chunks; args?: unknown[]; name?: string },
   ): DArray;
+  /**
+   * `fn` on every block with `depth` neighbouring elements on each side (dask's
+   * `map_overlap`); `boundary` beyond the edge: `'none'` (default), `'reflect'`,
+   * `'nearest'`, `'periodic'` or a number. `fn` returns the extended block's shape.
+   */
+  mapOverlap(
+    fn: (block: { shape: number[]; data: Float64Array }, ...args: any[]) => { shape: number[]; data: ArrayLike<number> } | ArrayLike<number>,
+    options?: { depth?: number | number[]; boundary?: 'none' | 'reflect' | 'nearest' | 'periodic' | number; args?: unknown[]; name?: string },
+  ): DArray;
   /** Values limited to `[min, max]` (numpy's `clip`; `null` leaves a side open). */
   clip(min?: number | DArray | null, max?: number | DArray | null): DArray;
 }

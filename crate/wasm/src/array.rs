@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::{from_js, js_err, named, to_js, Context};
 use daskling::expr::array::{Array, ChunkSpec, NormOrd, SliceArg, DEFAULT_SPLIT_EVERY};
 use daskling::expr::js::JsFunction;
-use daskling::kernels::array::{ArgOp, BinaryOp, ReduceOp, ScanOp, UnaryFn};
+use daskling::kernels::array::{ArgOp, BinaryOp, Boundary, ReduceOp, ScanOp, UnaryFn};
 
 /// A lazy chunked array: metadata and expression building, synchronous.
 #[wasm_bindgen]
@@ -269,6 +269,38 @@ impl LazyArray {
             name: name.into(),
         };
         wrap(self.0.map_blocks(func, args, chunks))
+    }
+
+    /// The function on every block with `depth` (per axis) neighbouring elements on each
+    /// side: `boundary` `'reflect' | 'nearest' | 'periodic' | 'none'` or a number.
+    #[wasm_bindgen(js_name = mapOverlap)]
+    pub fn map_overlap(
+        &self,
+        source: String,
+        name: String,
+        args: Vec<u8>,
+        depth: Vec<f64>,
+        boundary: JsValue,
+    ) -> Result<LazyArray, JsError> {
+        let depth = depth
+            .iter()
+            .map(|&d| int_arg(d, "depth").map(|d| d.max(0) as usize))
+            .collect::<Result<Vec<_>, _>>()?;
+        let boundary = match (boundary.as_f64(), boundary.as_string().as_deref()) {
+            (Some(c), _) => Boundary::Constant(c),
+            (_, Some("reflect")) => Boundary::Reflect,
+            (_, Some("nearest")) => Boundary::Nearest,
+            (_, Some("periodic")) => Boundary::Periodic,
+            (_, Some("none")) => Boundary::None,
+            _ => return Err(JsError::new(
+                "mapOverlap: boundary must be 'reflect', 'nearest', 'periodic', 'none' or a number",
+            )),
+        };
+        let func = JsFunction {
+            source: source.into(),
+            name: name.into(),
+        };
+        wrap(self.0.map_overlap(func, args, &depth, boundary))
     }
 
     /// numpy's `where(self, a, b)`.

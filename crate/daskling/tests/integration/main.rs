@@ -30,5 +30,6 @@ mod modules;
 #[cfg(not(target_arch = "wasm32"))]
 mod names;
 mod output;
+mod overlap;
 mod reads;
 mod solve;

@@ -14,6 +14,7 @@ mod blocked;
 mod elementwise;
 mod factor;
 pub mod gemm;
+mod ghost;
 pub(crate) mod linalg;
 pub mod random;
 mod reduce;
@@ -22,6 +23,7 @@ mod scan;
 pub use arg::ArgOp;
 pub use blocked::Blocked;
 pub use elementwise::{binary, broadcast_shape, divmod, select, BinaryOp, Elementwise, UnaryFn};
+pub use ghost::Boundary;
 pub use reduce::ReduceOp;
 pub use scan::ScanOp;
 
@@ -153,6 +155,21 @@ pub enum ArrayKernel {
         /// The kept axis dropped from the result (`None`: a 0-d result).
         axis: Option<usize>,
     },
+    /// A block extended along `axis` by its neighbours' edges (`mapOverlap`'s ghost
+    /// cells; see [`Boundary`]): inputs the block before (when `before`), the block, the
+    /// block after (when `after`).
+    Ghost {
+        /// The axis.
+        axis: usize,
+        /// Elements added on each side.
+        depth: usize,
+        /// What lies beyond the array's edge.
+        boundary: Boundary,
+        /// Whether the block before is an input.
+        before: bool,
+        /// Whether the block after is an input.
+        after: bool,
+    },
     /// One block with a new axis of length 1 at `axis` (`stack`).
     ExpandDims {
         /// Where the new axis goes.
@@ -264,6 +281,7 @@ impl ArrayKernel {
             ArrayKernel::ArgChunk { op, .. } => op.name(),
             ArrayKernel::ArgAggregate { op, .. } => op.name(),
             ArrayKernel::ExpandDims { .. } => "stack",
+            ArrayKernel::Ghost { .. } => "overlap",
             ArrayKernel::Transpose { .. } => "transpose",
             ArrayKernel::Dot { .. } | ArrayKernel::SymDot { .. } => "dot",
             ArrayKernel::Slice { .. } => "getitem",
@@ -354,6 +372,13 @@ impl ArrayKernel {
                 shape,
             } => op.chunk(key, block(0)?, *axis, origin, shape)?,
             ArrayKernel::ArgAggregate { op, axis } => op.aggregate(key, &blocks()?, *axis)?,
+            ArrayKernel::Ghost {
+                axis,
+                depth,
+                boundary,
+                before,
+                after,
+            } => ghost::extend(key, &blocks()?, *axis, *depth, *boundary, *before, *after)?,
             ArrayKernel::ExpandDims { axis } => {
                 let b = block(0)?;
                 if *axis > b.ndim() {

@@ -32,6 +32,7 @@ mod lower;
 mod map_blocks;
 mod norm;
 mod op;
+mod overlap;
 mod reduction;
 mod reshape;
 mod scan;
@@ -96,6 +97,7 @@ fn family(op: &ArrayOp) -> Family {
         ArrayOp::Arg { .. } => of!(arg),
         ArrayOp::Concatenate { .. } | ArrayOp::Stack { .. } => of!(join),
         ArrayOp::MapBlocks { .. } => of!(map_blocks),
+        ArrayOp::Overlap { .. } | ArrayOp::Trim { .. } => of!(overlap),
         ArrayOp::Transpose { .. } | ArrayOp::Slice { .. } | ArrayOp::Rechunk { .. } => {
             of!(reshape)
         }

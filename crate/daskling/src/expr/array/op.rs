@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{stored, Array, Data};
 use crate::expr::js::PartitionFn;
-use crate::kernels::array::{ArgOp, BinaryOp, Elementwise, ReduceOp, ScanOp};
+use crate::kernels::array::{ArgOp, BinaryOp, Boundary, Elementwise, ReduceOp, ScanOp};
 use crate::kernels::float;
 
 /// One axis of a slice, as given: an index (negative counts from the end), a range
@@ -186,6 +186,24 @@ pub enum ArrayOp<A = Array> {
         /// The blocks it gives, per axis (one per input block).
         chunks: Vec<Vec<usize>>,
     },
+    /// Every block extended by `depth[axis]` ghost elements on each side (`mapOverlap`).
+    Overlap {
+        /// The input.
+        input: A,
+        /// Ghost elements per side, per axis.
+        depth: Vec<usize>,
+        /// What lies beyond the array's edge.
+        boundary: Boundary,
+    },
+    /// The ghost elements of an [`ArrayOp::Overlap`] cut off every block again.
+    Trim {
+        /// The input (blocks with ghost elements).
+        input: A,
+        /// Ghost elements per side, per axis.
+        depth: Vec<usize>,
+        /// The overlap's boundary (edges without padding are not trimmed).
+        boundary: Boundary,
+    },
     /// Arrays joined along an existing axis (their other axes' chunks aligned).
     Concatenate {
         /// The arrays, in order.
@@ -307,7 +325,9 @@ impl<A> ArrayOp<A> {
             | ArrayOp::Cholesky { input }
             | ArrayOp::Scan { input, .. }
             | ArrayOp::Arg { input, .. }
-            | ArrayOp::MapBlocks { input, .. } => vec![input],
+            | ArrayOp::MapBlocks { input, .. }
+            | ArrayOp::Overlap { input, .. }
+            | ArrayOp::Trim { input, .. } => vec![input],
             ArrayOp::Binary { left, right, .. } | ArrayOp::Dot { left, right } => {
                 vec![left, right]
             }
@@ -442,6 +462,24 @@ impl<A> ArrayOp<A> {
                 input: f(input)?,
                 func: func.clone(),
                 chunks: chunks.clone(),
+            },
+            ArrayOp::Overlap {
+                input,
+                depth,
+                boundary,
+            } => ArrayOp::Overlap {
+                input: f(input)?,
+                depth: depth.clone(),
+                boundary: *boundary,
+            },
+            ArrayOp::Trim {
+                input,
+                depth,
+                boundary,
+            } => ArrayOp::Trim {
+                input: f(input)?,
+                depth: depth.clone(),
+                boundary: *boundary,
             },
             ArrayOp::Concatenate { inputs, axis } => ArrayOp::Concatenate {
                 inputs: inputs.iter().map(&mut f).collect::<Result<_, E>>()?,
