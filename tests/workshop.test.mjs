@@ -114,6 +114,26 @@ describe('the workshop page', () => {
         lambda = norm / Math.hypot(...vec);
         vec = w.map((v) => v / norm);
       }
+      // The image cells: the blockwise Sobel equal to a plain loop over the whole image
+      // (edges clamped, as the 'nearest' boundary pads them), and drawn.
+      const im = await s.img.compute();
+      const edgesV = await s.edges.compute();
+      const [ir, ic] = im.shape;
+      const px = (i, j) => im.data[Math.min(ir - 1, Math.max(0, i)) * ic + Math.min(ic - 1, Math.max(0, j))];
+      let edgeDiff = 0;
+      for (let i = 0; i < ir; i++) {
+        for (let j = 0; j < ic; j++) {
+          const gx = px(i - 1, j + 1) + 2 * px(i, j + 1) + px(i + 1, j + 1) - px(i - 1, j - 1) - 2 * px(i, j - 1) - px(i + 1, j - 1);
+          const gy = px(i + 1, j - 1) + 2 * px(i + 1, j) + px(i + 1, j + 1) - px(i - 1, j - 1) - 2 * px(i - 1, j) - px(i - 1, j + 1);
+          edgeDiff = Math.max(edgeDiff, Math.abs(Math.hypot(gx, gy) - edgesV.data[i * ic + j]));
+        }
+      }
+      const imageCells = {
+        edgeDiff,
+        shape: edgesV.shape,
+        canvases: ['image', 'image-edges'].map((id) => byId[id].out.querySelectorAll('figure.image canvas').length),
+        graphNodes: byId['graph-image'].out.querySelectorAll('g.node').length,
+      };
       // The task stream of the delayed loop, run again: its 10,000 calls on the pool.
       await nb.run(byId['delayed-loop']);
       await new Promise((r) => requestAnimationFrame(r));
@@ -138,6 +158,7 @@ describe('the workshop page', () => {
         compound: arr(byId['compound'].result),
         sv: Array.from(s.sv.data),
         tallSquares,
+        imageCells,
         svNumpy: Array.from(s.svNumpy.data),
         numpySquares,
         svTop: Array.from(s.svTop.data),
@@ -268,6 +289,10 @@ describe('the workshop page', () => {
     assert.equal(out.sv.length, 20);
     out.sv.forEach((v, i) => assert.ok(v > 0 && (i === 0 || v <= out.sv[i - 1]), `s[${i}] = ${v}`));
     close(out.sv.reduce((a, v) => a + v * v, 0), out.tallSquares, 'sum of squared singular values');
+    assert.ok(out.imageCells.edgeDiff < 1e-12, `blockwise Sobel vs the whole image: ${out.imageCells.edgeDiff}`);
+    assert.deepEqual(out.imageCells.shape, [480, 480]);
+    assert.deepEqual(out.imageCells.canvases, [1, 1], 'both images drawn');
+    assert.ok(out.imageCells.graphNodes > 60, `the mapOverlap graph drawn (${out.imageCells.graphNodes} nodes)`);
     // NumPy-style SVD of x·xᵀ (one chunk): 1000 values, descending, adding up to trace(x·xᵀ).
     assert.equal(out.svNumpy.length, 1000);
     out.svNumpy.forEach((v, i) => assert.ok(v >= -1e-6 && (i === 0 || v <= out.svNumpy[i - 1] * (1 + 1e-12)), `sn[${i}] = ${v}`));

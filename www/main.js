@@ -9,7 +9,7 @@ import { cells } from './src/notebook.js';
 import { buildNotebook } from './src/notebook-ui.js';
 import { wireKeptFiles, wireNotebookFile } from './src/keeping.js';
 import { loadEdits, saveEdit } from './src/saved.js';
-import { plot } from './src/plot.js';
+import { image, plot } from './src/plot.js';
 import { progressBar } from './src/progress.js';
 import { taskStream } from './src/taskstream.js';
 import { Scope } from './src/runner.js';
@@ -131,6 +131,7 @@ async function main() {
     client,
     files,
     plot,
+    image,
     visualize: async (lazy) => {
       if (!lazy || typeof lazy.visualize !== 'function') throw new TypeError('visualize: expected a lazy value');
       const svg = await lazy.visualize();

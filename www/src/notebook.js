@@ -176,6 +176,50 @@ it, then combines the blocks of each column:`,
   { code: `await y.std().compute()`, id: 'std' },
   { code: `await visualize(y.std())`, id: 'graph-std' },
   {
+    md: `## An image, filtered block by block
+
+Image filters are the kind of custom algorithm the workshop opens with: each output pixel
+depends on its neighbours, so a block cannot be filtered alone. \`mapOverlap\` (dask's
+\`map_overlap\`) hands every block a border of its neighbours' pixels (\`depth\`; past
+the image's edge the \`boundary\` rule), runs a plain JavaScript function on it in the
+function workers, and cuts the border off again. A generated image:`,
+  },
+  {
+    code: `const side = 480;
+const img = client.array.fromArray(Float64Array.from({ length: side * side }, (_, k) => {
+  const [i, j] = [Math.floor(k / side) - side / 2, (k % side) - side / 2];
+  const ring = Math.sin(Math.hypot(i, j) / 14) > 0 ? 0.6 : 0;
+  const square = Math.abs(i + 100) < 60 && Math.abs(j - 110) < 60 ? 0.4 : 0;
+  return ring + square + ((k * 2654435761) % 1000) / 20000; // a little fixed noise
+}), { shape: [side, side], chunks: [120, 120] });
+image(await img.compute(), { title: 'the image (16 blocks of 120²)' })`,
+    id: 'image',
+  },
+  {
+    md: `The Sobel edge strength, written as a function of one block (\`{shape, data}\`): with a
+border of one pixel it gives the same picture as filtering the whole image at once.`,
+  },
+  {
+    code: `function sobel(b) {
+  const [r, c] = b.shape;
+  const at = (i, j) => b.data[Math.min(r - 1, Math.max(0, i)) * c + Math.min(c - 1, Math.max(0, j))];
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < c; j++) {
+      const gx = at(i - 1, j + 1) + 2 * at(i, j + 1) + at(i + 1, j + 1) - at(i - 1, j - 1) - 2 * at(i, j - 1) - at(i + 1, j - 1);
+      const gy = at(i + 1, j - 1) + 2 * at(i + 1, j) + at(i + 1, j + 1) - at(i - 1, j - 1) - 2 * at(i - 1, j) - at(i - 1, j + 1);
+      out[i * c + j] = Math.hypot(gx, gy);
+    }
+  }
+  return { shape: b.shape, data: out };
+}
+const edges = img.mapOverlap(sobel, { depth: 1, boundary: 'nearest' });
+image(await edges.compute(), { title: 'edges, filtered block by block' })`,
+    id: 'image-edges',
+  },
+  { md: `Its graph: the blocks, their borders added along each axis, the function, the trim.` },
+  { code: `await visualize(edges)`, id: 'graph-image' },
+  {
     md: `## Scheduling
 
 A scheduler runs a graph's tasks in an order that respects their dependencies, as many at

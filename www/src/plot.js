@@ -102,3 +102,41 @@ export function plot(result, { x, y, kind = 'line', title, bins = 30, size } = {
   div.chart = chart;
   return div;
 }
+
+/**
+ * A computed 2-d array (`{shape, data}`) drawn as a grayscale image, its smallest value
+ * black and its largest white, in a canvas (`size`: the longer side in pixels).
+ */
+export function image(result, { title, size = 360 } = {}) {
+  const [rows, cols] = result?.shape ?? [];
+  if (!(result?.data && result.shape.length === 2)) throw new TypeError('image: expected a computed 2-d array ({shape, data})');
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of result.data) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const span = hi > lo ? hi - lo : 1;
+  const canvas = document.createElement('canvas');
+  canvas.width = cols;
+  canvas.height = rows;
+  const scale = size / Math.max(rows, cols);
+  canvas.style.width = `${Math.round(cols * scale)}px`;
+  canvas.style.height = `${Math.round(rows * scale)}px`;
+  const ctx = canvas.getContext('2d');
+  const pixels = ctx.createImageData(cols, rows);
+  result.data.forEach((v, k) => {
+    const g = Math.round(((v - lo) / span) * 255);
+    pixels.data.set([g, g, g, 255], k * 4);
+  });
+  ctx.putImageData(pixels, 0, 0);
+  const figure = document.createElement('figure');
+  figure.className = 'image';
+  if (title) {
+    const caption = document.createElement('figcaption');
+    caption.textContent = title;
+    figure.append(caption);
+  }
+  figure.append(canvas);
+  return figure;
+}
