@@ -25,20 +25,21 @@ window.benchDelayed = async (n, reps) => {
   const us = (ms) => (1000 * ms) / n;
   return { calls: n, usPerCall: us(best.total), buildUs: us(best.build), computeUs: us(best.compute) };
 };
+/** The best seconds of `n` runs of `f`. */
+async function best(n, f) {
+  let b = Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    b = Math.min(b, performance.now() - t);
+  }
+  return b / 1000;
+}
+
 // Arrays: x = random((4000, 4000), chunks=(1000, 1000)) persisted, then four expressions;
 // best seconds of `reps` computes each (timed here, so postMessage is included).
 window.benchArrays = async (reps) => {
   const c = window.client;
-  const now = () => performance.now() / 1000;
-  const best = async (n, f) => {
-    let b = Infinity;
-    for (let i = 0; i < n; i++) {
-      const t = now();
-      await f();
-      b = Math.min(b, now() - t);
-    }
-    return b;
-  };
   const r = c.array.random.random([4000, 4000], { chunks: [1000, 1000], seed: 0 });
   const gen = await best(2, () => r.persist());
   const x = await r.persist();
@@ -58,16 +59,6 @@ window.benchArrays = async (reps) => {
 window.benchLinalg = async (reps) => {
   const c = window.client;
   const da = c.array;
-  const now = () => performance.now() / 1000;
-  const best = async (n, f) => {
-    let b = Infinity;
-    for (let i = 0; i < n; i++) {
-      const t = now();
-      await f();
-      b = Math.min(b, now() - t);
-    }
-    return b;
-  };
   const x = await da.random.random([1000, 1000], { seed: 0 }).persist();
   const spd1 = await x.dot(x.T).add(da.eye(1000).mul(1000)).persist();
   const b1 = await da.random.random([1000], { seed: 1 }).persist();

@@ -197,19 +197,21 @@ pub(crate) fn tri_solve(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn tall() -> ArrayD<f64> {
+    /// A 7×3 test matrix of small integers (full rank).
+    pub(crate) fn tall() -> ArrayD<f64> {
         Array2::from_shape_fn((7, 3), |(i, j)| {
             ((i * 3 + j * 5) % 11) as f64 - 4.0 + (i == j) as u8 as f64
         })
         .into_dyn()
     }
 
-    fn matmul(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Array2<f64> {
+    /// `a · b` by the triple loop.
+    pub(crate) fn matmul(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Array2<f64> {
         let (a, b) = (view2("t", a).unwrap(), view2("t", b).unwrap());
         Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
             (0..a.ncols()).map(|k| a[[i, k]] * b[[k, j]]).sum()

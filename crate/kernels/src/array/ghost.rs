@@ -147,9 +147,10 @@ mod tests {
         assert_eq!(first(Boundary::None), v(&[1.0, 2.0, 3.0, 4.0, 5.0]));
         let last = extend("k", &[&b, &c], 0, 2, Boundary::Reflect, true, false).unwrap();
         assert_eq!(last, v(&[4.0, 5.0, 6.0, 7.0, 8.0, 8.0, 7.0]));
-        let short = extend("k", &[&a, &b, &c], 0, 3, Boundary::None, true, true).unwrap_err();
+        // A neighbour of 3 cannot give 4.
+        let short = extend("k", &[&a, &b, &c], 0, 4, Boundary::None, true, true).unwrap_err();
         assert!(
-            short.to_string().contains("cannot give 3 ghost elements"),
+            short.to_string().contains("cannot give 4 ghost elements"),
             "{short}"
         );
     }

@@ -131,26 +131,10 @@ pub(crate) fn sym_dot(
 
 #[cfg(test)]
 mod tests {
+    use super::super::factor::tests::{matmul, tall};
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    fn tall() -> ArrayD<f64> {
-        Array2::from_shape_fn((7, 3), |(i, j)| {
-            ((i * 3 + j * 5) % 11) as f64 - 4.0 + (i == j) as u8 as f64
-        })
-        .into_dyn()
-    }
-
-    fn matmul(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Array2<f64> {
-        let (a, b) = (
-            a.view().into_dimensionality::<ndarray::Ix2>().unwrap(),
-            b.view().into_dimensionality::<ndarray::Ix2>().unwrap(),
-        );
-        Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
-            (0..a.ncols()).map(|k| a[[i, k]] * b[[k, j]]).sum()
-        })
-    }
 
     #[test]
     fn dot_sums_block_products_and_checks_shapes() {

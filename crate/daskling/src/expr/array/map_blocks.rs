@@ -182,18 +182,7 @@ const JS_BLOCK: &str = r#"
 def js_block(block, source, name, args_json):
     """Calls the JavaScript function on one block (as js_call does) and makes its answer
     a block."""
-    import json
-
-    ctx, fn = _js_fn(source, name)
-    wrap = _JS.get("__wrap")
-    if wrap is None:
-        wrap = _JS["__wrap"] = "__daskling_wrap"
-        ctx.eval(
-            "var __daskling_wrap = function (f, args) { var r = f.apply(null, args); "
-            "return JSON.stringify(r, function (k, v) { return ArrayBuffer.isView(v) ? Array.from(v) : v; }); };"
-        )
-    args = json.loads(args_json, object_hook=lambda o: _to_js(block, "array") if set(o) == {"$dep"} else o)
-    out = json.loads(ctx.eval("%s(%s, %s)" % (wrap, fn, json.dumps(args))))
+    out = js_on(block, "array", source, name, args_json)
     if isinstance(out, dict):
         return np.asarray(out["data"], dtype=float).reshape(out["shape"])
     return np.asarray(out, dtype=float).reshape(block.shape)

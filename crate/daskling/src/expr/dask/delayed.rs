@@ -73,6 +73,24 @@ def js_call(source, name, args_json, kinds, *deps):
         return o
 
     return ctx.call(fn, *json.loads(args_json, object_hook=dep))
+
+
+def js_on(value, kind, source, name, args_json):
+    """Calls the JavaScript function on one partition or block (`value`, passed as the
+    browser passes a `kind`), its typed arrays answered as plain arrays; the JSON of
+    the answer, parsed."""
+    import json
+
+    ctx, fn = _js_fn(source, name)
+    wrap = _JS.get("__wrap")
+    if wrap is None:
+        wrap = _JS["__wrap"] = "__daskling_wrap"
+        ctx.eval(
+            "var __daskling_wrap = function (f, args) { var r = f.apply(null, args); "
+            "return JSON.stringify(r, function (k, v) { return ArrayBuffer.isView(v) ? Array.from(v) : v; }); };"
+        )
+    args = json.loads(args_json, object_hook=lambda o: _to_js(value, kind) if set(o) == {"$dep"} else o)
+    return json.loads(ctx.eval("%s(%s, %s)" % (wrap, fn, json.dumps(args))))
 "#;
 
 fn kind(e: &Expr) -> &'static str {

@@ -153,19 +153,7 @@ def _from_js(v, series, names, dtypes):
 def js_partition(part, source, name, args_json, kind, series, names, dtypes):
     """Calls the JavaScript function on one partition (as js_call does) and makes its
     answer a partition."""
-    import json
-
-    ctx, fn = _js_fn(source, name)
-    wrap = _JS.get("__wrap")
-    if wrap is None:
-        wrap = _JS["__wrap"] = "__daskling_wrap"
-        ctx.eval(
-            "var __daskling_wrap = function (f, args) { var r = f.apply(null, args); "
-            "return JSON.stringify(r, function (k, v) { return ArrayBuffer.isView(v) ? Array.from(v) : v; }); };"
-        )
-    args = json.loads(args_json, object_hook=lambda o: _to_js(part, kind) if set(o) == {"$dep"} else o)
-    out = json.loads(ctx.eval("%s(%s, %s)" % (wrap, fn, json.dumps(args))))
-    return _from_js(out, series, names, dtypes)
+    return _from_js(js_on(part, kind, source, name, args_json), series, names, dtypes)
 "#;
 
 /// dask's `map_partitions` of `js_partition`, with the declared `meta`.
