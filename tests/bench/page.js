@@ -26,7 +26,7 @@ window.benchDelayed = async (n, reps) => {
   return { calls: n, usPerCall: us(best.total), buildUs: us(best.build), computeUs: us(best.compute) };
 };
 /** The best seconds of `n` runs of `f`. */
-async function best(n, f) {
+async function bestSeconds(n, f) {
   let b = Infinity;
   for (let i = 0; i < n; i++) {
     const t = performance.now();
@@ -41,7 +41,7 @@ async function best(n, f) {
 window.benchArrays = async (reps) => {
   const c = window.client;
   const r = c.array.random.random([4000, 4000], { chunks: [1000, 1000], seed: 0 });
-  const gen = await best(2, () => r.persist());
+  const gen = await bestSeconds(2, () => r.persist());
   const x = await r.persist();
   const cases = [
     ['dot', x.dot(x.T).sum(), 2],
@@ -50,7 +50,7 @@ window.benchArrays = async (reps) => {
     ['transpose sum', x.add(x.T).sum({ axis: 0 }), reps],
   ];
   const out = { 'random (persist)': gen };
-  for (const [name, e, n] of cases) out[name] = await best(n, () => e.compute());
+  for (const [name, e, n] of cases) out[name] = await bestSeconds(n, () => e.compute());
   return out;
 };
 // Linear algebra: the seed's first cell (the SVD of x·xᵀ, one 1000² block), one-block
@@ -75,13 +75,13 @@ window.benchLinalg = async (reps) => {
   const l = da.linalg.cholesky(spd);
   await check('cholesky', l.dot(l.T), spd);
   return {
-    svd: await best(reps, () => da.linalg.svd(x.dot(x.T))[1].compute()),
-    cholesky1: await best(reps, () => da.linalg.cholesky(spd1).sum().compute()),
-    solve1: await best(reps, () => da.linalg.solve(spd1, b1).sum().compute()),
-    inv1: await best(reps, () => da.linalg.inv(spd1).sum().compute()),
-    qr1: await best(reps, () => da.linalg.qr(x)[1].sum().compute()),
-    cholesky: await best(reps, () => da.linalg.cholesky(spd).sum().compute()),
-    solve: await best(reps, () => da.linalg.solve(spd, b).sum().compute()),
+    svd: await bestSeconds(reps, () => da.linalg.svd(x.dot(x.T))[1].compute()),
+    cholesky1: await bestSeconds(reps, () => da.linalg.cholesky(spd1).sum().compute()),
+    solve1: await bestSeconds(reps, () => da.linalg.solve(spd1, b1).sum().compute()),
+    inv1: await bestSeconds(reps, () => da.linalg.inv(spd1).sum().compute()),
+    qr1: await bestSeconds(reps, () => da.linalg.qr(x)[1].sum().compute()),
+    cholesky: await bestSeconds(reps, () => da.linalg.cholesky(spd).sum().compute()),
+    solve: await bestSeconds(reps, () => da.linalg.solve(spd, b).sum().compute()),
   };
 };
 // Latency: a quick `ones([4]).sum()` computed `reps` times on an idle client, then
