@@ -11,7 +11,7 @@ use ndarray::{ArrayD, IxDyn};
 use super::chunks::{block_indices, normalize_chunks, ChunkSpec};
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
-use crate::expr::dask::script::{chunks as py_chunks, string, Line, Script};
+use crate::expr::dask::script::{chunks as py_chunks, string, tuple, Line, Script};
 use crate::expr::js::{call_kernel, DepKind, Encoded, JsCall, JsFunction, PartitionFn};
 use crate::expr::js_value::{decode, JsVal};
 use crate::graph::{tokenize, Graph, Key, Task};
@@ -208,12 +208,15 @@ pub(super) fn dask(out: &Array, s: &mut Script) -> Result<Line> {
     let x = s.var(input.name())?.to_string();
     s.helper(crate::expr::dask::delayed::JS_CALL);
     s.helper(JS_BLOCK);
+    // `meta` given, so dask does not call the function on the client to find it (that
+    // would start a V8 there, which then cannot be pickled with the helpers).
     let code = format!(
-        "{x}.map_blocks(js_block, {}, {}, {}, dtype=float, chunks={})",
+        "{x}.map_blocks(js_block, {}, {}, {}, dtype=float, chunks={}, meta=np.empty({}))",
         string(&func.func.source),
         string(&fname),
         string(&args),
         py_chunks(chunks),
+        tuple(&vec![0; chunks.len()]),
     );
     Ok(("mapped".into(), code))
 }

@@ -44,19 +44,31 @@ def _js_fn(source, name):
     (named `name`), compiled once."""
     import json
 
+    import threading
+
     from py_mini_racer import MiniRacer
 
-    ctx = _JS.get("ctx")
-    if ctx is None:
-        ctx = _JS["ctx"] = MiniRacer()
-    fn = _JS.get(source)
-    if fn is None:
-        fn = _JS[source] = "__daskling_fn_%d" % len(_JS)
-        try:
-            ctx.eval("var %s = (%s);" % (fn, source))
-        except Exception:
-            # A method's shorthand source (`f(x) { ... }`) is not an expression by itself.
-            ctx.eval("var %s = ({ %s })[%s];" % (fn, source, json.dumps(name)))
+    # A worker's threads share one V8: it and each function are made once, under a lock
+    # made in the worker (dict.setdefault is atomic; a lock cannot travel in the pickle).
+    with _JS.setdefault("lock", threading.Lock()):
+        ctx = _JS.get("ctx")
+        if ctx is None:
+            ctx = MiniRacer()
+            # Calls on a partition or block answer JSON, typed arrays as plain arrays.
+            ctx.eval(
+                "var __daskling_wrap = function (f, args) { var r = f.apply(null, args); "
+                "return JSON.stringify(r, function (k, v) { return ArrayBuffer.isView(v) ? Array.from(v) : v; }); };"
+            )
+            _JS["ctx"] = ctx
+        fn = _JS.get(source)
+        if fn is None:
+            fn = "__daskling_fn_%d" % len(_JS)
+            try:
+                ctx.eval("var %s = (%s);" % (fn, source))
+            except Exception:
+                # A method's shorthand source (`f(x) { ... }`) is not an expression by itself.
+                ctx.eval("var %s = ({ %s })[%s];" % (fn, source, json.dumps(name)))
+            _JS[source] = fn
     return ctx, fn
 
 
@@ -82,15 +94,8 @@ def js_on(value, kind, source, name, args_json):
     import json
 
     ctx, fn = _js_fn(source, name)
-    wrap = _JS.get("__wrap")
-    if wrap is None:
-        wrap = _JS["__wrap"] = "__daskling_wrap"
-        ctx.eval(
-            "var __daskling_wrap = function (f, args) { var r = f.apply(null, args); "
-            "return JSON.stringify(r, function (k, v) { return ArrayBuffer.isView(v) ? Array.from(v) : v; }); };"
-        )
     args = json.loads(args_json, object_hook=lambda o: _to_js(value, kind) if set(o) == {"$dep"} else o)
-    return json.loads(ctx.eval("%s(%s, %s)" % (wrap, fn, json.dumps(args))))
+    return json.loads(ctx.eval("__daskling_wrap(%s, %s)" % (fn, json.dumps(args))))
 "#;
 
 fn kind(e: &Expr) -> &'static str {
