@@ -51,6 +51,20 @@ pub enum DepKind {
 #[derive(Debug, Clone)]
 pub struct Encoded(pub Arc<[u8]>);
 
+/// The answer of the one call a task depends on (a partition's or block's function),
+/// decoded.
+pub(crate) fn answer(inputs: &[Value]) -> std::result::Result<super::js_value::JsVal, String> {
+    match inputs {
+        [v] => {
+            let bytes = v
+                .downcast::<Encoded>("a call's result")
+                .map_err(|e| e.to_string())?;
+            super::js_value::decode(&bytes.0)
+        }
+        _ => Err("expected the call's answer".into()),
+    }
+}
+
 /// One call as its task runs it: the function, its encoded arguments (with placeholders
 /// for the dependencies, the task's inputs in order) and how each dependency is passed.
 #[derive(Debug, Clone)]

@@ -12,8 +12,8 @@ use super::chunks::{block_indices, normalize_chunks, ChunkSpec};
 use super::{not_mine, Array, ArrayOp, Meta};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{chunks as py_chunks, string, tuple, Line, Script};
-use crate::expr::js::{call_kernel, DepKind, Encoded, JsCall, JsFunction, PartitionFn};
-use crate::expr::js_value::{decode, JsVal};
+use crate::expr::js::{answer, call_kernel, DepKind, JsCall, JsFunction, PartitionFn};
+use crate::expr::js_value::JsVal;
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::{Func, Kernel, Value};
 
@@ -117,13 +117,7 @@ pub(super) fn lower(out: &Array, g: &mut Graph) -> Result<()> {
         let (name, shape, at) = (func.func.name.clone(), out.block_shape(&idx), idx.clone());
         let body = move |inputs: &[Value]| -> std::result::Result<Value, String> {
             let fail = |e: String| format!("mapBlocks: {name} on block {at:?}: {e}");
-            let bytes = match inputs {
-                [v] => v
-                    .downcast::<Encoded>("a call's result")
-                    .map_err(|e| fail(e.to_string()))?,
-                _ => return Err(fail("expected the call's answer".into())),
-            };
-            let v = decode(&bytes.0).map_err(fail)?;
+            let v = answer(inputs).map_err(fail)?;
             to_block(&v, &shape)
                 .map(|b| Value::Block(b.into()))
                 .map_err(fail)
@@ -199,14 +193,8 @@ pub(super) fn dask(out: &Array, s: &mut Script) -> Result<Line> {
         return Err(not_mine("map_blocks"));
     };
     let fname = func.func.name.to_string();
-    let Some(decode_args) = s.options().args_json else {
-        return Err(Error::invalid(format!(
-            "toDask: mapBlocks({fname}) holds a JavaScript function, whose arguments only the JavaScript package can read; export it from the browser or Node package"
-        )));
-    };
-    let args = decode_args(&func.args, &fname).map_err(Error::Invalid)?;
+    let args = crate::expr::dask::delayed::js_args(s, "mapBlocks", func)?;
     let x = s.var(input.name())?.to_string();
-    s.helper(crate::expr::dask::delayed::JS_CALL);
     s.helper(JS_BLOCK);
     // `meta` given, so dask does not call the function on the client to find it (that
     // would start a V8 there, which then cannot be pickled with the helpers).

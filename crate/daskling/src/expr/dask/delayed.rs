@@ -7,7 +7,7 @@
 use super::script::{string, Script};
 use crate::error::{Error, Result};
 use crate::expr::dataframe::Kind;
-use crate::expr::js::Call;
+use crate::expr::js::{Call, PartitionFn};
 use crate::expr::Expr;
 
 /// Runs daskling's delayed JavaScript functions on a dask worker.
@@ -97,6 +97,21 @@ def js_on(value, kind, source, name, args_json):
     args = json.loads(args_json, object_hook=lambda o: _to_js(value, kind) if set(o) == {"$dep"} else o)
     return json.loads(ctx.eval("__daskling_wrap(%s, %s)" % (fn, json.dumps(args))))
 "#;
+
+/// The JSON of a partition or block function's arguments (the partition or block as
+/// `{"$dep": 0}`) for `what` (`"mapBlocks"`), with the helpers that call it added; an
+/// error where the arguments cannot be read (outside the JavaScript package).
+pub(crate) fn js_args(s: &mut Script, what: &str, func: &PartitionFn) -> Result<String> {
+    let fname = &func.func.name;
+    let Some(decode_args) = s.options().args_json else {
+        return Err(Error::invalid(format!(
+            "toDask: {what}({fname}) holds a JavaScript function, whose arguments only the JavaScript package can read; export it from the browser or Node package"
+        )));
+    };
+    let args = decode_args(&func.args, fname).map_err(Error::Invalid)?;
+    s.helper(JS_CALL);
+    Ok(args)
+}
 
 fn kind(e: &Expr) -> &'static str {
     match e {

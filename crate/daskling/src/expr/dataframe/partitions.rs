@@ -12,8 +12,7 @@ use super::{not_mine, DataFrame, Df, DfOp, Kind, Meta, Series};
 use crate::error::{Error, Result};
 use crate::expr::dask::script::{string, Line, Script};
 pub use crate::expr::js::PartitionFn;
-use crate::expr::js::{call_kernel, DepKind, Encoded, JsCall, JsFunction};
-use crate::expr::js_value::decode;
+use crate::expr::js::{answer, call_kernel, DepKind, JsCall, JsFunction};
 use crate::graph::{tokenize, Graph, Key, Task};
 use crate::kernels::dataframe::Dtype;
 use crate::kernels::{Func, Kernel, Value};
@@ -105,13 +104,7 @@ pub(super) fn lower_parts(d: &Df, g: &mut Graph) -> Result<()> {
         let (spec, name) = (spec.clone(), func.func.name.clone());
         let body = move |inputs: &[Value]| -> std::result::Result<Value, String> {
             let fail = |e: String| format!("mapPartitions: {name} on partition {p}: {e}");
-            let bytes = match inputs {
-                [v] => v
-                    .downcast::<Encoded>("a call's result")
-                    .map_err(|e| fail(e.to_string()))?,
-                _ => return Err(fail("expected the call's answer".into())),
-            };
-            let v = decode(&bytes.0).map_err(fail)?;
+            let v = answer(inputs).map_err(fail)?;
             let (kind, names, dtypes) = &*spec;
             let f = to_frame(&v, *kind, names, dtypes).map_err(fail)?;
             Ok(Value::Frame(Arc::new(f)))
@@ -160,14 +153,8 @@ def js_partition(part, source, name, args_json, kind, series, names, dtypes):
 pub(super) fn dask(d: &Df, s: &mut Script) -> Result<Line> {
     let (input, func, kind, names, dtypes) = fields(d.op())?;
     let fname = func.func.name.to_string();
-    let Some(decode_args) = s.options().args_json else {
-        return Err(Error::invalid(format!(
-            "toDask: mapPartitions({fname}) holds a JavaScript function, whose arguments only the JavaScript package can read; export it from the browser or Node package"
-        )));
-    };
-    let args = decode_args(&func.args, &fname).map_err(Error::Invalid)?;
+    let args = crate::expr::dask::delayed::js_args(s, "mapPartitions", func)?;
     let x = s.var(input.name())?.to_string();
-    s.helper(crate::expr::dask::delayed::JS_CALL);
     s.helper(JS_PARTITION);
     let pandas = |t: &Dtype| match t {
         Dtype::String => "object",
