@@ -39,13 +39,16 @@ impl Array {
     }
 }
 
-/// Whether blocks at the array's edge get ghost elements there.
-fn pads_edges(boundary: Boundary) -> bool {
-    boundary != Boundary::None
+/// The ghost elements block `i` of `n` along an axis has before and after it: `depth`
+/// on each side, except at the array's edge without padding (`Boundary::None`).
+fn ghost_sides(boundary: Boundary, depth: usize, i: usize, n: usize) -> (usize, usize) {
+    let pads = boundary != Boundary::None;
+    let before = if pads || i > 0 { depth } else { 0 };
+    let after = if pads || i + 1 < n { depth } else { 0 };
+    (before, after)
 }
 
-/// The chunks of `chunks` with `depth` more (`grow`) or fewer on each side of each block
-/// along each axis, edges left alone without padding.
+/// The chunks of `chunks` with their ghost elements added (`grow`) or cut off.
 fn resized(
     chunks: &[Vec<usize>],
     depth: &[usize],
@@ -56,19 +59,14 @@ fn resized(
         .iter()
         .zip(depth)
         .map(|(c, &d)| {
-            let n = c.len();
             c.iter()
                 .enumerate()
                 .map(|(i, &len)| {
-                    let sides = if pads_edges(boundary) {
-                        2
-                    } else {
-                        usize::from(i > 0) + usize::from(i + 1 < n)
-                    };
+                    let (lo, hi) = ghost_sides(boundary, d, i, c.len());
                     if grow {
-                        len + sides * d
+                        len + lo + hi
                     } else {
-                        len.saturating_sub(sides * d)
+                        len.saturating_sub(lo + hi)
                     }
                 })
                 .collect()
@@ -203,13 +201,7 @@ pub(super) fn lower(out: &Array, g: &mut Graph) -> Result<()> {
                 let shape = input.block_shape(&idx);
                 let axes = (0..shape.len())
                     .map(|a| {
-                        let edge = !pads_edges(*boundary);
-                        let lo = if edge && idx[a] == 0 { 0 } else { depth[a] };
-                        let hi = if edge && idx[a] + 1 == grid[a] as u32 {
-                            0
-                        } else {
-                            depth[a]
-                        };
+                        let (lo, hi) = ghost_sides(*boundary, depth[a], idx[a] as usize, grid[a]);
                         AxisSlice {
                             first: lo,
                             step: 1,

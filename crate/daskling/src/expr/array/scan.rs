@@ -104,27 +104,25 @@ pub(super) fn lower(out: &Array, g: &mut Graph) -> Result<()> {
             g.insert(layer("last", &idx), task(k, vec![cumulated.clone()]));
         }
         if i > 0 {
-            let mut prev = idx.clone();
-            prev[axis] = i - 1;
-            // The running total before block i: block i−1's last slice, combined with
-            // the total before i−1.
-            let total = if i == 1 {
-                layer("last", &prev)
-            } else {
-                let t = layer("total", &idx);
-                // The total before i−1 is block i−2's last slice when i−1 is 1.
-                let before = if i == 2 {
-                    let mut first = idx.clone();
-                    first[axis] = 0;
-                    layer("last", &first)
-                } else {
-                    layer("total", &prev)
-                };
-                let deps = vec![before, layer("last", &prev)];
-                g.insert(t.clone(), task(ArrayKernel::Binary(combine), deps));
-                t
+            let at = |j: u32| {
+                let mut x = idx.clone();
+                x[axis] = j;
+                x
             };
-            let deps = vec![cumulated, total];
+            // The running total before block j: block 0's last slice for j = 1, else a
+            // task combining the total before j−1 with block j−1's last slice.
+            let before = |j: u32| {
+                if j == 1 {
+                    layer("last", &at(0))
+                } else {
+                    layer("total", &at(j))
+                }
+            };
+            if i > 1 {
+                let deps = vec![before(i - 1), layer("last", &at(i - 1))];
+                g.insert(before(i), task(ArrayKernel::Binary(combine), deps));
+            }
+            let deps = vec![cumulated, before(i)];
             g.insert(
                 out.block_key(&idx),
                 task(ArrayKernel::Binary(combine), deps),
